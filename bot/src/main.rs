@@ -1,0 +1,2 @@
+//! `dungeon`: the Distributed Dungeon binary.
+fn main() {}
