@@ -5,6 +5,14 @@
 //! a tree with an injected [`DieRoller`] and keeps every die — kept, dropped,
 //! rerolled, exploded — so that transports can show the whole story.
 //!
+//! ```
+//! use rules::dice::{self, FixedRolls};
+//! let expr = dice::parse("4d6kh3").unwrap();
+//! let rolled = dice::roll(&expr, &mut FixedRolls::new([4, 4, 6, 3])).unwrap();
+//! assert_eq!(rolled.total, 14);
+//! assert_eq!(rolled.markdown(), "4d6kh3 (4, 4, **6**, ~~3~~) = `14`");
+//! ```
+//!
 //! Where this engine differs from d20 1.1.2, on purpose:
 //! - integers are 64-bit: a literal or a result beyond ±9.2×10¹⁸ is an error
 //!   ("number too large") where Python would carry on with big integers;
@@ -15,12 +23,25 @@
 //! `d%` is kept as d20 has it: a tens die showing 0–90 in steps of 10. For a
 //! percentile roll of 1–100, roll `1d100`.
 
+mod ast;
+mod eval;
+mod num;
+mod parse;
+mod render;
 mod roller;
 
+pub use ast::{Annotated, BinOp, Dice, DieSize, Expr, Op, OpKind, Selector, SelectorKind, UnOp};
+pub use eval::{
+    Crit, Die, Face, MAX_ROLLS, RollError, Rolled, RolledKind, RolledNode, roll, roll_with,
+};
+pub use num::Num;
+pub use parse::{ParseError, Parsed, parse, parse_with_comment};
 pub use roller::{DieRoller, FixedRolls};
 
 /// Advantage state of a d20 roll. Any advantage plus any disadvantage is a normal roll.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Advantage {
     /// Roll one d20.
