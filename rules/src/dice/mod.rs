@@ -24,6 +24,7 @@
 //! percentile roll of 1–100, roll `1d100`.
 
 mod ast;
+mod bounds;
 mod eval;
 mod num;
 mod parse;
@@ -34,6 +35,7 @@ pub use ast::{Annotated, BinOp, Dice, DieSize, Expr, Op, OpKind, Selector, Selec
 pub use eval::{
     Crit, Die, Face, MAX_ROLLS, RollError, Rolled, RolledKind, RolledNode, roll, roll_with,
 };
+pub use bounds::Bounds;
 pub use num::Num;
 pub use parse::{ParseError, Parsed, parse, parse_with_comment};
 pub use roller::{DieRoller, FixedRolls};

@@ -14,7 +14,7 @@ use super::ast::{Annotated, BinOp, Dice, DieSize, Expr, Op, OpKind, Selector, Se
 use super::num::Num;
 
 /// Deepest nesting of parentheses and unary signs the parser accepts.
-const MAX_DEPTH: usize = 256;
+const MAX_DEPTH: usize = 64;
 /// Most terms (numbers, dice, sets) in one expression.
 const MAX_TERMS: usize = 1_000;
 
@@ -37,6 +37,8 @@ pub struct ParseError {
     pub column: usize,
     /// What was expected, and what was found instead.
     pub message: String,
+    /// Whether the text broke a limit (a number or nesting too large) rather than the grammar.
+    pub limit: bool,
     /// The input up to the problem, shortened from the left to stay short.
     shown: String,
     /// Where d20 places the error (the last token's start at the end of the
@@ -153,9 +155,14 @@ impl<'a> Parser<'a> {
             position: pos,
             column,
             message,
+            limit: false,
             shown,
             d20_position,
         }
+    }
+
+    fn limit(&self, message: String) -> ParseError {
+        ParseError { limit: true, ..self.error_here(message) }
     }
 
     fn expected(&self, what: &str) -> ParseError {
@@ -205,7 +212,7 @@ impl<'a> Parser<'a> {
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.error_here(format!("too deeply nested (at most {MAX_DEPTH} levels)")));
+            return Err(self.limit(format!("too deeply nested (at most {MAX_DEPTH} levels)")));
         }
         Ok(())
     }
@@ -213,7 +220,7 @@ impl<'a> Parser<'a> {
     fn term(&mut self) -> PResult<()> {
         self.terms += 1;
         if self.terms > MAX_TERMS {
-            return Err(self.error_here(format!("too long (at most {MAX_TERMS} terms)")));
+            return Err(self.limit(format!("too long (at most {MAX_TERMS} terms)")));
         }
         Ok(())
     }
@@ -265,7 +272,6 @@ impl<'a> Parser<'a> {
     }
 
     fn binary_op(&mut self, len: usize) -> PResult<()> {
-        self.term()?;
         self.token(len);
         self.ws();
         Ok(())
@@ -353,11 +359,10 @@ impl<'a> Parser<'a> {
         }
         match text.parse::<i64>() {
             Ok(v) => Ok(Expr::Literal(Num::Int(v))),
-            Err(_) => Err(self.error_at(
-                start,
-                start,
-                format!("the number {} is too large", short(text)),
-            )),
+            Err(_) => Err(ParseError {
+                limit: true,
+                ..self.error_at(start, start, format!("the number {} is too large", short(text)))
+            }),
         }
     }
 
@@ -375,7 +380,7 @@ impl<'a> Parser<'a> {
             // Faces must fit an i64 total, so sides stop at i64::MAX.
             let sides = text
                 .parse::<i64>()
-                .map_err(|_| self.error_here(format!("a die cannot have {} sides", short(text))))?;
+                .map_err(|_| self.limit(format!("a die cannot have {} sides", short(text))))?;
             self.token(n);
             DieSize::Sides(sides.unsigned_abs())
         };

@@ -1,0 +1,86 @@
+//! The command line: every subcommand and its `--help`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A dungeon master for D&D 5e that lives in chat: Discord, Meshtastic radios and a local console.
+#[derive(Debug, Parser)]
+#[command(name = "dungeon", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Roll dice in the d20 language Avrae players know: `dungeon roll 4d6kh3`, `dungeon roll "1d20+5 to hit" --adv`.
+    Roll(RollArgs),
+    /// Show the licences and the SRD 5.1 attribution.
+    #[command(alias = "legal")]
+    Credits,
+}
+
+/// Arguments of `dungeon roll`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Expressions: NdS dice (d20, 4d6, d%), numbers, + - * / // %, comparisons, sets (1d4, 2d6)kh1.
+Operators on dice: k keep, p drop, rr reroll until none match, ro reroll once, ra reroll and add,
+e explode, mi / ma minimum / maximum per die; selectors: 3 (showing 3), h2 (highest 2), l1, >4, <2.
+Labels in brackets are kept: 2d6 [slashing] + 1d6 [fire]. Trailing text is a comment: 1d20+5 to hit.
+
+Examples:
+  dungeon roll 1d20+5 --adv
+  dungeon roll 4d6kh3 --times 6
+  dungeon roll '8d6 [fire]' --json --seed 42")]
+pub struct RollArgs {
+    /// The dice expression (quote it when it has spaces or shell characters).
+    #[arg(required = true, num_args = 1.., value_name = "EXPR")]
+    pub expr: Vec<String>,
+    /// Roll the leftmost d20 with advantage (2d20, keep the higher).
+    #[arg(long, short = 'a')]
+    pub adv: bool,
+    /// Roll the leftmost d20 with disadvantage (2d20, keep the lower). With --adv, they cancel.
+    #[arg(long, short = 'd')]
+    pub dis: bool,
+    /// Seed for repeatable rolls: the same seed and expression give the same dice.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Roll this many times, one line each.
+    #[arg(long, short = 'n', default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub times: u32,
+    /// Print one JSON object per roll (total, crit, every die).
+    #[arg(long)]
+    pub json: bool,
+    /// How to draw the dice breakdown (JSON output ignores it).
+    #[arg(long, value_enum, default_value_t = Format::Auto)]
+    pub format: Format,
+}
+
+/// Output styles for `dungeon roll`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// ANSI on a terminal, Markdown otherwise.
+    Auto,
+    /// Avrae's Markdown: 4d6kh3 (4, 4, **6**, ~~3~~) = `14`.
+    Markdown,
+    /// Bold and struck-through dice for a terminal.
+    Ansi,
+    /// The radio form, fewest bytes: 4d6kh3(4,4,6,x3)=14.
+    Compact,
+}
+
+/// The licences and the SRD attribution, word for word as it must appear.
+pub const CREDITS: &str = "\
+Distributed Dungeon — a dungeon master for fifth edition games, in chat.
+Copyright the Distributed Dungeon authors. Licensed under the GNU General Public
+License, version 3 or (at your option) any later version. There is NO WARRANTY.
+
+This work includes material taken from the System Reference Document 5.1
+(\"SRD 5.1\") by Wizards of the Coast LLC and available at
+https://dnd.wizards.com/resources/systems-reference-document. The SRD 5.1
+is licensed under the Creative Commons Attribution 4.0 International
+License available at https://creativecommons.org/licenses/by/4.0/legalcode.
+
+The dice language follows d20 (MIT), the roller of the Avrae bot, so that
+its players' expressions mean the same here. No code of either is included.";

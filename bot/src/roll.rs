@@ -1,0 +1,114 @@
+//! `dungeon roll`: the dice language on the command line.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::{Context, Result, bail};
+use rand::SeedableRng;
+use rand::rngs::ChaCha20Rng;
+use rules::dice::{self, Advantage, Crit, Die, Rolled, RolledKind, RolledNode};
+use serde::Serialize;
+
+use crate::cli::{Format, RollArgs};
+
+/// Rolls `args.expr` `args.times` times and prints each result on its own line.
+pub fn run(args: &RollArgs) -> Result<()> {
+    let text = args.expr.join(" ");
+    let parsed = match dice::parse_with_comment(&text) {
+        Ok(p) => p,
+        Err(e) => bail!("{e}"),
+    };
+    let adv = Advantage::from_sources(usize::from(args.adv), usize::from(args.dis));
+    let mut rng = match args.seed {
+        Some(seed) => ChaCha20Rng::seed_from_u64(seed),
+        None => rand::make_rng(),
+    };
+    let stdout = std::io::stdout();
+    let format = match args.format {
+        Format::Auto if stdout.is_terminal() => Format::Ansi,
+        Format::Auto => Format::Markdown,
+        other => other,
+    };
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for _ in 0..args.times {
+        let rolled = dice::roll_with(&parsed.expr, adv, &mut rng).map_err(|e| anyhow::anyhow!("{text} ← {e}"))?;
+        let line = if args.json {
+            serde_json::to_string(&JsonRoll::new(&rolled, parsed.comment.as_deref()))?
+        } else {
+            human(&rolled, format, parsed.comment.as_deref())
+        };
+        writeln!(out, "{line}").context("could not write to standard output")?;
+    }
+    out.flush().context("could not write to standard output")
+}
+
+fn human(rolled: &Rolled, format: Format, comment: Option<&str>) -> String {
+    let body = match format {
+        Format::Ansi => rolled.ansi(),
+        Format::Compact => rolled.compact(),
+        Format::Markdown | Format::Auto => rolled.markdown(),
+    };
+    match comment {
+        Some(c) => format!("{} — {body}", c.trim()),
+        None => body,
+    }
+}
+
+/// One roll as JSON: the total, crit, the breakdown strings and every die.
+#[derive(Serialize)]
+struct JsonRoll<'a> {
+    expr: String,
+    total: i64,
+    value: dice::Num,
+    crit: Crit,
+    comment: Option<&'a str>,
+    result: String,
+    compact: String,
+    dice: Vec<JsonDice<'a>>,
+}
+
+/// One dice term (`4d6kh3`) and its dice.
+#[derive(Serialize)]
+struct JsonDice<'a> {
+    expr: String,
+    sides: String,
+    kept: bool,
+    label: Option<&'a str>,
+    dice: &'a [Die],
+}
+
+impl<'a> JsonRoll<'a> {
+    fn new(rolled: &'a Rolled, comment: Option<&'a str>) -> Self {
+        let mut dice = Vec::new();
+        collect_dice(&rolled.root, true, &mut dice);
+        JsonRoll {
+            expr: rolled.expr.to_string(),
+            total: rolled.total,
+            value: rolled.value,
+            crit: rolled.crit,
+            comment: comment.map(str::trim),
+            result: rolled.markdown(),
+            compact: rolled.compact(),
+            dice,
+        }
+    }
+}
+
+fn collect_dice<'a>(node: &'a RolledNode, kept: bool, out: &mut Vec<JsonDice<'a>>) {
+    let kept = kept && node.kept;
+    match &node.kind {
+        RolledKind::Literal(_) => {}
+        RolledKind::Unary(_, x) | RolledKind::Paren { inner: x, .. } => collect_dice(x, kept, out),
+        RolledKind::Binary(_, l, r) => {
+            collect_dice(l, kept, out);
+            collect_dice(r, kept, out);
+        }
+        RolledKind::Set { items, .. } => items.iter().for_each(|i| collect_dice(i, kept, out)),
+        RolledKind::Dice { count, size, dice, ops } => out.push(JsonDice {
+            expr: format!("{count}d{size}{}", ops.iter().map(ToString::to_string).collect::<String>()),
+            sides: size.to_string(),
+            kept,
+            label: node.label.as_deref(),
+            dice,
+        }),
+    }
+}
