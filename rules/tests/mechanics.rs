@@ -1832,3 +1832,32 @@ fn distance_and_size_parse() {
     assert_eq!("gargantuan".parse(), Ok(Size::Gargantuan));
     assert!("colossal".parse::<Size>().is_err());
 }
+
+#[test]
+fn conditions_serialize_by_name() {
+    let mut c = Conditions::of([Condition::Prone]);
+    c.add_from(Condition::Frightened, id("g1"));
+    c.set_exhaustion(1);
+    assert_eq!(
+        serde_json::to_string(&c).unwrap(),
+        r#"{"conditions":["frightened","prone"],"exhaustion":1,"frightened_by":["g1"]}"#
+    );
+}
+
+#[test]
+fn frightened_attacker_has_disadvantage_only_while_the_source_is_in_the_fight() {
+    let mut snapshot = skirmish();
+    snapshot.combatants[0]
+        .conditions
+        .add_from(Condition::Frightened, id("g2"));
+    let advantage_on_g1 = |snapshot: &Snapshot| {
+        let options = legal_options(snapshot, &id("f"));
+        match attack_on(&options, "attack:longsword:g1") {
+            ActionOption::Attack { advantage, .. } => *advantage,
+            other => panic!("not an attack: {other:?}"),
+        }
+    };
+    assert_eq!(advantage_on_g1(&snapshot), Advantage::Disadvantage);
+    snapshot.combatants[3].life = LifeState::Dead;
+    assert_eq!(advantage_on_g1(&snapshot), Advantage::Normal);
+}

@@ -337,12 +337,48 @@ pub fn attack_effects(
 /// The conditions on one creature, with exhaustion's level and who charmed or
 /// frightened it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(from = "ConditionsRepr", into = "ConditionsRepr")]
 pub struct Conditions {
     /// One bit per condition other than exhaustion.
     flags: u16,
     exhaustion: u8,
     charmed_by: Vec<CreatureId>,
     frightened_by: Vec<CreatureId>,
+}
+
+/// How [`Conditions`] is stored: names, not bits, so stored events stay
+/// readable and survive a reordering of [`Condition`].
+#[derive(Serialize, Deserialize)]
+struct ConditionsRepr {
+    #[serde(default)]
+    conditions: Vec<Condition>,
+    #[serde(default)]
+    exhaustion: u8,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    charmed_by: Vec<CreatureId>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    frightened_by: Vec<CreatureId>,
+}
+
+impl From<Conditions> for ConditionsRepr {
+    fn from(c: Conditions) -> Self {
+        Self {
+            conditions: c.iter().filter(|c| *c != Condition::Exhaustion).collect(),
+            exhaustion: c.exhaustion,
+            charmed_by: c.charmed_by,
+            frightened_by: c.frightened_by,
+        }
+    }
+}
+
+impl From<ConditionsRepr> for Conditions {
+    fn from(r: ConditionsRepr) -> Self {
+        let mut c = Conditions::of(r.conditions);
+        c.set_exhaustion(r.exhaustion);
+        c.charmed_by = r.charmed_by;
+        c.frightened_by = r.frightened_by;
+        c
+    }
 }
 
 /// The highest exhaustion level; reaching it is death.
@@ -434,6 +470,11 @@ impl Conditions {
     /// Whether `source` frightens this creature.
     pub fn is_frightened_by(&self, source: &CreatureId) -> bool {
         self.has(Condition::Frightened) && self.frightened_by.contains(source)
+    }
+
+    /// Who frightens it, when known (empty if frightened by an unknown source).
+    pub fn frightened_by(&self) -> &[CreatureId] {
+        &self.frightened_by
     }
 
     /// Whether it may attack `target`: a charmed creature can't attack its charmer.

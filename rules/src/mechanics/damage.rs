@@ -293,7 +293,7 @@ impl DamageRoll {
         let faces: Vec<u32> = self
             .dice
             .iter()
-            .flat_map(|d| std::iter::repeat_n(d.sides, (d.count * times) as usize))
+            .flat_map(|d| std::iter::repeat_n(d.sides, d.count.saturating_mul(times) as usize))
             .map(|sides| u32::try_from(roller.roll_die(u64::from(sides))).unwrap_or(sides))
             .collect();
         let sum: i64 = faces.iter().map(|f| i64::from(*f)).sum::<i64>() + i64::from(self.bonus);

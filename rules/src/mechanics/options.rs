@@ -470,6 +470,16 @@ fn is_valid_target(snapshot: &Snapshot, me: &Combatant, target: &Combatant) -> b
         && me.conditions.may_attack(&target.id)
 }
 
+/// The snapshot has no line of sight, so a fear source counts as in sight
+/// while it is alive in the fight (or when the source is unknown).
+fn fear_source_present(snapshot: &Snapshot, me: &Combatant) -> bool {
+    let sources = me.conditions.frightened_by();
+    sources.is_empty()
+        || sources
+            .iter()
+            .any(|s| snapshot.get(s).is_some_and(|c| c.life.is_alive()))
+}
+
 fn attack_option(
     snapshot: &Snapshot,
     me: &Combatant,
@@ -499,7 +509,7 @@ fn attack_option(
         hostile_within_5ft,
         beyond_normal_range: distance == Distance::Far,
         target_dodging: target.dodging,
-        fear_source_in_sight: true,
+        fear_source_in_sight: fear_source_present(snapshot, me),
     };
     let effects = attack_effects(&me.conditions, &target.conditions, &context);
     Some(ActionOption::Attack {

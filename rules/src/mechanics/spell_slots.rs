@@ -63,7 +63,8 @@ impl TryFrom<u8> for SpellLevel {
     type Error = UnknownName;
 
     fn try_from(level: u8) -> Result<Self, UnknownName> {
-        Self::new(level).ok_or_else(|| UnknownName::new("spell level", "", "1 to 9"))
+        Self::new(level)
+            .ok_or_else(|| UnknownName::new("spell level", &level.to_string(), "1 to 9"))
     }
 }
 
