@@ -1861,3 +1861,79 @@ fn frightened_attacker_has_disadvantage_only_while_the_source_is_in_the_fight() 
     snapshot.combatants[3].life = LifeState::Dead;
     assert_eq!(advantage_on_g1(&snapshot), Advantage::Normal);
 }
+
+// --------------------------------------------------------------- properties
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        Damage(u32, bool),
+        Heal(u32),
+        Temp(u32),
+        DeathSave(u64),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            (0u32..60, any::<bool>()).prop_map(|(n, crit)| Step::Damage(n, crit)),
+            (0u32..30).prop_map(Step::Heal),
+            (0u32..15).prop_map(Step::Temp),
+            (1u64..=20).prop_map(Step::DeathSave),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn health_stays_within_bounds_and_death_is_final(
+            max in 1u32..50,
+            steps in proptest::collection::vec(step(), 0..40),
+        ) {
+            let mut h = hero(max);
+            let mut dead = false;
+            for s in steps {
+                match s {
+                    Step::Damage(n, crit) => { h.take_damage(n, crit); }
+                    Step::Heal(n) => { let _ = h.heal(n); }
+                    Step::Temp(n) => { h.grant_temp(n); }
+                    Step::DeathSave(face) => {
+                        let _ = h.death_save(&D20Test::new(0), &mut dice(&[face]));
+                    }
+                }
+                prop_assert!(h.current() <= h.max());
+                prop_assert_eq!(h.current() == 0, h.state() != LifeState::Conscious);
+                if dead {
+                    prop_assert_eq!(h.state(), LifeState::Dead);
+                }
+                dead = h.state() == LifeState::Dead;
+                if let LifeState::Dying { successes, failures } = h.state() {
+                    prop_assert!(successes < 3 && failures < 3);
+                }
+            }
+        }
+
+        #[test]
+        fn natural_1_misses_and_natural_20_crits_whatever_the_numbers(
+            bonus in -10i32..30,
+            ac in 0i32..40,
+        ) {
+            let attack = Attack::new(bonus);
+            let miss = attack.roll(ac, Cover::None, &mut dice(&[1])).unwrap();
+            prop_assert_eq!(miss.result, AttackResult::Miss);
+            let crit = attack.roll(ac, Cover::ThreeQuarters, &mut dice(&[20])).unwrap();
+            prop_assert_eq!(crit.result, AttackResult::Critical);
+        }
+
+        #[test]
+        fn resistance_never_increases_and_vulnerability_never_decreases_damage(
+            amount in 0u32..1000,
+        ) {
+            let t = DamageType::Fire;
+            prop_assert!(defenses(&[t], &[], &[]).adjust(amount, t) <= amount);
+            prop_assert!(defenses(&[], &[t], &[]).adjust(amount, t) >= amount);
+            prop_assert!(defenses(&[t], &[t], &[]).adjust(amount, t) <= amount);
+        }
+    }
+}
