@@ -7,3 +7,4 @@
 //! [`dice::DieRoller`], so every result can be replayed exactly.
 
 pub mod dice;
+pub mod mechanics;

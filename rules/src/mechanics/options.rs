@@ -1,0 +1,522 @@
+//! Legal options in combat: every choice an actor may make on its turn, each
+//! with a stable id that a planner (or a player) picks from.
+//!
+//! The position model is deliberately coarse, since the DM core owns the map:
+//! each pair of creatures is [`Distance::Engaged`] (within 5 ft), `Near`
+//! (within a ranged attack's normal range) or `Far` (beyond normal range,
+//! within long range). Melee attacks, grapples and shoves need `Engaged`, reach
+//! weapons included; ranged attacks work `Engaged` (with disadvantage next to
+//! a hostile), `Near`, and `Far` with disadvantage if they have a long range.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    AttackContext, AttackKind, Condition, Conditions, Cover, CreatureId, LifeState, UnknownName,
+    attack_effects, normalize,
+};
+use crate::dice::Advantage;
+
+/// How far apart two creatures are, coarsely.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Distance {
+    /// Within 5 ft: melee range.
+    Engaged,
+    /// Beyond 5 ft, within normal range of a ranged attack.
+    #[default]
+    Near,
+    /// Beyond normal range, within long range.
+    Far,
+}
+
+impl fmt::Display for Distance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Distance::Engaged => "engaged",
+            Distance::Near => "near",
+            Distance::Far => "far",
+        })
+    }
+}
+
+impl FromStr for Distance {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match normalize(s).as_str() {
+            "engaged" | "melee" | "adjacent" | "5ft" => Ok(Distance::Engaged),
+            "near" | "close" => Ok(Distance::Near),
+            "far" | "long" => Ok(Distance::Far),
+            _ => Err(UnknownName::new("distance", s, "engaged, near, far")),
+        }
+    }
+}
+
+/// A creature's size category.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Size {
+    /// Sprites, rats.
+    Tiny,
+    /// Halflings, goblins.
+    Small,
+    /// Humans, orcs.
+    #[default]
+    Medium,
+    /// Ogres, horses.
+    Large,
+    /// Giants.
+    Huge,
+    /// Dragons of great age.
+    Gargantuan,
+}
+
+impl Size {
+    /// All six, smallest first.
+    pub const ALL: [Size; 6] = [
+        Size::Tiny,
+        Size::Small,
+        Size::Medium,
+        Size::Large,
+        Size::Huge,
+        Size::Gargantuan,
+    ];
+
+    /// The lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Size::Tiny => "tiny",
+            Size::Small => "small",
+            Size::Medium => "medium",
+            Size::Large => "large",
+            Size::Huge => "huge",
+            Size::Gargantuan => "gargantuan",
+        }
+    }
+
+    /// Whether a creature of this size can grapple or shove one of `other`'s
+    /// size: the target may be at most one size larger.
+    pub fn can_grapple(self, other: Size) -> bool {
+        (other as u8) <= (self as u8) + 1
+    }
+}
+
+impl fmt::Display for Size {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Size {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key = normalize(s);
+        Size::ALL
+            .into_iter()
+            .find(|size| size.name() == key || size.name()[..1] == key)
+            .ok_or_else(|| {
+                UnknownName::new("size", s, "tiny, small, medium, large, huge, gargantuan")
+            })
+    }
+}
+
+/// Which side a combatant fights on; different teams are hostile to each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Team(pub u8);
+
+/// How an attack reaches its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttackReach {
+    /// Needs the target [`Distance::Engaged`].
+    Melee,
+    /// Works at `Engaged` and `Near`; at `Far` only with a long range, with disadvantage.
+    Ranged {
+        /// Whether the attack has a long range (bows do, most spells don't).
+        long_range: bool,
+    },
+}
+
+/// One attack a combatant can make (a thrown weapon is two profiles: melee and ranged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttackProfile {
+    /// A short id without colons, e.g. `scimitar`, used in option ids.
+    pub id: String,
+    /// Melee or ranged.
+    pub reach: AttackReach,
+}
+
+/// What a combatant has spent this turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Economy {
+    /// The action is spent (the DM core keeps it unspent until the last attack of a multiattack).
+    pub action_used: bool,
+    /// The bonus action is spent.
+    pub bonus_action_used: bool,
+    /// The reaction is spent.
+    pub reaction_used: bool,
+    /// Feet of movement left this turn.
+    pub movement_left: u32,
+}
+
+/// One creature in a combat snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Combatant {
+    /// Its id within the encounter.
+    pub id: CreatureId,
+    /// Its side.
+    pub team: Team,
+    /// Current hit points.
+    pub hp: u32,
+    /// Alive, dying, stable or dead.
+    pub life: LifeState,
+    /// Armor Class.
+    pub ac: i32,
+    /// Its conditions.
+    pub conditions: Conditions,
+    /// Base walking speed in feet, before conditions.
+    pub speed: u32,
+    /// Size category.
+    pub size: Size,
+    /// What it has spent this turn.
+    pub economy: Economy,
+    /// The attacks it can make.
+    pub attacks: Vec<AttackProfile>,
+    /// It took the Dodge action on its last turn.
+    pub dodging: bool,
+}
+
+impl Combatant {
+    /// A conscious Medium combatant with full movement and no attacks.
+    pub fn new(id: impl Into<String>, team: Team, hp: u32, ac: i32, speed: u32) -> Self {
+        Self {
+            id: CreatureId::new(id),
+            team,
+            hp,
+            life: if hp > 0 {
+                LifeState::Conscious
+            } else {
+                LifeState::Dead
+            },
+            ac,
+            conditions: Conditions::new(),
+            speed,
+            size: Size::Medium,
+            economy: Economy {
+                movement_left: speed,
+                ..Economy::default()
+            },
+            attacks: Vec::new(),
+            dodging: false,
+        }
+    }
+
+    /// Adds an attack profile.
+    pub fn with_attack(mut self, id: impl Into<String>, reach: AttackReach) -> Self {
+        self.attacks.push(AttackProfile {
+            id: id.into(),
+            reach,
+        });
+        self
+    }
+
+    fn is_hostile_to(&self, other: &Combatant) -> bool {
+        self.team != other.team
+    }
+}
+
+/// Who is where, who has what: enough of a combat to list legal options.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Everyone in the fight.
+    pub combatants: Vec<Combatant>,
+    /// Distances between pairs, in either order; unlisted pairs are `Near`.
+    pub distances: Vec<(CreatureId, CreatureId, Distance)>,
+    /// Cover from the first creature's point of view; unlisted pairs have none.
+    pub cover: Vec<(CreatureId, CreatureId, Cover)>,
+}
+
+impl Snapshot {
+    /// A snapshot of these combatants, all `Near` each other.
+    pub fn new(combatants: Vec<Combatant>) -> Self {
+        Self {
+            combatants,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the distance between two creatures (both ways).
+    pub fn set_distance(&mut self, a: &str, b: &str, distance: Distance) {
+        let (a, b) = (CreatureId::new(a), CreatureId::new(b));
+        self.distances
+            .retain(|(x, y, _)| !((*x == a && *y == b) || (*x == b && *y == a)));
+        self.distances.push((a, b, distance));
+    }
+
+    /// Sets the cover `target` has against attacks from `attacker`.
+    pub fn set_cover(&mut self, attacker: &str, target: &str, cover: Cover) {
+        let (a, t) = (CreatureId::new(attacker), CreatureId::new(target));
+        self.cover.retain(|(x, y, _)| !(*x == a && *y == t));
+        self.cover.push((a, t, cover));
+    }
+
+    /// The distance between two creatures.
+    pub fn distance(&self, a: &CreatureId, b: &CreatureId) -> Distance {
+        self.distances
+            .iter()
+            .find(|(x, y, _)| (x == a && y == b) || (x == b && y == a))
+            .map_or(Distance::Near, |(_, _, d)| *d)
+    }
+
+    /// The cover `target` has against `attacker`.
+    pub fn cover(&self, attacker: &CreatureId, target: &CreatureId) -> Cover {
+        self.cover
+            .iter()
+            .find(|(x, y, _)| x == attacker && y == target)
+            .map_or(Cover::None, |(_, _, c)| *c)
+    }
+
+    /// The combatant with this id.
+    pub fn get(&self, id: &CreatureId) -> Option<&Combatant> {
+        self.combatants.iter().find(|c| c.id == *id)
+    }
+}
+
+/// One legal choice for an actor on its turn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ActionOption {
+    /// Attack a target with one of the actor's attacks.
+    Attack {
+        /// The attack profile's id.
+        attack: String,
+        /// Who is attacked.
+        target: CreatureId,
+        /// Advantage from conditions and position.
+        advantage: Advantage,
+        /// The target's cover (adds to its AC).
+        cover: Cover,
+        /// A hit will be a critical hit.
+        auto_crit: bool,
+    },
+    /// Double movement this turn.
+    Dash,
+    /// Attacks against the actor have disadvantage until its next turn.
+    Dodge,
+    /// Movement provokes no opportunity attacks this turn.
+    Disengage,
+    /// Give an ally advantage on its next check or attack.
+    Help {
+        /// The ally helped.
+        ally: CreatureId,
+    },
+    /// Try to hide (a Dexterity (Stealth) check).
+    Hide,
+    /// Prepare an action for a trigger.
+    Ready,
+    /// Use an object.
+    UseObject,
+    /// Grapple a creature within reach (an Athletics contest).
+    Grapple {
+        /// Who is grappled.
+        target: CreatureId,
+    },
+    /// Shove a creature within reach prone or away (an Athletics contest).
+    Shove {
+        /// Who is shoved.
+        target: CreatureId,
+    },
+    /// Stand up from prone, for half the actor's speed.
+    StandUp,
+    /// Roll a death save (a dying actor's whole turn).
+    DeathSave,
+    /// End the turn.
+    EndTurn,
+}
+
+impl ActionOption {
+    /// The stable id a planner answers with, e.g. `attack:scimitar:g1`, `dash`, `end`.
+    pub fn id(&self) -> String {
+        match self {
+            ActionOption::Attack { attack, target, .. } => format!("attack:{attack}:{target}"),
+            ActionOption::Dash => "dash".to_owned(),
+            ActionOption::Dodge => "dodge".to_owned(),
+            ActionOption::Disengage => "disengage".to_owned(),
+            ActionOption::Help { ally } => format!("help:{ally}"),
+            ActionOption::Hide => "hide".to_owned(),
+            ActionOption::Ready => "ready".to_owned(),
+            ActionOption::UseObject => "use".to_owned(),
+            ActionOption::Grapple { target } => format!("grapple:{target}"),
+            ActionOption::Shove { target } => format!("shove:{target}"),
+            ActionOption::StandUp => "stand".to_owned(),
+            ActionOption::DeathSave => "death-save".to_owned(),
+            ActionOption::EndTurn => "end".to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for ActionOption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.id())
+    }
+}
+
+/// A chosen option that can't be taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OptionError {
+    /// The actor is not in the snapshot.
+    #[error("no combatant \"{0}\" here; check the id")]
+    UnknownActor(String),
+    /// The id is not among the legal options right now.
+    #[error("\"{0}\" is not a legal option now; pick one from the list")]
+    NotLegal(String),
+}
+
+/// Every legal option for `actor` right now. Attacks, grapples and shoves
+/// are listed only against hostile, living targets without total cover that
+/// the actor isn't charmed by. A dying actor only rolls a death save; an
+/// incapacitated one can only end its turn; an unknown or dead one gets nothing.
+pub fn legal_options(snapshot: &Snapshot, actor: &CreatureId) -> Vec<ActionOption> {
+    let Some(me) = snapshot.get(actor) else {
+        return Vec::new();
+    };
+    match me.life {
+        LifeState::Dead => return Vec::new(),
+        LifeState::Dying { .. } => return vec![ActionOption::DeathSave, ActionOption::EndTurn],
+        LifeState::Stable => return vec![ActionOption::EndTurn],
+        LifeState::Conscious => {}
+    }
+    if me.conditions.is_incapacitated() {
+        return vec![ActionOption::EndTurn];
+    }
+    let mut options = Vec::new();
+    if !me.economy.action_used {
+        let targets: Vec<&Combatant> = snapshot
+            .combatants
+            .iter()
+            .filter(|t| is_valid_target(snapshot, me, t))
+            .collect();
+        for attack in &me.attacks {
+            for target in &targets {
+                if let Some(option) = attack_option(snapshot, me, attack, target) {
+                    options.push(option);
+                }
+            }
+        }
+        options.extend([
+            ActionOption::Dash,
+            ActionOption::Dodge,
+            ActionOption::Disengage,
+        ]);
+        options.extend(
+            snapshot
+                .combatants
+                .iter()
+                .filter(|a| a.id != me.id && a.team == me.team && a.life.is_alive())
+                .map(|a| ActionOption::Help { ally: a.id.clone() }),
+        );
+        options.extend([
+            ActionOption::Hide,
+            ActionOption::Ready,
+            ActionOption::UseObject,
+        ]);
+        for target in targets.iter().filter(|t| {
+            snapshot.distance(&me.id, &t.id) == Distance::Engaged && me.size.can_grapple(t.size)
+        }) {
+            options.push(ActionOption::Grapple {
+                target: target.id.clone(),
+            });
+            options.push(ActionOption::Shove {
+                target: target.id.clone(),
+            });
+        }
+    }
+    let speed = me.conditions.speed(me.speed);
+    if me.conditions.has(Condition::Prone) && speed > 0 && me.economy.movement_left >= speed / 2 {
+        options.push(ActionOption::StandUp);
+    }
+    options.push(ActionOption::EndTurn);
+    options
+}
+
+/// The legal option with this id, to validate a planner's or player's choice.
+pub fn option_by_id(
+    snapshot: &Snapshot,
+    actor: &CreatureId,
+    id: &str,
+) -> Result<ActionOption, OptionError> {
+    if snapshot.get(actor).is_none() {
+        return Err(OptionError::UnknownActor(actor.to_string()));
+    }
+    let wanted = id.trim().to_ascii_lowercase();
+    legal_options(snapshot, actor)
+        .into_iter()
+        .find(|o| o.id().to_ascii_lowercase() == wanted)
+        .ok_or_else(|| OptionError::NotLegal(id.to_owned()))
+}
+
+fn is_valid_target(snapshot: &Snapshot, me: &Combatant, target: &Combatant) -> bool {
+    target.id != me.id
+        && target.life.is_alive()
+        && me.is_hostile_to(target)
+        && snapshot.cover(&me.id, &target.id) != Cover::Total
+        && me.conditions.may_attack(&target.id)
+}
+
+/// The snapshot has no line of sight, so a fear source counts as in sight
+/// while it is alive in the fight (or when the source is unknown).
+fn fear_source_present(snapshot: &Snapshot, me: &Combatant) -> bool {
+    let sources = me.conditions.frightened_by();
+    sources.is_empty()
+        || sources
+            .iter()
+            .any(|s| snapshot.get(s).is_some_and(|c| c.life.is_alive()))
+}
+
+fn attack_option(
+    snapshot: &Snapshot,
+    me: &Combatant,
+    attack: &AttackProfile,
+    target: &Combatant,
+) -> Option<ActionOption> {
+    let distance = snapshot.distance(&me.id, &target.id);
+    let (kind, in_range) = match attack.reach {
+        AttackReach::Melee => (AttackKind::Melee, distance == Distance::Engaged),
+        AttackReach::Ranged { long_range } => {
+            (AttackKind::Ranged, distance != Distance::Far || long_range)
+        }
+    };
+    if !in_range {
+        return None;
+    }
+    // Only a hostile that can act threatens a ranged attacker up close.
+    let hostile_within_5ft = snapshot.combatants.iter().any(|other| {
+        me.is_hostile_to(other)
+            && other.life == LifeState::Conscious
+            && other.conditions.can_act()
+            && snapshot.distance(&me.id, &other.id) == Distance::Engaged
+    });
+    let context = AttackContext {
+        kind,
+        within_5ft: distance == Distance::Engaged,
+        hostile_within_5ft,
+        beyond_normal_range: distance == Distance::Far,
+        target_dodging: target.dodging,
+        fear_source_in_sight: fear_source_present(snapshot, me),
+    };
+    let effects = attack_effects(&me.conditions, &target.conditions, &context);
+    Some(ActionOption::Attack {
+        attack: attack.id.clone(),
+        target: target.id.clone(),
+        advantage: effects.tally.advantage(),
+        cover: snapshot.cover(&me.id, &target.id),
+        auto_crit: effects.auto_crit,
+    })
+}
