@@ -100,7 +100,12 @@ fn dice_members(d: &Dice) -> Vec<Member> {
     let mut dice = vec![Member { range: face, certain: true }; count];
     for op in &d.ops {
         match op.kind {
-            OpKind::Reroll | OpKind::RerollOnce => {}
+            // A reroll shows a fresh face, undoing any earlier `mi`/`ma`.
+            OpKind::Reroll | OpKind::RerollOnce => {
+                for m in &mut dice {
+                    m.range = Bounds { min: m.range.min.min(face.min), max: m.range.max.max(face.max) };
+                }
+            }
             OpKind::RerollAdd => dice.push(Member { range: face, certain: false }),
             OpKind::Explode => {
                 let extra = MAX_ROLLS.saturating_sub(dice.len());
@@ -160,7 +165,8 @@ fn binary(op: BinOp, a: Bounds, b: Bounds) -> Bounds {
                 return ANY;
             }
             let q = Bounds::hull([a.min / b.min, a.min / b.max, a.max / b.min, a.max / b.max]);
-            if op == BinOp::FloorDiv { Bounds { min: q.min.floor(), max: q.max.floor() } } else { q }
+            // Python's `//` on floats can land one below floor(a / b) (8 // 0.1 is 79).
+            if op == BinOp::FloorDiv { Bounds { min: q.min.floor() - 1.0, max: q.max.floor() } } else { q }
         }
         BinOp::Mod if b.min > 0.0 => Bounds { min: 0.0, max: b.max },
         BinOp::Mod if b.max < 0.0 => Bounds { min: b.min, max: 0.0 },
