@@ -316,16 +316,18 @@ impl<R: DieRoller + ?Sized> Ctx<'_, R> {
                 }
             }
             OpKind::Explode => {
-                let mut done: Vec<usize> = Vec::new();
+                // A mask, not a list: at the 1000-dice limit a list lookup per die is cubic.
+                let mut done = vec![false; dice.len()];
                 let mut next = select(&kept_die_values(dice), &op.selectors, None);
                 while !next.is_empty() {
                     for &i in &next {
                         mark_exploded(&mut dice[i]);
                         dice.push(self.die(size)?);
                     }
-                    done.extend(&next);
+                    done.resize(dice.len(), false);
+                    next.iter().for_each(|&i| done[i] = true);
                     next = select(&kept_die_values(dice), &op.selectors, None);
-                    next.retain(|i| !done.contains(i));
+                    next.retain(|&i| !done[i]);
                 }
             }
             OpKind::Min | OpKind::Max => {
@@ -465,10 +467,14 @@ fn select(values: &[(usize, Num)], selectors: &[Selector], max: Option<usize>) -
                 .map(|(i, _)| *i)
                 .collect(),
         };
-        for i in chosen.into_iter().take(budget) {
-            if !out.contains(&i) {
-                out.push(i);
-            }
+        out.extend(chosen.into_iter().take(budget));
+    }
+    if selectors.len() > 1 {
+        // Several selectors may pick the same member: keep each once, in first-picked order.
+        let mut seen = vec![false; values.iter().map(|(i, _)| i + 1).max().unwrap_or(0)];
+        out.retain(|&i| !std::mem::replace(&mut seen[i], true));
+        if let Some(m) = max {
+            out.truncate(m);
         }
     }
     out
