@@ -28,11 +28,14 @@ pub fn run(args: &RollArgs) -> Result<()> {
         Format::Auto => Format::Markdown,
         other => other,
     };
+    // The expression as rolled: advantage shows as 2d20kh1.
+    let shown = parsed.expr.with_advantage(adv).to_string();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for _ in 0..args.times {
-        let rolled = dice::roll_with(&parsed.expr, adv, &mut rng).map_err(|e| anyhow::anyhow!("{text} ← {e}"))?;
+        let rolled = dice::roll_with(&parsed.expr, adv, &mut rng)
+            .map_err(|e| anyhow::anyhow!("{text} ← {e}"))?;
         let line = if args.json {
-            serde_json::to_string(&JsonRoll::new(&rolled, parsed.comment.as_deref()))?
+            serde_json::to_string(&JsonRoll::new(&rolled, &shown, parsed.comment.as_deref()))?
         } else {
             human(&rolled, format, parsed.comment.as_deref())
         };
@@ -41,7 +44,7 @@ pub fn run(args: &RollArgs) -> Result<()> {
     out.flush().context("could not write to standard output")
 }
 
-fn human(rolled: &Rolled, format: Format, comment: Option<&str>) -> String {
+fn human(rolled: &Rolled<'_>, format: Format, comment: Option<&str>) -> String {
     let body = match format {
         Format::Ansi => rolled.ansi(),
         Format::Compact => rolled.compact(),
@@ -56,7 +59,7 @@ fn human(rolled: &Rolled, format: Format, comment: Option<&str>) -> String {
 /// One roll as JSON: the total, crit, the breakdown strings and every die.
 #[derive(Serialize)]
 struct JsonRoll<'a> {
-    expr: String,
+    expr: &'a str,
     total: i64,
     value: dice::Num,
     crit: Crit,
@@ -72,16 +75,16 @@ struct JsonDice<'a> {
     expr: String,
     sides: String,
     kept: bool,
-    label: Option<&'a str>,
+    label: Option<String>,
     dice: &'a [Die],
 }
 
 impl<'a> JsonRoll<'a> {
-    fn new(rolled: &'a Rolled, comment: Option<&'a str>) -> Self {
+    fn new(rolled: &'a Rolled<'a>, expr: &'a str, comment: Option<&'a str>) -> Self {
         let mut dice = Vec::new();
         collect_dice(&rolled.root, true, &mut dice);
         JsonRoll {
-            expr: rolled.expr.to_string(),
+            expr,
             total: rolled.total,
             value: rolled.value,
             crit: rolled.crit,
@@ -93,7 +96,7 @@ impl<'a> JsonRoll<'a> {
     }
 }
 
-fn collect_dice<'a>(node: &'a RolledNode, kept: bool, out: &mut Vec<JsonDice<'a>>) {
+fn collect_dice<'a>(node: &'a RolledNode<'a>, kept: bool, out: &mut Vec<JsonDice<'a>>) {
     let kept = kept && node.kept;
     match &node.kind {
         RolledKind::Literal(_) => {}
@@ -103,11 +106,25 @@ fn collect_dice<'a>(node: &'a RolledNode, kept: bool, out: &mut Vec<JsonDice<'a>
             collect_dice(r, kept, out);
         }
         RolledKind::Set { items, .. } => items.iter().for_each(|i| collect_dice(i, kept, out)),
-        RolledKind::Dice { count, size, dice, ops } => out.push(JsonDice {
-            expr: format!("{count}d{size}{}", ops.iter().map(ToString::to_string).collect::<String>()),
+        RolledKind::Dice {
+            count,
+            size,
+            dice,
+            advantage,
+            ops,
+        } => out.push(JsonDice {
+            expr: format!(
+                "{count}d{size}{}{}",
+                match advantage {
+                    Advantage::Advantage => "kh1",
+                    Advantage::Disadvantage => "kl1",
+                    Advantage::Normal => "",
+                },
+                ops.iter().map(ToString::to_string).collect::<String>()
+            ),
             sides: size.to_string(),
             kept,
-            label: node.label.as_deref(),
+            label: (!node.labels.is_empty()).then(|| node.labels.concat()),
             dice,
         }),
     }

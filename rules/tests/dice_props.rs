@@ -13,32 +13,75 @@ fn expr() -> impl Strategy<Value = String> {
         (0u32..30).prop_map(|n| n.to_string()),
         (0u32..100, 1u32..10).prop_map(|(a, b)| format!("{a}.{b}")),
     ];
-    let sel = (prop_oneof![Just(""), Just("h"), Just("l"), Just(">"), Just("<")], 0u32..8)
+    let sel = (
+        prop_oneof![Just(""), Just("h"), Just("l"), Just(">"), Just("<")],
+        0u32..8,
+    )
         .prop_map(|(k, n)| format!("{k}{n}"));
     let dice_op = prop_oneof![
-        (prop_oneof![Just("k"), Just("p"), Just("rr"), Just("ro"), Just("ra"), Just("e")], sel.clone())
+        (
+            prop_oneof![
+                Just("k"),
+                Just("p"),
+                Just("rr"),
+                Just("ro"),
+                Just("ra"),
+                Just("e")
+            ],
+            sel.clone()
+        )
             .prop_map(|(o, s)| format!("{o}{s}")),
         (prop_oneof![Just("mi"), Just("ma")], 0u32..8).prop_map(|(o, n)| format!("{o}{n}")),
     ];
     let dice = (
         prop_oneof![Just(String::new()), (0u32..12).prop_map(|n| n.to_string())],
-        prop_oneof![Just("20".to_string()), Just("%".to_string()), (1u32..13).prop_map(|n| n.to_string())],
+        prop_oneof![
+            Just("20".to_string()),
+            Just("%".to_string()),
+            (1u32..13).prop_map(|n| n.to_string())
+        ],
         prop::collection::vec(dice_op, 0..3),
     )
         .prop_map(|(n, s, ops)| format!("{n}d{s}{}", ops.concat()));
     let ws = prop_oneof![Just(""), Just(""), Just(" "), Just("\t")];
-    let label = prop_oneof![Just(""), Just(""), Just(" [fire]"), Just("[cold] [magical]")];
+    let label = prop_oneof![
+        Just(""),
+        Just(""),
+        Just(" [fire]"),
+        Just("[cold] [magical]")
+    ];
     let leaf = (prop_oneof![number, dice], label).prop_map(|(a, l)| format!("{a}{l}"));
     leaf.prop_recursive(4, 32, 4, move |inner| {
-        let set_op = (prop_oneof![Just("k"), Just("p")], sel.clone()).prop_map(|(o, s)| format!("{o}{s}"));
+        let set_op =
+            (prop_oneof![Just("k"), Just("p")], sel.clone()).prop_map(|(o, s)| format!("{o}{s}"));
         prop_oneof![
-            (inner.clone(), ws.clone(), prop_oneof![
-                Just("+"), Just("-"), Just("*"), Just("/"), Just("//"), Just("%"),
-                Just("=="), Just("!="), Just("<"), Just(">"), Just("<="), Just(">=")
-            ], ws.clone(), inner.clone())
+            (
+                inner.clone(),
+                ws.clone(),
+                prop_oneof![
+                    Just("+"),
+                    Just("-"),
+                    Just("*"),
+                    Just("/"),
+                    Just("//"),
+                    Just("%"),
+                    Just("=="),
+                    Just("!="),
+                    Just("<"),
+                    Just(">"),
+                    Just("<="),
+                    Just(">=")
+                ],
+                ws.clone(),
+                inner.clone()
+            )
                 .prop_map(|(a, w1, op, w2, b)| format!("{a}{w1}{op}{w2}({b})")),
-            (prop_oneof![Just("-"), Just("+")], inner.clone()).prop_map(|(s, a)| format!("{s}({a})")),
-            (prop::collection::vec(inner, 0..4), prop::collection::vec(set_op, 0..3))
+            (prop_oneof![Just("-"), Just("+")], inner.clone())
+                .prop_map(|(s, a)| format!("{s}({a})")),
+            (
+                prop::collection::vec(inner, 0..4),
+                prop::collection::vec(set_op, 0..3)
+            )
                 .prop_map(|(items, ops)| match items.len() {
                     1 => format!("({},){}", items[0], ops.concat()),
                     _ => format!("({}){}", items.join(", "), ops.concat()),

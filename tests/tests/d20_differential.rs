@@ -13,11 +13,18 @@ const CASES: usize = 6_000;
 #[test]
 fn random_texts_roll_as_in_d20() {
     let Ok(python) = std::env::var("D20_PYTHON") else {
-        eprintln!("skipped: random_texts_roll_as_in_d20 (set D20_PYTHON to a Python with d20==1.1.2; see scripts/d20-venv.sh)");
+        eprintln!(
+            "skipped: random_texts_roll_as_in_d20 (set D20_PYTHON to a Python with d20==1.1.2; see scripts/d20-venv.sh)"
+        );
         return;
     };
     let mut oracle = Oracle::start(&python).unwrap();
-    let mut rng = ChaCha8Rng::seed_from_u64(std::env::var("D20_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(7));
+    let mut rng = ChaCha8Rng::seed_from_u64(
+        std::env::var("D20_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(7),
+    );
     let mut diffs = Vec::new();
     for i in 0..CASES {
         let text = match i % 3 {
@@ -32,10 +39,17 @@ fn random_texts_roll_as_in_d20() {
         let adv = [0, 0, 1, -1][rng.random_range(0..4)];
         let case = oracle.ask(&text, comments, adv, i as u64).unwrap();
         if let Err(d) = compare(&case) {
-            diffs.push(format!("{text:?} comments={comments} adv={adv} seed={i}\n  {d}"));
+            diffs.push(format!(
+                "{text:?} comments={comments} adv={adv} seed={i}\n  {d}"
+            ));
         }
     }
-    assert!(diffs.is_empty(), "{} of {CASES} texts differ from d20:\n{}", diffs.len(), diffs[..diffs.len().min(20)].join("\n"));
+    assert!(
+        diffs.is_empty(),
+        "{} of {CASES} texts differ from d20:\n{}",
+        diffs.len(),
+        diffs[..diffs.len().min(20)].join("\n")
+    );
 }
 
 fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
@@ -52,8 +66,18 @@ fn grammar(rng: &mut ChaCha8Rng, depth: u32) -> String {
         return atom(rng);
     }
     if r < 0.6 {
-        let op = pick(rng, &["+", "-", "*", "/", "//", "%", "==", "!=", "<", ">", "<=", ">="]);
-        let (a, w1, w2, b) = (grammar(rng, depth + 1), ws(rng), ws(rng), grammar(rng, depth + 1));
+        let op = pick(
+            rng,
+            &[
+                "+", "-", "*", "/", "//", "%", "==", "!=", "<", ">", "<=", ">=",
+            ],
+        );
+        let (a, w1, w2, b) = (
+            grammar(rng, depth + 1),
+            ws(rng),
+            ws(rng),
+            grammar(rng, depth + 1),
+        );
         return format!("{a}{w1}{op}{w2}{b}");
     }
     if r < 0.7 {
@@ -63,9 +87,18 @@ fn grammar(rng: &mut ChaCha8Rng, depth: u32) -> String {
     let n = rng.random_range(0..4);
     let items: Vec<String> = (0..n).map(|_| grammar(rng, depth + 1)).collect();
     let sep = format!("{},{}", ws(rng), ws(rng));
-    let trailing = if n == 1 && rng.random_bool(0.3) { "," } else { "" };
+    let trailing = if n == 1 && rng.random_bool(0.3) {
+        ","
+    } else {
+        ""
+    };
     let ops = ops(rng, &["k", "p"]);
-    format!("({}{}{trailing}{}){ops}", ws(rng), items.join(&sep), ws(rng))
+    format!(
+        "({}{}{trailing}{}){ops}",
+        ws(rng),
+        items.join(&sep),
+        ws(rng)
+    )
 }
 
 fn atom(rng: &mut ChaCha8Rng) -> String {
@@ -74,7 +107,10 @@ fn atom(rng: &mut ChaCha8Rng) -> String {
     } else {
         let count = pick(rng, &["", "1", "2", "4", "8", "0", "10"]);
         let size = pick(rng, &["20", "6", "4", "8", "12", "100", "%", "1", "2", "0"]);
-        format!("{count}d{size}{}", ops(rng, &["k", "p", "rr", "ro", "ra", "e", "mi", "ma"]))
+        format!(
+            "{count}d{size}{}",
+            ops(rng, &["k", "p", "rr", "ro", "ra", "e", "mi", "ma"])
+        )
     };
     if rng.random_bool(0.15) {
         let label = pick(rng, &["[fire]", "[cold] [magic]", "[]", "[a b]"]);
@@ -89,7 +125,11 @@ fn ops(rng: &mut ChaCha8Rng, kinds: &[&str]) -> String {
     (0..n)
         .map(|_| {
             let op = pick(rng, kinds);
-            let sel = if op.starts_with('m') && rng.random_bool(0.8) { "" } else { pick(rng, &["", "h", "l", "<", ">"]) };
+            let sel = if op.starts_with('m') && rng.random_bool(0.8) {
+                ""
+            } else {
+                pick(rng, &["", "h", "l", "<", ">"])
+            };
             format!("{op}{sel}{}", rng.random_range(0..8))
         })
         .collect()
@@ -97,8 +137,8 @@ fn ops(rng: &mut ChaCha8Rng, kinds: &[&str]) -> String {
 
 fn mutate(rng: &mut ChaCha8Rng, text: &str) -> String {
     const ALPHABET: &[char] = &[
-        '0', '1', '2', '5', 'd', '%', '(', ')', '[', ']', ',', '+', '-', '*', '/', '<', '>', '=', '!', 'k', 'h', 'l',
-        'p', 'r', 'e', 'o', 'a', 'm', 'i', 'x', ' ', '.', '\n', '\t', 'é',
+        '0', '1', '2', '5', 'd', '%', '(', ')', '[', ']', ',', '+', '-', '*', '/', '<', '>', '=',
+        '!', 'k', 'h', 'l', 'p', 'r', 'e', 'o', 'a', 'm', 'i', 'x', ' ', '.', '\n', '\t', 'é',
     ];
     let mut chars: Vec<char> = text.chars().collect();
     for _ in 0..rng.random_range(1..4) {
@@ -117,13 +157,48 @@ fn mutate(rng: &mut ChaCha8Rng, text: &str) -> String {
 }
 
 fn player_text(rng: &mut ChaCha8Rng) -> String {
-    let expr = pick(rng, &[
-        "1d20+5", "d20", "2d6+3", "1d8 + 1d6 [fire]", "4d6kh3", "8d6", "1d20+7 adv", "3d6ro1", "1d12+4",
-        "2d20kh1+6", "1d20-1", "1d4+1", "10d6", "1d100", "d%", "1d20 + 1d4",
-    ]);
-    let tail = pick(rng, &[
-        "", "", " to hit", " dmg", "dmg", " for initiative", " *stealth*", ", 2", " (bless)", " [bless",
-        " vs AC 15", " = attack", " ! ", "\nsecond line", " 🎲", " -2", " + str",
-    ]);
+    let expr = pick(
+        rng,
+        &[
+            "1d20+5",
+            "d20",
+            "2d6+3",
+            "1d8 + 1d6 [fire]",
+            "4d6kh3",
+            "8d6",
+            "1d20+7 adv",
+            "3d6ro1",
+            "1d12+4",
+            "2d20kh1+6",
+            "1d20-1",
+            "1d4+1",
+            "10d6",
+            "1d100",
+            "d%",
+            "1d20 + 1d4",
+        ],
+    );
+    let tail = pick(
+        rng,
+        &[
+            "",
+            "",
+            " to hit",
+            " dmg",
+            "dmg",
+            " for initiative",
+            " *stealth*",
+            ", 2",
+            " (bless)",
+            " [bless",
+            " vs AC 15",
+            " = attack",
+            " ! ",
+            "\nsecond line",
+            " 🎲",
+            " -2",
+            " + str",
+        ],
+    );
     format!("{expr}{tail}")
 }

@@ -14,11 +14,32 @@ fn recorded_d20_answers_match() {
         .map(Into::into)
         .unwrap_or_else(|_| repo_root().join("tests/fixtures/d20_answers.jsonl"));
     let text = std::fs::read_to_string(&path).unwrap();
-    let cases: Vec<Case> = text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert!(cases.len() > 1_000, "expected the recorded corpus, found {} cases", cases.len());
+    let cases: Vec<Case> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        cases.len() > 1_000,
+        "expected the recorded corpus, found {} cases",
+        cases.len()
+    );
     let diffs: Vec<String> = cases
         .iter()
-        .filter_map(|c| compare(c).err().map(|d| format!("{:?} comments={} adv={} seed={}\n  {d}", c.expr, c.comments, c.adv, c.seed)))
+        .filter_map(|c| {
+            compare(c).err().map(|d| {
+                format!(
+                    "{:?} comments={} adv={} seed={}\n  {d}",
+                    c.expr, c.comments, c.adv, c.seed
+                )
+            })
+        })
         .collect();
-    assert!(diffs.is_empty(), "{} of {} cases differ from d20:\n{}", diffs.len(), cases.len(), diffs[..diffs.len().min(20)].join("\n"));
+    assert!(
+        diffs.is_empty(),
+        "{} of {} cases differ from d20:\n{}",
+        diffs.len(),
+        cases.len(),
+        diffs[..diffs.len().min(20)].join("\n")
+    );
 }

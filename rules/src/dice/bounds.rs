@@ -17,7 +17,10 @@ pub struct Bounds {
     pub max: f64,
 }
 
-const ANY: Bounds = Bounds { min: f64::NEG_INFINITY, max: f64::INFINITY };
+const ANY: Bounds = Bounds {
+    min: f64::NEG_INFINITY,
+    max: f64::INFINITY,
+};
 
 impl Bounds {
     fn exact(v: f64) -> Self {
@@ -34,11 +37,17 @@ impl Bounds {
     }
 
     fn with_zero(self) -> Self {
-        Self { min: self.min.min(0.0), max: self.max.max(0.0) }
+        Self {
+            min: self.min.min(0.0),
+            max: self.max.max(0.0),
+        }
     }
 
     fn add(self, o: Self) -> Self {
-        Self { min: self.min + o.min, max: self.max + o.max }
+        Self {
+            min: self.min + o.min,
+            max: self.max + o.max,
+        }
     }
 
     /// Whether `v` lies within the bounds.
@@ -64,13 +73,22 @@ impl Expr {
             Expr::Unary(UnOp::Pos, x) => x.bounds(),
             Expr::Unary(UnOp::Neg, x) => {
                 let b = x.bounds();
-                Bounds { min: -b.max, max: -b.min }
+                Bounds {
+                    min: -b.max,
+                    max: -b.min,
+                }
             }
             Expr::Binary(op, l, r) => binary(*op, l.bounds(), r.bounds()),
             Expr::Paren { inner, ops } if ops.is_empty() => inner.bounds(),
             Expr::Paren { inner, ops } => sum(apply_ops(members(inner), ops)),
             Expr::Set { items, ops } => {
-                let items = items.iter().map(|i| Member { range: i.bounds(), certain: true }).collect();
+                let items = items
+                    .iter()
+                    .map(|i| Member {
+                        range: i.bounds(),
+                        certain: true,
+                    })
+                    .collect();
                 sum(apply_ops(items, ops))
             }
             Expr::Dice(d) => sum(dice_members(d)),
@@ -82,42 +100,82 @@ impl Expr {
 /// dice, or the expression itself.
 fn members(expr: &Expr) -> Vec<Member> {
     match expr {
-        Expr::Set { items, ops } => {
-            apply_ops(items.iter().map(|i| Member { range: i.bounds(), certain: true }).collect(), ops)
-        }
+        Expr::Set { items, ops } => apply_ops(
+            items
+                .iter()
+                .map(|i| Member {
+                    range: i.bounds(),
+                    certain: true,
+                })
+                .collect(),
+            ops,
+        ),
         Expr::Paren { inner, ops } => apply_ops(members(inner), ops),
         Expr::Dice(d) => dice_members(d),
-        other => vec![Member { range: other.bounds(), certain: true }],
+        other => vec![Member {
+            range: other.bounds(),
+            certain: true,
+        }],
     }
 }
 
 fn dice_members(d: &Dice) -> Vec<Member> {
     let face = match d.size {
-        DieSize::Percent => Bounds { min: 0.0, max: 90.0 },
-        DieSize::Sides(n) => Bounds { min: 1.0, max: n as f64 },
+        DieSize::Percent => Bounds {
+            min: 0.0,
+            max: 90.0,
+        },
+        DieSize::Sides(n) => Bounds {
+            min: 1.0,
+            max: n as f64,
+        },
     };
     let count = usize::try_from(d.count).unwrap_or(MAX_ROLLS).min(MAX_ROLLS);
-    let mut dice = vec![Member { range: face, certain: true }; count];
+    let mut dice = vec![
+        Member {
+            range: face,
+            certain: true
+        };
+        count
+    ];
     for op in &d.ops {
         match op.kind {
             // A reroll shows a fresh face, undoing any earlier `mi`/`ma`.
             OpKind::Reroll | OpKind::RerollOnce => {
                 for m in &mut dice {
-                    m.range = Bounds { min: m.range.min.min(face.min), max: m.range.max.max(face.max) };
+                    m.range = Bounds {
+                        min: m.range.min.min(face.min),
+                        max: m.range.max.max(face.max),
+                    };
                 }
             }
-            OpKind::RerollAdd => dice.push(Member { range: face, certain: false }),
+            OpKind::RerollAdd => dice.push(Member {
+                range: face,
+                certain: false,
+            }),
             OpKind::Explode => {
                 let extra = MAX_ROLLS.saturating_sub(dice.len());
-                dice.extend(std::iter::repeat_n(Member { range: face, certain: false }, extra));
+                dice.extend(std::iter::repeat_n(
+                    Member {
+                        range: face,
+                        certain: false,
+                    },
+                    extra,
+                ));
             }
             OpKind::Min | OpKind::Max => {
                 let bound = op.selectors.last().map_or(0.0, |s| s.num as f64);
                 for m in &mut dice {
                     m.range = if op.kind == OpKind::Min {
-                        Bounds { min: m.range.min.max(bound), max: m.range.max.max(bound) }
+                        Bounds {
+                            min: m.range.min.max(bound),
+                            max: m.range.max.max(bound),
+                        }
                     } else {
-                        Bounds { min: m.range.min.min(bound), max: m.range.max.min(bound) }
+                        Bounds {
+                            min: m.range.min.min(bound),
+                            max: m.range.max.min(bound),
+                        }
                     };
                 }
             }
@@ -138,8 +196,14 @@ fn apply_ops(mut members: Vec<Member>, ops: &[Op]) -> Vec<Member> {
             (OpKind::Keep | OpKind::Drop, [sel])
                 if uniform && matches!(sel.kind, SelectorKind::Highest | SelectorKind::Lowest) =>
             {
-                let n = usize::try_from(sel.num).unwrap_or(usize::MAX).min(members.len());
-                let keep = if op.kind == OpKind::Keep { n } else { members.len() - n };
+                let n = usize::try_from(sel.num)
+                    .unwrap_or(usize::MAX)
+                    .min(members.len());
+                let keep = if op.kind == OpKind::Keep {
+                    n
+                } else {
+                    members.len() - n
+                };
                 members.truncate(keep);
             }
             _ => members.iter_mut().for_each(|m| m.certain = false),
@@ -150,7 +214,11 @@ fn apply_ops(mut members: Vec<Member>, ops: &[Op]) -> Vec<Member> {
 
 fn sum(members: Vec<Member>) -> Bounds {
     members.iter().fold(Bounds::exact(0.0), |acc, m| {
-        acc.add(if m.certain { m.range } else { m.range.with_zero() })
+        acc.add(if m.certain {
+            m.range
+        } else {
+            m.range.with_zero()
+        })
     })
 }
 
@@ -158,7 +226,10 @@ fn binary(op: BinOp, a: Bounds, b: Bounds) -> Bounds {
     let products = || Bounds::hull([a.min * b.min, a.min * b.max, a.max * b.min, a.max * b.max]);
     match op {
         BinOp::Add => a.add(b),
-        BinOp::Sub => Bounds { min: a.min - b.max, max: a.max - b.min },
+        BinOp::Sub => Bounds {
+            min: a.min - b.max,
+            max: a.max - b.min,
+        },
         BinOp::Mul => products(),
         BinOp::Div | BinOp::FloorDiv => {
             if b.min <= 0.0 && b.max >= 0.0 {
@@ -166,10 +237,23 @@ fn binary(op: BinOp, a: Bounds, b: Bounds) -> Bounds {
             }
             let q = Bounds::hull([a.min / b.min, a.min / b.max, a.max / b.min, a.max / b.max]);
             // Python's `//` on floats can land one below floor(a / b) (8 // 0.1 is 79).
-            if op == BinOp::FloorDiv { Bounds { min: q.min.floor() - 1.0, max: q.max.floor() } } else { q }
+            if op == BinOp::FloorDiv {
+                Bounds {
+                    min: q.min.floor() - 1.0,
+                    max: q.max.floor(),
+                }
+            } else {
+                q
+            }
         }
-        BinOp::Mod if b.min > 0.0 => Bounds { min: 0.0, max: b.max },
-        BinOp::Mod if b.max < 0.0 => Bounds { min: b.min, max: 0.0 },
+        BinOp::Mod if b.min > 0.0 => Bounds {
+            min: 0.0,
+            max: b.max,
+        },
+        BinOp::Mod if b.max < 0.0 => Bounds {
+            min: b.min,
+            max: 0.0,
+        },
         BinOp::Mod => ANY,
         _ => Bounds { min: 0.0, max: 1.0 },
     }

@@ -48,13 +48,12 @@ pub enum Crit {
     Fumble,
 }
 
-/// The result of rolling an expression.
+/// The result of rolling an expression; it borrows the expression's
+/// operators and labels rather than copying them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rolled {
-    /// The expression as rolled (after any advantage rewrite).
-    pub expr: Expr,
+pub struct Rolled<'e> {
     /// The rolled tree, with every die.
-    pub root: RolledNode,
+    pub root: RolledNode<'e>,
     /// The exact value (a float when decimals or `/` were involved).
     pub value: Num,
     /// The total, truncated toward zero as d20 does.
@@ -65,56 +64,61 @@ pub struct Rolled {
 
 /// One node of a rolled expression.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RolledNode {
+pub struct RolledNode<'e> {
     /// What the node is.
-    pub kind: RolledKind,
+    pub kind: RolledKind<'e>,
     /// False when a keep/drop operator dropped this node.
     pub kept: bool,
-    /// Its `[labels]`, joined, if any.
-    pub label: Option<String>,
+    /// Its `[labels]`, as typed (empty when none).
+    pub labels: &'e [String],
 }
 
 /// The kinds of rolled node, mirroring [`Expr`].
 #[derive(Debug, Clone, PartialEq)]
-pub enum RolledKind {
+pub enum RolledKind<'e> {
     /// A number.
     Literal(Num),
     /// `-x` or `+x`.
-    Unary(UnOp, Box<RolledNode>),
+    Unary(UnOp, Box<RolledNode<'e>>),
     /// `a op b`.
-    Binary(BinOp, Box<RolledNode>, Box<RolledNode>),
+    Binary(BinOp, Box<RolledNode<'e>>, Box<RolledNode<'e>>),
     /// `(x)` with its operators.
     Paren {
         /// The inner node.
-        inner: Box<RolledNode>,
+        inner: Box<RolledNode<'e>>,
         /// Operators applied.
-        ops: Vec<Op>,
+        ops: &'e [Op],
     },
     /// `(a, b, …)` with its operators.
     Set {
         /// Members.
-        items: Vec<RolledNode>,
+        items: Vec<RolledNode<'e>>,
         /// Operators applied.
-        ops: Vec<Op>,
+        ops: &'e [Op],
     },
     /// A dice term and every die it rolled.
     Dice {
-        /// Dice asked for.
+        /// Dice asked for (doubled by advantage: `1d20` rolls as `2d20kh1`).
         count: u64,
         /// Size of each die.
         size: DieSize,
         /// The dice, in order; explosions append dice.
         dice: Vec<Die>,
-        /// Operators applied.
-        ops: Vec<Op>,
+        /// Advantage or disadvantage rewrote this term (an implicit `kh1`/`kl1` first).
+        advantage: Advantage,
+        /// Operators applied, as typed.
+        ops: &'e [Op],
     },
 }
 
-/// One die: every face it showed (a reroll adds a face and drops the old one).
+/// One die: every face it showed (a reroll drops the face and rolls a new one).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Die {
-    /// Faces in the order rolled; the last one counts.
-    pub faces: Vec<Face>,
+    /// Earlier faces, dropped by rerolls, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rerolled: Vec<Face>,
+    /// The face that counts.
+    pub face: Face,
     /// False when a keep/drop operator dropped the die.
     pub kept: bool,
 }
@@ -148,38 +152,45 @@ impl Face {
 impl Die {
     /// The die's current value (its last face), or 0 when dropped.
     pub fn total(&self) -> i64 {
-        if self.kept {
-            self.faces.last().map_or(0, Face::total)
-        } else {
-            0
-        }
+        if self.kept { self.face.total() } else { 0 }
     }
 
     /// The value shown, dropped or not.
     pub fn value(&self) -> i64 {
-        self.faces.last().map_or(0, Face::total)
+        self.face.total()
+    }
+
+    /// Every face in the order rolled: the rerolled ones, then the current one.
+    pub fn faces(&self) -> impl Iterator<Item = &Face> {
+        self.rerolled.iter().chain(std::iter::once(&self.face))
     }
 }
 
 /// Rolls an expression.
-pub fn roll<R: DieRoller + ?Sized>(expr: &Expr, rng: &mut R) -> Result<Rolled, RollError> {
+pub fn roll<'e, R: DieRoller + ?Sized>(
+    expr: &'e Expr,
+    rng: &mut R,
+) -> Result<Rolled<'e>, RollError> {
     roll_with(expr, Advantage::Normal, rng)
 }
 
 /// Rolls an expression at advantage or disadvantage (which rewrites its leftmost `1d20`).
-pub fn roll_with<R: DieRoller + ?Sized>(
-    expr: &Expr,
+pub fn roll_with<'e, R: DieRoller + ?Sized>(
+    expr: &'e Expr,
     adv: Advantage,
     rng: &mut R,
-) -> Result<Rolled, RollError> {
-    let expr = expr.with_advantage(adv);
-    let mut ctx = Ctx { rng, rolls: 0 };
-    let root = ctx.eval(&expr)?;
+) -> Result<Rolled<'e>, RollError> {
+    let mut ctx = Ctx {
+        rng,
+        rolls: 0,
+        advantage: adv,
+        scratch: Scratch::default(),
+    };
+    let root = ctx.eval(expr, true)?;
     let value = root.total()?;
     let total = value.trunc()?;
     let crit = root.crit();
     Ok(Rolled {
-        expr,
         root,
         value,
         total,
@@ -190,6 +201,85 @@ pub fn roll_with<R: DieRoller + ?Sized>(
 struct Ctx<'r, R: ?Sized> {
     rng: &'r mut R,
     rolls: usize,
+    /// Applied to the leftmost term if it is `1d20`, as [`Expr::with_advantage`] does.
+    advantage: Advantage,
+    scratch: Scratch,
+}
+
+/// Buffers for selecting dice, reused across the iterations of `rr` and `e`.
+#[derive(Default)]
+struct Scratch {
+    values: Vec<(usize, Num)>,
+    sorted: Vec<(usize, Num)>,
+    seen: Vec<bool>,
+    chosen: Vec<usize>,
+}
+
+impl Scratch {
+    /// Selects among the kept dice; the chosen indices land in `self.chosen`.
+    fn select_dice(&mut self, dice: &[Die], selectors: &[Selector], max: Option<usize>) {
+        self.values.clear();
+        self.values.extend(
+            dice.iter()
+                .enumerate()
+                .filter(|(_, d)| d.kept)
+                .map(|(i, d)| (i, Num::Int(d.total()))),
+        );
+        self.select(selectors, max);
+    }
+
+    /// The members of `self.values` chosen by the union of `selectors` (at most `max`, for `ra`).
+    fn select(&mut self, selectors: &[Selector], max: Option<usize>) {
+        self.chosen.clear();
+        for sel in selectors {
+            let budget = match max {
+                Some(m) if self.chosen.len() >= m => break,
+                Some(m) => m - self.chosen.len(),
+                None => usize::MAX,
+            };
+            let n = usize::try_from(sel.num).unwrap_or(usize::MAX);
+            match sel.kind {
+                SelectorKind::Highest | SelectorKind::Lowest => {
+                    self.sorted.clear();
+                    self.sorted.extend_from_slice(&self.values);
+                    // Stable sorts, as Python's: ties keep their original order.
+                    if sel.kind == SelectorKind::Highest {
+                        self.sorted.sort_by(|a, b| cmp(b.1, a.1));
+                    } else {
+                        self.sorted.sort_by(|a, b| cmp(a.1, b.1));
+                    }
+                    self.chosen
+                        .extend(self.sorted.iter().take(n.min(budget)).map(|(i, _)| *i));
+                }
+                kind => {
+                    let wanted = match kind {
+                        SelectorKind::Above => Ordering::Greater,
+                        SelectorKind::Below => Ordering::Less,
+                        _ => Ordering::Equal,
+                    };
+                    let matching = self
+                        .values
+                        .iter()
+                        .filter(|(_, v)| cmp_to_u64(*v, sel.num) == wanted);
+                    self.chosen.extend(matching.map(|(i, _)| *i).take(budget));
+                }
+            }
+        }
+        if selectors.len() > 1 {
+            // Several selectors may pick the same member: keep each once, in first-picked order.
+            self.seen.clear();
+            self.seen.resize(
+                self.values.iter().map(|(i, _)| i + 1).max().unwrap_or(0),
+                false,
+            );
+            let seen = &mut self.seen;
+            self.chosen
+                .retain(|&i| !std::mem::replace(&mut seen[i], true));
+            if let Some(m) = max {
+                self.chosen.truncate(m);
+            }
+        }
+    }
 }
 
 impl<R: DieRoller + ?Sized> Ctx<'_, R> {
@@ -219,30 +309,31 @@ impl<R: DieRoller + ?Sized> Ctx<'_, R> {
 
     fn die(&mut self, size: DieSize) -> Result<Die, RollError> {
         Ok(Die {
-            faces: vec![self.face(size)?],
+            rerolled: Vec::new(),
+            face: self.face(size)?,
             kept: true,
         })
     }
 
-    fn eval(&mut self, expr: &Expr) -> Result<RolledNode, RollError> {
+    /// Rolls `expr`; `leftmost` says whether it is the expression's leftmost
+    /// term, where advantage applies.
+    fn eval<'e>(&mut self, expr: &'e Expr, leftmost: bool) -> Result<RolledNode<'e>, RollError> {
         let kind = match expr {
             Expr::Literal(n) => RolledKind::Literal(*n),
-            Expr::Unary(op, inner) => RolledKind::Unary(*op, Box::new(self.eval(inner)?)),
+            Expr::Unary(op, inner) => RolledKind::Unary(*op, Box::new(self.eval(inner, leftmost)?)),
             Expr::Binary(op, l, r) => {
-                let l = self.eval(l)?;
-                let r = self.eval(r)?;
+                let l = self.eval(l, leftmost)?;
+                let r = self.eval(r, false)?;
                 RolledKind::Binary(*op, Box::new(l), Box::new(r))
             }
             Expr::Annotated(a) => {
-                let mut node = self.eval(&a.inner)?;
-                node.label = Some(a.joined());
+                let mut node = self.eval(&a.inner, leftmost)?;
+                node.labels = &a.labels;
                 return Ok(node);
             }
             Expr::Paren { inner, ops } => {
-                let mut node = plain(RolledKind::Paren {
-                    inner: Box::new(self.eval(inner)?),
-                    ops: ops.clone(),
-                });
+                let inner = Box::new(self.eval(inner, leftmost)?);
+                let mut node = plain(RolledKind::Paren { inner, ops });
                 for op in ops {
                     keep_or_drop(&mut node, op)?;
                 }
@@ -251,32 +342,48 @@ impl<R: DieRoller + ?Sized> Ctx<'_, R> {
             Expr::Set { items, ops } => {
                 let items = items
                     .iter()
-                    .map(|i| self.eval(i))
+                    .enumerate()
+                    .map(|(i, item)| self.eval(item, leftmost && i == 0))
                     .collect::<Result<Vec<_>, _>>()?;
-                let mut node = plain(RolledKind::Set {
-                    items,
-                    ops: ops.clone(),
-                });
+                let mut node = plain(RolledKind::Set { items, ops });
                 for op in ops {
                     keep_or_drop(&mut node, op)?;
                 }
                 return Ok(node);
             }
             Expr::Dice(d) => {
-                let mut dice = Vec::with_capacity(
-                    usize::try_from(d.count).unwrap_or(MAX_ROLLS).min(MAX_ROLLS),
-                );
-                for _ in 0..d.count {
+                let advantage = if leftmost && d.count == 1 && d.size == DieSize::Sides(20) {
+                    self.advantage
+                } else {
+                    Advantage::Normal
+                };
+                let count = if advantage == Advantage::Normal {
+                    d.count
+                } else {
+                    2
+                };
+                let mut dice =
+                    Vec::with_capacity(usize::try_from(count).unwrap_or(MAX_ROLLS).min(MAX_ROLLS));
+                for _ in 0..count {
                     dice.push(self.die(d.size)?);
+                }
+                let implicit = match advantage {
+                    Advantage::Normal => None,
+                    Advantage::Advantage => Some(SelectorKind::Highest),
+                    Advantage::Disadvantage => Some(SelectorKind::Lowest),
+                };
+                if let Some(kind) = implicit {
+                    keep_dice(&mut dice, &[Selector { kind, num: 1 }], false);
                 }
                 for op in &d.ops {
                     self.dice_op(&mut dice, d.size, op)?;
                 }
                 RolledKind::Dice {
-                    count: d.count,
+                    count,
                     size: d.size,
                     dice,
-                    ops: d.ops.clone(),
+                    advantage,
+                    ops: &d.ops,
                 }
             }
         };
@@ -285,50 +392,13 @@ impl<R: DieRoller + ?Sized> Ctx<'_, R> {
 
     fn dice_op(&mut self, dice: &mut Vec<Die>, size: DieSize, op: &Op) -> Result<(), RollError> {
         match op.kind {
-            OpKind::Keep | OpKind::Drop => {
-                let values = kept_die_values(dice);
-                let chosen = select(&values, &op.selectors, None);
-                let drop_chosen = op.kind == OpKind::Drop;
-                for (i, _) in values {
-                    if chosen.contains(&i) == drop_chosen {
-                        dice[i].kept = false;
-                    }
-                }
-            }
-            OpKind::Reroll => loop {
-                let chosen = select(&kept_die_values(dice), &op.selectors, None);
-                if chosen.is_empty() {
-                    break;
-                }
-                for i in chosen {
-                    self.reroll(&mut dice[i], size)?;
-                }
-            },
-            OpKind::RerollOnce => {
-                for i in select(&kept_die_values(dice), &op.selectors, None) {
-                    self.reroll(&mut dice[i], size)?;
-                }
-            }
-            OpKind::RerollAdd => {
-                for i in select(&kept_die_values(dice), &op.selectors, Some(1)) {
-                    mark_exploded(&mut dice[i]);
-                    dice.push(self.die(size)?);
-                }
-            }
-            OpKind::Explode => {
-                // A mask, not a list: at the 1000-dice limit a list lookup per die is cubic.
-                let mut done = vec![false; dice.len()];
-                let mut next = select(&kept_die_values(dice), &op.selectors, None);
-                while !next.is_empty() {
-                    for &i in &next {
-                        mark_exploded(&mut dice[i]);
-                        dice.push(self.die(size)?);
-                    }
-                    done.resize(dice.len(), false);
-                    next.iter().for_each(|&i| done[i] = true);
-                    next = select(&kept_die_values(dice), &op.selectors, None);
-                    next.retain(|&i| !done[i]);
-                }
+            OpKind::Keep | OpKind::Drop => keep_dice(dice, &op.selectors, op.kind == OpKind::Drop),
+            OpKind::Reroll | OpKind::RerollOnce | OpKind::RerollAdd | OpKind::Explode => {
+                // Scratch buffers live in the context so rerolling loops do not allocate.
+                let mut scratch = std::mem::take(&mut self.scratch);
+                let result = self.reroll_op(dice, size, op, &mut scratch);
+                self.scratch = scratch;
+                result?;
             }
             OpKind::Min | OpKind::Max => {
                 let sel = op.selectors.last().copied().unwrap_or(Selector {
@@ -349,8 +419,8 @@ impl<R: DieRoller + ?Sized> Ctx<'_, R> {
                     } else {
                         v > bound
                     };
-                    if out_of_bound && let Some(face) = die.faces.last_mut() {
-                        face.forced.push(bound);
+                    if out_of_bound {
+                        die.face.forced.push(bound);
                     }
                 }
             }
@@ -358,27 +428,87 @@ impl<R: DieRoller + ?Sized> Ctx<'_, R> {
         Ok(())
     }
 
-    fn reroll(&mut self, die: &mut Die, size: DieSize) -> Result<(), RollError> {
-        if let Some(face) = die.faces.last_mut() {
-            face.kept = false;
+    fn reroll_op(
+        &mut self,
+        dice: &mut Vec<Die>,
+        size: DieSize,
+        op: &Op,
+        s: &mut Scratch,
+    ) -> Result<(), RollError> {
+        match op.kind {
+            OpKind::Reroll => loop {
+                s.select_dice(dice, &op.selectors, None);
+                if s.chosen.is_empty() {
+                    return Ok(());
+                }
+                for &i in &s.chosen {
+                    self.reroll(&mut dice[i], size)?;
+                }
+            },
+            OpKind::RerollOnce => {
+                s.select_dice(dice, &op.selectors, None);
+                for &i in &s.chosen {
+                    self.reroll(&mut dice[i], size)?;
+                }
+            }
+            OpKind::RerollAdd => {
+                s.select_dice(dice, &op.selectors, Some(1));
+                for &i in &s.chosen {
+                    mark_exploded(&mut dice[i]);
+                    dice.push(self.die(size)?);
+                }
+            }
+            _ => {
+                // A mask, not a list: at the 1000-dice limit a list lookup per die is cubic.
+                let mut done = vec![false; dice.len()];
+                s.select_dice(dice, &op.selectors, None);
+                while !s.chosen.is_empty() {
+                    for &i in &s.chosen {
+                        mark_exploded(&mut dice[i]);
+                        dice.push(self.die(size)?);
+                    }
+                    done.resize(dice.len(), false);
+                    s.chosen.iter().for_each(|&i| done[i] = true);
+                    s.select_dice(dice, &op.selectors, None);
+                    s.chosen.retain(|&i| !done[i]);
+                }
+            }
         }
-        die.faces.push(self.face(size)?);
+        Ok(())
+    }
+
+    fn reroll(&mut self, die: &mut Die, size: DieSize) -> Result<(), RollError> {
+        let mut old = std::mem::replace(&mut die.face, self.face(size)?);
+        old.kept = false;
+        die.rerolled.push(old);
         Ok(())
     }
 }
 
-fn plain(kind: RolledKind) -> RolledNode {
+fn plain(kind: RolledKind<'_>) -> RolledNode<'_> {
     RolledNode {
         kind,
         kept: true,
-        label: None,
+        labels: &[],
+    }
+}
+
+/// `k` (or `p` with `drop_chosen`) on dice.
+fn keep_dice(dice: &mut [Die], selectors: &[Selector], drop_chosen: bool) {
+    let values = kept_die_values(dice);
+    let mut chosen = vec![false; dice.len()];
+    select(&values, selectors, None)
+        .into_iter()
+        .for_each(|i| chosen[i] = true);
+    for (i, _) in values {
+        if chosen[i] == drop_chosen {
+            dice[i].kept = false;
+        }
     }
 }
 
 fn mark_exploded(die: &mut Die) {
-    if let Some(face) = die.faces.last_mut() {
-        face.exploded = true;
-    }
+    die.face.exploded = true;
 }
 
 fn kept_die_values(dice: &[Die]) -> Vec<(usize, Num)> {
@@ -390,7 +520,7 @@ fn kept_die_values(dice: &[Die]) -> Vec<(usize, Num)> {
 }
 
 /// Applies `k` or `p` to the members of a set, a parenthesis or a dice term.
-fn keep_or_drop(node: &mut RolledNode, op: &Op) -> Result<(), RollError> {
+fn keep_or_drop(node: &mut RolledNode<'_>, op: &Op) -> Result<(), RollError> {
     let values = member_values(node)?;
     let chosen = select(&values, &op.selectors, None);
     let drop_chosen = op.kind == OpKind::Drop;
@@ -405,7 +535,7 @@ fn keep_or_drop(node: &mut RolledNode, op: &Op) -> Result<(), RollError> {
 
 /// The kept members of a node with their totals, by member index. A
 /// parenthesis exposes its inner node's members; a plain value is its own member.
-fn member_values(node: &RolledNode) -> Result<Vec<(usize, Num)>, RollError> {
+fn member_values(node: &RolledNode<'_>) -> Result<Vec<(usize, Num)>, RollError> {
     match &node.kind {
         RolledKind::Set { items, .. } => items
             .iter()
@@ -420,7 +550,7 @@ fn member_values(node: &RolledNode) -> Result<Vec<(usize, Num)>, RollError> {
     }
 }
 
-fn drop_members(node: &mut RolledNode, indices: &[usize]) {
+fn drop_members(node: &mut RolledNode<'_>, indices: &[usize]) {
     match &mut node.kind {
         RolledKind::Set { items, .. } => indices.iter().for_each(|&i| items[i].kept = false),
         RolledKind::Paren { inner, .. } => drop_members(inner, indices),
@@ -435,49 +565,12 @@ fn drop_members(node: &mut RolledNode, indices: &[usize]) {
 
 /// The members chosen by the union of `selectors` (at most `max` of them, for `ra`).
 fn select(values: &[(usize, Num)], selectors: &[Selector], max: Option<usize>) -> Vec<usize> {
-    let mut out: Vec<usize> = Vec::new();
-    for sel in selectors {
-        let budget = match max {
-            Some(m) if out.len() >= m => break,
-            Some(m) => m - out.len(),
-            None => usize::MAX,
-        };
-        let n = usize::try_from(sel.num).unwrap_or(usize::MAX);
-        let chosen: Vec<usize> = match sel.kind {
-            SelectorKind::Highest | SelectorKind::Lowest => {
-                let mut sorted: Vec<&(usize, Num)> = values.iter().collect();
-                // Stable sorts, as Python's: ties keep their original order.
-                if sel.kind == SelectorKind::Highest {
-                    sorted.sort_by(|a, b| cmp(b.1, a.1));
-                } else {
-                    sorted.sort_by(|a, b| cmp(a.1, b.1));
-                }
-                sorted.into_iter().take(n).map(|(i, _)| *i).collect()
-            }
-            kind => values
-                .iter()
-                .filter(|(_, v)| {
-                    let ord = cmp_to_u64(*v, sel.num);
-                    match kind {
-                        SelectorKind::Above => ord == Ordering::Greater,
-                        SelectorKind::Below => ord == Ordering::Less,
-                        _ => ord == Ordering::Equal,
-                    }
-                })
-                .map(|(i, _)| *i)
-                .collect(),
-        };
-        out.extend(chosen.into_iter().take(budget));
-    }
-    if selectors.len() > 1 {
-        // Several selectors may pick the same member: keep each once, in first-picked order.
-        let mut seen = vec![false; values.iter().map(|(i, _)| i + 1).max().unwrap_or(0)];
-        out.retain(|&i| !std::mem::replace(&mut seen[i], true));
-        if let Some(m) = max {
-            out.truncate(m);
-        }
-    }
-    out
+    let mut scratch = Scratch {
+        values: values.to_vec(),
+        ..Scratch::default()
+    };
+    scratch.select(selectors, max);
+    scratch.chosen
 }
 
 fn cmp(a: Num, b: Num) -> Ordering {
@@ -491,7 +584,7 @@ fn cmp_to_u64(v: Num, n: u64) -> Ordering {
     }
 }
 
-impl RolledNode {
+impl RolledNode<'_> {
     /// The node's value, or 0 when dropped.
     pub fn total(&self) -> Result<Num, RollError> {
         if !self.kept {

@@ -162,7 +162,10 @@ impl<'a> Parser<'a> {
     }
 
     fn limit(&self, message: String) -> ParseError {
-        ParseError { limit: true, ..self.error_here(message) }
+        ParseError {
+            limit: true,
+            ..self.error_here(message)
+        }
     }
 
     fn expected(&self, what: &str) -> ParseError {
@@ -361,7 +364,11 @@ impl<'a> Parser<'a> {
             Ok(v) => Ok(Expr::Literal(Num::Int(v))),
             Err(_) => Err(ParseError {
                 limit: true,
-                ..self.error_at(start, start, format!("the number {} is too large", short(text)))
+                ..self.error_at(
+                    start,
+                    start,
+                    format!("the number {} is too large", short(text)),
+                )
             }),
         }
     }

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::Advantage;
 use super::ast::{DieSize, Op, UnOp};
 use super::eval::{Crit, Die, Face, Rolled, RolledKind, RolledNode};
 
@@ -17,7 +18,7 @@ enum Style {
     Compact,
 }
 
-impl Rolled {
+impl Rolled<'_> {
     /// The roll as d20 shows it in Markdown: `4d6kh3 (4, 4, **6**, ~~3~~) = `14``.
     pub fn markdown(&self) -> String {
         self.render(Style::Markdown)
@@ -100,14 +101,14 @@ impl Writer {
         self.in_dropped = false;
     }
 
-    fn node(&mut self, node: &RolledNode) {
+    fn node(&mut self, node: &RolledNode<'_>) {
         self.struck(node.kept, |w| {
             w.kind(&node.kind);
-            if let Some(label) = &node.label {
+            if !node.labels.is_empty() {
                 if w.style != Style::Compact {
                     w.out.push(' ');
                 }
-                w.out.push_str(label);
+                node.labels.iter().for_each(|l| w.out.push_str(l));
             }
         });
     }
@@ -118,7 +119,7 @@ impl Writer {
         }
     }
 
-    fn kind(&mut self, kind: &RolledKind) {
+    fn kind(&mut self, kind: &RolledKind<'_>) {
         match kind {
             RolledKind::Literal(n) => {
                 let _ = write!(self.out, "{n}");
@@ -160,9 +161,15 @@ impl Writer {
                 count,
                 size,
                 dice,
+                advantage,
                 ops,
             } => {
                 let _ = write!(self.out, "{count}d{size}");
+                match advantage {
+                    Advantage::Advantage => self.out.push_str("kh1"),
+                    Advantage::Disadvantage => self.out.push_str("kl1"),
+                    Advantage::Normal => {}
+                }
                 self.ops(ops);
                 self.out.push_str(if self.style == Style::Compact {
                     "("
@@ -182,7 +189,7 @@ impl Writer {
 
     fn die(&mut self, die: &Die, size: DieSize) {
         self.struck(die.kept, |w| {
-            for (i, face) in die.faces.iter().enumerate() {
+            for (i, face) in die.faces().enumerate() {
                 if i > 0 {
                     w.out.push_str(w.sep());
                 }

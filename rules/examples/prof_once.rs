@@ -1,0 +1,13 @@
+#![allow(missing_docs)]
+use rand::SeedableRng;
+fn main() {
+    let expr = std::env::args().nth(1).unwrap();
+    let n: u32 = std::env::args().nth(2).unwrap().parse().unwrap();
+    let mut rng = rand::rngs::ChaCha20Rng::seed_from_u64(1);
+    let mut t = 0;
+    for _ in 0..n {
+        let e = rules::dice::parse(std::hint::black_box(&expr)).unwrap();
+        t += rules::dice::roll(&e, &mut rng).unwrap().total;
+    }
+    println!("{t}");
+}
