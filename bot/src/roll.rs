@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use anyhow::{Context, Result, bail};
 use rand::SeedableRng;
 use rand::rngs::ChaCha20Rng;
-use rules::dice::{self, Advantage, Crit, Die, Rolled, RolledKind, RolledNode};
+use rules::dice::{self, Advantage, Crit, Die, Rolled};
 use serde::Serialize;
 
 use crate::cli::{Format, RollArgs};
@@ -81,8 +81,17 @@ struct JsonDice<'a> {
 
 impl<'a> JsonRoll<'a> {
     fn new(rolled: &'a Rolled<'a>, expr: &'a str, comment: Option<&'a str>) -> Self {
-        let mut dice = Vec::new();
-        collect_dice(&rolled.root, true, &mut dice);
+        let dice = rolled
+            .dice_terms()
+            .into_iter()
+            .map(|(term, node, kept)| JsonDice {
+                expr: term.spec(),
+                sides: term.size.to_string(),
+                kept,
+                label: (!node.labels.is_empty()).then(|| node.labels.concat()),
+                dice: rolled.dice(term),
+            })
+            .collect();
         JsonRoll {
             expr,
             total: rolled.total,
@@ -93,39 +102,5 @@ impl<'a> JsonRoll<'a> {
             compact: rolled.compact(),
             dice,
         }
-    }
-}
-
-fn collect_dice<'a>(node: &'a RolledNode<'a>, kept: bool, out: &mut Vec<JsonDice<'a>>) {
-    let kept = kept && node.kept;
-    match &node.kind {
-        RolledKind::Literal(_) => {}
-        RolledKind::Unary(_, x) | RolledKind::Paren { inner: x, .. } => collect_dice(x, kept, out),
-        RolledKind::Binary(_, l, r) => {
-            collect_dice(l, kept, out);
-            collect_dice(r, kept, out);
-        }
-        RolledKind::Set { items, .. } => items.iter().for_each(|i| collect_dice(i, kept, out)),
-        RolledKind::Dice {
-            count,
-            size,
-            dice,
-            advantage,
-            ops,
-        } => out.push(JsonDice {
-            expr: format!(
-                "{count}d{size}{}{}",
-                match advantage {
-                    Advantage::Advantage => "kh1",
-                    Advantage::Disadvantage => "kl1",
-                    Advantage::Normal => "",
-                },
-                ops.iter().map(ToString::to_string).collect::<String>()
-            ),
-            sides: size.to_string(),
-            kept,
-            label: (!node.labels.is_empty()).then(|| node.labels.concat()),
-            dice,
-        }),
     }
 }

@@ -1,6 +1,12 @@
 //! Rolling a parsed expression: every die is kept for display.
+//!
+//! The result is an arena: nodes, dice and set members live in three vectors
+//! of the [`Rolled`] value and refer to each other by index. A roll therefore
+//! allocates a handful of vectors whatever the size of the expression, and it
+//! borrows operators and labels from the [`Expr`] instead of copying them.
 
 use std::cmp::Ordering;
+use std::ops::Range;
 
 use super::Advantage;
 use super::ast::{BinOp, DieSize, Expr, Op, OpKind, Selector, SelectorKind, UnOp};
@@ -48,12 +54,17 @@ pub enum Crit {
     Fumble,
 }
 
-/// The result of rolling an expression; it borrows the expression's
-/// operators and labels rather than copying them.
+/// Index of a node in a [`Rolled`] arena.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NodeId(u32);
+
+/// The result of rolling an expression.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rolled<'e> {
-    /// The rolled tree, with every die.
-    pub root: RolledNode<'e>,
+    nodes: Vec<RolledNode<'e>>,
+    dice: Vec<Die>,
+    members: Vec<NodeId>,
+    root: NodeId,
     /// The exact value (a float when decimals or `/` were involved).
     pub value: Num,
     /// The total, truncated toward zero as d20 does.
@@ -73,42 +84,59 @@ pub struct RolledNode<'e> {
     pub labels: &'e [String],
 }
 
-/// The kinds of rolled node, mirroring [`Expr`].
+/// The kinds of rolled node, mirroring [`Expr`]; children are ids in the same [`Rolled`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum RolledKind<'e> {
     /// A number.
     Literal(Num),
     /// `-x` or `+x`.
-    Unary(UnOp, Box<RolledNode<'e>>),
+    Unary(UnOp, NodeId),
     /// `a op b`.
-    Binary(BinOp, Box<RolledNode<'e>>, Box<RolledNode<'e>>),
+    Binary(BinOp, NodeId, NodeId),
     /// `(x)` with its operators.
     Paren {
         /// The inner node.
-        inner: Box<RolledNode<'e>>,
+        inner: NodeId,
         /// Operators applied.
         ops: &'e [Op],
     },
     /// `(a, b, …)` with its operators.
     Set {
-        /// Members.
-        items: Vec<RolledNode<'e>>,
+        /// Members, read with [`Rolled::members`].
+        items: Range<u32>,
         /// Operators applied.
         ops: &'e [Op],
     },
     /// A dice term and every die it rolled.
-    Dice {
-        /// Dice asked for (doubled by advantage: `1d20` rolls as `2d20kh1`).
-        count: u64,
-        /// Size of each die.
-        size: DieSize,
-        /// The dice, in order; explosions append dice.
-        dice: Vec<Die>,
-        /// Advantage or disadvantage rewrote this term (an implicit `kh1`/`kl1` first).
-        advantage: Advantage,
-        /// Operators applied, as typed.
-        ops: &'e [Op],
-    },
+    Dice(DiceTerm<'e>),
+}
+
+/// A rolled dice term such as `4d6kh3`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiceTerm<'e> {
+    /// Dice asked for (2 when advantage turned `1d20` into `2d20kh1`).
+    pub count: u64,
+    /// Size of each die.
+    pub size: DieSize,
+    /// The dice, read with [`Rolled::dice`]; explosions append dice.
+    pub dice: Range<u32>,
+    /// Advantage or disadvantage rewrote this term (an implicit `kh1`/`kl1` first).
+    pub advantage: Advantage,
+    /// Operators applied, as typed.
+    pub ops: &'e [Op],
+}
+
+impl DiceTerm<'_> {
+    /// The term as rolled, e.g. `2d20kh1ro1`.
+    pub fn spec(&self) -> String {
+        let implicit = match self.advantage {
+            Advantage::Advantage => "kh1",
+            Advantage::Disadvantage => "kl1",
+            Advantage::Normal => "",
+        };
+        let ops: String = self.ops.iter().map(ToString::to_string).collect();
+        format!("{}d{}{implicit}{ops}", self.count, self.size)
+    }
 }
 
 /// One die: every face it showed (a reroll drops the face and rolls a new one).
@@ -139,6 +167,15 @@ pub struct Face {
 }
 
 impl Face {
+    fn new(rolled: i64) -> Self {
+        Self {
+            rolled,
+            forced: Vec::new(),
+            kept: true,
+            exploded: false,
+        }
+    }
+
     /// The value the face counts for.
     pub fn value(&self) -> i64 {
         self.forced.last().copied().unwrap_or(self.rolled)
@@ -150,6 +187,14 @@ impl Face {
 }
 
 impl Die {
+    fn new(rolled: i64) -> Self {
+        Self {
+            rerolled: Vec::new(),
+            face: Face::new(rolled),
+            kept: true,
+        }
+    }
+
     /// The die's current value (its last face), or 0 when dropped.
     pub fn total(&self) -> i64 {
         if self.kept { self.face.total() } else { 0 }
@@ -184,29 +229,464 @@ pub fn roll_with<'e, R: DieRoller + ?Sized>(
         rng,
         rolls: 0,
         advantage: adv,
+        out: Rolled {
+            nodes: Vec::with_capacity(4),
+            dice: Vec::new(),
+            members: Vec::new(),
+            root: NodeId(0),
+            value: Num::ZERO,
+            total: 0,
+            crit: Crit::None,
+        },
         scratch: Scratch::default(),
     };
     let root = ctx.eval(expr, true)?;
-    let value = root.total()?;
-    let total = value.trunc()?;
-    let crit = root.crit();
-    Ok(Rolled {
-        root,
-        value,
-        total,
-        crit,
-    })
+    let mut out = ctx.out;
+    out.root = root;
+    out.value = out.total_of(root)?;
+    out.total = out.value.trunc()?;
+    out.crit = out.find_crit();
+    Ok(out)
 }
 
-struct Ctx<'r, R: ?Sized> {
+impl<'e> Rolled<'e> {
+    /// The root node.
+    pub fn root(&self) -> NodeId {
+        self.root
+    }
+
+    /// A node by id.
+    pub fn node(&self, id: NodeId) -> &RolledNode<'e> {
+        &self.nodes[id.0 as usize]
+    }
+
+    /// The members of a set node.
+    pub fn members(&self, items: &Range<u32>) -> &[NodeId] {
+        &self.members[items.start as usize..items.end as usize]
+    }
+
+    /// The dice of a dice term.
+    pub fn dice(&self, term: &DiceTerm<'_>) -> &[Die] {
+        &self.dice[term.dice.start as usize..term.dice.end as usize]
+    }
+
+    /// Every dice term in reading order, with whether it counts (it and every
+    /// enclosing node kept).
+    pub fn dice_terms(&self) -> Vec<(&DiceTerm<'e>, &RolledNode<'e>, bool)> {
+        let mut out = Vec::new();
+        self.collect_terms(self.root, true, &mut out);
+        out
+    }
+
+    fn collect_terms<'s>(
+        &'s self,
+        id: NodeId,
+        kept: bool,
+        out: &mut Vec<(&'s DiceTerm<'e>, &'s RolledNode<'e>, bool)>,
+    ) {
+        let node = self.node(id);
+        let kept = kept && node.kept;
+        match &node.kind {
+            RolledKind::Literal(_) => {}
+            RolledKind::Unary(_, x) | RolledKind::Paren { inner: x, .. } => {
+                self.collect_terms(*x, kept, out)
+            }
+            RolledKind::Binary(_, l, r) => {
+                self.collect_terms(*l, kept, out);
+                self.collect_terms(*r, kept, out);
+            }
+            RolledKind::Set { items, .. } => {
+                for &m in self.members(items) {
+                    self.collect_terms(m, kept, out);
+                }
+            }
+            RolledKind::Dice(term) => out.push((term, node, kept)),
+        }
+    }
+
+    /// The node's value, or 0 when dropped.
+    pub fn total_of(&self, id: NodeId) -> Result<Num, RollError> {
+        let node = self.node(id);
+        if !node.kept {
+            return Ok(Num::ZERO);
+        }
+        match &node.kind {
+            RolledKind::Literal(n) => Ok(*n),
+            RolledKind::Unary(UnOp::Neg, x) => self.total_of(*x)?.neg(),
+            RolledKind::Unary(UnOp::Pos, x) => self.total_of(*x),
+            RolledKind::Binary(op, l, r) => binary(*op, self.total_of(*l)?, self.total_of(*r)?),
+            RolledKind::Paren { inner, .. } => self.total_of(*inner),
+            RolledKind::Set { items, .. } => self
+                .members(items)
+                .iter()
+                .try_fold(Num::ZERO, |acc, &m| acc.add(self.total_of(m)?)),
+            RolledKind::Dice(term) => self
+                .dice(term)
+                .iter()
+                .try_fold(0_i64, |acc, d| acc.checked_add(d.total()))
+                .map(Num::Int)
+                .ok_or(RollError::TooLarge),
+        }
+    }
+
+    fn find_crit(&self) -> Crit {
+        let mut id = self.root;
+        loop {
+            id = match &self.node(id).kind {
+                RolledKind::Unary(_, x)
+                | RolledKind::Binary(_, x, _)
+                | RolledKind::Paren { inner: x, .. } => *x,
+                RolledKind::Set { items, .. } if !items.is_empty() => self.members(items)[0],
+                _ => break,
+            };
+        }
+        let RolledKind::Dice(term) = &self.node(id).kind else {
+            return Crit::None;
+        };
+        if term.size != DieSize::Sides(20) || self.dice(term).iter().filter(|d| d.kept).count() != 1
+        {
+            return Crit::None;
+        }
+        match self.total_of(id) {
+            Ok(Num::Int(1)) => Crit::Fumble,
+            Ok(Num::Int(20)) => Crit::Crit,
+            _ => Crit::None,
+        }
+    }
+
+    /// The kept members a keep/drop operator on `id` acts on, with their
+    /// totals: a set's items, a dice term's dice, a parenthesis' inner
+    /// members, or a plain value itself.
+    fn member_values(&self, id: NodeId, out: &mut Vec<(usize, Num)>) -> Result<Member, RollError> {
+        let node = self.node(id);
+        match &node.kind {
+            RolledKind::Set { items, .. } => {
+                for &m in self.members(items) {
+                    if self.node(m).kept {
+                        out.push((m.0 as usize, self.total_of(m)?));
+                    }
+                }
+                Ok(Member::Node)
+            }
+            RolledKind::Paren { inner, .. } => self.member_values(*inner, out),
+            RolledKind::Dice(term) => {
+                let start = term.dice.start as usize;
+                out.extend(
+                    self.dice(term)
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, d)| d.kept)
+                        .map(|(i, d)| (start + i, Num::Int(d.total()))),
+                );
+                Ok(Member::Die)
+            }
+            _ => {
+                if node.kept {
+                    out.push((id.0 as usize, self.total_of(id)?));
+                }
+                Ok(Member::Node)
+            }
+        }
+    }
+}
+
+/// What the indices of [`Rolled::member_values`] point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Member {
+    Node,
+    Die,
+}
+
+struct Ctx<'r, 'e, R: ?Sized> {
     rng: &'r mut R,
     rolls: usize,
     /// Applied to the leftmost term if it is `1d20`, as [`Expr::with_advantage`] does.
     advantage: Advantage,
+    out: Rolled<'e>,
     scratch: Scratch,
 }
 
-/// Buffers for selecting dice, reused across the iterations of `rr` and `e`.
+impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
+    /// Counts `n` dice about to be rolled of `size`, failing as d20 does: a
+    /// 0-sided die first, then the 1,000-dice limit.
+    fn reserve(&mut self, n: u64, size: DieSize) -> Result<(), RollError> {
+        if n == 0 {
+            return Ok(());
+        }
+        if size == DieSize::Sides(0) {
+            return Err(RollError::ZeroSides);
+        }
+        let n = usize::try_from(n).unwrap_or(usize::MAX);
+        self.rolls = self.rolls.saturating_add(n);
+        if self.rolls > MAX_ROLLS {
+            Err(RollError::TooManyRolls)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Rolls one face; the caller has counted it with [`Ctx::reserve`].
+    fn face(&mut self, size: DieSize) -> i64 {
+        match size {
+            // Sides are at most i64::MAX (the parser's limit), so faces fit.
+            DieSize::Sides(n) => self.rng.roll_die(n) as i64,
+            DieSize::Percent => (self.rng.roll_die(10) as i64 - 1) * 10,
+        }
+    }
+
+    fn push(&mut self, kind: RolledKind<'e>) -> NodeId {
+        self.out.nodes.push(RolledNode {
+            kind,
+            kept: true,
+            labels: &[],
+        });
+        NodeId(self.out.nodes.len() as u32 - 1)
+    }
+
+    /// Rolls `expr`; `leftmost` says whether it is the expression's leftmost
+    /// term, where advantage applies.
+    fn eval(&mut self, expr: &'e Expr, leftmost: bool) -> Result<NodeId, RollError> {
+        let kind = match expr {
+            Expr::Literal(n) => RolledKind::Literal(*n),
+            Expr::Unary(op, inner) => RolledKind::Unary(*op, self.eval(inner, leftmost)?),
+            Expr::Binary(op, l, r) => {
+                let l = self.eval(l, leftmost)?;
+                let r = self.eval(r, false)?;
+                RolledKind::Binary(*op, l, r)
+            }
+            Expr::Annotated(a) => {
+                let id = self.eval(&a.inner, leftmost)?;
+                self.out.nodes[id.0 as usize].labels = &a.labels;
+                return Ok(id);
+            }
+            Expr::Paren { inner, ops } => {
+                let inner = self.eval(inner, leftmost)?;
+                let id = self.push(RolledKind::Paren { inner, ops });
+                self.keep_or_drop_all(id, ops)?;
+                return Ok(id);
+            }
+            Expr::Set { items, ops } => {
+                let mut ids = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    ids.push(self.eval(item, leftmost && i == 0)?);
+                }
+                let start = self.out.members.len() as u32;
+                self.out.members.extend(ids);
+                let items = start..self.out.members.len() as u32;
+                let id = self.push(RolledKind::Set { items, ops });
+                self.keep_or_drop_all(id, ops)?;
+                return Ok(id);
+            }
+            Expr::Dice(d) => {
+                let advantage = if leftmost && d.count == 1 && d.size == DieSize::Sides(20) {
+                    self.advantage
+                } else {
+                    Advantage::Normal
+                };
+                let count = if advantage == Advantage::Normal {
+                    d.count
+                } else {
+                    2
+                };
+                self.reserve(count, d.size)?;
+                // A term's dice stay contiguous: its operators run before the next term rolls.
+                let start = self.out.dice.len();
+                for _ in 0..count {
+                    let face = self.face(d.size);
+                    self.out.dice.push(Die::new(face));
+                }
+                let implicit = match advantage {
+                    Advantage::Normal => None,
+                    Advantage::Advantage => Some(SelectorKind::Highest),
+                    Advantage::Disadvantage => Some(SelectorKind::Lowest),
+                };
+                if let Some(kind) = implicit {
+                    self.keep_dice(start, &[Selector { kind, num: 1 }], false);
+                }
+                for op in &d.ops {
+                    self.dice_op(start, d.size, op)?;
+                }
+                let dice = start as u32..self.out.dice.len() as u32;
+                RolledKind::Dice(DiceTerm {
+                    count,
+                    size: d.size,
+                    dice,
+                    advantage,
+                    ops: &d.ops,
+                })
+            }
+        };
+        Ok(self.push(kind))
+    }
+
+    fn keep_or_drop_all(&mut self, id: NodeId, ops: &[Op]) -> Result<(), RollError> {
+        for op in ops {
+            let mut s = std::mem::take(&mut self.scratch);
+            s.values.clear();
+            let member = self.out.member_values(id, &mut s.values);
+            if let Ok(member) = member {
+                s.select(&op.selectors, None);
+                s.mark_chosen();
+                let drop_chosen = op.kind == OpKind::Drop;
+                for &(i, _) in &s.values {
+                    if s.seen[i] == drop_chosen {
+                        match member {
+                            Member::Node => self.out.nodes[i].kept = false,
+                            Member::Die => self.out.dice[i].kept = false,
+                        }
+                    }
+                }
+            }
+            self.scratch = s;
+            member?;
+        }
+        Ok(())
+    }
+
+    /// `k` (or `p` with `drop_chosen`) on the dice from `start` on.
+    fn keep_dice(&mut self, start: usize, selectors: &[Selector], drop_chosen: bool) {
+        let s = &mut self.scratch;
+        s.select_dice(&self.out.dice, start, selectors, None);
+        s.mark_chosen();
+        for &(i, _) in &s.values {
+            if s.seen[i] == drop_chosen {
+                self.out.dice[i].kept = false;
+            }
+        }
+    }
+
+    fn dice_op(&mut self, start: usize, size: DieSize, op: &Op) -> Result<(), RollError> {
+        match op.kind {
+            OpKind::Keep | OpKind::Drop => {
+                self.keep_dice(start, &op.selectors, op.kind == OpKind::Drop)
+            }
+            OpKind::Reroll | OpKind::RerollOnce | OpKind::RerollAdd | OpKind::Explode => {
+                // Scratch buffers live in the context so rerolling loops do not allocate.
+                let mut scratch = std::mem::take(&mut self.scratch);
+                let result = self.reroll_op(start, size, op, &mut scratch);
+                self.scratch = scratch;
+                result?;
+            }
+            OpKind::Min | OpKind::Max => {
+                let sel = op.selectors.last().copied().unwrap_or(Selector {
+                    kind: SelectorKind::Exact,
+                    num: 0,
+                });
+                if sel.kind != SelectorKind::Exact {
+                    return Err(RollError::BadSelector {
+                        selector: sel.to_string(),
+                        op: op.kind.symbol(),
+                    });
+                }
+                let bound = i64::try_from(sel.num).unwrap_or(i64::MAX);
+                for die in self.out.dice[start..].iter_mut().filter(|d| d.kept) {
+                    let v = die.total();
+                    let out_of_bound = if op.kind == OpKind::Min {
+                        v < bound
+                    } else {
+                        v > bound
+                    };
+                    if out_of_bound {
+                        die.face.forced.push(bound);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn reroll_op(
+        &mut self,
+        start: usize,
+        size: DieSize,
+        op: &Op,
+        s: &mut Scratch,
+    ) -> Result<(), RollError> {
+        // With value selectors (3, <3, >3) a die's selection depends on its own
+        // face only, so after the first pass only rerolled or new dice can match.
+        let by_value = op
+            .selectors
+            .iter()
+            .all(|sel| !matches!(sel.kind, SelectorKind::Highest | SelectorKind::Lowest));
+        let matches = |die: &Die| {
+            let v = Num::Int(die.total());
+            op.selectors
+                .iter()
+                .any(|sel| sel_matches(sel.kind, v, sel.num))
+        };
+        match op.kind {
+            OpKind::Reroll => {
+                s.select_dice(&self.out.dice, start, &op.selectors, None);
+                while !s.chosen.is_empty() {
+                    for &i in &s.chosen {
+                        self.reroll(i, size)?;
+                    }
+                    if by_value {
+                        let dice = &self.out.dice;
+                        s.chosen.retain(|&i| matches(&dice[i]));
+                    } else {
+                        s.select_dice(&self.out.dice, start, &op.selectors, None);
+                    }
+                }
+            }
+            OpKind::RerollOnce => {
+                s.select_dice(&self.out.dice, start, &op.selectors, None);
+                for &i in &s.chosen {
+                    self.reroll(i, size)?;
+                }
+            }
+            OpKind::RerollAdd => {
+                s.select_dice(&self.out.dice, start, &op.selectors, Some(1));
+                for &i in &s.chosen {
+                    self.explode(i, size)?;
+                }
+            }
+            _ => {
+                // A mask, not a list: at the 1000-dice limit a list lookup per die is cubic.
+                let mut done = vec![false; self.out.dice.len()];
+                s.select_dice(&self.out.dice, start, &op.selectors, None);
+                while !s.chosen.is_empty() {
+                    let first_new = self.out.dice.len();
+                    for &i in &s.chosen {
+                        self.explode(i, size)?;
+                    }
+                    if by_value {
+                        let dice = &self.out.dice;
+                        s.chosen.clear();
+                        s.chosen
+                            .extend((first_new..dice.len()).filter(|&i| matches(&dice[i])));
+                    } else {
+                        done.resize(self.out.dice.len(), false);
+                        s.chosen.iter().for_each(|&i| done[i] = true);
+                        s.select_dice(&self.out.dice, start, &op.selectors, None);
+                        s.chosen.retain(|&i| !done[i]);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn reroll(&mut self, i: usize, size: DieSize) -> Result<(), RollError> {
+        self.reserve(1, size)?;
+        let face = Face::new(self.face(size));
+        let die = &mut self.out.dice[i];
+        let mut old = std::mem::replace(&mut die.face, face);
+        old.kept = false;
+        die.rerolled.push(old);
+        Ok(())
+    }
+
+    fn explode(&mut self, i: usize, size: DieSize) -> Result<(), RollError> {
+        self.out.dice[i].face.exploded = true;
+        self.reserve(1, size)?;
+        let face = self.face(size);
+        self.out.dice.push(Die::new(face));
+        Ok(())
+    }
+}
+
+/// Buffers for selecting members, reused across operators and the loops of `rr` and `e`.
 #[derive(Default)]
 struct Scratch {
     values: Vec<(usize, Num)>,
@@ -216,15 +696,18 @@ struct Scratch {
 }
 
 impl Scratch {
-    /// Selects among the kept dice; the chosen indices land in `self.chosen`.
-    fn select_dice(&mut self, dice: &[Die], selectors: &[Selector], max: Option<usize>) {
+    /// Selects among the kept dice from `start` on; the chosen indices land in `self.chosen`.
+    fn select_dice(
+        &mut self,
+        dice: &[Die],
+        start: usize,
+        selectors: &[Selector],
+        max: Option<usize>,
+    ) {
         self.values.clear();
-        self.values.extend(
-            dice.iter()
-                .enumerate()
-                .filter(|(_, d)| d.kept)
-                .map(|(i, d)| (i, Num::Int(d.total()))),
-        );
+        let kept = dice[start..].iter().enumerate().filter(|(_, d)| d.kept);
+        self.values
+            .extend(kept.map(|(i, d)| (start + i, Num::Int(d.total()))));
         self.select(selectors, max);
     }
 
@@ -252,26 +735,18 @@ impl Scratch {
                         .extend(self.sorted.iter().take(n.min(budget)).map(|(i, _)| *i));
                 }
                 kind => {
-                    let wanted = match kind {
-                        SelectorKind::Above => Ordering::Greater,
-                        SelectorKind::Below => Ordering::Less,
-                        _ => Ordering::Equal,
-                    };
                     let matching = self
                         .values
                         .iter()
-                        .filter(|(_, v)| cmp_to_u64(*v, sel.num) == wanted);
+                        .filter(|(_, v)| sel_matches(kind, *v, sel.num));
                     self.chosen.extend(matching.map(|(i, _)| *i).take(budget));
                 }
             }
         }
         if selectors.len() > 1 {
             // Several selectors may pick the same member: keep each once, in first-picked order.
-            self.seen.clear();
-            self.seen.resize(
-                self.values.iter().map(|(i, _)| i + 1).max().unwrap_or(0),
-                false,
-            );
+            self.mark_chosen();
+            self.seen.fill(false);
             let seen = &mut self.seen;
             self.chosen
                 .retain(|&i| !std::mem::replace(&mut seen[i], true));
@@ -280,361 +755,41 @@ impl Scratch {
             }
         }
     }
-}
 
-impl<R: DieRoller + ?Sized> Ctx<'_, R> {
-    fn face(&mut self, size: DieSize) -> Result<Face, RollError> {
-        if size == DieSize::Sides(0) {
-            return Err(RollError::ZeroSides);
+    /// Sets `self.seen[i]` for every chosen index (and clears the others among `values`).
+    fn mark_chosen(&mut self) {
+        let len = self.values.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
+        if self.seen.len() < len {
+            self.seen.resize(len, false);
         }
-        self.rolls += 1;
-        if self.rolls > MAX_ROLLS {
-            return Err(RollError::TooManyRolls);
+        for &(i, _) in &self.values {
+            self.seen[i] = false;
         }
-        let rolled = match size {
-            DieSize::Sides(n) => {
-                i64::try_from(self.rng.roll_die(n)).map_err(|_| RollError::TooLarge)?
-            }
-            DieSize::Percent => {
-                (i64::try_from(self.rng.roll_die(10)).map_err(|_| RollError::TooLarge)? - 1) * 10
-            }
-        };
-        Ok(Face {
-            rolled,
-            forced: Vec::new(),
-            kept: true,
-            exploded: false,
-        })
-    }
-
-    fn die(&mut self, size: DieSize) -> Result<Die, RollError> {
-        Ok(Die {
-            rerolled: Vec::new(),
-            face: self.face(size)?,
-            kept: true,
-        })
-    }
-
-    /// Rolls `expr`; `leftmost` says whether it is the expression's leftmost
-    /// term, where advantage applies.
-    fn eval<'e>(&mut self, expr: &'e Expr, leftmost: bool) -> Result<RolledNode<'e>, RollError> {
-        let kind = match expr {
-            Expr::Literal(n) => RolledKind::Literal(*n),
-            Expr::Unary(op, inner) => RolledKind::Unary(*op, Box::new(self.eval(inner, leftmost)?)),
-            Expr::Binary(op, l, r) => {
-                let l = self.eval(l, leftmost)?;
-                let r = self.eval(r, false)?;
-                RolledKind::Binary(*op, Box::new(l), Box::new(r))
-            }
-            Expr::Annotated(a) => {
-                let mut node = self.eval(&a.inner, leftmost)?;
-                node.labels = &a.labels;
-                return Ok(node);
-            }
-            Expr::Paren { inner, ops } => {
-                let inner = Box::new(self.eval(inner, leftmost)?);
-                let mut node = plain(RolledKind::Paren { inner, ops });
-                for op in ops {
-                    keep_or_drop(&mut node, op)?;
-                }
-                return Ok(node);
-            }
-            Expr::Set { items, ops } => {
-                let items = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| self.eval(item, leftmost && i == 0))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let mut node = plain(RolledKind::Set { items, ops });
-                for op in ops {
-                    keep_or_drop(&mut node, op)?;
-                }
-                return Ok(node);
-            }
-            Expr::Dice(d) => {
-                let advantage = if leftmost && d.count == 1 && d.size == DieSize::Sides(20) {
-                    self.advantage
-                } else {
-                    Advantage::Normal
-                };
-                let count = if advantage == Advantage::Normal {
-                    d.count
-                } else {
-                    2
-                };
-                let mut dice =
-                    Vec::with_capacity(usize::try_from(count).unwrap_or(MAX_ROLLS).min(MAX_ROLLS));
-                for _ in 0..count {
-                    dice.push(self.die(d.size)?);
-                }
-                let implicit = match advantage {
-                    Advantage::Normal => None,
-                    Advantage::Advantage => Some(SelectorKind::Highest),
-                    Advantage::Disadvantage => Some(SelectorKind::Lowest),
-                };
-                if let Some(kind) = implicit {
-                    keep_dice(&mut dice, &[Selector { kind, num: 1 }], false);
-                }
-                for op in &d.ops {
-                    self.dice_op(&mut dice, d.size, op)?;
-                }
-                RolledKind::Dice {
-                    count,
-                    size: d.size,
-                    dice,
-                    advantage,
-                    ops: &d.ops,
-                }
-            }
-        };
-        Ok(plain(kind))
-    }
-
-    fn dice_op(&mut self, dice: &mut Vec<Die>, size: DieSize, op: &Op) -> Result<(), RollError> {
-        match op.kind {
-            OpKind::Keep | OpKind::Drop => keep_dice(dice, &op.selectors, op.kind == OpKind::Drop),
-            OpKind::Reroll | OpKind::RerollOnce | OpKind::RerollAdd | OpKind::Explode => {
-                // Scratch buffers live in the context so rerolling loops do not allocate.
-                let mut scratch = std::mem::take(&mut self.scratch);
-                let result = self.reroll_op(dice, size, op, &mut scratch);
-                self.scratch = scratch;
-                result?;
-            }
-            OpKind::Min | OpKind::Max => {
-                let sel = op.selectors.last().copied().unwrap_or(Selector {
-                    kind: SelectorKind::Exact,
-                    num: 0,
-                });
-                if sel.kind != SelectorKind::Exact {
-                    return Err(RollError::BadSelector {
-                        selector: sel.to_string(),
-                        op: op.kind.symbol(),
-                    });
-                }
-                let bound = i64::try_from(sel.num).unwrap_or(i64::MAX);
-                for die in dice.iter_mut().filter(|d| d.kept) {
-                    let v = die.total();
-                    let out_of_bound = if op.kind == OpKind::Min {
-                        v < bound
-                    } else {
-                        v > bound
-                    };
-                    if out_of_bound {
-                        die.face.forced.push(bound);
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn reroll_op(
-        &mut self,
-        dice: &mut Vec<Die>,
-        size: DieSize,
-        op: &Op,
-        s: &mut Scratch,
-    ) -> Result<(), RollError> {
-        match op.kind {
-            OpKind::Reroll => loop {
-                s.select_dice(dice, &op.selectors, None);
-                if s.chosen.is_empty() {
-                    return Ok(());
-                }
-                for &i in &s.chosen {
-                    self.reroll(&mut dice[i], size)?;
-                }
-            },
-            OpKind::RerollOnce => {
-                s.select_dice(dice, &op.selectors, None);
-                for &i in &s.chosen {
-                    self.reroll(&mut dice[i], size)?;
-                }
-            }
-            OpKind::RerollAdd => {
-                s.select_dice(dice, &op.selectors, Some(1));
-                for &i in &s.chosen {
-                    mark_exploded(&mut dice[i]);
-                    dice.push(self.die(size)?);
-                }
-            }
-            _ => {
-                // A mask, not a list: at the 1000-dice limit a list lookup per die is cubic.
-                let mut done = vec![false; dice.len()];
-                s.select_dice(dice, &op.selectors, None);
-                while !s.chosen.is_empty() {
-                    for &i in &s.chosen {
-                        mark_exploded(&mut dice[i]);
-                        dice.push(self.die(size)?);
-                    }
-                    done.resize(dice.len(), false);
-                    s.chosen.iter().for_each(|&i| done[i] = true);
-                    s.select_dice(dice, &op.selectors, None);
-                    s.chosen.retain(|&i| !done[i]);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn reroll(&mut self, die: &mut Die, size: DieSize) -> Result<(), RollError> {
-        let mut old = std::mem::replace(&mut die.face, self.face(size)?);
-        old.kept = false;
-        die.rerolled.push(old);
-        Ok(())
-    }
-}
-
-fn plain(kind: RolledKind<'_>) -> RolledNode<'_> {
-    RolledNode {
-        kind,
-        kept: true,
-        labels: &[],
-    }
-}
-
-/// `k` (or `p` with `drop_chosen`) on dice.
-fn keep_dice(dice: &mut [Die], selectors: &[Selector], drop_chosen: bool) {
-    let values = kept_die_values(dice);
-    let mut chosen = vec![false; dice.len()];
-    select(&values, selectors, None)
-        .into_iter()
-        .for_each(|i| chosen[i] = true);
-    for (i, _) in values {
-        if chosen[i] == drop_chosen {
-            dice[i].kept = false;
+        for &i in &self.chosen {
+            self.seen[i] = true;
         }
     }
-}
-
-fn mark_exploded(die: &mut Die) {
-    die.face.exploded = true;
-}
-
-fn kept_die_values(dice: &[Die]) -> Vec<(usize, Num)> {
-    dice.iter()
-        .enumerate()
-        .filter(|(_, d)| d.kept)
-        .map(|(i, d)| (i, Num::Int(d.total())))
-        .collect()
-}
-
-/// Applies `k` or `p` to the members of a set, a parenthesis or a dice term.
-fn keep_or_drop(node: &mut RolledNode<'_>, op: &Op) -> Result<(), RollError> {
-    let values = member_values(node)?;
-    let chosen = select(&values, &op.selectors, None);
-    let drop_chosen = op.kind == OpKind::Drop;
-    let to_drop: Vec<usize> = values
-        .iter()
-        .map(|(i, _)| *i)
-        .filter(|i| chosen.contains(i) == drop_chosen)
-        .collect();
-    drop_members(node, &to_drop);
-    Ok(())
-}
-
-/// The kept members of a node with their totals, by member index. A
-/// parenthesis exposes its inner node's members; a plain value is its own member.
-fn member_values(node: &RolledNode<'_>) -> Result<Vec<(usize, Num)>, RollError> {
-    match &node.kind {
-        RolledKind::Set { items, .. } => items
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| n.kept)
-            .map(|(i, n)| Ok((i, n.total()?)))
-            .collect(),
-        RolledKind::Paren { inner, .. } => member_values(inner),
-        RolledKind::Dice { dice, .. } => Ok(kept_die_values(dice)),
-        _ if node.kept => Ok(vec![(0, node.total()?)]),
-        _ => Ok(Vec::new()),
-    }
-}
-
-fn drop_members(node: &mut RolledNode<'_>, indices: &[usize]) {
-    match &mut node.kind {
-        RolledKind::Set { items, .. } => indices.iter().for_each(|&i| items[i].kept = false),
-        RolledKind::Paren { inner, .. } => drop_members(inner, indices),
-        RolledKind::Dice { dice, .. } => indices.iter().for_each(|&i| dice[i].kept = false),
-        _ => {
-            if !indices.is_empty() {
-                node.kept = false;
-            }
-        }
-    }
-}
-
-/// The members chosen by the union of `selectors` (at most `max` of them, for `ra`).
-fn select(values: &[(usize, Num)], selectors: &[Selector], max: Option<usize>) -> Vec<usize> {
-    let mut scratch = Scratch {
-        values: values.to_vec(),
-        ..Scratch::default()
-    };
-    scratch.select(selectors, max);
-    scratch.chosen
 }
 
 fn cmp(a: Num, b: Num) -> Ordering {
     a.compare(b).unwrap_or(Ordering::Equal)
 }
 
+/// Whether a value selector (`3`, `>3`, `<3`) picks a member showing `v`.
+fn sel_matches(kind: SelectorKind, v: Num, n: u64) -> bool {
+    let ord = cmp_to_u64(v, n);
+    match kind {
+        SelectorKind::Above => ord == Ordering::Greater,
+        SelectorKind::Below => ord == Ordering::Less,
+        SelectorKind::Exact => ord == Ordering::Equal,
+        SelectorKind::Highest | SelectorKind::Lowest => false,
+    }
+}
+
 fn cmp_to_u64(v: Num, n: u64) -> Ordering {
     match i64::try_from(n) {
         Ok(n) => cmp(v, Num::Int(n)),
         Err(_) => Ordering::Less,
-    }
-}
-
-impl RolledNode<'_> {
-    /// The node's value, or 0 when dropped.
-    pub fn total(&self) -> Result<Num, RollError> {
-        if !self.kept {
-            return Ok(Num::ZERO);
-        }
-        match &self.kind {
-            RolledKind::Literal(n) => Ok(*n),
-            RolledKind::Unary(UnOp::Neg, x) => x.total()?.neg(),
-            RolledKind::Unary(UnOp::Pos, x) => x.total(),
-            RolledKind::Binary(op, l, r) => binary(*op, l.total()?, r.total()?),
-            RolledKind::Paren { inner, .. } => inner.total(),
-            RolledKind::Set { items, .. } => items
-                .iter()
-                .filter(|n| n.kept)
-                .try_fold(Num::ZERO, |acc, n| acc.add(n.total()?)),
-            RolledKind::Dice { dice, .. } => dice
-                .iter()
-                .filter(|d| d.kept)
-                .try_fold(0_i64, |acc, d| acc.checked_add(d.total()))
-                .map(Num::Int)
-                .ok_or(RollError::TooLarge),
-        }
-    }
-
-    fn crit(&self) -> Crit {
-        let mut node = self;
-        loop {
-            node = match &node.kind {
-                RolledKind::Unary(_, x) | RolledKind::Binary(_, x, _) => x,
-                RolledKind::Paren { inner, .. } => inner,
-                RolledKind::Set { items, .. } if !items.is_empty() => &items[0],
-                _ => break,
-            };
-        }
-        let RolledKind::Dice {
-            size: DieSize::Sides(20),
-            dice,
-            ..
-        } = &node.kind
-        else {
-            return Crit::None;
-        };
-        if dice.iter().filter(|d| d.kept).count() != 1 {
-            return Crit::None;
-        }
-        match node.total() {
-            Ok(Num::Int(1)) => Crit::Fumble,
-            Ok(Num::Int(20)) => Crit::Crit,
-            _ => Crit::None,
-        }
     }
 }
 

@@ -34,7 +34,8 @@ mod roller;
 pub use ast::{Annotated, BinOp, Dice, DieSize, Expr, Op, OpKind, Selector, SelectorKind, UnOp};
 pub use bounds::Bounds;
 pub use eval::{
-    Crit, Die, Face, MAX_ROLLS, RollError, Rolled, RolledKind, RolledNode, roll, roll_with,
+    Crit, DiceTerm, Die, Face, MAX_ROLLS, NodeId, RollError, Rolled, RolledKind, RolledNode, roll,
+    roll_with,
 };
 pub use num::Num;
 pub use parse::{ParseError, Parsed, parse, parse_with_comment};

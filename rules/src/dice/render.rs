@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::Advantage;
 use super::ast::{DieSize, Op, UnOp};
-use super::eval::{Crit, Die, Face, Rolled, RolledKind, RolledNode};
+use super::eval::{Crit, Die, Face, NodeId, Rolled, RolledKind};
 
 /// How dice and markers are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,11 +36,12 @@ impl Rolled<'_> {
 
     fn render(&self, style: Style) -> String {
         let mut w = Writer {
+            rolled: self,
             style,
             out: String::with_capacity(32),
             in_dropped: false,
         };
-        w.node(&self.root);
+        w.node(self.root());
         match style {
             Style::Markdown => {
                 let _ = write!(w.out, " = `{}`", self.total);
@@ -61,13 +62,14 @@ impl Rolled<'_> {
     }
 }
 
-struct Writer {
+struct Writer<'r, 'e> {
+    rolled: &'r Rolled<'e>,
     style: Style,
     out: String,
     in_dropped: bool,
 }
 
-impl Writer {
+impl Writer<'_, '_> {
     fn sep(&self) -> &'static str {
         if self.style == Style::Compact {
             ","
@@ -101,7 +103,8 @@ impl Writer {
         self.in_dropped = false;
     }
 
-    fn node(&mut self, node: &RolledNode<'_>) {
+    fn node(&mut self, id: NodeId) {
+        let node = self.rolled.node(id);
         self.struck(node.kept, |w| {
             w.kind(&node.kind);
             if !node.labels.is_empty() {
@@ -126,61 +129,56 @@ impl Writer {
             }
             RolledKind::Unary(op, x) => {
                 self.out.push(if *op == UnOp::Neg { '-' } else { '+' });
-                self.node(x);
+                self.node(*x);
             }
             RolledKind::Binary(op, l, r) => {
-                self.node(l);
+                self.node(*l);
                 if self.style == Style::Compact {
                     self.out.push_str(op.symbol());
                 } else {
                     let _ = write!(self.out, " {} ", op.symbol());
                 }
-                self.node(r);
+                self.node(*r);
             }
             RolledKind::Paren { inner, ops } => {
                 self.out.push('(');
-                self.node(inner);
+                self.node(*inner);
                 self.out.push(')');
                 self.ops(ops);
             }
             RolledKind::Set { items, ops } => {
+                let members = self.rolled.members(items);
                 self.out.push('(');
-                for (i, item) in items.iter().enumerate() {
+                for (i, &item) in members.iter().enumerate() {
                     if i > 0 {
                         self.out.push_str(self.sep());
                     }
                     self.node(item);
                 }
-                if items.len() == 1 {
+                if members.len() == 1 {
                     self.out.push(',');
                 }
                 self.out.push(')');
                 self.ops(ops);
             }
-            RolledKind::Dice {
-                count,
-                size,
-                dice,
-                advantage,
-                ops,
-            } => {
-                let _ = write!(self.out, "{count}d{size}");
-                match advantage {
+            RolledKind::Dice(term) => {
+                let _ = write!(self.out, "{}d{}", term.count, term.size);
+                match term.advantage {
                     Advantage::Advantage => self.out.push_str("kh1"),
                     Advantage::Disadvantage => self.out.push_str("kl1"),
                     Advantage::Normal => {}
                 }
-                self.ops(ops);
+                self.ops(term.ops);
                 self.out.push_str(if self.style == Style::Compact {
                     "("
                 } else {
                     " ("
                 });
-                for (i, die) in dice.iter().enumerate() {
+                for (i, die) in self.rolled.dice(term).iter().enumerate() {
                     if i > 0 {
                         self.out.push_str(self.sep());
                     }
-                    self.die(die, *size);
+                    self.die(die, term.size);
                 }
                 self.out.push(')');
             }
