@@ -312,14 +312,14 @@ impl<'e> Rolled<'e> {
         }
         match &node.kind {
             RolledKind::Literal(n) => Ok(*n),
-            RolledKind::Unary(UnOp::Neg, x) => self.total_of(*x)?.neg(),
+            RolledKind::Unary(UnOp::Neg, x) => self.total_of(*x)?.checked_neg(),
             RolledKind::Unary(UnOp::Pos, x) => self.total_of(*x),
             RolledKind::Binary(op, l, r) => binary(*op, self.total_of(*l)?, self.total_of(*r)?),
             RolledKind::Paren { inner, .. } => self.total_of(*inner),
             RolledKind::Set { items, .. } => self
                 .members(items)
                 .iter()
-                .try_fold(Num::ZERO, |acc, &m| acc.add(self.total_of(m)?)),
+                .try_fold(Num::ZERO, |acc, &m| acc.checked_add(self.total_of(m)?)),
             RolledKind::Dice(term) => self
                 .dice(term)
                 .iter()
@@ -491,6 +491,9 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
                 self.reserve(count, d.size)?;
                 // A term's dice stay contiguous: its operators run before the next term rolls.
                 let start = self.out.dice.len();
+                self.out
+                    .dice
+                    .reserve(usize::try_from(count).unwrap_or(MAX_ROLLS));
                 for _ in 0..count {
                     let face = self.face(d.size);
                     self.out.dice.push(Die::new(face));
@@ -796,12 +799,12 @@ fn cmp_to_u64(v: Num, n: u64) -> Ordering {
 fn binary(op: BinOp, l: Num, r: Num) -> Result<Num, RollError> {
     let truth = |b: bool| Ok(Num::Int(i64::from(b)));
     match op {
-        BinOp::Add => l.add(r),
-        BinOp::Sub => l.sub(r),
-        BinOp::Mul => l.mul(r),
-        BinOp::Div => l.div(r),
-        BinOp::FloorDiv => l.floordiv(r),
-        BinOp::Mod => l.rem(r),
+        BinOp::Add => l.checked_add(r),
+        BinOp::Sub => l.checked_sub(r),
+        BinOp::Mul => l.checked_mul(r),
+        BinOp::Div => l.true_div(r),
+        BinOp::FloorDiv => l.floor_div(r),
+        BinOp::Mod => l.modulo(r),
         BinOp::Eq => truth(l.compare(r) == Some(Ordering::Equal)),
         BinOp::Ne => truth(l.compare(r) != Some(Ordering::Equal)),
         BinOp::Lt => truth(l.compare(r) == Some(Ordering::Less)),

@@ -39,22 +39,22 @@ impl Num {
     }
 
     /// `self + other`.
-    pub fn add(self, other: Num) -> Result<Num, RollError> {
+    pub fn checked_add(self, other: Num) -> Result<Num, RollError> {
         self.arith(other, i64::checked_add, |a, b| a + b)
     }
 
     /// `self - other`.
-    pub fn sub(self, other: Num) -> Result<Num, RollError> {
+    pub fn checked_sub(self, other: Num) -> Result<Num, RollError> {
         self.arith(other, i64::checked_sub, |a, b| a - b)
     }
 
     /// `self * other`.
-    pub fn mul(self, other: Num) -> Result<Num, RollError> {
+    pub fn checked_mul(self, other: Num) -> Result<Num, RollError> {
         self.arith(other, i64::checked_mul, |a, b| a * b)
     }
 
     /// `self / other`: true division, always a float.
-    pub fn div(self, other: Num) -> Result<Num, RollError> {
+    pub fn true_div(self, other: Num) -> Result<Num, RollError> {
         if other.is_zero() {
             return Err(RollError::DivideByZero);
         }
@@ -62,7 +62,7 @@ impl Num {
     }
 
     /// `self // other`: floor division.
-    pub fn floordiv(self, other: Num) -> Result<Num, RollError> {
+    pub fn floor_div(self, other: Num) -> Result<Num, RollError> {
         if other.is_zero() {
             return Err(RollError::DivideByZero);
         }
@@ -81,7 +81,7 @@ impl Num {
     }
 
     /// `self % other`: the remainder takes the sign of the divisor.
-    pub fn rem(self, other: Num) -> Result<Num, RollError> {
+    pub fn modulo(self, other: Num) -> Result<Num, RollError> {
         if other.is_zero() {
             return Err(RollError::DivideByZero);
         }
@@ -100,7 +100,7 @@ impl Num {
     }
 
     /// Unary minus.
-    pub fn neg(self) -> Result<Num, RollError> {
+    pub fn checked_neg(self) -> Result<Num, RollError> {
         match self {
             Num::Int(i) => i.checked_neg().map(Num::Int).ok_or(RollError::TooLarge),
             Num::Float(f) => Ok(Num::Float(-f)),

@@ -48,19 +48,22 @@ pub struct ParseError {
 
 /// Parses a dice expression; any trailing text is an error.
 pub fn parse(input: &str) -> Result<Expr, ParseError> {
-    Parser::new(input, false).run().map(|p| p.expr)
+    Parser::new(input, false)
+        .run()
+        .map(|p| p.expr)
+        .map_err(|e| *e)
 }
 
 /// Parses a dice expression followed by an optional comment, as Avrae's `!roll` does.
 pub fn parse_with_comment(input: &str) -> Result<Parsed, ParseError> {
-    match Parser::new(input, true).run() {
+    match Parser::new(input, true).run().map_err(|e| *e) {
         Ok(parsed) => Ok(parsed),
         Err(err) => {
             // d20's rule for Markdown emphasis: when the text before the error
             // ends with `*`, the expression stops there and the rest is a comment.
             let cut = err.d20_position;
             if cut > 0 && input.as_bytes().get(cut - 1) == Some(&b'*') {
-                let mut parsed = Parser::new(&input[..cut - 1], true).run()?;
+                let mut parsed = Parser::new(&input[..cut - 1], true).run().map_err(|e| *e)?;
                 parsed.comment = Some(input[cut - 1..].to_string());
                 Ok(parsed)
             } else {
@@ -89,7 +92,8 @@ struct Parser<'a> {
     terms: usize,
 }
 
-type PResult<T> = Result<T, ParseError>;
+/// Boxed inside the parser: a small `Err` keeps every `Result` it passes around small.
+type PResult<T> = Result<T, Box<ParseError>>;
 
 impl<'a> Parser<'a> {
     fn new(text: &'a str, comments: bool) -> Self {
@@ -133,7 +137,7 @@ impl<'a> Parser<'a> {
 
     // ----- errors -----
 
-    fn error_here(&self, message: String) -> ParseError {
+    fn error_here(&self, message: String) -> Box<ParseError> {
         let d20_position = if self.pos >= self.bytes.len() {
             self.last_token_start
         } else {
@@ -142,7 +146,7 @@ impl<'a> Parser<'a> {
         self.error_at(self.pos, d20_position, message)
     }
 
-    fn error_at(&self, pos: usize, d20_position: usize, message: String) -> ParseError {
+    fn error_at(&self, pos: usize, d20_position: usize, message: String) -> Box<ParseError> {
         let column = self.text[..pos].chars().count() + 1;
         let before = &self.text[..pos];
         let chars: Vec<char> = before.chars().collect();
@@ -151,24 +155,24 @@ impl<'a> Parser<'a> {
         } else {
             before.to_string()
         };
-        ParseError {
+        Box::new(ParseError {
             position: pos,
             column,
             message,
             limit: false,
             shown,
             d20_position,
-        }
+        })
     }
 
-    fn limit(&self, message: String) -> ParseError {
-        ParseError {
+    fn limit(&self, message: String) -> Box<ParseError> {
+        Box::new(ParseError {
             limit: true,
-            ..self.error_here(message)
-        }
+            ..*self.error_here(message)
+        })
     }
 
-    fn expected(&self, what: &str) -> ParseError {
+    fn expected(&self, what: &str) -> Box<ParseError> {
         let rest = &self.text[self.pos..];
         let message = if rest.is_empty() {
             format!("expected {what}")
@@ -230,48 +234,24 @@ impl<'a> Parser<'a> {
 
     // ----- grammar -----
 
+    /// A full expression (d20's `num`).
     fn comparison(&mut self) -> PResult<Expr> {
-        let mut lhs = self.additive()?;
-        while let Some((op, len)) = comparison_at(self.rest()) {
+        self.binary(1)
+    }
+
+    /// Precedence climbing over d20's three left-associative levels:
+    /// comparisons (1), `+ -` (2), `* / // %` (3).
+    fn binary(&mut self, min_level: u8) -> PResult<Expr> {
+        let mut lhs = self.unary()?;
+        while let Some((op, len, level)) = binary_at(&self.bytes[self.pos..]) {
+            if level < min_level {
+                break;
+            }
             self.binary_op(len)?;
-            let rhs = self.additive()?;
+            let rhs = self.binary(level + 1)?;
             lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));
         }
         Ok(lhs)
-    }
-
-    fn additive(&mut self) -> PResult<Expr> {
-        let mut lhs = self.multiplicative()?;
-        loop {
-            let op = match self.peek() {
-                Some(b'+') => BinOp::Add,
-                Some(b'-') => BinOp::Sub,
-                _ => return Ok(lhs),
-            };
-            self.binary_op(1)?;
-            let rhs = self.multiplicative()?;
-            lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));
-        }
-    }
-
-    fn multiplicative(&mut self) -> PResult<Expr> {
-        let mut lhs = self.unary()?;
-        loop {
-            let rest = self.rest();
-            let (op, len) = if rest.starts_with("//") {
-                (BinOp::FloorDiv, 2)
-            } else {
-                match self.peek() {
-                    Some(b'*') => (BinOp::Mul, 1),
-                    Some(b'/') => (BinOp::Div, 1),
-                    Some(b'%') => (BinOp::Mod, 1),
-                    _ => return Ok(lhs),
-                }
-            };
-            self.binary_op(len)?;
-            let rhs = self.unary()?;
-            lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));
-        }
     }
 
     fn binary_op(&mut self, len: usize) -> PResult<()> {
@@ -327,7 +307,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn operand_expected(&self) -> ParseError {
+    fn operand_expected(&self) -> Box<ParseError> {
         let before = self.text[..self.pos].trim_end_matches(|c: char| is_ws_char(c));
         match before.chars().last() {
             Some(c @ ('+' | '-' | '*' | '/' | '%' | '=' | '<' | '>')) => {
@@ -357,19 +337,19 @@ impl<'a> Parser<'a> {
         let text = &self.text[start..start + int_len];
         self.token(int_len);
         if self.peek() == Some(b'd') {
-            let count = text.parse::<u64>().unwrap_or(u64::MAX);
+            let count = digits_value(text).unwrap_or(u64::MAX);
             return self.dice(count);
         }
-        match text.parse::<i64>() {
-            Ok(v) => Ok(Expr::Literal(Num::Int(v))),
-            Err(_) => Err(ParseError {
+        match digits_value(text).and_then(|v| i64::try_from(v).ok()) {
+            Some(v) => Ok(Expr::Literal(Num::Int(v))),
+            None => Err(Box::new(ParseError {
                 limit: true,
-                ..self.error_at(
+                ..*self.error_at(
                     start,
                     start,
                     format!("the number {} is too large", short(text)),
                 )
-            }),
+            })),
         }
     }
 
@@ -385,11 +365,11 @@ impl<'a> Parser<'a> {
             }
             let text = &self.text[self.pos..self.pos + n];
             // Faces must fit an i64 total, so sides stop at i64::MAX.
-            let sides = text
-                .parse::<i64>()
-                .map_err(|_| self.limit(format!("a die cannot have {} sides", short(text))))?;
+            let sides = digits_value(text)
+                .filter(|&v| i64::try_from(v).is_ok())
+                .ok_or_else(|| self.limit(format!("a die cannot have {} sides", short(text))))?;
             self.token(n);
-            DieSize::Sides(sides.unsigned_abs())
+            DieSize::Sides(sides)
         };
         let mut ops = Vec::new();
         while let Some((kind, len)) = dice_op_at(self.rest()) {
@@ -426,9 +406,7 @@ impl<'a> Parser<'a> {
             };
             return Err(self.expected(&what));
         }
-        let num = self.text[self.pos..self.pos + n]
-            .parse::<u64>()
-            .unwrap_or(u64::MAX);
+        let num = digits_value(&self.text[self.pos..self.pos + n]).unwrap_or(u64::MAX);
         self.token(n);
         Ok(Selector { kind, num })
     }
@@ -505,6 +483,12 @@ fn is_ws_char(c: char) -> bool {
 }
 
 fn dice_op_at(rest: &str) -> Option<(OpKind, usize)> {
+    if !matches!(
+        rest.as_bytes().first(),
+        Some(b'r' | b'e' | b'm' | b'k' | b'p')
+    ) {
+        return None;
+    }
     const OPS: [(&str, OpKind); 8] = [
         ("rr", OpKind::Reroll),
         ("ro", OpKind::RerollOnce),
@@ -520,18 +504,24 @@ fn dice_op_at(rest: &str) -> Option<(OpKind, usize)> {
         .map(|&(sym, kind)| (kind, sym.len()))
 }
 
-fn comparison_at(rest: &str) -> Option<(BinOp, usize)> {
-    const OPS: [(&str, BinOp); 6] = [
-        ("==", BinOp::Eq),
-        (">=", BinOp::Ge),
-        ("<=", BinOp::Le),
-        ("!=", BinOp::Ne),
-        ("<", BinOp::Lt),
-        (">", BinOp::Gt),
-    ];
-    OPS.iter()
-        .find(|(sym, _)| rest.starts_with(sym))
-        .map(|&(sym, op)| (op, sym.len()))
+/// The binary operator at the start of `rest`: which, its length and its level.
+fn binary_at(rest: &[u8]) -> Option<(BinOp, usize, u8)> {
+    let next = rest.get(1).copied();
+    Some(match (rest.first()?, next) {
+        (b'=', Some(b'=')) => (BinOp::Eq, 2, 1),
+        (b'!', Some(b'=')) => (BinOp::Ne, 2, 1),
+        (b'<', Some(b'=')) => (BinOp::Le, 2, 1),
+        (b'>', Some(b'=')) => (BinOp::Ge, 2, 1),
+        (b'<', _) => (BinOp::Lt, 1, 1),
+        (b'>', _) => (BinOp::Gt, 1, 1),
+        (b'+', _) => (BinOp::Add, 1, 2),
+        (b'-', _) => (BinOp::Sub, 1, 2),
+        (b'*', _) => (BinOp::Mul, 1, 3),
+        (b'/', Some(b'/')) => (BinOp::FloorDiv, 2, 3),
+        (b'/', _) => (BinOp::Div, 1, 3),
+        (b'%', _) => (BinOp::Mod, 1, 3),
+        _ => return None,
+    })
 }
 
 /// Length of a `[label]` (with the whitespace after it) at the start of `rest`.
@@ -549,6 +539,13 @@ fn annotation_at(rest: &str) -> Option<usize> {
         .take_while(|b| is_ws(**b))
         .count();
     Some(after + ws)
+}
+
+/// The value of a run of ASCII digits, or `None` beyond `u64`.
+fn digits_value(digits: &str) -> Option<u64> {
+    digits.bytes().try_fold(0u64, |acc, b| {
+        acc.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+    })
 }
 
 fn found(rest: &str) -> String {
