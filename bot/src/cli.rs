@@ -29,6 +29,8 @@ Operators on dice: k keep, p drop, rr reroll until none match, ro reroll once, r
 e explode, mi / ma minimum / maximum per die; selectors: 3 (showing 3), h2 (highest 2), l1, >4, <2.
 Labels in brackets are kept: 2d6 [slashing] + 1d6 [fire]. Trailing text is a comment: 1d20+5 to hit.
 
+An expression that starts with '-' goes after '--': dungeon roll -- -1d4+2
+
 Examples:
   dungeon roll 1d20+5 --adv
   dungeon roll 4d6kh3 --times 6

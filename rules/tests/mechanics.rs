@@ -1772,7 +1772,18 @@ fn dying_creature_rolls_a_death_save() {
     let mut snapshot = skirmish();
     snapshot.combatants[0].hp = 0;
     snapshot.combatants[0].life = dying(0, 1);
-    assert_eq!(ids(&snapshot, "f"), ["death-save", "end"]);
+    assert_eq!(
+        ids(&snapshot, "f"),
+        ["death-save"],
+        "the save is mandatory: no skipping it"
+    );
+    snapshot.combatants[0].economy.action_used = true;
+    assert_eq!(
+        ids(&snapshot, "f"),
+        ["end"],
+        "after the save, the turn ends"
+    );
+    snapshot.combatants[0].economy.action_used = false;
     snapshot.combatants[0].life = LifeState::Stable;
     assert_eq!(ids(&snapshot, "f"), ["end"]);
     snapshot.combatants[0].life = LifeState::Dead;
@@ -1936,4 +1947,112 @@ mod properties {
             prop_assert!(defenses(&[t], &[t], &[]).adjust(amount, t) <= amount);
         }
     }
+}
+
+#[test]
+fn dying_target_is_attacked_as_unconscious_and_prone() {
+    let mut snapshot = skirmish();
+    snapshot.combatants[2].hp = 0;
+    snapshot.combatants[2].life = dying(0, 0);
+    let options = legal_options(&snapshot, &id("f"));
+    let ActionOption::Attack {
+        advantage,
+        auto_crit,
+        ..
+    } = attack_on(&options, "attack:longsword:g1")
+    else {
+        panic!("not an attack");
+    };
+    assert_eq!(
+        (*advantage, *auto_crit),
+        (Advantage::Advantage, true),
+        "a hit within 5 ft crits: two failed saves"
+    );
+    let ActionOption::Attack {
+        advantage,
+        auto_crit,
+        ..
+    } = attack_on(&options, "attack:longbow:g1")
+    else {
+        panic!("not an attack");
+    };
+    assert!(*auto_crit, "within 5 ft, even a ranged hit crits");
+    assert_eq!(
+        *advantage,
+        Advantage::Advantage,
+        "a downed goblin threatens nobody: no disadvantage up close"
+    );
+}
+
+#[test]
+fn falling_unconscious_knocks_the_creature_prone() {
+    let mut c = Conditions::new();
+    c.add(Condition::Unconscious);
+    assert!(c.has(Condition::Prone));
+    c.remove(Condition::Unconscious);
+    assert!(c.has(Condition::Prone), "waking up does not stand you up");
+}
+
+#[test]
+fn ranged_attack_from_afar_on_an_unconscious_target_is_a_normal_roll() {
+    let mut target = Conditions::new();
+    target.add(Condition::Unconscious);
+    let context = AttackContext {
+        kind: AttackKind::Ranged,
+        fear_source_in_sight: true,
+        ..AttackContext::default()
+    };
+    let effects = attack_effects(&Conditions::new(), &target, &context);
+    assert_eq!(
+        (effects.tally.advantage(), effects.auto_crit),
+        (Advantage::Normal, false)
+    );
+}
+
+#[test]
+fn dodge_only_works_against_attackers_the_dodger_sees() {
+    use Condition::*;
+    let dodging = AttackContext {
+        within_5ft: true,
+        target_dodging: true,
+        fear_source_in_sight: true,
+        ..AttackContext::default()
+    };
+    check_attack_effects(&[], &[], dodging, Advantage::Disadvantage, false);
+    check_attack_effects(&[], &[Blinded], dodging, Advantage::Advantage, false);
+    check_attack_effects(&[Invisible], &[], dodging, Advantage::Advantage, false);
+}
+
+#[test]
+fn long_rest_ends_temporary_hit_points() {
+    let mut h = hero(30);
+    h.grant_temp(8);
+    let mut hd = HitDice::new(8, 3);
+    long_rest(
+        &mut h,
+        &mut hd,
+        &mut SpellSlots::none(),
+        &mut Conditions::new(),
+        30,
+    )
+    .unwrap();
+    assert_eq!((h.current(), h.temp()), (30, 0));
+}
+
+#[test]
+fn incapacitated_prone_creature_can_still_stand_up() {
+    let mut snapshot = skirmish();
+    snapshot.combatants[0]
+        .conditions
+        .add(Condition::Incapacitated);
+    snapshot.combatants[0].conditions.add(Condition::Prone);
+    assert_eq!(ids(&snapshot, "f"), ["stand", "end"]);
+}
+
+#[test]
+fn help_goes_only_to_allies_who_can_act() {
+    let mut snapshot = skirmish();
+    snapshot.combatants[1].hp = 0;
+    snapshot.combatants[1].life = LifeState::Stable;
+    assert!(!ids(&snapshot, "f").contains(&"help:c".to_string()));
 }

@@ -348,6 +348,9 @@ impl fmt::Display for Expr {
     /// The expression in d20's canonical spelling: `1d20 + 5`, `(1, 2)kh1`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // Positional, never `1e+26`: the canonical spelling must parse back.
+            Expr::Literal(Num::Float(x)) if x.fract() == 0.0 => write!(f, "{x:.1}"),
+            Expr::Literal(Num::Float(x)) => write!(f, "{x}"),
             Expr::Literal(n) => write!(f, "{n}"),
             Expr::Dice(d) => {
                 write!(f, "{}d{}", d.count, d.size)?;

@@ -50,9 +50,11 @@ impl Bounds {
         }
     }
 
-    /// Whether `v` lies within the bounds.
+    /// Whether `v` lies within the bounds, allowing for float rounding (the
+    /// bounds are computed in `f64`, which rounds integers beyond 2^53).
     pub fn contains(&self, v: f64) -> bool {
-        self.min <= v && v <= self.max
+        let slack = 1e-9 * (1.0 + v.abs());
+        self.min - slack <= v && v <= self.max + slack
     }
 }
 

@@ -331,6 +331,9 @@ impl<'a> Parser<'a> {
             let len = int_len + 1 + frac;
             let text = &self.text[start..start + len];
             let value: f64 = text.parse().map_err(|_| self.expected("a number"))?;
+            if !value.is_finite() {
+                return Err(self.limit(format!("the number {} is too large", short(text))));
+            }
             self.token(len);
             return Ok(Expr::Literal(Num::Float(value)));
         }

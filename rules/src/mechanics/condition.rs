@@ -318,8 +318,14 @@ pub fn attack_effects(
             tally.disadvantage_from(Reason::Target(Prone));
         }
     }
-    // Dodging is lost while incapacitated or unable to move.
-    if context.target_dodging && !target.is_incapacitated() && !target.speed_is_zero() {
+    // Dodging is lost while incapacitated or unable to move, and works only
+    // against an attacker the dodger can see.
+    let sees_attacker = !target.has(Blinded) && !attacker.has(Invisible);
+    if context.target_dodging
+        && sees_attacker
+        && !target.is_incapacitated()
+        && !target.speed_is_zero()
+    {
         tally.disadvantage_from(Reason::TargetDodging);
     }
     if context.kind == AttackKind::Ranged {
@@ -400,11 +406,15 @@ impl Conditions {
     }
 
     /// Adds a condition; adding exhaustion raises its level by one.
+    /// Falling unconscious also knocks the creature prone (it stays prone when it wakes).
     pub fn add(&mut self, condition: Condition) {
         if condition == Condition::Exhaustion {
             self.set_exhaustion(self.exhaustion + 1);
         } else {
             self.flags |= condition.bit();
+            if condition == Condition::Unconscious {
+                self.flags |= Condition::Prone.bit();
+            }
         }
     }
 

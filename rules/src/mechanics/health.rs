@@ -165,6 +165,11 @@ impl Health {
         self.current = self.current.min(max);
     }
 
+    /// Loses all temporary hit points (they end with a long rest).
+    pub fn clear_temp(&mut self) {
+        self.temp = 0;
+    }
+
     /// Gains temporary hit points; they don't stack, so the higher amount stays.
     pub fn grant_temp(&mut self, amount: u32) -> u32 {
         self.temp = self.temp.max(amount);

@@ -55,6 +55,9 @@ pub fn roll_initiative(
 /// Sorts rolls into turn order: higher total first, ties to the higher
 /// Dexterity score, remaining ties keep the order given (a stable sort), so
 /// a caller that wants a tie-break roll can order its input by it.
+///
+/// The SRD leaves ties to the table (the DM decides, or the tied roll again);
+/// the Dexterity tie-break is the common table rule this engine adopts.
 pub fn sort_initiative(rolls: &mut [InitiativeRoll]) {
     rolls.sort_by(|a, b| {
         b.total

@@ -194,6 +194,16 @@ pub struct Combatant {
 }
 
 impl Combatant {
+    /// Its conditions as attackers see them: a creature at 0 hit points
+    /// (dying or stable) is unconscious and prone even if nobody wrote it down.
+    pub fn effective_conditions(&self) -> Conditions {
+        let mut conditions = self.conditions.clone();
+        if matches!(self.life, LifeState::Dying { .. } | LifeState::Stable) {
+            conditions.add(Condition::Unconscious);
+        }
+        conditions
+    }
+
     /// A conscious Medium combatant with full movement and no attacks.
     pub fn new(id: impl Into<String>, team: Team, hp: u32, ac: i32, speed: u32) -> Self {
         Self {
@@ -381,23 +391,25 @@ pub enum OptionError {
 
 /// Every legal option for `actor` right now. Attacks, grapples and shoves
 /// are listed only against hostile, living targets without total cover that
-/// the actor isn't charmed by. A dying actor only rolls a death save; an
-/// incapacitated one can only end its turn; an unknown or dead one gets nothing.
+/// the actor isn't charmed by. A dying actor must roll its death save (the
+/// SRD makes it mandatory), then may only end its turn; an incapacitated one
+/// can still stand up; an unknown or dead one gets nothing.
 pub fn legal_options(snapshot: &Snapshot, actor: &CreatureId) -> Vec<ActionOption> {
     let Some(me) = snapshot.get(actor) else {
         return Vec::new();
     };
     match me.life {
         LifeState::Dead => return Vec::new(),
-        LifeState::Dying { .. } => return vec![ActionOption::DeathSave, ActionOption::EndTurn],
+        // The save is the dying creature's whole turn; once rolled (the action
+        // spent), all that is left is to end the turn.
+        LifeState::Dying { .. } if !me.economy.action_used => return vec![ActionOption::DeathSave],
+        LifeState::Dying { .. } => return vec![ActionOption::EndTurn],
         LifeState::Stable => return vec![ActionOption::EndTurn],
         LifeState::Conscious => {}
     }
-    if me.conditions.is_incapacitated() {
-        return vec![ActionOption::EndTurn];
-    }
     let mut options = Vec::new();
-    if !me.economy.action_used {
+    // Incapacitated means no actions, but movement (standing up) is still allowed.
+    if !me.economy.action_used && !me.conditions.is_incapacitated() {
         let targets: Vec<&Combatant> = snapshot
             .combatants
             .iter()
@@ -415,11 +427,12 @@ pub fn legal_options(snapshot: &Snapshot, actor: &CreatureId) -> Vec<ActionOptio
             ActionOption::Dodge,
             ActionOption::Disengage,
         ]);
+        // Help needs an ally who is up to act on it.
         options.extend(
             snapshot
                 .combatants
                 .iter()
-                .filter(|a| a.id != me.id && a.team == me.team && a.life.is_alive())
+                .filter(|a| a.id != me.id && a.team == me.team && a.life == LifeState::Conscious)
                 .map(|a| ActionOption::Help { ally: a.id.clone() }),
         );
         options.extend([
@@ -511,7 +524,7 @@ fn attack_option(
         target_dodging: target.dodging,
         fear_source_in_sight: fear_source_present(snapshot, me),
     };
-    let effects = attack_effects(&me.conditions, &target.conditions, &context);
+    let effects = attack_effects(&me.conditions, &target.effective_conditions(), &context);
     Some(ActionOption::Attack {
         attack: attack.id.clone(),
         target: target.id.clone(),

@@ -119,7 +119,7 @@ pub fn short_rest(
     Ok(report)
 }
 
-/// Takes a long rest: exhaustion drops one level, the hit point maximum is
+/// Takes a long rest: temporary hit points end, exhaustion drops one level, the hit point maximum is
 /// reset from `base_max_hp` (no longer halved if exhaustion fell below 4), all
 /// hit points and spell slots come back, and up to half the hit dice (at least
 /// one). Food and drink are assumed.
@@ -136,6 +136,7 @@ pub fn long_rest(
         _ => {}
     }
     conditions.reduce_exhaustion();
+    health.clear_temp();
     health.set_max(conditions.hit_point_maximum(base_max_hp));
     let healed = health
         .heal(health.max() - health.current())

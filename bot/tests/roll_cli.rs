@@ -1,0 +1,128 @@
+//! `dungeon roll` as a user runs it: the real binary, its output and exit codes.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::process::{Command, Output};
+
+fn dungeon(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dungeon"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[test]
+fn roll_prints_avrae_markdown_when_piped() {
+    let out = dungeon(&["roll", "4d6kh3", "--seed", "1"]);
+    assert!(out.status.success());
+    let line = stdout(&out);
+    assert!(line.starts_with("4d6kh3 ("), "{line}");
+    assert!(
+        line.trim_end().ends_with('`'),
+        "total in backticks, as Avrae shows it: {line}"
+    );
+    assert!(line.contains("~~"), "the dropped die is struck: {line}");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_dice() {
+    let a = stdout(&dungeon(&["roll", "8d6", "--seed", "42", "--times", "3"]));
+    let b = stdout(&dungeon(&["roll", "8d6", "--seed", "42", "--times", "3"]));
+    assert_eq!(a, b);
+    assert_eq!(a.lines().count(), 3);
+}
+
+#[test]
+fn json_has_total_crit_and_every_die() {
+    let out = dungeon(&[
+        "roll",
+        "1d20+5 [piercing] to hit",
+        "--adv",
+        "--json",
+        "--seed",
+        "7",
+        "-n",
+        "20",
+    ]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    let mut crits = 0;
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let total = v["total"].as_i64().unwrap();
+        assert!((6..=25).contains(&total), "{line}");
+        let crit = v["crit"].as_str().unwrap();
+        assert!(["crit", "fumble", "none"].contains(&crit));
+        crits += usize::from(crit != "none");
+        assert_eq!(v["expr"], "2d20kh1 + 5 [piercing]");
+        assert_eq!(v["comment"], "to hit");
+        let dice = &v["dice"][0];
+        assert_eq!(dice["expr"], "2d20kh1");
+        assert_eq!(dice["label"], "[piercing]");
+        let faces: Vec<bool> = dice["dice"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["kept"].as_bool().unwrap())
+            .collect();
+        assert_eq!(faces.len(), 2, "advantage rolls two d20s");
+        assert_eq!(faces.iter().filter(|k| **k).count(), 1, "and keeps one");
+    }
+    assert_eq!(text.lines().count(), 20);
+    assert!(crits < 20);
+}
+
+#[test]
+fn a_bad_expression_is_a_clear_error_and_a_failure() {
+    let out = dungeon(&["roll", "1d20+"]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err.trim(),
+        "error: 1d20+ ← expected a number after '+' (col 6)"
+    );
+}
+
+#[test]
+fn a_roll_error_names_the_limit() {
+    let out = dungeon(&["roll", "1001d6"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("too many dice rolled"), "{err}");
+}
+
+#[test]
+fn leading_minus_goes_after_double_dash() {
+    let out = dungeon(&[
+        "roll", "--seed", "3", "--format", "compact", "--", "-1d4+10",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = stdout(&out);
+    assert!(line.starts_with("-1d4("), "{line}");
+}
+
+#[test]
+fn help_explains_the_grammar() {
+    let out = dungeon(&["roll", "--help"]);
+    assert!(out.status.success());
+    let help = stdout(&out);
+    for needle in [
+        "--adv", "--dis", "--seed", "--times", "--json", "kh", "Examples",
+    ] {
+        assert!(help.contains(needle), "--help lacks {needle}");
+    }
+}
+
+#[test]
+fn credits_carry_the_srd_attribution() {
+    let out = dungeon(&["credits"]);
+    assert!(stdout(&out).contains("Creative Commons Attribution 4.0 International"));
+}
