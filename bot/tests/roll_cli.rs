@@ -57,7 +57,7 @@ fn json_has_total_crit_and_every_die() {
         let crit = v["crit"].as_str().unwrap();
         assert!(["crit", "fumble", "none"].contains(&crit));
         crits += usize::from(crit != "none");
-        assert_eq!(v["expr"], "2d20kh1 + 5 [piercing]");
+        assert_eq!(v["expr"], "2d20kh1 [piercing] + 5");
         assert_eq!(v["comment"], "to hit");
         let dice = &v["dice"][0];
         assert_eq!(dice["expr"], "2d20kh1");
