@@ -39,7 +39,7 @@ fn the_same_seed_gives_the_same_dice() {
 fn json_has_total_crit_and_every_die() {
     let out = dungeon(&[
         "roll",
-        "1d20+5 [piercing] to hit",
+        "1d20 [piercing] + 5 to hit",
         "--adv",
         "--json",
         "--seed",
