@@ -130,3 +130,34 @@ proptest! {
         prop_assert_eq!(again.as_ref().ok(), Some(&e), "{:?} printed as {:?}", text, e.to_string());
     }
 }
+
+/// Inputs the fuzzer once broke (fuzz/seeds/dice/regress-*): round-trips and bounds hold.
+#[test]
+fn fuzz_regressions_hold() {
+    for text in [
+        "888888888888888888888888882.938-0",
+        "2-5*5555555555555550+05",
+        "2d4e1ma00e0p1",
+        "d3mi46333333333333333632",
+    ] {
+        let e = dice::parse(text).unwrap();
+        assert_eq!(
+            dice::parse(&e.to_string()).as_ref(),
+            Ok(&e),
+            "{text} printed as {e}"
+        );
+        for seed in 0..200 {
+            if let Ok(rolled) = dice::roll(&e, &mut ChaCha8Rng::seed_from_u64(seed)) {
+                let v = match rolled.value {
+                    dice::Num::Int(i) => i as f64,
+                    dice::Num::Float(f) => f,
+                };
+                assert!(
+                    e.bounds().contains(v),
+                    "{text} rolled {v} outside {:?}",
+                    e.bounds()
+                );
+            }
+        }
+    }
+}

@@ -156,7 +156,8 @@ fn dice_members(d: &Dice) -> Vec<Member> {
                 certain: false,
             }),
             OpKind::Explode => {
-                let extra = MAX_ROLLS.saturating_sub(dice.len());
+                // Each `e` may add dice up to the roll limit, whatever earlier operators added.
+                let extra = MAX_ROLLS.saturating_sub(count);
                 dice.extend(std::iter::repeat_n(
                     Member {
                         range: face,
@@ -166,7 +167,11 @@ fn dice_members(d: &Dice) -> Vec<Member> {
                 ));
             }
             OpKind::Min | OpKind::Max => {
-                let bound = op.selectors.last().map_or(0.0, |s| s.num as f64);
+                // Clamped to i64 as evaluation clamps it.
+                let bound = op
+                    .selectors
+                    .last()
+                    .map_or(0.0, |s| i64::try_from(s.num).unwrap_or(i64::MAX) as f64);
                 for m in &mut dice {
                     m.range = if op.kind == OpKind::Min {
                         Bounds {
