@@ -13,8 +13,9 @@ const CASES: usize = 6_000;
 #[test]
 fn random_texts_roll_as_in_d20() {
     let Ok(python) = std::env::var("D20_PYTHON") else {
-        eprintln!(
-            "skipped: random_texts_roll_as_in_d20 (set D20_PYTHON to a Python with d20==1.1.2; see scripts/d20-venv.sh)"
+        tests::skip(
+            "random_texts_roll_as_in_d20",
+            "set D20_PYTHON to a Python with d20==1.1.2; see scripts/d20-venv.sh",
         );
         return;
     };
