@@ -748,8 +748,7 @@ impl Scratch {
         }
         if selectors.len() > 1 {
             // Several selectors may pick the same member: keep each once, in first-picked order.
-            self.mark_chosen();
-            self.seen.fill(false);
+            self.clear_seen();
             let seen = &mut self.seen;
             self.chosen
                 .retain(|&i| !std::mem::replace(&mut seen[i], true));
@@ -759,8 +758,8 @@ impl Scratch {
         }
     }
 
-    /// Sets `self.seen[i]` for every chosen index (and clears the others among `values`).
-    fn mark_chosen(&mut self) {
+    /// Makes `self.seen` cover every index in `values`, all unset.
+    fn clear_seen(&mut self) {
         let len = self.values.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
         if self.seen.len() < len {
             self.seen.resize(len, false);
@@ -768,6 +767,11 @@ impl Scratch {
         for &(i, _) in &self.values {
             self.seen[i] = false;
         }
+    }
+
+    /// Sets `self.seen[i]` for the chosen indices, and only for them, among `values`.
+    fn mark_chosen(&mut self) {
+        self.clear_seen();
         for &i in &self.chosen {
             self.seen[i] = true;
         }

@@ -118,6 +118,9 @@ impl<'a> Parser<'a> {
             });
         }
         let rest = &self.text[self.pos..];
+        // d20's LALR tables share states between the top level and the inside
+        // of sets, so its lexer still reads `,` and `)` here (and a dice
+        // operator right after a set's selector): those are errors, not comments.
         let lexable = rest.starts_with([',', ')'])
             || (self.last == Last::SetSelector && dice_op_at(rest).is_some());
         if !self.comments || lexable {
