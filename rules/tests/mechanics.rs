@@ -2056,3 +2056,19 @@ fn help_goes_only_to_allies_who_can_act() {
     snapshot.combatants[1].life = LifeState::Stable;
     assert!(!ids(&snapshot, "f").contains(&"help:c".to_string()));
 }
+
+#[test]
+fn concentration_save_counts_damage_absorbed_by_temporary_hit_points() {
+    let mut h = hero(30);
+    h.grant_temp(10);
+    let report = h.take_damage(12, false);
+    assert_eq!((report.absorbed, report.lost, report.taken()), (10, 2, 12));
+    let mut concentration = Concentration::default();
+    concentration.start("bless");
+    let save = D20Test::new(0);
+    let check = concentration
+        .on_damage(report.taken(), &save, &mut dice(&[9]))
+        .unwrap();
+    assert_eq!(check.dc, 10);
+    assert!(check.lost.is_some(), "9 misses DC 10: bless ends");
+}

@@ -75,6 +75,13 @@ pub struct DamageReport {
     pub state: LifeState,
 }
 
+impl DamageReport {
+    /// All damage taken, temporary hit points included: what a concentration save is rolled against.
+    pub fn taken(&self) -> u32 {
+        self.absorbed.saturating_add(self.lost)
+    }
+}
+
 /// Why healing did nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum HealError {
