@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use rand::SeedableRng;
 use rand::rngs::ChaCha20Rng;
 use rules::dice::{self, Advantage, Crit, Die, Rolled};
@@ -39,9 +39,20 @@ pub fn run(args: &RollArgs) -> Result<()> {
         } else {
             human(&rolled, format, parsed.comment.as_deref())
         };
-        writeln!(out, "{line}").context("could not write to standard output")?;
+        if let Err(e) = writeln!(out, "{line}") {
+            return quiet_if_closed(e);
+        }
     }
-    out.flush().context("could not write to standard output")
+    out.flush().or_else(quiet_if_closed)
+}
+
+/// A reader that stopped listening (`dungeon roll … | head -1`) is no error.
+fn quiet_if_closed(e: std::io::Error) -> Result<()> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(anyhow::Error::new(e).context("could not write to standard output"))
+    }
 }
 
 fn human(rolled: &Rolled<'_>, format: Format, comment: Option<&str>) -> String {
