@@ -14,14 +14,26 @@
 //! assert_eq!(content::monster("adult red dragon").unwrap().id, "adult-red-dragon");
 //! ```
 
+mod class;
+mod gear;
 mod monster;
+mod race;
 
 use std::sync::OnceLock;
 
+pub use class::{
+    Class, ClassLevel, Counter, FeatureRef, LevelSpellcasting, SkillChoices, Spellcasting,
+    Subclass, SubclassLevel, class, classes,
+};
+pub use gear::{
+    Armor, ArmorCategory, Weapon, WeaponCategory, WeaponDamage, WeaponKind, WeaponProperty, armor,
+    armor_list, weapon, weapons,
+};
 pub use monster::{
     Action, Attack, AttackKind, Automation, AutomationLevel, Damage, DamageDefense, Monster,
     MultiattackStep, OnSuccess, RestKind, Save, Senses, Speed, Trait, Usage, Variant,
 };
+pub use race::{AbilityBonusChoice, Ancestry, Race, Subrace, TraitRef, race, races};
 
 /// The generated monster list, embedded so that no file is read at run time.
 const MONSTERS_JSON: &str = include_str!("../../content/monsters.json");
