@@ -15,12 +15,17 @@
 //! ```
 
 mod monster;
+mod spell;
 
 use std::sync::OnceLock;
 
 pub use monster::{
     Action, Attack, AttackKind, Automation, AutomationLevel, Damage, DamageDefense, Monster,
     MultiattackStep, OnSuccess, RestKind, Save, Senses, Speed, Trait, Usage, Variant,
+};
+pub use spell::{
+    Area, CastingKind, CastingTime, Components, Duration, DurationKind, Healing, Range, RangeKind,
+    School, Shape, Spell, SpellAttack, SpellDamage, SpellSave, spell, spells,
 };
 
 /// The generated monster list, embedded so that no file is read at run time.
