@@ -79,7 +79,21 @@ SAVE_IN_TEXT = re.compile(
 )
 ATTACK_IN_TEXT = re.compile(r"\b(melee|ranged) spell attack", re.IGNORECASE)
 DAMAGE_IN_TEXT = re.compile(rf"\b({'|'.join(sorted(DAMAGE_TYPES))}) damage\b", re.IGNORECASE)
-RECURRING = re.compile(r"\b(starts|ends) its turn\b|\b(start|end) of each of (its|their|your) turns\b", re.IGNORECASE)
+DICE_DAMAGE_IN_TEXT = re.compile(r"\b\d+d\d+(?: \+ \d+)? (?:\w+ )?damage\b", re.IGNORECASE)
+HEALING_IN_TEXT = re.compile(r"\bregains? (?:\d+d\d+|\d+|a number of) hit points\b", re.IGNORECASE)
+RECURRING = re.compile(
+    r"\b(starts|ends) its turn\b|\b(start|end) of each of [\w' ]{1,40}?turns\b|\bend of its next turn\b",
+    re.IGNORECASE,
+)
+# Riders a damage spell adds to its target, which the figures do not carry.
+RIDERS = {
+    "next attack roll": "advantage or disadvantage on the next attack roll",
+    "can't regain hit points": "the target can't regain hit points",
+    "speed is reduced": "the target's speed is reduced",
+    "regain hit points equal to half": "the caster regains hit points",
+    "can't take reactions": "the target can't take reactions",
+    "hit point maximum is reduced": "the target's hit point maximum is reduced",
+}
 
 # A condition is imposed where a sentence says a creature "is", "becomes",
 # "falls" or "is knocked" into it; sentences that protect from, end or
@@ -305,14 +319,24 @@ def automation(spell: dict, raw: dict, missing: list[str]) -> dict:
         missing.append("saving throw only in text")
     if "attack" not in spell and ATTACK_IN_TEXT.search(text):
         missing.append("spell attack only in text")
-    if not effect and not delivered and not missing:
-        return {"level": "listed", "missing": ["utility effect"]}
-    if not effect and not missing:
+    if "damage" not in spell and DICE_DAMAGE_IN_TEXT.search(text):
+        missing.append("damage only in text")
+    if "healing" not in spell and HEALING_IN_TEXT.search(text):
+        missing.append("healing only in text")
+    if not effect and not delivered:
+        # Nothing structured: listed, with what the text has that we lack,
+        # or as a utility effect (buffs, divination, movement, summoning).
+        return {"level": "listed", "missing": missing or ["utility effect"]}
+    if not effect and "damage only in text" not in missing:
         missing.append("effect of a failed save" if "save" in spell else "effect of a hit")
     if "damage" in spell and not delivered:
         missing.append("how the damage is delivered")
     if "conditions" in spell and not delivered and "damage" not in spell:
         missing.append("who gets the conditions and when they end")
+    if "damage" in spell:
+        for phrase, rider in RIDERS.items():
+            if phrase in text:
+                missing.append(f"rider: {rider}")
     if (effect or delivered) and RECURRING.search(text):
         missing.append("effect on later turns")
     return {"level": "partial" if missing else "full", "missing": missing}
