@@ -18,6 +18,7 @@ mod class;
 mod gear;
 mod monster;
 mod race;
+mod spell;
 
 use std::sync::OnceLock;
 
@@ -34,6 +35,10 @@ pub use monster::{
     MultiattackStep, OnSuccess, RestKind, Save, Senses, Speed, Trait, Usage, Variant,
 };
 pub use race::{AbilityBonusChoice, Ancestry, Race, Subrace, TraitRef, race, races};
+pub use spell::{
+    Area, CastingKind, CastingTime, Components, Duration, DurationKind, Healing, Range, RangeKind,
+    School, Shape, Spell, SpellAttack, SpellDamage, SpellSave, spell, spells,
+};
 
 /// The generated monster list, embedded so that no file is read at run time.
 const MONSTERS_JSON: &str = include_str!("../../content/monsters.json");
