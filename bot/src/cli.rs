@@ -16,9 +16,43 @@ pub struct Cli {
 pub enum Command {
     /// Roll dice in the d20 language Avrae players know: `dungeon roll 4d6kh3`, `dungeon roll "1d20+5 to hit" --adv`.
     Roll(RollArgs),
+    /// Look up an SRD monster: `dungeon monster gobln` finds the Goblin.
+    Monster(LookupArgs),
+    /// Look up an SRD spell: `dungeon spell "fire ball"`.
+    Spell(LookupArgs),
+    /// Look up a weapon or a piece of armor: `dungeon item longsword`.
+    Item(LookupArgs),
+    /// About the game content: `dungeon content coverage`.
+    Content {
+        /// What to show.
+        #[command(subcommand)]
+        command: ContentCommand,
+    },
     /// Show the licences and the SRD 5.1 attribution.
     #[command(alias = "legal")]
     Credits,
+}
+
+/// Arguments of the lookups.
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    /// The name, any case and spacing; a unique beginning or a small typo is enough.
+    #[arg(required = true, num_args = 1.., value_name = "NAME")]
+    pub name: Vec<String>,
+    /// Print every figure as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `dungeon content …`.
+#[derive(Debug, Subcommand)]
+pub enum ContentCommand {
+    /// How many monsters, actions and spells the rules engine runs from data alone, and what is missing.
+    Coverage {
+        /// Print the figures as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Arguments of `dungeon roll`.

@@ -4,6 +4,8 @@
 //! crates; errors reach the user through `anyhow` with their context.
 
 mod cli;
+mod content;
+mod output;
 mod roll;
 
 use std::process::ExitCode;
@@ -14,10 +16,13 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match cli.command {
         cli::Command::Roll(args) => roll::run(&args),
-        cli::Command::Credits => {
-            println!("{}", cli::CREDITS);
-            Ok(())
-        }
+        cli::Command::Monster(args) => content::monster(&args.name.join(" "), args.json),
+        cli::Command::Spell(args) => content::spell(&args.name.join(" "), args.json),
+        cli::Command::Item(args) => content::item(&args.name.join(" "), args.json),
+        cli::Command::Content {
+            command: cli::ContentCommand::Coverage { json },
+        } => content::coverage(json),
+        cli::Command::Credits => output::emit(cli::CREDITS),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,6 +9,7 @@ use rules::dice::{self, Advantage, Crit, Die, Rolled};
 use serde::Serialize;
 
 use crate::cli::{Format, RollArgs};
+use crate::output::quiet_if_closed;
 
 /// Rolls `args.expr` `args.times` times and prints each result on its own line.
 pub fn run(args: &RollArgs) -> Result<()> {
@@ -44,15 +45,6 @@ pub fn run(args: &RollArgs) -> Result<()> {
         }
     }
     out.flush().or_else(quiet_if_closed)
-}
-
-/// A reader that stopped listening (`dungeon roll … | head -1`) is no error.
-fn quiet_if_closed(e: std::io::Error) -> Result<()> {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        Ok(())
-    } else {
-        Err(anyhow::Error::new(e).context("could not write to standard output"))
-    }
 }
 
 fn human(rolled: &Rolled<'_>, format: Format, comment: Option<&str>) -> String {

@@ -18,6 +18,7 @@ mod class;
 mod gear;
 mod monster;
 mod race;
+mod search;
 mod spell;
 
 use std::sync::OnceLock;
@@ -35,6 +36,7 @@ pub use monster::{
     MultiattackStep, OnSuccess, RestKind, Save, Senses, Speed, Trait, Usage, Variant,
 };
 pub use race::{AbilityBonusChoice, Ancestry, Race, Subrace, TraitRef, race, races};
+pub use search::{Found, MAX_CANDIDATES, Named, find};
 pub use spell::{
     Area, CastingKind, CastingTime, Components, Duration, DurationKind, Healing, Range, RangeKind,
     School, Shape, Spell, SpellAttack, SpellDamage, SpellSave, spell, spells,

@@ -1,0 +1,81 @@
+//! `dungeon monster|spell|item` and `dungeon content coverage`, as a user runs them.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::process::{Command, Output};
+
+fn dungeon(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dungeon"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[test]
+fn a_typo_still_finds_the_goblin() {
+    let out = dungeon(&["monster", "gobln"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.starts_with("Goblin — small humanoid"), "{text}");
+    assert!(text.contains("AC 15 · HP 7 (2d6)"), "{text}");
+    assert!(
+        text.contains("Scimitar: melee +4, reach 5 ft.; 1d6+2 slashing"),
+        "{text}"
+    );
+}
+
+#[test]
+fn monster_json_carries_the_figures() {
+    let out = dungeon(&["monster", "adult", "red", "dragon", "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["ac"], 19);
+    assert_eq!(v["hp"], 256);
+    assert_eq!(v["cr"], "17");
+    let breath = v["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "Fire Breath")
+        .unwrap();
+    assert_eq!(breath["save"]["dc"], 21);
+    assert_eq!(breath["damage"][0]["dice"], "18d6");
+}
+
+#[test]
+fn an_ambiguous_name_lists_candidates_and_fails() {
+    let out = dungeon(&["item", "sword"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("Greatsword, Longsword, Shortsword"), "{err}");
+}
+
+#[test]
+fn spell_lookup_shows_upcasting() {
+    let out = dungeon(&["spell", "fire", "ball"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("Dexterity save, half on success"), "{text}");
+    assert!(text.contains("3rd: 8d6, 4th: 9d6"), "{text}");
+}
+
+#[test]
+fn coverage_counts_monsters_and_spells() {
+    let out = dungeon(&["content", "coverage", "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let total = |k: &str| {
+        ["full", "partial", "listed"]
+            .iter()
+            .map(|l| v[k][l].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!(total("monsters"), 334);
+    assert_eq!(total("spells"), 319);
+    assert!(total("monster_attack_actions") > 500);
+    let text = stdout(&dungeon(&["content", "coverage"]));
+    assert!(text.contains("What is missing most often:"), "{text}");
+}
