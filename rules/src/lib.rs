@@ -7,6 +7,7 @@
 //! the binary. It does no I/O: randomness comes in through
 //! [`dice::DieRoller`], so every result can be replayed exactly.
 
+pub mod automation;
 pub mod content;
 pub mod dice;
 pub mod mechanics;

@@ -1,0 +1,263 @@
+//! The automation engine, first slice: a monster's action from the content
+//! data, resolved against a target with the core mechanics.
+//!
+//! An attack rolls against AC (natural 1 misses, 20 crits, crits double the
+//! dice); a save rolls the target's bonus against the DC (half or nothing on
+//! a success); damage is rolled with the dice language, per type, through
+//! the target's resistances; conditions land on a failed save unless the
+//! target is immune; a multiattack runs its steps in order. Effects over
+//! time (durations, concentration, recharge bookkeeping) belong to the DM
+//! core and are not applied here.
+
+use crate::content::{Action, DamageDefense, Monster, OnSuccess};
+use crate::dice::{self, Advantage, DieRoller};
+use crate::mechanics::{
+    Ability, AttackOutcome, AttackResult, Condition, Cover, D20Test, DamageType, Defenses,
+    TestOutcome,
+};
+
+/// What the engine needs to know about the creature on the receiving end.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Target {
+    /// Armor class (cover is passed separately).
+    pub ac: i32,
+    /// Saving throw bonus per ability, in `Ability::ALL` order.
+    pub saves: [i32; 6],
+    /// Resistances, vulnerabilities and immunities that apply to this attack.
+    pub defenses: Defenses,
+    /// Conditions the target cannot receive.
+    pub condition_immunities: Vec<Condition>,
+}
+
+impl Target {
+    /// A monster as a target of a nonmagical attack: its AC, saves,
+    /// defenses (with "from nonmagical attacks" ones applied) and immunities.
+    pub fn monster(m: &Monster) -> Self {
+        let mut saves = [0; 6];
+        for (i, ability) in Ability::ALL.into_iter().enumerate() {
+            saves[i] = m
+                .saves
+                .get(&ability)
+                .copied()
+                .unwrap_or_else(|| m.abilities[ability].modifier());
+        }
+        let mut defenses = Defenses::default();
+        let nonmagical = |d: &&DamageDefense| {
+            d.qualifier
+                .as_deref()
+                .is_none_or(|q| q.starts_with("nonmagical"))
+        };
+        for d in m.damage_resistances.iter().filter(nonmagical) {
+            d.types.iter().for_each(|t| defenses.resistances.insert(*t));
+        }
+        for d in m.damage_vulnerabilities.iter().filter(nonmagical) {
+            d.types
+                .iter()
+                .for_each(|t| defenses.vulnerabilities.insert(*t));
+        }
+        for d in m.damage_immunities.iter().filter(nonmagical) {
+            d.types.iter().for_each(|t| defenses.immunities.insert(*t));
+        }
+        Self {
+            ac: m.ac,
+            saves,
+            defenses,
+            condition_immunities: m.condition_immunities.clone(),
+        }
+    }
+
+    fn save_bonus(&self, ability: Ability) -> i32 {
+        let i = Ability::ALL
+            .into_iter()
+            .position(|a| a == ability)
+            .unwrap_or(0);
+        self.saves[i]
+    }
+}
+
+/// Why an action could not be run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AutomationError {
+    /// The content marks the action as not automated.
+    #[error("{action} is not automated yet ({why})")]
+    NotAutomated {
+        /// The action's name.
+        action: String,
+        /// What is missing.
+        why: String,
+    },
+    /// A multiattack names an action the monster does not have.
+    #[error("{monster} has no action called {action}")]
+    UnknownAction {
+        /// The monster.
+        monster: String,
+        /// The missing action.
+        action: String,
+    },
+    /// A damage expression did not parse or roll (a content defect).
+    #[error("bad damage dice {dice:?} in {action}: {why}")]
+    BadDice {
+        /// The action.
+        action: String,
+        /// The expression.
+        dice: String,
+        /// The parser's or roller's message.
+        why: String,
+    },
+}
+
+/// Damage of one type, as rolled and after the target's defenses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DamageDealt {
+    /// The type.
+    pub damage_type: DamageType,
+    /// The dice total (doubled dice on a critical hit, halved on a save for half).
+    pub rolled: u32,
+    /// What gets through resistance, vulnerability and immunity.
+    pub taken: u32,
+}
+
+/// The result of one action (one step of a multiattack).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    /// The action's name.
+    pub action: String,
+    /// The attack roll, for attacks.
+    pub attack: Option<AttackOutcome>,
+    /// The target's saving throw, for save actions.
+    pub save: Option<TestOutcome>,
+    /// Damage by type.
+    pub damage: Vec<DamageDealt>,
+    /// Conditions the target receives.
+    pub conditions: Vec<Condition>,
+}
+
+impl Resolution {
+    /// All damage the target takes.
+    pub fn total_taken(&self) -> u32 {
+        self.damage
+            .iter()
+            .map(|d| d.taken)
+            .fold(0, u32::saturating_add)
+    }
+}
+
+/// Runs `action` of `monster` against `target`: every step of a multiattack,
+/// or the action itself.
+pub fn run_action(
+    monster: &Monster,
+    action: &Action,
+    target: &Target,
+    advantage: Advantage,
+    roller: &mut (impl DieRoller + ?Sized),
+) -> Result<Vec<Resolution>, AutomationError> {
+    if !action.multiattack.is_empty() {
+        let mut out = Vec::new();
+        for step in &action.multiattack {
+            let Some(inner) = monster.actions.iter().find(|a| a.name == step.action) else {
+                // A step that names a trait (the glabrezu's spellcasting) is not an action to roll.
+                if monster.traits.iter().any(|t| t.name == step.action) {
+                    continue;
+                }
+                return Err(AutomationError::UnknownAction {
+                    monster: monster.name.clone(),
+                    action: step.action.clone(),
+                });
+            };
+            for _ in 0..step.count {
+                if inner.attack.is_some() || inner.save.is_some() {
+                    out.push(resolve(inner, target, advantage, roller)?);
+                }
+            }
+        }
+        return Ok(out);
+    }
+    if action.attack.is_none() && action.save.is_none() {
+        let why = if action.automation.missing.is_empty() {
+            "no attack or save".into()
+        } else {
+            action.automation.missing.join(", ")
+        };
+        return Err(AutomationError::NotAutomated {
+            action: action.name.clone(),
+            why,
+        });
+    }
+    Ok(vec![resolve(action, target, advantage, roller)?])
+}
+
+fn resolve(
+    action: &Action,
+    target: &Target,
+    advantage: Advantage,
+    roller: &mut (impl DieRoller + ?Sized),
+) -> Result<Resolution, AutomationError> {
+    let mut resolution = Resolution {
+        action: action.name.clone(),
+        attack: None,
+        save: None,
+        damage: Vec::new(),
+        conditions: Vec::new(),
+    };
+    let mut critical = false;
+    let mut half = false;
+    if let Some(attack) = &action.attack {
+        let outcome = crate::mechanics::Attack::new(attack.bonus)
+            .with_advantage(advantage)
+            .roll(target.ac, Cover::None, roller)
+            .map_err(|e| AutomationError::NotAutomated {
+                action: action.name.clone(),
+                why: e.to_string(),
+            })?;
+        let result = outcome.result;
+        resolution.attack = Some(outcome);
+        if result == AttackResult::Miss {
+            return Ok(resolution);
+        }
+        critical = result == AttackResult::Critical;
+    } else if let Some(save) = &action.save {
+        let outcome = D20Test::new(target.save_bonus(save.ability)).roll(save.dc as i32, roller);
+        let saved = outcome.success();
+        resolution.save = Some(outcome);
+        if saved {
+            if save.on_success == OnSuccess::Negated {
+                return Ok(resolution);
+            }
+            half = true;
+        } else {
+            resolution.conditions = action
+                .conditions
+                .iter()
+                .copied()
+                .filter(|c| !target.condition_immunities.contains(c))
+                .collect();
+        }
+    }
+    for d in &action.damage {
+        let bad = |why: String| AutomationError::BadDice {
+            action: action.name.clone(),
+            dice: d.dice.clone(),
+            why,
+        };
+        let expr = dice::parse(&d.dice).map_err(|e| bad(e.to_string()))?;
+        let expr = if critical {
+            expr.with_doubled_dice()
+        } else {
+            expr
+        };
+        let total = dice::roll(&expr, roller)
+            .map_err(|e| bad(e.to_string()))?
+            .total;
+        let mut rolled = u32::try_from(total.max(0)).unwrap_or(u32::MAX);
+        if half {
+            rolled /= 2;
+        }
+        let taken = target.defenses.adjust(rolled, d.damage_type);
+        resolution.damage.push(DamageDealt {
+            damage_type: d.damage_type,
+            rolled,
+            taken,
+        });
+    }
+    Ok(resolution)
+}
