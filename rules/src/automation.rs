@@ -234,21 +234,7 @@ fn resolve(
         }
     }
     for d in &action.damage {
-        let bad = |why: String| AutomationError::BadDice {
-            action: action.name.clone(),
-            dice: d.dice.clone(),
-            why,
-        };
-        let expr = dice::parse(&d.dice).map_err(|e| bad(e.to_string()))?;
-        let expr = if critical {
-            expr.with_doubled_dice()
-        } else {
-            expr
-        };
-        let total = dice::roll(&expr, roller)
-            .map_err(|e| bad(e.to_string()))?
-            .total;
-        let mut rolled = u32::try_from(total.max(0)).unwrap_or(u32::MAX);
+        let mut rolled = roll_amount(&action.name, &d.dice, None, critical, roller)?;
         if half {
             rolled /= 2;
         }
@@ -260,4 +246,181 @@ fn resolve(
         });
     }
     Ok(resolution)
+}
+
+/// What a spell needs from its caster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caster {
+    /// Spell attack bonus (proficiency + spellcasting modifier + magic).
+    pub attack_bonus: i32,
+    /// Spell save DC.
+    pub save_dc: i32,
+    /// Spellcasting ability modifier, for spells that add it (Cure Wounds).
+    pub modifier: i32,
+    /// Character level, which scales cantrips.
+    pub level: u8,
+}
+
+/// What a cast spell did to one target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpellResolution {
+    /// The spell attack roll, for attack spells.
+    pub attack: Option<AttackOutcome>,
+    /// The target's saving throw, for save spells.
+    pub save: Option<TestOutcome>,
+    /// Damage by type.
+    pub damage: Vec<DamageDealt>,
+    /// Hit points restored.
+    pub healing: u32,
+    /// Conditions the target receives.
+    pub conditions: Vec<Condition>,
+}
+
+/// Why a spell could not be cast as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CastError {
+    /// The slot is below the spell's level.
+    #[error("{spell} is a level {level} spell: cast it with a slot of level {level} or higher")]
+    SlotTooLow {
+        /// The spell.
+        spell: String,
+        /// Its level.
+        level: u8,
+    },
+    /// The content can't run this spell yet.
+    #[error(transparent)]
+    Automation(#[from] AutomationError),
+}
+
+/// Casts `spell` at `slot` (ignored for cantrips, which scale with the
+/// caster's level) on one `target`: spell attack or saving throw, then
+/// damage (doubled dice on a critical hit, half or nothing on a save),
+/// healing, and conditions on a failed save.
+pub fn cast_spell(
+    spell: &crate::content::Spell,
+    slot: u8,
+    caster: &Caster,
+    target: &Target,
+    advantage: Advantage,
+    roller: &mut (impl DieRoller + ?Sized),
+) -> Result<SpellResolution, CastError> {
+    let not_automated = |why: &str| AutomationError::NotAutomated {
+        action: spell.name.clone(),
+        why: why.into(),
+    };
+    if !spell.is_cantrip() && slot < spell.level {
+        return Err(CastError::SlotTooLow {
+            spell: spell.name.clone(),
+            level: spell.level,
+        });
+    }
+    let at_slot = |table: &std::collections::BTreeMap<crate::mechanics::SpellLevel, String>| {
+        table
+            .range(..=crate::mechanics::SpellLevel::new(slot.min(9))?)
+            .next_back()
+            .map(|(_, d)| d.clone())
+    };
+    let mut out = SpellResolution {
+        attack: None,
+        save: None,
+        damage: Vec::new(),
+        healing: 0,
+        conditions: Vec::new(),
+    };
+    let mut critical = false;
+    let mut half = false;
+    if spell.attack.is_some() {
+        let outcome = crate::mechanics::Attack::new(caster.attack_bonus)
+            .with_advantage(advantage)
+            .roll(target.ac, Cover::None, roller)
+            .map_err(|e| not_automated(&e.to_string()))?;
+        let result = outcome.result;
+        out.attack = Some(outcome);
+        if result == AttackResult::Miss {
+            return Ok(out);
+        }
+        critical = result == AttackResult::Critical;
+    } else if let Some(save) = &spell.save {
+        let outcome = D20Test::new(target.save_bonus(save.ability)).roll(caster.save_dc, roller);
+        let saved = outcome.success();
+        out.save = Some(outcome);
+        if saved {
+            // A spell whose success result is not in the data does nothing on a success.
+            if save.on_success != Some(OnSuccess::Half) {
+                return Ok(out);
+            }
+            half = true;
+        } else {
+            out.conditions = spell
+                .conditions
+                .iter()
+                .copied()
+                .filter(|c| !target.condition_immunities.contains(c))
+                .collect();
+        }
+    } else if spell.healing.is_none() && !spell.conditions.is_empty() {
+        return Err(not_automated("conditions without a save").into());
+    }
+    if let Some(damage) = &spell.damage {
+        let damage_type = damage
+            .damage_type
+            .ok_or_else(|| not_automated("damage type chosen when cast"))?;
+        let dice = if spell.is_cantrip() {
+            damage.at_character_level(caster.level).map(str::to_string)
+        } else {
+            at_slot(&damage.by_slot_level)
+        };
+        let dice = dice.ok_or_else(|| not_automated("no damage at this level"))?;
+        let rolled = roll_amount(
+            &spell.name,
+            &dice,
+            damage.add_modifier.then_some(caster.modifier),
+            critical,
+            roller,
+        )?;
+        let rolled = if half { rolled / 2 } else { rolled };
+        out.damage.push(DamageDealt {
+            damage_type,
+            rolled,
+            taken: target.defenses.adjust(rolled, damage_type),
+        });
+    }
+    if let Some(healing) = &spell.healing {
+        let dice = at_slot(&healing.by_slot_level)
+            .ok_or_else(|| not_automated("no healing at this level"))?;
+        out.healing = roll_amount(
+            &spell.name,
+            &dice,
+            healing.add_modifier.then_some(caster.modifier),
+            false,
+            roller,
+        )?;
+    }
+    Ok(out)
+}
+
+/// Rolls a damage or healing expression, doubled dice on a crit, plus a modifier.
+fn roll_amount(
+    name: &str,
+    dice_text: &str,
+    modifier: Option<i32>,
+    critical: bool,
+    roller: &mut (impl DieRoller + ?Sized),
+) -> Result<u32, AutomationError> {
+    let bad = |why: String| AutomationError::BadDice {
+        action: name.to_string(),
+        dice: dice_text.to_string(),
+        why,
+    };
+    let expr = dice::parse(dice_text).map_err(|e| bad(e.to_string()))?;
+    let expr = if critical {
+        expr.with_doubled_dice()
+    } else {
+        expr
+    };
+    let total = dice::roll(&expr, roller)
+        .map_err(|e| bad(e.to_string()))?
+        .total
+        + i64::from(modifier.unwrap_or(0));
+    Ok(u32::try_from(total.max(0)).unwrap_or(u32::MAX))
 }
