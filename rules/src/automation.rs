@@ -216,21 +216,19 @@ fn resolve(
         }
         critical = result == AttackResult::Critical;
     } else if let Some(save) = &action.save {
-        let outcome = D20Test::new(target.save_bonus(save.ability)).roll(save.dc as i32, roller);
-        let saved = outcome.success();
+        let (outcome, share, conditions) = saving_throw(
+            target,
+            save.ability,
+            save.dc as i32,
+            save.on_success == OnSuccess::Half,
+            &action.conditions,
+            roller,
+        );
         resolution.save = Some(outcome);
-        if saved {
-            if save.on_success == OnSuccess::Negated {
-                return Ok(resolution);
-            }
-            half = true;
-        } else {
-            resolution.conditions = action
-                .conditions
-                .iter()
-                .copied()
-                .filter(|c| !target.condition_immunities.contains(c))
-                .collect();
+        resolution.conditions = conditions;
+        match share {
+            None => return Ok(resolution),
+            Some(divisor) => half = divisor == 2,
         }
     }
     for d in &action.damage {
@@ -293,17 +291,19 @@ pub enum CastError {
 }
 
 /// Casts `spell` at `slot` (ignored for cantrips, which scale with the
-/// caster's level) on one `target`: spell attack or saving throw, then
-/// damage (doubled dice on a critical hit, half or nothing on a save),
-/// healing, and conditions on a failed save.
+/// caster's level) on `targets`, one resolution each. An attack spell rolls
+/// an attack and damage per target (a critical hit doubles that target's
+/// dice). Any other spell rolls its damage or healing once for everyone, as
+/// the rules do for Fireball: each target then saves on its own, taking half
+/// or nothing on a success, and conditions land on a failed save.
 pub fn cast_spell(
     spell: &crate::content::Spell,
     slot: u8,
     caster: &Caster,
-    target: &Target,
+    targets: &[Target],
     advantage: Advantage,
     roller: &mut (impl DieRoller + ?Sized),
-) -> Result<SpellResolution, CastError> {
+) -> Result<Vec<SpellResolution>, CastError> {
     let not_automated = |why: &str| AutomationError::NotAutomated {
         action: spell.name.clone(),
         why: why.into(),
@@ -320,81 +320,189 @@ pub fn cast_spell(
             .next_back()
             .map(|(_, d)| d.clone())
     };
-    let mut out = SpellResolution {
+    let damage = match &spell.damage {
+        Some(d) => {
+            let damage_type = d
+                .damage_type
+                .ok_or_else(|| not_automated("damage type chosen when cast"))?;
+            let dice = if spell.is_cantrip() {
+                d.at_character_level(caster.level).map(str::to_string)
+            } else {
+                at_slot(&d.by_slot_level)
+            };
+            let dice = dice.ok_or_else(|| not_automated("no damage at this level"))?;
+            Some((damage_type, dice, d.add_modifier.then_some(caster.modifier)))
+        }
+        None => None,
+    };
+    let healing = match &spell.healing {
+        Some(h) => {
+            let dice = at_slot(&h.by_slot_level)
+                .ok_or_else(|| not_automated("no healing at this level"))?;
+            Some((dice, h.add_modifier.then_some(caster.modifier)))
+        }
+        None => None,
+    };
+    let blank = || SpellResolution {
         attack: None,
         save: None,
         damage: Vec::new(),
         healing: 0,
         conditions: Vec::new(),
     };
-    let mut critical = false;
-    let mut half = false;
     if spell.attack.is_some() {
-        let outcome = crate::mechanics::Attack::new(caster.attack_bonus)
-            .with_advantage(advantage)
-            .roll(target.ac, Cover::None, roller)
-            .map_err(|e| not_automated(&e.to_string()))?;
-        let result = outcome.result;
-        out.attack = Some(outcome);
-        if result == AttackResult::Miss {
-            return Ok(out);
-        }
-        critical = result == AttackResult::Critical;
-    } else if let Some(save) = &spell.save {
-        let outcome = D20Test::new(target.save_bonus(save.ability)).roll(caster.save_dc, roller);
-        let saved = outcome.success();
-        out.save = Some(outcome);
-        if saved {
-            // A spell whose success result is not in the data does nothing on a success.
-            if save.on_success != Some(OnSuccess::Half) {
-                return Ok(out);
+        let mut out = Vec::with_capacity(targets.len());
+        for target in targets {
+            let mut r = blank();
+            let outcome = crate::mechanics::Attack::new(caster.attack_bonus)
+                .with_advantage(advantage)
+                .roll(target.ac, Cover::None, roller)
+                .map_err(|e| not_automated(&e.to_string()))?;
+            let result = outcome.result;
+            r.attack = Some(outcome);
+            if let Some((damage_type, dice, modifier)) =
+                damage.as_ref().filter(|_| result != AttackResult::Miss)
+            {
+                let rolled = roll_amount(
+                    &spell.name,
+                    dice,
+                    *modifier,
+                    result == AttackResult::Critical,
+                    roller,
+                )?;
+                r.damage.push(DamageDealt {
+                    damage_type: *damage_type,
+                    rolled,
+                    taken: target.defenses.adjust(rolled, *damage_type),
+                });
             }
-            half = true;
-        } else {
-            out.conditions = spell
-                .conditions
-                .iter()
-                .copied()
-                .filter(|c| !target.condition_immunities.contains(c))
-                .collect();
+            out.push(r);
         }
-    } else if spell.healing.is_none() && !spell.conditions.is_empty() {
+        return Ok(out);
+    }
+    if spell.save.is_none() && healing.is_none() && !spell.conditions.is_empty() {
         return Err(not_automated("conditions without a save").into());
     }
-    if let Some(damage) = &spell.damage {
-        let damage_type = damage
-            .damage_type
-            .ok_or_else(|| not_automated("damage type chosen when cast"))?;
-        let dice = if spell.is_cantrip() {
-            damage.at_character_level(caster.level).map(str::to_string)
-        } else {
-            at_slot(&damage.by_slot_level)
-        };
-        let dice = dice.ok_or_else(|| not_automated("no damage at this level"))?;
-        let rolled = roll_amount(
-            &spell.name,
-            &dice,
-            damage.add_modifier.then_some(caster.modifier),
-            critical,
-            roller,
-        )?;
-        let rolled = if half { rolled / 2 } else { rolled };
-        out.damage.push(DamageDealt {
-            damage_type,
-            rolled,
-            taken: target.defenses.adjust(rolled, damage_type),
-        });
+    let shared_damage = match &damage {
+        Some((damage_type, dice, modifier)) => Some((
+            *damage_type,
+            roll_amount(&spell.name, dice, *modifier, false, roller)?,
+        )),
+        None => None,
+    };
+    let shared_healing = match &healing {
+        Some((dice, modifier)) => roll_amount(&spell.name, dice, *modifier, false, roller)?,
+        None => 0,
+    };
+    let mut out = Vec::with_capacity(targets.len());
+    for target in targets {
+        let mut r = blank();
+        r.healing = shared_healing;
+        let mut share = Some(1u32);
+        if let Some(save) = &spell.save {
+            // A spell whose success result is not in the data does nothing on a success.
+            let half = save.on_success == Some(OnSuccess::Half);
+            let (outcome, save_share, conditions) = saving_throw(
+                target,
+                save.ability,
+                caster.save_dc,
+                half,
+                &spell.conditions,
+                roller,
+            );
+            share = save_share;
+            r.conditions = conditions;
+            r.save = Some(outcome);
+        }
+        if let (Some((damage_type, rolled)), Some(divisor)) = (shared_damage, share) {
+            let rolled = rolled / divisor;
+            r.damage.push(DamageDealt {
+                damage_type,
+                rolled,
+                taken: target.defenses.adjust(rolled, damage_type),
+            });
+        }
+        out.push(r);
     }
-    if let Some(healing) = &spell.healing {
-        let dice = at_slot(&healing.by_slot_level)
-            .ok_or_else(|| not_automated("no healing at this level"))?;
-        out.healing = roll_amount(
-            &spell.name,
-            &dice,
-            healing.add_modifier.then_some(caster.modifier),
-            false,
+    Ok(out)
+}
+
+/// A target's saving throw against `dc`: the outcome, the share of damage
+/// it takes (1 = all, 2 = half, `None` = nothing) and the conditions it gets.
+fn saving_throw(
+    target: &Target,
+    ability: Ability,
+    dc: i32,
+    half_on_success: bool,
+    conditions: &[Condition],
+    roller: &mut (impl DieRoller + ?Sized),
+) -> (TestOutcome, Option<u32>, Vec<Condition>) {
+    let outcome = D20Test::new(target.save_bonus(ability)).roll(dc, roller);
+    if outcome.success() {
+        let share = half_on_success.then_some(2);
+        (outcome, share, Vec::new())
+    } else {
+        let landed = conditions
+            .iter()
+            .copied()
+            .filter(|c| !target.condition_immunities.contains(c))
+            .collect();
+        (outcome, Some(1), landed)
+    }
+}
+
+/// Runs a saving-throw action (a breath weapon, a gaze) against several
+/// targets: its damage is rolled once, and each target saves on its own for
+/// half or nothing, as the rules do for an area.
+pub fn run_area_action(
+    action: &Action,
+    targets: &[Target],
+    roller: &mut (impl DieRoller + ?Sized),
+) -> Result<Vec<Resolution>, AutomationError> {
+    let Some(save) = &action.save else {
+        return Err(AutomationError::NotAutomated {
+            action: action.name.clone(),
+            why: "not a saving-throw action".into(),
+        });
+    };
+    let mut rolled = Vec::with_capacity(action.damage.len());
+    for d in &action.damage {
+        rolled.push((
+            d.damage_type,
+            roll_amount(&action.name, &d.dice, None, false, roller)?,
+        ));
+    }
+    let mut out = Vec::with_capacity(targets.len());
+    for target in targets {
+        let (outcome, share, conditions) = saving_throw(
+            target,
+            save.ability,
+            save.dc as i32,
+            save.on_success == OnSuccess::Half,
+            &action.conditions,
             roller,
-        )?;
+        );
+        let damage = match share {
+            Some(divisor) => rolled
+                .iter()
+                .map(|&(damage_type, amount)| {
+                    let amount = amount / divisor;
+                    DamageDealt {
+                        damage_type,
+                        rolled: amount,
+                        taken: target.defenses.adjust(amount, damage_type),
+                    }
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        out.push(Resolution {
+            action: action.name.clone(),
+            attack: None,
+            save: Some(outcome),
+            damage,
+            conditions,
+        });
     }
     Ok(out)
 }

@@ -240,3 +240,40 @@ fn every_automated_monster_action_resolves_within_its_dice() {
     );
     assert!(ran > 650, "only {ran} actions ran");
 }
+
+#[test]
+fn a_breath_weapon_rolls_once_for_everyone_in_the_cone() {
+    let dragon = monster("adult red dragon");
+    let breath = dragon
+        .actions
+        .iter()
+        .find(|a| a.name == "Fire Breath")
+        .unwrap();
+    let mut faces = vec![3u64; 18];
+    faces.extend([2, 20, 2]);
+    let targets = [
+        plain_target(10, 0),
+        plain_target(10, 5),
+        Target::monster(dragon),
+    ];
+    let out =
+        rules::automation::run_area_action(breath, &targets, &mut FixedRolls::new(faces)).unwrap();
+    let taken: Vec<(u32, u32)> = out
+        .iter()
+        .map(|r| (r.damage[0].rolled, r.total_taken()))
+        .collect();
+    assert_eq!(
+        taken,
+        [(54, 54), (27, 27), (54, 0)],
+        "fails; saves for half; another red dragon is immune"
+    );
+    let goblin = monster("goblin");
+    let scimitar = goblin
+        .actions
+        .iter()
+        .find(|a| a.name == "Scimitar")
+        .unwrap();
+    assert!(
+        rules::automation::run_area_action(scimitar, &targets, &mut FixedRolls::new([10])).is_err()
+    );
+}

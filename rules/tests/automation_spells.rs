@@ -28,6 +28,7 @@ fn target(ac: i32, save: i32) -> Target {
     }
 }
 
+/// Casts on one target with fixed dice: damage or healing first, then the save.
 fn cast(
     name: &str,
     slot: u8,
@@ -35,27 +36,56 @@ fn cast(
     t: &Target,
     faces: &[u64],
 ) -> Result<rules::automation::SpellResolution, CastError> {
-    cast_spell(
+    let mut out = cast_spell(
         spell(name),
         slot,
         caster,
-        t,
+        std::slice::from_ref(t),
         Advantage::Normal,
         &mut FixedRolls::new(faces.iter().copied()),
-    )
+    )?;
+    Ok(out.remove(0))
+}
+
+/// `n` dice showing `face`, then the saving throw's d20.
+fn dice_then_save(n: usize, face: u64, save: u64) -> Vec<u64> {
+    let mut faces = vec![face; n];
+    faces.push(save);
+    faces
 }
 
 #[test]
 fn fireball_deals_8d6_at_3rd_and_a_d6_more_per_slot_level() {
-    let failed = cast("fireball", 3, &WIZARD, &target(12, 0), &[5, 3]).unwrap();
+    let failed = cast(
+        "fireball",
+        3,
+        &WIZARD,
+        &target(12, 0),
+        &dice_then_save(8, 3, 5),
+    )
+    .unwrap();
     assert!(!failed.save.unwrap().success());
     assert_eq!(
         (failed.damage[0].damage_type, failed.damage[0].taken),
         (DamageType::Fire, 24)
     );
-    let upcast = cast("fireball", 5, &WIZARD, &target(12, 0), &[5, 3]).unwrap();
+    let upcast = cast(
+        "fireball",
+        5,
+        &WIZARD,
+        &target(12, 0),
+        &dice_then_save(10, 3, 5),
+    )
+    .unwrap();
     assert_eq!(upcast.damage[0].taken, 30);
-    let saved = cast("fireball", 3, &WIZARD, &target(12, 0), &[15, 3]).unwrap();
+    let saved = cast(
+        "fireball",
+        3,
+        &WIZARD,
+        &target(12, 0),
+        &dice_then_save(8, 3, 15),
+    )
+    .unwrap();
     assert_eq!(
         saved.damage[0].taken, 12,
         "half on a successful Dexterity save"
@@ -63,11 +93,32 @@ fn fireball_deals_8d6_at_3rd_and_a_d6_more_per_slot_level() {
     let mut immune = target(12, 0);
     immune.defenses.immunities.insert(DamageType::Fire);
     assert_eq!(
-        cast("fireball", 3, &WIZARD, &immune, &[5, 3])
+        cast("fireball", 3, &WIZARD, &immune, &dice_then_save(8, 3, 5))
             .unwrap()
             .damage[0]
             .taken,
         0
+    );
+}
+
+#[test]
+fn fireball_rolls_its_damage_once_and_each_target_saves_alone() {
+    let faces = [3, 3, 3, 3, 3, 3, 3, 3, 5, 18];
+    let targets = [target(12, 0), target(12, 0)];
+    let out = cast_spell(
+        spell("fireball"),
+        3,
+        &WIZARD,
+        &targets,
+        Advantage::Normal,
+        &mut FixedRolls::new(faces),
+    )
+    .unwrap();
+    let taken: Vec<u32> = out.iter().map(|r| r.damage[0].taken).collect();
+    assert_eq!(
+        taken,
+        [24, 12],
+        "one 8d6 roll of 24: the first fails its save, the second halves it"
     );
 }
 
@@ -154,7 +205,7 @@ fn every_combat_spell_resolves_or_says_why_not() {
                 s,
                 slot,
                 &caster,
-                &target(14, 2),
+                &[target(14, 2), target(10, -1)],
                 Advantage::Normal,
                 &mut rng,
             ) {
