@@ -532,3 +532,48 @@ fn roll_amount(
         + i64::from(modifier.unwrap_or(0));
     Ok(u32::try_from(total.max(0)).unwrap_or(u32::MAX))
 }
+
+/// An SRD monster as a combatant for [`crate::mechanics::legal_options`]: its
+/// hit points, AC, walking speed, size and one attack profile per attack
+/// action. A weapon that is both melee and thrown gives two profiles,
+/// `<name>` and `<name>-thrown`, so option ids stay unique.
+pub fn combatant(
+    id: &str,
+    team: crate::mechanics::Team,
+    m: &Monster,
+) -> crate::mechanics::Combatant {
+    use crate::content::AttackKind;
+    use crate::mechanics::AttackReach;
+    let mut c = crate::mechanics::Combatant::new(id, team, m.hp, m.ac, m.speed.walk);
+    c.size = m.size;
+    for action in &m.actions {
+        let Some(attack) = &action.attack else {
+            continue;
+        };
+        let slug = option_slug(&action.name);
+        let long_range = attack.range_ft.is_some_and(|[normal, long]| long > normal);
+        match attack.kind {
+            AttackKind::Melee => c = c.with_attack(slug, AttackReach::Melee),
+            AttackKind::Ranged => c = c.with_attack(slug, AttackReach::Ranged { long_range }),
+            AttackKind::MeleeOrRanged => {
+                c = c
+                    .with_attack(slug.clone(), AttackReach::Melee)
+                    .with_attack(format!("{slug}-thrown"), AttackReach::Ranged { long_range });
+            }
+        }
+    }
+    c
+}
+
+/// `Tail (Vampire Form Only)` → `tail-vampire-form-only`: letters, digits and dashes, as option ids need.
+fn option_slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}

@@ -277,3 +277,33 @@ fn a_breath_weapon_rolls_once_for_everyone_in_the_cone() {
         rules::automation::run_area_action(scimitar, &targets, &mut FixedRolls::new([10])).is_err()
     );
 }
+
+#[test]
+fn any_srd_monster_lists_its_real_attacks_as_options() {
+    use rules::mechanics::{Distance, Snapshot, Team, legal_options};
+    let goblin = rules::automation::combatant("g1", Team(1), monster("goblin"));
+    let hero = rules::mechanics::Combatant::new("aria", Team(0), 20, 14, 30);
+    let mut snapshot = Snapshot::new(vec![goblin, hero]);
+    snapshot.set_distance("g1", "aria", Distance::Engaged);
+    let ids: Vec<String> = legal_options(&snapshot, &rules::mechanics::CreatureId::new("g1"))
+        .iter()
+        .map(|o| o.id())
+        .collect();
+    assert!(ids.contains(&"attack:scimitar:aria".to_string()), "{ids:?}");
+    assert!(ids.contains(&"attack:shortbow:aria".to_string()), "{ids:?}");
+    // Every SRD monster becomes a combatant whose option ids are unique.
+    for m in content::monsters() {
+        let c = rules::automation::combatant("m", Team(1), m);
+        let mut snapshot = Snapshot::new(vec![
+            c,
+            rules::mechanics::Combatant::new("t", Team(0), 10, 10, 30),
+        ]);
+        snapshot.set_distance("m", "t", Distance::Engaged);
+        let ids: Vec<String> = legal_options(&snapshot, &rules::mechanics::CreatureId::new("m"))
+            .iter()
+            .map(|o| o.id())
+            .collect();
+        let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "{}: {ids:?}", m.name);
+    }
+}
