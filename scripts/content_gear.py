@@ -24,11 +24,12 @@ Standard library only (Python 3.11).
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
 from pathlib import Path
+
+import content_cli
 
 ABILITIES = {
     "str": "strength",
@@ -559,38 +560,13 @@ def generate(srd: Path) -> tuple[dict[str, str], list[str], dict]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--srd", type=Path, required=True, help="folder of the 5e-database 2014 JSON")
-    parser.add_argument("--out", type=Path, required=True, help="folder of the project's content files")
-    parser.add_argument("--check", action="store_true", help="exit 1 if a committed file is stale")
-    args = parser.parse_args()
-    try:
-        files, corrections, counts = generate(args.srd)
-    except (SrdError, KeyError, TypeError) as err:
-        print(f"content_gear: cannot convert {err!r}", file=sys.stderr)
-        return 2
-    summary = ", ".join(f"{n} {k}" for k, n in counts.items()) + f"; {len(corrections)} notes"
-    if args.check:
-        stale = [
-            name for name, text in files.items()
-            if not (args.out / name).exists() or (args.out / name).read_text(encoding="utf-8") != text
-        ]
-        if stale:
-            print(
-                f"content_gear: {', '.join(stale)} out of date in {args.out}; run "
-                f"python3 scripts/content_gear.py --srd {args.srd} --out {args.out}",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"content_gear: {args.out} is up to date ({summary})", file=sys.stderr)
-        return 0
-    for line in corrections:
-        print(f"content_gear: note {line}", file=sys.stderr)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (args.out / name).write_text(text, encoding="utf-8")
-    print(f"content_gear: wrote {', '.join(files)} in {args.out} ({summary})", file=sys.stderr)
-    return 0
+    return content_cli.run(
+        "content_gear",
+        __doc__.splitlines()[0],
+        generate,
+        lambda c, n: ", ".join(f"{v} {k}" for k, v in c.items()) + f"; {n} notes",
+        (SrdError, KeyError, TypeError),
+    )
 
 
 if __name__ == "__main__":

@@ -24,11 +24,12 @@ if the committed file differs. Standard library only (Python 3.11).
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
 from pathlib import Path
+
+import content_cli
 
 SOURCE = "5e-SRD-Spells.json"
 OUTPUT = "spells.json"
@@ -354,38 +355,20 @@ def generate(srd: Path) -> tuple[str, list[str], dict]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--srd", type=Path, required=True, help="folder of the 5e-database 2014 JSON")
-    parser.add_argument("--out", type=Path, required=True, help="folder of the project's content files")
-    parser.add_argument("--check", action="store_true", help="exit 1 if the committed file is stale")
-    args = parser.parse_args()
-    try:
-        text, corrections, counts = generate(args.srd)
-    except SrdError as err:
-        print(f"content_spells: cannot convert {err}", file=sys.stderr)
-        return 2
-    target = args.out / OUTPUT
-    summary = (
-        f"{counts['spells']} spells: {counts['full']} full, {counts['partial']} partial, "
-        f"{counts['listed']} listed; {len(corrections)} figures corrected"
+    def files(srd: Path) -> tuple[dict[str, str], list[str], dict]:
+        text, corrections, counts = generate(srd)
+        return {OUTPUT: text}, corrections, counts
+
+    return content_cli.run(
+        "content_spells",
+        __doc__.splitlines()[0],
+        files,
+        lambda c, n: (
+            f"{c['spells']} spells: {c['full']} full, {c['partial']} partial, "
+            f"{c['listed']} listed; {n} figures corrected"
+        ),
+        (SrdError,),
     )
-    if args.check:
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != text:
-            print(
-                f"content_spells: {target} is out of date; run "
-                f"python3 scripts/content_spells.py --srd {args.srd} --out {args.out}",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"content_spells: {target} is up to date ({summary})", file=sys.stderr)
-        return 0
-    for line in corrections:
-        print(f"content_spells: corrected {line}", file=sys.stderr)
-    args.out.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    print(f"content_spells: wrote {target} ({summary})", file=sys.stderr)
-    return 0
 
 
 if __name__ == "__main__":

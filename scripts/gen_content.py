@@ -23,11 +23,12 @@ Standard library only (Python 3.11).
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
 from pathlib import Path
+
+import content_cli
 
 SOURCE = "5e-SRD-Monsters.json"
 OUTPUT = "monsters.json"
@@ -492,41 +493,21 @@ def generate(srd: Path) -> tuple[str, list[str], dict]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--srd", type=Path, required=True, help="folder of the 5e-database 2014 JSON")
-    parser.add_argument("--out", type=Path, required=True, help="folder of the project's content files")
-    parser.add_argument("--check", action="store_true", help="exit 1 if the committed file is stale")
-    args = parser.parse_args()
-    try:
-        text, corrections, counts = generate(args.srd)
-    except SrdError as err:
-        print(f"gen_content: cannot convert {err}", file=sys.stderr)
-        return 2
-    target = args.out / OUTPUT
-    summary = (
-        f"{counts['monsters']} monsters; actions: {counts['full']} full, "
-        f"{counts['partial']} partial, {counts['listed']} listed; "
-        f"{len(corrections)} figures corrected"
+    def files(srd: Path) -> tuple[dict[str, str], list[str], dict]:
+        text, corrections, counts = generate(srd)
+        return {OUTPUT: text}, corrections, counts
+
+    return content_cli.run(
+        "gen_content",
+        __doc__.splitlines()[0],
+        files,
+        lambda c, n: (
+            f"{c['monsters']} monsters; actions: {c['full']} full, {c['partial']} partial, "
+            f"{c['listed']} listed; {n} figures corrected"
+        ),
+        (SrdError,),
     )
-    if args.check:
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != text:
-            print(
-                f"gen_content: {target} is out of date; run "
-                f"python3 scripts/gen_content.py --srd {args.srd} --out {args.out}",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"gen_content: {target} is up to date ({summary})", file=sys.stderr)
-        return 0
-    # The corrections are listed when writing, so a reviewer sees them in the
-    # diff's context; --check only counts them to keep the CI log short.
-    for line in corrections:
-        print(f"gen_content: corrected {line}", file=sys.stderr)
-    args.out.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    print(f"gen_content: wrote {target} ({summary})", file=sys.stderr)
-    return 0
+
 
 
 if __name__ == "__main__":
