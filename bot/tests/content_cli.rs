@@ -1,18 +1,9 @@
 //! `dungeon monster|spell|item` and `dungeon content coverage`, as a user runs them.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use std::process::{Command, Output};
+mod common;
 
-fn dungeon(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dungeon"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
+use common::{dungeon, stdout};
 
 #[test]
 fn a_typo_still_finds_the_goblin() {

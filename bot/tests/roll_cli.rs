@@ -1,18 +1,10 @@
 //! `dungeon roll` as a user runs it: the real binary, its output and exit codes.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use std::process::{Command, Output};
+mod common;
 
-fn dungeon(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dungeon"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
+use common::{dungeon, stdout};
+use std::process::Command;
 
 #[test]
 fn roll_prints_avrae_markdown_when_piped() {

@@ -4,13 +4,43 @@
 
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
-use rules::automation::{AutomationError, Target, run_action};
-use rules::content::{self, AutomationLevel, Monster};
+use rules::automation::{AutomationError, Resolution, Target, run_action};
+use rules::content::{self, Action, AutomationLevel, Monster};
 use rules::dice::{self, Advantage, FixedRolls};
 use rules::mechanics::{AttackResult, Condition, DamageType};
 
 fn monster(name: &str) -> &'static Monster {
     content::monster(name).unwrap()
+}
+
+/// The named action of the named monster, from any of its action lists.
+fn action(monster_name: &str, name: &str) -> (&'static Monster, &'static Action) {
+    let m = monster(monster_name);
+    let a = m
+        .actions
+        .iter()
+        .chain(&m.legendary_actions)
+        .chain(&m.reactions)
+        .find(|a| a.name == name)
+        .unwrap();
+    (m, a)
+}
+
+/// Runs the named action on one target with fixed dice.
+fn act(
+    monster_name: &str,
+    name: &str,
+    target: &Target,
+    faces: &[u64],
+) -> Result<Vec<Resolution>, AutomationError> {
+    let (m, a) = action(monster_name, name);
+    run_action(
+        m,
+        a,
+        target,
+        Advantage::Normal,
+        &mut FixedRolls::new(faces.iter().copied()),
+    )
 }
 
 fn plain_target(ac: i32, save: i32) -> Target {
@@ -23,34 +53,14 @@ fn plain_target(ac: i32, save: i32) -> Target {
 
 #[test]
 fn goblin_scimitar_hits_and_deals_1d6_plus_2_slashing() {
-    let goblin = monster("goblin");
-    let scimitar = goblin
-        .actions
-        .iter()
-        .find(|a| a.name == "Scimitar")
-        .unwrap();
-    let out = run_action(
-        goblin,
-        scimitar,
-        &plain_target(12, 0),
-        Advantage::Normal,
-        &mut FixedRolls::new([15, 4]),
-    )
-    .unwrap();
+    let out = act("goblin", "Scimitar", &plain_target(12, 0), &[15, 4]).unwrap();
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].attack.as_ref().unwrap().result, AttackResult::Hit);
     assert_eq!(
         (out[0].damage[0].damage_type, out[0].total_taken()),
         (DamageType::Slashing, 6)
     );
-    let miss = run_action(
-        goblin,
-        scimitar,
-        &plain_target(20, 0),
-        Advantage::Normal,
-        &mut FixedRolls::new([15, 4]),
-    )
-    .unwrap();
+    let miss = act("goblin", "Scimitar", &plain_target(20, 0), &[15, 4]).unwrap();
     assert!(
         miss[0].damage.is_empty(),
         "19 misses AC 20: no damage rolled"
@@ -59,20 +69,7 @@ fn goblin_scimitar_hits_and_deals_1d6_plus_2_slashing() {
 
 #[test]
 fn a_critical_hit_doubles_the_dice_not_the_modifier() {
-    let goblin = monster("goblin");
-    let scimitar = goblin
-        .actions
-        .iter()
-        .find(|a| a.name == "Scimitar")
-        .unwrap();
-    let out = run_action(
-        goblin,
-        scimitar,
-        &plain_target(25, 0),
-        Advantage::Normal,
-        &mut FixedRolls::new([20, 3, 5]),
-    )
-    .unwrap();
+    let out = act("goblin", "Scimitar", &plain_target(25, 0), &[20, 3, 5]).unwrap();
     assert_eq!(
         out[0].attack.as_ref().unwrap().result,
         AttackResult::Critical
@@ -82,42 +79,28 @@ fn a_critical_hit_doubles_the_dice_not_the_modifier() {
 
 #[test]
 fn fire_breath_is_a_dex_save_for_half_and_fire_immunity_stops_it() {
-    let dragon = monster("adult red dragon");
-    let breath = dragon
-        .actions
-        .iter()
-        .find(|a| a.name == "Fire Breath")
-        .unwrap();
     // The target fails (2 + 0 < 21): all eighteen d6 at 3 each.
-    let failed = run_action(
-        dragon,
-        breath,
+    let failed = act(
+        "adult red dragon",
+        "Fire Breath",
         &plain_target(10, 0),
-        Advantage::Normal,
-        &mut FixedRolls::new([2, 3]),
+        &[2, 3],
     )
     .unwrap();
     assert!(!failed[0].save.as_ref().unwrap().success());
     assert_eq!(failed[0].total_taken(), 54);
     // It succeeds (20 + 5 ≥ 21): half.
-    let saved = run_action(
-        dragon,
-        breath,
+    let saved = act(
+        "adult red dragon",
+        "Fire Breath",
         &plain_target(10, 5),
-        Advantage::Normal,
-        &mut FixedRolls::new([20, 3]),
+        &[20, 3],
     )
     .unwrap();
     assert_eq!(saved[0].total_taken(), 27);
     // Another red dragon is immune to fire.
-    let immune = run_action(
-        dragon,
-        breath,
-        &Target::monster(dragon),
-        Advantage::Normal,
-        &mut FixedRolls::new([2, 3]),
-    )
-    .unwrap();
+    let dragon = Target::monster(monster("adult red dragon"));
+    let immune = act("adult red dragon", "Fire Breath", &dragon, &[2, 3]).unwrap();
     assert_eq!(
         (immune[0].damage[0].rolled, immune[0].total_taken()),
         (54, 0)
@@ -126,18 +109,11 @@ fn fire_breath_is_a_dex_save_for_half_and_fire_immunity_stops_it() {
 
 #[test]
 fn multiattack_runs_every_step_and_frightful_presence_respects_immunity() {
-    let dragon = monster("adult red dragon");
-    let multiattack = dragon
-        .actions
-        .iter()
-        .find(|a| a.name == "Multiattack")
-        .unwrap();
-    let out = run_action(
-        dragon,
-        multiattack,
+    let out = act(
+        "adult red dragon",
+        "Multiattack",
         &plain_target(15, 0),
-        Advantage::Normal,
-        &mut FixedRolls::new([5]),
+        &[5],
     )
     .unwrap();
     let names: Vec<&str> = out.iter().map(|r| r.action.as_str()).collect();
@@ -149,33 +125,13 @@ fn multiattack_runs_every_step_and_frightful_presence_respects_immunity() {
     );
     let mut fearless = plain_target(15, 0);
     fearless.condition_immunities.push(Condition::Frightened);
-    let out = run_action(
-        dragon,
-        multiattack,
-        &fearless,
-        Advantage::Normal,
-        &mut FixedRolls::new([5]),
-    )
-    .unwrap();
+    let out = act("adult red dragon", "Multiattack", &fearless, &[5]).unwrap();
     assert!(out[0].conditions.is_empty());
 }
 
 #[test]
 fn actions_without_mechanics_say_so() {
-    let dragon = monster("adult red dragon");
-    let detect = dragon
-        .legendary_actions
-        .iter()
-        .find(|a| a.name == "Detect")
-        .unwrap();
-    let err = run_action(
-        dragon,
-        detect,
-        &plain_target(15, 0),
-        Advantage::Normal,
-        &mut FixedRolls::new([10]),
-    )
-    .unwrap_err();
+    let err = act("adult red dragon", "Detect", &plain_target(15, 0), &[10]).unwrap_err();
     assert!(matches!(err, AutomationError::NotAutomated { .. }), "{err}");
 }
 
@@ -243,12 +199,7 @@ fn every_automated_monster_action_resolves_within_its_dice() {
 
 #[test]
 fn a_breath_weapon_rolls_once_for_everyone_in_the_cone() {
-    let dragon = monster("adult red dragon");
-    let breath = dragon
-        .actions
-        .iter()
-        .find(|a| a.name == "Fire Breath")
-        .unwrap();
+    let (dragon, breath) = action("adult red dragon", "Fire Breath");
     let mut faces = vec![3u64; 18];
     faces.extend([2, 20, 2]);
     let targets = [
@@ -267,12 +218,7 @@ fn a_breath_weapon_rolls_once_for_everyone_in_the_cone() {
         [(54, 54), (27, 27), (54, 0)],
         "fails; saves for half; another red dragon is immune"
     );
-    let goblin = monster("goblin");
-    let scimitar = goblin
-        .actions
-        .iter()
-        .find(|a| a.name == "Scimitar")
-        .unwrap();
+    let (_, scimitar) = action("goblin", "Scimitar");
     assert!(
         rules::automation::run_area_action(scimitar, &targets, &mut FixedRolls::new([10])).is_err()
     );
