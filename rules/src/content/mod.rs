@@ -68,10 +68,12 @@ pub fn monster(id_or_name: &str) -> Option<&'static Monster> {
 /// Compares two names by their letters and digits only, lowercased, so that
 /// "Deep Gnome (Svirfneblin)" matches "deep-gnome-svirfneblin".
 fn same_key(a: &str, b: &str) -> bool {
-    fn key(s: &str) -> impl Iterator<Item = char> + '_ {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-    }
-    key(a).eq(key(b))
+    name_key(a).eq(name_key(b))
+}
+
+/// A name's letters and digits, lowercased: what every lookup compares.
+fn name_key(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
 }

@@ -94,10 +94,7 @@ fn by_name<'a, T: Named>(items: &'a [T], indices: &[usize]) -> Vec<&'a T> {
 
 /// Letters and digits only, lowercased: `Deep Gnome (Svirfneblin)` → `deepgnomesvirfneblin`.
 fn key(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    super::name_key(s).collect()
 }
 
 /// Edit distance with adjacent transpositions (optimal string alignment).
