@@ -15,6 +15,7 @@
 //! ```
 
 mod class;
+mod effect;
 mod gear;
 mod monster;
 mod race;
@@ -26,6 +27,11 @@ use std::sync::OnceLock;
 pub use class::{
     Class, ClassLevel, Counter, FeatureRef, LevelSpellcasting, SkillChoices, Spellcasting,
     Subclass, SubclassLevel, class, classes,
+};
+pub use effect::{
+    Amount, ApplyStep, AttackStep, Count, DamageStep, EachTurn, Effect, ExtraDamage, HealStep,
+    Lasting, Modifiers, Ongoing, SaveEnds, SaveStep, SplitStep, Targeting, TempHpStep, TurnPoint,
+    UsedBy,
 };
 pub use gear::{
     Armor, ArmorCategory, Weapon, WeaponCategory, WeaponDamage, WeaponKind, WeaponProperty, armor,

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::Effect;
+
 use crate::mechanics::{
     Ability, AbilityScores, ChallengeRating, Condition, DamageType, Size, Skill,
 };
@@ -207,6 +209,11 @@ pub struct Action {
     /// For legendary actions that cost more than one: how many.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<u8>,
+    /// What the action does, as an automation tree run against each target
+    /// (empty for a multiattack, which runs its steps, and for actions whose
+    /// effect is only in the stat block's text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<Effect>,
     /// How much of this action the engine can resolve from these figures.
     pub automation: Automation,
 }
@@ -305,6 +312,9 @@ pub struct Variant {
     /// Damage on a failed save.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub damage: Vec<Damage>,
+    /// What it does, as an automation tree.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<Effect>,
 }
 
 /// How often a limited action or trait can be used.

@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Automation, OnSuccess, same_key};
+use super::{Automation, Effect, OnSuccess, Targeting, same_key};
 use crate::mechanics::{Ability, Condition, DamageType, SpellLevel};
 
 /// The generated spell list, embedded so that no file is read at run time.
@@ -88,6 +88,16 @@ pub struct Spell {
     /// `automation.missing` when not implied by the save or attack).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
+    /// Whether it has an effect in combat: damage, healing, temporary hit
+    /// points, a condition, a buff or a debuff (what coverage counts).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub combat: bool,
+    /// Who it is aimed at: how many targets a cast may name.
+    pub targeting: Targeting,
+    /// What it does, as an automation tree run against each target (empty
+    /// when its effect is only in the text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<Effect>,
     /// How much of the spell the engine can resolve from these figures.
     pub automation: Automation,
 }

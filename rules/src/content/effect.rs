@@ -1,0 +1,441 @@
+//! The automation tree: what an attack, a spell or a monster action *does*,
+//! as data that one interpreter ([`crate::automation`]) runs.
+//!
+//! A tree is a list of [`Effect`]s run against each target in turn. Branching
+//! steps (an attack roll, a saving throw) hold the effects of each outcome;
+//! leaves deal damage, heal, grant temporary hit points or put an
+//! [`Ongoing`] effect (conditions, bonuses, damage on later turns) on the
+//! target or on the caster. Figures that depend on the caster (spell attack
+//! bonus, save DC, spellcasting modifier) are left out and filled in when the
+//! tree runs; monsters' actions carry their own.
+//!
+//! ```
+//! use rules::content::{self, Effect};
+//! let hold = content::spell("Hold Person").unwrap();
+//! let Effect::Save(save) = &hold.effects[0] else { panic!("a save") };
+//! let Effect::Apply(apply) = &save.fail[0] else { panic!("an effect on a failed save") };
+//! assert_eq!(apply.effect.name, "Hold Person");
+//! assert!(apply.effect.save_ends.is_some());
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::mechanics::{Ability, Condition, DamageType, SpellLevel};
+
+/// One step of an automation tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Effect {
+    /// An attack roll against the target's AC.
+    Attack(AttackStep),
+    /// A saving throw by the target.
+    Save(SaveStep),
+    /// Typed damage.
+    Damage(DamageStep),
+    /// Hit points restored.
+    Heal(HealStep),
+    /// Temporary hit points.
+    TempHp(TempHpStep),
+    /// An effect that lasts: conditions, bonuses, damage on later turns.
+    Apply(ApplyStep),
+    /// Several missiles, rays or beams, each running `each`, split among the
+    /// targets in the order they were named (Magic Missile, Scorching Ray).
+    Split(SplitStep),
+}
+
+/// An attack roll: `hit` runs on a hit (dice doubled on a critical hit),
+/// `miss` on a miss.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttackStep {
+    /// The bonus to hit; absent for a spell attack (the caster's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bonus: Option<i32>,
+    /// What runs on a hit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hit: Vec<Effect>,
+    /// What runs on a miss.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub miss: Vec<Effect>,
+}
+
+/// A saving throw: `fail` runs on a failure, `success` on a success.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaveStep {
+    /// The ability that saves.
+    pub ability: Ability,
+    /// The DC; absent for a spell (the caster's spell save DC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dc: Option<u32>,
+    /// What runs on a failed save.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fail: Vec<Effect>,
+    /// What runs on a successful save.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub success: Vec<Effect>,
+}
+
+/// An amount of dice that may grow with the spell slot or the caster's level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Amount {
+    /// Dice in the dice language at the lowest level: "8d6", "1d4+1", "10".
+    pub dice: String,
+    /// Other dice from a slot level on (the highest entry at or below the
+    /// slot wins): 4 → "9d6".
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_slot_level: BTreeMap<SpellLevel, String>,
+    /// Other dice from a character level on, for cantrips: 5 → "2d10".
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_character_level: BTreeMap<u8, String>,
+    /// Whether the caster's spellcasting ability modifier is added.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub add_modifier: bool,
+}
+
+impl Amount {
+    /// Fixed dice that do not scale.
+    pub fn fixed(dice: impl Into<String>) -> Self {
+        Self {
+            dice: dice.into(),
+            by_slot_level: BTreeMap::new(),
+            by_character_level: BTreeMap::new(),
+            add_modifier: false,
+        }
+    }
+
+    /// The dice for a cast at `slot` (0 for a cantrip or an action) by a
+    /// caster of character level `level`.
+    pub fn dice_at(&self, slot: u8, level: u8) -> &str {
+        if let Some((_, dice)) = self.by_character_level.range(..=level).next_back() {
+            return dice;
+        }
+        match SpellLevel::new(slot.min(9)) {
+            Some(slot) => self
+                .by_slot_level
+                .range(..=slot)
+                .next_back()
+                .map_or(self.dice.as_str(), |(_, d)| d.as_str()),
+            None => &self.dice,
+        }
+    }
+}
+
+/// A count that may grow with the slot or the caster's level: darts, rays,
+/// beams, targets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Count {
+    /// How many at the spell's own level.
+    pub base: u32,
+    /// How many more per slot level above the spell's.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub per_slot_above: u32,
+    /// Other counts from a character level on, for cantrips: 5 → 2 beams.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_character_level: BTreeMap<u8, u32>,
+}
+
+impl Count {
+    /// The count for a spell of `spell_level` cast at `slot` by a caster of
+    /// character level `level`.
+    pub fn at(&self, spell_level: u8, slot: u8, level: u8) -> u32 {
+        if let Some((_, n)) = self.by_character_level.range(..=level).next_back() {
+            return *n;
+        }
+        let above = u32::from(slot.saturating_sub(spell_level));
+        self.base
+            .saturating_add(self.per_slot_above.saturating_mul(above))
+    }
+}
+
+/// Typed damage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DamageStep {
+    /// The dice.
+    pub amount: Amount,
+    /// The type; absent when the caster chooses it as the spell is cast
+    /// (Chromatic Orb, a dragonborn's breath), which the cast must then name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub damage_type: Option<DamageType>,
+    /// Half of it (a successful save against Fireball). Outside an attack the
+    /// dice are rolled once for every target, so the half is of the same roll.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub half: bool,
+    /// Damage the caster may choose instead (a versatile weapon held in two hands).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Hit points restored to the target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealStep {
+    /// The dice.
+    pub amount: Amount,
+}
+
+/// Temporary hit points for the target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TempHpStep {
+    /// The dice.
+    pub amount: Amount,
+}
+
+/// Puts an [`Ongoing`] effect on the target, or on the one who acts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyStep {
+    /// On the caster instead of the target (Shield, a reckless attack).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub on_self: bool,
+    /// The effect.
+    pub effect: Ongoing,
+}
+
+/// Runs `each` `count` times, one missile at a time, against the targets in
+/// turn (the first named gets the first, the second the next, and around).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitStep {
+    /// How many.
+    pub count: Count,
+    /// What each one does.
+    pub each: Vec<Effect>,
+}
+
+/// An effect that lasts on a creature: conditions, bonuses and penalties,
+/// and what happens on its later turns, until its duration runs out, a save
+/// ends it, or the concentration it depends on breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ongoing {
+    /// Its name, as the table sees it: "Hold Person", "Grappled by Giant Crab".
+    pub name: String,
+    /// Conditions it imposes (a creature immune to one does not get that one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+    /// How long it lasts at most; absent: until removed (a grapple, until
+    /// escaped; a concentration spell, until concentration ends).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Lasting>,
+    /// A saving throw that ends it, repeated on each of the creature's turns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub save_ends: Option<SaveEnds>,
+    /// The DC to escape it with an action (a grapple or restraint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escape_dc: Option<u32>,
+    /// A roll that uses it up, ending it (Guiding Bolt, Vicious Mockery).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_by: Option<UsedBy>,
+    /// Whether damage ends it (Sleep, Hideous Laughter's prone victims).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub ends_on_damage: bool,
+    /// Bonuses and penalties while it lasts.
+    #[serde(default, skip_serializing_if = "Modifiers::is_empty")]
+    pub modifiers: Modifiers,
+    /// What happens on each of the creature's turns while it lasts (acid
+    /// that keeps burning, a cloud the creature starts its turn in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub each_turn: Option<EachTurn>,
+}
+
+/// How long an [`Ongoing`] effect lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "until", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Lasting {
+    /// A number of rounds (a minute is 10), counted on the turns of the one
+    /// who caused it: it ends as that creature's turn starts, `rounds` later.
+    Rounds {
+        /// How many.
+        rounds: u32,
+    },
+    /// Until the start of the next turn of the one who caused it (Shield,
+    /// Guiding Bolt's glimmer).
+    StartOfSourceTurn,
+    /// Until the end of the next turn of the one who caused it.
+    EndOfSourceTurn,
+    /// Until the start of the affected creature's next turn.
+    StartOfOwnTurn,
+    /// Until the end of the affected creature's next turn (Vicious Mockery).
+    EndOfOwnTurn,
+}
+
+/// A roll that uses an effect up: it ends once the roll is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UsedBy {
+    /// The next attack roll against the creature (Guiding Bolt's glimmer).
+    AttackAgainst,
+    /// The creature's own next attack roll (Vicious Mockery, True Strike).
+    OwnAttack,
+    /// The creature's next saving throw (Resistance).
+    OwnSave,
+    /// The creature's next ability check (Guidance).
+    OwnCheck,
+}
+
+/// When a turn-based trigger happens: at the start or end of the affected
+/// creature's turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TurnPoint {
+    /// At the start of its turn.
+    Start,
+    /// At the end of its turn.
+    End,
+}
+
+/// A saving throw that ends an effect, repeated on each of the creature's
+/// turns. The DC is the one of the save that imposed the effect, or the
+/// caster's spell save DC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaveEnds {
+    /// The ability that saves.
+    pub ability: Ability,
+    /// When on its turn it saves.
+    pub when: TurnPoint,
+    /// The DC when it differs from the imposing save (absent: the same).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dc: Option<u32>,
+}
+
+/// Effects run on the affected creature on each of its turns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EachTurn {
+    /// At the start or at the end of its turn.
+    pub when: TurnPoint,
+    /// What happens (damage, a save against damage), with the DC and the
+    /// dice of the cast that created the effect.
+    pub effects: Vec<Effect>,
+    /// Whether it happens once only (Acid Arrow's later burn) rather than
+    /// on every turn.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub once: bool,
+}
+
+/// Bonuses and penalties an ongoing effect grants.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Modifiers {
+    /// Added to AC (Shield +5, Shield of Faith +2).
+    #[serde(default, skip_serializing_if = "is_zero_i32")]
+    pub ac: i32,
+    /// A floor for AC (Barkskin 16).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ac_floor: Option<i32>,
+    /// AC becomes 13 + Dexterity modifier when that is higher (Mage Armor):
+    /// the base before Dexterity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ac_base: Option<i32>,
+    /// Dice added to (or, with a leading minus, taken from) attack rolls:
+    /// "1d4" (Bless), "-1d4" (Bane).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attack_dice: Option<String>,
+    /// Dice added to or taken from saving throws.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub save_dice: Option<String>,
+    /// Dice added to or taken from ability checks (Guidance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_dice: Option<String>,
+    /// Its own attack rolls have advantage (+1) or disadvantage (-1).
+    #[serde(default, skip_serializing_if = "is_zero_i8")]
+    pub attacks: i8,
+    /// Attack rolls against it have advantage (+1) or disadvantage (-1).
+    #[serde(default, skip_serializing_if = "is_zero_i8")]
+    pub attacked: i8,
+    /// Saving throws with advantage.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub save_advantage: Vec<Ability>,
+    /// Saving throws with disadvantage.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub save_disadvantage: Vec<Ability>,
+    /// Damage types it resists.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resistances: Vec<DamageType>,
+    /// Damage types it is immune to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub immunities: Vec<DamageType>,
+    /// Extra damage its weapon attacks deal on a hit (Divine Favor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weapon_damage: Option<ExtraDamage>,
+    /// Feet added to (or taken from) its speed; -10 for Ray of Frost.
+    #[serde(default, skip_serializing_if = "is_zero_i32")]
+    pub speed: i32,
+    /// Its speed is multiplied by this over 2: 4 doubles it (Haste), 1 halves it (Slow).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_halves: Option<u8>,
+    /// It cannot take reactions.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub no_reactions: bool,
+    /// It cannot regain hit points.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub no_healing: bool,
+    /// Its hit point maximum rises (positive) or falls.
+    #[serde(default, skip_serializing_if = "is_zero_i32")]
+    pub max_hp: i32,
+    /// Its weapon attacks deal half damage (Ray of Enfeeblement).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub half_weapon_damage: bool,
+}
+
+impl Modifiers {
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Extra damage dealt on hits while an effect lasts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtraDamage {
+    /// The dice: "1d4".
+    pub dice: String,
+    /// The type; absent: the weapon's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub damage_type: Option<DamageType>,
+}
+
+/// Who a spell is aimed at, for checking the targets a cast names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Targeting {
+    /// The caster only.
+    #[serde(rename = "self")]
+    Caster,
+    /// Up to a number of creatures, which may grow with the slot
+    /// (Hold Person: 1, +1 per slot above 2nd).
+    Creatures {
+        /// How many at most.
+        count: Count,
+    },
+    /// Everyone in an area; the table says who is inside.
+    Area,
+    /// Missiles split among targets (at most one per missile).
+    Split,
+}
+
+// `skip_serializing_if` hands the field by reference.
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+fn is_zero_i32(n: &i32) -> bool {
+    *n == 0
+}
+
+fn is_zero_i8(n: &i8) -> bool {
+    *n == 0
+}
