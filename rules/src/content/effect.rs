@@ -194,8 +194,8 @@ pub struct ApplyStep {
     /// On the caster instead of the target (Shield, a reckless attack).
     #[serde(default, skip_serializing_if = "is_false")]
     pub on_self: bool,
-    /// The effect.
-    pub effect: Ongoing,
+    /// The effect (boxed: it is the largest step).
+    pub effect: Box<Ongoing>,
 }
 
 /// Runs `each` `count` times, one missile at a time, against the targets in

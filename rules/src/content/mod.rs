@@ -73,7 +73,7 @@ pub fn monster(id_or_name: &str) -> Option<&'static Monster> {
 
 /// Compares two names by their letters and digits only, lowercased, so that
 /// "Deep Gnome (Svirfneblin)" matches "deep-gnome-svirfneblin".
-fn same_key(a: &str, b: &str) -> bool {
+pub(crate) fn same_key(a: &str, b: &str) -> bool {
     name_key(a).eq(name_key(b))
 }
 

@@ -1,0 +1,486 @@
+//! The interpreter of automation trees ([`Effect`]): one engine for every
+//! attack, spell and monster action.
+//!
+//! A tree runs against each target in turn. Dice outside an attack roll are
+//! rolled once for the whole run and shared by every target (one Fireball
+//! roll, each target saving on its own; one Magic Missile roll for every
+//! dart); dice under an attack roll are rolled per hit, doubled on a
+//! critical hit. Ongoing effects are returned as [`Applied`] records for the
+//! [`Board`](super::Board) to keep.
+
+use crate::content::{
+    Amount, AttackStep, Effect, Modifiers, Ongoing, SaveStep, SplitStep,
+};
+use crate::dice::{self, Advantage, DieRoller};
+use crate::mechanics::{
+    AttackContext, AttackKind, AttackOutcome, AttackResult, Condition, Conditions, Cover,
+    DamageType, TestOutcome, attack_effects,
+};
+
+use super::{AutomationError, DamageDealt, Target};
+
+/// The figures of one use of an action or spell that its tree reads, and
+/// that effects on later turns keep: bonuses, DC, slot and level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CastFigures {
+    /// The attack bonus for attack steps that carry none (a spell attack).
+    pub attack_bonus: i32,
+    /// The DC for save steps that carry none (the spell save DC).
+    pub save_dc: i32,
+    /// The spellcasting ability modifier, for amounts that add it.
+    pub modifier: i32,
+    /// The caster's character level (cantrips scale with it).
+    pub level: u8,
+    /// The spell's own level (0 for a cantrip or an action).
+    pub spell_level: u8,
+    /// The slot it was cast with (0 for a cantrip or an action).
+    pub slot: u8,
+    /// The damage type chosen as it was cast, for steps that leave it open.
+    pub chosen_type: Option<DamageType>,
+}
+
+/// Who acts and how, for one run of a tree.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Context {
+    /// The action's or spell's name, for the record and error messages.
+    pub name: String,
+    /// Bonuses, DC, slot and level.
+    pub figures: CastFigures,
+    /// Whether its attack rolls are melee or ranged.
+    pub attack_kind: AttackKind,
+    /// Whether its attacks are weapon attacks (Divine Favor's extra damage
+    /// and Ray of Enfeeblement's halving apply to those).
+    pub weapon: bool,
+    /// Situational advantage or disadvantage on its attack rolls beyond
+    /// conditions and ongoing effects (the Help action, flanking rules).
+    pub advantage: Advantage,
+    /// The actor's conditions.
+    pub conditions: Conditions,
+    /// The actor's ongoing effects, summed ([`super::Board::modifiers`]).
+    pub modifiers: Modifiers,
+}
+
+/// An ongoing effect a run put on someone, for the board to keep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    /// The effect as the content describes it.
+    pub effect: Ongoing,
+    /// It goes on the actor rather than on the target.
+    pub on_self: bool,
+    /// The DC of the save that imposed it (or the caster's), which a save
+    /// to end it and saves on later turns use.
+    pub dc: i32,
+    /// The conditions that landed (those the target is immune to are left out).
+    pub conditions: Vec<Condition>,
+}
+
+/// What one run did to one target (one missile of a split: one each).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    /// The action's or spell's name.
+    pub action: String,
+    /// The index of the target in the list the run was given.
+    pub target: usize,
+    /// The attack roll, for attacks.
+    pub attack: Option<AttackOutcome>,
+    /// The target's saving throw, for save effects (the first, when an
+    /// attack's rider asks for one).
+    pub save: Option<TestOutcome>,
+    /// Damage by type.
+    pub damage: Vec<DamageDealt>,
+    /// Hit points restored.
+    pub healing: u32,
+    /// Temporary hit points granted.
+    pub temp_hp: u32,
+    /// Conditions the target receives now.
+    pub conditions: Vec<Condition>,
+    /// Conditions it would have received but is immune to.
+    pub immune: Vec<Condition>,
+    /// Ongoing effects to put on the target or the actor.
+    pub applied: Vec<Applied>,
+}
+
+impl Resolution {
+    fn new(action: &str, target: usize) -> Self {
+        Self {
+            action: action.to_string(),
+            target,
+            attack: None,
+            save: None,
+            damage: Vec::new(),
+            healing: 0,
+            temp_hp: 0,
+            conditions: Vec::new(),
+            immune: Vec::new(),
+            applied: Vec::new(),
+        }
+    }
+
+    /// All damage the target takes.
+    pub fn total_taken(&self) -> u32 {
+        self.damage
+            .iter()
+            .map(|d| d.taken)
+            .fold(0, u32::saturating_add)
+    }
+}
+
+/// Runs `effects` against each of `targets`: one [`Resolution`] per target
+/// (and one per missile of a split step, targets taken in turn).
+pub fn run(
+    effects: &[Effect],
+    ctx: &Context,
+    targets: &[Target],
+    roller: &mut (impl DieRoller + ?Sized),
+) -> Result<Vec<Resolution>, AutomationError> {
+    let mut runner = Runner {
+        ctx,
+        roller,
+        shared: Vec::new(),
+    };
+    let (split, each): (Vec<&Effect>, Vec<&Effect>) =
+        effects.iter().partition(|e| matches!(e, Effect::Split(_)));
+    let mut out = Vec::with_capacity(targets.len());
+    if !each.is_empty() {
+        for (i, target) in targets.iter().enumerate() {
+            let mut r = Resolution::new(&ctx.name, i);
+            let scope = Scope::outside(ctx.figures.save_dc);
+            for effect in &each {
+                runner.step(effect, target, scope, &mut r)?;
+            }
+            out.push(r);
+        }
+    }
+    for effect in split {
+        let Effect::Split(step) = effect else {
+            continue;
+        };
+        if targets.is_empty() {
+            break;
+        }
+        for n in 0..runner.count(step) {
+            let i = n as usize % targets.len();
+            let mut r = Resolution::new(&ctx.name, i);
+            let scope = Scope::outside(ctx.figures.save_dc);
+            for inner in &step.each {
+                runner.step(inner, &targets[i], scope, &mut r)?;
+            }
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// Where in the tree a step runs.
+#[derive(Debug, Clone, Copy)]
+struct Scope {
+    /// Under an attack roll: dice are rolled per hit, not shared.
+    under_attack: bool,
+    /// The attack was a critical hit and the step deals its damage directly.
+    critical: bool,
+    /// The DC that saves and ongoing effects below use.
+    dc: i32,
+}
+
+impl Scope {
+    fn outside(dc: i32) -> Self {
+        Self {
+            under_attack: false,
+            critical: false,
+            dc,
+        }
+    }
+}
+
+struct Runner<'a, R: DieRoller + ?Sized> {
+    ctx: &'a Context,
+    roller: &'a mut R,
+    /// Dice rolled once for the whole run: (dice text, what for, total).
+    shared: Vec<(String, u8, u32)>,
+}
+
+impl<R: DieRoller + ?Sized> Runner<'_, R> {
+    fn step(
+        &mut self,
+        effect: &Effect,
+        target: &Target,
+        scope: Scope,
+        out: &mut Resolution,
+    ) -> Result<(), AutomationError> {
+        match effect {
+            Effect::Attack(step) => self.attack(step, target, scope, out),
+            Effect::Save(step) => self.save(step, target, scope, out),
+            Effect::Damage(step) => {
+                let damage_type = step.damage_type.or(self.ctx.figures.chosen_type).ok_or_else(
+                    || AutomationError::NotAutomated {
+                        action: self.ctx.name.clone(),
+                        why: "its damage type is chosen when it is cast: name one".into(),
+                    },
+                )?;
+                let mut rolled = self.amount(&step.amount, 0, scope)?;
+                if step.half {
+                    rolled /= 2;
+                }
+                if scope.under_attack && self.ctx.weapon && self.ctx.modifiers.half_weapon_damage
+                {
+                    rolled /= 2;
+                }
+                out.damage.push(DamageDealt {
+                    damage_type,
+                    rolled,
+                    taken: target.take(rolled, damage_type),
+                });
+                Ok(())
+            }
+            Effect::Heal(step) => {
+                let healed = self.amount(&step.amount, 1, scope)?;
+                if !target.modifiers.no_healing {
+                    out.healing = out.healing.saturating_add(healed);
+                }
+                Ok(())
+            }
+            Effect::TempHp(step) => {
+                // Temporary hit points don't stack: the larger amount stays.
+                out.temp_hp = out.temp_hp.max(self.amount(&step.amount, 2, scope)?);
+                Ok(())
+            }
+            Effect::Apply(step) => {
+                let (landed, immune): (Vec<Condition>, Vec<Condition>) =
+                    step.effect.conditions.iter().partition(|c| {
+                        step.on_self || !target.condition_immunities.contains(c)
+                    });
+                out.immune.extend(&immune);
+                let blocked = !immune.is_empty()
+                    && landed.is_empty()
+                    && step.effect.modifiers.is_empty()
+                    && step.effect.each_turn.is_none();
+                if !blocked {
+                    if !step.on_self {
+                        out.conditions.extend(&landed);
+                    }
+                    out.applied.push(Applied {
+                        effect: (*step.effect).clone(),
+                        on_self: step.on_self,
+                        dc: scope.dc,
+                        conditions: landed,
+                    });
+                }
+                Ok(())
+            }
+            Effect::Split(step) => {
+                for _ in 0..self.count(step) {
+                    for inner in &step.each {
+                        self.step(inner, target, scope, out)?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn attack(
+        &mut self,
+        step: &AttackStep,
+        target: &Target,
+        scope: Scope,
+        out: &mut Resolution,
+    ) -> Result<(), AutomationError> {
+        let ctx = self.ctx;
+        let mut bonus = step.bonus.unwrap_or(ctx.figures.attack_bonus);
+        if let Some(dice) = &ctx.modifiers.attack_dice {
+            bonus = bonus.saturating_add(self.signed_dice(dice)?);
+        }
+        let situation = AttackContext {
+            kind: ctx.attack_kind,
+            ..target.situation
+        };
+        let effects = attack_effects(&ctx.conditions, &target.conditions, &situation);
+        let mut sources = [false, false];
+        let mut note = |a: Advantage| match a {
+            Advantage::Advantage => sources[0] = true,
+            Advantage::Disadvantage => sources[1] = true,
+            Advantage::Normal => {}
+        };
+        note(effects.tally.advantage());
+        note(ctx.advantage);
+        note(sign(ctx.modifiers.attacks));
+        note(sign(target.modifiers.attacked));
+        let advantage = match sources {
+            [true, false] => Advantage::Advantage,
+            [false, true] => Advantage::Disadvantage,
+            _ => Advantage::Normal,
+        };
+        let outcome = crate::mechanics::Attack::new(bonus)
+            .with_advantage(advantage)
+            .with_auto_crit(effects.auto_crit)
+            .roll(target.effective_ac(), Cover::None, self.roller)
+            .map_err(|e| AutomationError::NotAutomated {
+                action: ctx.name.clone(),
+                why: e.to_string(),
+            })?;
+        let result = outcome.result;
+        out.attack.get_or_insert(outcome);
+        let inner = Scope {
+            under_attack: true,
+            critical: result == AttackResult::Critical,
+            dc: scope.dc,
+        };
+        if result.is_hit() {
+            for effect in &step.hit {
+                self.step(effect, target, inner, out)?;
+            }
+            if ctx.weapon
+                && let Some(extra) = &ctx.modifiers.weapon_damage
+            {
+                let damage_type = extra
+                    .damage_type
+                    .or_else(|| out.damage.first().map(|d| d.damage_type))
+                    .unwrap_or(DamageType::Force);
+                let rolled = self.dice(&extra.dice, 0, inner.critical)?;
+                out.damage.push(DamageDealt {
+                    damage_type,
+                    rolled,
+                    taken: target.take(rolled, damage_type),
+                });
+            }
+        } else {
+            for effect in &step.miss {
+                self.step(effect, target, inner, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn save(
+        &mut self,
+        step: &SaveStep,
+        target: &Target,
+        scope: Scope,
+        out: &mut Resolution,
+    ) -> Result<(), AutomationError> {
+        let dc = step.dc.map_or(scope.dc, |dc| i32::try_from(dc).unwrap_or(i32::MAX));
+        let outcome = self.saving_throw(target, step.ability, dc)?;
+        let success = outcome.success();
+        out.save.get_or_insert(outcome);
+        // Damage below a save is the save's own: a critical hit does not double it.
+        let inner = Scope {
+            critical: false,
+            dc,
+            ..scope
+        };
+        let branch = if success { &step.success } else { &step.fail };
+        for effect in branch {
+            self.step(effect, target, inner, out)?;
+        }
+        Ok(())
+    }
+
+    /// The target's saving throw, with its conditions, ongoing bonuses and
+    /// advantage applied.
+    pub(super) fn saving_throw(
+        &mut self,
+        target: &Target,
+        ability: crate::mechanics::Ability,
+        dc: i32,
+    ) -> Result<TestOutcome, AutomationError> {
+        let mut bonus = target.save_bonus(ability);
+        if let Some(dice) = &target.modifiers.save_dice {
+            bonus = bonus.saturating_add(self.signed_dice(dice)?);
+        }
+        let mut test = target.conditions.save_test(ability, bonus);
+        if target.modifiers.save_advantage.contains(&ability) {
+            test = test.with_advantage(Advantage::Advantage);
+        }
+        if target.modifiers.save_disadvantage.contains(&ability) {
+            test = test.with_advantage(Advantage::Disadvantage);
+        }
+        Ok(test.roll(dc, self.roller))
+    }
+
+    fn count(&self, step: &SplitStep) -> u32 {
+        let f = &self.ctx.figures;
+        step.count.at(f.spell_level, f.slot, f.level).min(MAX_MISSILES)
+    }
+
+    /// Rolls an amount: once per run outside attacks (shared by every
+    /// target), per hit under an attack roll, dice doubled on a critical hit.
+    fn amount(&mut self, amount: &Amount, what: u8, scope: Scope) -> Result<u32, AutomationError> {
+        let f = &self.ctx.figures;
+        let text = amount.dice_at(f.slot, f.level).to_string();
+        let modifier = if amount.add_modifier { f.modifier } else { 0 };
+        if scope.under_attack {
+            return self.dice(&text, modifier, scope.critical);
+        }
+        if let Some((_, _, total)) = self
+            .shared
+            .iter()
+            .find(|(t, w, _)| *t == text && *w == what)
+        {
+            return Ok(*total);
+        }
+        let total = self.dice(&text, modifier, false)?;
+        self.shared.push((text, what, total));
+        Ok(total)
+    }
+
+    /// Rolls dice plus a modifier, never below 0.
+    fn dice(&mut self, text: &str, modifier: i32, critical: bool) -> Result<u32, AutomationError> {
+        let total = self.roll_text(text, critical)?.saturating_add(i64::from(modifier));
+        Ok(u32::try_from(total.max(0)).unwrap_or(u32::MAX))
+    }
+
+    /// Rolls a bonus die that may be negative ("-1d4" for Bane).
+    fn signed_dice(&mut self, text: &str) -> Result<i32, AutomationError> {
+        let total = self.roll_text(text, false)?;
+        Ok(i32::try_from(total.clamp(i64::from(i32::MIN), i64::from(i32::MAX))).unwrap_or(0))
+    }
+
+    fn roll_text(&mut self, text: &str, critical: bool) -> Result<i64, AutomationError> {
+        let bad = |why: String| AutomationError::BadDice {
+            action: self.ctx.name.clone(),
+            dice: text.to_string(),
+            why,
+        };
+        let expr = dice::parse(text).map_err(|e| bad(e.to_string()))?;
+        let expr = if critical {
+            expr.with_doubled_dice()
+        } else {
+            expr
+        };
+        Ok(dice::roll(&expr, self.roller)
+            .map_err(|e| bad(e.to_string()))?
+            .total)
+    }
+}
+
+/// The most missiles one split step fires, whatever the data says.
+const MAX_MISSILES: u32 = 64;
+
+fn sign(n: i8) -> Advantage {
+    match n.signum() {
+        1 => Advantage::Advantage,
+        -1 => Advantage::Disadvantage,
+        _ => Advantage::Normal,
+    }
+}
+
+/// A saving throw of `target` against `dc` with its conditions and ongoing
+/// effects applied, outside any tree (a save to end an effect, a
+/// concentration save).
+pub fn saving_throw(
+    target: &Target,
+    ability: crate::mechanics::Ability,
+    dc: i32,
+    roller: &mut (impl DieRoller + ?Sized),
+) -> Result<TestOutcome, AutomationError> {
+    let ctx = Context {
+        name: "saving throw".into(),
+        ..Context::default()
+    };
+    let mut runner = Runner {
+        ctx: &ctx,
+        roller,
+        shared: Vec::new(),
+    };
+    runner.saving_throw(target, ability, dc)
+}

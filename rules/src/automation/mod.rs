@@ -1,0 +1,435 @@
+//! The automation engine: every attack, spell and monster action runs from
+//! its content data through one interpreter ([`run`]).
+//!
+//! An action's or spell's automation tree ([`crate::content::Effect`]) says
+//! what it does: an attack roll against AC (natural 1 misses, 20 crits,
+//! crits double the dice) or a saving throw against a DC, typed damage
+//! through the target's resistances, healing, temporary hit points, and
+//! ongoing effects — conditions (unless the target is immune), bonuses and
+//! penalties, damage on later turns, a save that ends it. [`Board`] keeps
+//! those effects between turns: durations, saves at the end of a turn,
+//! concentration linking, used-up effects. [`Resources`] keeps recharges and
+//! uses per day. [`run_action`] and [`cast_spell`] set up a run for a
+//! monster's action or a spell.
+
+mod board;
+mod engine;
+mod resources;
+
+pub use board::{ActiveEffect, Board, EffectId, Ended, TurnEvent};
+pub use engine::{Applied, CastFigures, Context, Resolution, run, saving_throw};
+pub use resources::{ResourceError, Resources, UseState};
+
+use crate::content::{Action, DamageDefense, Effect, Modifiers, Monster, Spell, Targeting};
+use crate::dice::{Advantage, DieRoller};
+use crate::mechanics::{Ability, AttackContext, AttackKind, Condition, Conditions, DamageType, Defenses};
+
+/// What the engine needs to know about the creature on the receiving end.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Target {
+    /// Armor class (cover is passed separately).
+    pub ac: i32,
+    /// Saving throw bonus per ability, in `Ability::ALL` order.
+    pub saves: [i32; 6],
+    /// Resistances, vulnerabilities and immunities that apply to this attack.
+    pub defenses: Defenses,
+    /// Conditions the target cannot receive.
+    pub condition_immunities: Vec<Condition>,
+    /// Its Dexterity modifier (for an AC such as Mage Armor's 13 + Dex).
+    pub dex_modifier: i32,
+    /// Its current conditions (a paralyzed target fails Dexterity saves).
+    pub conditions: Conditions,
+    /// Its ongoing effects, summed ([`Board::modifiers`]): AC, save dice,
+    /// advantage against it, resistances.
+    pub modifiers: Modifiers,
+    /// Where it stands relative to the attacker (within 5 ft, dodging, in
+    /// long range); the attack's melee or ranged kind is filled in by the run.
+    pub situation: AttackContext,
+}
+
+impl Target {
+    /// A monster as a target of a nonmagical attack: its AC, saves,
+    /// defenses (with "from nonmagical attacks" ones applied) and immunities.
+    pub fn monster(m: &Monster) -> Self {
+        let mut saves = [0; 6];
+        for (i, ability) in Ability::ALL.into_iter().enumerate() {
+            saves[i] = m
+                .saves
+                .get(&ability)
+                .copied()
+                .unwrap_or_else(|| m.abilities[ability].modifier());
+        }
+        let mut defenses = Defenses::default();
+        let nonmagical = |d: &&DamageDefense| {
+            d.qualifier
+                .as_deref()
+                .is_none_or(|q| q.starts_with("nonmagical"))
+        };
+        for d in m.damage_resistances.iter().filter(nonmagical) {
+            d.types.iter().for_each(|t| defenses.resistances.insert(*t));
+        }
+        for d in m.damage_vulnerabilities.iter().filter(nonmagical) {
+            d.types
+                .iter()
+                .for_each(|t| defenses.vulnerabilities.insert(*t));
+        }
+        for d in m.damage_immunities.iter().filter(nonmagical) {
+            d.types.iter().for_each(|t| defenses.immunities.insert(*t));
+        }
+        Self {
+            ac: m.ac,
+            saves,
+            defenses,
+            condition_immunities: m.condition_immunities.clone(),
+            dex_modifier: m.abilities[Ability::Dexterity].modifier(),
+            ..Self::default()
+        }
+    }
+
+    /// Its saving throw bonus for `ability`.
+    pub fn save_bonus(&self, ability: Ability) -> i32 {
+        let i = Ability::ALL
+            .into_iter()
+            .position(|a| a == ability)
+            .unwrap_or(0);
+        self.saves[i]
+    }
+
+    /// Its AC with its ongoing effects: the better of its own AC, an AC
+    /// formula (Mage Armor) and a floor (Barkskin), plus bonuses (Shield).
+    pub fn effective_ac(&self) -> i32 {
+        let m = &self.modifiers;
+        let mut ac = self.ac;
+        if let Some(base) = m.ac_base {
+            ac = ac.max(base.saturating_add(self.dex_modifier));
+        }
+        if let Some(floor) = m.ac_floor {
+            ac = ac.max(floor);
+        }
+        ac.saturating_add(m.ac)
+    }
+
+    /// The damage of `amount` of `damage_type` that gets through its
+    /// defenses, its ongoing resistances and petrification.
+    pub fn take(&self, amount: u32, damage_type: DamageType) -> u32 {
+        let mut defenses = self.defenses;
+        for t in &self.modifiers.resistances {
+            defenses.resistances.insert(*t);
+        }
+        for t in &self.modifiers.immunities {
+            defenses.immunities.insert(*t);
+        }
+        if self.conditions.resists_all_damage() {
+            defenses = defenses.with_resistance_to_all();
+        }
+        defenses.adjust(amount, damage_type)
+    }
+}
+
+/// Why an action could not be run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AutomationError {
+    /// The content marks the action as not automated.
+    #[error("{action} is not automated yet ({why})")]
+    NotAutomated {
+        /// The action's name.
+        action: String,
+        /// What is missing.
+        why: String,
+    },
+    /// A multiattack names an action the monster does not have.
+    #[error("{monster} has no action called {action}")]
+    UnknownAction {
+        /// The monster.
+        monster: String,
+        /// The missing action.
+        action: String,
+    },
+    /// A damage expression did not parse or roll (a content defect).
+    #[error("bad damage dice {dice:?} in {action}: {why}")]
+    BadDice {
+        /// The action.
+        action: String,
+        /// The expression.
+        dice: String,
+        /// The parser's or roller's message.
+        why: String,
+    },
+}
+
+/// Damage of one type, as rolled and after the target's defenses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DamageDealt {
+    /// The type.
+    pub damage_type: DamageType,
+    /// The dice total (doubled dice on a critical hit, halved on a save for half).
+    pub rolled: u32,
+    /// What gets through resistance, vulnerability and immunity.
+    pub taken: u32,
+}
+
+/// The run of one of a monster's actions (not a multiattack): its name, its
+/// attack's kind, and no bonuses beyond those in its data.
+pub fn action_context(action: &Action, advantage: Advantage) -> Context {
+    use crate::content::AttackKind as Kind;
+    Context {
+        name: action.name.clone(),
+        attack_kind: match action.attack.map(|a| a.kind) {
+            Some(Kind::Ranged) => AttackKind::Ranged,
+            _ => AttackKind::Melee,
+        },
+        weapon: action.attack.is_some(),
+        advantage,
+        ..Context::default()
+    }
+}
+
+/// Runs `action` of `monster` against `target`: every step of a multiattack,
+/// or the action itself. A multiattack step that names a trait (the
+/// glabrezu's spellcasting) is skipped: it is not an action to roll.
+pub fn run_action(
+    monster: &Monster,
+    action: &Action,
+    target: &Target,
+    advantage: Advantage,
+    roller: &mut (impl DieRoller + ?Sized),
+) -> Result<Vec<Resolution>, AutomationError> {
+    let targets = std::slice::from_ref(target);
+    if !action.multiattack.is_empty() {
+        let mut out = Vec::new();
+        for step in &action.multiattack {
+            let Some(inner) = monster.actions.iter().find(|a| a.name == step.action) else {
+                if monster.traits.iter().any(|t| t.name == step.action) {
+                    continue;
+                }
+                return Err(AutomationError::UnknownAction {
+                    monster: monster.name.clone(),
+                    action: step.action.clone(),
+                });
+            };
+            for _ in 0..step.count {
+                if !inner.effects.is_empty() {
+                    out.extend(run(
+                        &inner.effects,
+                        &action_context(inner, advantage),
+                        targets,
+                        roller,
+                    )?);
+                }
+            }
+        }
+        return Ok(out);
+    }
+    run(
+        runnable(&action.name, &action.effects, &action.automation.missing)?,
+        &action_context(action, advantage),
+        targets,
+        roller,
+    )
+}
+
+/// Runs a monster's action (a breath weapon, a frightful presence) against
+/// several targets at once: dice outside attack rolls are rolled once and
+/// each target saves on its own, as the rules do for an area. With
+/// `variant`, one of its named alternatives runs (a dragon's two breaths).
+pub fn run_area_action(
+    action: &Action,
+    variant: Option<&str>,
+    targets: &[Target],
+    roller: &mut (impl DieRoller + ?Sized),
+) -> Result<Vec<Resolution>, AutomationError> {
+    let mut ctx = action_context(action, Advantage::Normal);
+    let effects = match variant {
+        None => &action.effects,
+        Some(name) => {
+            let v = action
+                .variants
+                .iter()
+                .find(|v| crate::content::same_key(&v.name, name))
+                .ok_or_else(|| AutomationError::UnknownAction {
+                    monster: action.name.clone(),
+                    action: name.to_string(),
+                })?;
+            ctx.name = v.name.clone();
+            &v.effects
+        }
+    };
+    run(
+        runnable(&ctx.name, effects, &action.automation.missing)?,
+        &ctx,
+        targets,
+        roller,
+    )
+}
+
+/// The tree, or why there is none to run.
+fn runnable<'e>(
+    name: &str,
+    effects: &'e [Effect],
+    missing: &[String],
+) -> Result<&'e [Effect], AutomationError> {
+    if effects.is_empty() {
+        let why = if missing.is_empty() {
+            "nothing to roll".into()
+        } else {
+            missing.join(", ")
+        };
+        return Err(AutomationError::NotAutomated {
+            action: name.to_string(),
+            why,
+        });
+    }
+    Ok(effects)
+}
+
+/// What a spell needs from its caster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Caster {
+    /// Spell attack bonus (proficiency + spellcasting modifier + magic).
+    pub attack_bonus: i32,
+    /// Spell save DC.
+    pub save_dc: i32,
+    /// Spellcasting ability modifier, for spells that add it (Cure Wounds).
+    pub modifier: i32,
+    /// Character level, which scales cantrips.
+    pub level: u8,
+}
+
+/// Why a spell could not be cast as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CastError {
+    /// The slot is below the spell's level.
+    #[error("{spell} is a level {level} spell: cast it with a slot of level {level} or higher")]
+    SlotTooLow {
+        /// The spell.
+        spell: String,
+        /// Its level.
+        level: u8,
+    },
+    /// The slot is above 9th.
+    #[error("there are no spell slots above 9th level")]
+    SlotTooHigh,
+    /// More targets than the spell allows at this slot.
+    #[error("{spell} takes at most {most} target(s) at this level; name fewer")]
+    TooManyTargets {
+        /// The spell.
+        spell: String,
+        /// How many it allows.
+        most: u32,
+    },
+    /// The content can't run this spell yet.
+    #[error(transparent)]
+    Automation(#[from] AutomationError),
+}
+
+/// The run of `spell` cast at `slot` (ignored for cantrips, which scale with
+/// the caster's level) by `caster`, checking the slot and the number of
+/// targets. Set `figures.chosen_type` for spells whose damage type the
+/// caster picks, and the actor's conditions and modifiers, before [`run`].
+pub fn spell_context(
+    spell: &Spell,
+    slot: u8,
+    caster: &Caster,
+    targets: usize,
+) -> Result<Context, CastError> {
+    let slot = if spell.is_cantrip() { 0 } else { slot };
+    if !spell.is_cantrip() && slot < spell.level {
+        return Err(CastError::SlotTooLow {
+            spell: spell.name.clone(),
+            level: spell.level,
+        });
+    }
+    if slot > 9 {
+        return Err(CastError::SlotTooHigh);
+    }
+    let most = match &spell.targeting {
+        Targeting::Caster => Some(1),
+        Targeting::Creatures { count } => Some(count.at(spell.level, slot, caster.level)),
+        Targeting::Area | Targeting::Split => None,
+    };
+    if let Some(most) = most.filter(|m| targets > *m as usize) {
+        return Err(CastError::TooManyTargets {
+            spell: spell.name.clone(),
+            most,
+        });
+    }
+    Ok(Context {
+        name: spell.name.clone(),
+        figures: CastFigures {
+            attack_bonus: caster.attack_bonus,
+            save_dc: caster.save_dc,
+            modifier: caster.modifier,
+            level: caster.level,
+            spell_level: spell.level,
+            slot,
+            chosen_type: None,
+        },
+        attack_kind: match spell.attack {
+            Some(crate::content::SpellAttack::Ranged) => AttackKind::Ranged,
+            _ => AttackKind::Melee,
+        },
+        ..Context::default()
+    })
+}
+
+/// Casts `spell` at `slot` on `targets` (for a spell on the caster alone,
+/// pass the caster as the one target): one [`Resolution`] per target, or
+/// per missile for Magic Missile and its kin.
+pub fn cast_spell(
+    spell: &Spell,
+    slot: u8,
+    caster: &Caster,
+    targets: &[Target],
+    advantage: Advantage,
+    roller: &mut (impl DieRoller + ?Sized),
+) -> Result<Vec<Resolution>, CastError> {
+    let mut ctx = spell_context(spell, slot, caster, targets.len())?;
+    ctx.advantage = advantage;
+    let effects = runnable(&spell.name, &spell.effects, &spell.automation.missing)?;
+    Ok(run(effects, &ctx, targets, roller)?)
+}
+
+/// An SRD monster as a combatant for [`crate::mechanics::legal_options`]: its
+/// hit points, AC, walking speed, size and one attack profile per attack
+/// action. A weapon that is both melee and thrown gives two profiles,
+/// `<name>` and `<name>-thrown`, so option ids stay unique.
+pub fn combatant(
+    id: &str,
+    team: crate::mechanics::Team,
+    m: &Monster,
+) -> crate::mechanics::Combatant {
+    use crate::content::AttackKind;
+    use crate::mechanics::AttackReach;
+    let mut c = crate::mechanics::Combatant::new(id, team, m.hp, m.ac, m.speed.walk);
+    c.size = m.size;
+    for action in &m.actions {
+        let Some(attack) = &action.attack else {
+            continue;
+        };
+        let slug = option_slug(&action.name);
+        let long_range = attack.range_ft.is_some_and(|[normal, long]| long > normal);
+        match attack.kind {
+            AttackKind::Melee => c = c.with_attack(slug, AttackReach::Melee),
+            AttackKind::Ranged => c = c.with_attack(slug, AttackReach::Ranged { long_range }),
+            AttackKind::MeleeOrRanged => {
+                c = c
+                    .with_attack(slug.clone(), AttackReach::Melee)
+                    .with_attack(format!("{slug}-thrown"), AttackReach::Ranged { long_range });
+            }
+        }
+    }
+    c
+}
+
+/// `Tail (Vampire Form Only)` → `tail-vampire-form-only`: letters, digits and dashes, as option ids need.
+fn option_slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
