@@ -164,8 +164,9 @@ impl Board {
                 };
                 let effect = &applied.effect;
                 // The same effect from the same source doesn't stack: the new one replaces it.
-                self.effects
-                    .retain(|e| !(e.on == on && e.source == *source && e.effect.name == effect.name));
+                self.effects.retain(|e| {
+                    !(e.on == on && e.source == *source && e.effect.name == effect.name)
+                });
                 let expires = effect.duration.map(|d| self.expiry(d, source, &on));
                 let id = EffectId(self.next);
                 self.next += 1;
@@ -200,7 +201,9 @@ impl Board {
         match duration {
             Lasting::Rounds { rounds } => (source.clone(), TurnPoint::Start, rounds.max(1)),
             Lasting::StartOfSourceTurn => (source.clone(), TurnPoint::Start, 1),
-            Lasting::EndOfSourceTurn => (source.clone(), TurnPoint::End, 1 + u32::from(now(source))),
+            Lasting::EndOfSourceTurn => {
+                (source.clone(), TurnPoint::End, 1 + u32::from(now(source)))
+            }
             Lasting::StartOfOwnTurn => (on.clone(), TurnPoint::Start, 1),
             Lasting::EndOfOwnTurn => (on.clone(), TurnPoint::End, 1 + u32::from(now(on))),
         }
@@ -297,7 +300,9 @@ impl Board {
                 }
             }
             if let Some(save) = e.effect.save_ends.filter(|s| s.when == point) {
-                let dc = save.dc.map_or(e.dc, |dc| i32::try_from(dc).unwrap_or(i32::MAX));
+                let dc = save
+                    .dc
+                    .map_or(e.dc, |dc| i32::try_from(dc).unwrap_or(i32::MAX));
                 let outcome = saving_throw(target, save.ability, dc, roller)?;
                 let success = outcome.success();
                 events.push(TurnEvent::Save {

@@ -8,9 +8,7 @@
 //! critical hit. Ongoing effects are returned as [`Applied`] records for the
 //! [`Board`](super::Board) to keep.
 
-use crate::content::{
-    Amount, AttackStep, Effect, Modifiers, Ongoing, SaveStep, SplitStep,
-};
+use crate::content::{Amount, AttackStep, Effect, Modifiers, Ongoing, SaveStep, SplitStep};
 use crate::dice::{self, Advantage, DieRoller};
 use crate::mechanics::{
     AttackContext, AttackKind, AttackOutcome, AttackResult, Condition, Conditions, Cover,
@@ -211,18 +209,18 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             Effect::Attack(step) => self.attack(step, target, scope, out),
             Effect::Save(step) => self.save(step, target, scope, out),
             Effect::Damage(step) => {
-                let damage_type = step.damage_type.or(self.ctx.figures.chosen_type).ok_or_else(
-                    || AutomationError::NotAutomated {
+                let damage_type = step
+                    .damage_type
+                    .or(self.ctx.figures.chosen_type)
+                    .ok_or_else(|| AutomationError::NotAutomated {
                         action: self.ctx.name.clone(),
                         why: "its damage type is chosen when it is cast: name one".into(),
-                    },
-                )?;
+                    })?;
                 let mut rolled = self.amount(&step.amount, 0, scope)?;
                 if step.half {
                     rolled /= 2;
                 }
-                if scope.under_attack && self.ctx.weapon && self.ctx.modifiers.half_weapon_damage
-                {
+                if scope.under_attack && self.ctx.weapon && self.ctx.modifiers.half_weapon_damage {
                     rolled /= 2;
                 }
                 out.damage.push(DamageDealt {
@@ -245,10 +243,11 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 Ok(())
             }
             Effect::Apply(step) => {
-                let (landed, immune): (Vec<Condition>, Vec<Condition>) =
-                    step.effect.conditions.iter().partition(|c| {
-                        step.on_self || !target.condition_immunities.contains(c)
-                    });
+                let (landed, immune): (Vec<Condition>, Vec<Condition>) = step
+                    .effect
+                    .conditions
+                    .iter()
+                    .partition(|c| step.on_self || !target.condition_immunities.contains(c));
                 out.immune.extend(&immune);
                 let blocked = !immune.is_empty()
                     && landed.is_empty()
@@ -358,7 +357,9 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         scope: Scope,
         out: &mut Resolution,
     ) -> Result<(), AutomationError> {
-        let dc = step.dc.map_or(scope.dc, |dc| i32::try_from(dc).unwrap_or(i32::MAX));
+        let dc = step
+            .dc
+            .map_or(scope.dc, |dc| i32::try_from(dc).unwrap_or(i32::MAX));
         let outcome = self.saving_throw(target, step.ability, dc)?;
         let success = outcome.success();
         out.save.get_or_insert(outcome);
@@ -399,7 +400,9 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
 
     fn count(&self, step: &SplitStep) -> u32 {
         let f = &self.ctx.figures;
-        step.count.at(f.spell_level, f.slot, f.level).min(MAX_MISSILES)
+        step.count
+            .at(f.spell_level, f.slot, f.level)
+            .min(MAX_MISSILES)
     }
 
     /// Rolls an amount: once per run outside attacks (shared by every
@@ -425,7 +428,9 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
 
     /// Rolls dice plus a modifier, never below 0.
     fn dice(&mut self, text: &str, modifier: i32, critical: bool) -> Result<u32, AutomationError> {
-        let total = self.roll_text(text, critical)?.saturating_add(i64::from(modifier));
+        let total = self
+            .roll_text(text, critical)?
+            .saturating_add(i64::from(modifier));
         Ok(u32::try_from(total.max(0)).unwrap_or(u32::MAX))
     }
 

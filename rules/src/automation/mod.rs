@@ -16,13 +16,15 @@ mod board;
 mod engine;
 mod resources;
 
-pub use board::{ActiveEffect, Board, EffectId, Ended, TurnEvent};
+pub use board::{ActiveEffect, Board, EffectId, EndReason, Ended, TurnEvent};
 pub use engine::{Applied, CastFigures, Context, Resolution, run, saving_throw};
 pub use resources::{ResourceError, Resources, UseState};
 
 use crate::content::{Action, DamageDefense, Effect, Modifiers, Monster, Spell, Targeting};
 use crate::dice::{Advantage, DieRoller};
-use crate::mechanics::{Ability, AttackContext, AttackKind, Condition, Conditions, DamageType, Defenses};
+use crate::mechanics::{
+    Ability, AttackContext, AttackKind, Condition, Conditions, DamageType, Defenses,
+};
 
 /// What the engine needs to know about the creature on the receiving end.
 #[derive(Debug, Clone, PartialEq, Default)]

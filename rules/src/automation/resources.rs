@@ -188,7 +188,10 @@ impl Resources {
 
     /// The start of the monster's turn: legendary actions come back, and a
     /// d6 is rolled for each spent recharge action: (name, face, recharged).
-    pub fn start_turn(&mut self, roller: &mut (impl DieRoller + ?Sized)) -> Vec<(String, u8, bool)> {
+    pub fn start_turn(
+        &mut self,
+        roller: &mut (impl DieRoller + ?Sized),
+    ) -> Vec<(String, u8, bool)> {
         if let Some((left, max)) = &mut self.legendary {
             *left = *max;
         }

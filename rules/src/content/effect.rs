@@ -86,10 +86,18 @@ pub struct Amount {
     pub dice: String,
     /// Other dice from a slot level on (the highest entry at or below the
     /// slot wins): 4 → "9d6".
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "level_keys"
+    )]
     pub by_slot_level: BTreeMap<SpellLevel, String>,
     /// Other dice from a character level on, for cantrips: 5 → "2d10".
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "level_keys"
+    )]
     pub by_character_level: BTreeMap<u8, String>,
     /// Whether the caster's spellcasting ability modifier is added.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -135,7 +143,11 @@ pub struct Count {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub per_slot_above: u32,
     /// Other counts from a character level on, for cantrips: 5 → 2 beams.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "level_keys"
+    )]
     pub by_character_level: BTreeMap<u8, u32>,
 }
 
@@ -421,6 +433,29 @@ pub enum Targeting {
     Area,
     /// Missiles split among targets (at most one per missile).
     Split,
+}
+
+/// Reads a map keyed by level. JSON keys are strings, and inside a tagged
+/// [`Effect`] serde buffers them as strings too, so the keys are read as
+/// text and then turned into levels: `{"4": "9d6"}`.
+fn level_keys<'de, D, K, V>(deserializer: D) -> Result<BTreeMap<K, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    K: Ord + TryFrom<u8>,
+    V: Deserialize<'de>,
+{
+    use serde::de::Error;
+    let raw = BTreeMap::<String, V>::deserialize(deserializer)?;
+    raw.into_iter()
+        .map(|(k, v)| {
+            let level: u8 = k
+                .parse()
+                .map_err(|_| D::Error::custom(format!("level key {k:?} is not a number")))?;
+            let key = K::try_from(level)
+                .map_err(|_| D::Error::custom(format!("level {level} is out of range")))?;
+            Ok((key, v))
+        })
+        .collect()
 }
 
 // `skip_serializing_if` hands the field by reference.
