@@ -321,7 +321,7 @@ fn shield_raises_ac_by_5_until_the_start_of_the_casters_next_turn() {
     let out = run(
         &tree(SHIELD),
         &ctx(dc(0)),
-        &[caster.clone()],
+        std::slice::from_ref(&caster),
         &mut FixedRolls::new([1]),
     )
     .unwrap();

@@ -410,7 +410,10 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
     fn amount(&mut self, amount: &Amount, what: u8, scope: Scope) -> Result<u32, AutomationError> {
         let f = &self.ctx.figures;
         let text = amount.dice_at(f.slot, f.level).to_string();
-        let modifier = if amount.add_modifier { f.modifier } else { 0 };
+        let mut modifier = if amount.add_modifier { f.modifier } else { 0 };
+        if amount.add_level {
+            modifier = modifier.saturating_add(i32::from(f.level));
+        }
         if scope.under_attack {
             return self.dice(&text, modifier, scope.critical);
         }

@@ -102,6 +102,9 @@ pub struct Amount {
     /// Whether the caster's spellcasting ability modifier is added.
     #[serde(default, skip_serializing_if = "is_false")]
     pub add_modifier: bool,
+    /// Whether the character's level is added (Second Wind: 1d10 + level).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub add_level: bool,
 }
 
 impl Amount {
@@ -112,6 +115,7 @@ impl Amount {
             by_slot_level: BTreeMap::new(),
             by_character_level: BTreeMap::new(),
             add_modifier: false,
+            add_level: false,
         }
     }
 
