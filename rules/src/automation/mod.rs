@@ -392,8 +392,8 @@ pub fn cast_spell(
 }
 
 /// An SRD monster as a combatant for [`crate::mechanics::legal_options`]: its
-/// hit points, AC, walking speed, size and one attack profile per attack
-/// action. A weapon that is both melee and thrown gives two profiles,
+/// hit points, AC, walking speed, size, one attack profile per attack
+/// action and a special action per saving-throw action (breath weapons). A weapon that is both melee and thrown gives two profiles,
 /// `<name>` and `<name>-thrown`, so option ids stay unique.
 pub fn combatant(
     id: &str,
@@ -406,6 +406,16 @@ pub fn combatant(
     c.size = m.size;
     for action in &m.actions {
         let Some(attack) = &action.attack else {
+            // A save action (a breath weapon, a gaze) is a special action
+            // aimed at an area; the DM core keeps `ready` from its resources.
+            if action.save.is_some() && (!action.effects.is_empty() || !action.variants.is_empty())
+            {
+                c.specials.push(crate::mechanics::SpecialProfile {
+                    id: option_slug(&action.name),
+                    aim: crate::mechanics::Aim::Area,
+                    ready: true,
+                });
+            }
             continue;
         };
         let slug = option_slug(&action.name);
@@ -421,6 +431,31 @@ pub fn combatant(
         }
     }
     c
+}
+
+/// A spell as a [`crate::mechanics::Combatant`] can cast it in
+/// [`crate::mechanics::legal_options`]: its id, level, casting time and aim.
+pub fn spell_profile(spell: &Spell) -> crate::mechanics::SpellProfile {
+    use crate::content::{CastingKind, RangeKind};
+    use crate::mechanics::Aim;
+    let harmful = spell.attack.is_some()
+        || spell.save.is_some()
+        || spell.effects.iter().any(|e| matches!(e, Effect::Damage(_)));
+    let aim = match spell.targeting {
+        Targeting::Caster => Aim::Caster,
+        Targeting::Area => Aim::Area,
+        Targeting::Split | Targeting::Creatures { .. } => Aim::Creature {
+            touch: spell.range.kind == RangeKind::Touch,
+            harmful,
+        },
+    };
+    crate::mechanics::SpellProfile {
+        id: spell.id.clone(),
+        level: spell.level,
+        bonus_action: spell.casting_time.kind == CastingKind::BonusAction,
+        reaction: spell.casting_time.kind == CastingKind::Reaction,
+        aim,
+    }
 }
 
 /// `Tail (Vampire Form Only)` → `tail-vampire-form-only`: letters, digits and dashes, as option ids need.

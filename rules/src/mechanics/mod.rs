@@ -34,8 +34,9 @@ pub use health::{
 };
 pub use initiative::{Entrant, InitiativeRoll, roll_initiative, sort_initiative};
 pub use options::{
-    ActionOption, AttackProfile, AttackReach, Combatant, Distance, Economy, OptionError, Size,
-    Snapshot, Team, legal_options, option_by_id,
+    ActionOption, Aim, AttackProfile, AttackReach, Combatant, Distance, Economy, OptionError, Size,
+    Snapshot, SpecialProfile, SpellProfile, Team, Trigger, legal_options, option_by_id,
+    reaction_options,
 };
 pub use proficiency::{ChallengeRating, Level, LevelError};
 pub use rest::{HitDice, LongRestReport, RestError, ShortRestReport, long_rest, short_rest};

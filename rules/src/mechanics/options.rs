@@ -153,6 +153,52 @@ pub struct AttackProfile {
     pub reach: AttackReach,
 }
 
+/// Whom a spell or a special action is aimed at, for listing options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Aim {
+    /// The actor itself (Shield); one option, no target.
+    Caster,
+    /// An area (a breath weapon, Fireball): one option, no target; the
+    /// table says who is inside.
+    Area,
+    /// One creature at a time: an option per creature in reach.
+    Creature {
+        /// It needs touch or a melee reach (the target `Engaged`).
+        touch: bool,
+        /// It is meant for foes (a hostile target) rather than allies.
+        harmful: bool,
+    },
+}
+
+/// A spell a combatant can cast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpellProfile {
+    /// The spell's id without colons, e.g. `hold-person`.
+    pub id: String,
+    /// Its level, 0 for a cantrip.
+    pub level: u8,
+    /// It takes a bonus action rather than an action.
+    pub bonus_action: bool,
+    /// It is cast as a reaction (Shield): listed by [`reaction_options`] only.
+    pub reaction: bool,
+    /// Whom it aims at.
+    pub aim: Aim,
+}
+
+/// A special action a monster can take besides its attacks (a breath
+/// weapon, a frightful presence).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpecialProfile {
+    /// A short id without colons, e.g. `fire-breath`.
+    pub id: String,
+    /// Whom it aims at.
+    pub aim: Aim,
+    /// It can be used now (recharged, uses left): the DM core keeps this
+    /// from [`crate::automation::Resources`].
+    pub ready: bool,
+}
+
 /// What a combatant has spent this turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Economy {
@@ -191,6 +237,19 @@ pub struct Combatant {
     pub attacks: Vec<AttackProfile>,
     /// It took the Dodge action on its last turn.
     pub dodging: bool,
+    /// It took the Disengage action this turn: its movement provokes no
+    /// opportunity attacks.
+    #[serde(default)]
+    pub disengaged: bool,
+    /// The spells it can cast.
+    #[serde(default)]
+    pub spells: Vec<SpellProfile>,
+    /// The spell slot levels it has at least one slot of, lowest first.
+    #[serde(default)]
+    pub slots: Vec<u8>,
+    /// Its special actions beyond attacks.
+    #[serde(default)]
+    pub specials: Vec<SpecialProfile>,
 }
 
 impl Combatant {
@@ -225,6 +284,10 @@ impl Combatant {
             },
             attacks: Vec::new(),
             dodging: false,
+            disengaged: false,
+            spells: Vec::new(),
+            slots: Vec::new(),
+            specials: Vec::new(),
         }
     }
 
@@ -345,6 +408,32 @@ pub enum ActionOption {
     },
     /// Stand up from prone, for half the actor's speed.
     StandUp,
+    /// Cast a spell with a slot of `slot` (0 for a cantrip), at `target`
+    /// when it aims at one creature.
+    Cast {
+        /// The spell's id.
+        spell: String,
+        /// The slot level, 0 for a cantrip.
+        slot: u8,
+        /// The creature aimed at, if it aims at one.
+        target: Option<CreatureId>,
+    },
+    /// Use a special action (a breath weapon), at `target` when it aims at one.
+    Special {
+        /// The action's id.
+        action: String,
+        /// The creature aimed at, if it aims at one.
+        target: Option<CreatureId>,
+    },
+    /// A reaction: an opportunity attack on a creature leaving reach.
+    OpportunityAttack {
+        /// The melee attack used.
+        attack: String,
+        /// The creature leaving.
+        target: CreatureId,
+    },
+    /// Let the trigger pass without reacting.
+    Pass,
     /// Roll a death save (a dying actor's whole turn).
     DeathSave,
     /// End the turn.
@@ -366,6 +455,20 @@ impl ActionOption {
             ActionOption::Grapple { target } => format!("grapple:{target}"),
             ActionOption::Shove { target } => format!("shove:{target}"),
             ActionOption::StandUp => "stand".to_owned(),
+            ActionOption::Cast {
+                spell,
+                slot,
+                target,
+            } => match target {
+                Some(t) => format!("cast:{spell}:{slot}:{t}"),
+                None => format!("cast:{spell}:{slot}"),
+            },
+            ActionOption::Special { action, target } => match target {
+                Some(t) => format!("use:{action}:{t}"),
+                None => format!("use:{action}"),
+            },
+            ActionOption::OpportunityAttack { attack, target } => format!("oa:{attack}:{target}"),
+            ActionOption::Pass => "pass".to_owned(),
             ActionOption::DeathSave => "death-save".to_owned(),
             ActionOption::EndTurn => "end".to_owned(),
         }
@@ -422,6 +525,15 @@ pub fn legal_options(snapshot: &Snapshot, actor: &CreatureId) -> Vec<ActionOptio
                 }
             }
         }
+        for special in me.specials.iter().filter(|s| s.ready) {
+            for target in aimed(snapshot, me, special.aim) {
+                options.push(ActionOption::Special {
+                    action: special.id.clone(),
+                    target,
+                });
+            }
+        }
+        cast_options(snapshot, me, false, &mut options);
         options.extend([
             ActionOption::Dash,
             ActionOption::Dodge,
@@ -451,11 +563,140 @@ pub fn legal_options(snapshot: &Snapshot, actor: &CreatureId) -> Vec<ActionOptio
             });
         }
     }
+    if !me.economy.bonus_action_used && !me.conditions.is_incapacitated() {
+        cast_options(snapshot, me, true, &mut options);
+    }
     let speed = me.conditions.speed(me.speed);
     if me.conditions.has(Condition::Prone) && speed > 0 && me.economy.movement_left >= speed / 2 {
         options.push(ActionOption::StandUp);
     }
     options.push(ActionOption::EndTurn);
+    options
+}
+
+/// Spells castable with the action (or, with `bonus`, the bonus action):
+/// one option per slot level it can use and per creature it can aim at.
+fn cast_options(snapshot: &Snapshot, me: &Combatant, bonus: bool, options: &mut Vec<ActionOption>) {
+    for spell in me
+        .spells
+        .iter()
+        .filter(|s| !s.reaction && s.bonus_action == bonus)
+    {
+        for slot in castable_slots(me, spell) {
+            for target in aimed(snapshot, me, spell.aim) {
+                options.push(ActionOption::Cast {
+                    spell: spell.id.clone(),
+                    slot,
+                    target,
+                });
+            }
+        }
+    }
+}
+
+/// The slot levels `spell` can be cast with: none needed for a cantrip,
+/// else every level it has a slot of at or above the spell's.
+fn castable_slots(me: &Combatant, spell: &SpellProfile) -> Vec<u8> {
+    if spell.level == 0 {
+        return vec![0];
+    }
+    me.slots
+        .iter()
+        .copied()
+        .filter(|s| *s >= spell.level)
+        .collect()
+}
+
+/// The targets an aim allows: none to name for the caster or an area; for
+/// one creature, every valid foe (or conscious ally, self included, for a
+/// helpful spell), within reach when it needs touch.
+fn aimed(snapshot: &Snapshot, me: &Combatant, aim: Aim) -> Vec<Option<CreatureId>> {
+    match aim {
+        Aim::Caster | Aim::Area => vec![None],
+        Aim::Creature { touch, harmful } => snapshot
+            .combatants
+            .iter()
+            .filter(|t| {
+                let fits = if harmful {
+                    is_valid_target(snapshot, me, t)
+                } else {
+                    t.team == me.team && t.life.is_alive()
+                };
+                let near = !touch
+                    || t.id == me.id
+                    || snapshot.distance(&me.id, &t.id) == Distance::Engaged;
+                fits && near
+            })
+            .map(|t| Some(t.id.clone()))
+            .collect(),
+    }
+}
+
+/// What can set off a reaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Trigger {
+    /// A creature moves out of the reactor's reach.
+    Leaves {
+        /// The creature moving away.
+        mover: CreatureId,
+    },
+    /// The reactor is hit by an attack (Shield can still turn it into a miss).
+    Hit {
+        /// The attacker.
+        attacker: CreatureId,
+    },
+}
+
+/// The reactions `actor` may take when `trigger` happens, plus [`ActionOption::Pass`]:
+/// an opportunity attack with each melee attack on a hostile leaving its
+/// reach without disengaging; a reaction spell (Shield) when it is hit.
+/// Nothing but `Pass` once its reaction is spent or it can't act.
+pub fn reaction_options(
+    snapshot: &Snapshot,
+    actor: &CreatureId,
+    trigger: &Trigger,
+) -> Vec<ActionOption> {
+    let Some(me) = snapshot.get(actor) else {
+        return Vec::new();
+    };
+    let mut options = Vec::new();
+    let able =
+        me.life == LifeState::Conscious && !me.economy.reaction_used && me.conditions.can_act();
+    if able {
+        match trigger {
+            Trigger::Leaves { mover } => {
+                if let Some(m) = snapshot.get(mover)
+                    && is_valid_target(snapshot, me, m)
+                    && !m.disengaged
+                    && snapshot.distance(&me.id, mover) == Distance::Engaged
+                {
+                    for attack in me.attacks.iter().filter(|a| a.reach == AttackReach::Melee) {
+                        options.push(ActionOption::OpportunityAttack {
+                            attack: attack.id.clone(),
+                            target: mover.clone(),
+                        });
+                    }
+                }
+            }
+            Trigger::Hit { .. } => {
+                for spell in me
+                    .spells
+                    .iter()
+                    .filter(|s| s.reaction && s.aim == Aim::Caster)
+                {
+                    for slot in castable_slots(me, spell) {
+                        options.push(ActionOption::Cast {
+                            spell: spell.id.clone(),
+                            slot,
+                            target: None,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    options.push(ActionOption::Pass);
     options
 }
 
