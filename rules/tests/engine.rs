@@ -49,9 +49,9 @@ const FIREBALL: &str = r#"[{"type":"save","ability":"dexterity",
 
 #[test]
 fn area_damage_is_rolled_once_and_halved_for_those_who_save() {
-    // The first save (2, fails DC 15), eight d6 of 3 (24) rolled once for
-    // everyone, then the second save (19, succeeds).
-    let mut dice = FixedRolls::new([2, 3, 3, 3, 3, 3, 3, 3, 3, 19]);
+    // Eight d6 of 3 (24), rolled once for everyone before anyone saves, then
+    // the two saves: 2 (fails DC 15) and 19 (succeeds).
+    let mut dice = FixedRolls::new([3, 3, 3, 3, 3, 3, 3, 3, 2, 19]);
     let out = run(
         &tree(FIREBALL),
         &ctx(dc(15)),
@@ -79,8 +79,8 @@ fn upcasting_takes_the_dice_of_the_highest_slot_at_or_below() {
         slot: 5,
         ..CastFigures::default()
     };
-    // A failed save, then 9d6 of 1.
-    let mut dice = FixedRolls::new([2, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    // 9d6 of 1, then a failed save.
+    let mut dice = FixedRolls::new([1, 1, 1, 1, 1, 1, 1, 1, 1, 2]);
     let out = run(&tree(FIREBALL), &ctx(figures), &[target(10, 0)], &mut dice).unwrap();
     assert_eq!(out[0].total_taken(), 9);
 }
@@ -91,9 +91,9 @@ fn a_resistant_target_halves_after_the_save_and_an_immune_one_takes_nothing() {
     resistant.defenses.resistances.insert(DamageType::Fire);
     let mut immune = target(10, 0);
     immune.defenses.immunities.insert(DamageType::Fire);
-    // The resistant target saves (20), then 24 damage halves to 12 and its
+    // 24 damage; the resistant target saves (20): 12, halved again by its
     // resistance to 6; the immune one fails (1) and takes nothing of 24.
-    let mut dice = FixedRolls::new([20, 3, 3, 3, 3, 3, 3, 3, 3, 1]);
+    let mut dice = FixedRolls::new([3, 3, 3, 3, 3, 3, 3, 3, 20, 1]);
     let out = run(
         &tree(FIREBALL),
         &ctx(dc(15)),
@@ -443,7 +443,7 @@ fn a_cloud_damages_at_the_start_of_each_turn_with_the_casts_dc() {
             .start_turn(
                 &id("orc"),
                 &target(10, 0),
-                &mut FixedRolls::new([save, 2, 2, 2, 2, 2]),
+                &mut FixedRolls::new([2, 2, 2, 2, 2, save]),
             )
             .unwrap();
         let [TurnEvent::Triggered { resolutions, .. }] = &events[..] else {

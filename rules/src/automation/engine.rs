@@ -360,6 +360,18 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         let dc = step
             .dc
             .map_or(scope.dc, |dc| i32::try_from(dc).unwrap_or(i32::MAX));
+        if !scope.under_attack {
+            // Shared dice are rolled before anyone saves, as at the table:
+            // the Fireball's damage first, then each creature's save.
+            for effect in step.fail.iter().chain(&step.success) {
+                match effect {
+                    Effect::Damage(d) => self.amount(&d.amount, 0, scope).map(drop)?,
+                    Effect::Heal(h) => self.amount(&h.amount, 1, scope).map(drop)?,
+                    Effect::TempHp(t) => self.amount(&t.amount, 2, scope).map(drop)?,
+                    _ => {}
+                }
+            }
+        }
         let outcome = self.saving_throw(target, step.ability, dc)?;
         let success = outcome.success();
         out.save.get_or_insert(outcome);
