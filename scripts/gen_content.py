@@ -714,6 +714,10 @@ def read_riders(
         if rest.take(ENDS_ON_DAMAGE):
             target["ends_on_damage"] = True
     if save_step is not None:
+        if known is not None and known["on_success"] == "half" and not save_step["success"]:
+            # "On a successful save, the target takes half the damage": the
+            # structured save says half, whatever words the text uses.
+            save_step["success"] = [dict(d, half=True) for d in save_step["fail"] if d["type"] == "damage"]
         save_step["fail"] += [{"type": "apply", "effect": e} for e in applies]
         if not save_step["success"]:
             del save_step["success"]
