@@ -267,14 +267,43 @@ def multiattack_options(monster: str, raw: dict) -> list:
     return out
 
 
+# "One creature grappled by the chuul": who is targeted, not a condition imposed.
+GRAPPLER = re.compile(r"(?:creatures? grappled by (?:the \w+|it)|has no creature grappled)")
+
+
+def tree_conditions(effects: list) -> set[str]:
+    """Every condition an automation tree can apply, at any depth."""
+    found: set[str] = set()
+    for step in effects:
+        if step["type"] == "apply":
+            found.update(step["effect"].get("conditions", []))
+        for branch in ("hit", "miss", "fail", "success"):
+            found |= tree_conditions(step.get(branch, []))
+    return found
+
+
+def tree_has_save(effects: list) -> bool:
+    """Whether an automation tree holds a saving throw, at any depth."""
+    return any(
+        step["type"] == "save" or tree_has_save(step.get("hit", []) + step.get("miss", []))
+        for step in effects
+    )
+
+
 def automation(action: dict, text: str, names: list[str], traits: list[str]) -> dict:
-    """How much of the action the rules engine can run from our figures."""
+    """How much of the action the rules engine can run from our figures and tree.
+
+    Full means the tree holds every combat figure of the action; the gaps the
+    rider reader found, and any condition or save the text names that the
+    tree lacks, make it partial.
+    """
     missing: list[str] = []
+    gaps = action.pop("_gaps", [])
     steps = action.get("multiattack", []) + [
         s for option in action.get("multiattack_options", []) for s in option
     ]
     has_damage = bool(action.get("damage") or action.get("damage_choice"))
-    has_dc_anywhere = "save" in action or any("save" in d for d in action.get("damage", []))
+    effects = action.get("effects", [])
     if steps:
         for step in steps:
             if step["action"] in traits:
@@ -288,25 +317,31 @@ def automation(action: dict, text: str, names: list[str], traits: list[str]) -> 
         return {"level": "listed", "missing": ["multiattack steps only in text"]}
     elif "attack" in action:
         atk = action["attack"]
-        if not has_damage:
+        if not effects[0].get("hit"):
             missing.append("damage on hit")
         if "reach_ft" not in atk and "range_ft" not in atk:
             missing.append("reach or range")
-        if action.get("conditions"):
+        missing += gaps
+        on_hit = hit_text(text)
+        if not gaps and set(conditions_named(on_hit)) - tree_conditions(effects):
             missing.append("condition on hit")
-        if SAVE_IN_TEXT.search(text) and not has_dc_anywhere:
+        if not gaps and SAVE_IN_TEXT.search(on_hit) and not tree_has_save(effects):
             missing.append("save on hit")
         level = "partial" if missing else "full"
     elif "save" in action:
-        if not has_damage and not action.get("conditions"):
+        missing += gaps
+        if not any(effects[0].get(branch) for branch in ("fail", "success")):
             missing.append("effect of a failed save")
+        elif not gaps and set(conditions_named(GRAPPLER.sub("", text))) - tree_conditions(effects):
+            missing.append("condition in the text only")
         level = "partial" if missing else "full"
     elif action.get("variants"):
         for variant in action["variants"]:
             if "save" not in variant:
                 missing.append(f"save of {variant['name']}")
-            elif "damage" not in variant:
+            elif not any(variant["effects"][0].get(b) for b in ("fail", "success")):
                 missing.append(f"effect of {variant['name']}")
+        missing += gaps
         level = "partial" if missing else "full"
     elif has_damage:
         missing.append("how the damage is delivered")
@@ -319,10 +354,464 @@ def automation(action: dict, text: str, names: list[str], traits: list[str]) -> 
             missing.append("attack only in text")
         else:
             missing.append("effect only in text")
-    return {"level": level, "missing": missing}
+    return {"level": level, "missing": list(dict.fromkeys(missing))}
 
 
-def convert_action(monster: str, raw: dict, legendary: bool, fixes: list[str]) -> dict:
+# ---------------------------------------------------------------------------
+# Automation trees. The `effects` of an action are built from its structured
+# figures (attack bonus, damage, save) plus riders read from the stat block's
+# text at generation time: a grapple and its escape DC, a save on hit and what
+# a failed save does, how long a condition lasts and how it ends. Each rider
+# phrase the patterns understand is "taken" out of the text; whatever is left
+# must be either a known gap (GAPS: it makes the action partial, with that
+# reason) or wording with no effect on the target (IGNORED). Anything else
+# stops the script, so new wording cannot be silently dropped.
+
+FIG = r"\d+(?: \(\d+d\d+(?: [+-] \d+)?\))?"
+ABILITY_NAMES = "Strength|Dexterity|Constitution|Intelligence|Wisdom|Charisma"
+CONDITION_WORDS = "|".join(CONDITIONS)
+# "for 1 minute" and friends, in rounds of 6 seconds.
+DURATION_ROUNDS = {"1 minute": 10, "5 minutes": 50, "10 minutes": 100, "1 hour": 600, "24 hours": 14400, "1 day": 14400}
+DURATION = r"for (?P<dur>1 minute|5 minutes|10 minutes|1 hour|24 hours|1 day)"
+UNTIL = (
+    r"until the (?P<until>end|start) of (?P<whose>its|the [\w ]+?'s|the creature's|the target's) next turn"
+)
+
+# The save a rider asks for: "the target must succeed on a DC 11 Strength saving throw".
+SAVE_CLAUSE = re.compile(
+    rf"must (?:succeed on|make)(?: on)? a DC (?P<dc>\d+) (?P<ability>{ABILITY_NAMES}) saving throw"
+    r"(?: against (?:this magic|poison))?"
+    rf"|(?:fails|makes) a DC (?P<dc2>\d+) (?P<ability2>{ABILITY_NAMES}) saving throw"
+)
+HALF_DAMAGE = re.compile(
+    rf"^,? taking (?P<fig>{FIG}) (?P<type>\w+) damage(?P<more>(?: plus {FIG} \w+ damage)*) on a failed save, "
+    r"or half as much damage on a successful one"
+)
+FAIL_DAMAGE = re.compile(
+    rf"^(?:\. On a failure, a target|\. On a failed save, a creature| or) takes? (?P<fig>{FIG}) (?P<type>\w+) damage"
+)
+MORE_DAMAGE = re.compile(rf"plus (?P<fig>{FIG}) (?P<type>\w+) damage")
+# "or be poisoned for 1 minute", "or become frightened until the end of its next turn".
+FAIL_CONDITION = re.compile(
+    rf"^(?: and| or)? (?:be|become|is|fall) (?:magically )?(?P<conds>(?:{CONDITION_WORDS})(?: and (?:{CONDITION_WORDS}))?)"
+    rf"(?: {DURATION}| {UNTIL})?"
+)
+PRONE = re.compile(r"^(?: and| or) (?:be |is )?knocked prone")
+REPEAT = re.compile(
+    r"(?:The|A|The poisoned|A frightened|The frightened|The restrained) (?:target|creature) can repeat the "
+    r"saving throw at the end of each of its turns, ending the (?:effect|frightened condition) on itself on a success"
+)
+GRAPPLE = re.compile(r"(?:it|the target|the creature|The creature|The target) is (?:also )?grappled \(escape DC (?P<dc>\d+)\)")
+RESTRAINED_WHILE_GRAPPLED = re.compile(
+    r"(?:Until (?:this|the) grapple ends, the (?:target|creature) is restrained"
+    r"|and (?:the target is )?restrained until (?:this|the) grapple ends)"
+)
+EACH_TURN = re.compile(
+    rf"(?:While poisoned in this way, a target |and |, and it |the target )?(?:it |the target )?takes (?P<fig>{FIG}) (?P<type>\w+) damage at the start of each of its turns"
+    rf"|at the start of each of the target's turns, the target takes (?P<fig2>{FIG}) (?P<type2>\w+) damage"
+)
+NO_HEALING = re.compile(
+    r"(?:While poisoned in this way, the target can't regain hit points"
+    r"|The cursed target can't regain hit points)"
+)
+UNTIL_POISON = re.compile(rf"(?:Until this poison ends|While poisoned in this way), the target is (?P<cond>{CONDITION_WORDS})")
+ENDS_ON_DAMAGE = re.compile(r"This effect ends for a creature if the creature takes damage")
+RESTRAINED_BY = re.compile(
+    r"The (?:creature|target) is restrained by webbing\. As an action, the restrained (?:creature|target) can make "
+    r"a DC (?P<dc>\d+) Strength check, (?:escaping from|bursting) the webbing on a success"
+)
+# One damage figure of the hit line, with what picks it: "or 9 (1d10 + 4)
+# slashing damage if used with two hands", "plus 3 (1d6) fire damage".
+DAMAGE_CHUNK = re.compile(
+    rf"^(?:,? (?:plus|or) |, )?(?P<fig>{FIG}) (?:\w+ or )?\w+ damage(?: \([^)]*\))?"
+    r"(?: (?:if used with two hands(?: to make a melee attack)?|if wielded with two hands|while enlarged"
+    r"|with shillelagh|in [\w ]+? form|in melee|at range))?"
+)
+
+# Text left over after the patterns that is a known gap in the schema or in
+# the patterns: (pattern, reason). The action stays partial with the reason.
+GAPS = [
+    (r"(?:Tiny|Small|Medium|Large|Huge) or smaller", "rider only against targets up to a size"),
+    (r"other than an? (?:elf|undead)", "rider skips some creature types"),
+    (r"If the target is a humanoid", "rider only against humanoids"),
+    (r"lycanthropy", "lycanthropy curse"),
+    (r"swallowed", "swallow"),
+    (r"hit point maximum (?:is )?reduced by an amount equal", "hit point maximum reduced by the damage"),
+    (r"hit point maximum (?:decreases|by \d)", "hit point maximum falls over days"),
+    (r"disease", "disease"),
+    (r"(?:pulled|pushed) (?:up to )?\d+ feet", "forced movement"),
+    (r"fails (?:the saving throw )?by 5 or more|result is 5 or lower", "extra effect when the save fails by 5 or more"),
+    (r"with disadvantage if the [\w ]+ is within line of sight", "repeated save with disadvantage in sight of the monster"),
+    (r"reduces the target to 0 hit points, the target is stable but poisoned", "poisoned and paralyzed if the poison drops it to 0 hit points"),
+    (r"attaches", "attaches to the target"),
+    (r"begins to turn to stone", "petrification in two saves"),
+    (r"or die\b", "dies on a failed save"),
+    (r"infernal wound", "infernal wound that grows and can be stanched"),
+    (r"shake (?:the target|it) awake|uses an action to wake it|takes an action to shake it awake", "woken by another creature's action"),
+    (r"immune to [\w' ()]+ for the next 24 hours", "immune for 24 hours after a save"),
+    (r"rolls damage dice three times", "triple dice on a critical hit"),
+    (r"Instead of dealing damage, the vampire can grapple", "grapple instead of damage"),
+    (r"if the swarm has half of its hit points or fewer", "less damage at half hit points or fewer"),
+    (r"regains hit points equal", "heals the attacker"),
+    (r"penalty to the AC", "armor corroded"),
+    (r"reduces its Strength|Strength score is reduced", "Strength reduction"),
+    (r"ignites\. Until a (?:creature|target) takes an action to douse the fire", "burning ended by an action"),
+    (r"The webbing (?:can also be attacked|has AC)", "destroying the webbing"),
+    (r"Strength contest", "forced movement"),
+    (r"Adhesive trait", "adhesive trait"),
+    (r"magically cursed", "curse"),
+
+    (r"The magical curse takes effect", "curse"),
+    (r"has advantage on attack rolls", "advantage against the grappled target"),
+    (r"can automatically hit the target", "automatic hits on the grappled target"),
+    (r"disadvantage on Strength checks", "disadvantage on Strength checks"),
+    (r"at risk of suffocating", "suffocation"),
+    (r"blinded and unable to breathe", "blinded and smothered while attached"),
+    (r"drains? \d+ hit points", "blood drain"),
+]
+# Left-over wording with no effect on the target: (pattern).
+IGNORED = [
+    r"If the target is a creature,",
+    r"If the target is a flammable object that isn't being worn or carried, it also catches fire\.",
+    r"(?:The|the) [\w ]+ has (?:two|ten) [\w ]+, each of which can grapple (?:only )?one target\.?",
+    r"if the [\w ]+ (?:isn't already|doesn't have two other creatures) [\w ]+",
+    r"(?:and )?the [\w ]+ can't (?:bite|constrict|use its \w+ on|use the same tendril on|make tail attacks against|smother) (?:another|other) targets?\.?",
+    r"The wound also closes if the target receives magical healing\.",
+    r"A humanoid slain [^.]*\.",
+    r"If a non-evil humanoid dies from this attack[^.]*\.",
+    r"If the target is killed by this damage, it is absorbed into the mouther\.",
+    r"The wight can have no more than twelve zombies[^.]*\.",
+    r"The poison lasts until it is removed by the lesser restoration spell or similar magic\.",
+    r"The target dies if (?:this|the disease) [^.]*\.",
+    r"The curse lasts until removed by the remove curse spell or other magic\.",
+    r"If the curse reduces the target's hit point maximum to 0, the target dies, and its body turns to dust\.",
+    r"This reduction lasts until [^.]*\.",
+    r"The reduction lasts until [^.]*\.",
+]
+# Targeting, area and the monster's own movement in a save action: the table
+# decides who is in the area, so these carry nothing for the target.
+IGNORED += [
+    r"The (?:dragon|[\w ]+?) (?:exhales|beats its wings|spits|emits|utters|uses one of the following)[^.\n]*[.\n]",
+    r"The [\w ]+? (?:targets|fixes its gaze on) (?:one|one or more) [\w ]*creatures? (?:it|she|he) can see within \d+ (?:ft|feet) of (?:it|her|him)[.\n]",
+    r"The (?:dragon|[\w ]+?) can then fly up to half its flying speed[.\n]",
+    r"If the target can see (?:the )?[\w ]+?, (?=\s)",
+]
+IGNORED += [
+    r"A \d+-foot[- ]radius [^.]*\.",
+    r"The (?:gas|spores|cloud) spreads? around corners\.",
+    r"Being underwater doesn't grant resistance against this damage\.",
+    r"The glob explodes[^.]*\.",
+    r"Blinding dust and sand swirls[^.]*\.",
+    r"The giant hurls a magical lightning bolt at a point[^.]*\.",
+    r"The otyugh slams creatures grappled by it[^.]*\.",
+    r"On a successful save, the (?:target|creature) takes half (?:as much|the \w+) damage(?: and isn't [\w ]+)?\.",
+    r"The effect ends if the webbing is destroyed\.",
+    r"The armor is destroyed if the penalty reduces its AC to 10\.",
+    r"until magic such as the lesser restoration spell removes the blindness",
+    r"The kraken magically creates three bolts of lightning, each of which can strike a target [^.]*\.",
+    r"Emptying a vial of holy water on the target also ends the effect on it\.",
+]
+
+# Actions (and breath or roar variants) whose wording is too far from any
+# pattern: (monster id, name) -> what the tree lacks. Their text is not
+# checked further; the tree keeps what the patterns did read.
+HAND_GAPS = {
+    ("aboleth", "Tentacle"): "disease",
+    ("aboleth", "Enslave"): "charm with control, saves again when damaged",
+    ("bearded-devil", "Glaive"): "infernal wound that grows and can be stanched",
+    ("horned-devil", "Tail"): "infernal wound that grows and can be stanched",
+    ("chain-devil", "Unnerving Mask"): "reaction trigger; frightened until the end of the current turn",
+    ("cloaker", "Bite"): "attaches to the target",
+    ("darkmantle", "Crush"): "attaches to the target",
+    ("stirge", "Blood Drain"): "attaches to the target and drains hit points",
+    ("cockatrice", "Bite"): "petrification in two saves",
+    ("gorgon", "Petrifying Breath"): "petrification in two saves",
+    ("djinni", "Create Whirlwind"): "a moving whirlwind held by concentration",
+    ("dretch", "Fetid Cloud"): "a lingering cloud; action or bonus action, no reactions",
+    ("dryad", "Fey Charm"): "charm that ends on harm, lasting a day",
+    ("succubus-incubus", "Charm"): "charm with commands, saves again when harmed",
+    ("vampire-bat", "Charm"): "charm that ends on harm, lasting a day",
+    ("vampire-vampire", "Charm"): "charm that ends on harm, lasting a day",
+    ("ghost", "Possession"): "possession",
+    ("ghost", "Horrifying Visage"): "aging when the save fails by 5 or more; immune for 24 hours after a save",
+    ("gelatinous-cube", "Engulf"): "engulf",
+    ("water-elemental", "Whelm"): "whelm: grapple limits, crushing each turn, pulled free by others",
+    ("kraken", "Ink Cloud (Costs 3 Actions)"): "an obscuring cloud",
+    ("lamia", "Intoxicating Touch"): "curse: disadvantage on Wisdom saves and ability checks",
+    ("rakshasa", "Claw"): "curse",
+    ("sea-hag", "Death Glare"): "drops to 0 hit points on a failed save",
+    ("shadow", "Strength Drain"): "Strength reduction",
+    ("sprite", "Heart Sight"): "reveals the target's alignment",
+    ("swarm-of-centipedes", "Bites"): "less damage at half hit points or fewer; paralysis at 0 hit points",
+    ("stone-golem", "Slow"): "slowed: speed, reactions, one attack, action or bonus action",
+    ("*", "Slowing Breath"): "slowed: speed, reactions, one attack, action or bonus action",
+    ("*", "Weakening Breath"): "disadvantage on Strength attacks, checks and saves",
+    ("androsphinx", "Second Roar"): "paralyzed while frightened; deafened for the whole minute",
+}
+
+
+def hand_gap(monster: str, name: str) -> str | None:
+    """The hand table's reason for an action or variant, if it has one."""
+    return HAND_GAPS.get((monster, name)) or HAND_GAPS.get(("*", name))
+# Words that carry nothing once the rider phrases are gone.
+FILLER = {
+    "and", "the", "target", "it", "is", "a", "an", "creature", "if", "its", "of", "this", "plus", "also",
+    "in", "way", "that", "addition", "until", "grapple", "ends",
+}
+
+
+# Wording that no pattern, gap or ignore entry knows, over the whole run.
+UNKNOWN: list[str] = []
+
+
+class Rest:
+    """The text of an action, with the phrases already turned into figures blanked out."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def take(self, pattern: re.Pattern | str, start: int = 0) -> re.Match | None:
+        """Finds the pattern from `start`, blanks it out and returns the match."""
+        found = re.compile(pattern).search(self.text, start)
+        if found:
+            a, b = found.span()
+            self.text = self.text[:a] + " " * (b - a) + self.text[b:]
+        return found
+
+    def take_at(self, pattern: re.Pattern, pos: int) -> re.Match | None:
+        """Matches the pattern right at `pos` and blanks it out."""
+        found = pattern.match(self.text[pos:])
+        if found:
+            a, b = pos + found.start(), pos + found.end()
+            self.text = self.text[:a] + " " * (b - a) + self.text[b:]
+        return found
+
+
+def fig_dice(fig: str) -> str:
+    """"10 (3d6 + 2)" -> "3d6+2"; a flat "1" stays "1"."""
+    inner = re.search(r"\(([^)]*)\)", fig)
+    return (inner.group(1) if inner else fig).replace(" ", "")
+
+
+def damage_step(dice: str, kind: str, half: bool = False, note: str | None = None) -> dict:
+    if kind not in DAMAGE_TYPES:
+        raise SrdError(f"unknown damage type {kind!r} in a rider")
+    step: dict = {"type": "damage", "amount": {"dice": dice}, "damage_type": kind}
+    if half:
+        step["half"] = True
+    if note:
+        step["note"] = note
+    return step
+
+
+def lasting(found: re.Match) -> dict | None:
+    """The duration a FAIL_CONDITION match names, if any."""
+    if found.group("dur"):
+        return {"until": "rounds", "rounds": DURATION_ROUNDS[found.group("dur")]}
+    if found.group("until"):
+        own = found.group("whose") in ("its", "the creature's", "the target's")
+        return {"until": f"{found.group('until')}_of_{'own' if own else 'source'}_turn"}
+    return None
+
+
+def ongoing(monster: str, conditions: list[str], name: str | None = None) -> dict:
+    """A named ongoing effect: "Grappled by Giant Crab", "Poisoned by Bone Devil"."""
+    first = "Knocked prone" if conditions[0] == "prone" else conditions[0].capitalize()
+    title = name or f"{first} by {monster}"
+    return {"name": title, "conditions": list(dict.fromkeys(conditions))}
+
+
+def read_riders(
+    monster: str, text: str, fail_damage: list[dict] | None = None, known: dict | None = None, subject: bool = False
+) -> tuple[list, list[str], list[str]]:
+    """Turns the rider wording of `text` into effect steps.
+
+    Returns the steps (a grapple, a save with its outcomes), the gaps found in
+    the left-over text and the left-over wording no table knows. For a save
+    action `fail_damage` holds its damage steps: they go in the failed save's
+    branch (and halved on a success when the text says so).
+    """
+    # "ft." would end a sentence for the patterns below.
+    rest = Rest(text.replace(" ft.", " ft"))
+    steps: list[dict] = []
+    applies: list[dict] = []
+    save_step = None
+    found = rest.take(SAVE_CLAUSE)
+    if found:
+        ability = (found.group("ability") or found.group("ability2")).lower()
+        dc = int(found.group("dc") or found.group("dc2"))
+        save_step = {"type": "save", "ability": ability, "dc": dc, "fail": [], "success": []}
+        if known is not None and (known["ability"], known["dc"]) != (ability, dc):
+            raise SrdError(f"{monster}: the text's save {ability} {dc} is not the data's {known}")
+        if subject:
+            begin = max(rest.text.rfind(".", 0, found.start()), rest.text.rfind("\n", 0, found.start())) + 1
+            rest.text = rest.text[:begin] + " " * (found.start() - begin) + rest.text[found.start():]
+        pos = found.end()
+        half = rest.take_at(HALF_DAMAGE, pos)
+        if half:
+            parts = [(half.group("fig"), half.group("type"))]
+            parts += [(m.group("fig"), m.group("type")) for m in MORE_DAMAGE.finditer(half.group("more"))]
+            for fig, kind in parts:
+                save_step["fail"].append(damage_step(fig_dice(fig), kind))
+                save_step["success"].append(damage_step(fig_dice(fig), kind, half=True))
+        flat = rest.take_at(FAIL_DAMAGE, pos) if not half else None
+        if flat:
+            save_step["fail"].append(damage_step(fig_dice(flat.group("fig")), flat.group("type")))
+            pos += flat.end()
+        prone = rest.take_at(PRONE, pos)
+        if prone:
+            applies.append(ongoing(monster, ["prone"]))
+        cond = rest.take_at(FAIL_CONDITION, pos) if not prone else None
+        if cond:
+            effect = ongoing(monster, re.split(r" and ", cond.group("conds")))
+            span = lasting(cond)
+            if span:
+                effect["duration"] = span
+            applies.append(effect)
+    if fail_damage:
+        if save_step is None:
+            raise SrdError(f"{monster}: damage on a save the text does not show")
+        # The text's own damage figure was taken above; the structured dice win.
+        save_step["fail"] = fail_damage + [s for s in save_step["fail"] if s["type"] != "damage"]
+        save_step["success"] = []
+        if known is not None and known["on_success"] == "half":
+            save_step["success"] = [dict(s, half=True) for s in fail_damage]
+    grapple = rest.take(GRAPPLE)
+    if grapple:
+        effect = ongoing(monster, ["grappled"], f"Grappled by {monster}")
+        effect["escape_dc"] = int(grapple.group("dc"))
+        if rest.take(RESTRAINED_WHILE_GRAPPLED):
+            effect["conditions"].append("restrained")
+        if save_step is not None and save_step["fail"] and not applies:
+            applies.append(effect)
+        else:
+            steps.append({"type": "apply", "effect": effect})
+        target = effect
+    else:
+        target = applies[0] if applies else None
+    web = rest.take(RESTRAINED_BY)
+    if web:
+        effect = ongoing(monster, ["restrained"], f"Restrained by {monster}")
+        effect["escape_dc"] = int(web.group("dc"))
+        steps.append({"type": "apply", "effect": effect})
+    if target is None and save_step is not None and rest.take(r"(?:or be )?cursed with mummy rot"):
+        # Mummy rot has no condition of its own: what the tree can hold of it
+        # is that the target cannot regain hit points.
+        target = {"name": "Mummy Rot"}
+        applies.append(target)
+    if target is not None:
+        if rest.take(REPEAT) and save_step is not None:
+            target["save_ends"] = {"ability": save_step["ability"], "when": "end"}
+        extra = rest.take(UNTIL_POISON)
+        if extra:
+            target["conditions"].append(extra.group("cond"))
+        if rest.take(NO_HEALING):
+            target.setdefault("modifiers", {})["no_healing"] = True
+        burn = rest.take(EACH_TURN)
+        if burn:
+            fig, kind = burn.group("fig") or burn.group("fig2"), burn.group("type") or burn.group("type2")
+            target["each_turn"] = {"when": "start", "effects": [damage_step(fig_dice(fig), kind)]}
+        if rest.take(ENDS_ON_DAMAGE):
+            target["ends_on_damage"] = True
+    if save_step is not None:
+        if known is not None and known["on_success"] == "half" and not save_step["success"]:
+            # "On a successful save, the target takes half the damage": the
+            # structured save says half, whatever words the text uses.
+            save_step["success"] = [dict(d, half=True) for d in save_step["fail"] if d["type"] == "damage"]
+        save_step["fail"] += [{"type": "apply", "effect": e} for e in applies]
+        if not save_step["success"]:
+            del save_step["success"]
+        if save_step["fail"]:
+            steps.append(save_step)
+    gaps, unknown = leftovers(rest.text)
+    if save_step is not None and not save_step["fail"] and not gaps:
+        unknown.append("a save without an outcome")
+    return steps, gaps, unknown
+
+
+def leftovers(text: str) -> tuple[list[str], list[str]]:
+    """Sorts the text no pattern took into known gaps and unknown wording."""
+    gaps = []
+    for pattern, reason in GAPS:
+        if re.search(pattern, text):
+            gaps.append(reason)
+            text = re.sub(rf"[^.]*(?:{pattern})[^.]*\.?", " ", text)
+    for pattern in IGNORED:
+        text = re.sub(pattern, " ", text)
+    unknown = []
+    for clause in re.split(r"[.,;\n]", text):
+        words = [w for w in re.findall(r"[\w']+", clause.lower()) if w not in FILLER]
+        if words:
+            unknown.append(clause.strip())
+    return list(dict.fromkeys(gaps)), unknown
+
+
+def hit_text(text: str) -> str:
+    """What an attack does on a hit: the text after "Hit:"."""
+    return text.split("Hit:", 1)[1].strip() if "Hit:" in text else ""
+
+
+def attack_tree(monster: str, name: str, action: dict, text: str) -> tuple[list, list[str], list[str]]:
+    """The tree of an attack: the roll, then its damage and riders on a hit."""
+    hit: list[dict] = []
+    saved = [d for d in action.get("damage", []) if "save" in d]
+    for d in action.get("damage", []):
+        if "save" not in d:
+            hit.append(damage_step(d["dice"], d["damage_type"]))
+    for d in action.get("damage_choice", []):
+        hit.append(damage_step(d["dice"], d["damage_type"], note=d.get("note")))
+    rest = hit_text(text)
+    shown = []
+    lead = DAMAGE_CHUNK.match(rest)
+    while lead:
+        shown.append(fig_dice(lead.group("fig")))
+        rest = rest[lead.end():]
+        lead = DAMAGE_CHUNK.match(rest)
+    data = {d["dice"] for d in action.get("damage", []) + action.get("damage_choice", [])}
+    extra_gaps = ["damage the data lacks"] if set(shown) - data else []
+    if len(saved) > 1:
+        raise SrdError(f"{monster}: more than one damage entry with its own save")
+    fail_damage = [damage_step(d["dice"], d["damage_type"]) for d in saved] or None
+    known = saved[0]["save"] if saved else None
+    riders, gaps, unknown = read_riders(name, rest, fail_damage, known)
+    gaps = extra_gaps + gaps
+    hand = hand_gap(monster, action["name"])
+    if hand:
+        gaps, unknown = [hand], []
+    step: dict = {"type": "attack", "bonus": action["attack"]["bonus"]}
+    if hit + riders:
+        step["hit"] = hit + riders
+    return [step], gaps, unknown
+
+
+def save_tree(
+    monster: str, name: str, action: str, known: dict, damage: list[dict], text: str
+) -> tuple[list, list[str], list[str]]:
+    """The tree of an action (or variant) that forces a save: its damage and conditions on a failure."""
+    fail_damage = [damage_step(d["dice"], d["damage_type"]) for d in damage]
+    steps, gaps, unknown = read_riders(name, text, fail_damage or None, known, subject=True)
+    hand = hand_gap(monster, action)
+    if hand:
+        gaps, unknown = [hand], []
+    if not steps:
+        steps = [{"type": "save", "ability": known["ability"], "dc": known["dc"]}]
+    return steps, gaps, unknown
+
+
+def variant_text(text: str, name: str) -> str:
+    """The paragraph of an action's text that describes one variant ("Fire Breath. ...")."""
+    for paragraph in re.split(r"\n+", text):
+        if paragraph.startswith(f"{name}. "):
+            return paragraph[len(name) + 2:]
+    return ""
+
+
+def convert_action(monster: str, name: str, raw: dict, legendary: bool, fixes: list[str]) -> dict:
+    """One action, legendary action or reaction: its figures and its automation tree.
+
+    The gaps its tree leaves and any wording no pattern or table knows are
+    handed back under "_gaps" and "_unknown" for `automation` and the caller.
+    """
     text = raw.get("desc", "")
     out: dict = {"name": raw["name"]}
     atk = attack(monster, raw)
@@ -356,6 +845,27 @@ def convert_action(monster: str, raw: dict, legendary: bool, fixes: list[str]) -
         named = conditions_named(text)
         if named:
             out["conditions"] = named
+    gaps: list[str] = []
+    unknown: list[str] = []
+    effects: list = []
+    if "attack" in out:
+        effects, gaps, unknown = attack_tree(monster, name, out, text)
+    elif "save" in out and not kind:
+        effects, gaps, unknown = save_tree(monster, name, raw["name"], out["save"], out.get("damage", []), text)
+    for variant in out.get("variants", []):
+        if "save" not in variant:
+            continue
+        tree, more_gaps, more_unknown = save_tree(
+            monster, name, variant["name"], variant["save"], variant.get("damage", []),
+            variant_text(text, variant["name"]),
+        )
+        variant["effects"] = tree
+        gaps += [f"{variant['name']}: {g}" for g in more_gaps]
+        unknown += more_unknown
+    if effects:
+        out["effects"] = effects
+    out["_gaps"] = gaps
+    out["_unknown"] = [f"{monster} {raw['name']}: {u}" for u in unknown]
     return out
 
 
@@ -468,7 +978,8 @@ def convert_monster(raw: dict, corrections: list[str]) -> dict:
     for key, legendary in (("actions", False), ("legendary_actions", True), ("reactions", False)):
         actions = []
         for action in raw.get(key, []):
-            converted = convert_action(mid, action, legendary, corrections)
+            converted = convert_action(mid, raw["name"], action, legendary, corrections)
+            UNKNOWN.extend(converted.pop("_unknown"))
             resolve_steps(converted, names)
             converted["automation"] = automation(
                 converted, action.get("desc", ""), names, trait_names
@@ -483,6 +994,8 @@ def generate(srd: Path) -> tuple[str, list[str], dict]:
     raw = json.loads((srd / SOURCE).read_text(encoding="utf-8"))
     corrections: list[str] = []
     monsters = sorted((convert_monster(m, corrections) for m in raw), key=lambda m: m["id"])
+    if UNKNOWN:
+        raise SrdError("wording no rider pattern, gap or ignore entry knows:\n  " + "\n  ".join(UNKNOWN))
     levels = {"full": 0, "partial": 0, "listed": 0}
     for monster in monsters:
         for key in ("actions", "legendary_actions", "reactions"):
