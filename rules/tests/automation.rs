@@ -208,7 +208,8 @@ fn a_breath_weapon_rolls_once_for_everyone_in_the_cone() {
         Target::monster(dragon),
     ];
     let out =
-        rules::automation::run_area_action(breath, &targets, &mut FixedRolls::new(faces)).unwrap();
+        rules::automation::run_area_action(breath, None, &targets, &mut FixedRolls::new(faces))
+            .unwrap();
     let taken: Vec<(u32, u32)> = out
         .iter()
         .map(|r| (r.damage[0].rolled, r.total_taken()))
@@ -220,7 +221,8 @@ fn a_breath_weapon_rolls_once_for_everyone_in_the_cone() {
     );
     let (_, scimitar) = action("goblin", "Scimitar");
     assert!(
-        rules::automation::run_area_action(scimitar, &targets, &mut FixedRolls::new([10])).is_err()
+        rules::automation::run_area_action(scimitar, None, &targets, &mut FixedRolls::new([10]))
+            .is_err()
     );
 }
 

@@ -35,7 +35,7 @@ fn cast(
     caster: &Caster,
     t: &Target,
     faces: &[u64],
-) -> Result<rules::automation::SpellResolution, CastError> {
+) -> Result<rules::automation::Resolution, CastError> {
     let mut out = cast_spell(
         spell(name),
         slot,

@@ -541,3 +541,87 @@ fn uses_per_day_come_back_on_a_long_rest_only() {
     res.rest(content::RestKind::Long);
     assert!(res.ready("Teleport"));
 }
+
+const CLAW: &str = r#"[{"type":"attack","bonus":6,"hit":[
+  {"type":"damage","amount":{"dice":"2d6"},"damage_type":"slashing"},
+  {"type":"only","max_size":"large","then":[{"type":"apply","effect":{"name":"Grappled by Claw",
+    "conditions":["grappled"],"escape_dc":14}}]}]}]"#;
+
+#[test]
+fn a_rider_limited_by_size_skips_bigger_targets() {
+    let mut huge = target(10, 0);
+    huge.size = rules::mechanics::Size::Huge;
+    let out = run(
+        &tree(CLAW),
+        &ctx(dc(0)),
+        &[target(10, 0), huge],
+        &mut FixedRolls::new([15, 3, 3, 15, 3, 3]),
+    )
+    .unwrap();
+    assert_eq!(out[0].conditions, vec![Condition::Grappled]);
+    assert_eq!(out[0].applied[0].effect.escape_dc, Some(14));
+    assert!(out[1].conditions.is_empty());
+    assert_eq!(out[1].total_taken(), 6);
+}
+
+#[test]
+fn failing_a_save_by_5_or_more_adds_its_own_effects() {
+    let json = r#"[{"type":"save","ability":"constitution","dc":13,
+      "fail":[{"type":"apply","effect":{"name":"Poisoned","conditions":["poisoned"],"duration":{"until":"rounds","rounds":10}}}],
+      "fail_by_5":[{"type":"apply","effect":{"name":"Poisoned","conditions":["unconscious"],"ends_on_damage":true}}]}]"#;
+    let out = run(
+        &tree(json),
+        &ctx(dc(0)),
+        &[target(10, 0), target(10, 0)],
+        &mut FixedRolls::new([8, 12]),
+    )
+    .unwrap();
+    assert_eq!(
+        out[0].conditions,
+        vec![Condition::Poisoned, Condition::Unconscious]
+    );
+    assert_eq!(out[1].conditions, vec![Condition::Poisoned]);
+}
+
+#[test]
+fn a_successful_save_can_make_the_target_immune_for_a_day() {
+    let json = r#"[{"type":"save","ability":"wisdom","dc":16,"immunity_rounds":14400,
+      "fail":[{"type":"apply","effect":{"name":"Frightful Presence","conditions":["frightened"]}}]}]"#;
+    let mut c = ctx(dc(0));
+    c.name = "Frightful Presence".into();
+    let out = run(
+        &tree(json),
+        &c,
+        &[target(10, 0)],
+        &mut FixedRolls::new([18]),
+    )
+    .unwrap();
+    assert!(out[0].conditions.is_empty());
+    let mut board = Board::new();
+    board.apply(&id("drg"), &[id("hero")], &out, dc(16), false);
+    assert_eq!(board.immunities(&id("hero")), ["Frightful Presence"]);
+    let mut hero = target(10, 0);
+    hero.immune_to = board.immunities(&id("hero"));
+    let mut dice = FixedRolls::new([1]);
+    let again = run(&tree(json), &c, &[hero], &mut dice).unwrap();
+    assert!(again[0].immune_to_action);
+    assert!(again[0].save.is_none() && again[0].conditions.is_empty());
+    assert_eq!(dice.rolled(), 0);
+}
+
+#[test]
+fn a_draining_hit_lowers_the_maximum_by_the_damage_it_dealt() {
+    let json = r#"[{"type":"attack","bonus":4,"hit":[
+      {"type":"damage","amount":{"dice":"1d6+2"},"damage_type":"necrotic"},
+      {"type":"save","ability":"constitution","dc":13,"fail":[
+        {"type":"apply","effect":{"name":"Life Drain","drain":true}}]}]}]"#;
+    let out = run(
+        &tree(json),
+        &ctx(dc(0)),
+        &[target(10, 0)],
+        &mut FixedRolls::new([15, 4, 2]),
+    )
+    .unwrap();
+    assert_eq!(out[0].total_taken(), 6);
+    assert_eq!(out[0].applied[0].effect.modifiers.max_hp, -6);
+}

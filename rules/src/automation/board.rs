@@ -397,6 +397,14 @@ impl Board {
         })
     }
 
+    /// The actions and spells `creature` is immune to for now, after saving
+    /// against them (for [`Target::immune_to`]).
+    pub fn immunities(&self, creature: &CreatureId) -> Vec<String> {
+        self.on(creature)
+            .filter_map(|e| e.effect.immunity_to.clone())
+            .collect()
+    }
+
     /// The conditions `creature`'s effects impose, without repeats.
     pub fn conditions(&self, creature: &CreatureId) -> Vec<Condition> {
         let mut out: Vec<Condition> = Vec::new();

@@ -96,6 +96,9 @@ pub struct Resolution {
     pub immune: Vec<Condition>,
     /// Ongoing effects to put on the target or the actor.
     pub applied: Vec<Applied>,
+    /// The target is immune to this action after an earlier save, and
+    /// nothing happened to it.
+    pub immune_to_action: bool,
 }
 
 impl Resolution {
@@ -111,6 +114,7 @@ impl Resolution {
             conditions: Vec::new(),
             immune: Vec::new(),
             applied: Vec::new(),
+            immune_to_action: false,
         }
     }
 
@@ -257,12 +261,26 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                     if !step.on_self {
                         out.conditions.extend(&landed);
                     }
+                    let mut effect = (*step.effect).clone();
+                    if effect.drain {
+                        // The maximum falls by what this hit dealt.
+                        let taken = i32::try_from(out.total_taken()).unwrap_or(i32::MAX);
+                        effect.modifiers.max_hp = effect.modifiers.max_hp.saturating_sub(taken);
+                    }
                     out.applied.push(Applied {
-                        effect: (*step.effect).clone(),
+                        effect,
                         on_self: step.on_self,
                         dc: scope.dc,
                         conditions: landed,
                     });
+                }
+                Ok(())
+            }
+            Effect::Only(step) => {
+                if target.fits(step) {
+                    for inner in &step.then {
+                        self.step(inner, target, scope, out)?;
+                    }
                 }
                 Ok(())
             }
@@ -372,9 +390,31 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 }
             }
         }
+        if target
+            .immune_to
+            .iter()
+            .any(|name| crate::content::same_key(name, &self.ctx.name))
+        {
+            out.immune_to_action = true;
+            return Ok(());
+        }
         let outcome = self.saving_throw(target, step.ability, dc)?;
         let success = outcome.success();
+        let by_5 = !success && outcome.total().is_none_or(|total| total <= dc - 5);
         out.save.get_or_insert(outcome);
+        if let Some(rounds) = step.immunity_rounds.filter(|_| success) {
+            out.applied.push(Applied {
+                effect: Ongoing {
+                    name: format!("Immune to {}", self.ctx.name),
+                    immunity_to: Some(self.ctx.name.clone()),
+                    duration: Some(crate::content::Lasting::Rounds { rounds }),
+                    ..Ongoing::default()
+                },
+                on_self: false,
+                dc,
+                conditions: Vec::new(),
+            });
+        }
         // Damage below a save is the save's own: a critical hit does not double it.
         let inner = Scope {
             critical: false,
@@ -382,7 +422,8 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             ..scope
         };
         let branch = if success { &step.success } else { &step.fail };
-        for effect in branch {
+        let worse = if by_5 { &step.fail_by_5[..] } else { &[] };
+        for effect in branch.iter().chain(worse) {
             self.step(effect, target, inner, out)?;
         }
         Ok(())

@@ -47,6 +47,13 @@ pub struct Target {
     /// Where it stands relative to the attacker (within 5 ft, dodging, in
     /// long range); the attack's melee or ranged kind is filled in by the run.
     pub situation: AttackContext,
+    /// Its size, for riders limited by size.
+    pub size: crate::mechanics::Size,
+    /// Its creature type, lowercase ("humanoid", "undead"), for riders and
+    /// spells limited by type; player characters are "humanoid".
+    pub creature_type: String,
+    /// Actions and spells it is immune to after a save ([`Board::immunities`]).
+    pub immune_to: Vec<String>,
 }
 
 impl Target {
@@ -84,8 +91,23 @@ impl Target {
             defenses,
             condition_immunities: m.condition_immunities.clone(),
             dex_modifier: m.abilities[Ability::Dexterity].modifier(),
+            size: m.size,
+            creature_type: m.creature_type.to_lowercase(),
             ..Self::default()
         }
+    }
+
+    /// Whether it fits a rider's limits on size and creature type. A type
+    /// matches the stat block's type or its first word ("swarm of Tiny
+    /// beasts" is a swarm).
+    pub fn fits(&self, only: &crate::content::OnlyStep) -> bool {
+        let is = |t: &String| {
+            let t = t.to_lowercase();
+            self.creature_type == t || self.creature_type.split(' ').next() == Some(t.as_str())
+        };
+        only.max_size.is_none_or(|max| self.size <= max)
+            && (only.types.is_empty() || only.types.iter().any(is))
+            && !only.not_types.iter().any(is)
     }
 
     /// Its saving throw bonus for `ability`.

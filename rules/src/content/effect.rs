@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::mechanics::{Ability, Condition, DamageType, SpellLevel};
+use crate::mechanics::{Ability, Condition, DamageType, Size, SpellLevel};
 
 /// One step of an automation tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +43,27 @@ pub enum Effect {
     /// Several missiles, rays or beams, each running `each`, split among the
     /// targets in the order they were named (Magic Missile, Scorching Ray).
     Split(SplitStep),
+    /// Effects that only apply to some targets ("a Large or smaller
+    /// creature", "a humanoid").
+    Only(OnlyStep),
+}
+
+/// Runs `then` only on targets that fit: no larger than `max_size`, of one
+/// of `types` (when any are listed) and of none of `not_types`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnlyStep {
+    /// The largest size it works on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_size: Option<Size>,
+    /// Creature types it works on ("humanoid"); empty: any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<String>,
+    /// Creature types it does not work on ("undead", "construct").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_types: Vec<String>,
+    /// What runs on a target that fits.
+    pub then: Vec<Effect>,
 }
 
 /// An attack roll: `hit` runs on a hit (dice doubled on a critical hit),
@@ -76,6 +97,13 @@ pub struct SaveStep {
     /// What runs on a successful save.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub success: Vec<Effect>,
+    /// What runs as well when the save fails by 5 or more.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fail_by_5: Vec<Effect>,
+    /// On a success, the target is immune to this action or spell for this
+    /// many rounds (24 hours: 14400); an immune target does not save again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub immunity_rounds: Option<u32>,
 }
 
 /// An amount of dice that may grow with the spell slot or the caster's level.
@@ -228,7 +256,7 @@ pub struct SplitStep {
 /// An effect that lasts on a creature: conditions, bonuses and penalties,
 /// and what happens on its later turns, until its duration runs out, a save
 /// ends it, or the concentration it depends on breaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ongoing {
     /// Its name, as the table sees it: "Hold Person", "Grappled by Giant Crab".
@@ -249,6 +277,14 @@ pub struct Ongoing {
     /// A roll that uses it up, ending it (Guiding Bolt, Vicious Mockery).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_by: Option<UsedBy>,
+    /// Its hit point maximum falls by the damage this hit dealt, until it
+    /// finishes a long rest (a wight's Life Drain).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub drain: bool,
+    /// It makes the creature immune to the named action or spell while it
+    /// lasts (what a successful save against a frightful presence gives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub immunity_to: Option<String>,
     /// Whether damage ends it (Sleep, Hideous Laughter's prone victims).
     #[serde(default, skip_serializing_if = "is_false")]
     pub ends_on_damage: bool,

@@ -30,8 +30,8 @@ pub use class::{
 };
 pub use effect::{
     Amount, ApplyStep, AttackStep, Count, DamageStep, EachTurn, Effect, ExtraDamage, HealStep,
-    Lasting, Modifiers, Ongoing, SaveEnds, SaveStep, SplitStep, Targeting, TempHpStep, TurnPoint,
-    UsedBy,
+    Lasting, Modifiers, Ongoing, OnlyStep, SaveEnds, SaveStep, SplitStep, Targeting, TempHpStep,
+    TurnPoint, UsedBy,
 };
 pub use gear::{
     Armor, ArmorCategory, Weapon, WeaponCategory, WeaponDamage, WeaponKind, WeaponProperty, armor,
