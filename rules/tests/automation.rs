@@ -5,7 +5,7 @@
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 use rules::automation::{AutomationError, Resolution, Target, run_action};
-use rules::content::{self, Action, AutomationLevel, Monster};
+use rules::content::{self, Action, AutomationLevel, Effect, Monster};
 use rules::dice::{self, Advantage, FixedRolls};
 use rules::mechanics::{AttackResult, Condition, DamageType};
 
@@ -79,12 +79,17 @@ fn a_critical_hit_doubles_the_dice_not_the_modifier() {
 
 #[test]
 fn fire_breath_is_a_dex_save_for_half_and_fire_immunity_stops_it() {
-    // The target fails (2 + 0 < 21): all eighteen d6 at 3 each.
+    // Eighteen d6 at 3 each are rolled first; the target fails (2 + 0 < 21).
+    let breath_then = |save: u64| {
+        let mut faces = vec![3u64; 18];
+        faces.push(save);
+        faces
+    };
     let failed = act(
         "adult red dragon",
         "Fire Breath",
         &plain_target(10, 0),
-        &[2, 3],
+        &breath_then(2),
     )
     .unwrap();
     assert!(!failed[0].save.as_ref().unwrap().success());
@@ -94,13 +99,13 @@ fn fire_breath_is_a_dex_save_for_half_and_fire_immunity_stops_it() {
         "adult red dragon",
         "Fire Breath",
         &plain_target(10, 5),
-        &[20, 3],
+        &breath_then(20),
     )
     .unwrap();
     assert_eq!(saved[0].total_taken(), 27);
     // Another red dragon is immune to fire.
     let dragon = Target::monster(monster("adult red dragon"));
-    let immune = act("adult red dragon", "Fire Breath", &dragon, &[2, 3]).unwrap();
+    let immune = act("adult red dragon", "Fire Breath", &dragon, &breath_then(2)).unwrap();
     assert_eq!(
         (immune[0].damage[0].rolled, immune[0].total_taken()),
         (54, 0)
@@ -138,6 +143,24 @@ fn actions_without_mechanics_say_so() {
 /// Every action of every SRD monster that has an attack, a save or a
 /// multiattack runs against a target: no error, damage within what its dice
 /// can roll (doubled on a crit).
+/// The sum of the maxima of every damage step in a tree.
+fn tree_damage_max(effects: &[Effect]) -> f64 {
+    effects
+        .iter()
+        .map(|e| match e {
+            Effect::Damage(d) => dice::parse(&d.amount.dice).unwrap().bounds().max,
+            Effect::Attack(a) => tree_damage_max(&a.hit).max(tree_damage_max(&a.miss)),
+            Effect::Save(s) => {
+                tree_damage_max(&s.fail).max(tree_damage_max(&s.success))
+                    + tree_damage_max(&s.fail_by_5)
+            }
+            Effect::Only(o) => tree_damage_max(&o.then),
+            Effect::Split(s) => 64.0 * tree_damage_max(&s.each),
+            _ => 0.0,
+        })
+        .sum()
+}
+
 #[test]
 fn every_automated_monster_action_resolves_within_its_dice() {
     let target = plain_target(15, 2);
@@ -150,8 +173,7 @@ fn every_automated_monster_action_resolves_within_its_dice() {
             .chain(&m.legendary_actions)
             .chain(&m.reactions)
         {
-            let runnable =
-                action.attack.is_some() || action.save.is_some() || !action.multiattack.is_empty();
+            let runnable = !action.effects.is_empty() || !action.multiattack.is_empty();
             if !runnable {
                 skipped += 1;
                 continue;
@@ -160,27 +182,21 @@ fn every_automated_monster_action_resolves_within_its_dice() {
                 let out = run_action(m, action, &target, Advantage::Normal, &mut rng)
                     .unwrap_or_else(|e| panic!("{} / {}: {e}", m.name, action.name));
                 for r in &out {
-                    for d in &r.damage {
-                        let step = m
-                            .actions
-                            .iter()
-                            .find(|a| a.name == r.action)
-                            .unwrap_or(action);
-                        let dice = &step
-                            .damage
-                            .iter()
-                            .find(|x| x.damage_type == d.damage_type)
-                            .unwrap()
-                            .dice;
-                        let max = dice::parse(dice).unwrap().bounds().max * 2.0;
-                        assert!(
-                            f64::from(d.rolled) <= max,
-                            "{} / {}: {} > {max}",
-                            m.name,
-                            r.action,
-                            d.rolled
-                        );
-                    }
+                    // The most one resolution can roll: every damage step of
+                    // its action's tree at its maximum, doubled for a crit.
+                    let step = m
+                        .actions
+                        .iter()
+                        .find(|a| a.name == r.action)
+                        .unwrap_or(action);
+                    let max = 2.0 * tree_damage_max(&step.effects);
+                    let rolled: u32 = r.damage.iter().map(|d| d.rolled).sum();
+                    assert!(
+                        f64::from(rolled) <= max,
+                        "{} / {}: {rolled} > {max}",
+                        m.name,
+                        r.action,
+                    );
                 }
             }
             ran += 1;

@@ -262,6 +262,12 @@ pub fn run_area_action(
     targets: &[Target],
     roller: &mut (impl DieRoller + ?Sized),
 ) -> Result<Vec<Resolution>, AutomationError> {
+    if action.attack.is_some() {
+        return Err(AutomationError::NotAutomated {
+            action: action.name.clone(),
+            why: "it is an attack, one target at a time: use run_action".into(),
+        });
+    }
     let mut ctx = action_context(action, Advantage::Normal);
     let effects = match variant {
         None => &action.effects,
