@@ -235,6 +235,9 @@ fn action_text(a: &Action) -> String {
             .collect();
         parts.push(format!("one of: {}", options.join(" | ")));
     }
+    if content::has_riders(&a.effects) {
+        parts.push(format!("does: {}", content::summary(&a.effects)));
+    }
     if let Some(usage) = &a.usage {
         parts.push(usage_text(usage));
     }
@@ -356,6 +359,9 @@ fn spell_text(s: &Spell) -> String {
             ""
         };
         let _ = writeln!(out, "Healing{plus}: {}", by_slot.join(", "));
+    }
+    if !s.effects.is_empty() {
+        let _ = writeln!(out, "Does: {}", content::summary(&s.effects));
     }
     if !s.conditions.is_empty() {
         let c: Vec<String> = s.conditions.iter().map(ToString::to_string).collect();

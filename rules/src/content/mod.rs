@@ -15,6 +15,7 @@
 //! ```
 
 mod class;
+mod describe;
 mod effect;
 mod gear;
 mod monster;
@@ -28,6 +29,7 @@ pub use class::{
     Class, ClassLevel, Counter, FeatureRef, LevelSpellcasting, SkillChoices, Spellcasting,
     Subclass, SubclassLevel, class, classes,
 };
+pub use describe::{has_riders, summary};
 pub use effect::{
     Amount, ApplyStep, AttackStep, Count, DamageStep, EachTurn, Effect, ExtraDamage, HealStep,
     Lasting, Modifiers, Ongoing, OnlyStep, SaveEnds, SaveStep, SplitStep, Targeting, TempHpStep,

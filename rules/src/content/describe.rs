@@ -1,0 +1,277 @@
+//! Automation trees in one line of text, for lookups and replies:
+//! `+4 to hit → 2d4+2 slashing, DC 10 CON save: fail → Paralyzed by Ghoul
+//! (paralyzed; 10 rounds; CON save ends at end of turn)`.
+
+use std::fmt::Write as _;
+
+use super::{Effect, Lasting, Modifiers, Ongoing, TurnPoint};
+
+/// The whole tree as one line.
+pub fn summary(effects: &[Effect]) -> String {
+    effects.iter().map(one).collect::<Vec<_>>().join(", ")
+}
+
+/// Whether the tree does more than roll to hit or save and deal damage:
+/// conditions, ongoing effects, riders limited to some targets, missiles.
+pub fn has_riders(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| match e {
+        Effect::Apply(_) | Effect::Only(_) | Effect::Split(_) | Effect::TempHp(_) => true,
+        Effect::Attack(a) => {
+            a.hit.iter().any(|e| matches!(e, Effect::Save(_)))
+                || has_riders(&a.hit)
+                || has_riders(&a.miss)
+        }
+        Effect::Save(s) => {
+            has_riders(&s.fail)
+                || has_riders(&s.success)
+                || !s.fail_by_5.is_empty()
+                || s.immunity_rounds.is_some()
+        }
+        Effect::Damage(_) | Effect::Heal(_) => false,
+    })
+}
+
+fn one(effect: &Effect) -> String {
+    match effect {
+        Effect::Attack(a) => {
+            let mut s = match a.bonus {
+                Some(b) => format!("{b:+} to hit → {}", summary(&a.hit)),
+                None => format!("spell attack → {}", summary(&a.hit)),
+            };
+            if !a.miss.is_empty() {
+                let _ = write!(s, "; miss → {}", summary(&a.miss));
+            }
+            s
+        }
+        Effect::Save(save) => {
+            let dc = save
+                .dc
+                .map_or_else(|| "spell DC".to_string(), |dc| format!("DC {dc}"));
+            let mut s = format!("{dc} {} save", save.ability.abbreviation());
+            if !save.fail.is_empty() {
+                let _ = write!(s, ": fail → {}", summary(&save.fail));
+            }
+            if !save.fail_by_5.is_empty() {
+                let _ = write!(s, "; fail by 5 → {}", summary(&save.fail_by_5));
+            }
+            if !save.success.is_empty() {
+                let _ = write!(s, "; success → {}", summary(&save.success));
+            }
+            if let Some(rounds) = save.immunity_rounds {
+                let _ = write!(s, "; immune for {} after a success", rounds_text(rounds));
+            }
+            s
+        }
+        Effect::Damage(d) => {
+            let kind = d
+                .damage_type
+                .map_or_else(|| "damage of a chosen type".to_string(), |t| t.to_string());
+            let mut s = format!(
+                "{}{} {kind}",
+                d.amount.dice,
+                plus(d.amount.add_modifier, d.amount.add_level)
+            );
+            if d.half {
+                s.push_str(" (half)");
+            }
+            if let Some(note) = &d.note {
+                let _ = write!(s, " ({note})");
+            }
+            s
+        }
+        Effect::Heal(h) => format!(
+            "heal {}{}",
+            h.amount.dice,
+            plus(h.amount.add_modifier, h.amount.add_level)
+        ),
+        Effect::TempHp(t) => format!(
+            "{}{} temporary HP",
+            t.amount.dice,
+            plus(t.amount.add_modifier, t.amount.add_level)
+        ),
+        Effect::Apply(a) => {
+            let who = if a.on_self { "self: " } else { "" };
+            format!("{who}{}", ongoing(&a.effect))
+        }
+        Effect::Split(s) => format!("{} × ({})", s.count.base, summary(&s.each)),
+        Effect::Only(o) => {
+            let mut only = Vec::new();
+            if let Some(size) = o.max_size {
+                only.push(format!("{size} or smaller"));
+            }
+            if !o.types.is_empty() {
+                only.push(o.types.join(" or "));
+            }
+            if !o.not_types.is_empty() {
+                only.push(format!("not {}", o.not_types.join(" or ")));
+            }
+            format!("if {}: {}", only.join(", "), summary(&o.then))
+        }
+    }
+}
+
+fn plus(modifier: bool, level: bool) -> &'static str {
+    match (modifier, level) {
+        (true, true) => " + modifier + level",
+        (true, false) => " + modifier",
+        (false, true) => " + level",
+        (false, false) => "",
+    }
+}
+
+fn rounds_text(rounds: u32) -> String {
+    match rounds {
+        14400 => "24 hours".into(),
+        600 => "1 hour".into(),
+        10 => "1 minute".into(),
+        n if n % 600 == 0 => format!("{} hours", n / 600),
+        n if n % 10 == 0 => format!("{} minutes", n / 10),
+        1 => "1 round".into(),
+        n => format!("{n} rounds"),
+    }
+}
+
+fn ongoing(o: &Ongoing) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if !o.conditions.is_empty() {
+        parts.push(
+            o.conditions
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    parts.extend(modifiers(&o.modifiers));
+    if o.drain {
+        parts.push("max HP falls by the damage".into());
+    }
+    if let Some(each) = &o.each_turn {
+        let when = match each.when {
+            TurnPoint::Start => "start",
+            TurnPoint::End => "end",
+        };
+        let how = if each.once {
+            "once at the"
+        } else {
+            "each turn at the"
+        };
+        parts.push(format!("{how} {when}: {}", summary(&each.effects)));
+    }
+    if let Some(d) = o.duration {
+        parts.push(match d {
+            Lasting::Rounds { rounds } => rounds_text(rounds),
+            Lasting::StartOfSourceTurn => "until the start of the source's next turn".into(),
+            Lasting::EndOfSourceTurn => "until the end of the source's next turn".into(),
+            Lasting::StartOfOwnTurn => "until the start of its next turn".into(),
+            Lasting::EndOfOwnTurn => "until the end of its next turn".into(),
+        });
+    }
+    if let Some(s) = o.save_ends {
+        let when = match s.when {
+            TurnPoint::Start => "start",
+            TurnPoint::End => "end",
+        };
+        parts.push(format!(
+            "{} save ends at {when} of turn",
+            s.ability.abbreviation()
+        ));
+    }
+    if let Some(dc) = o.escape_dc {
+        parts.push(format!("escape DC {dc}"));
+    }
+    if o.ends_on_damage {
+        parts.push("ends on damage".into());
+    }
+    if o.used_by.is_some() {
+        parts.push("used up by the next roll".into());
+    }
+    if parts.is_empty() {
+        o.name.clone()
+    } else {
+        format!("{} ({})", o.name, parts.join("; "))
+    }
+}
+
+fn modifiers(m: &Modifiers) -> Vec<String> {
+    let mut out = Vec::new();
+    if m.ac != 0 {
+        out.push(format!("AC {:+}", m.ac));
+    }
+    if let Some(floor) = m.ac_floor {
+        out.push(format!("AC at least {floor}"));
+    }
+    if let Some(base) = m.ac_base {
+        out.push(format!("AC {base} + Dex"));
+    }
+    for (what, dice) in [
+        ("attacks", &m.attack_dice),
+        ("saves", &m.save_dice),
+        ("checks", &m.check_dice),
+    ] {
+        if let Some(d) = dice {
+            let d = if d.starts_with('-') {
+                d.clone()
+            } else {
+                format!("+{d}")
+            };
+            out.push(format!("{what} {d}"));
+        }
+    }
+    match m.attacks.signum() {
+        1 => out.push("advantage on attacks".into()),
+        -1 => out.push("disadvantage on attacks".into()),
+        _ => {}
+    }
+    match m.attacked.signum() {
+        1 => out.push("attacks against it have advantage".into()),
+        -1 => out.push("attacks against it have disadvantage".into()),
+        _ => {}
+    }
+    for (what, list) in [
+        ("advantage on", &m.save_advantage),
+        ("disadvantage on", &m.save_disadvantage),
+    ] {
+        if !list.is_empty() {
+            let abilities: Vec<&str> = list.iter().map(|a| a.abbreviation()).collect();
+            out.push(format!("{what} {} saves", abilities.join("/")));
+        }
+    }
+    if !m.resistances.is_empty() {
+        let types: Vec<String> = m.resistances.iter().map(ToString::to_string).collect();
+        out.push(format!("resists {}", types.join(", ")));
+    }
+    if !m.immunities.is_empty() {
+        let types: Vec<String> = m.immunities.iter().map(ToString::to_string).collect();
+        out.push(format!("immune to {}", types.join(", ")));
+    }
+    if let Some(extra) = &m.weapon_damage {
+        let kind = extra
+            .damage_type
+            .map(|t| format!(" {t}"))
+            .unwrap_or_default();
+        out.push(format!("weapon hits +{}{kind}", extra.dice));
+    }
+    if m.speed != 0 {
+        out.push(format!("speed {:+} ft.", m.speed));
+    }
+    match m.speed_halves {
+        Some(4) => out.push("speed doubled".into()),
+        Some(1) => out.push("speed halved".into()),
+        Some(n) => out.push(format!("speed ×{n}/2")),
+        None => {}
+    }
+    if m.no_reactions {
+        out.push("no reactions".into());
+    }
+    if m.no_healing {
+        out.push("can't regain hit points".into());
+    }
+    if m.max_hp != 0 {
+        out.push(format!("max HP {:+}", m.max_hp));
+    }
+    if m.half_weapon_damage {
+        out.push("half damage with weapons".into());
+    }
+    out
+}
