@@ -625,3 +625,20 @@ fn a_draining_hit_lowers_the_maximum_by_the_damage_it_dealt() {
     assert_eq!(out[0].total_taken(), 6);
     assert_eq!(out[0].applied[0].effect.modifiers.max_hp, -6);
 }
+
+#[test]
+fn a_tree_reads_as_one_line() {
+    let claws = content::monster("Ghoul").unwrap().action("Claws").unwrap();
+    assert!(content::has_riders(&claws.effects));
+    assert_eq!(
+        content::summary(&claws.effects),
+        "+4 to hit → 2d4+2 slashing, DC 10 CON save: fail → Paralyzed by Ghoul \
+         (paralyzed; 1 minute; CON save ends at end of turn)"
+    );
+    let bite = content::monster("Ghoul").unwrap().action("Bite").unwrap();
+    assert!(!content::has_riders(&bite.effects));
+    assert_eq!(
+        content::summary(&tree(SHIELD)),
+        "self: Shield (AC +5; until the start of the source's next turn)"
+    );
+}
