@@ -570,12 +570,9 @@ pub fn coverage(json: bool) -> Result<()> {
     }
     for s in content::spells() {
         c.spells.add(s.automation.level);
-        let combat = s.damage.is_some()
-            || s.healing.is_some()
-            || !s.conditions.is_empty()
-            || s.attack.is_some()
-            || s.save.is_some();
-        if combat {
+        // The generator decides which spells have a combat effect (damage,
+        // healing, temporary hit points, a condition, a buff or a debuff).
+        if s.combat {
             c.combat_spells.add(s.automation.level);
         }
         for why in &s.automation.missing {
