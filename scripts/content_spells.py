@@ -311,34 +311,6 @@ def convert_spell(raw: dict, corrections: list[str]) -> dict:
     return out
 
 
-# Whether the tree carries scaling by slot or character level
-# (`by_slot_level`, `by_character_level` in Amount and Count). The Rust schema
-# cannot load them yet: inside the internally tagged `Effect` and `Targeting`
-# enums serde buffers the JSON, and a buffered map key is a string that
-# `SpellLevel` and `u8` keys refuse (serde-rs/serde#1183). Until effect.rs
-# reads those keys from strings, they are left out of the tree and the spell
-# is partial with SCALING_GAP; the flat `damage`/`healing` tables still have
-# them. Set to True once the schema loads them.
-TREE_SCALING = False
-SCALING_GAP = "scaling by slot or character level left out of the tree (the schema cannot load it yet)"
-
-
-def strip_scaling(node) -> bool:
-    """Removes the level-keyed tables from a tree in place; whether any was there."""
-    found = False
-    if isinstance(node, dict):
-        for key in ("by_slot_level", "by_character_level"):
-            if key in node and isinstance(node[key], dict) and key != "count":
-                del node[key]
-                found = True
-        for value in node.values():
-            found |= strip_scaling(value)
-    elif isinstance(node, list):
-        for value in node:
-            found |= strip_scaling(value)
-    return found
-
-
 def automation_tree(out: dict, raw: dict, missing: list[str]) -> None:
     """Adds `targeting`, `effects`, `combat` and `automation`: from the table
     for a spell with a combat effect, else from the flat figures."""
@@ -351,8 +323,6 @@ def automation_tree(out: dict, raw: dict, missing: list[str]) -> None:
         if not made["effects"]:
             fail(sid, "a combat spell with an empty tree")
         gaps = made["missing"]
-        if not TREE_SCALING and strip_scaling([made["targeting"], made["effects"]]):
-            gaps = gaps + [SCALING_GAP]
         out["combat"] = True
         out["targeting"] = made["targeting"]
         out["effects"] = made["effects"]
@@ -364,8 +334,6 @@ def automation_tree(out: dict, raw: dict, missing: list[str]) -> None:
         fail(sid, "stale entry in NOT_COMBAT")
     out["targeting"] = base_targeting(out)
     effects = base_effects(out)
-    if not TREE_SCALING and strip_scaling(effects):
-        missing.append(SCALING_GAP)
     if effects:
         out["effects"] = effects
     out["automation"] = automation(out, raw, missing)

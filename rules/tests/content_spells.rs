@@ -19,20 +19,16 @@ fn slot(level: u8) -> SpellLevel {
     SpellLevel::new(level).unwrap()
 }
 
-/// What a spell lacks when its tree had to leave out scaling by slot or
-/// character level, which the schema cannot load inside the tagged `Effect`
-/// yet (see `TREE_SCALING` in scripts/content_spells.py).
-const SCALING_GAP: &str =
-    "scaling by slot or character level left out of the tree (the schema cannot load it yet)";
-
-/// Full, or partial only because the tree could not carry its scaling.
-fn assert_full_but_for_scaling(s: &Spell) {
-    let missing: Vec<&str> = s.automation.missing.iter().map(String::as_str).collect();
-    match s.automation.level {
-        AutomationLevel::Full => assert!(missing.is_empty(), "{}", s.id),
-        AutomationLevel::Partial => assert_eq!(missing, [SCALING_GAP], "{}", s.id),
-        AutomationLevel::Listed => panic!("{}: listed", s.id),
-    }
+/// Full: the tree carries every combat figure.
+fn assert_full(s: &Spell) {
+    assert_eq!(
+        s.automation.level,
+        AutomationLevel::Full,
+        "{}: {:?}",
+        s.id,
+        s.automation.missing
+    );
+    assert!(s.automation.missing.is_empty(), "{}", s.id);
 }
 
 #[test]
@@ -96,7 +92,7 @@ fn fireball() {
         .collect();
     assert_eq!(damage.by_slot_level, expected);
     assert!(damage.by_character_level.is_empty());
-    assert_full_but_for_scaling(s);
+    assert_full(s);
 }
 
 #[test]
@@ -111,7 +107,7 @@ fn cure_wounds_heals_dice_plus_the_modifier_per_slot() {
         .collect();
     assert_eq!(healing.by_slot_level, expected);
     assert_eq!(s.damage, None);
-    assert_full_but_for_scaling(s);
+    assert_full(s);
 }
 
 #[test]
@@ -142,7 +138,7 @@ fn fire_bolt_scales_with_character_level() {
             "level {level}"
         );
     }
-    assert_full_but_for_scaling(s);
+    assert_full(s);
 }
 
 #[test]
@@ -305,8 +301,10 @@ fn steps(tree: &[Effect]) -> Vec<&Effect> {
             Effect::Save(s) => {
                 out.extend(steps(&s.fail));
                 out.extend(steps(&s.success));
+                out.extend(steps(&s.fail_by_5));
             }
             Effect::Split(s) => out.extend(steps(&s.each)),
+            Effect::Only(o) => out.extend(steps(&o.then)),
             Effect::Apply(a) => {
                 if let Some(turn) = &a.effect.each_turn {
                     out.extend(steps(&turn.effects));
@@ -359,10 +357,6 @@ fn ongoing_effects(tree: &[Effect]) -> Vec<&content::ApplyStep> {
             _ => None,
         })
         .collect()
-}
-
-fn lacks_scaling(s: &Spell) -> bool {
-    s.automation.missing.iter().any(|m| m == SCALING_GAP)
 }
 
 #[test]
@@ -436,13 +430,11 @@ fn the_trees_damage_dice_are_the_flat_tables() {
             } else {
                 at_slot == s.level
             };
-            if got != expected {
-                assert!(
-                    !base && lacks_scaling(s),
-                    "{} at slot {at_slot}, level {at_level}: tree {got}, table {expected}",
-                    s.id
-                );
-            }
+            assert_eq!(
+                got, expected,
+                "{} at slot {at_slot}, level {at_level} (base level: {base}): the tree and the table disagree",
+                s.id
+            );
             compared += 1;
         }
         if let ([one], Some(table)) = (&steps[..], flat.damage_type) {
@@ -563,15 +555,9 @@ fn eldritch_blast_fires_more_beams_at_levels_5_11_and_17() {
         ("1d10", Some(DamageType::Force))
     );
     assert_eq!(split.count.base, 1);
-    if lacks_scaling(s) {
-        // The beams by level are the gap the schema has to close first.
-        assert!(split.count.by_character_level.is_empty());
-        assert_full_but_for_scaling(s);
-    } else {
-        let beams = [1, 4, 5, 10, 11, 16, 17, 20].map(|level| split.count.at(0, 0, level));
-        assert_eq!(beams, [1, 1, 2, 2, 3, 3, 4, 4]);
-        assert_eq!(s.automation.level, AutomationLevel::Full);
-    }
+    let beams = [1, 4, 5, 10, 11, 16, 17, 20].map(|level| split.count.at(0, 0, level));
+    assert_eq!(beams, [1, 1, 2, 2, 3, 3, 4, 4]);
+    assert_full(s);
 }
 
 #[test]
@@ -607,9 +593,7 @@ fn fireball_deals_half_on_a_successful_dexterity_save() {
         ("8d6", Some(DamageType::Fire))
     );
     assert_eq!(fail.amount.dice_at(3, 5), "8d6");
-    if !lacks_scaling(s) {
-        assert_eq!(fail.amount.dice_at(5, 5), "10d6");
-    }
+    assert_eq!(fail.amount.dice_at(5, 5), "10d6");
 }
 
 #[test]
@@ -749,10 +733,7 @@ fn damage_spells_carry_their_riders() {
             Some(Lasting::EndOfSourceTurn)
         )
     );
-    assert_eq!(
-        spell("guiding-bolt").automation.level == AutomationLevel::Full,
-        !lacks_scaling(spell("guiding-bolt"))
-    );
+    assert_full(spell("guiding-bolt"));
     let acid = rider("acid-arrow");
     let burn = acid.each_turn.as_ref().unwrap();
     assert!(burn.once);
