@@ -334,6 +334,11 @@ pub struct ClassFeature {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub figures: BTreeMap<String, Counter>,
     /// How much of it the data and the engine cover, and what is missing.
+    /// Full: its tree and grants are right whenever it may be used, and
+    /// whether it may (Sneak Attack's conditions, attacks per action) is
+    /// decided by [`crate::automation::features`]. Partial: some of its
+    /// rule is only left to the DM core or the table, as `missing` says.
+    /// Listed: nothing of its rule is in the figures.
     pub automation: Automation,
 }
 
