@@ -12,7 +12,10 @@ of `rules::content` (rules/src/content/gear.rs, class.rs, race.rs). Only game
 figures are written: numbers, names, dice, damage types, proficiencies, level
 tables. The `desc` prose is never written out; it is read only to confirm the
 few race figures the structured data lacks (darkvision range, the damage type
-a resistance trait names), which come from a table in this script.
+a resistance trait names) and a few class feature figures, which come from
+tables in this script. The rules of the class combat features of levels 1
+to 5 (activation, uses, costs, automation trees, grants) come from the
+`COMBAT_FEATURES` table, keyed by the export's feature ids.
 
 The script is strict: a field, unit, category or shape it does not know stops
 it with an error instead of being guessed, so a newer SRD export cannot slip
@@ -411,7 +414,444 @@ def convert_class(raw: dict, levels: list, features: dict, proficiencies: dict) 
             sub_levels.append(row)
         subclasses.append({"id": sub["index"], "name": sub["name"], "levels": sub_levels})
     out["subclasses"] = subclasses
+    out["combat_features"] = combat_features(entry, out["levels"], features)
     return out
+
+
+# ---------------------------------------------------------------------------
+# Class combat features of levels 1 to 5: their rules as figures.
+#
+# The export has each feature's id, name, class and level, and the level
+# tables' columns (rage_count, sneak_attack, ki_points, ...); the mechanics
+# are only in prose. They come from the table below, keyed by feature id;
+# names and levels come from the export, every column a feature names must
+# exist in its class's table, and `confirm` patterns check a few figures
+# against the feature's text at generation time, so a changed SRD stops the
+# script instead of shipping a stale figure. No prose is written out.
+
+def _apply(name: str, *, on_self: bool = False, **ongoing) -> dict:
+    step = {"type": "apply", "effect": {"name": name, **ongoing}}
+    if on_self:
+        step["on_self"] = True
+    return step
+
+
+def _full() -> dict:
+    return {"level": "full", "missing": []}
+
+
+def _partial(*missing: str) -> dict:
+    return {"level": "partial", "missing": list(missing)}
+
+
+def _listed(*missing: str) -> dict:
+    return {"level": "listed", "missing": list(missing)}
+
+
+def _counter(key: str) -> dict:
+    return {"kind": "counter", "counter": key}
+
+
+def _extra_attack() -> dict:
+    return {
+        "activation": "passive",
+        "grants": [{"kind": "extra_attacks", "count": 1}],
+        "automation": _full(),
+        "confirm": [r"attack twice"],
+    }
+
+
+def _fighting_style() -> dict:
+    return {
+        "activation": "passive",
+        "automation": _listed("a style chosen from a list; the chosen style's rule is not in the data yet"),
+    }
+
+
+_BARDIC_INSPIRATION = {
+    "activation": "bonus_action",
+    "uses": {
+        "count": {"kind": "ability_modifier", "ability": "charisma", "min": 1},
+        "restored_by": "long",
+        "short_rest_from": 5,
+    },
+    "scales_with": {"counter": "bardic_inspiration_die", "die_size": True},
+    "effects": [_apply(
+        "Bardic Inspiration",
+        duration={"until": "rounds", "rounds": 100},
+        used_by="own_attack",
+        modifiers={"attack_dice": "1d6"},
+    )],
+    "figures": {"range_ft": 60},
+    "automation": _partial(
+        "the die may go to one ability check or saving throw instead; used_by names one kind of "
+        "roll, so the tree spends it on the creature's next attack roll",
+        "the creature chooses to roll it after seeing its d20; the board adds it to the next attack "
+        "without asking",
+        "one creature other than the bard, within 60 ft, that can hear; one die at a time",
+    ),
+    "confirm": [r"10 minutes", r"Charisma modifier \(a minimum of once\)"],
+}
+
+_WILD_SHAPE = {
+    "activation": "action",
+    "uses": {"count": {"kind": "fixed", "times": 2}, "restored_by": "short"},
+    "scales_with": {"counter": "wild_shape_max_cr"},
+    "automation": _partial(
+        "the beast form's statistics and hit points, and the return to the druid's own form, are "
+        "not automated (the level table gives the highest challenge rating and whether flying "
+        "and swimming forms are allowed)",
+    ),
+    "confirm": [r"twice"],
+}
+
+COMBAT_FEATURES = {
+    # Barbarian
+    "rage": {
+        "activation": "bonus_action",
+        "uses": {"count": _counter("rage_count"), "restored_by": "long"},
+        "scales_with": {"counter": "rage_damage_bonus"},
+        "effects": [_apply(
+            "Rage",
+            on_self=True,
+            duration={"until": "rounds", "rounds": 10},
+            modifiers={
+                "resistances": ["bludgeoning", "piercing", "slashing"],
+                "save_advantage": ["strength"],
+                "weapon_damage": {"dice": "2"},
+            },
+        )],
+        "automation": _partial(
+            "the damage bonus is for melee weapon attacks using Strength only, but weapon_damage "
+            "adds it to every weapon attack: the DM core must leave it out of ranged and "
+            "Dexterity attacks",
+            "advantage on Strength checks (the schema has no advantage on checks)",
+            "ends early on falling unconscious or when a turn ends without attacking a hostile "
+            "creature or taking damage since the last one",
+            "no benefit in heavy armor; no spellcasting or concentration while raging",
+        ),
+        "confirm": [r"\+2 bonus to the damage roll", r"bludgeoning, piercing, and slashing", r"1 minute"],
+    },
+    "barbarian-unarmored-defense": {
+        "activation": "passive",
+        "grants": [{"kind": "armor_class", "base": 10, "abilities": ["dexterity", "constitution"], "shield": True}],
+        "automation": _full(),
+        "confirm": [r"10 \+ your Dexterity modifier \+ your Constitution modifier", r"shield"],
+    },
+    "reckless-attack": {
+        "activation": "free",
+        "effects": [_apply(
+            "Reckless Attack",
+            on_self=True,
+            duration={"until": "start_of_own_turn"},
+            modifiers={"attacks": 1, "attacked": 1},
+        )],
+        "automation": _partial(
+            "the advantage is for melee weapon attacks using Strength during this turn only; "
+            "`attacks` gives it to every attack until the effect ends",
+        ),
+    },
+    "danger-sense": {
+        "activation": "passive",
+        "effects": [_apply("Danger Sense", on_self=True, modifiers={"save_advantage": ["dexterity"]})],
+        "automation": _partial(
+            "only against effects the barbarian can see (traps, spells), and not while blinded, "
+            "deafened or incapacitated",
+        ),
+    },
+    "barbarian-extra-attack": _extra_attack(),
+    "fast-movement": {
+        "activation": "passive",
+        "grants": [{"kind": "speed", "feet": 10}],
+        "automation": _partial("not while wearing heavy armor"),
+        "confirm": [r"10 feet"],
+    },
+    # Bard
+    "bardic-inspiration-d6": _BARDIC_INSPIRATION,
+    "bardic-inspiration-d8": {**_BARDIC_INSPIRATION, "replaces": "bardic-inspiration-d6", "confirm": []},
+    # Cleric
+    "channel-divinity-1-rest": {
+        "activation": "passive",
+        "uses": {"count": _counter("channel_divinity_charges"), "restored_by": "short"},
+        "automation": _full(),
+    },
+    "channel-divinity-turn-undead": {
+        "activation": "action",
+        "cost": {"kind": "uses", "feature": "channel-divinity-1-rest", "amount": 1},
+        "save_dc_ability": "wisdom",
+        "effects": [{
+            "type": "save",
+            "ability": "wisdom",
+            "fail": [_apply(
+                "Turned",
+                duration={"until": "rounds", "rounds": 10},
+                ends_on_damage=True,
+                modifiers={"no_reactions": True},
+            )],
+        }],
+        "figures": {"range_ft": 30},
+        "automation": _partial(
+            "only undead within 30 ft that can see or hear the cleric: the DM core picks the targets",
+            "a turned creature must move away and may only Dash or try to escape; the board keeps "
+            "no such restriction",
+        ),
+        "confirm": [r"Wisdom saving throw", r"1 minute or until it takes any damage", r"can't take reactions", r"30 feet"],
+    },
+    "destroy-undead-cr-1-2-or-below": {
+        "activation": "passive",
+        "scales_with": {"counter": "destroy_undead_cr"},
+        "automation": _partial(
+            "an undead of at most the destroy_undead_cr column's challenge rating that fails its "
+            "save against Turn Undead is destroyed instead: the tree only turns it, "
+            "features::destroys_undead decides",
+        ),
+    },
+    # Druid
+    "wild-shape-cr-1-4-or-below-no-flying-or-swim-speed": _WILD_SHAPE,
+    "wild-shape-cr-1-2-or-below-no-flying-speed": {
+        **_WILD_SHAPE,
+        "replaces": "wild-shape-cr-1-4-or-below-no-flying-or-swim-speed",
+        "confirm": [],
+    },
+    # Fighter
+    "fighter-fighting-style": _fighting_style(),
+    "second-wind": {
+        "activation": "bonus_action",
+        "uses": {"count": {"kind": "fixed", "times": 1}, "restored_by": "short"},
+        "effects": [{"type": "heal", "amount": {"dice": "1d10", "add_level": True}}],
+        "automation": _full(),
+        "confirm": [r"1d10 \+ your fighter level", r"short or long rest"],
+    },
+    "action-surge-1-use": {
+        "activation": "free",
+        "uses": {"count": _counter("action_surges"), "restored_by": "short"},
+        "grants": [{"kind": "extra_action"}],
+        "automation": _full(),
+        "confirm": [r"one additional action", r"short or long rest"],
+    },
+    "extra-attack-1": _extra_attack(),
+    # Monk
+    "monk-unarmored-defense": {
+        "activation": "passive",
+        "grants": [{"kind": "armor_class", "base": 10, "abilities": ["dexterity", "wisdom"], "shield": False}],
+        "automation": _full(),
+        "confirm": [r"10 \+ your Dexterity modifier \+ your Wisdom modifier"],
+    },
+    "martial-arts": {
+        "activation": "passive",
+        "scales_with": {"counter": "martial_arts"},
+        "grants": [{"kind": "unarmed_strikes", "count": 1}],
+        "automation": _partial(
+            "the martial arts die replaces the damage die of unarmed strikes and monk weapons, and "
+            "Dexterity may replace Strength: build the attack with features::weapon_attack and "
+            "features::martial_arts_die",
+            "the bonus unarmed strike needs the Attack action with an unarmed strike or a monk "
+            "weapon earlier in the turn",
+        ),
+    },
+    "ki": {
+        "activation": "passive",
+        "uses": {"count": _counter("ki_points"), "restored_by": "short"},
+        "save_dc_ability": "wisdom",
+        "automation": _full(),
+        "confirm": [r"8 \+ your proficiency bonus \+ your Wisdom modifier"],
+    },
+    "flurry-of-blows": {
+        "activation": "bonus_action",
+        "cost": {"kind": "uses", "feature": "ki", "amount": 1},
+        "grants": [{"kind": "unarmed_strikes", "count": 2}],
+        "automation": _partial("only right after the Attack action in the same turn (the DM core's turn order)"),
+        "confirm": [r"two unarmed strikes"],
+    },
+    "patient-defense": {
+        "activation": "bonus_action",
+        "cost": {"kind": "uses", "feature": "ki", "amount": 1},
+        "grants": [{"kind": "bonus_actions", "actions": ["dodge"]}],
+        "automation": _full(),
+    },
+    "step-of-the-wind": {
+        "activation": "bonus_action",
+        "cost": {"kind": "uses", "feature": "ki", "amount": 1},
+        "grants": [{"kind": "bonus_actions", "actions": ["dash", "disengage"]}],
+        "automation": _partial("the jump distance doubled for the turn"),
+    },
+    "deflect-missiles": {
+        "activation": "reaction",
+        "grants": [{"kind": "reduce_damage", "amount": {"dice": "1d10", "add_modifier": True, "add_level": True}}],
+        "automation": _partial(
+            "only against a ranged weapon attack that hits (the DM core offers the reaction)",
+            "catching the missile at 0 damage and throwing it back for 1 ki point",
+        ),
+        "confirm": [r"1d10 \+ your Dexterity modifier \+ your monk level"],
+    },
+    "monk-extra-attack": _extra_attack(),
+    "stunning-strike": {
+        "activation": "on_hit",
+        "hit_with": "melee_weapon",
+        "cost": {"kind": "uses", "feature": "ki", "amount": 1},
+        "save_dc_ability": "wisdom",
+        "effects": [{
+            "type": "save",
+            "ability": "constitution",
+            "fail": [_apply(
+                "Stunning Strike",
+                conditions=["stunned"],
+                duration={"until": "end_of_source_turn"},
+            )],
+        }],
+        "automation": _full(),
+        "confirm": [r"Constitution saving throw", r"stunned until the end of your next turn"],
+    },
+    # Paladin
+    "divine-sense": {
+        "activation": "action",
+        "uses": {"count": {"kind": "ability_modifier", "ability": "charisma", "plus": 1}, "restored_by": "long"},
+        "figures": {"range_ft": 60},
+        "automation": _partial(
+            "what it reveals (celestials, fiends and undead within 60 ft not behind total cover, "
+            "consecrated or desecrated places) is for the DM to narrate",
+        ),
+        "confirm": [r"1 \+ your Charisma modifier", r"60 feet"],
+    },
+    "lay-on-hands": {
+        "activation": "action",
+        "pool": {"per_level": 5, "restored_by": "long"},
+        "automation": _partial(
+            "the hit points drawn from the pool are chosen each use: features::lay_on_hands builds "
+            "the heal",
+            "curing a disease or neutralizing a poison for 5 points",
+            "no effect on undead and constructs",
+        ),
+        "confirm": [r"paladin level x 5", r"5 hit points"],
+    },
+    "paladin-fighting-style": _fighting_style(),
+    "divine-smite": {
+        "activation": "on_hit",
+        "hit_with": "melee_weapon",
+        "cost": {"kind": "spell_slot", "min_level": 1},
+        "effects": [{
+            "type": "damage",
+            "amount": {"dice": "2d8", "by_slot_level": {"2": "3d8", "3": "4d8", "4": "5d8"}},
+            "damage_type": "radiant",
+        }],
+        "figures": {"extra_dice_vs_undead_or_fiend": "1d8"},
+        "automation": _partial(
+            "1d8 more against an undead or a fiend: the tree cannot ask the target's type, "
+            "features::divine_smite_dice adds it",
+        ),
+        "confirm": [r"2d8 for a 1st-level spell slot", r"maximum of 5d8", r"undead or a fiend"],
+    },
+    "divine-health": {
+        "activation": "passive",
+        "automation": _listed("immunity to disease: diseases are not modeled"),
+    },
+    "paladin-extra-attack": _extra_attack(),
+    # Ranger
+    "favored-enemy-1-type": {
+        "activation": "passive",
+        "automation": _listed("advantage on checks to track and to recall lore about the chosen enemy type; no combat figures"),
+    },
+    "natural-explorer-1-terrain-type": {
+        "activation": "passive",
+        "automation": _listed("travel and exploration benefits in the chosen terrain; no combat figures"),
+    },
+    "ranger-fighting-style": _fighting_style(),
+    "ranger-extra-attack": _extra_attack(),
+    # Rogue
+    "sneak-attack": {
+        "activation": "on_hit",
+        "hit_with": "finesse_or_ranged_weapon",
+        "once_per_turn": True,
+        "scales_with": {"counter": "sneak_attack"},
+        "effects": [{"type": "damage", "amount": {"dice": "1d6"}}],
+        "automation": _full(),
+        "confirm": [r"Once per turn", r"extra 1d6 damage", r"finesse or a ranged weapon", r"within 5 feet"],
+    },
+    "cunning-action": {
+        "activation": "bonus_action",
+        "grants": [{"kind": "bonus_actions", "actions": ["dash", "disengage", "hide"]}],
+        "automation": _full(),
+        "confirm": [r"Dash, Disengage, or Hide"],
+    },
+    "uncanny-dodge": {
+        "activation": "reaction",
+        "grants": [{"kind": "halve_attack_damage"}],
+        "automation": _full(),
+        "confirm": [r"halve the attack's damage"],
+    },
+    # Sorcerer
+    "font-of-magic": {
+        "activation": "passive",
+        "uses": {"count": _counter("sorcery_points"), "restored_by": "long"},
+        "automation": _partial(
+            "turning sorcery points into spell slots and back (the costs are the level table's "
+            "creating_spell_slot_level_N_cost columns) is not automated",
+        ),
+    },
+    # Warlock
+    "pact-magic": {
+        "activation": "passive",
+        "uses": {"count": {"kind": "spell_slots"}, "restored_by": "short"},
+        "automation": _full(),
+    },
+    # Wizard
+    "arcane-recovery": {
+        "activation": "rest",
+        "uses": {"count": {"kind": "fixed", "times": 1}, "restored_by": "long"},
+        "scales_with": {"counter": "arcane_recovery_levels"},
+        "automation": _partial(
+            "the slots recovered are chosen: a combined level up to the arcane_recovery_levels "
+            "column, none of 6th level or higher",
+        ),
+        "confirm": [r"Once per day", r"6th level or higher"],
+    },
+}
+
+FEATURE_KEYS = {
+    "activation", "replaces", "hit_with", "once_per_turn", "uses", "cost", "pool",
+    "save_dc_ability", "scales_with", "effects", "grants", "figures", "automation", "confirm",
+}
+
+
+def combat_features(entry: str, rows: list[dict], features: dict) -> list[dict]:
+    """The table's features of class `entry`, checked against the export."""
+    out = []
+    ids = {i for i, f in COMBAT_FEATURES.items() if features.get(i, {}).get("class", {}).get("index") == entry}
+    for index, figures in COMBAT_FEATURES.items():
+        srd = features.get(index)
+        if srd is None:
+            fail(index, "combat feature missing from the export")
+        if srd["class"]["index"] != entry:
+            continue
+        where = f"{entry} feature {index}"
+        only_keys(where, figures, FEATURE_KEYS)
+        level = srd["level"]
+        if not 1 <= level <= 5:
+            fail(where, f"gained at level {level}, outside 1 to 5")
+        if not any(f["id"] == index for f in rows[level - 1]["features"]):
+            fail(where, f"not in the level {level} row")
+        for pattern in figures.get("confirm", []):
+            confirm(where, srd, pattern)
+        row = rows[level - 1].get("counters", {})
+        named = []
+        if figures.get("uses", {}).get("count", {}).get("kind") == "counter":
+            named.append(figures["uses"]["count"]["counter"])
+        if "scales_with" in figures:
+            named.append(figures["scales_with"]["counter"])
+        for key in named:
+            if key not in row:
+                fail(where, f"names column {key!r}, not in the level table")
+        cost = figures.get("cost", {})
+        if cost.get("kind") == "uses" and cost["feature"] not in ids:
+            fail(where, f"spends the uses of {cost['feature']!r}, not a combat feature of the class")
+        if "replaces" in figures:
+            old = features.get(figures["replaces"])
+            if figures["replaces"] not in ids or old["level"] >= level:
+                fail(where, f"replaces {figures['replaces']!r}, not an earlier feature of the class")
+        feature = {"id": index, "name": srd["name"], "level": level}
+        feature.update({k: v for k, v in figures.items() if k != "confirm"})
+        out.append(feature)
+    return sorted(out, key=lambda f: (f["level"], f["id"]))
 
 
 def classes(srd: Path) -> list:
@@ -431,10 +871,10 @@ def bonuses(entry: str, raw: list) -> dict:
 
 
 def confirm(entry: str, trait: dict, pattern: str) -> None:
-    """Checks a figure taken from this script's tables against the trait's text."""
+    """Checks a figure taken from this script's tables against a trait's or feature's text."""
     text = " ".join(trait["desc"])
     if not re.search(pattern, text):
-        fail(entry, f"trait {trait['index']} no longer says {pattern!r}")
+        fail(entry, f"{trait['index']} no longer says {pattern!r}")
 
 
 def trait_figures(entry: str, refs: list, traits: dict, race: dict | None) -> list[dict]:
@@ -553,6 +993,7 @@ def generate(srd: Path) -> tuple[dict[str, str], list[str], dict]:
         "weapons": len(weapons),
         "armor": len(armor),
         "classes": len(class_list),
+        "combat features": sum(len(c["combat_features"]) for c in class_list),
         "races": len(race_list),
         "subraces": sum(len(r["subraces"]) for r in race_list),
     }

@@ -14,6 +14,7 @@
 
 mod board;
 mod engine;
+pub mod features;
 mod resources;
 
 pub use board::{ActiveEffect, Board, EffectId, EndReason, Ended, TurnEvent};

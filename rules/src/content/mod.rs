@@ -26,8 +26,9 @@ mod spell;
 use std::sync::OnceLock;
 
 pub use class::{
-    Class, ClassLevel, Counter, FeatureRef, LevelSpellcasting, SkillChoices, Spellcasting,
-    Subclass, SubclassLevel, class, classes,
+    AcFormula, Activation, Class, ClassFeature, ClassLevel, Cost, Counter, FeatureRef, Grant,
+    HitWith, LevelSpellcasting, Pool, ScalesWith, SkillChoices, Spellcasting, Subclass,
+    SubclassLevel, UseCount, Uses, class, classes,
 };
 pub use describe::{has_riders, summary};
 pub use effect::{
