@@ -381,8 +381,10 @@ fn rescale(effect: &mut Effect, dice: &str) {
             .fail
             .iter_mut()
             .chain(step.success.iter_mut())
+            .chain(step.fail_by_5.iter_mut())
             .for_each(|e| rescale(e, dice)),
         Effect::Split(step) => step.each.iter_mut().for_each(|e| rescale(e, dice)),
+        Effect::Only(step) => step.then.iter_mut().for_each(|e| rescale(e, dice)),
         Effect::Damage(step) => step.amount.dice = dice.to_string(),
         Effect::Heal(_) | Effect::TempHp(_) => {}
         Effect::Apply(step) => {
