@@ -37,7 +37,7 @@ fn bench_automation(c: &mut Criterion) {
     let party = vec![knight.clone(); 4];
     let breath = dragon.action("Fire Breath").unwrap();
     c.bench_function("fire_breath_4_targets", |b| {
-        b.iter(|| run_area_action(breath, None, black_box(&party), &mut rng).unwrap())
+        b.iter(|| run_area_action(dragon, breath, None, black_box(&party), &mut rng).unwrap())
     });
     let wizard = Caster {
         attack_bonus: 7,

@@ -155,6 +155,12 @@ fn tree_damage_max(effects: &[Effect]) -> f64 {
                     + tree_damage_max(&s.fail_by_5)
             }
             Effect::Only(o) => tree_damage_max(&o.then),
+            Effect::Pool(p) => tree_damage_max(&p.then),
+            Effect::Choice(c) => c
+                .options
+                .iter()
+                .map(|o| tree_damage_max(&o.effects))
+                .fold(0.0, f64::max),
             Effect::Split(s) => 64.0 * tree_damage_max(&s.each),
             _ => 0.0,
         })
@@ -223,9 +229,14 @@ fn a_breath_weapon_rolls_once_for_everyone_in_the_cone() {
         plain_target(10, 5),
         Target::monster(dragon),
     ];
-    let out =
-        rules::automation::run_area_action(breath, None, &targets, &mut FixedRolls::new(faces))
-            .unwrap();
+    let out = rules::automation::run_area_action(
+        dragon,
+        breath,
+        None,
+        &targets,
+        &mut FixedRolls::new(faces),
+    )
+    .unwrap();
     let taken: Vec<(u32, u32)> = out
         .iter()
         .map(|r| (r.damage[0].rolled, r.total_taken()))
@@ -235,10 +246,16 @@ fn a_breath_weapon_rolls_once_for_everyone_in_the_cone() {
         [(54, 54), (27, 27), (54, 0)],
         "fails; saves for half; another red dragon is immune"
     );
-    let (_, scimitar) = action("goblin", "Scimitar");
+    let (goblin, scimitar) = action("goblin", "Scimitar");
     assert!(
-        rules::automation::run_area_action(scimitar, None, &targets, &mut FixedRolls::new([10]))
-            .is_err()
+        rules::automation::run_area_action(
+            goblin,
+            scimitar,
+            None,
+            &targets,
+            &mut FixedRolls::new([10])
+        )
+        .is_err()
     );
 }
 

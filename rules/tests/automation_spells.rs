@@ -210,6 +210,12 @@ fn tree_max(effects: &[Effect], slot: u8, level: u8, spell_level: u8) -> f64 {
                 )) + tree_max(&s.fail_by_5, slot, level, spell_level)
             }
             Effect::Only(o) => tree_max(&o.then, slot, level, spell_level),
+            Effect::Pool(p) => tree_max(&p.then, slot, level, spell_level),
+            Effect::Choice(c) => c
+                .options
+                .iter()
+                .map(|o| tree_max(&o.effects, slot, level, spell_level))
+                .fold(0.0, f64::max),
             Effect::Split(sp) => {
                 f64::from(sp.count.at(spell_level, slot, level))
                     * tree_max(&sp.each, slot, level, spell_level)

@@ -305,6 +305,13 @@ fn steps(tree: &[Effect]) -> Vec<&Effect> {
             }
             Effect::Split(s) => out.extend(steps(&s.each)),
             Effect::Only(o) => out.extend(steps(&o.then)),
+            Effect::Pool(p) => out.extend(steps(&p.then)),
+            Effect::Choice(c) => {
+                for o in &c.options {
+                    out.extend(steps(&o.effects));
+                }
+            }
+            Effect::Remove(_) | Effect::Revive(_) | Effect::Stabilize | Effect::Push(_) => {}
             Effect::Apply(a) => {
                 if let Some(turn) = &a.effect.each_turn {
                     out.extend(steps(&turn.effects));

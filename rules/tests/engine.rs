@@ -642,3 +642,205 @@ fn a_tree_reads_as_one_line() {
         "self: Shield (AC +5; until the start of the source's next turn)"
     );
 }
+
+#[test]
+fn a_choice_runs_the_named_option_and_asks_when_none_is_named() {
+    let json = r#"[{"type":"save","ability":"constitution","fail":[{"type":"choice","options":[
+      {"name":"blinded","effects":[{"type":"apply","effect":{"name":"Blindness","conditions":["blinded"]}}]},
+      {"name":"deafened","effects":[{"type":"apply","effect":{"name":"Deafness","conditions":["deafened"]}}]}]}]}]"#;
+    let mut c = ctx(dc(15));
+    let err = run(&tree(json), &c, &[target(10, 0)], &mut FixedRolls::new([1])).unwrap_err();
+    assert!(
+        err.to_string().contains("choose one of: blinded, deafened"),
+        "{err}"
+    );
+    c.choice = Some("Deafened".into());
+    let out = run(&tree(json), &c, &[target(10, 0)], &mut FixedRolls::new([1])).unwrap();
+    assert_eq!(out[0].conditions, [Condition::Deafened]);
+}
+
+#[test]
+fn a_hit_point_pool_takes_the_weakest_first_while_it_lasts() {
+    let json = r#"[{"type":"pool","amount":{"dice":"5d8"},"then":[
+      {"type":"apply","effect":{"name":"Sleep","conditions":["unconscious"],"ends_on_damage":true}}]}]"#;
+    let hp = |hp: u32| Target {
+        hp,
+        ..target(10, 0)
+    };
+    // A pool of 20 (5d8 of 4): 7 first (13 left), then 12 (1 left); 30 is too many.
+    let out = run(
+        &tree(json),
+        &ctx(dc(0)),
+        &[hp(30), hp(12), hp(7)],
+        &mut FixedRolls::new([4]),
+    )
+    .unwrap();
+    let asleep: Vec<bool> = out.iter().map(|r| !r.conditions.is_empty()).collect();
+    assert_eq!(asleep, [false, true, true]);
+    assert_eq!(out.iter().map(|r| r.target).collect::<Vec<_>>(), [0, 1, 2]);
+}
+
+#[test]
+fn noted_damage_is_an_alternative_picked_by_the_choice() {
+    let json = r#"[{"type":"attack","bonus":5,"hit":[
+      {"type":"damage","amount":{"dice":"1d8+3"},"damage_type":"slashing","note":"One handed"},
+      {"type":"damage","amount":{"dice":"1d10+3"},"damage_type":"slashing","note":"Two handed"},
+      {"type":"damage","amount":{"dice":"1d6"},"damage_type":"fire"}]}]"#;
+    let mut c = ctx(dc(0));
+    let one = run(
+        &tree(json),
+        &c,
+        &[target(10, 0)],
+        &mut FixedRolls::new([15, 8, 2]),
+    )
+    .unwrap();
+    assert_eq!(one[0].damage.len(), 2, "one grip and the fire");
+    assert_eq!(one[0].total_taken(), 8 + 3 + 2);
+    c.choice = Some("two handed".into());
+    let two = run(
+        &tree(json),
+        &c,
+        &[target(10, 0)],
+        &mut FixedRolls::new([15, 10, 2]),
+    )
+    .unwrap();
+    assert_eq!(two[0].total_taken(), 10 + 3 + 2);
+    // A plain default with a noted alternative: the alternative only when chosen.
+    let json = r#"[{"type":"attack","bonus":5,"hit":[
+      {"type":"damage","amount":{"dice":"1d8"},"damage_type":"bludgeoning"},
+      {"type":"damage","amount":{"dice":"2d8"},"damage_type":"bludgeoning","note":"enlarged"}]}]"#;
+    let plain = run(
+        &tree(json),
+        &ctx(dc(0)),
+        &[target(10, 0)],
+        &mut FixedRolls::new([15, 5]),
+    )
+    .unwrap();
+    assert_eq!((plain[0].damage.len(), plain[0].total_taken()), (1, 5));
+    let mut big = ctx(dc(0));
+    big.choice = Some("enlarged".into());
+    let enlarged = run(
+        &tree(json),
+        &big,
+        &[target(10, 0)],
+        &mut FixedRolls::new([15, 5]),
+    )
+    .unwrap();
+    assert_eq!(
+        (enlarged[0].damage.len(), enlarged[0].total_taken()),
+        (1, 10)
+    );
+}
+
+#[test]
+fn immunity_after_a_save_is_to_that_creatures_action_only() {
+    let json = r#"[{"type":"save","ability":"wisdom","dc":16,"immunity_rounds":14400,
+      "fail":[{"type":"apply","effect":{"name":"Frightened","conditions":["frightened"]}}]}]"#;
+    let mut red = ctx(dc(0));
+    red.name = "Frightful Presence".into();
+    red.source = Some("adult-red-dragon".into());
+    let out = run(
+        &tree(json),
+        &red,
+        &[target(10, 0)],
+        &mut FixedRolls::new([20]),
+    )
+    .unwrap();
+    let mut board = Board::new();
+    board.apply(&id("red"), &[id("hero")], &out, dc(16), false);
+    let mut hero = target(10, 0);
+    hero.immune_to = board.immunities(&id("hero"));
+    assert_eq!(hero.immune_to, ["adult-red-dragon / Frightful Presence"]);
+    assert!(
+        run(
+            &tree(json),
+            &red,
+            std::slice::from_ref(&hero),
+            &mut FixedRolls::new([1])
+        )
+        .unwrap()[0]
+            .immune_to_action
+    );
+    let mut blue = red.clone();
+    blue.source = Some("adult-blue-dragon".into());
+    let scared = run(&tree(json), &blue, &[hero], &mut FixedRolls::new([1])).unwrap();
+    assert_eq!(scared[0].conditions, [Condition::Frightened]);
+}
+
+#[test]
+fn aid_raises_the_maximum_and_web_escapes_at_the_casters_dc() {
+    let aid = r#"[{"type":"apply","effect":{"name":"Aid","max_hp_amount":{"dice":"5","by_slot_level":{"3":"10"}}}}]"#;
+    let figures = CastFigures {
+        spell_level: 2,
+        slot: 3,
+        ..dc(0)
+    };
+    let out = run(
+        &tree(aid),
+        &ctx(figures),
+        &[target(10, 0)],
+        &mut FixedRolls::new([1]),
+    )
+    .unwrap();
+    assert_eq!(out[0].applied[0].effect.modifiers.max_hp, 10);
+    let web = r#"[{"type":"save","ability":"dexterity","fail":[{"type":"apply","effect":{"name":"Web",
+      "conditions":["restrained"],"escape_at_save_dc":true}}]}]"#;
+    let out = run(
+        &tree(web),
+        &ctx(dc(14)),
+        &[target(10, 0)],
+        &mut FixedRolls::new([1]),
+    )
+    .unwrap();
+    assert_eq!(out[0].applied[0].effect.escape_dc, Some(14));
+}
+
+#[test]
+fn heroism_keeps_fear_away_and_slow_weakens_dexterity_saves() {
+    let mut brave = target(10, 0);
+    brave
+        .modifiers
+        .condition_immunities
+        .push(Condition::Frightened);
+    let fear = r#"[{"type":"save","ability":"wisdom","fail":[{"type":"apply","effect":{"name":"Fear","conditions":["frightened"]}}]}]"#;
+    let out = run(
+        &tree(fear),
+        &ctx(dc(15)),
+        &[brave],
+        &mut FixedRolls::new([1]),
+    )
+    .unwrap();
+    assert!(out[0].conditions.is_empty());
+    assert_eq!(out[0].immune, [Condition::Frightened]);
+    let mut slowed = target(10, 0);
+    slowed
+        .modifiers
+        .save_bonus
+        .insert(rules::mechanics::Ability::Dexterity, -2);
+    // 16 would meet DC 15 but 16 - 2 does not.
+    let out = run(
+        &tree(FIREBALL),
+        &ctx(dc(15)),
+        &[slowed],
+        &mut FixedRolls::new([1, 1, 1, 1, 1, 1, 1, 1, 16]),
+    )
+    .unwrap();
+    assert!(!out[0].save.as_ref().unwrap().success());
+}
+
+#[test]
+fn restoration_revival_stabilizing_and_pushes_are_reported() {
+    let json = r#"[{"type":"remove","conditions":["poisoned"]},{"type":"revive","hp":1},{"type":"stabilize"},{"type":"push","feet":10}]"#;
+    let out = run(
+        &tree(json),
+        &ctx(dc(0)),
+        &[target(10, 0)],
+        &mut FixedRolls::new([1]),
+    )
+    .unwrap();
+    assert_eq!(out[0].removed, [Condition::Poisoned]);
+    assert_eq!(
+        (out[0].revived, out[0].stabilized, out[0].pushed_ft),
+        (Some(1), true, 10)
+    );
+}

@@ -282,6 +282,7 @@ fn a_breath_weapon_recharges_and_rolls_once_for_everyone_in_it() {
     let mut res = Resources::of(dragon);
     res.spend("Acid Breath", 0).unwrap();
     let out = run_area_action(
+        dragon,
         breath,
         None,
         &[target(10, 0), target(10, 9)],

@@ -56,6 +56,24 @@ pub struct Context {
     pub conditions: Conditions,
     /// The actor's ongoing effects, summed ([`super::Board::modifiers`]).
     pub modifiers: Modifiers,
+    /// The option picked when casting or acting: a [`crate::content::ChoiceStep`]
+    /// option's name, or the note of an alternative damage ("two handed").
+    pub choice: Option<String>,
+    /// Who acts, for keying immunity after a save to this creature's use
+    /// of the action ("adult-red-dragon"); absent: the action's name alone.
+    pub source: Option<String>,
+}
+
+impl Context {
+    /// What immunity after a save to this action is keyed by: the acting
+    /// creature and the action ("adult-red-dragon / Frightful Presence"),
+    /// so saving against one dragon's presence does not shield from another's.
+    pub fn immunity_key(&self) -> String {
+        match &self.source {
+            Some(source) => format!("{source} / {}", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 /// An ongoing effect a run put on someone, for the board to keep.
@@ -99,6 +117,14 @@ pub struct Resolution {
     /// The target is immune to this action after an earlier save, and
     /// nothing happened to it.
     pub immune_to_action: bool,
+    /// Conditions ended on the target.
+    pub removed: Vec<Condition>,
+    /// The target, dead, comes back with this many hit points.
+    pub revived: Option<u32>,
+    /// The target, dying, is stabilized.
+    pub stabilized: bool,
+    /// Feet the target is pushed away (negative: pulled closer).
+    pub pushed_ft: i32,
 }
 
 impl Resolution {
@@ -115,6 +141,10 @@ impl Resolution {
             immune: Vec::new(),
             applied: Vec::new(),
             immune_to_action: false,
+            removed: Vec::new(),
+            revived: None,
+            stabilized: false,
+            pushed_ft: 0,
         }
     }
 
@@ -139,22 +169,29 @@ pub fn run(
         ctx,
         roller,
         shared: Vec::new(),
+        pool: None,
     };
-    let (split, each): (Vec<&Effect>, Vec<&Effect>) =
-        effects.iter().partition(|e| matches!(e, Effect::Split(_)));
+    let (split, each): (Vec<Effect>, Vec<Effect>) = effects
+        .iter()
+        .cloned()
+        .partition(|e| matches!(e, Effect::Split(_)));
     let mut out = Vec::with_capacity(targets.len());
     if !each.is_empty() {
-        for (i, target) in targets.iter().enumerate() {
+        // A hit point pool reaches the creatures with the fewest hit points first.
+        let mut order: Vec<usize> = (0..targets.len()).collect();
+        if each.iter().any(|e| matches!(e, Effect::Pool(_))) {
+            order.sort_by_key(|&i| targets[i].hp);
+        }
+        for i in order {
             let mut r = Resolution::new(&ctx.name, i);
             let scope = Scope::outside(ctx.figures.save_dc);
-            for effect in &each {
-                runner.step(effect, target, scope, &mut r)?;
-            }
+            runner.list(&each, &targets[i], scope, &mut r)?;
             out.push(r);
         }
+        out.sort_by_key(|r| r.target);
     }
     for effect in split {
-        let Effect::Split(step) = effect else {
+        let Effect::Split(step) = &effect else {
             continue;
         };
         if targets.is_empty() {
@@ -164,9 +201,7 @@ pub fn run(
             let i = n as usize % targets.len();
             let mut r = Resolution::new(&ctx.name, i);
             let scope = Scope::outside(ctx.figures.save_dc);
-            for inner in &step.each {
-                runner.step(inner, &targets[i], scope, &mut r)?;
-            }
+            runner.list(&step.each, &targets[i], scope, &mut r)?;
             out.push(r);
         }
     }
@@ -199,9 +234,67 @@ struct Runner<'a, R: DieRoller + ?Sized> {
     roller: &'a mut R,
     /// Dice rolled once for the whole run: (dice text, what for, total).
     shared: Vec<(String, u8, u32)>,
+    /// What is left of a hit point pool.
+    pool: Option<u32>,
 }
 
 impl<R: DieRoller + ?Sized> Runner<'_, R> {
+    /// Runs a list of steps. Damage steps with a note are alternatives (a
+    /// versatile grip, a form): one runs when the context's choice names it,
+    /// replacing the plain step of its damage type; with no choice, the
+    /// first noted step of a type runs only if no plain step has that type.
+    fn list(
+        &mut self,
+        effects: &[Effect],
+        target: &Target,
+        scope: Scope,
+        out: &mut Resolution,
+    ) -> Result<(), AutomationError> {
+        let choice = self.ctx.choice.clone();
+        let chosen = |d: &crate::content::DamageStep| {
+            d.note.as_deref().is_some_and(|n| {
+                choice
+                    .as_deref()
+                    .is_some_and(|c| crate::content::same_key(n, c))
+            })
+        };
+        let damage = |e: &Effect| match e {
+            Effect::Damage(d) => Some(d.clone()),
+            _ => None,
+        };
+        let steps: Vec<Option<crate::content::DamageStep>> = effects.iter().map(damage).collect();
+        let chosen_types: Vec<Option<DamageType>> = steps
+            .iter()
+            .flatten()
+            .filter(|d| chosen(d))
+            .map(|d| d.damage_type)
+            .collect();
+        for (i, effect) in effects.iter().enumerate() {
+            if let Some(d) = &steps[i] {
+                let runs = match &d.note {
+                    None => !chosen_types.contains(&d.damage_type),
+                    Some(_) if chosen(d) => true,
+                    Some(_) => {
+                        let plain = steps
+                            .iter()
+                            .flatten()
+                            .any(|o| o.note.is_none() && o.damage_type == d.damage_type);
+                        let first = !steps[..i]
+                            .iter()
+                            .flatten()
+                            .any(|o| o.note.is_some() && o.damage_type == d.damage_type);
+                        chosen_types.is_empty() && !plain && first
+                    }
+                };
+                if !runs {
+                    continue;
+                }
+            }
+            self.step(effect, target, scope, out)?;
+        }
+        Ok(())
+    }
+
     fn step(
         &mut self,
         effect: &Effect,
@@ -247,11 +340,12 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 Ok(())
             }
             Effect::Apply(step) => {
-                let (landed, immune): (Vec<Condition>, Vec<Condition>) = step
-                    .effect
-                    .conditions
-                    .iter()
-                    .partition(|c| step.on_self || !target.condition_immunities.contains(c));
+                let (landed, immune): (Vec<Condition>, Vec<Condition>) =
+                    step.effect.conditions.iter().partition(|c| {
+                        step.on_self
+                            || !(target.condition_immunities.contains(c)
+                                || target.modifiers.condition_immunities.contains(c))
+                    });
                 out.immune.extend(&immune);
                 let blocked = !immune.is_empty()
                     && landed.is_empty()
@@ -262,6 +356,14 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                         out.conditions.extend(&landed);
                     }
                     let mut effect = (*step.effect).clone();
+                    if let Some(amount) = &step.effect.max_hp_amount {
+                        let raised = self.amount(amount, 4, scope)?;
+                        let raised = i32::try_from(raised).unwrap_or(i32::MAX);
+                        effect.modifiers.max_hp = effect.modifiers.max_hp.saturating_add(raised);
+                    }
+                    if effect.escape_at_save_dc && effect.escape_dc.is_none() {
+                        effect.escape_dc = u32::try_from(scope.dc).ok();
+                    }
                     if effect.drain {
                         // The maximum falls by what this hit dealt.
                         let taken = i32::try_from(out.total_taken()).unwrap_or(i32::MAX);
@@ -278,18 +380,58 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             }
             Effect::Only(step) => {
                 if target.fits(step) {
-                    for inner in &step.then {
-                        self.step(inner, target, scope, out)?;
-                    }
+                    self.list(&step.then, target, scope, out)?;
                 }
                 Ok(())
             }
             Effect::Split(step) => {
                 for _ in 0..self.count(step) {
-                    for inner in &step.each {
-                        self.step(inner, target, scope, out)?;
-                    }
+                    self.list(&step.each, target, scope, out)?;
                 }
+                Ok(())
+            }
+            Effect::Choice(step) => {
+                let wanted = self.ctx.choice.as_deref().unwrap_or("");
+                let Some(choice) = step
+                    .options
+                    .iter()
+                    .find(|c| crate::content::same_key(&c.name, wanted))
+                else {
+                    let names: Vec<&str> = step.options.iter().map(|c| c.name.as_str()).collect();
+                    return Err(AutomationError::NotAutomated {
+                        action: self.ctx.name.clone(),
+                        why: format!("choose one of: {}", names.join(", ")),
+                    });
+                };
+                self.list(&choice.effects, target, scope, out)
+            }
+            Effect::Pool(step) => {
+                let pool = match self.pool {
+                    Some(left) => left,
+                    None => self.amount(&step.amount, 3, Scope::outside(scope.dc))?,
+                };
+                if target.hp <= pool {
+                    self.pool = Some(pool - target.hp);
+                    self.list(&step.then, target, scope, out)?;
+                } else {
+                    self.pool = Some(pool);
+                }
+                Ok(())
+            }
+            Effect::Remove(step) => {
+                out.removed.extend(&step.conditions);
+                Ok(())
+            }
+            Effect::Revive(step) => {
+                out.revived = Some(step.hp);
+                Ok(())
+            }
+            Effect::Stabilize => {
+                out.stabilized = true;
+                Ok(())
+            }
+            Effect::Push(step) => {
+                out.pushed_ft = out.pushed_ft.saturating_add(step.feet);
                 Ok(())
             }
         }
@@ -343,9 +485,7 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             dc: scope.dc,
         };
         if result.is_hit() {
-            for effect in &step.hit {
-                self.step(effect, target, inner, out)?;
-            }
+            self.list(&step.hit, target, inner, out)?;
             if ctx.weapon
                 && let Some(extra) = &ctx.modifiers.weapon_damage
             {
@@ -361,9 +501,7 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 });
             }
         } else {
-            for effect in &step.miss {
-                self.step(effect, target, inner, out)?;
-            }
+            self.list(&step.miss, target, inner, out)?;
         }
         Ok(())
     }
@@ -390,10 +528,11 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 }
             }
         }
+        let key = self.ctx.immunity_key();
         if target
             .immune_to
             .iter()
-            .any(|name| crate::content::same_key(name, &self.ctx.name))
+            .any(|name| crate::content::same_key(name, &key))
         {
             out.immune_to_action = true;
             return Ok(());
@@ -406,7 +545,7 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             out.applied.push(Applied {
                 effect: Ongoing {
                     name: format!("Immune to {}", self.ctx.name),
-                    immunity_to: Some(self.ctx.name.clone()),
+                    immunity_to: Some(key),
                     duration: Some(crate::content::Lasting::Rounds { rounds }),
                     ..Ongoing::default()
                 },
@@ -422,9 +561,9 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             ..scope
         };
         let branch = if success { &step.success } else { &step.fail };
-        let worse = if by_5 { &step.fail_by_5[..] } else { &[] };
-        for effect in branch.iter().chain(worse) {
-            self.step(effect, target, inner, out)?;
+        self.list(branch, target, inner, out)?;
+        if by_5 {
+            self.list(&step.fail_by_5, target, inner, out)?;
         }
         Ok(())
     }
@@ -438,6 +577,9 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         dc: i32,
     ) -> Result<TestOutcome, AutomationError> {
         let mut bonus = target.save_bonus(ability);
+        if let Some(flat) = target.modifiers.save_bonus.get(&ability) {
+            bonus = bonus.saturating_add(*flat);
+        }
         if let Some(dice) = &target.modifiers.save_dice {
             bonus = bonus.saturating_add(self.signed_dice(dice)?);
         }
@@ -542,6 +684,7 @@ pub fn saving_throw(
         ctx: &ctx,
         roller,
         shared: Vec::new(),
+        pool: None,
     };
     runner.saving_throw(target, ability, dc)
 }

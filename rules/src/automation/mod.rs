@@ -55,6 +55,8 @@ pub struct Target {
     pub creature_type: String,
     /// Actions and spells it is immune to after a save ([`Board::immunities`]).
     pub immune_to: Vec<String>,
+    /// Its current hit points (hit point pools, Power Word Kill).
+    pub hp: u32,
 }
 
 impl Target {
@@ -94,6 +96,7 @@ impl Target {
             dex_modifier: m.abilities[Ability::Dexterity].modifier(),
             size: m.size,
             creature_type: m.creature_type.to_lowercase(),
+            hp: m.hp,
             ..Self::default()
         }
     }
@@ -107,6 +110,8 @@ impl Target {
             self.creature_type == t || self.creature_type.split(' ').next() == Some(t.as_str())
         };
         only.max_size.is_none_or(|max| self.size <= max)
+            && only.max_hp.is_none_or(|max| self.hp <= max)
+            && only.min_hp.is_none_or(|min| self.hp >= min)
             && (only.types.is_empty() || only.types.iter().any(is))
             && !only.not_types.iter().any(is)
     }
@@ -234,20 +239,19 @@ pub fn run_action(
             };
             for _ in 0..step.count {
                 if !inner.effects.is_empty() {
-                    out.extend(run(
-                        &inner.effects,
-                        &action_context(inner, advantage),
-                        targets,
-                        roller,
-                    )?);
+                    let mut ctx = action_context(inner, advantage);
+                    ctx.source = Some(monster.id.clone());
+                    out.extend(run(&inner.effects, &ctx, targets, roller)?);
                 }
             }
         }
         return Ok(out);
     }
+    let mut ctx = action_context(action, advantage);
+    ctx.source = Some(monster.id.clone());
     run(
         runnable(&action.name, &action.effects, &action.automation.missing)?,
-        &action_context(action, advantage),
+        &ctx,
         targets,
         roller,
     )
@@ -258,6 +262,7 @@ pub fn run_action(
 /// each target saves on its own, as the rules do for an area. With
 /// `variant`, one of its named alternatives runs (a dragon's two breaths).
 pub fn run_area_action(
+    monster: &Monster,
     action: &Action,
     variant: Option<&str>,
     targets: &[Target],
@@ -270,6 +275,7 @@ pub fn run_area_action(
         });
     }
     let mut ctx = action_context(action, Advantage::Normal);
+    ctx.source = Some(monster.id.clone());
     let effects = match variant {
         None => &action.effects,
         Some(name) => {

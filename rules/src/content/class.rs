@@ -385,6 +385,13 @@ fn rescale(effect: &mut Effect, dice: &str) {
             .for_each(|e| rescale(e, dice)),
         Effect::Split(step) => step.each.iter_mut().for_each(|e| rescale(e, dice)),
         Effect::Only(step) => step.then.iter_mut().for_each(|e| rescale(e, dice)),
+        Effect::Choice(step) => step
+            .options
+            .iter_mut()
+            .flat_map(|c| c.effects.iter_mut())
+            .for_each(|e| rescale(e, dice)),
+        Effect::Pool(step) => step.then.iter_mut().for_each(|e| rescale(e, dice)),
+        Effect::Remove(_) | Effect::Revive(_) | Effect::Stabilize | Effect::Push(_) => {}
         Effect::Damage(step) => step.amount.dice = dice.to_string(),
         Effect::Heal(_) | Effect::TempHp(_) => {}
         Effect::Apply(step) => {

@@ -27,6 +27,12 @@ pub fn has_riders(effects: &[Effect]) -> bool {
                 || !s.fail_by_5.is_empty()
                 || s.immunity_rounds.is_some()
         }
+        Effect::Choice(c) => c.options.iter().any(|o| has_riders(&o.effects)),
+        Effect::Pool(_)
+        | Effect::Remove(_)
+        | Effect::Revive(_)
+        | Effect::Stabilize
+        | Effect::Push(_) => true,
         Effect::Damage(_) | Effect::Heal(_) => false,
     })
 }
@@ -105,8 +111,35 @@ fn one(effect: &Effect) -> String {
             if !o.not_types.is_empty() {
                 only.push(format!("not {}", o.not_types.join(" or ")));
             }
+            if let Some(hp) = o.max_hp {
+                only.push(format!("{hp} HP or fewer"));
+            }
+            if let Some(hp) = o.min_hp {
+                only.push(format!("{hp} HP or more"));
+            }
             format!("if {}: {}", only.join(", "), summary(&o.then))
         }
+        Effect::Choice(c) => {
+            let options: Vec<String> = c
+                .options
+                .iter()
+                .map(|o| format!("{} → {}", o.name, summary(&o.effects)))
+                .collect();
+            format!("one of: {}", options.join(" | "))
+        }
+        Effect::Pool(p) => format!(
+            "{} HP pool, lowest HP first: {}",
+            p.amount.dice,
+            summary(&p.then)
+        ),
+        Effect::Remove(r) => {
+            let names: Vec<String> = r.conditions.iter().map(ToString::to_string).collect();
+            format!("ends {}", names.join(", "))
+        }
+        Effect::Revive(r) => format!("back to life with {} HP", r.hp),
+        Effect::Stabilize => "stabilized".into(),
+        Effect::Push(p) if p.feet >= 0 => format!("pushed {} ft.", p.feet),
+        Effect::Push(p) => format!("pulled {} ft.", -p.feet),
     }
 }
 
@@ -179,6 +212,22 @@ fn ongoing(o: &Ongoing) -> String {
     }
     if let Some(dc) = o.escape_dc {
         parts.push(format!("escape DC {dc}"));
+    } else if o.escape_at_save_dc {
+        parts.push("escape at the save DC".into());
+    }
+    if let Some(a) = &o.max_hp_amount {
+        parts.push(format!("max HP +{}", a.dice));
+    }
+    if o.removed {
+        parts.push("out of the fight".into());
+    }
+    if let Some(g) = &o.grants {
+        let how = if g.bonus_action {
+            "bonus action"
+        } else {
+            "action"
+        };
+        parts.push(format!("{how} on later turns: {}", summary(&g.effects)));
     }
     if o.ends_on_damage {
         parts.push("ends on damage".into());
@@ -236,6 +285,17 @@ fn modifiers(m: &Modifiers) -> Vec<String> {
             let abilities: Vec<&str> = list.iter().map(|a| a.abbreviation()).collect();
             out.push(format!("{what} {} saves", abilities.join("/")));
         }
+    }
+    for (ability, bonus) in &m.save_bonus {
+        out.push(format!("{} saves {bonus:+}", ability.abbreviation()));
+    }
+    if !m.condition_immunities.is_empty() {
+        let names: Vec<String> = m
+            .condition_immunities
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        out.push(format!("can't be {}", names.join(", ")));
     }
     if !m.resistances.is_empty() {
         let types: Vec<String> = m.resistances.iter().map(ToString::to_string).collect();

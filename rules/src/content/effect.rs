@@ -46,6 +46,73 @@ pub enum Effect {
     /// Effects that only apply to some targets ("a Large or smaller
     /// creature", "a humanoid").
     Only(OnlyStep),
+    /// One of several named options the caster picks when casting (Blindness
+    /// or Deafness, Command's words, the damage type of Protection from Energy).
+    Choice(ChoiceStep),
+    /// A pool of hit points rolled once (Sleep, Color Spray): targets are
+    /// taken from the lowest current hit points up; each whose hit points fit
+    /// in what is left of the pool is affected and uses that much of it.
+    Pool(PoolStep),
+    /// Ends conditions on the target (Lesser Restoration, Heal).
+    Remove(RemoveStep),
+    /// Brings a dead target back with this many hit points (Revivify).
+    Revive(ReviveStep),
+    /// Stabilizes a dying target (Spare the Dying).
+    Stabilize,
+    /// Pushes the target away (positive feet) or pulls it closer (negative).
+    Push(PushStep),
+}
+
+/// Named options, one picked when cast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceStep {
+    /// The options, in the order the spell lists them.
+    pub options: Vec<Choice>,
+}
+
+/// One option of a [`ChoiceStep`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    /// Its name, as the caster says it: "blinded", "grovel", "fire".
+    pub name: String,
+    /// What it does.
+    pub effects: Vec<Effect>,
+}
+
+/// A hit point pool rolled once for the whole cast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolStep {
+    /// The pool's dice.
+    pub amount: Amount,
+    /// What happens to each target the pool reaches.
+    pub then: Vec<Effect>,
+}
+
+/// Conditions ended on the target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveStep {
+    /// The conditions.
+    pub conditions: Vec<Condition>,
+}
+
+/// A dead creature brought back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviveStep {
+    /// The hit points it comes back with.
+    pub hp: u32,
+}
+
+/// Forced movement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushStep {
+    /// Feet away from the source (negative: toward it).
+    pub feet: i32,
 }
 
 /// Runs `then` only on targets that fit: no larger than `max_size`, of one
@@ -56,6 +123,12 @@ pub struct OnlyStep {
     /// The largest size it works on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_size: Option<Size>,
+    /// The most current hit points a target may have (Power Word Kill: 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_hp: Option<u32>,
+    /// The fewest current hit points a target may have (Divine Word's bands).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_hp: Option<u32>,
     /// Creature types it works on ("humanoid"); empty: any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub types: Vec<String>,
@@ -285,6 +358,21 @@ pub struct Ongoing {
     /// lasts (what a successful save against a frightful presence gives).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immunity_to: Option<String>,
+    /// Its hit point maximum rises by this much, rolled when it lands (Aid,
+    /// Heroes' Feast); the creature gains as many hit points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_hp_amount: Option<Amount>,
+    /// The escape DC is the DC of the save that imposed it (the caster's
+    /// spell save DC for Web or Entangle).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub escape_at_save_dc: bool,
+    /// The creature is out of the fight while it lasts (Banishment, Maze).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub removed: bool,
+    /// An action the one who caused it can take on later turns while it
+    /// lasts (Spiritual Weapon's attack, moving a Flaming Sphere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grants: Option<Granted>,
     /// Whether damage ends it (Sleep, Hideous Laughter's prone victims).
     #[serde(default, skip_serializing_if = "is_false")]
     pub ends_on_damage: bool,
@@ -295,6 +383,17 @@ pub struct Ongoing {
     /// that keeps burning, a cloud the creature starts its turn in).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub each_turn: Option<EachTurn>,
+}
+
+/// An action an ongoing effect lets its source take again on later turns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Granted {
+    /// It takes a bonus action rather than an action.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub bonus_action: bool,
+    /// What it does, with the figures of the cast.
+    pub effects: Vec<Effect>,
 }
 
 /// How long an [`Ongoing`] effect lasts.
@@ -403,6 +502,12 @@ pub struct Modifiers {
     /// Attack rolls against it have advantage (+1) or disadvantage (-1).
     #[serde(default, skip_serializing_if = "is_zero_i8")]
     pub attacked: i8,
+    /// Flat bonuses or penalties to some saving throws (Slow: −2 Dexterity).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub save_bonus: BTreeMap<Ability, i32>,
+    /// Conditions it cannot be given while this lasts (Heroism: frightened).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub condition_immunities: Vec<Condition>,
     /// Saving throws with advantage.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub save_advantage: Vec<Ability>,

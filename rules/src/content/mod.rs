@@ -32,9 +32,10 @@ pub use class::{
 };
 pub use describe::{has_riders, summary};
 pub use effect::{
-    Amount, ApplyStep, AttackStep, Count, DamageStep, EachTurn, Effect, ExtraDamage, HealStep,
-    Lasting, Modifiers, Ongoing, OnlyStep, SaveEnds, SaveStep, SplitStep, Targeting, TempHpStep,
-    TurnPoint, UsedBy,
+    Amount, ApplyStep, AttackStep, Choice, ChoiceStep, Count, DamageStep, EachTurn, Effect,
+    ExtraDamage, Granted, HealStep, Lasting, Modifiers, Ongoing, OnlyStep, PoolStep, PushStep,
+    RemoveStep, ReviveStep, SaveEnds, SaveStep, SplitStep, Targeting, TempHpStep, TurnPoint,
+    UsedBy,
 };
 pub use gear::{
     Armor, ArmorCategory, Weapon, WeaponCategory, WeaponDamage, WeaponKind, WeaponProperty, armor,
