@@ -449,7 +449,21 @@ FAIL_BY_5 = re.compile(
 WAKE = re.compile(
     r"(?P<damage>The target wakes up if it takes damage or if another creature takes an action to shake it awake\.)"
     r"|Another creature can use an action to shake the target awake\."
+    r"|(?<= )or someone uses an action to wake it\."
 )
+# A paralysis on top of the fear when the save fails by 5 (a mummy's glare).
+ALSO_BY_5 = re.compile(
+    rf"If the target fails the saving throw by 5 or more, it is also (?P<cond>{CONDITION_WORDS}) for the same duration\."
+)
+# Immunity after a save: "If a creature's saving throw is successful or the
+# effect ends for it, the creature is immune to ... for the next 24 hours."
+IMMUNE = re.compile(
+    r"If (?:a|the) (?:creature|target)'s saving throw is successful(?P<ends> or the effect ends for it)?, the "
+    r"(?:creature|target) is immune to [\w' ]+? for the next 24 hours ?\."
+    r"|A target that succeeds on the saving throw is immune to the Dreadful Glare of all mummies[^.]*? for the next "
+    r"24 hours\."
+)
+DAY = 14400
 IGNITE = re.compile(
     r"If the target is a creature or a flammable object, it ignites\. Until a (?:creature|target) takes an action "
     rf"to douse the fire, the target takes (?P<fig>{FIG}) (?P<type>\w+) damage at the (?P<when>start|end) of each "
@@ -484,7 +498,7 @@ GAPS = [
     (r"hit point maximum is reduced by an amount equal to the necrotic damage",
      "hit point maximum reduced by the necrotic damage only, healing the attacker"),
     (r"(?:pulled|pushed) (?:up to )?\d+ feet", "forced movement"),
-    (r"fails (?:the saving throw )?by 5 or more|result is 5 or lower", "extra effect when the save fails by 5 or more"),
+    (r"fails (?:the saving throw )?by 5 or more(?!, the target also ages)|result is 5 or lower", "extra effect when the save fails by 5 or more"),
     (r"with disadvantage if the [\w ]+ is within line of sight", "repeated save with disadvantage in sight of the monster"),
     (r"reduces the target to 0 hit points, the target is stable but poisoned", "poisoned and paralyzed if the poison drops it to 0 hit points"),
     (r"attaches", "attaches to the target"),
@@ -546,6 +560,8 @@ IGNORED += [
     r"The magical curse takes effect whenever the target takes a short or long rest[^.]*\.",
     r"The cursed target gains no benefit from finishing a short or long rest\.",
     r"The curse lasts until it is lifted by a remove curse spell or similar magic\.",
+    r"If the save fails by 5 or more, the target also ages 1d4 × 10 years\.",
+    r"The aging effect can be reversed with a greater restoration spell, but only within 24 hours of it occurring\.",
 ]
 IGNORED += [
     r"the [\w ]+ doesn't have two other creatures grappled\.",
@@ -595,7 +611,6 @@ HAND_GAPS = {
     ("vampire-bat", "Charm"): "charm that ends on harm, lasting a day",
     ("vampire-vampire", "Charm"): "charm that ends on harm, lasting a day",
     ("ghost", "Possession"): "possession",
-    ("ghost", "Horrifying Visage"): "aging when the save fails by 5 or more; immune for 24 hours after a save",
     ("gelatinous-cube", "Engulf"): "engulf",
     ("water-elemental", "Whelm"): "whelm: grapple limits, crushing each turn, pulled free by others",
     ("kraken", "Ink Cloud (Costs 3 Actions)"): "an obscuring cloud",
@@ -683,7 +698,12 @@ def ongoing(monster: str, conditions: list[str], name: str | None = None) -> dic
 
 
 def read_riders(
-    monster: str, text: str, fail_damage: list[dict] | None = None, known: dict | None = None, subject: bool = False
+    monster: str,
+    text: str,
+    fail_damage: list[dict] | None = None,
+    known: dict | None = None,
+    subject: bool = False,
+    action: str = "",
 ) -> tuple[list, list[str], list[str]]:
     """Turns the rider wording of `text` into effect steps.
 
@@ -809,6 +829,12 @@ def read_riders(
             if worse.group("wake"):
                 asleep["ends_on_damage"] = True
             save_step["fail_by_5"] = [{"type": "apply", "effect": asleep}]
+        also = rest.take(ALSO_BY_5)
+        if also and save_step is not None:
+            worse_effect = ongoing(monster, [also.group("cond")])
+            if "duration" in target:
+                worse_effect["duration"] = target["duration"]
+            save_step["fail_by_5"] = [{"type": "apply", "effect": worse_effect}]
     wake = rest.take(WAKE)
     if wake and wake.group("damage"):
         for step in (save_step or {}).get("fail_by_5", []):
@@ -819,6 +845,22 @@ def read_riders(
             # structured save says half, whatever words the text uses.
             save_step["success"] = [dict(d, half=True) for d in save_step["fail"] if d["type"] == "damage"]
         save_step["fail"] += [{"type": "apply", "effect": e} for e in applies]
+        immune = rest.take(IMMUNE)
+        if immune:
+            save_step["immunity_rounds"] = DAY
+            if immune.group("ends"):
+                # Immune once the effect ends too: from the failed save on,
+                # which differs from the text by at most the effect's length.
+                save_step["fail"].append(
+                    {
+                        "type": "apply",
+                        "effect": {
+                            "name": f"Immune to {action}",
+                            "immunity_to": action,
+                            "duration": {"until": "rounds", "rounds": DAY},
+                        },
+                    }
+                )
         if not save_step["success"]:
             del save_step["success"]
         if save_step["fail"]:
@@ -912,7 +954,7 @@ def save_tree(
 ) -> tuple[list, list[str], list[str]]:
     """The tree of an action (or variant) that forces a save: its damage and conditions on a failure."""
     fail_damage = [damage_step(d["dice"], d["damage_type"]) for d in damage]
-    steps, gaps, unknown = read_riders(name, text, fail_damage or None, known, subject=True)
+    steps, gaps, unknown = read_riders(name, text, fail_damage or None, known, subject=True, action=action)
     hand = hand_gap(monster, action)
     if hand:
         gaps, unknown = [hand], []

@@ -514,11 +514,14 @@ fn adult_red_dragon_fire_breath_and_frightful_presence() {
         frightened.save_ends.map(|s| (s.ability, s.when)),
         Some((Ability::Wisdom, TurnPoint::End))
     );
-    // The 24-hour immunity after a save has no place in the schema.
-    assert_eq!(
-        fear.automation.missing,
-        ["immune for 24 hours after a save"]
-    );
+    // Immune for 24 hours after a successful save, and once the fear ends:
+    // the failed save starts that immunity (a minute early at most).
+    assert_eq!(save.immunity_rounds, Some(14400));
+    let immune = &applies(&save.fail)[1].effect;
+    assert_eq!(immune.immunity_to.as_deref(), Some("Frightful Presence"));
+    assert_eq!(immune.duration, Some(Lasting::Rounds { rounds: 14400 }));
+    assert!(immune.conditions.is_empty());
+    assert_eq!(fear.automation.level, AutomationLevel::Full);
 
     let wing = action(d, "Wing Attack (Costs 2 Actions)");
     let save = save_step(&wing.effects, "wing attack");
@@ -718,4 +721,21 @@ fn swarm_and_alternative_damage_read_from_the_stat_block() {
     // Shillelagh changes the attack bonus too, which the tree cannot hold.
     let club = action(monster("dryad"), "Club");
     assert_eq!(club.automation.level, AutomationLevel::Partial);
+}
+
+#[test]
+fn mummy_dreadful_glare_paralyzes_on_a_failure_by_5_and_a_save_gives_immunity() {
+    let glare = action(monster("mummy"), "Dreadful Glare");
+    let save = save_step(&glare.effects, "dreadful glare");
+    assert_eq!((save.ability, save.dc), (Ability::Wisdom, Some(11)));
+    let fear = &applies(&save.fail)[0].effect;
+    assert_eq!(fear.conditions, [Condition::Frightened]);
+    assert_eq!(fear.duration, Some(Lasting::EndOfSourceTurn));
+    let worse = &applies(&save.fail_by_5)[0].effect;
+    assert_eq!(worse.conditions, [Condition::Paralyzed]);
+    assert_eq!(worse.duration, Some(Lasting::EndOfSourceTurn));
+    // Immune only after a success: no immunity on a failure.
+    assert_eq!(save.immunity_rounds, Some(14400));
+    assert_eq!(applies(&save.fail).len(), 1);
+    assert_eq!(glare.automation.level, AutomationLevel::Full);
 }
