@@ -453,7 +453,8 @@ WAKE = re.compile(
 )
 # A paralysis on top of the fear when the save fails by 5 (a mummy's glare).
 ALSO_BY_5 = re.compile(
-    rf"If the target fails the saving throw by 5 or more, it is also (?P<cond>{CONDITION_WORDS}) for the same duration\."
+    rf"If the target fails the saving throw by 5 or more, it is also (?P<cond>{CONDITION_WORDS})"
+    r" for the same duration\."
 )
 # Immunity after a save: "If a creature's saving throw is successful or the
 # effect ends for it, the creature is immune to ... for the next 24 hours."
