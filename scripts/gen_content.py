@@ -267,6 +267,9 @@ def multiattack_options(monster: str, raw: dict) -> list:
     return out
 
 
+# The keys of a tree step that hold more steps.
+BRANCHES = ("hit", "miss", "fail", "success", "fail_by_5", "then")
+
 # "One creature grappled by the chuul": who is targeted, not a condition imposed.
 GRAPPLER = re.compile(r"(?:creatures? grappled by (?:the \w+|it)|has no creature grappled)")
 
@@ -277,7 +280,7 @@ def tree_conditions(effects: list) -> set[str]:
     for step in effects:
         if step["type"] == "apply":
             found.update(step["effect"].get("conditions", []))
-        for branch in ("hit", "miss", "fail", "success"):
+        for branch in BRANCHES:
             found |= tree_conditions(step.get(branch, []))
     return found
 
@@ -285,7 +288,7 @@ def tree_conditions(effects: list) -> set[str]:
 def tree_has_save(effects: list) -> bool:
     """Whether an automation tree holds a saving throw, at any depth."""
     return any(
-        step["type"] == "save" or tree_has_save(step.get("hit", []) + step.get("miss", []))
+        step["type"] == "save" or tree_has_save([s for b in BRANCHES for s in step.get(b, [])])
         for step in effects
     )
 
@@ -380,7 +383,7 @@ UNTIL = (
 # The save a rider asks for: "the target must succeed on a DC 11 Strength saving throw".
 SAVE_CLAUSE = re.compile(
     rf"must (?:succeed on|make)(?: on)? a DC (?P<dc>\d+) (?P<ability>{ABILITY_NAMES}) saving throw"
-    r"(?: against (?:this magic|poison))?"
+    r"(?: against (?:this magic|poison|disease))?"
     rf"|(?:fails|makes) a DC (?P<dc2>\d+) (?P<ability2>{ABILITY_NAMES}) saving throw"
 )
 HALF_DAMAGE = re.compile(
@@ -394,7 +397,7 @@ MORE_DAMAGE = re.compile(rf"plus (?P<fig>{FIG}) (?P<type>\w+) damage")
 # "or be poisoned for 1 minute", "or become frightened until the end of its next turn".
 FAIL_CONDITION = re.compile(
     rf"^(?: and| or)? (?:be|become|is|fall) (?:magically )?(?P<conds>(?:{CONDITION_WORDS})(?: and (?:{CONDITION_WORDS}))?)"
-    rf"(?: {DURATION}| {UNTIL})?"
+    rf"(?: {DURATION}| {UNTIL}| until the disease is cured)?"
 )
 PRONE = re.compile(r"^(?: and| or) (?:be |is )?knocked prone")
 REPEAT = re.compile(
@@ -420,13 +423,71 @@ RESTRAINED_BY = re.compile(
     r"The (?:creature|target) is restrained by webbing\. As an action, the restrained (?:creature|target) can make "
     r"a DC (?P<dc>\d+) Strength check, (?:escaping from|bursting) the webbing on a success"
 )
+SIZES = "Tiny|Small|Medium|Large|Huge"
+# Riders limited to some targets: "If the target is a Large or smaller
+# creature,", "If the target is a humanoid,", "other than an undead".
+LIMIT = re.compile(
+    rf"If the target is (?:a )?(?P<size>{SIZES}) or smaller(?: creature)?,"
+    rf"| if it is a (?P<size2>{SIZES}) or smaller creature(?= and|\.)"
+    r"|If the target is an? (?P<type>humanoid),"
+    r"|If the target is a creature other than an? (?P<not1>\w+)(?: or (?:an? )?(?P<not2>\w+))?,"
+)
+# What a failed save does beyond damage and conditions: a curse with no
+# figures in a fight (lycanthropy, mummy rot), a draining of the hit point
+# maximum, a disease.
+CURSE = re.compile(r"^ or be cursed with (?P<curse>mummy rot|\w+ lycanthropy)")
+DRAIN = re.compile(r"^,? or (?:have )?its hit point maximum (?:is )?reduced by an amount equal to the damage taken")
+DISEASE = re.compile(r"^ or contract a disease")
+FAIL_BY_5 = re.compile(
+    r"If (?:the saving throw fails by 5 or more|its saving throw result is 5 or lower), the (?:poisoned )?target "
+    r"(?:is also unconscious while poisoned in this way|falls unconscious for the same duration"
+    rf"|is instead poisoned for (?P<fig>{FIG}) minutes and unconscious while poisoned in this way)"
+    r"(?P<wake>, or until it takes damage or another creature (?:uses|takes) an action to shake it awake)?\."
+)
+# Waking a sleeper is another creature's action: the table ends the effect
+# (`Board::remove`), as it does for an escape.
+WAKE = re.compile(
+    r"(?P<damage>The target wakes up if it takes damage or if another creature takes an action to shake it awake\.)"
+    r"|Another creature can use an action to shake the target awake\."
+    r"|(?<= )or someone uses an action to wake it\."
+)
+# A paralysis on top of the fear when the save fails by 5 (a mummy's glare).
+ALSO_BY_5 = re.compile(
+    rf"If the target fails the saving throw by 5 or more, it is also (?P<cond>{CONDITION_WORDS})"
+    r" for the same duration\."
+)
+# Immunity after a save: "If a creature's saving throw is successful or the
+# effect ends for it, the creature is immune to ... for the next 24 hours."
+IMMUNE = re.compile(
+    r"If (?:a|the) (?:creature|target)'s saving throw is successful(?P<ends> or the effect ends for it)?, the "
+    r"(?:creature|target) is immune to [\w' ]+? for the next 24 hours ?\."
+    r"|A target that succeeds on the saving throw is immune to the Dreadful Glare of all mummies[^.]*? for the next "
+    r"24 hours\."
+)
+DAY = 14400
+IGNITE = re.compile(
+    r"If the target is a creature or a flammable object, it ignites\. Until a (?:creature|target) takes an action "
+    rf"to douse the fire, the target takes (?P<fig>{FIG}) (?P<type>\w+) damage at the (?P<when>start|end) of each "
+    r"of its turns\."
+)
+CURSED_ON_HIT = re.compile(r"and the target is cursed if it is a creature\.")
 # One damage figure of the hit line, with what picks it: "or 9 (1d10 + 4)
 # slashing damage if used with two hands", "plus 3 (1d6) fire damage".
 DAMAGE_CHUNK = re.compile(
     rf"^(?:,? (?:plus|or) |, )?(?P<fig>{FIG}) (?:\w+ or )?\w+ damage(?: \([^)]*\))?"
-    r"(?: (?:if used with two hands(?: to make a melee attack)?|if wielded with two hands|while enlarged"
-    r"|with shillelagh|in [\w ]+? form|in melee|at range))?"
+    r"(?: (?P<how>if used with two hands(?: to make a melee attack)?|if wielded with two hands|while enlarged"
+    r"|with shillelagh|in [\w ]+? form|in melee|at range|if the swarm has half of its hit points or fewer))?"
 )
+# The note of a damage figure the export lacks, by the words that pick it.
+DAMAGE_NOTES = {
+    "if used with two hands": "Two handed",
+    "if used with two hands to make a melee attack": "Two handed",
+    "while enlarged": "While enlarged",
+    "with shillelagh": "With shillelagh",
+    "in Small or Medium form": "In Small or Medium form",
+    "at range": "At range",
+    "if the swarm has half of its hit points or fewer": "At half hit points or fewer",
+}
 
 # Text left over after the patterns that is a known gap in the schema or in
 # the patterns: (pattern, reason). The action stays partial with the reason.
@@ -434,13 +495,11 @@ GAPS = [
     (r"(?:Tiny|Small|Medium|Large|Huge) or smaller", "rider only against targets up to a size"),
     (r"other than an? (?:elf|undead)", "rider skips some creature types"),
     (r"If the target is a humanoid", "rider only against humanoids"),
-    (r"lycanthropy", "lycanthropy curse"),
     (r"swallowed", "swallow"),
-    (r"hit point maximum (?:is )?reduced by an amount equal", "hit point maximum reduced by the damage"),
-    (r"hit point maximum (?:decreases|by \d)", "hit point maximum falls over days"),
-    (r"disease", "disease"),
+    (r"hit point maximum is reduced by an amount equal to the necrotic damage",
+     "hit point maximum reduced by the necrotic damage only, healing the attacker"),
     (r"(?:pulled|pushed) (?:up to )?\d+ feet", "forced movement"),
-    (r"fails (?:the saving throw )?by 5 or more|result is 5 or lower", "extra effect when the save fails by 5 or more"),
+    (r"fails (?:the saving throw )?by 5 or more(?!, the target also ages)|result is 5 or lower", "extra effect when the save fails by 5 or more"),
     (r"with disadvantage if the [\w ]+ is within line of sight", "repeated save with disadvantage in sight of the monster"),
     (r"reduces the target to 0 hit points, the target is stable but poisoned", "poisoned and paralyzed if the poison drops it to 0 hit points"),
     (r"attaches", "attaches to the target"),
@@ -461,7 +520,6 @@ GAPS = [
     (r"Adhesive trait", "adhesive trait"),
     (r"magically cursed", "curse"),
 
-    (r"The magical curse takes effect", "curse"),
     (r"has advantage on attack rolls", "advantage against the grappled target"),
     (r"can automatically hit the target", "automatic hits on the grappled target"),
     (r"disadvantage on Strength checks", "disadvantage on Strength checks"),
@@ -487,6 +545,27 @@ IGNORED = [
     r"If the curse reduces the target's hit point maximum to 0, the target dies, and its body turns to dust\.",
     r"This reduction lasts until [^.]*\.",
     r"The reduction lasts until [^.]*\.",
+]
+# What a disease or curse does over days or on rests: no figure in a fight.
+# The tree keeps what it does meanwhile (poisoned, no healing) or a marker.
+IGNORED += [
+    r",? and its hit point maximum decreases by [^.]* for every 24 hours that elapse\.",
+    r"Every 24 hours that elapse, the (?:creature|target) must repeat the saving throw, reducing its hit point "
+    r"maximum by [^.]* on a failure\.",
+    r"The disease is cured on a success\.",
+    r"This reduction to the target's hit point maximum lasts until the disease is cured\.",
+    r"The (?:creature|target) dies if the disease reduces its hit point maximum to 0\.",
+    r"Until the disease is cured, the target can't regain hit points except by magical means, and the target's "
+    r"hit point maximum decreases by [^.]* every 24 hours\.",
+    r"If the target's hit point maximum drops to 0 as a result of this disease, the target dies\.",
+    r"The magical curse takes effect whenever the target takes a short or long rest[^.]*\.",
+    r"The cursed target gains no benefit from finishing a short or long rest\.",
+    r"The curse lasts until it is lifted by a remove curse spell or similar magic\.",
+    r"If the save fails by 5 or more, the target also ages 1d4 × 10 years\.",
+    r"The aging effect can be reversed with a greater restoration spell, but only within 24 hours of it occurring\.",
+]
+IGNORED += [
+    r"the [\w ]+ doesn't have two other creatures grappled\.",
 ]
 # Targeting, area and the monster's own movement in a save action: the table
 # decides who is in the area, so these carry nothing for the target.
@@ -533,12 +612,10 @@ HAND_GAPS = {
     ("vampire-bat", "Charm"): "charm that ends on harm, lasting a day",
     ("vampire-vampire", "Charm"): "charm that ends on harm, lasting a day",
     ("ghost", "Possession"): "possession",
-    ("ghost", "Horrifying Visage"): "aging when the save fails by 5 or more; immune for 24 hours after a save",
     ("gelatinous-cube", "Engulf"): "engulf",
     ("water-elemental", "Whelm"): "whelm: grapple limits, crushing each turn, pulled free by others",
     ("kraken", "Ink Cloud (Costs 3 Actions)"): "an obscuring cloud",
     ("lamia", "Intoxicating Touch"): "curse: disadvantage on Wisdom saves and ability checks",
-    ("rakshasa", "Claw"): "curse",
     ("sea-hag", "Death Glare"): "drops to 0 hit points on a failed save",
     ("shadow", "Strength Drain"): "Strength reduction",
     ("sprite", "Heart Sight"): "reveals the target's alignment",
@@ -622,7 +699,12 @@ def ongoing(monster: str, conditions: list[str], name: str | None = None) -> dic
 
 
 def read_riders(
-    monster: str, text: str, fail_damage: list[dict] | None = None, known: dict | None = None, subject: bool = False
+    monster: str,
+    text: str,
+    fail_damage: list[dict] | None = None,
+    known: dict | None = None,
+    subject: bool = False,
+    action: str = "",
 ) -> tuple[list, list[str], list[str]]:
     """Turns the rider wording of `text` into effect steps.
 
@@ -636,6 +718,15 @@ def read_riders(
     steps: list[dict] = []
     applies: list[dict] = []
     save_step = None
+    limit = rest.take(LIMIT)
+    ignite = rest.take(IGNITE)
+    if ignite:
+        burn = damage_step(fig_dice(ignite.group("fig")), ignite.group("type"))
+        effect = {"name": f"Burning by {monster}", "each_turn": {"when": ignite.group("when"), "effects": [burn]}}
+        steps.append({"type": "apply", "effect": effect})
+    if rest.take(CURSED_ON_HIT):
+        # A curse whose effects come with rests (the rakshasa's): a marker only.
+        steps.append({"type": "apply", "effect": {"name": f"Cursed by {monster}"}})
     found = rest.take(SAVE_CLAUSE)
     if found:
         ability = (found.group("ability") or found.group("ability2")).lower()
@@ -661,6 +752,17 @@ def read_riders(
         prone = rest.take_at(PRONE, pos)
         if prone:
             applies.append(ongoing(monster, ["prone"]))
+        curse = rest.take_at(CURSE, pos)
+        if curse:
+            # Lycanthropy and mummy rot: no condition of their own; what a
+            # fight needs of mummy rot (no healing) is read below.
+            applies.append({"name": curse.group("curse").title()})
+        if rest.take_at(DRAIN, pos):
+            applies.append({"name": f"Hit point maximum reduced by {monster}", "drain": True})
+        if rest.take_at(DISEASE, pos):
+            # A disease whose effects come over days (the diseased giant
+            # rat's): a marker only.
+            applies.append({"name": f"Disease of {monster}"})
         cond = rest.take_at(FAIL_CONDITION, pos) if not prone else None
         if cond:
             effect = ongoing(monster, re.split(r" and ", cond.group("conds")))
@@ -694,16 +796,17 @@ def read_riders(
         effect = ongoing(monster, ["restrained"], f"Restrained by {monster}")
         effect["escape_dc"] = int(web.group("dc"))
         steps.append({"type": "apply", "effect": effect})
-    if target is None and save_step is not None and rest.take(r"(?:or be )?cursed with mummy rot"):
-        # Mummy rot has no condition of its own: what the tree can hold of it
-        # is that the target cannot regain hit points.
-        target = {"name": "Mummy Rot"}
-        applies.append(target)
     if target is not None:
         if rest.take(REPEAT) and save_step is not None:
             target["save_ends"] = {"ability": save_step["ability"], "when": "end"}
         extra = rest.take(UNTIL_POISON)
-        if extra:
+        if extra and extra.group("cond") == "unconscious":
+            # Its own effect, which the table ends when someone shakes it awake.
+            asleep = ongoing(monster, ["unconscious"])
+            if "duration" in target:
+                asleep["duration"] = target["duration"]
+            applies.append(asleep)
+        elif extra:
             target["conditions"].append(extra.group("cond"))
         if rest.take(NO_HEALING):
             target.setdefault("modifiers", {})["no_healing"] = True
@@ -713,16 +816,67 @@ def read_riders(
             target["each_turn"] = {"when": "start", "effects": [damage_step(fig_dice(fig), kind)]}
         if rest.take(ENDS_ON_DAMAGE):
             target["ends_on_damage"] = True
+        worse = rest.take(FAIL_BY_5)
+        if worse and save_step is not None:
+            if "5 or lower" in worse.group(0) and save_step["dc"] != 10:
+                raise SrdError(f"{monster}: a result of 5 or lower is not a failure by 5 against DC {save_step['dc']}")
+            asleep = ongoing(monster, ["unconscious"])
+            if worse.group("fig"):
+                # "5 (1d10) minutes": the stat block's own average, as for damage.
+                asleep["conditions"] = ["poisoned", "unconscious"]
+                asleep["duration"] = {"until": "rounds", "rounds": 10 * int(worse.group("fig").split()[0])}
+            elif "duration" in target:
+                asleep["duration"] = target["duration"]
+            if worse.group("wake"):
+                asleep["ends_on_damage"] = True
+            save_step["fail_by_5"] = [{"type": "apply", "effect": asleep}]
+        also = rest.take(ALSO_BY_5)
+        if also and save_step is not None:
+            worse_effect = ongoing(monster, [also.group("cond")])
+            if "duration" in target:
+                worse_effect["duration"] = target["duration"]
+            save_step["fail_by_5"] = [{"type": "apply", "effect": worse_effect}]
+    wake = rest.take(WAKE)
+    if wake and wake.group("damage"):
+        for step in (save_step or {}).get("fail_by_5", []):
+            step["effect"]["ends_on_damage"] = True
     if save_step is not None:
         if known is not None and known["on_success"] == "half" and not save_step["success"]:
             # "On a successful save, the target takes half the damage": the
             # structured save says half, whatever words the text uses.
             save_step["success"] = [dict(d, half=True) for d in save_step["fail"] if d["type"] == "damage"]
         save_step["fail"] += [{"type": "apply", "effect": e} for e in applies]
+        immune = rest.take(IMMUNE)
+        if immune:
+            save_step["immunity_rounds"] = DAY
+            if immune.group("ends"):
+                # Immune once the effect ends too: from the failed save on,
+                # which differs from the text by at most the effect's length.
+                save_step["fail"].append(
+                    {
+                        "type": "apply",
+                        "effect": {
+                            "name": f"Immune to {action}",
+                            "immunity_to": action,
+                            "duration": {"until": "rounds", "rounds": DAY},
+                        },
+                    }
+                )
         if not save_step["success"]:
             del save_step["success"]
         if save_step["fail"]:
             steps.append(save_step)
+    if limit and steps:
+        only: dict = {"type": "only"}
+        size = limit.group("size") or limit.group("size2")
+        if size:
+            only["max_size"] = size.lower()
+        if limit.group("type"):
+            only["types"] = [limit.group("type")]
+        if limit.group("not1"):
+            only["not_types"] = [t for t in (limit.group("not1"), limit.group("not2")) if t]
+        only["then"] = steps
+        steps = [only]
     gaps, unknown = leftovers(rest.text)
     if save_step is not None and not save_step["fail"] and not gaps:
         unknown.append("a save without an outcome")
@@ -761,14 +915,26 @@ def attack_tree(monster: str, name: str, action: dict, text: str) -> tuple[list,
     for d in action.get("damage_choice", []):
         hit.append(damage_step(d["dice"], d["damage_type"], note=d.get("note")))
     rest = hit_text(text)
-    shown = []
+    data = {d["dice"] for d in action.get("damage", []) + action.get("damage_choice", [])}
+    extra_gaps = []
     lead = DAMAGE_CHUNK.match(rest)
     while lead:
-        shown.append(fig_dice(lead.group("fig")))
+        dice = fig_dice(lead.group("fig"))
+        if dice not in data:
+            # A figure the export lacks, read from the stat block: another
+            # grip, form or range picked by its note, or more damage ("plus").
+            kind = re.search(r"(\w+) damage", lead.group(0)).group(1)
+            how = lead.group("how")
+            if how in DAMAGE_NOTES and lead.group(0).lstrip(", ").startswith("or "):
+                hit.append(damage_step(dice, kind, note=DAMAGE_NOTES[how]))
+            elif how is None and lead.group(0).lstrip(", ").startswith("plus "):
+                hit.append(damage_step(dice, kind))
+            else:
+                extra_gaps.append("damage the data lacks")
         rest = rest[lead.end():]
         lead = DAMAGE_CHUNK.match(rest)
-    data = {d["dice"] for d in action.get("damage", []) + action.get("damage_choice", [])}
-    extra_gaps = ["damage the data lacks"] if set(shown) - data else []
+    if re.search(r"\(\+\d+ to hit with shillelagh\)", text):
+        extra_gaps.append("another attack bonus with shillelagh")
     if len(saved) > 1:
         raise SrdError(f"{monster}: more than one damage entry with its own save")
     fail_damage = [damage_step(d["dice"], d["damage_type"]) for d in saved] or None
@@ -789,7 +955,7 @@ def save_tree(
 ) -> tuple[list, list[str], list[str]]:
     """The tree of an action (or variant) that forces a save: its damage and conditions on a failure."""
     fail_damage = [damage_step(d["dice"], d["damage_type"]) for d in damage]
-    steps, gaps, unknown = read_riders(name, text, fail_damage or None, known, subject=True)
+    steps, gaps, unknown = read_riders(name, text, fail_damage or None, known, subject=True, action=action)
     hand = hand_gap(monster, action)
     if hand:
         gaps, unknown = [hand], []
