@@ -632,8 +632,8 @@ fn a_tree_reads_as_one_line() {
     assert!(content::has_riders(&claws.effects));
     assert_eq!(
         content::summary(&claws.effects),
-        "+4 to hit → 2d4+2 slashing, DC 10 CON save: fail → Paralyzed by Ghoul \
-         (paralyzed; 1 minute; CON save ends at end of turn)"
+        "+4 to hit → 2d4+2 slashing, if not elf or undead: DC 10 CON save: fail → \
+         Paralyzed by Ghoul (paralyzed; 1 minute; CON save ends at end of turn)"
     );
     let bite = content::monster("Ghoul").unwrap().action("Bite").unwrap();
     assert!(!content::has_riders(&bite.effects));
@@ -843,4 +843,23 @@ fn restoration_revival_stabilizing_and_pushes_are_reported() {
         (out[0].revived, out[0].stabilized, out[0].pushed_ft),
         (Some(1), true, 10)
     );
+}
+
+#[test]
+fn a_rider_can_spare_a_subtype_such_as_elves() {
+    let claws = content::monster("Ghoul").unwrap().action("Claws").unwrap();
+    let mut elf = target(10, 0);
+    elf.creature_type = "humanoid".into();
+    elf.subtype = Some("elf".into());
+    let mut human = elf.clone();
+    human.subtype = Some("human".into());
+    let out = run(
+        &claws.effects,
+        &ctx(dc(0)),
+        &[elf, human],
+        &mut FixedRolls::new([15, 2, 2, 15, 2, 2, 1]),
+    )
+    .unwrap();
+    assert!(out[0].conditions.is_empty(), "elves are spared");
+    assert_eq!(out[1].conditions, [Condition::Paralyzed]);
 }

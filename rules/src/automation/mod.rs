@@ -53,6 +53,9 @@ pub struct Target {
     /// Its creature type, lowercase ("humanoid", "undead"), for riders and
     /// spells limited by type; player characters are "humanoid".
     pub creature_type: String,
+    /// Its subtype or race, lowercase ("elf", "goblinoid"), which riders
+    /// may spare or single out like a type.
+    pub subtype: Option<String>,
     /// Actions and spells it is immune to after a save ([`Board::immunities`]).
     pub immune_to: Vec<String>,
     /// Its current hit points (hit point pools, Power Word Kill).
@@ -97,17 +100,23 @@ impl Target {
             size: m.size,
             creature_type: m.creature_type.to_lowercase(),
             hp: m.hp,
+            subtype: m.subtype.as_ref().map(|s| s.to_lowercase()),
             ..Self::default()
         }
     }
 
-    /// Whether it fits a rider's limits on size and creature type. A type
-    /// matches the stat block's type or its first word ("swarm of Tiny
-    /// beasts" is a swarm).
+    /// Whether it fits a rider's limits on size, hit points and creature
+    /// type. A type matches the stat block's type or its first word ("swarm
+    /// of Tiny beasts" is a swarm), or a word of its subtype ("elf").
     pub fn fits(&self, only: &crate::content::OnlyStep) -> bool {
         let is = |t: &String| {
             let t = t.to_lowercase();
-            self.creature_type == t || self.creature_type.split(' ').next() == Some(t.as_str())
+            self.creature_type == t
+                || self.creature_type.split(' ').next() == Some(t.as_str())
+                || self
+                    .subtype
+                    .as_deref()
+                    .is_some_and(|s| s.split([',', ' ']).any(|w| w == t))
         };
         only.max_size.is_none_or(|max| self.size <= max)
             && only.max_hp.is_none_or(|max| self.hp <= max)
