@@ -325,7 +325,10 @@ def automation(action: dict, text: str, names: list[str], traits: list[str]) -> 
         if "reach_ft" not in atk and "range_ft" not in atk:
             missing.append("reach or range")
         missing += gaps
-        on_hit = hit_text(text)
+        on_hit = hit_text(text).replace(" ft.", " ft")
+        for ends in SWALLOW_ENDS:
+            # Falling prone when regurgitated comes with the table ending the swallow.
+            on_hit = ends.sub(" ", on_hit)
         if not gaps and set(conditions_named(on_hit)) - tree_conditions(effects):
             missing.append("condition on hit")
         if not gaps and SAVE_IN_TEXT.search(on_hit) and not tree_has_save(effects):
@@ -400,6 +403,32 @@ FAIL_CONDITION = re.compile(
     rf"(?: {DURATION}| {UNTIL}| until the disease is cured)?"
 )
 PRONE = re.compile(r"^(?: and| or) (?:be |is )?knocked prone")
+# Forced movement on a failed save: "or be pulled up to 25 feet toward the balor".
+FORCED = re.compile(
+    r"^ or be (?P<dir>pulled|pushed) up to (?P<feet>\d+) feet (?:toward|away from) the [\w ]+?(?= and knocked|\.)"
+)
+# A swallow on a failed save, and what being swallowed does. The stomach acid
+# comes at the start of the swallower's turns; the tree puts it at the start
+# of the swallowed creature's own turns, once a round all the same.
+SWALLOW = re.compile(r"^ or be swallowed by the [\w ]+?\.")
+SWALLOWED = re.compile(
+    r"(?:A swallowed creature|While swallowed, the (?:target|creature)) is blinded and restrained, it has total "
+    r"cover against attacks and other effects outside the [\w ]+?, and it takes "
+    rf"(?P<fig>{FIG}) (?P<type>\w+) damage at the start of each of the [\w ]+?'s turns\."
+)
+# Regurgitation and escaping the corpse end the swallow: the table removes the
+# effect (`Board::remove`), as it does for an escape from a grapple.
+SWALLOW_ENDS = [
+    re.compile(
+        r"If the [\w ]+? takes \d+ damage or more on a single turn from (?:a|the swallowed) creature(?: inside it)?, "
+        r"the [\w ]+? must succeed on a DC \d+ Constitution saving throw at the end of that turn or regurgitate "
+        r"[^.]*?, which falls? prone in a space within 10 (?:feet|ft) of the [\w ]+?\."
+    ),
+    re.compile(
+        r"If the [\w ]+? dies, a swallowed creature is no longer restrained by it and can escape from the corpse "
+        r"(?:by )?using \d+ (?:feet|ft) of movement, exiting prone\."
+    ),
+]
 REPEAT = re.compile(
     r"(?:The|A|The poisoned|A frightened|The frightened|The restrained) (?:target|creature) can repeat the "
     r"saving throw at the end of each of its turns, ending the (?:effect|frightened condition) on itself on a success"
@@ -717,6 +746,7 @@ def read_riders(
     rest = Rest(text.replace(" ft.", " ft"))
     steps: list[dict] = []
     applies: list[dict] = []
+    pushes: list[dict] = []
     save_step = None
     limit = rest.take(LIMIT)
     ignite = rest.take(IGNITE)
@@ -749,6 +779,27 @@ def read_riders(
         if flat:
             save_step["fail"].append(damage_step(fig_dice(flat.group("fig")), flat.group("type")))
             pos += flat.end()
+        forced = rest.take_at(FORCED, pos)
+        if forced:
+            feet = int(forced.group("feet"))
+            pushes.append({"type": "push", "feet": -feet if forced.group("dir") == "pulled" else feet})
+            pos += forced.end()
+        swallow = rest.take_at(SWALLOW, pos)
+        if swallow:
+            inside = rest.take(SWALLOWED)
+            if inside is None:
+                raise SrdError(f"{monster}: a swallow without what it does")
+            acid = damage_step(fig_dice(inside.group("fig")), inside.group("type"))
+            applies.append(
+                {
+                    "name": f"Swallowed by {monster}",
+                    "conditions": ["blinded", "restrained"],
+                    "removed": True,
+                    "each_turn": {"when": "start", "effects": [acid]},
+                }
+            )
+            for ends in SWALLOW_ENDS:
+                rest.take(ends)
         prone = rest.take_at(PRONE, pos)
         if prone:
             applies.append(ongoing(monster, ["prone"]))
@@ -845,7 +896,7 @@ def read_riders(
             # "On a successful save, the target takes half the damage": the
             # structured save says half, whatever words the text uses.
             save_step["success"] = [dict(d, half=True) for d in save_step["fail"] if d["type"] == "damage"]
-        save_step["fail"] += [{"type": "apply", "effect": e} for e in applies]
+        save_step["fail"] += pushes + [{"type": "apply", "effect": e} for e in applies]
         immune = rest.take(IMMUNE)
         if immune:
             save_step["immunity_rounds"] = DAY
