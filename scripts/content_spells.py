@@ -493,8 +493,21 @@ def spell_duration(spell: dict) -> dict | None:
 
 
 def ongoing(spell: dict, name: str | None = None, *, conditions=(), duration=SPELL, save_ends=None,
-            used_by=None, ends_on_damage=False, each_turn=None, **modifiers) -> dict:
+            used_by=None, ends_on_damage=False, each_turn=None, escape_dc=None, escape_at_save_dc=False,
+            removed=False, grants=None, drain=False, max_hp_amount=None, **modifiers) -> dict:
     out: dict = {"name": name or spell["name"]}
+    if escape_dc is not None:
+        out["escape_dc"] = escape_dc
+    if escape_at_save_dc:
+        out["escape_at_save_dc"] = True
+    if removed:
+        out["removed"] = True
+    if grants:
+        out["grants"] = grants
+    if drain:
+        out["drain"] = True
+    if max_hp_amount:
+        out["max_hp_amount"] = max_hp_amount
     if conditions:
         out["conditions"] = list(conditions)
     if duration == SPELL:
@@ -527,6 +540,49 @@ def each_turn(when: str, effects: list, once: bool = False) -> dict:
     if once:
         out["once"] = True
     return out
+
+
+def granted(effects: list, bonus_action: bool = False) -> dict:
+    """An action the caster can take again on later turns while the effect lasts."""
+    out: dict = {"effects": effects}
+    if bonus_action:
+        out["bonus_action"] = True
+    return out
+
+
+def choice(*options: tuple[str, list]) -> dict:
+    """Options the caster picks one of when casting."""
+    return {"type": "choice", "options": [{"name": n, "effects": e} for n, e in options]}
+
+
+def pool(amt: dict, then: list) -> dict:
+    return {"type": "pool", "amount": amt, "then": then}
+
+
+def only(then: list, *, max_size=None, max_hp=None, min_hp=None, types=(), not_types=()) -> dict:
+    out: dict = {"type": "only", "then": then}
+    if max_size:
+        out["max_size"] = max_size
+    if max_hp is not None:
+        out["max_hp"] = max_hp
+    if min_hp is not None:
+        out["min_hp"] = min_hp
+    if types:
+        out["types"] = list(types)
+    if not_types:
+        out["not_types"] = list(not_types)
+    return out
+
+
+def remove(*conditions: str) -> dict:
+    return {"type": "remove", "conditions": list(conditions)}
+
+
+def push(feet: int) -> dict:
+    return {"type": "push", "feet": feet}
+
+
+STABILIZE = {"type": "stabilize"}
 
 
 SELF = {"kind": "self"}
@@ -612,12 +668,12 @@ CURATED = {
             "end", [damage(per_slot(2, 2, "d4"), "acid")], once=True)))],
         [flat_damage(s, half=True)])]),
     "acid-splash": base(creatures(2)),
-    "aid": lambda s: entry(creatures(3), [apply(ongoing(s, max_hp=5)), heal(table_amount(s["healing"]["by_slot_level"], False, False))],
-                           "hit point maximum +5 per slot level above 2nd (max_hp is a fixed number)"),
+    "aid": lambda s: entry(creatures(3), [apply(ongoing(s, max_hp_amount=amount("5", {lv: str(5 * (lv - 1)) for lv in range(3, 10)})))]),
     "animal-friendship": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["charmed"], ends_on_damage=True))])]),
     "arcane-hand": lambda s: entry(creatures(1), [attack([damage(per_slot(5, 4, "d8", 2), "force")])],
                                    "the grasping, forceful and interposing hands; the hand's own AC and hit points", REPEAT),
-    "arcane-sword": base(creatures(1), REPEAT),
+    "arcane-sword": lambda s: entry(creatures(1), [attack([flat_damage(s)]),
+                                           apply(ongoing(s, grants=granted([attack([flat_damage(s)])], bonus_action=True)), ON_SELF)]),
     "bane": lambda s: entry(creatures(3, 1), [save(CHA, [apply(ongoing(s, attack_dice="-1d4", save_dice="-1d4"))])]),
     "banishment": lambda s: entry(creatures(1, 1), [save(CHA, [apply(ongoing(s, conditions=["incapacitated"]))])],
                                   "banished: gone from the battlefield, for good if not native to the plane"),
@@ -632,8 +688,8 @@ CURATED = {
     "blade-barrier": area_each_turn("start", DEX),
     "bless": lambda s: entry(creatures(3, 1), [apply(ongoing(s, attack_dice="1d4", save_dice="1d4"))]),
     "blight": base(creatures(1), "plant creatures save with disadvantage and take maximum damage"),
-    "blindness-deafness": lambda s: entry(creatures(1, 1), [save(CON, [apply(ongoing(s, conditions=["blinded"], save_ends=(CON, "end")))])],
-                                          "the caster may choose deafened instead of blinded"),
+    "blindness-deafness": lambda s: entry(creatures(1, 1), [save(CON, [choice(*((c, [apply(ongoing(s, conditions=[c], save_ends=(CON, "end")))])
+                                                                        for c in ("blinded", "deafened")))])]),
     "blink": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)],
                              "a d20 at the end of each of the caster's turns sends it to the Ethereal Plane"),
     "blur": self_buff(attacked=-1),
@@ -651,8 +707,7 @@ CURATED = {
                                    "an undead target also has disadvantage on attacks against the caster"),
     "circle-of-death": base(),
     "cloudkill": area_each_turn("start", CON),
-    "color-spray": lambda s: entry(AREA, [apply(ongoing(s, conditions=["blinded"], duration=END_OF_SOURCE))],
-                                   "a hit point pool (6d10, +2d10 per slot level) decides who is affected"),
+    "color-spray": lambda s: entry(AREA, [pool(per_slot(1, 6, "d10", 2), [apply(ongoing(s, conditions=["blinded"], duration=END_OF_SOURCE))])]),
     "command": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, duration=END_OF_OWN))])],
                                "the command: approach, drop, flee, grovel (prone) or halt"),
     "compulsion": lambda s: entry(AREA, [save(WIS, [apply(ongoing(s))])], "forced movement in a chosen direction"),
@@ -686,7 +741,7 @@ CURATED = {
                                        "the ability chosen: advantage on its checks; bear's endurance 2d6 temporary hit points"),
     "enlarge-reduce": lambda s: entry(creatures(1), [save(CON, [apply(ongoing(s))])],
                                       "enlarge or reduce: ±1d4 weapon damage, advantage or disadvantage on Strength checks and saves"),
-    "entangle": lambda s: entry(AREA, [save(STR, [apply(ongoing(s, conditions=["restrained"]))])], ESCAPE),
+    "entangle": lambda s: entry(AREA, [save(STR, [apply(ongoing(s, conditions=["restrained"], escape_at_save_dc=True))])]),
     "eyebite": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["unconscious"], ends_on_damage=True))])],
                                "the effect chosen (asleep, panicked, sickened); a new target as an action each turn"),
     "faerie-fire": lambda s: entry(AREA, [save(DEX, [apply(ongoing(s, attacked=1))])], NEVER_INVISIBLE),
@@ -703,7 +758,7 @@ CURATED = {
                                    "warm or chill shield chosen (cold or fire resistance); 2d8 to a creature that hits the caster in melee"),
     "fire-storm": base(),
     "fireball": base(),
-    "flame-blade": lambda s: entry(creatures(1), [attack([flat_damage(s)])], REPEAT),
+    "flame-blade": lambda s: entry(SELF, [apply(ongoing(s, grants=granted([attack([flat_damage(s)])])), ON_SELF)]),
     "flame-strike": lambda s: entry(AREA, [save_half(DEX, damage(amount("4d6"), "fire"), damage(per_slot(5, 4, "d6"), "radiant"))],
                                     "the caster chooses whether the fire or the radiant damage grows with the slot"),
     "flaming-sphere": lambda s: entry(creatures(1), [save_half(DEX, flat_damage(s))],
@@ -727,19 +782,20 @@ CURATED = {
                              "an extra action each turn; a turn of lethargy when it ends"),
     "greater-restoration": lambda s: entry(creatures(1), [apply(ongoing(s, duration=None))],
                                            "ends charm, petrification, a curse, an exhaustion level, or a reduction of an ability or the hit point maximum (no removal step)"),
-    "heal": base(None, "also ends blindness, deafness and diseases (no removal step)"),
+    "heal": lambda s: entry(creatures(1), [*base_effects(s), remove("blinded", "deafened")]),
     "healing-word": base(),
     "heat-metal": lambda s: entry(creatures(1), [flat_damage(s), save(CON, [apply(ongoing(s, duration=START_OF_SOURCE, attacks=-1))])],
                                   REPEAT, "drops the object on a failed save; its ability checks also have disadvantage"),
     "hellish-rebuke": base(creatures(1)),
-    "heroes-feast": lambda s: entry(creatures(12), [apply(ongoing(s, save_advantage=[WIS], immunities=["poison"]))],
-                                    "hit point maximum +2d10 (max_hp is a fixed number); immune to being frightened"),
-    "heroism": lambda s: entry(creatures(1, 1), [apply(ongoing(s, each_turn=each_turn("start", [temp_hp(amount("0", mod=True))])))],
-                               "immune to being frightened (no condition immunity)"),
+    "heroes-feast": lambda s: entry(creatures(12), [apply(ongoing(s, max_hp_amount=amount("2d10"), save_advantage=[WIS], immunities=["poison"],
+                                                        condition_immunities=["frightened", "poisoned"]))]),
+    "heroism": lambda s: entry(creatures(1, 1), [apply(ongoing(s, condition_immunities=["frightened"],
+                                                        each_turn=each_turn("start", [temp_hp(amount("0", mod=True))])))]),
     "hideous-laughter": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["incapacitated", "prone"], save_ends=(WIS, "end")))])],
                                         "a new save with advantage each time it takes damage"),
     "hold-monster": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["paralyzed"], save_ends=(WIS, "end")))])]),
-    "hold-person": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["paralyzed"], save_ends=(WIS, "end")))])]),
+    "hold-person": lambda s: entry(creatures(1, 1), [only([save(WIS, [apply(ongoing(s, conditions=["paralyzed"], save_ends=(WIS, "end")))])],
+                                                    types=["humanoid"])]),
     "holy-aura": lambda s: entry(AREA, [apply(ongoing(s, attacked=-1, save_advantage=ALL_ABILITIES))],
                                  "a fiend or undead hitting a warded creature in melee saves or is blinded"),
     "hunters-mark": lambda s: entry(creatures(1), [apply(ongoing(s))],
@@ -753,8 +809,7 @@ CURATED = {
                                     "also ends when the target casts a spell"),
     "irresistible-dance": lambda s: entry(creatures(1), [apply(ongoing(s, attacks=-1, attacked=1, save_disadvantage=[DEX], speed_halves=0, save_ends=(WIS, "end")))],
                                           "the repeated save costs the target its action"),
-    "lesser-restoration": lambda s: entry(creatures(1), [apply(ongoing(s, duration=None))],
-                                          "ends blinded, deafened, paralyzed or poisoned, or a disease (no removal step)"),
+    "lesser-restoration": lambda s: entry(creatures(1), [choice(*((c, [remove(c)]) for c in ("blinded", "deafened", "paralyzed", "poisoned")))]),
     "levitate": lambda s: entry(creatures(1), [save(CON, [apply(ongoing(s))])],
                                 "held 20 feet in the air, moved only by pushing off or by the caster"),
     "lightning-bolt": base(),
@@ -765,27 +820,27 @@ CURATED = {
     "mass-cure-wounds": base(creatures(6)),
     "mass-heal": lambda s: entry(AREA, [heal(amount("700"))], "700 hit points divided among the targets"),
     "mass-healing-word": base(creatures(6)),
-    "maze": lambda s: entry(creatures(1), [apply(ongoing(s))], "banished into a maze; an Intelligence check (DC 20) as an action to escape"),
+    "maze": lambda s: entry(creatures(1), [apply(ongoing(s, removed=True, escape_dc=20))]),
     "meteor-swarm": lambda s: entry(AREA, [save_half(DEX, damage(amount("20d6"), "fire"), damage(amount("20d6"), "bludgeoning"))]),
     "mirror-image": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)], "three duplicates: an attack against the caster may hit one (d20)"),
     "mislead": lambda s: entry(SELF, [apply(ongoing(s, conditions=["invisible"]), ON_SELF)], "the illusory double"),
     "moonbeam": area_each_turn("start", CON, False, "shapechangers save with disadvantage and revert"),
     "phantasmal-killer": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["frightened"], save_ends=(WIS, "start"),
                                                                                    each_turn=each_turn("start", [save(WIS, [flat_damage(s)])])))])]),
-    "plane-shift": lambda s: entry(creatures(1), [attack([save(CHA, [apply(ongoing(s))])])], "a failed save sends the target to another plane"),
+    "plane-shift": lambda s: entry(creatures(1), [attack([save(CHA, [apply(ongoing(s, duration=None, removed=True))])])]),
     "poison-spray": base(),
     "polymorph": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s))])], "the new form's statistics and hit points"),
-    "power-word-kill": lambda s: entry(creatures(1), [apply(ongoing(s))], "kills a creature with 100 hit points or fewer (no hit point condition)"),
-    "power-word-stun": lambda s: entry(creatures(1), [apply(ongoing(s, conditions=["stunned"], duration=None, save_ends=(CON, "end")))],
-                                       "only a creature with 150 hit points or fewer is stunned (no hit point condition)"),
+    "power-word-kill": lambda s: entry(creatures(1), [only([apply(ongoing(s, duration=None, removed=True))], max_hp=100)],
+                                      "the target dies (no death step: removed from the fight instead)"),
+    "power-word-stun": lambda s: entry(creatures(1), [only([apply(ongoing(s, conditions=["stunned"], duration=None, save_ends=(CON, "end")))], max_hp=150)]),
     "prayer-of-healing": base(creatures(6)),
     "prismatic-spray": lambda s: entry(AREA, [save_half(DEX, flat_damage(s))],
                                        "a d8 per target picks the ray: the damage type, or restrained then petrified, or blinded then banished, or two rays"),
     "prismatic-wall": lambda s: entry(AREA, [save(CON, [apply(ongoing(s, conditions=["blinded"], duration=rounds(10)))])],
                                       "seven layers, each with its own save, damage or condition"),
     "produce-flame": base(creatures(1)),
-    "protection-from-energy": lambda s: entry(creatures(1), [apply(ongoing(s))],
-                                              "resistance to one damage type chosen when cast (no chosen resistance)"),
+    "protection-from-energy": lambda s: entry(creatures(1), [choice(*((k, [apply(ongoing(s, resistances=[k]))])
+                                                               for k in ("acid", "cold", "fire", "lightning", "thunder")))]),
     "protection-from-evil-and-good": lambda s: entry(creatures(1), [apply(ongoing(s))],
                                                      "six creature types have disadvantage on attacks against it and can't charm, frighten or possess it"),
     "protection-from-poison": lambda s: entry(creatures(1), [apply(ongoing(s, resistances=["poison"]))],
@@ -794,12 +849,10 @@ CURATED = {
     "ray-of-frost": lambda s: entry(creatures(1), [attack([flat_damage(s), apply(ongoing(s, duration=START_OF_SOURCE, speed=-10))])]),
     "regenerate": lambda s: entry(creatures(1), [heal(table_amount(s["healing"]["by_slot_level"], False, False)),
                                                  apply(ongoing(s, each_turn=each_turn("start", [heal(amount("1"))])))]),
-    "resilient-sphere": lambda s: entry(creatures(1), [save(DEX, [apply(ongoing(s))])],
-                                        "enclosed: nothing passes in or out, nothing inside is harmed"),
+    "resilient-sphere": lambda s: entry(creatures(1), [save(DEX, [apply(ongoing(s, removed=True))])]),
     "resistance": lambda s: entry(creatures(1), [apply(ongoing(s, used_by="own_save", save_dice="1d4"))]),
     "reverse-gravity": lambda s: entry(AREA, [save(DEX, [apply(ongoing(s))])], "creatures fall upward and take falling damage; a save lets one hold on"),
-    "revivify": lambda s: entry(creatures(1), [heal(amount("1"))],
-                                "only a creature dead for at most a minute, which returns to life (no revival step)"),
+    "revivify": lambda s: entry(creatures(1), [{"type": "revive", "hp": 1}]),
     "sacred-flame": base(),
     "sanctuary": lambda s: entry(creatures(1), [apply(ongoing(s, used_by="own_attack"))],
                                  "an attacker must make a Wisdom save or choose a new target; also ends on a harmful spell"),
@@ -810,18 +863,18 @@ CURATED = {
     "shillelagh": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)], "the club or quarterstaff uses the spellcasting ability and deals 1d8"),
     "shocking-grasp": lambda s: entry(creatures(1), [attack([flat_damage(s), apply(ongoing(s, duration=START_OF_OWN, no_reactions=True))])],
                                       "advantage on the attack against a target in metal armor"),
-    "sleep": lambda s: entry(AREA, [apply(ongoing(s, conditions=["unconscious"], ends_on_damage=True))],
-                             "a hit point pool (5d8, +2d8 per slot level) decides who sleeps"),
+    "sleep": lambda s: entry(AREA, [pool(per_slot(1, 5, "d8", 2), [only([apply(ongoing(s, conditions=["unconscious"], ends_on_damage=True))],
+                                                                   not_types=["undead"])])]),
     "sleet-storm": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [save(DEX, [prone(s)])])))],
                                    "concentrating creatures in it save or lose concentration"),
     "slow": lambda s: entry(creatures(6), [save(WIS, [apply(ongoing(s, ac=-2, speed_halves=1, no_reactions=True, save_ends=(WIS, "end")))])],
                             "-2 to Dexterity saves only; an action or a bonus action, one attack; spells may be delayed"),
-    "spare-the-dying": lambda s: entry(creatures(1), [apply(ongoing(s, duration=None))],
-                                       "stabilizes a creature at 0 hit points (no death-save step)"),
+    "spare-the-dying": lambda s: entry(creatures(1), [STABILIZE]),
     "spike-growth": lambda s: entry(AREA, [apply(ongoing(s))], "2d4 piercing damage per 5 feet moved in the area"),
     "spirit-guardians": lambda s: entry(AREA, [apply(ongoing(s, speed_halves=1, each_turn=each_turn("start", [
         save_half(WIS, damage(per_slot(3, 3, "d8"), None))])))]),
-    "spiritual-weapon": base(creatures(1), REPEAT),
+    "spiritual-weapon": lambda s: entry(creatures(1), [attack([flat_damage(s)]),
+                                               apply(ongoing(s, grants=granted([attack([flat_damage(s)])], bonus_action=True)), ON_SELF)]),
     "stinking-cloud": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [save(CON)])))],
                                       "a failed save costs the creature its action that turn"),
     "stoneskin": lambda s: entry(creatures(1), [apply(ongoing(s, resistances=["bludgeoning", "piercing", "slashing"]))],
@@ -830,12 +883,13 @@ CURATED = {
                                           "a different effect each round: acid rain, lightning bolts, hailstones, freezing wind"),
     "sunbeam": lambda s: entry(AREA, [save(CON, [flat_damage(s), apply(ongoing(s, conditions=["blinded"], duration=START_OF_SOURCE))], [flat_damage(s, half=True)])],
                                REPEAT, "undead and oozes save with disadvantage"),
-    "sunburst": lambda s: entry(AREA, [save(CON, [flat_damage(s), apply(ongoing(s, conditions=["blinded"], duration=rounds(10), save_ends=(CON, "end")))],
-                                            [flat_damage(s, half=True)])],
-                                "undead and oozes save with disadvantage"),
+    "sunburst": lambda s: entry(AREA, [only([apply(ongoing(s, f"{s['name']} (undead or ooze)", duration=None, used_by="own_save", save_disadvantage=[CON]))],
+                                 types=["undead", "ooze"]),
+                            save(CON, [flat_damage(s), apply(ongoing(s, conditions=["blinded"], duration=rounds(10), save_ends=(CON, "end")))],
+                                 [flat_damage(s, half=True)])]),
     "telekinesis": lambda s: entry(creatures(1), [apply(ongoing(s, conditions=["restrained"]))],
                                    "a Strength contest each turn to hold or move the creature"),
-    "thunderwave": base(AREA, "pushed 10 feet on a failed save"),
+    "thunderwave": lambda s: entry(AREA, [save(CON, [flat_damage(s), push(10)], [flat_damage(s, half=True)])]),
     "true-polymorph": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s))])], "the new form's statistics; permanent after an hour"),
     "true-strike": lambda s: entry(creatures(1), [apply(ongoing(s, duration=END_OF_SOURCE, used_by="own_attack", attacks=1), ON_SELF)],
                                    "the advantage is only against the target"),
@@ -850,7 +904,7 @@ CURATED = {
     "warding-bond": lambda s: entry(creatures(1), [apply(ongoing(s, ac=1, save_dice="1", resistances=EVERY_DAMAGE_TYPE))],
                                     "the caster takes the same damage as the warded creature"),
     "web": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [save(DEX, [
-        apply(ongoing(s, f"{s['name']} (restrained)", conditions=["restrained"]))])])))], ESCAPE),
+        apply(ongoing(s, f"{s['name']} (restrained)", conditions=["restrained"], escape_at_save_dc=True))])])))]),
     "weird": lambda s: entry(AREA, [save(WIS, [apply(ongoing(s, conditions=["frightened"], save_ends=(WIS, "start"),
                                                              each_turn=each_turn("start", [save(WIS, [damage(amount("4d10"), "psychic")])])))])]),
     "wind-wall": base(),
