@@ -577,8 +577,8 @@ fn shield_adds_5_to_ac_until_the_start_of_the_casters_next_turn() {
     assert_eq!(apply.effect.modifiers.ac, 5);
     assert_eq!(apply.effect.duration, Some(Lasting::StartOfSourceTurn));
     assert!(s.combat);
-    // Immunity to Magic Missile has no figure yet.
-    assert_eq!(s.automation.level, AutomationLevel::Partial);
+    assert_eq!(apply.effect.immunity_to.as_deref(), Some("Magic Missile"));
+    assert_full(s);
 }
 
 #[test]
