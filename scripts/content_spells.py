@@ -322,6 +322,8 @@ def automation_tree(out: dict, raw: dict, missing: list[str]) -> None:
         made = CURATED[sid](out)
         if not made["effects"]:
             fail(sid, "a combat spell with an empty tree")
+        if sid in CREATURE_TYPES:
+            made["effects"] = [only(made["effects"], **CREATURE_TYPES[sid])]
         gaps = made["missing"]
         out["combat"] = True
         out["targeting"] = made["targeting"]
@@ -669,7 +671,8 @@ CURATED = {
         [flat_damage(s, half=True)])]),
     "acid-splash": base(creatures(2)),
     "aid": lambda s: entry(creatures(3), [apply(ongoing(s, max_hp_amount=amount("5", {lv: str(5 * (lv - 1)) for lv in range(3, 10)})))]),
-    "animal-friendship": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["charmed"], ends_on_damage=True))])]),
+    "animal-friendship": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["charmed"], ends_on_damage=True))])],
+                                         "fails on a beast with an Intelligence of 4 or more"),
     "arcane-hand": lambda s: entry(creatures(1), [attack([damage(per_slot(5, 4, "d8", 2), "force")])],
                                    "the grasping, forceful and interposing hands; the hand's own AC and hit points", REPEAT),
     "arcane-sword": lambda s: entry(creatures(1), [attack([flat_damage(s)]),
@@ -724,7 +727,9 @@ CURATED = {
     "cure-wounds": base(),
     "death-ward": lambda s: entry(creatures(1), [apply(ongoing(s))],
                                   "drops to 1 hit point instead of 0 once; negates one effect that would kill outright"),
-    "delayed-blast-fireball": base(AREA, "+1d6 for each turn the bead waits"),
+    # The caster chooses when the bead bursts: 1d6 more for each turn it waited.
+    "delayed-blast-fireball": lambda s: entry(AREA, [choice(*(
+        (f"{n} turns", [save_half(DEX, damage(per_slot(7, 12 + n, "d6"), "fire"))]) for n in range(11)))]),
     "disintegrate": base(creatures(1)),
     "dispel-evil-and-good": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)],
                                             "celestials, elementals, fey, fiends and undead have disadvantage on attacks against the caster; break enchantment; dismissal (Charisma save)"),
@@ -924,6 +929,28 @@ CURATED = {
     "wind-wall": base(),
 }
 
+# The creature types a curated spell works on (or not): its whole tree runs
+# only on targets that fit.
+LIVING = {"not_types": ["undead", "construct"]}
+CREATURE_TYPES = {
+    "animal-friendship": {"types": ["beast"]},
+    "blight": LIVING,
+    "calm-emotions": {"types": ["humanoid"]},
+    "charm-person": {"types": ["humanoid"]},
+    "command": {"not_types": ["undead"]},
+    "cure-wounds": LIVING,
+    "dominate-beast": {"types": ["beast"]},
+    "dominate-person": {"types": ["humanoid"]},
+    "heal": LIVING,
+    "healing-word": LIVING,
+    "hold-monster": {"not_types": ["undead"]},
+    "mass-cure-wounds": LIVING,
+    "mass-heal": LIVING,
+    "mass-healing-word": LIVING,
+    "prayer-of-healing": LIVING,
+    "spare-the-dying": LIVING,
+}
+
 # Spells with figures (an attack, a save, damage, healing or a condition)
 # that still have no combat effect, with why: they stay out of the combat
 # coverage, and their tree is only what the flat figures imply.
@@ -953,8 +980,10 @@ def generate(srd: Path) -> tuple[str, list[str], dict]:
     corrections: list[str] = []
     spells = sorted((convert_spell(s, corrections) for s in raw), key=lambda s: s["id"])
     ids = {s["id"] for s in spells}
-    for sid in sorted((set(CURATED) | set(NOT_COMBAT)) - ids):
+    for sid in sorted((set(CURATED) | set(NOT_COMBAT) | set(CREATURE_TYPES)) - ids):
         fail(sid, "in the tables but not in the SRD")
+    for sid in sorted(set(CREATURE_TYPES) - set(CURATED)):
+        fail(sid, "in CREATURE_TYPES but not in CURATED")
     levels = {"full": 0, "partial": 0, "listed": 0, "combat": 0, "combat_full": 0}
     for spell in spells:
         levels[spell["automation"]["level"]] += 1
