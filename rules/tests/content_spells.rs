@@ -269,8 +269,8 @@ fn automation_is_explained_and_above_the_floor() {
         .count();
     println!("combat spells: {combat_full}/{} full", combat.len());
     // The floor is a little below the coverage once choices, hit point
-    // pools, thresholds, granted attacks and removal were in the schema (86
-    // full; 82 of 162 combat spells full): a generator change that loses
+    // pools, thresholds, granted attacks and removal were in the schema (85
+    // full; 81 of 162 combat spells full): a generator change that loses
     // structure fails here instead of silently lowering coverage. Raise it
     // when coverage grows. "Full" is strict (every combat
     // figure of the spell is in its tree), so the floor is low by design.
@@ -853,7 +853,9 @@ fn partial_combat_spells_say_what_is_missing() {
 #[test]
 fn sleep_puts_creatures_to_sleep_from_a_hit_point_pool() {
     let s = spell("sleep");
-    assert_full(s);
+    // Partial: undead inside the area still use up the pool.
+    assert_eq!(s.automation.level, AutomationLevel::Partial);
+    assert_full(spell("color-spray"));
     let [Effect::Pool(pool)] = &s.effects[..] else {
         panic!("{:?}", s.effects)
     };
