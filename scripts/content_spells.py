@@ -322,6 +322,8 @@ def automation_tree(out: dict, raw: dict, missing: list[str]) -> None:
         made = CURATED[sid](out)
         if not made["effects"]:
             fail(sid, "a combat spell with an empty tree")
+        if sid in CREATURE_TYPES:
+            made["effects"] = [only(made["effects"], **CREATURE_TYPES[sid])]
         gaps = made["missing"]
         out["combat"] = True
         out["targeting"] = made["targeting"]
@@ -493,8 +495,21 @@ def spell_duration(spell: dict) -> dict | None:
 
 
 def ongoing(spell: dict, name: str | None = None, *, conditions=(), duration=SPELL, save_ends=None,
-            used_by=None, ends_on_damage=False, each_turn=None, **modifiers) -> dict:
+            used_by=None, ends_on_damage=False, each_turn=None, escape_dc=None, escape_at_save_dc=False,
+            removed=False, grants=None, drain=False, max_hp_amount=None, **modifiers) -> dict:
     out: dict = {"name": name or spell["name"]}
+    if escape_dc is not None:
+        out["escape_dc"] = escape_dc
+    if escape_at_save_dc:
+        out["escape_at_save_dc"] = True
+    if removed:
+        out["removed"] = True
+    if grants:
+        out["grants"] = grants
+    if drain:
+        out["drain"] = True
+    if max_hp_amount:
+        out["max_hp_amount"] = max_hp_amount
     if conditions:
         out["conditions"] = list(conditions)
     if duration == SPELL:
@@ -527,6 +542,49 @@ def each_turn(when: str, effects: list, once: bool = False) -> dict:
     if once:
         out["once"] = True
     return out
+
+
+def granted(effects: list, bonus_action: bool = False) -> dict:
+    """An action the caster can take again on later turns while the effect lasts."""
+    out: dict = {"effects": effects}
+    if bonus_action:
+        out["bonus_action"] = True
+    return out
+
+
+def choice(*options: tuple[str, list]) -> dict:
+    """Options the caster picks one of when casting."""
+    return {"type": "choice", "options": [{"name": n, "effects": e} for n, e in options]}
+
+
+def pool(amt: dict, then: list) -> dict:
+    return {"type": "pool", "amount": amt, "then": then}
+
+
+def only(then: list, *, max_size=None, max_hp=None, min_hp=None, types=(), not_types=()) -> dict:
+    out: dict = {"type": "only", "then": then}
+    if max_size:
+        out["max_size"] = max_size
+    if max_hp is not None:
+        out["max_hp"] = max_hp
+    if min_hp is not None:
+        out["min_hp"] = min_hp
+    if types:
+        out["types"] = list(types)
+    if not_types:
+        out["not_types"] = list(not_types)
+    return out
+
+
+def remove(*conditions: str) -> dict:
+    return {"type": "remove", "conditions": list(conditions)}
+
+
+def push(feet: int) -> dict:
+    return {"type": "push", "feet": feet}
+
+
+STABILIZE = {"type": "stabilize"}
 
 
 SELF = {"kind": "self"}
@@ -612,28 +670,29 @@ CURATED = {
             "end", [damage(per_slot(2, 2, "d4"), "acid")], once=True)))],
         [flat_damage(s, half=True)])]),
     "acid-splash": base(creatures(2)),
-    "aid": lambda s: entry(creatures(3), [apply(ongoing(s, max_hp=5)), heal(table_amount(s["healing"]["by_slot_level"], False, False))],
-                           "hit point maximum +5 per slot level above 2nd (max_hp is a fixed number)"),
-    "animal-friendship": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["charmed"], ends_on_damage=True))])]),
+    "aid": lambda s: entry(creatures(3), [apply(ongoing(s, max_hp_amount=amount("5", {lv: str(5 * (lv - 1)) for lv in range(3, 10)})))]),
+    "animal-friendship": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["charmed"], ends_on_damage=True))])],
+                                         "fails on a beast with an Intelligence of 4 or more"),
     "arcane-hand": lambda s: entry(creatures(1), [attack([damage(per_slot(5, 4, "d8", 2), "force")])],
                                    "the grasping, forceful and interposing hands; the hand's own AC and hit points", REPEAT),
-    "arcane-sword": base(creatures(1), REPEAT),
+    "arcane-sword": lambda s: entry(creatures(1), [attack([flat_damage(s)]),
+                                           apply(ongoing(s, grants=granted([attack([flat_damage(s)])], bonus_action=True)), ON_SELF)]),
     "bane": lambda s: entry(creatures(3, 1), [save(CHA, [apply(ongoing(s, attack_dice="-1d4", save_dice="-1d4"))])]),
-    "banishment": lambda s: entry(creatures(1, 1), [save(CHA, [apply(ongoing(s, conditions=["incapacitated"]))])],
-                                  "banished: gone from the battlefield, for good if not native to the plane"),
+    "banishment": lambda s: entry(creatures(1, 1), [save(CHA, [apply(ongoing(s, removed=True))])],
+                                  "for good if not native to the plane and the spell lasts its full minute"),
     "barkskin": lambda s: entry(creatures(1), [apply(ongoing(s, ac_floor=16))]),
     "beacon-of-hope": lambda s: entry(AREA, [apply(ongoing(s, save_advantage=[WIS]))],
                                       "advantage on death saving throws; healing rolls the maximum"),
     "bestow-curse": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s))])],
                                     "the curse chosen from four (a disadvantage, an extra 1d8 necrotic, a lost turn); longer from a 5th-level slot"),
     "black-tentacles": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [save(DEX, [
-        flat_damage(s), apply(ongoing(s, f"{s['name']} (restrained)", conditions=["restrained"]))])])))],
-        "a restrained creature takes the damage again each turn without a save", ESCAPE),
+        flat_damage(s), apply(ongoing(s, f"{s['name']} (restrained)", conditions=["restrained"], escape_at_save_dc=True))])])))],
+        "a restrained creature takes the damage again each turn without a save"),
     "blade-barrier": area_each_turn("start", DEX),
     "bless": lambda s: entry(creatures(3, 1), [apply(ongoing(s, attack_dice="1d4", save_dice="1d4"))]),
     "blight": base(creatures(1), "plant creatures save with disadvantage and take maximum damage"),
-    "blindness-deafness": lambda s: entry(creatures(1, 1), [save(CON, [apply(ongoing(s, conditions=["blinded"], save_ends=(CON, "end")))])],
-                                          "the caster may choose deafened instead of blinded"),
+    "blindness-deafness": lambda s: entry(creatures(1, 1), [save(CON, [choice(*((c, [apply(ongoing(s, conditions=[c], save_ends=(CON, "end")))])
+                                                                        for c in ("blinded", "deafened")))])]),
     "blink": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)],
                              "a d20 at the end of each of the caster's turns sends it to the Ethereal Plane"),
     "blur": self_buff(attacked=-1),
@@ -641,7 +700,10 @@ CURATED = {
                                       "the extra damage grows 1d6 per slot level above 2nd (extra damage has no slot scaling)",
                                       "used up by the next hit, not the next attack roll; the target can't be invisible"),
     "burning-hands": base(),
-    "call-lightning": lambda s: entry(AREA, [save_half(DEX, flat_damage(s))], REPEAT, "+1d10 when cast in a storm"),
+    "call-lightning": lambda s: (lambda bolt: entry(AREA, [bolt, apply(ongoing(s, grants=granted([bolt])), ON_SELF)]))(
+        # Cast outdoors in a storm, the bolts deal 1d10 more.
+        choice(("clear", [save_half(DEX, damage(per_slot(3, 3, "d10"), "lightning"))]),
+               ("storm", [save_half(DEX, damage(per_slot(3, 4, "d10"), "lightning"))]))),
     "calm-emotions": lambda s: entry(AREA, [save(CHA, [apply(ongoing(s))])],
                                      "suppresses charm and fear, or makes hostile creatures indifferent"),
     "chain-lightning": base(creatures(4, 1)),
@@ -651,10 +713,12 @@ CURATED = {
                                    "an undead target also has disadvantage on attacks against the caster"),
     "circle-of-death": base(),
     "cloudkill": area_each_turn("start", CON),
-    "color-spray": lambda s: entry(AREA, [apply(ongoing(s, conditions=["blinded"], duration=END_OF_SOURCE))],
-                                   "a hit point pool (6d10, +2d10 per slot level) decides who is affected"),
-    "command": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, duration=END_OF_OWN))])],
-                               "the command: approach, drop, flee, grovel (prone) or halt"),
+    "color-spray": lambda s: entry(AREA, [pool(per_slot(1, 6, "d10", 2), [apply(ongoing(s, conditions=["blinded"], duration=END_OF_SOURCE))])]),
+    "command": lambda s: entry(creatures(1, 1), [save(WIS, [choice(
+        *((w, [apply(ongoing(s, f"{s['name']}: {w}", duration=END_OF_OWN))]) for w in ("approach", "drop", "flee")),
+        ("grovel", [apply(ongoing(s, f"{s['name']}: grovel", conditions=["prone"], duration=None))]),
+        ("halt", [apply(ongoing(s, f"{s['name']}: halt", conditions=["incapacitated"], duration=END_OF_OWN, speed_halves=0))]))])],
+                               "approach, drop and flee are behaviours the table plays out"),
     "compulsion": lambda s: entry(AREA, [save(WIS, [apply(ongoing(s))])], "forced movement in a chosen direction"),
     "cone-of-cold": base(),
     "confusion": lambda s: entry(AREA, [save(WIS, [apply(ongoing(s, save_ends=(WIS, "end")))])],
@@ -665,13 +729,19 @@ CURATED = {
     "cure-wounds": base(),
     "death-ward": lambda s: entry(creatures(1), [apply(ongoing(s))],
                                   "drops to 1 hit point instead of 0 once; negates one effect that would kill outright"),
-    "delayed-blast-fireball": base(AREA, "+1d6 for each turn the bead waits"),
+    # The caster chooses when the bead bursts: 1d6 more for each turn it waited.
+    "delayed-blast-fireball": lambda s: entry(AREA, [choice(*(
+        (f"{n} turns", [save_half(DEX, damage(per_slot(7, 12 + n, "d6"), "fire"))]) for n in range(11)))]),
     "disintegrate": base(creatures(1)),
     "dispel-evil-and-good": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)],
                                             "celestials, elementals, fey, fiends and undead have disadvantage on attacks against the caster; break enchantment; dismissal (Charisma save)"),
     "divine-favor": self_buff(weapon_damage={"dice": "1d4", "damage_type": "radiant"}),
-    "divine-word": lambda s: entry(AREA, [save(CHA, [apply(ongoing(s, conditions=["deafened"], duration=rounds(10)))])],
-                                   "the effect depends on the target's current hit points (deafened, blinded, stunned, killed); extraplanar creatures banished"),
+    "divine-word": lambda s: entry(AREA, [save(CHA, [
+        only([apply(ongoing(s, duration=None, removed=True))], max_hp=20),
+        only([apply(ongoing(s, conditions=["blinded", "deafened", "stunned"], duration=rounds(600)))], min_hp=21, max_hp=30),
+        only([apply(ongoing(s, conditions=["blinded", "deafened"], duration=rounds(100)))], min_hp=31, max_hp=40),
+        only([apply(ongoing(s, conditions=["deafened"], duration=rounds(10)))], min_hp=41, max_hp=50)])],
+                                   "20 hit points or fewer: killed (removed from the fight instead); extraplanar creatures banished"),
     "dominate-beast": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["charmed"]))])],
                                       "a new save each time it takes damage; advantage on the save if fighting; the caster commands it"),
     "dominate-monster": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["charmed"]))])],
@@ -682,13 +752,18 @@ CURATED = {
                                   "concentration saves; fissures; collapsing structures (5d6 bludgeoning)"),
     "eldritch-blast": lambda s: entry(SPLIT, [split(count(1, char={5: 2, 11: 3, 17: 4}),
                                                     [attack([damage(amount("1d10"), "force")])])]),
-    "enhance-ability": lambda s: entry(creatures(1, 1), [apply(ongoing(s))],
-                                       "the ability chosen: advantage on its checks; bear's endurance 2d6 temporary hit points"),
+    "enhance-ability": lambda s: entry(creatures(1, 1), [choice(
+        ("bear's endurance", [temp_hp(amount("2d6")), apply(ongoing(s))]),
+        *((name, [apply(ongoing(s))]) for name in ("bull's strength", "cat's grace", "eagle's splendor", "fox's cunning", "owl's wisdom")))],
+                                       "advantage on the chosen ability's checks (no check advantage)"),
     "enlarge-reduce": lambda s: entry(creatures(1), [save(CON, [apply(ongoing(s))])],
                                       "enlarge or reduce: ±1d4 weapon damage, advantage or disadvantage on Strength checks and saves"),
-    "entangle": lambda s: entry(AREA, [save(STR, [apply(ongoing(s, conditions=["restrained"]))])], ESCAPE),
-    "eyebite": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["unconscious"], ends_on_damage=True))])],
-                               "the effect chosen (asleep, panicked, sickened); a new target as an action each turn"),
+    "entangle": lambda s: entry(AREA, [save(STR, [apply(ongoing(s, conditions=["restrained"], escape_at_save_dc=True))])]),
+    "eyebite": lambda s: (lambda gaze: entry(creatures(1), [gaze, apply(ongoing(s, grants=granted([gaze])), ON_SELF)],
+                                          "a panicked creature must Dash away; a sickened one also has disadvantage on ability checks"))(
+        save(WIS, [choice(("asleep", [apply(ongoing(s, conditions=["unconscious"], ends_on_damage=True))]),
+                          ("panicked", [apply(ongoing(s, conditions=["frightened"]))]),
+                          ("sickened", [apply(ongoing(s, attacks=-1, save_ends=(WIS, "end")))]))])),
     "faerie-fire": lambda s: entry(AREA, [save(DEX, [apply(ongoing(s, attacked=1))])], NEVER_INVISIBLE),
     "faithful-hound": lambda s: entry(creatures(1), [attack([flat_damage(s)])],
                                       "the hound bites at the start of each of the caster's turns (no such trigger)"),
@@ -699,47 +774,54 @@ CURATED = {
                                   "Intelligence and Charisma become 1 (no ability-score modifier); a new save every 30 days"),
     "finger-of-death": base(),
     "fire-bolt": base(),
-    "fire-shield": lambda s: entry(SELF, [apply(ongoing(s, resistances=["cold"]), ON_SELF)],
-                                   "warm or chill shield chosen (cold or fire resistance); 2d8 to a creature that hits the caster in melee"),
+    "fire-shield": lambda s: entry(SELF, [choice(("warm", [apply(ongoing(s, resistances=["cold"]), ON_SELF)]),
+                                        ("chill", [apply(ongoing(s, resistances=["fire"]), ON_SELF)]))],
+                                   "2d8 fire or cold to a creature that hits the caster in melee"),
     "fire-storm": base(),
     "fireball": base(),
-    "flame-blade": lambda s: entry(creatures(1), [attack([flat_damage(s)])], REPEAT),
-    "flame-strike": lambda s: entry(AREA, [save_half(DEX, damage(amount("4d6"), "fire"), damage(per_slot(5, 4, "d6"), "radiant"))],
-                                    "the caster chooses whether the fire or the radiant damage grows with the slot"),
-    "flaming-sphere": lambda s: entry(creatures(1), [save_half(DEX, flat_damage(s))],
-                                      REPEAT, "damage to a creature ending its turn within 5 feet"),
+    "flame-blade": lambda s: entry(SELF, [apply(ongoing(s, grants=granted([attack([flat_damage(s)])])), ON_SELF)]),
+    "flame-strike": lambda s: entry(AREA, [choice(
+        ("fire", [save_half(DEX, damage(per_slot(5, 4, "d6"), "fire"), damage(amount("4d6"), "radiant"))]),
+        ("radiant", [save_half(DEX, damage(amount("4d6"), "fire"), damage(per_slot(5, 4, "d6"), "radiant"))]))]),
+    "flaming-sphere": lambda s: entry(creatures(1), [save_half(DEX, flat_damage(s)),
+                                             apply(ongoing(s, grants=granted([save_half(DEX, flat_damage(s))], bonus_action=True)), ON_SELF)],
+                                      "damage to a creature ending its turn within 5 feet"),
     "flesh-to-stone": lambda s: entry(creatures(1), [save(CON, [apply(ongoing(s, conditions=["restrained"], save_ends=(CON, "end")))])],
                                       "three failed saves petrify it, three successes end it"),
     "forcecage": lambda s: entry(AREA, [apply(ongoing(s))], "creatures inside can't leave; a Charisma save to teleport out"),
     "foresight": lambda s: entry(creatures(1), [apply(ongoing(s, attacks=1, attacked=-1, save_advantage=ALL_ABILITIES))],
                                  "advantage on ability checks; can't be surprised"),
-    "freedom-of-movement": lambda s: entry(creatures(1), [apply(ongoing(s))],
-                                           "can't be paralyzed or restrained; speed can't be reduced (no condition immunity)"),
+    "freedom-of-movement": lambda s: entry(creatures(1), [apply(ongoing(s, condition_immunities=["paralyzed", "restrained"]))],
+                                           "magic can't reduce its speed; difficult terrain costs no extra movement; 5 feet to escape a grapple"),
     "freezing-sphere": base(),
     "grease": lambda s: entry(AREA, [save(DEX, [prone(s)]), apply(ongoing(s, each_turn=each_turn("end", [save(DEX, [prone(s)])])))]),
     "greater-invisibility": lambda s: entry(creatures(1), [apply(ongoing(s, conditions=["invisible"]))]),
     "guardian-of-faith": area_each_turn("start", DEX, False, "the guardian vanishes after dealing 60 damage"),
     "guidance": lambda s: entry(creatures(1), [apply(ongoing(s, used_by="own_check", check_dice="1d4"))]),
     "guiding-bolt": lambda s: entry(creatures(1), [attack([flat_damage(s), apply(ongoing(s, duration=END_OF_SOURCE, used_by="attack_against", attacked=1))])]),
-    "gust-of-wind": lambda s: entry(AREA, [save(STR)], "pushed 15 feet; moving toward the caster costs double"),
-    "harm": base(creatures(1), "the hit point maximum falls by the damage taken (max_hp is a fixed number); can't drop it below 1"),
+    "gust-of-wind": lambda s: entry(AREA, [save(STR, [push(15)]), apply(ongoing(s, each_turn=each_turn("start", [save(STR, [push(15)])])))],
+                                 "moving toward the caster costs double"),
+    "harm": lambda s: entry(creatures(1), [save(CON, [flat_damage(s), apply(ongoing(s, duration=None, drain=True))], [flat_damage(s, half=True)])],
+                            "can't drop the hit point maximum below 1"),
     "haste": lambda s: entry(creatures(1), [apply(ongoing(s, ac=2, speed_halves=4, save_advantage=[DEX]))],
                              "an extra action each turn; a turn of lethargy when it ends"),
-    "greater-restoration": lambda s: entry(creatures(1), [apply(ongoing(s, duration=None))],
-                                           "ends charm, petrification, a curse, an exhaustion level, or a reduction of an ability or the hit point maximum (no removal step)"),
-    "heal": base(None, "also ends blindness, deafness and diseases (no removal step)"),
+    "greater-restoration": lambda s: entry(creatures(1), [choice(*((c, [remove(c)]) for c in ("charmed", "petrified", "exhaustion")))],
+                                           "one exhaustion level only; a curse, or a reduction of an ability score or the hit point maximum"),
+    "heal": lambda s: entry(creatures(1), [*base_effects(s), remove("blinded", "deafened")]),
     "healing-word": base(),
-    "heat-metal": lambda s: entry(creatures(1), [flat_damage(s), save(CON, [apply(ongoing(s, duration=START_OF_SOURCE, attacks=-1))])],
-                                  REPEAT, "drops the object on a failed save; its ability checks also have disadvantage"),
+    "heat-metal": lambda s: (lambda heat: entry(creatures(1), [*heat, apply(ongoing(s, grants=granted(heat, bonus_action=True)), ON_SELF)],
+                                             "drops the object on a failed save; its ability checks also have disadvantage"))(
+        [flat_damage(s), save(CON, [apply(ongoing(s, duration=START_OF_SOURCE, attacks=-1))])]),
     "hellish-rebuke": base(creatures(1)),
-    "heroes-feast": lambda s: entry(creatures(12), [apply(ongoing(s, save_advantage=[WIS], immunities=["poison"]))],
-                                    "hit point maximum +2d10 (max_hp is a fixed number); immune to being frightened"),
-    "heroism": lambda s: entry(creatures(1, 1), [apply(ongoing(s, each_turn=each_turn("start", [temp_hp(amount("0", mod=True))])))],
-                               "immune to being frightened (no condition immunity)"),
+    "heroes-feast": lambda s: entry(creatures(12), [apply(ongoing(s, max_hp_amount=amount("2d10"), save_advantage=[WIS], immunities=["poison"],
+                                                        condition_immunities=["frightened", "poisoned"]))]),
+    "heroism": lambda s: entry(creatures(1, 1), [apply(ongoing(s, condition_immunities=["frightened"],
+                                                        each_turn=each_turn("start", [temp_hp(amount("0", mod=True))])))]),
     "hideous-laughter": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["incapacitated", "prone"], save_ends=(WIS, "end")))])],
                                         "a new save with advantage each time it takes damage"),
     "hold-monster": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["paralyzed"], save_ends=(WIS, "end")))])]),
-    "hold-person": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["paralyzed"], save_ends=(WIS, "end")))])]),
+    "hold-person": lambda s: entry(creatures(1, 1), [only([save(WIS, [apply(ongoing(s, conditions=["paralyzed"], save_ends=(WIS, "end")))])],
+                                                    types=["humanoid"])]),
     "holy-aura": lambda s: entry(AREA, [apply(ongoing(s, attacked=-1, save_advantage=ALL_ABILITIES))],
                                  "a fiend or undead hitting a warded creature in melee saves or is blinded"),
     "hunters-mark": lambda s: entry(creatures(1), [apply(ongoing(s))],
@@ -753,8 +835,7 @@ CURATED = {
                                     "also ends when the target casts a spell"),
     "irresistible-dance": lambda s: entry(creatures(1), [apply(ongoing(s, attacks=-1, attacked=1, save_disadvantage=[DEX], speed_halves=0, save_ends=(WIS, "end")))],
                                           "the repeated save costs the target its action"),
-    "lesser-restoration": lambda s: entry(creatures(1), [apply(ongoing(s, duration=None))],
-                                          "ends blinded, deafened, paralyzed or poisoned, or a disease (no removal step)"),
+    "lesser-restoration": lambda s: entry(creatures(1), [choice(*((c, [remove(c)]) for c in ("blinded", "deafened", "paralyzed", "poisoned")))]),
     "levitate": lambda s: entry(creatures(1), [save(CON, [apply(ongoing(s))])],
                                 "held 20 feet in the air, moved only by pushing off or by the caster"),
     "lightning-bolt": base(),
@@ -765,27 +846,27 @@ CURATED = {
     "mass-cure-wounds": base(creatures(6)),
     "mass-heal": lambda s: entry(AREA, [heal(amount("700"))], "700 hit points divided among the targets"),
     "mass-healing-word": base(creatures(6)),
-    "maze": lambda s: entry(creatures(1), [apply(ongoing(s))], "banished into a maze; an Intelligence check (DC 20) as an action to escape"),
+    "maze": lambda s: entry(creatures(1), [apply(ongoing(s, removed=True, escape_dc=20))]),
     "meteor-swarm": lambda s: entry(AREA, [save_half(DEX, damage(amount("20d6"), "fire"), damage(amount("20d6"), "bludgeoning"))]),
     "mirror-image": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)], "three duplicates: an attack against the caster may hit one (d20)"),
     "mislead": lambda s: entry(SELF, [apply(ongoing(s, conditions=["invisible"]), ON_SELF)], "the illusory double"),
     "moonbeam": area_each_turn("start", CON, False, "shapechangers save with disadvantage and revert"),
     "phantasmal-killer": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["frightened"], save_ends=(WIS, "start"),
                                                                                    each_turn=each_turn("start", [save(WIS, [flat_damage(s)])])))])]),
-    "plane-shift": lambda s: entry(creatures(1), [attack([save(CHA, [apply(ongoing(s))])])], "a failed save sends the target to another plane"),
+    "plane-shift": lambda s: entry(creatures(1), [attack([save(CHA, [apply(ongoing(s, duration=None, removed=True))])])]),
     "poison-spray": base(),
     "polymorph": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s))])], "the new form's statistics and hit points"),
-    "power-word-kill": lambda s: entry(creatures(1), [apply(ongoing(s))], "kills a creature with 100 hit points or fewer (no hit point condition)"),
-    "power-word-stun": lambda s: entry(creatures(1), [apply(ongoing(s, conditions=["stunned"], duration=None, save_ends=(CON, "end")))],
-                                       "only a creature with 150 hit points or fewer is stunned (no hit point condition)"),
+    "power-word-kill": lambda s: entry(creatures(1), [only([apply(ongoing(s, duration=None, removed=True))], max_hp=100)],
+                                      "the target dies (no death step: removed from the fight instead)"),
+    "power-word-stun": lambda s: entry(creatures(1), [only([apply(ongoing(s, conditions=["stunned"], duration=None, save_ends=(CON, "end")))], max_hp=150)]),
     "prayer-of-healing": base(creatures(6)),
     "prismatic-spray": lambda s: entry(AREA, [save_half(DEX, flat_damage(s))],
                                        "a d8 per target picks the ray: the damage type, or restrained then petrified, or blinded then banished, or two rays"),
     "prismatic-wall": lambda s: entry(AREA, [save(CON, [apply(ongoing(s, conditions=["blinded"], duration=rounds(10)))])],
                                       "seven layers, each with its own save, damage or condition"),
     "produce-flame": base(creatures(1)),
-    "protection-from-energy": lambda s: entry(creatures(1), [apply(ongoing(s))],
-                                              "resistance to one damage type chosen when cast (no chosen resistance)"),
+    "protection-from-energy": lambda s: entry(creatures(1), [choice(*((k, [apply(ongoing(s, resistances=[k]))])
+                                                               for k in ("acid", "cold", "fire", "lightning", "thunder")))]),
     "protection-from-evil-and-good": lambda s: entry(creatures(1), [apply(ongoing(s))],
                                                      "six creature types have disadvantage on attacks against it and can't charm, frighten or possess it"),
     "protection-from-poison": lambda s: entry(creatures(1), [apply(ongoing(s, resistances=["poison"]))],
@@ -794,53 +875,53 @@ CURATED = {
     "ray-of-frost": lambda s: entry(creatures(1), [attack([flat_damage(s), apply(ongoing(s, duration=START_OF_SOURCE, speed=-10))])]),
     "regenerate": lambda s: entry(creatures(1), [heal(table_amount(s["healing"]["by_slot_level"], False, False)),
                                                  apply(ongoing(s, each_turn=each_turn("start", [heal(amount("1"))])))]),
-    "resilient-sphere": lambda s: entry(creatures(1), [save(DEX, [apply(ongoing(s))])],
-                                        "enclosed: nothing passes in or out, nothing inside is harmed"),
+    "resilient-sphere": lambda s: entry(creatures(1), [save(DEX, [apply(ongoing(s, removed=True))])]),
     "resistance": lambda s: entry(creatures(1), [apply(ongoing(s, used_by="own_save", save_dice="1d4"))]),
     "reverse-gravity": lambda s: entry(AREA, [save(DEX, [apply(ongoing(s))])], "creatures fall upward and take falling damage; a save lets one hold on"),
-    "revivify": lambda s: entry(creatures(1), [heal(amount("1"))],
-                                "only a creature dead for at most a minute, which returns to life (no revival step)"),
+    "revivify": lambda s: entry(creatures(1), [{"type": "revive", "hp": 1}]),
     "sacred-flame": base(),
     "sanctuary": lambda s: entry(creatures(1), [apply(ongoing(s, used_by="own_attack"))],
                                  "an attacker must make a Wisdom save or choose a new target; also ends on a harmful spell"),
     "scorching-ray": lambda s: entry(SPLIT, [split(count(3, 1), [attack([damage(amount("2d6"), "fire")])])]),
     "shatter": base(AREA, "inorganic creatures save with disadvantage"),
-    "shield": lambda s: entry(SELF, [apply(ongoing(s, duration=START_OF_SOURCE, ac=5), ON_SELF)], "no damage from Magic Missile"),
+    "shield": lambda s: entry(SELF, [apply({**ongoing(s, duration=START_OF_SOURCE, ac=5), "immunity_to": "Magic Missile"}, ON_SELF)]),
     "shield-of-faith": lambda s: entry(creatures(1), [apply(ongoing(s, ac=2))]),
     "shillelagh": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)], "the club or quarterstaff uses the spellcasting ability and deals 1d8"),
     "shocking-grasp": lambda s: entry(creatures(1), [attack([flat_damage(s), apply(ongoing(s, duration=START_OF_OWN, no_reactions=True))])],
                                       "advantage on the attack against a target in metal armor"),
-    "sleep": lambda s: entry(AREA, [apply(ongoing(s, conditions=["unconscious"], ends_on_damage=True))],
-                             "a hit point pool (5d8, +2d8 per slot level) decides who sleeps"),
+    "sleep": lambda s: entry(AREA, [pool(per_slot(1, 5, "d8", 2), [only([apply(ongoing(s, conditions=["unconscious"], ends_on_damage=True))],
+                                                                   not_types=["undead"])])],
+                             "undead and creatures immune to being charmed should be passed over by the pool, not use it up"),
     "sleet-storm": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [save(DEX, [prone(s)])])))],
                                    "concentrating creatures in it save or lose concentration"),
-    "slow": lambda s: entry(creatures(6), [save(WIS, [apply(ongoing(s, ac=-2, speed_halves=1, no_reactions=True, save_ends=(WIS, "end")))])],
-                            "-2 to Dexterity saves only; an action or a bonus action, one attack; spells may be delayed"),
-    "spare-the-dying": lambda s: entry(creatures(1), [apply(ongoing(s, duration=None))],
-                                       "stabilizes a creature at 0 hit points (no death-save step)"),
+    "slow": lambda s: entry(creatures(6), [save(WIS, [apply(ongoing(s, ac=-2, save_bonus={DEX: -2}, speed_halves=1, no_reactions=True, save_ends=(WIS, "end")))])],
+                            "an action or a bonus action, one attack; spells may be delayed"),
+    "spare-the-dying": lambda s: entry(creatures(1), [STABILIZE]),
     "spike-growth": lambda s: entry(AREA, [apply(ongoing(s))], "2d4 piercing damage per 5 feet moved in the area"),
     "spirit-guardians": lambda s: entry(AREA, [apply(ongoing(s, speed_halves=1, each_turn=each_turn("start", [
         save_half(WIS, damage(per_slot(3, 3, "d8"), None))])))]),
-    "spiritual-weapon": base(creatures(1), REPEAT),
+    "spiritual-weapon": lambda s: entry(creatures(1), [attack([flat_damage(s)]),
+                                               apply(ongoing(s, grants=granted([attack([flat_damage(s)])], bonus_action=True)), ON_SELF)]),
     "stinking-cloud": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [save(CON)])))],
                                       "a failed save costs the creature its action that turn"),
     "stoneskin": lambda s: entry(creatures(1), [apply(ongoing(s, resistances=["bludgeoning", "piercing", "slashing"]))],
                                  "the resistances are to nonmagical attacks only"),
     "storm-of-vengeance": lambda s: entry(AREA, [save(CON, [flat_damage(s), apply(ongoing(s, conditions=["deafened"], duration=rounds(50)))])],
                                           "a different effect each round: acid rain, lightning bolts, hailstones, freezing wind"),
-    "sunbeam": lambda s: entry(AREA, [save(CON, [flat_damage(s), apply(ongoing(s, conditions=["blinded"], duration=START_OF_SOURCE))], [flat_damage(s, half=True)])],
-                               REPEAT, "undead and oozes save with disadvantage"),
+    "sunbeam": lambda s: (lambda beam: entry(AREA, [beam, apply(ongoing(s, grants=granted([beam])), ON_SELF)],
+                                        "undead and oozes save with disadvantage"))(
+        save(CON, [flat_damage(s), apply(ongoing(s, conditions=["blinded"], duration=START_OF_SOURCE))], [flat_damage(s, half=True)])),
     "sunburst": lambda s: entry(AREA, [save(CON, [flat_damage(s), apply(ongoing(s, conditions=["blinded"], duration=rounds(10), save_ends=(CON, "end")))],
-                                            [flat_damage(s, half=True)])],
-                                "undead and oozes save with disadvantage"),
+                                 [flat_damage(s, half=True)])],
+                    "undead and oozes save with disadvantage"),
     "telekinesis": lambda s: entry(creatures(1), [apply(ongoing(s, conditions=["restrained"]))],
                                    "a Strength contest each turn to hold or move the creature"),
-    "thunderwave": base(AREA, "pushed 10 feet on a failed save"),
+    "thunderwave": lambda s: entry(AREA, [save(CON, [flat_damage(s), push(10)], [flat_damage(s, half=True)])]),
     "true-polymorph": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s))])], "the new form's statistics; permanent after an hour"),
     "true-strike": lambda s: entry(creatures(1), [apply(ongoing(s, duration=END_OF_SOURCE, used_by="own_attack", attacks=1), ON_SELF)],
                                    "the advantage is only against the target"),
-    "vampiric-touch": lambda s: entry(creatures(1), [attack([flat_damage(s)])],
-                                      "the caster regains hit points equal to half the damage dealt", REPEAT),
+    "vampiric-touch": lambda s: entry(creatures(1), [attack([flat_damage(s)]), apply(ongoing(s, grants=granted([attack([flat_damage(s)])])), ON_SELF)],
+                                      "the caster regains hit points equal to half the damage dealt"),
     "vicious-mockery": lambda s: entry(creatures(1), [save(WIS, [flat_damage(s), apply(ongoing(s, duration=END_OF_OWN, used_by="own_attack", attacks=-1))])]),
     "wall-of-fire": lambda s: entry(AREA, [save_half(DEX, flat_damage(s)), apply(ongoing(s, each_turn=each_turn("end", [flat_damage(s)])))]),
     "wall-of-ice": lambda s: entry(AREA, [save_half(DEX, flat_damage(s))],
@@ -850,10 +931,32 @@ CURATED = {
     "warding-bond": lambda s: entry(creatures(1), [apply(ongoing(s, ac=1, save_dice="1", resistances=EVERY_DAMAGE_TYPE))],
                                     "the caster takes the same damage as the warded creature"),
     "web": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [save(DEX, [
-        apply(ongoing(s, f"{s['name']} (restrained)", conditions=["restrained"]))])])))], ESCAPE),
+        apply(ongoing(s, f"{s['name']} (restrained)", conditions=["restrained"], escape_at_save_dc=True))])])))]),
     "weird": lambda s: entry(AREA, [save(WIS, [apply(ongoing(s, conditions=["frightened"], save_ends=(WIS, "start"),
                                                              each_turn=each_turn("start", [save(WIS, [damage(amount("4d10"), "psychic")])])))])]),
     "wind-wall": base(),
+}
+
+# The creature types a curated spell works on (or not): its whole tree runs
+# only on targets that fit.
+LIVING = {"not_types": ["undead", "construct"]}
+CREATURE_TYPES = {
+    "animal-friendship": {"types": ["beast"]},
+    "blight": LIVING,
+    "calm-emotions": {"types": ["humanoid"]},
+    "charm-person": {"types": ["humanoid"]},
+    "command": {"not_types": ["undead"]},
+    "cure-wounds": LIVING,
+    "dominate-beast": {"types": ["beast"]},
+    "dominate-person": {"types": ["humanoid"]},
+    "heal": LIVING,
+    "healing-word": LIVING,
+    "hold-monster": {"not_types": ["undead"]},
+    "mass-cure-wounds": LIVING,
+    "mass-heal": LIVING,
+    "mass-healing-word": LIVING,
+    "prayer-of-healing": LIVING,
+    "spare-the-dying": LIVING,
 }
 
 # Spells with figures (an attack, a save, damage, healing or a condition)
@@ -885,8 +988,10 @@ def generate(srd: Path) -> tuple[str, list[str], dict]:
     corrections: list[str] = []
     spells = sorted((convert_spell(s, corrections) for s in raw), key=lambda s: s["id"])
     ids = {s["id"] for s in spells}
-    for sid in sorted((set(CURATED) | set(NOT_COMBAT)) - ids):
+    for sid in sorted((set(CURATED) | set(NOT_COMBAT) | set(CREATURE_TYPES)) - ids):
         fail(sid, "in the tables but not in the SRD")
+    for sid in sorted(set(CREATURE_TYPES) - set(CURATED)):
+        fail(sid, "in CREATURE_TYPES but not in CURATED")
     levels = {"full": 0, "partial": 0, "listed": 0, "combat": 0, "combat_full": 0}
     for spell in spells:
         levels[spell["automation"]["level"]] += 1

@@ -168,11 +168,21 @@ fn cure_wounds_heals_a_d8_per_slot_level_plus_the_modifier() {
 
 #[test]
 fn hold_person_paralyzes_on_a_failed_wisdom_save_unless_immune() {
-    let out = cast("hold person", 2, &WIZARD, &target(10, 0), &[3]).unwrap();
+    let humanoid = Target {
+        creature_type: "humanoid".into(),
+        ..target(10, 0)
+    };
+    let out = cast("hold person", 2, &WIZARD, &humanoid, &[3]).unwrap();
     assert_eq!(out.conditions, [Condition::Paralyzed]);
-    let out = cast("hold person", 2, &WIZARD, &target(10, 0), &[18]).unwrap();
+    let out = cast("hold person", 2, &WIZARD, &humanoid, &[18]).unwrap();
     assert!(out.conditions.is_empty(), "18 saves against DC 15");
-    let mut immune = target(10, 0);
+    let beast = Target {
+        creature_type: "beast".into(),
+        ..target(10, 0)
+    };
+    let out = cast("hold person", 2, &WIZARD, &beast, &[3]).unwrap();
+    assert!(out.conditions.is_empty(), "only humanoids are held");
+    let mut immune = humanoid.clone();
     immune.condition_immunities.push(Condition::Paralyzed);
     assert!(
         cast("hold person", 2, &WIZARD, &immune, &[3])

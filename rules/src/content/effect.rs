@@ -12,7 +12,9 @@
 //! ```
 //! use rules::content::{self, Effect};
 //! let hold = content::spell("Hold Person").unwrap();
-//! let Effect::Save(save) = &hold.effects[0] else { panic!("a save") };
+//! let Effect::Only(humanoids) = &hold.effects[0] else { panic!("humanoids only") };
+//! assert_eq!(humanoids.types, ["humanoid"]);
+//! let Effect::Save(save) = &humanoids.then[0] else { panic!("a save") };
 //! let Effect::Apply(apply) = &save.fail[0] else { panic!("an effect on a failed save") };
 //! assert_eq!(apply.effect.name, "Hold Person");
 //! assert!(apply.effect.save_ends.is_some());
