@@ -171,27 +171,27 @@ pub fn run(
         shared: Vec::new(),
         pool: None,
     };
-    let (split, each): (Vec<Effect>, Vec<Effect>) = effects
-        .iter()
-        .cloned()
-        .partition(|e| matches!(e, Effect::Split(_)));
     let mut out = Vec::with_capacity(targets.len());
-    if !each.is_empty() {
+    if effects.iter().any(|e| !matches!(e, Effect::Split(_))) {
         // A hit point pool reaches the creatures with the fewest hit points first.
         let mut order: Vec<usize> = (0..targets.len()).collect();
-        if each.iter().any(|e| matches!(e, Effect::Pool(_))) {
+        if effects.iter().any(|e| matches!(e, Effect::Pool(_))) {
             order.sort_by_key(|&i| targets[i].hp);
         }
         for i in order {
             let mut r = Resolution::new(&ctx.name, i);
-            let scope = Scope::outside(ctx.figures.save_dc);
-            runner.list(&each, &targets[i], scope, &mut r)?;
+            // Top-level splits are left to the loop below, across targets.
+            let scope = Scope {
+                top: true,
+                ..Scope::outside(ctx.figures.save_dc)
+            };
+            runner.list(effects, &targets[i], scope, &mut r)?;
             out.push(r);
         }
         out.sort_by_key(|r| r.target);
     }
-    for effect in split {
-        let Effect::Split(step) = &effect else {
+    for effect in effects {
+        let Effect::Split(step) = effect else {
             continue;
         };
         if targets.is_empty() {
@@ -217,6 +217,9 @@ struct Scope {
     critical: bool,
     /// The DC that saves and ongoing effects below use.
     dc: i32,
+    /// The tree's own top level, run per target: a split there is spread
+    /// across the targets by [`run`] instead.
+    top: bool,
 }
 
 impl Scope {
@@ -225,7 +228,13 @@ impl Scope {
             under_attack: false,
             critical: false,
             dc,
+            top: false,
         }
+    }
+
+    /// The same scope one level down.
+    fn below(self) -> Self {
+        Self { top: false, ..self }
     }
 }
 
@@ -250,19 +259,20 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         scope: Scope,
         out: &mut Resolution,
     ) -> Result<(), AutomationError> {
-        let choice = self.ctx.choice.clone();
+        let choice = self.ctx.choice.as_deref();
         let chosen = |d: &crate::content::DamageStep| {
-            d.note.as_deref().is_some_and(|n| {
-                choice
-                    .as_deref()
-                    .is_some_and(|c| crate::content::same_key(n, c))
+            d.note
+                .as_deref()
+                .zip(choice)
+                .is_some_and(|(n, c)| crate::content::same_key(n, c))
+        };
+        let steps: Vec<Option<&crate::content::DamageStep>> = effects
+            .iter()
+            .map(|e| match e {
+                Effect::Damage(d) => Some(d),
+                _ => None,
             })
-        };
-        let damage = |e: &Effect| match e {
-            Effect::Damage(d) => Some(d.clone()),
-            _ => None,
-        };
-        let steps: Vec<Option<crate::content::DamageStep>> = effects.iter().map(damage).collect();
+            .collect();
         let chosen_types: Vec<Option<DamageType>> = steps
             .iter()
             .flatten()
@@ -270,7 +280,7 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             .map(|d| d.damage_type)
             .collect();
         for (i, effect) in effects.iter().enumerate() {
-            if let Some(d) = &steps[i] {
+            if let Some(d) = steps[i] {
                 let runs = match &d.note {
                     None => !chosen_types.contains(&d.damage_type),
                     Some(_) if chosen(d) => true,
@@ -380,10 +390,11 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             }
             Effect::Only(step) => {
                 if target.fits(step) {
-                    self.list(&step.then, target, scope, out)?;
+                    self.list(&step.then, target, scope.below(), out)?;
                 }
                 Ok(())
             }
+            Effect::Split(_) if scope.top => Ok(()),
             Effect::Split(step) => {
                 for _ in 0..self.count(step) {
                     self.list(&step.each, target, scope, out)?;
@@ -403,7 +414,7 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                         why: format!("choose one of: {}", names.join(", ")),
                     });
                 };
-                self.list(&choice.effects, target, scope, out)
+                self.list(&choice.effects, target, scope.below(), out)
             }
             Effect::Pool(step) => {
                 let pool = match self.pool {
@@ -412,7 +423,7 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 };
                 if target.hp <= pool {
                     self.pool = Some(pool - target.hp);
-                    self.list(&step.then, target, scope, out)?;
+                    self.list(&step.then, target, scope.below(), out)?;
                 } else {
                     self.pool = Some(pool);
                 }
@@ -483,6 +494,7 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             under_attack: true,
             critical: result == AttackResult::Critical,
             dc: scope.dc,
+            top: false,
         };
         if result.is_hit() {
             self.list(&step.hit, target, inner, out)?;
@@ -558,6 +570,7 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         let inner = Scope {
             critical: false,
             dc,
+            top: false,
             ..scope
         };
         let branch = if success { &step.success } else { &step.fail };
