@@ -9,9 +9,26 @@ Exit codes: 0 written or up to date, 1 a committed file is stale (--check),
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Callable
+
+# The SRD's ability abbreviations → the names the Rust schema uses.
+ABILITIES = {
+    "str": "strength",
+    "dex": "dexterity",
+    "con": "constitution",
+    "int": "intelligence",
+    "wis": "wisdom",
+    "cha": "charisma",
+}
+
+
+def to_json(value) -> str:
+    """A content file's text: sorted keys, one space of indent, a final newline."""
+    return json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
 
 # A generator: the SRD folder in; file name → text, notes on figures it
 # corrected, and counts for the summary line out.

@@ -34,14 +34,7 @@ from pathlib import Path
 
 import content_cli
 
-ABILITIES = {
-    "str": "strength",
-    "dex": "dexterity",
-    "con": "constitution",
-    "int": "intelligence",
-    "wis": "wisdom",
-    "cha": "charisma",
-}
+ABILITIES = content_cli.ABILITIES
 ABILITY_ORDER = list(ABILITIES.values())
 
 DAMAGE_TYPES = {
@@ -974,7 +967,7 @@ def races(srd: Path) -> list:
 
 
 def dump(value) -> str:
-    return json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    return content_cli.to_json(value)
 
 
 def generate(srd: Path) -> tuple[dict[str, str], list[str], dict]:

@@ -34,14 +34,7 @@ import content_cli
 SOURCE = "5e-SRD-Spells.json"
 OUTPUT = "spells.json"
 
-ABILITIES = {
-    "str": "strength",
-    "dex": "dexterity",
-    "con": "constitution",
-    "int": "intelligence",
-    "wis": "wisdom",
-    "cha": "charisma",
-}
+ABILITIES = content_cli.ABILITIES
 
 DAMAGE_TYPES = {
     "acid", "bludgeoning", "cold", "fire", "force", "lightning", "necrotic",
@@ -998,7 +991,7 @@ def generate(srd: Path) -> tuple[str, list[str], dict]:
         if spell.get("combat"):
             levels["combat"] += 1
             levels["combat_full"] += spell["automation"]["level"] == "full"
-    text = json.dumps(spells, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    text = content_cli.to_json(spells)
     return text, corrections, {"spells": len(spells), **levels}
 
 

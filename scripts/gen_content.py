@@ -33,14 +33,7 @@ import content_cli
 SOURCE = "5e-SRD-Monsters.json"
 OUTPUT = "monsters.json"
 
-ABILITIES = {
-    "str": "strength",
-    "dex": "dexterity",
-    "con": "constitution",
-    "int": "intelligence",
-    "wis": "wisdom",
-    "cha": "charisma",
-}
+ABILITIES = content_cli.ABILITIES
 
 DAMAGE_TYPES = {
     "acid", "bludgeoning", "cold", "fire", "force", "lightning", "necrotic",
@@ -1218,7 +1211,7 @@ def generate(srd: Path) -> tuple[str, list[str], dict]:
         for key in ("actions", "legendary_actions", "reactions"):
             for action in monster.get(key, []):
                 levels[action["automation"]["level"]] += 1
-    text = json.dumps(monsters, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    text = content_cli.to_json(monsters)
     return text, corrections, {"monsters": len(monsters), **levels}
 
 
