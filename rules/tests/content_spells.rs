@@ -311,10 +311,20 @@ fn steps(tree: &[Effect]) -> Vec<&Effect> {
                     out.extend(steps(&o.effects));
                 }
             }
-            Effect::Remove(_) | Effect::Revive(_) | Effect::Stabilize | Effect::Push(_) => {}
+            Effect::Remove(_)
+            | Effect::Revive(_)
+            | Effect::Stabilize
+            | Effect::Push(_)
+            | Effect::BreakConcentration => {}
             Effect::Apply(a) => {
                 if let Some(turn) = &a.effect.each_turn {
                     out.extend(steps(&turn.effects));
+                }
+                if let Some(hit) = &a.effect.when_hit {
+                    out.extend(steps(&hit.effects));
+                }
+                if let Some(moved) = &a.effect.on_move {
+                    out.extend(steps(&moved.effects));
                 }
             }
             Effect::Damage(_) | Effect::Heal(_) | Effect::TempHp(_) => {}

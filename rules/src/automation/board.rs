@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::engine::{CastFigures, Context, Resolution, run, saving_throw};
 use super::{AutomationError, Target};
-use crate::content::{Lasting, Modifiers, Ongoing, TurnPoint, UsedBy};
+use crate::content::{Lasting, Modifiers, Ongoing, TurnPoint, UsedBy, Versus};
 use crate::dice::DieRoller;
 use crate::mechanics::{Condition, CreatureId, TestOutcome};
 
@@ -46,6 +46,13 @@ pub struct ActiveEffect {
     pub expires: Option<(CreatureId, TurnPoint, u32)>,
     /// A one-time effect on a later turn has happened.
     pub triggered: bool,
+    /// The other creature of the cast: the target, for an effect on the
+    /// caster (Hunter's Mark's quarry); the caster, for one on a target.
+    #[serde(default)]
+    pub counterpart: Option<CreatureId>,
+    /// Illusory duplicates left (Mirror Image).
+    #[serde(default)]
+    pub duplicates: u8,
 }
 
 /// Why an effect ended.
@@ -154,11 +161,11 @@ impl Board {
         let mut added = Vec::new();
         for r in resolutions {
             for applied in &r.applied {
-                let on = if applied.on_self {
-                    source.clone()
+                let (on, counterpart) = if applied.on_self {
+                    (source.clone(), targets.get(r.target).cloned())
                 } else {
                     match targets.get(r.target) {
-                        Some(t) => t.clone(),
+                        Some(t) => (t.clone(), Some(source.clone())),
                         None => continue,
                     }
                 };
@@ -181,6 +188,8 @@ impl Board {
                     figures,
                     expires,
                     triggered: false,
+                    counterpart,
+                    duplicates: effect.duplicates,
                 });
                 added.push(id);
             }
@@ -338,7 +347,7 @@ impl Board {
     pub fn used(&mut self, creature: &CreatureId, roll: UsedBy) -> Vec<Ended> {
         let ids: Vec<EffectId> = self
             .on(creature)
-            .filter(|e| e.effect.used_by == Some(roll))
+            .filter(|e| e.effect.used_by.is_some_and(|u| u.ended_by(roll)))
             .map(|e| e.id)
             .collect();
         ids.into_iter()
@@ -420,10 +429,33 @@ impl Board {
     /// with the same name (two Blesses) don't combine: the first counts.
     /// Advantage from one effect and disadvantage from another cancel.
     pub fn modifiers(&self, creature: &CreatureId) -> Modifiers {
+        self.sum(self.on(creature).filter(|e| e.effect.versus.is_none()))
+    }
+
+    /// The bonuses and penalties of `creature`'s effects toward `other`
+    /// (described by `other_target`): those that always count, plus those
+    /// aimed at it — Hunter's Mark when attacking the quarry, Chill Touch's
+    /// disadvantage when attacking its caster, Protection from Evil and
+    /// Good against a fiend. Use it for an attacker's [`Context::modifiers`]
+    /// and a defender's [`Target::modifiers`].
+    pub fn modifiers_toward(
+        &self,
+        creature: &CreatureId,
+        other: &CreatureId,
+        other_target: &Target,
+    ) -> Modifiers {
+        self.sum(self.on(creature).filter(|e| match &e.effect.versus {
+            None => true,
+            Some(Versus::Source | Versus::Target) => e.counterpart.as_ref() == Some(other),
+            Some(Versus::Types { types }) => other_target.is_any(types),
+        }))
+    }
+
+    fn sum<'a>(&'a self, effects: impl Iterator<Item = &'a ActiveEffect>) -> Modifiers {
         let mut seen: Vec<&str> = Vec::new();
         let mut sum = Modifiers::default();
         let (mut attacks, mut attacked) = ([false; 2], [false; 2]);
-        for e in self.on(creature) {
+        for e in effects {
             if seen.contains(&e.effect.name.as_str()) {
                 continue;
             }
@@ -453,6 +485,23 @@ impl Board {
             sum.no_healing |= m.no_healing;
             sum.max_hp = sum.max_hp.saturating_add(m.max_hp);
             sum.half_weapon_damage |= m.half_weapon_damage;
+            union(&mut sum.check_advantage, &m.check_advantage);
+            union(&mut sum.check_disadvantage, &m.check_disadvantage);
+            union(&mut sum.save_advantage_against, &m.save_advantage_against);
+            union(&mut sum.condition_immunities, &m.condition_immunities);
+            union(&mut sum.nonmagical_resistances, &m.nonmagical_resistances);
+            sum.max_healing |= m.max_healing;
+            sum.death_save_advantage |= m.death_save_advantage;
+            sum.death_ward |= m.death_ward;
+            sum.revealed |= m.revealed;
+            sum.unsurprisable |= m.unsurprisable;
+            sum.sanctuary |= m.sanctuary;
+            sum.weapon_attack = sum.weapon_attack.max(m.weapon_attack);
+            sum.size = sum.size.saturating_add(m.size);
+            for (ability, bonus) in &m.save_bonus {
+                let b = sum.save_bonus.entry(*ability).or_insert(0);
+                *b = b.saturating_add(*bonus);
+            }
         }
         sum.attacks = fold_sign(attacks);
         sum.attacked = fold_sign(attacked);
@@ -492,3 +541,160 @@ fn union<T: PartialEq + Copy>(sum: &mut Vec<T>, more: &[T]) {
         }
     }
 }
+
+/// What happens around a creature beyond its own turns: hits it takes,
+/// damage it shares, movement, death averted, wards and duplicates.
+impl Board {
+    /// The illusory duplicates left around `creature` (for [`Target::duplicates`]).
+    pub fn duplicates(&self, creature: &CreatureId) -> u8 {
+        self.on(creature)
+            .map(|e| e.duplicates)
+            .fold(0, u8::saturating_add)
+    }
+
+    /// An attack destroyed one of `creature`'s duplicates
+    /// ([`Resolution::duplicate`] is `Some(true)`); the effect ends with the last.
+    pub fn duplicate_destroyed(&mut self, creature: &CreatureId) -> Option<Ended> {
+        let e = self
+            .effects
+            .iter_mut()
+            .find(|e| e.on == *creature && e.duplicates > 0)?;
+        e.duplicates -= 1;
+        if e.duplicates > 0 {
+            return None;
+        }
+        let id = e.id;
+        self.end(id, EndReason::UsedUp)
+    }
+
+    /// `defender` was hit by `attacker` (described by `attacker_target`),
+    /// in melee or not: the effects on the defender that answer a hit
+    /// (Fire Shield's flames, Holy Aura's blinding light) run against the
+    /// attacker with the figures of the cast that made them.
+    pub fn hit(
+        &mut self,
+        defender: &CreatureId,
+        attacker_target: &Target,
+        melee: bool,
+        roller: &mut (impl DieRoller + ?Sized),
+    ) -> Result<Vec<TurnEvent>, AutomationError> {
+        let answers: Vec<ActiveEffect> = self
+            .on(defender)
+            .filter(|e| {
+                e.effect.when_hit.as_ref().is_some_and(|w| {
+                    (melee || !w.melee) && (w.types.is_empty() || attacker_target.is_any(&w.types))
+                })
+            })
+            .cloned()
+            .collect();
+        let mut events = Vec::new();
+        for e in answers {
+            let Some(when) = &e.effect.when_hit else {
+                continue;
+            };
+            let ctx = Context {
+                name: e.effect.name.clone(),
+                figures: CastFigures {
+                    save_dc: e.dc,
+                    ..e.figures
+                },
+                magical: true,
+                ..Context::default()
+            };
+            let resolutions = run(
+                &when.effects,
+                &ctx,
+                std::slice::from_ref(attacker_target),
+                roller,
+            )?;
+            events.push(TurnEvent::Triggered {
+                id: e.id,
+                name: e.effect.name.clone(),
+                resolutions,
+            });
+        }
+        Ok(events)
+    }
+
+    /// Who takes the same damage as `creature` when it is damaged (the
+    /// casters of its Warding Bonds).
+    pub fn shares_damage(&self, creature: &CreatureId) -> Vec<CreatureId> {
+        self.on(creature)
+            .filter(|e| e.effect.shares_damage)
+            .map(|e| e.source.clone())
+            .collect()
+    }
+
+    /// `creature` moved `feet` (described now by `target`): effects that
+    /// act per so many feet moved (Spike Growth) do so, once per full step.
+    pub fn moved(
+        &mut self,
+        creature: &CreatureId,
+        feet: u32,
+        target: &Target,
+        roller: &mut (impl DieRoller + ?Sized),
+    ) -> Result<Vec<TurnEvent>, AutomationError> {
+        let movers: Vec<ActiveEffect> = self
+            .on(creature)
+            .filter(|e| e.effect.on_move.is_some())
+            .cloned()
+            .collect();
+        let mut events = Vec::new();
+        for e in movers {
+            let Some(on_move) = &e.effect.on_move else {
+                continue;
+            };
+            let steps = feet / on_move.per_feet.max(1);
+            if steps == 0 {
+                continue;
+            }
+            let ctx = Context {
+                name: e.effect.name.clone(),
+                figures: CastFigures {
+                    save_dc: e.dc,
+                    ..e.figures
+                },
+                magical: true,
+                ..Context::default()
+            };
+            let mut resolutions = Vec::new();
+            for _ in 0..steps.min(MAX_STEPS) {
+                resolutions.extend(run(
+                    &on_move.effects,
+                    &ctx,
+                    std::slice::from_ref(target),
+                    roller,
+                )?);
+            }
+            events.push(TurnEvent::Triggered {
+                id: e.id,
+                name: e.effect.name.clone(),
+                resolutions,
+            });
+        }
+        Ok(events)
+    }
+
+    /// `creature` would drop to 0 hit points or be killed outright: if an
+    /// effect wards it (Death Ward), that effect ends and is returned, and
+    /// the creature drops to 1 hit point instead (the DM core sets it).
+    pub fn ward_off_death(&mut self, creature: &CreatureId) -> Option<Ended> {
+        let id = self
+            .on(creature)
+            .find(|e| e.effect.modifiers.death_ward)
+            .map(|e| e.id)?;
+        self.end(id, EndReason::UsedUp)
+    }
+
+    /// The DC of the Wisdom save a creature must pass before attacking
+    /// `creature` or aiming a harmful spell at it (Sanctuary), if warded.
+    pub fn sanctuary_dc(&self, creature: &CreatureId) -> Option<i32> {
+        self.on(creature)
+            .filter(|e| e.effect.modifiers.sanctuary)
+            .map(|e| e.dc)
+            .max()
+    }
+}
+
+/// The most steps one move triggers, whatever the feet say.
+const MAX_STEPS: u32 = 64;

@@ -12,7 +12,7 @@ use crate::content::{Amount, AttackStep, Effect, Modifiers, Ongoing, SaveStep, S
 use crate::dice::{self, Advantage, DieRoller};
 use crate::mechanics::{
     AttackContext, AttackKind, AttackOutcome, AttackResult, Condition, Conditions, Cover,
-    DamageType, TestOutcome, attack_effects,
+    DamageType, SpellLevel, TestOutcome, attack_effects,
 };
 
 use super::{AutomationError, DamageDealt, Target};
@@ -62,6 +62,12 @@ pub struct Context {
     /// Who acts, for keying immunity after a save to this creature's use
     /// of the action ("adult-red-dragon"); absent: the action's name alone.
     pub source: Option<String>,
+    /// Its damage is magical (a spell, a magic weapon): defenses against
+    /// nonmagical attacks don't apply.
+    pub magical: bool,
+    /// The one who acts sees through illusions (blindsight, truesight):
+    /// Mirror Image's duplicates don't fool it.
+    pub sees_through: bool,
 }
 
 impl Context {
@@ -125,6 +131,11 @@ pub struct Resolution {
     pub stabilized: bool,
     /// Feet the target is pushed away (negative: pulled closer).
     pub pushed_ft: i32,
+    /// The target's concentration is broken.
+    pub concentration_broken: bool,
+    /// The attack went for one of the target's illusory duplicates instead
+    /// (Mirror Image): `true` if it hit and destroyed it.
+    pub duplicate: Option<bool>,
 }
 
 impl Resolution {
@@ -145,6 +156,8 @@ impl Resolution {
             revived: None,
             stabilized: false,
             pushed_ft: 0,
+            concentration_broken: false,
+            duplicate: None,
         }
     }
 
@@ -170,6 +183,7 @@ pub fn run(
         roller,
         shared: Vec::new(),
         pool: None,
+        healing_left: None,
     };
     let mut out = Vec::with_capacity(targets.len());
     if effects.iter().any(|e| !matches!(e, Effect::Split(_))) {
@@ -245,6 +259,8 @@ struct Runner<'a, R: DieRoller + ?Sized> {
     shared: Vec<(String, u8, u32)>,
     /// What is left of a hit point pool.
     pool: Option<u32>,
+    /// What is left of a shared pool of healing (Mass Heal).
+    healing_left: Option<u32>,
 }
 
 impl<R: DieRoller + ?Sized> Runner<'_, R> {
@@ -323,22 +339,43 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                         action: self.ctx.name.clone(),
                         why: "its damage type is chosen when it is cast: name one".into(),
                     })?;
-                let mut rolled = self.amount(&step.amount, 0, scope)?;
+                let mut rolled = if target.is_any(&step.max_against) {
+                    self.most(&step.amount, scope)?
+                } else {
+                    self.amount(&step.amount, 0, scope)?
+                };
                 if step.half {
                     rolled /= 2;
                 }
                 if scope.under_attack && self.ctx.weapon && self.ctx.modifiers.half_weapon_damage {
                     rolled /= 2;
                 }
+                let mut taken = target.take_from(rolled, damage_type, self.magical());
+                if step.leaves_one {
+                    let dealt = out.total_taken();
+                    taken = taken.min(target.hp.saturating_sub(1).saturating_sub(dealt));
+                }
                 out.damage.push(DamageDealt {
                     damage_type,
                     rolled,
-                    taken: target.take(rolled, damage_type),
+                    taken,
                 });
                 Ok(())
             }
             Effect::Heal(step) => {
-                let healed = self.amount(&step.amount, 1, scope)?;
+                let mut healed = if target.modifiers.max_healing {
+                    self.most(&step.amount, scope)?
+                } else {
+                    self.amount(&step.amount, 1, scope)?
+                };
+                if step.shared {
+                    // One pool for every target, in the order named, each
+                    // healed up to its maximum.
+                    let left = *self.healing_left.get_or_insert(healed);
+                    let wounds = target.max_hp.saturating_sub(target.hp);
+                    healed = left.min(wounds);
+                    self.healing_left = Some(left - healed);
+                }
                 if !target.modifiers.no_healing {
                     out.healing = out.healing.saturating_add(healed);
                 }
@@ -366,6 +403,12 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                         out.conditions.extend(&landed);
                     }
                     let mut effect = (*step.effect).clone();
+                    if let Some(slot) = SpellLevel::new(self.ctx.figures.slot.min(9))
+                        && let Some((_, m)) = effect.modifiers_by_slot.range(..=slot).next_back()
+                    {
+                        effect.modifiers = m.clone();
+                    }
+                    effect.modifiers_by_slot.clear();
                     if let Some(amount) = &step.effect.max_hp_amount {
                         let raised = self.amount(amount, 4, scope)?;
                         let raised = i32::try_from(raised).unwrap_or(i32::MAX);
@@ -421,7 +464,13 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                     Some(left) => left,
                     None => self.amount(&step.amount, 3, Scope::outside(scope.dc))?,
                 };
-                if target.hp <= pool {
+                // A creature the spell doesn't affect (Sleep's undead) is
+                // passed over and uses none of the pool.
+                let affected = step.then.iter().all(|e| match e {
+                    Effect::Only(only) => target.fits(only),
+                    _ => true,
+                });
+                if affected && target.hp <= pool {
                     self.pool = Some(pool - target.hp);
                     self.list(&step.then, target, scope.below(), out)?;
                 } else {
@@ -445,6 +494,10 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 out.pushed_ft = out.pushed_ft.saturating_add(step.feet);
                 Ok(())
             }
+            Effect::BreakConcentration => {
+                out.concentration_broken |= target.concentrating;
+                Ok(())
+            }
         }
     }
 
@@ -460,11 +513,24 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         if let Some(dice) = &ctx.modifiers.attack_dice {
             bonus = bonus.saturating_add(self.signed_dice(dice)?);
         }
+        if ctx.weapon {
+            bonus = bonus.saturating_add(ctx.modifiers.weapon_attack);
+        }
         let situation = AttackContext {
             kind: ctx.attack_kind,
             ..target.situation
         };
-        let effects = attack_effects(&ctx.conditions, &target.conditions, &situation);
+        // A revealed creature (Faerie Fire) gets nothing from being invisible.
+        let revealed;
+        let defender = if target.modifiers.revealed && target.conditions.has(Condition::Invisible) {
+            let mut c = target.conditions.clone();
+            c.remove(Condition::Invisible);
+            revealed = c;
+            &revealed
+        } else {
+            &target.conditions
+        };
+        let effects = attack_effects(&ctx.conditions, defender, &situation);
         let mut sources = [false, false];
         let mut note = |a: Advantage| match a {
             Advantage::Advantage => sources[0] = true,
@@ -475,21 +541,44 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         note(ctx.advantage);
         note(sign(ctx.modifiers.attacks));
         note(sign(target.modifiers.attacked));
+        if target.is_any(&step.advantage_against) {
+            note(Advantage::Advantage);
+        }
         let advantage = match sources {
             [true, false] => Advantage::Advantage,
             [false, true] => Advantage::Disadvantage,
             _ => Advantage::Normal,
         };
+        // Mirror Image: a d20 decides whether the attack goes for a duplicate
+        // (6+ with three left, 8+ with two, 11+ with one); a duplicate has
+        // AC 10 + the creature's Dexterity modifier and a hit destroys it.
+        let duplicate = target.duplicates > 0 && !ctx.sees_through && {
+            let need = match target.duplicates {
+                1 => 11,
+                2 => 8,
+                _ => 6,
+            };
+            self.roll_text("1d20", false)? >= need
+        };
+        let ac = if duplicate {
+            10_i32.saturating_add(target.dex_modifier)
+        } else {
+            target.effective_ac()
+        };
         let outcome = crate::mechanics::Attack::new(bonus)
             .with_advantage(advantage)
             .with_auto_crit(effects.auto_crit)
-            .roll(target.effective_ac(), Cover::None, self.roller)
+            .roll(ac, Cover::None, self.roller)
             .map_err(|e| AutomationError::NotAutomated {
                 action: ctx.name.clone(),
                 why: e.to_string(),
             })?;
         let result = outcome.result;
         out.attack.get_or_insert(outcome);
+        if duplicate {
+            out.duplicate = Some(result.is_hit());
+            return Ok(());
+        }
         let inner = Scope {
             under_attack: true,
             critical: result == AttackResult::Critical,
@@ -505,12 +594,22 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                     .damage_type
                     .or_else(|| out.damage.first().map(|d| d.damage_type))
                     .unwrap_or(DamageType::Force);
-                let rolled = self.dice(&extra.dice, 0, inner.critical)?;
-                out.damage.push(DamageDealt {
-                    damage_type,
-                    rolled,
-                    taken: target.take(rolled, damage_type),
-                });
+                if let Some(less) = extra.dice.strip_prefix('-') {
+                    // Dice taken from the weapon's damage (Reduce), never below 1.
+                    let cut = self.dice(less, 0, inner.critical)?;
+                    if let Some(first) = out.damage.first_mut() {
+                        first.rolled = first.rolled.saturating_sub(cut).max(1);
+                        first.taken =
+                            target.take_from(first.rolled, first.damage_type, self.magical());
+                    }
+                } else {
+                    let rolled = self.dice(&extra.dice, 0, inner.critical)?;
+                    out.damage.push(DamageDealt {
+                        damage_type,
+                        rolled,
+                        taken: target.take_from(rolled, damage_type, self.magical()),
+                    });
+                }
             }
         } else {
             self.list(&step.miss, target, inner, out)?;
@@ -549,7 +648,24 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             out.immune_to_action = true;
             return Ok(());
         }
-        let outcome = self.saving_throw(target, step.ability, dc)?;
+        let mut sources = [false, false];
+        if target.is_any(&step.advantage_types) || (step.advantage_if_hostile && target.hostile) {
+            sources[0] = true;
+        }
+        if target.is_any(&step.disadvantage_types) {
+            sources[1] = true;
+        }
+        if !target.modifiers.save_advantage_against.is_empty()
+            && imposes(&step.fail, &target.modifiers.save_advantage_against)
+        {
+            sources[0] = true;
+        }
+        let extra = match sources {
+            [true, false] => Advantage::Advantage,
+            [false, true] => Advantage::Disadvantage,
+            _ => Advantage::Normal,
+        };
+        let outcome = self.saving_throw(target, step.ability, dc, extra)?;
         let success = outcome.success();
         let by_5 = !success && outcome.total().is_none_or(|total| total <= dc - 5);
         out.save.get_or_insert(outcome);
@@ -588,6 +704,7 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         target: &Target,
         ability: crate::mechanics::Ability,
         dc: i32,
+        extra: Advantage,
     ) -> Result<TestOutcome, AutomationError> {
         let mut bonus = target.save_bonus(ability);
         if let Some(flat) = target.modifiers.save_bonus.get(&ability) {
@@ -603,7 +720,46 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         if target.modifiers.save_disadvantage.contains(&ability) {
             test = test.with_advantage(Advantage::Disadvantage);
         }
+        if extra != Advantage::Normal {
+            test = test.with_advantage(extra);
+        }
         Ok(test.roll(dc, self.roller))
+    }
+
+    /// Whether the run's damage is magical: a spell's, or a weapon's under
+    /// a magic weapon effect.
+    fn magical(&self) -> bool {
+        self.ctx.magical || (self.ctx.weapon && self.ctx.modifiers.weapon_attack != 0)
+    }
+
+    /// The most an amount can come to (Blight on a plant, Beacon of Hope's
+    /// healing), doubled dice on a critical hit.
+    fn most(&mut self, amount: &Amount, scope: Scope) -> Result<u32, AutomationError> {
+        let f = &self.ctx.figures;
+        let text = amount.dice_at(f.slot, f.level);
+        let bad = |why: String| AutomationError::BadDice {
+            action: self.ctx.name.clone(),
+            dice: text.to_string(),
+            why,
+        };
+        let expr = dice::parse(text).map_err(|e| bad(e.to_string()))?;
+        let expr = if scope.under_attack && scope.critical {
+            expr.with_doubled_dice()
+        } else {
+            expr
+        };
+        let mut modifier = if amount.add_modifier { f.modifier } else { 0 };
+        if amount.add_level {
+            modifier = modifier.saturating_add(i32::from(f.level));
+        }
+        let most = expr.bounds().max + f64::from(modifier);
+        Ok(if most <= 0.0 {
+            0
+        } else if most >= f64::from(u32::MAX) {
+            u32::MAX
+        } else {
+            most as u32
+        })
     }
 
     fn count(&self, step: &SplitStep) -> u32 {
@@ -698,6 +854,22 @@ pub fn saving_throw(
         roller,
         shared: Vec::new(),
         pool: None,
+        healing_left: None,
     };
-    runner.saving_throw(target, ability, dc)
+    runner.saving_throw(target, ability, dc, Advantage::Normal)
+}
+
+/// Whether a branch would put one of `conditions` on its target (a save
+/// against being poisoned, for Protection from Poison's advantage).
+fn imposes(effects: &[Effect], conditions: &[Condition]) -> bool {
+    effects.iter().any(|e| match e {
+        Effect::Apply(a) => {
+            !a.on_self && a.effect.conditions.iter().any(|c| conditions.contains(c))
+        }
+        Effect::Only(o) => imposes(&o.then, conditions),
+        Effect::Choice(c) => c.options.iter().any(|o| imposes(&o.effects, conditions)),
+        Effect::Pool(p) => imposes(&p.then, conditions),
+        Effect::Split(s) => imposes(&s.each, conditions),
+        _ => false,
+    })
 }

@@ -240,6 +240,7 @@ pub fn lay_on_hands(pool_left: u32, hit_points: u32) -> Option<Vec<Effect>> {
     }
     Some(vec![Effect::Heal(HealStep {
         amount: content::Amount::fixed(hit_points.to_string()),
+        shared: false,
     })])
 }
 
@@ -304,6 +305,8 @@ pub fn weapon_attack(
                 damage_type: Some(damage.damage_type),
                 half: false,
                 note: None,
+                max_against: Vec::new(),
+                leaves_one: false,
             })
         })
         .into_iter()
@@ -312,6 +315,7 @@ pub fn weapon_attack(
         bonus: Some(bonus),
         hit,
         miss: Vec::new(),
+        advantage_against: Vec::new(),
     })]
 }
 

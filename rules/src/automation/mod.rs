@@ -21,7 +21,7 @@ pub use board::{ActiveEffect, Board, EffectId, EndReason, Ended, TurnEvent};
 pub use engine::{Applied, CastFigures, Context, Resolution, run, saving_throw};
 pub use resources::{ResourceError, Resources, UseState};
 
-use crate::content::{Action, DamageDefense, Effect, Modifiers, Monster, Spell, Targeting};
+use crate::content::{Action, Effect, Modifiers, Monster, Spell, Targeting};
 use crate::dice::{Advantage, DieRoller};
 use crate::mechanics::{
     Ability, AttackContext, AttackKind, Condition, Conditions, DamageType, Defenses,
@@ -60,6 +60,25 @@ pub struct Target {
     pub immune_to: Vec<String>,
     /// Its current hit points (hit point pools, Power Word Kill).
     pub hp: u32,
+    /// Its hit point maximum (how much a shared pool of healing can restore).
+    pub max_hp: u32,
+    /// Resistances, vulnerabilities and immunities to nonmagical attacks
+    /// only ("bludgeoning, piercing and slashing from nonmagical attacks"):
+    /// they apply on top of `defenses` unless the attack is magical.
+    pub nonmagical_defenses: Defenses,
+    /// Words a rider or a save may single it out by beyond its type and
+    /// subtype: "metal armor", "inorganic", "shapechanger".
+    pub tags: Vec<String>,
+    /// The side of whoever acts is fighting it (Charm Person's advantage).
+    pub hostile: bool,
+    /// Its Intelligence score, when known (Animal Friendship).
+    pub intelligence: Option<u8>,
+    /// It is concentrating on a spell.
+    pub concentrating: bool,
+    /// The names of the ongoing effects on it ([`Board::on`]).
+    pub effects: Vec<String>,
+    /// Illusory duplicates left around it ([`Board::duplicates`]).
+    pub duplicates: u8,
 }
 
 impl Target {
@@ -74,22 +93,29 @@ impl Target {
                 .copied()
                 .unwrap_or_else(|| m.abilities[ability].modifier());
         }
+        // Unqualified defenses always apply; "from nonmagical attacks" ones
+        // (silvered or adamantine weapons aside) only against those.
         let mut defenses = Defenses::default();
-        let nonmagical = |d: &&DamageDefense| {
-            d.qualifier
-                .as_deref()
-                .is_none_or(|q| q.starts_with("nonmagical"))
-        };
-        for d in m.damage_resistances.iter().filter(nonmagical) {
-            d.types.iter().for_each(|t| defenses.resistances.insert(*t));
-        }
-        for d in m.damage_vulnerabilities.iter().filter(nonmagical) {
-            d.types
-                .iter()
-                .for_each(|t| defenses.vulnerabilities.insert(*t));
-        }
-        for d in m.damage_immunities.iter().filter(nonmagical) {
-            d.types.iter().for_each(|t| defenses.immunities.insert(*t));
+        let mut nonmagical_defenses = Defenses::default();
+        for (list, kind) in [
+            (&m.damage_resistances, 0),
+            (&m.damage_vulnerabilities, 1),
+            (&m.damage_immunities, 2),
+        ] {
+            for d in list {
+                let into = match d.qualifier.as_deref() {
+                    None => &mut defenses,
+                    Some(q) if q.starts_with("nonmagical") => &mut nonmagical_defenses,
+                    Some(_) => continue,
+                };
+                for t in &d.types {
+                    match kind {
+                        0 => into.resistances.insert(*t),
+                        1 => into.vulnerabilities.insert(*t),
+                        _ => into.immunities.insert(*t),
+                    };
+                }
+            }
         }
         Self {
             ac: m.ac,
@@ -100,16 +126,20 @@ impl Target {
             size: m.size,
             creature_type: m.creature_type.to_lowercase(),
             hp: m.hp,
+            max_hp: m.hp,
             subtype: m.subtype.as_ref().map(|s| s.to_lowercase()),
+            nonmagical_defenses,
+            tags: m.tags.clone(),
+            intelligence: Some(m.abilities[Ability::Intelligence].get()),
             ..Self::default()
         }
     }
 
-    /// Whether it fits a rider's limits on size, hit points and creature
-    /// type. A type matches the stat block's type or its first word ("swarm
-    /// of Tiny beasts" is a swarm), or a word of its subtype ("elf").
-    pub fn fits(&self, only: &crate::content::OnlyStep) -> bool {
-        let is = |t: &String| {
+    /// Whether it is of one of `types`: a type matches the stat block's type
+    /// or its first word ("swarm of Tiny beasts" is a swarm), a word of its
+    /// subtype ("elf"), or one of its tags ("metal armor").
+    pub fn is_any(&self, types: &[String]) -> bool {
+        types.iter().any(|t| {
             let t = t.to_lowercase();
             self.creature_type == t
                 || self.creature_type.split(' ').next() == Some(t.as_str())
@@ -117,12 +147,31 @@ impl Target {
                     .subtype
                     .as_deref()
                     .is_some_and(|s| s.split([',', ' ']).any(|w| w == t))
-        };
+                || self.tags.iter().any(|tag| tag.eq_ignore_ascii_case(&t))
+        })
+    }
+
+    /// Whether it fits a rider's limits on size, hit points and creature
+    /// type. A type matches the stat block's type or its first word ("swarm
+    /// of Tiny beasts" is a swarm), or a word of its subtype ("elf").
+    pub fn fits(&self, only: &crate::content::OnlyStep) -> bool {
         only.max_size.is_none_or(|max| self.size <= max)
             && only.max_hp.is_none_or(|max| self.hp <= max)
             && only.min_hp.is_none_or(|min| self.hp >= min)
-            && (only.types.is_empty() || only.types.iter().any(is))
-            && !only.not_types.iter().any(is)
+            && (only.types.is_empty() || self.is_any(&only.types))
+            && !self.is_any(&only.not_types)
+            && only
+                .max_intelligence
+                .is_none_or(|max| self.intelligence.is_none_or(|int| int <= max))
+            && (!only.concentrating || self.concentrating)
+            && only
+                .without
+                .as_ref()
+                .is_none_or(|name| !self.effects.iter().any(|e| e == name))
+            && !only.not_immune_to.iter().any(|c| {
+                self.condition_immunities.contains(c)
+                    || self.modifiers.condition_immunities.contains(c)
+            })
     }
 
     /// Its saving throw bonus for `ability`.
@@ -151,7 +200,29 @@ impl Target {
     /// The damage of `amount` of `damage_type` that gets through its
     /// defenses, its ongoing resistances and petrification.
     pub fn take(&self, amount: u32, damage_type: DamageType) -> u32 {
+        self.take_from(amount, damage_type, false)
+    }
+
+    /// As [`Target::take`], for an attack or spell that is `magical` or not:
+    /// defenses against nonmagical attacks (its own, Stoneskin's) apply only
+    /// to a nonmagical one.
+    pub fn take_from(&self, amount: u32, damage_type: DamageType, magical: bool) -> u32 {
         let mut defenses = self.defenses;
+        if !magical {
+            let n = &self.nonmagical_defenses;
+            n.resistances
+                .iter()
+                .for_each(|t| defenses.resistances.insert(t));
+            n.vulnerabilities
+                .iter()
+                .for_each(|t| defenses.vulnerabilities.insert(t));
+            n.immunities
+                .iter()
+                .for_each(|t| defenses.immunities.insert(t));
+            for t in &self.modifiers.nonmagical_resistances {
+                defenses.resistances.insert(*t);
+            }
+        }
         for t in &self.modifiers.resistances {
             defenses.resistances.insert(*t);
         }
@@ -414,6 +485,7 @@ pub fn spell_context(
             Some(crate::content::SpellAttack::Ranged) => AttackKind::Ranged,
             _ => AttackKind::Melee,
         },
+        magical: true,
         ..Context::default()
     })
 }

@@ -391,7 +391,11 @@ fn rescale(effect: &mut Effect, dice: &str) {
             .flat_map(|c| c.effects.iter_mut())
             .for_each(|e| rescale(e, dice)),
         Effect::Pool(step) => step.then.iter_mut().for_each(|e| rescale(e, dice)),
-        Effect::Remove(_) | Effect::Revive(_) | Effect::Stabilize | Effect::Push(_) => {}
+        Effect::Remove(_)
+        | Effect::Revive(_)
+        | Effect::Stabilize
+        | Effect::Push(_)
+        | Effect::BreakConcentration => {}
         Effect::Damage(step) => step.amount.dice = dice.to_string(),
         Effect::Heal(_) | Effect::TempHp(_) => {}
         Effect::Apply(step) => {

@@ -32,7 +32,8 @@ pub fn has_riders(effects: &[Effect]) -> bool {
         | Effect::Remove(_)
         | Effect::Revive(_)
         | Effect::Stabilize
-        | Effect::Push(_) => true,
+        | Effect::Push(_)
+        | Effect::BreakConcentration => true,
         Effect::Damage(_) | Effect::Heal(_) => false,
     })
 }
@@ -117,6 +118,15 @@ fn one(effect: &Effect) -> String {
             if let Some(hp) = o.min_hp {
                 only.push(format!("{hp} HP or more"));
             }
+            if let Some(int) = o.max_intelligence {
+                only.push(format!("Intelligence {int} or less"));
+            }
+            if o.concentrating {
+                only.push("concentrating".into());
+            }
+            if let Some(name) = &o.without {
+                only.push(format!("not already under {name}"));
+            }
             format!("if {}: {}", only.join(", "), summary(&o.then))
         }
         Effect::Choice(c) => {
@@ -138,6 +148,7 @@ fn one(effect: &Effect) -> String {
         }
         Effect::Revive(r) => format!("back to life with {} HP", r.hp),
         Effect::Stabilize => "stabilized".into(),
+        Effect::BreakConcentration => "concentration broken".into(),
         Effect::Push(p) if p.feet >= 0 => format!("pushed {} ft.", p.feet),
         Effect::Push(p) => format!("pulled {} ft.", -p.feet),
     }

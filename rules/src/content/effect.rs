@@ -63,6 +63,8 @@ pub enum Effect {
     Stabilize,
     /// Pushes the target away (positive feet) or pulls it closer (negative).
     Push(PushStep),
+    /// Ends the target's concentration (Sleet Storm, Earthquake: under a save).
+    BreakConcentration,
 }
 
 /// Named options, one picked when cast.
@@ -139,6 +141,20 @@ pub struct OnlyStep {
     pub not_types: Vec<String>,
     /// What runs on a target that fits.
     pub then: Vec<Effect>,
+    /// The highest Intelligence score it works on (Animal Friendship: 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_intelligence: Option<u8>,
+    /// Only on a creature that is concentrating (Sleet Storm's saves).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub concentrating: bool,
+    /// Not on a creature already under the named effect (Black Tentacles'
+    /// save is for those it has not restrained yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub without: Option<String>,
+    /// Not on a creature immune to one of these conditions (Sleep passes
+    /// over those that can't be charmed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_immune_to: Vec<Condition>,
 }
 
 /// An attack roll: `hit` runs on a hit (dice doubled on a critical hit),
@@ -155,6 +171,10 @@ pub struct AttackStep {
     /// What runs on a miss.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub miss: Vec<Effect>,
+    /// The attack has advantage against a target of one of these types or
+    /// tags (Shocking Grasp: "metal armor").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub advantage_against: Vec<String>,
 }
 
 /// A saving throw: `fail` runs on a failure, `success` on a success.
@@ -179,6 +199,17 @@ pub struct SaveStep {
     /// many rounds (24 hours: 14400); an immune target does not save again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immunity_rounds: Option<u32>,
+    /// Targets of these types or tags save with advantage.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub advantage_types: Vec<String>,
+    /// Targets of these types or tags save with disadvantage (Sunbeam:
+    /// undead and oozes; Shatter: "inorganic"; Moonbeam: "shapechanger").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disadvantage_types: Vec<String>,
+    /// A target the caster's side is fighting saves with advantage (Charm
+    /// Person, the Dominate spells).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub advantage_if_hostile: bool,
 }
 
 /// An amount of dice that may grow with the spell slot or the caster's level.
@@ -288,6 +319,13 @@ pub struct DamageStep {
     /// Damage the caster may choose instead (a versatile weapon held in two hands).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Targets of these types or tags take the most the dice can roll
+    /// (Blight: plants).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub max_against: Vec<String>,
+    /// It cannot drop the target below 1 hit point (Harm).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub leaves_one: bool,
 }
 
 /// Hit points restored to the target.
@@ -296,6 +334,10 @@ pub struct DamageStep {
 pub struct HealStep {
     /// The dice.
     pub amount: Amount,
+    /// The amount is one pool shared by the targets in the order named,
+    /// each healed up to its hit point maximum (Mass Heal's 700).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub shared: bool,
 }
 
 /// Temporary hit points for the target.
@@ -385,6 +427,75 @@ pub struct Ongoing {
     /// that keeps burning, a cloud the creature starts its turn in).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub each_turn: Option<EachTurn>,
+    /// Its bonuses and penalties count only toward one other creature or
+    /// kind of creature: attacks against the caster (Chill Touch), the
+    /// creature a spell marks (Hunter's Mark, True Strike), six creature
+    /// types (Protection from Evil and Good).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versus: Option<Versus>,
+    /// What happens to a creature that hits the affected one (Fire Shield,
+    /// Holy Aura): run against the attacker with the cast's figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when_hit: Option<WhenHit>,
+    /// The one who caused it takes the same damage as the affected creature
+    /// (Warding Bond).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub shares_damage: bool,
+    /// Illusory duplicates that attacks may hit instead (Mirror Image: 3);
+    /// it ends when the last is destroyed.
+    #[serde(default, skip_serializing_if = "is_zero_u8")]
+    pub duplicates: u8,
+    /// What happens as the creature moves (Spike Growth: damage per 5 feet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_move: Option<OnMove>,
+    /// Other bonuses from a slot level on (the highest entry at or below the
+    /// slot replaces `modifiers` when it lands): Magic Weapon's +2 and +3.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "level_keys"
+    )]
+    pub modifiers_by_slot: BTreeMap<SpellLevel, Modifiers>,
+}
+
+/// Whom an effect's bonuses and penalties count toward.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Versus {
+    /// The one who caused it (Chill Touch: an undead's attacks against the caster).
+    Source,
+    /// The target of the cast, for an effect on the caster (Hunter's Mark,
+    /// True Strike).
+    Target,
+    /// Creatures of these types or tags (Protection from Evil and Good).
+    Types {
+        /// The types.
+        types: Vec<String>,
+    },
+}
+
+/// Effects on a creature that hits the affected one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhenHit {
+    /// Only melee attacks trigger it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub melee: bool,
+    /// Only attackers of these types or tags trigger it (empty: any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<String>,
+    /// What happens to the attacker.
+    pub effects: Vec<Effect>,
+}
+
+/// Effects for every so many feet a creature moves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnMove {
+    /// Feet per step.
+    pub per_feet: u32,
+    /// What each step does.
+    pub effects: Vec<Effect>,
 }
 
 /// An action an ongoing effect lets its source take again on later turns.
@@ -431,6 +542,22 @@ pub enum UsedBy {
     OwnSave,
     /// The creature's next ability check (Guidance).
     OwnCheck,
+    /// The creature's next hit with an attack (Branding Smite).
+    OwnHit,
+    /// The creature's next spell.
+    OwnSpell,
+    /// The creature's next attack or spell, whichever comes first
+    /// (Invisibility, Sanctuary).
+    OwnAttackOrSpell,
+}
+
+impl UsedBy {
+    /// Whether an effect used up by `self` ends when `roll` is made.
+    pub fn ended_by(self, roll: UsedBy) -> bool {
+        self == roll
+            || (self == UsedBy::OwnAttackOrSpell
+                && matches!(roll, UsedBy::OwnAttack | UsedBy::OwnSpell))
+    }
 }
 
 /// When a turn-based trigger happens: at the start or end of the affected
@@ -543,6 +670,47 @@ pub struct Modifiers {
     /// Its weapon attacks deal half damage (Ray of Enfeeblement).
     #[serde(default, skip_serializing_if = "is_false")]
     pub half_weapon_damage: bool,
+    /// Ability checks with advantage (Enhance Ability, Enlarge).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub check_advantage: Vec<Ability>,
+    /// Ability checks with disadvantage (Reduce, Bestow Curse).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub check_disadvantage: Vec<Ability>,
+    /// Saves against effects that would impose these conditions have
+    /// advantage (Protection from Poison: poisoned).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub save_advantage_against: Vec<Condition>,
+    /// Healing it receives rolls the most its dice can (Beacon of Hope).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub max_healing: bool,
+    /// Death saving throws with advantage (Beacon of Hope).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub death_save_advantage: bool,
+    /// The first time it would drop to 0 hit points or be killed outright,
+    /// it drops to 1 hit point instead and the effect ends (Death Ward).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub death_ward: bool,
+    /// It can't benefit from being invisible (Faerie Fire).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub revealed: bool,
+    /// Damage types it resists from nonmagical attacks only (Stoneskin).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nonmagical_resistances: Vec<DamageType>,
+    /// Added to its weapon attack rolls (Magic Weapon); its weapon attacks
+    /// count as magical while any is set.
+    #[serde(default, skip_serializing_if = "is_zero_i32")]
+    pub weapon_attack: i32,
+    /// Size categories up (positive) or down (Enlarge/Reduce).
+    #[serde(default, skip_serializing_if = "is_zero_i8")]
+    pub size: i8,
+    /// It can't be surprised (Foresight).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unsurprisable: bool,
+    /// A creature that attacks it or aims a harmful spell at it must first
+    /// succeed on a Wisdom save against the effect's DC or pick another
+    /// target (Sanctuary).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sanctuary: bool,
 }
 
 impl Modifiers {
@@ -556,7 +724,8 @@ impl Modifiers {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExtraDamage {
-    /// The dice: "1d4".
+    /// The dice: "1d4"; with a leading minus, taken from the weapon's
+    /// damage, never below 1 (Reduce: "-1d4").
     pub dice: String,
     /// The type; absent: the weapon's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -619,5 +788,9 @@ fn is_zero_i32(n: &i32) -> bool {
 }
 
 fn is_zero_i8(n: &i8) -> bool {
+    *n == 0
+}
+
+fn is_zero_u8(n: &u8) -> bool {
     *n == 0
 }

@@ -84,6 +84,11 @@ pub struct Monster {
     /// Reactions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reactions: Vec<Action>,
+    /// Words riders and saves may single it out by beyond its type and
+    /// subtype: "metal armor" (it wears some), "inorganic" (made of stone,
+    /// crystal or metal), "shapechanger".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 impl Monster {
