@@ -425,8 +425,9 @@ def flat_damage(spell: dict, half: bool = False) -> dict:
     return damage(flat_amount(spell), spell["damage"].get("damage_type"), half)
 
 
-def save(ability: str, fail: list | None = None, success: list | None = None) -> dict:
-    out: dict = {"type": "save", "ability": ability}
+def save(ability: str, fail: list | None = None, success: list | None = None, **extra) -> dict:
+    """A saving throw; `extra` holds its other fields (advantage_types, ...)."""
+    out: dict = {"type": "save", "ability": ability, **extra}
     if fail:
         out["fail"] = fail
     if success:
@@ -439,8 +440,8 @@ def save_half(ability: str, *dmg: dict) -> dict:
     return save(ability, list(dmg), [{**d, "half": True} for d in dmg])
 
 
-def attack(hit: list | None = None, miss: list | None = None) -> dict:
-    out: dict = {"type": "attack"}
+def attack(hit: list | None = None, miss: list | None = None, **extra) -> dict:
+    out: dict = {"type": "attack", **extra}
     if hit:
         out["hit"] = hit
     if miss:
@@ -448,8 +449,11 @@ def attack(hit: list | None = None, miss: list | None = None) -> dict:
     return out
 
 
-def heal(amt: dict) -> dict:
-    return {"type": "heal", "amount": amt}
+def heal(amt: dict, shared: bool = False) -> dict:
+    out = {"type": "heal", "amount": amt}
+    if shared:
+        out["shared"] = True
+    return out
 
 
 def temp_hp(amt: dict) -> dict:
@@ -491,6 +495,10 @@ def ongoing(spell: dict, name: str | None = None, *, conditions=(), duration=SPE
             used_by=None, ends_on_damage=False, each_turn=None, escape_dc=None, escape_at_save_dc=False,
             removed=False, grants=None, drain=False, max_hp_amount=None, **modifiers) -> dict:
     out: dict = {"name": name or spell["name"]}
+    # Fields of the effect itself rather than of its modifiers.
+    for key in ONGOING_KEYS:
+        if key in modifiers:
+            out[key] = modifiers.pop(key)
     if escape_dc is not None:
         out["escape_dc"] = escape_dc
     if escape_at_save_dc:
@@ -520,6 +528,22 @@ def ongoing(spell: dict, name: str | None = None, *, conditions=(), duration=SPE
         out["modifiers"] = modifiers
     if each_turn:
         out["each_turn"] = each_turn
+    return out
+
+
+ONGOING_KEYS = ("versus", "when_hit", "shares_damage", "duplicates", "on_move", "modifiers_by_slot")
+VERSUS_SOURCE = {"kind": "source"}
+# The creature types Protection from Evil and Good (and Dispel Evil and Good) ward against.
+EVIL_AND_GOOD = ["aberration", "celestial", "elemental", "fey", "fiend", "undead"]
+VERSUS_TARGET = {"kind": "target"}
+
+
+def when_hit(effects: list, melee: bool = True, types=()) -> dict:
+    out: dict = {"effects": effects}
+    if melee:
+        out["melee"] = True
+    if types:
+        out["types"] = list(types)
     return out
 
 
@@ -554,8 +578,8 @@ def pool(amt: dict, then: list) -> dict:
     return {"type": "pool", "amount": amt, "then": then}
 
 
-def only(then: list, *, max_size=None, max_hp=None, min_hp=None, types=(), not_types=()) -> dict:
-    out: dict = {"type": "only", "then": then}
+def only(then: list, *, max_size=None, max_hp=None, min_hp=None, types=(), not_types=(), **extra) -> dict:
+    out: dict = {"type": "only", "then": then, **extra}
     if max_size:
         out["max_size"] = max_size
     if max_hp is not None:
@@ -578,6 +602,7 @@ def push(feet: int) -> dict:
 
 
 STABILIZE = {"type": "stabilize"}
+BREAK_CONCENTRATION = {"type": "break_concentration"}
 
 
 SELF = {"kind": "self"}
@@ -664,8 +689,8 @@ CURATED = {
         [flat_damage(s, half=True)])]),
     "acid-splash": base(creatures(2)),
     "aid": lambda s: entry(creatures(3), [apply(ongoing(s, max_hp_amount=amount("5", {lv: str(5 * (lv - 1)) for lv in range(3, 10)})))]),
-    "animal-friendship": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["charmed"], ends_on_damage=True))])],
-                                         "fails on a beast with an Intelligence of 4 or more"),
+    "animal-friendship": lambda s: entry(creatures(1, 1), [only([save(WIS, [apply(ongoing(s, conditions=["charmed"], ends_on_damage=True))])],
+                                                                max_intelligence=3)]),
     "arcane-hand": lambda s: entry(creatures(1), [attack([damage(per_slot(5, 4, "d8", 2), "force")])],
                                    "the grasping, forceful and interposing hands; the hand's own AC and hit points", REPEAT),
     "arcane-sword": lambda s: entry(creatures(1), [attack([flat_damage(s)]),
@@ -674,16 +699,18 @@ CURATED = {
     "banishment": lambda s: entry(creatures(1, 1), [save(CHA, [apply(ongoing(s, removed=True))])],
                                   "for good if not native to the plane and the spell lasts its full minute"),
     "barkskin": lambda s: entry(creatures(1), [apply(ongoing(s, ac_floor=16))]),
-    "beacon-of-hope": lambda s: entry(AREA, [apply(ongoing(s, save_advantage=[WIS]))],
-                                      "advantage on death saving throws; healing rolls the maximum"),
+    "beacon-of-hope": lambda s: entry(AREA, [apply(ongoing(s, save_advantage=[WIS], death_save_advantage=True, max_healing=True))]),
     "bestow-curse": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s))])],
                                     "the curse chosen from four (a disadvantage, an extra 1d8 necrotic, a lost turn); longer from a 5th-level slot"),
-    "black-tentacles": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [save(DEX, [
-        flat_damage(s), apply(ongoing(s, f"{s['name']} (restrained)", conditions=["restrained"], escape_at_save_dc=True))])])))],
-        "a restrained creature takes the damage again each turn without a save"),
+    "black-tentacles": lambda s: (lambda held: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [
+        only([save(DEX, [flat_damage(s), apply(ongoing(s, held, conditions=["restrained"], escape_at_save_dc=True,
+                                                        each_turn=each_turn("start", [flat_damage(s)])))])], without=held)])))]))(
+        f"{s['name']} (restrained)"),
     "blade-barrier": area_each_turn("start", DEX),
     "bless": lambda s: entry(creatures(3, 1), [apply(ongoing(s, attack_dice="1d4", save_dice="1d4"))]),
-    "blight": base(creatures(1), "plant creatures save with disadvantage and take maximum damage"),
+    "blight": lambda s: entry(creatures(1), [save(CON, [{**flat_damage(s), "max_against": ["plant"]}],
+                                                  [{**flat_damage(s, half=True), "max_against": ["plant"]}],
+                                                  disadvantage_types=["plant"])]),
     "blindness-deafness": lambda s: entry(creatures(1, 1), [save(CON, [choice(*((c, [apply(ongoing(s, conditions=[c], save_ends=(CON, "end")))])
                                                                         for c in ("blinded", "deafened")))])]),
     "blink": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)],
@@ -700,10 +727,11 @@ CURATED = {
     "calm-emotions": lambda s: entry(AREA, [save(CHA, [apply(ongoing(s))])],
                                      "suppresses charm and fear, or makes hostile creatures indifferent"),
     "chain-lightning": base(creatures(4, 1)),
-    "charm-person": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["charmed"], ends_on_damage=True))])],
-                                    "advantage on the save if the caster's side is fighting it"),
-    "chill-touch": lambda s: entry(creatures(1), [attack([flat_damage(s), apply(ongoing(s, duration=START_OF_SOURCE, no_healing=True))])],
-                                   "an undead target also has disadvantage on attacks against the caster"),
+    "charm-person": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["charmed"], ends_on_damage=True))],
+                                                           advantage_if_hostile=True)]),
+    "chill-touch": lambda s: entry(creatures(1), [attack([flat_damage(s), apply(ongoing(s, duration=START_OF_SOURCE, no_healing=True)),
+                                                          only([apply(ongoing(s, f"{s['name']} (undead)", duration=END_OF_SOURCE, attacks=-1,
+                                                                              versus=VERSUS_SOURCE))], types=["undead"])])]),
     "circle-of-death": base(),
     "cloudkill": area_each_turn("start", CON),
     "color-spray": lambda s: entry(AREA, [pool(per_slot(1, 6, "d10", 2), [apply(ongoing(s, conditions=["blinded"], duration=END_OF_SOURCE))])]),
@@ -720,8 +748,7 @@ CURATED = {
                                  "a disease chosen from six, taking hold after three failed Constitution saves"),
     "control-water": base(AREA, "the whirlpool is one of four options; the others move water"),
     "cure-wounds": base(),
-    "death-ward": lambda s: entry(creatures(1), [apply(ongoing(s))],
-                                  "drops to 1 hit point instead of 0 once; negates one effect that would kill outright"),
+    "death-ward": lambda s: entry(creatures(1), [apply(ongoing(s, death_ward=True))]),
     # The caster chooses when the bead bursts: 1d6 more for each turn it waited.
     "delayed-blast-fireball": lambda s: entry(AREA, [choice(*(
         (f"{n} turns", [save_half(DEX, damage(per_slot(7, 12 + n, "d6"), "fire"))]) for n in range(11)))]),
@@ -746,18 +773,22 @@ CURATED = {
     "eldritch-blast": lambda s: entry(SPLIT, [split(count(1, char={5: 2, 11: 3, 17: 4}),
                                                     [attack([damage(amount("1d10"), "force")])])]),
     "enhance-ability": lambda s: entry(creatures(1, 1), [choice(
-        ("bear's endurance", [temp_hp(amount("2d6")), apply(ongoing(s))]),
-        *((name, [apply(ongoing(s))]) for name in ("bull's strength", "cat's grace", "eagle's splendor", "fox's cunning", "owl's wisdom")))],
-                                       "advantage on the chosen ability's checks (no check advantage)"),
-    "enlarge-reduce": lambda s: entry(creatures(1), [save(CON, [apply(ongoing(s))])],
-                                      "enlarge or reduce: ±1d4 weapon damage, advantage or disadvantage on Strength checks and saves"),
+        ("bear's endurance", [temp_hp(amount("2d6")), apply(ongoing(s, check_advantage=[CON]))]),
+        *((name, [apply(ongoing(s, check_advantage=[ability]))]) for name, ability in (
+            ("bull's strength", STR), ("cat's grace", DEX), ("eagle's splendor", CHA), ("fox's cunning", INT), ("owl's wisdom", WIS))))]),
+    # A willing creature takes the effect; an unwilling one makes a Constitution save.
+    "enlarge-reduce": lambda s: (lambda grow, shrink: entry(creatures(1), [choice(
+        ("enlarge", [grow]), ("reduce", [shrink]),
+        ("enlarge unwilling", [save(CON, [grow])]), ("reduce unwilling", [save(CON, [shrink])]))]))(
+        apply(ongoing(s, f"{s['name']} (enlarged)", size=1, check_advantage=[STR], save_advantage=[STR], weapon_damage={"dice": "1d4"})),
+        apply(ongoing(s, f"{s['name']} (reduced)", size=-1, check_disadvantage=[STR], save_disadvantage=[STR], weapon_damage={"dice": "-1d4"}))),
     "entangle": lambda s: entry(AREA, [save(STR, [apply(ongoing(s, conditions=["restrained"], escape_at_save_dc=True))])]),
     "eyebite": lambda s: (lambda gaze: entry(creatures(1), [gaze, apply(ongoing(s, grants=granted([gaze])), ON_SELF)],
                                           "a panicked creature must Dash away; a sickened one also has disadvantage on ability checks"))(
         save(WIS, [choice(("asleep", [apply(ongoing(s, conditions=["unconscious"], ends_on_damage=True))]),
                           ("panicked", [apply(ongoing(s, conditions=["frightened"]))]),
                           ("sickened", [apply(ongoing(s, attacks=-1, save_ends=(WIS, "end")))]))])),
-    "faerie-fire": lambda s: entry(AREA, [save(DEX, [apply(ongoing(s, attacked=1))])], NEVER_INVISIBLE),
+    "faerie-fire": lambda s: entry(AREA, [save(DEX, [apply(ongoing(s, attacked=1, revealed=True))])]),
     "faithful-hound": lambda s: entry(creatures(1), [attack([flat_damage(s)])],
                                       "the hound bites at the start of each of the caster's turns (no such trigger)"),
     "false-life": lambda s: entry(SELF, [temp_hp(table_amount(s["healing"]["by_slot_level"], False, False))]),
@@ -767,23 +798,26 @@ CURATED = {
                                   "Intelligence and Charisma become 1 (no ability-score modifier); a new save every 30 days"),
     "finger-of-death": base(),
     "fire-bolt": base(),
-    "fire-shield": lambda s: entry(SELF, [choice(("warm", [apply(ongoing(s, resistances=["cold"]), ON_SELF)]),
-                                        ("chill", [apply(ongoing(s, resistances=["fire"]), ON_SELF)]))],
-                                   "2d8 fire or cold to a creature that hits the caster in melee"),
+    # "when_hit: melee" means a melee hit from within 5 feet.
+    "fire-shield": lambda s: entry(SELF, [choice(
+        ("warm", [apply(ongoing(s, resistances=["cold"], when_hit=when_hit([damage(amount("2d8"), "fire")])), ON_SELF)]),
+        ("chill", [apply(ongoing(s, resistances=["fire"], when_hit=when_hit([damage(amount("2d8"), "cold")])), ON_SELF)]))]),
     "fire-storm": base(),
     "fireball": base(),
     "flame-blade": lambda s: entry(SELF, [apply(ongoing(s, grants=granted([attack([flat_damage(s)])])), ON_SELF)]),
     "flame-strike": lambda s: entry(AREA, [choice(
         ("fire", [save_half(DEX, damage(per_slot(5, 4, "d6"), "fire"), damage(amount("4d6"), "radiant"))]),
         ("radiant", [save_half(DEX, damage(amount("4d6"), "fire"), damage(per_slot(5, 4, "d6"), "radiant"))]))]),
-    "flaming-sphere": lambda s: entry(creatures(1), [save_half(DEX, flat_damage(s)),
-                                             apply(ongoing(s, grants=granted([save_half(DEX, flat_damage(s))], bonus_action=True)), ON_SELF)],
-                                      "damage to a creature ending its turn within 5 feet"),
+    # The targets are the creatures within 5 feet of the sphere; ramming one
+    # with the bonus action makes it save at once and keeps it near.
+    "flaming-sphere": lambda s: (lambda near: entry(AREA, [near, apply(ongoing(s, grants=granted([save_half(DEX, flat_damage(s)), near],
+                                                                                             bonus_action=True)), ON_SELF)]))(
+        apply(ongoing(s, f"{s['name']} (within 5 feet)", each_turn=each_turn("end", [save_half(DEX, flat_damage(s))])))),
     "flesh-to-stone": lambda s: entry(creatures(1), [save(CON, [apply(ongoing(s, conditions=["restrained"], save_ends=(CON, "end")))])],
                                       "three failed saves petrify it, three successes end it"),
     "forcecage": lambda s: entry(AREA, [apply(ongoing(s))], "creatures inside can't leave; a Charisma save to teleport out"),
-    "foresight": lambda s: entry(creatures(1), [apply(ongoing(s, attacks=1, attacked=-1, save_advantage=ALL_ABILITIES))],
-                                 "advantage on ability checks; can't be surprised"),
+    "foresight": lambda s: entry(creatures(1), [apply(ongoing(s, attacks=1, attacked=-1, save_advantage=ALL_ABILITIES,
+                                                              check_advantage=ALL_ABILITIES, unsurprisable=True))]),
     "freedom-of-movement": lambda s: entry(creatures(1), [apply(ongoing(s, condition_immunities=["paralyzed", "restrained"]))],
                                            "magic can't reduce its speed; difficult terrain costs no extra movement; 5 feet to escape a grapple"),
     "freezing-sphere": base(),
@@ -794,8 +828,8 @@ CURATED = {
     "guiding-bolt": lambda s: entry(creatures(1), [attack([flat_damage(s), apply(ongoing(s, duration=END_OF_SOURCE, used_by="attack_against", attacked=1))])]),
     "gust-of-wind": lambda s: entry(AREA, [save(STR, [push(15)]), apply(ongoing(s, each_turn=each_turn("start", [save(STR, [push(15)])])))],
                                  "moving toward the caster costs double"),
-    "harm": lambda s: entry(creatures(1), [save(CON, [flat_damage(s), apply(ongoing(s, duration=None, drain=True))], [flat_damage(s, half=True)])],
-                            "can't drop the hit point maximum below 1"),
+    "harm": lambda s: entry(creatures(1), [save(CON, [{**flat_damage(s), "leaves_one": True}, apply(ongoing(s, duration=rounds(600), drain=True))],
+                                                [{**flat_damage(s, half=True), "leaves_one": True}])]),
     "haste": lambda s: entry(creatures(1), [apply(ongoing(s, ac=2, speed_halves=4, save_advantage=[DEX]))],
                              "an extra action each turn; a turn of lethargy when it ends"),
     "greater-restoration": lambda s: entry(creatures(1), [choice(*((c, [remove(c)]) for c in ("charmed", "petrified", "exhaustion")))],
@@ -815,17 +849,17 @@ CURATED = {
     "hold-monster": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["paralyzed"], save_ends=(WIS, "end")))])]),
     "hold-person": lambda s: entry(creatures(1, 1), [only([save(WIS, [apply(ongoing(s, conditions=["paralyzed"], save_ends=(WIS, "end")))])],
                                                     types=["humanoid"])]),
-    "holy-aura": lambda s: entry(AREA, [apply(ongoing(s, attacked=-1, save_advantage=ALL_ABILITIES))],
-                                 "a fiend or undead hitting a warded creature in melee saves or is blinded"),
-    "hunters-mark": lambda s: entry(creatures(1), [apply(ongoing(s))],
-                                    "the caster's weapon hits on the target deal 1d6 more (no modifier for attacks against a marked creature)"),
+    "holy-aura": lambda s: entry(AREA, [apply(ongoing(s, attacked=-1, save_advantage=ALL_ABILITIES, when_hit=when_hit(
+        [save(CON, [apply(ongoing(s, f"{s['name']} (blinded)", conditions=["blinded"]))])], types=["fiend", "undead"])))]),
+    # The mark moves to a new quarry with a bonus action once the old one drops.
+    "hunters-mark": lambda s: (lambda mark: entry(creatures(1), [apply({**mark, "grants": granted([apply(mark, ON_SELF)], bonus_action=True)}, ON_SELF)]))(
+        ongoing(s, weapon_damage={"dice": "1d6"}, versus=VERSUS_TARGET)),
     "hypnotic-pattern": lambda s: entry(AREA, [save(WIS, [apply(ongoing(s, conditions=["charmed", "incapacitated"], ends_on_damage=True, speed_halves=0))])]),
     "ice-storm": lambda s: entry(AREA, [save_half(DEX, damage(per_slot(4, 2, "d8"), "bludgeoning"), damage(amount("4d6"), "cold"))]),
     "incendiary-cloud": area_each_turn("end", DEX, True),
     "inflict-wounds": base(),
     "insect-plague": area_each_turn("end", CON, True),
-    "invisibility": lambda s: entry(creatures(1, 1), [apply(ongoing(s, conditions=["invisible"], used_by="own_attack"))],
-                                    "also ends when the target casts a spell"),
+    "invisibility": lambda s: entry(creatures(1, 1), [apply(ongoing(s, conditions=["invisible"], used_by="own_attack_or_spell"))]),
     "irresistible-dance": lambda s: entry(creatures(1), [apply(ongoing(s, attacks=-1, attacked=1, save_disadvantage=[DEX], speed_halves=0, save_ends=(WIS, "end")))],
                                           "the repeated save costs the target its action"),
     "lesser-restoration": lambda s: entry(creatures(1), [choice(*((c, [remove(c)]) for c in ("blinded", "deafened", "paralyzed", "poisoned")))]),
@@ -834,15 +868,16 @@ CURATED = {
     "lightning-bolt": base(),
     "mage-armor": lambda s: entry(creatures(1), [apply(ongoing(s, ac_base=13))]),
     "magic-missile": lambda s: entry(SPLIT, [split(count(3, 1), [damage(amount("1d4+1"), "force")])]),
-    "magic-weapon": lambda s: entry(creatures(1), [apply(ongoing(s, attack_dice="1", weapon_damage={"dice": "1"}))],
-                                    "the bonus is the weapon's, not the wielder's; +2 from a 4th-level slot, +3 from 6th"),
+    "magic-weapon": lambda s: entry(creatures(1), [apply(ongoing(s, weapon_attack=1, weapon_damage={"dice": "1"}, modifiers_by_slot={
+        str(lv): {"weapon_attack": bonus, "weapon_damage": {"dice": str(bonus)}} for lv, bonus in ((4, 2), (6, 3))}))]),
     "mass-cure-wounds": base(creatures(6)),
-    "mass-heal": lambda s: entry(AREA, [heal(amount("700"))], "700 hit points divided among the targets"),
+    "mass-heal": lambda s: entry(AREA, [heal(amount("700"), shared=True), remove("blinded", "deafened")]),
     "mass-healing-word": base(creatures(6)),
     "maze": lambda s: entry(creatures(1), [apply(ongoing(s, removed=True, escape_dc=20))]),
     "meteor-swarm": lambda s: entry(AREA, [save_half(DEX, damage(amount("20d6"), "fire"), damage(amount("20d6"), "bludgeoning"))]),
-    "mirror-image": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)], "three duplicates: an attack against the caster may hit one (d20)"),
-    "mislead": lambda s: entry(SELF, [apply(ongoing(s, conditions=["invisible"]), ON_SELF)], "the illusory double"),
+    "mirror-image": lambda s: entry(SELF, [apply(ongoing(s, duplicates=3), ON_SELF)]),
+    # The double only distracts: it has no attacks, and the caster moves it with an action.
+    "mislead": lambda s: entry(SELF, [apply(ongoing(s, conditions=["invisible"], used_by="own_attack_or_spell"), ON_SELF)]),
     "moonbeam": area_each_turn("start", CON, False, "shapechangers save with disadvantage and revert"),
     "phantasmal-killer": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["frightened"], save_ends=(WIS, "start"),
                                                                                    each_turn=each_turn("start", [save(WIS, [flat_damage(s)])])))])]),
@@ -860,10 +895,11 @@ CURATED = {
     "produce-flame": base(creatures(1)),
     "protection-from-energy": lambda s: entry(creatures(1), [choice(*((k, [apply(ongoing(s, resistances=[k]))])
                                                                for k in ("acid", "cold", "fire", "lightning", "thunder")))]),
-    "protection-from-evil-and-good": lambda s: entry(creatures(1), [apply(ongoing(s))],
-                                                     "six creature types have disadvantage on attacks against it and can't charm, frighten or possess it"),
-    "protection-from-poison": lambda s: entry(creatures(1), [apply(ongoing(s, resistances=["poison"]))],
-                                              "advantage on saves against being poisoned; neutralizes one poison"),
+    "protection-from-evil-and-good": lambda s: entry(creatures(1), [apply(ongoing(s, attacked=-1, condition_immunities=["charmed", "frightened"],
+                                                                              versus={"kind": "types", "types": EVIL_AND_GOOD}))],
+                                                     "advantage on a new save against a charm or fear such a creature already put on it"),
+    "protection-from-poison": lambda s: entry(creatures(1), [remove("poisoned"), apply(ongoing(s, resistances=["poison"],
+                                                                                               save_advantage_against=["poisoned"]))]),
     "ray-of-enfeeblement": lambda s: entry(creatures(1), [attack([apply(ongoing(s, half_weapon_damage=True, save_ends=(CON, "end")))])]),
     "ray-of-frost": lambda s: entry(creatures(1), [attack([flat_damage(s), apply(ongoing(s, duration=START_OF_SOURCE, speed=-10))])]),
     "regenerate": lambda s: entry(creatures(1), [heal(table_amount(s["healing"]["by_slot_level"], False, False)),
@@ -873,46 +909,42 @@ CURATED = {
     "reverse-gravity": lambda s: entry(AREA, [save(DEX, [apply(ongoing(s))])], "creatures fall upward and take falling damage; a save lets one hold on"),
     "revivify": lambda s: entry(creatures(1), [{"type": "revive", "hp": 1}]),
     "sacred-flame": base(),
-    "sanctuary": lambda s: entry(creatures(1), [apply(ongoing(s, used_by="own_attack"))],
-                                 "an attacker must make a Wisdom save or choose a new target; also ends on a harmful spell"),
+    "sanctuary": lambda s: entry(creatures(1), [apply(ongoing(s, sanctuary=True, used_by="own_attack_or_spell"))]),
     "scorching-ray": lambda s: entry(SPLIT, [split(count(3, 1), [attack([damage(amount("2d6"), "fire")])])]),
-    "shatter": base(AREA, "inorganic creatures save with disadvantage"),
+    "shatter": lambda s: entry(AREA, [save(CON, [flat_damage(s)], [flat_damage(s, half=True)], disadvantage_types=["inorganic"])]),
     "shield": lambda s: entry(SELF, [apply({**ongoing(s, duration=START_OF_SOURCE, ac=5), "immunity_to": "Magic Missile"}, ON_SELF)]),
     "shield-of-faith": lambda s: entry(creatures(1), [apply(ongoing(s, ac=2))]),
     "shillelagh": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)], "the club or quarterstaff uses the spellcasting ability and deals 1d8"),
-    "shocking-grasp": lambda s: entry(creatures(1), [attack([flat_damage(s), apply(ongoing(s, duration=START_OF_OWN, no_reactions=True))])],
-                                      "advantage on the attack against a target in metal armor"),
+    "shocking-grasp": lambda s: entry(creatures(1), [attack([flat_damage(s), apply(ongoing(s, duration=START_OF_OWN, no_reactions=True))],
+                                                            advantage_against=["metal armor"])]),
     "sleep": lambda s: entry(AREA, [pool(per_slot(1, 5, "d8", 2), [only([apply(ongoing(s, conditions=["unconscious"], ends_on_damage=True))],
-                                                                   not_types=["undead"])])],
-                             "undead and creatures immune to being charmed should be passed over by the pool, not use it up"),
-    "sleet-storm": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [save(DEX, [prone(s)])])))],
-                                   "concentrating creatures in it save or lose concentration"),
+                                                                   not_types=["undead"], not_immune_to=["charmed"])])]),
+    "sleet-storm": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [
+        save(DEX, [prone(s)]), only([save(CON, [BREAK_CONCENTRATION])], concentrating=True)])))]),
     "slow": lambda s: entry(creatures(6), [save(WIS, [apply(ongoing(s, ac=-2, save_bonus={DEX: -2}, speed_halves=1, no_reactions=True, save_ends=(WIS, "end")))])],
                             "an action or a bonus action, one attack; spells may be delayed"),
     "spare-the-dying": lambda s: entry(creatures(1), [STABILIZE]),
-    "spike-growth": lambda s: entry(AREA, [apply(ongoing(s))], "2d4 piercing damage per 5 feet moved in the area"),
+    "spike-growth": lambda s: entry(AREA, [apply(ongoing(s, on_move={"per_feet": 5, "effects": [damage(amount("2d4"), "piercing")]}))]),
     "spirit-guardians": lambda s: entry(AREA, [apply(ongoing(s, speed_halves=1, each_turn=each_turn("start", [
         save_half(WIS, damage(per_slot(3, 3, "d8"), None))])))]),
     "spiritual-weapon": lambda s: entry(creatures(1), [attack([flat_damage(s)]),
                                                apply(ongoing(s, grants=granted([attack([flat_damage(s)])], bonus_action=True)), ON_SELF)]),
     "stinking-cloud": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [save(CON)])))],
                                       "a failed save costs the creature its action that turn"),
-    "stoneskin": lambda s: entry(creatures(1), [apply(ongoing(s, resistances=["bludgeoning", "piercing", "slashing"]))],
-                                 "the resistances are to nonmagical attacks only"),
+    "stoneskin": lambda s: entry(creatures(1), [apply(ongoing(s, nonmagical_resistances=["bludgeoning", "piercing", "slashing"]))]),
     "storm-of-vengeance": lambda s: entry(AREA, [save(CON, [flat_damage(s), apply(ongoing(s, conditions=["deafened"], duration=rounds(50)))])],
                                           "a different effect each round: acid rain, lightning bolts, hailstones, freezing wind"),
-    "sunbeam": lambda s: (lambda beam: entry(AREA, [beam, apply(ongoing(s, grants=granted([beam])), ON_SELF)],
-                                        "undead and oozes save with disadvantage"))(
-        save(CON, [flat_damage(s), apply(ongoing(s, conditions=["blinded"], duration=START_OF_SOURCE))], [flat_damage(s, half=True)])),
+    "sunbeam": lambda s: (lambda beam: entry(AREA, [beam, apply(ongoing(s, grants=granted([beam])), ON_SELF)]))(
+        save(CON, [flat_damage(s), apply(ongoing(s, conditions=["blinded"], duration=START_OF_SOURCE))], [flat_damage(s, half=True)],
+             disadvantage_types=["undead", "ooze"])),
     "sunburst": lambda s: entry(AREA, [save(CON, [flat_damage(s), apply(ongoing(s, conditions=["blinded"], duration=rounds(10), save_ends=(CON, "end")))],
-                                 [flat_damage(s, half=True)])],
-                    "undead and oozes save with disadvantage"),
+                                 [flat_damage(s, half=True)], disadvantage_types=["undead", "ooze"])]),
     "telekinesis": lambda s: entry(creatures(1), [apply(ongoing(s, conditions=["restrained"]))],
                                    "a Strength contest each turn to hold or move the creature"),
     "thunderwave": lambda s: entry(AREA, [save(CON, [flat_damage(s), push(10)], [flat_damage(s, half=True)])]),
     "true-polymorph": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s))])], "the new form's statistics; permanent after an hour"),
-    "true-strike": lambda s: entry(creatures(1), [apply(ongoing(s, duration=END_OF_SOURCE, used_by="own_attack", attacks=1), ON_SELF)],
-                                   "the advantage is only against the target"),
+    "true-strike": lambda s: entry(creatures(1), [apply(ongoing(s, duration=END_OF_SOURCE, used_by="own_attack", attacks=1,
+                                                                versus=VERSUS_TARGET), ON_SELF)]),
     "vampiric-touch": lambda s: entry(creatures(1), [attack([flat_damage(s)]), apply(ongoing(s, grants=granted([attack([flat_damage(s)])])), ON_SELF)],
                                       "the caster regains hit points equal to half the damage dealt"),
     "vicious-mockery": lambda s: entry(creatures(1), [save(WIS, [flat_damage(s), apply(ongoing(s, duration=END_OF_OWN, used_by="own_attack", attacks=-1))])]),
@@ -921,8 +953,7 @@ CURATED = {
                                    "frigid air: 5d6 cold (Constitution save for half) crossing a broken section; the wall's AC and hit points"),
     "wall-of-thorns": lambda s: entry(AREA, [save_half(DEX, flat_damage(s))],
                                       "7d8 slashing (Dexterity save for half) for moving through the wall"),
-    "warding-bond": lambda s: entry(creatures(1), [apply(ongoing(s, ac=1, save_dice="1", resistances=EVERY_DAMAGE_TYPE))],
-                                    "the caster takes the same damage as the warded creature"),
+    "warding-bond": lambda s: entry(creatures(1), [apply(ongoing(s, ac=1, save_dice="1", resistances=EVERY_DAMAGE_TYPE, shares_damage=True))]),
     "web": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [save(DEX, [
         apply(ongoing(s, f"{s['name']} (restrained)", conditions=["restrained"], escape_at_save_dc=True))])])))]),
     "weird": lambda s: entry(AREA, [save(WIS, [apply(ongoing(s, conditions=["frightened"], save_ends=(WIS, "start"),

@@ -1099,6 +1099,29 @@ def resistances(monster: str, entries: list) -> list:
     return out
 
 
+# Metal armors a monster may wear (its AC entries name them): Shocking
+# Grasp has advantage against such a target.
+METAL_ARMOR = {"Chain Shirt", "Scale Mail", "Breastplate", "Half Plate Armor", "Ring Mail",
+               "Chain Mail", "Splint Armor", "Plate Armor"}
+# Creatures made of stone, crystal or metal (Shatter's disadvantage): the SRD
+# has no such tag, so the list is the table's reading of the stat blocks.
+INORGANIC = {"animated-armor", "clay-golem", "earth-elemental", "flying-sword", "gargoyle",
+             "iron-golem", "shield-guardian", "stone-golem", "xorn"}
+
+
+def monster_tags(mid: str, raw: dict) -> list[str]:
+    """Words riders and saves single a monster out by beyond its type."""
+    tags = []
+    worn = {a["name"] for ac in raw["armor_class"] for a in ac.get("armor", [])}
+    if worn & METAL_ARMOR:
+        tags.append("metal armor")
+    if mid in INORGANIC:
+        tags.append("inorganic")
+    if any(t["name"].startswith("Shapechanger") for t in raw.get("special_abilities", [])):
+        tags.append("shapechanger")
+    return tags
+
+
 def convert_monster(raw: dict, corrections: list[str]) -> dict:
     mid = raw["index"]
     cr = raw["challenge_rating"]
@@ -1160,6 +1183,9 @@ def convert_monster(raw: dict, corrections: list[str]) -> dict:
     }
     if raw.get("subtype"):
         out["subtype"] = raw["subtype"]
+    tags = monster_tags(mid, raw)
+    if tags:
+        out["tags"] = tags
     if saves:
         out["saves"] = saves
     if skills:

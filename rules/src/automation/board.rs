@@ -104,8 +104,11 @@ pub enum TurnEvent {
         /// The roll.
         outcome: TestOutcome,
     },
-    /// An effect did its work on the creature's turn (damage from a cloud,
-    /// acid that keeps burning).
+    /// An effect did its work (damage from a cloud on the creature's turn,
+    /// acid that keeps burning, flames answering a hit). The ongoing
+    /// effects its resolutions carry are already on the board, tied to the
+    /// concentration of the effect that made them; damage and healing are
+    /// the DM core's to apply.
     Triggered {
         /// The effect.
         id: EffectId,
@@ -158,6 +161,21 @@ impl Board {
         } else {
             Vec::new()
         };
+        let added = self.place(source, targets, resolutions, figures, concentration);
+        (added, ended)
+    }
+
+    /// Puts the ongoing effects of resolutions on their creatures, without
+    /// touching the source's other concentration effects (effects that
+    /// arise from an effect already kept: Black Tentacles' restraint).
+    fn place(
+        &mut self,
+        source: &CreatureId,
+        targets: &[CreatureId],
+        resolutions: &[Resolution],
+        figures: CastFigures,
+        concentration: bool,
+    ) -> Vec<EffectId> {
         let mut added = Vec::new();
         for r in resolutions {
             for applied in &r.applied {
@@ -194,7 +212,7 @@ impl Board {
                 added.push(id);
             }
         }
-        (added, ended)
+        added
     }
 
     /// When a duration runs out, counted on someone's turns. "Next turn"
@@ -294,6 +312,14 @@ impl Board {
                     ..Context::default()
                 };
                 let resolutions = run(&each.effects, &ctx, std::slice::from_ref(target), roller)?;
+                // What it puts on the creature lasts as the effect that made it.
+                self.place(
+                    &e.source,
+                    std::slice::from_ref(creature),
+                    &resolutions,
+                    e.figures,
+                    e.concentration,
+                );
                 events.push(TurnEvent::Triggered {
                     id,
                     name: e.effect.name.clone(),
@@ -574,6 +600,7 @@ impl Board {
     pub fn hit(
         &mut self,
         defender: &CreatureId,
+        attacker: &CreatureId,
         attacker_target: &Target,
         melee: bool,
         roller: &mut (impl DieRoller + ?Sized),
@@ -607,6 +634,13 @@ impl Board {
                 std::slice::from_ref(attacker_target),
                 roller,
             )?;
+            self.place(
+                &e.source,
+                std::slice::from_ref(attacker),
+                &resolutions,
+                e.figures,
+                e.concentration,
+            );
             events.push(TurnEvent::Triggered {
                 id: e.id,
                 name: e.effect.name.clone(),
@@ -666,6 +700,13 @@ impl Board {
                     roller,
                 )?);
             }
+            self.place(
+                &e.source,
+                std::slice::from_ref(creature),
+                &resolutions,
+                e.figures,
+                e.concentration,
+            );
             events.push(TurnEvent::Triggered {
                 id: e.id,
                 name: e.effect.name.clone(),
@@ -684,6 +725,48 @@ impl Board {
             .find(|e| e.effect.modifiers.death_ward)
             .map(|e| e.id)?;
         self.end(id, EndReason::UsedUp)
+    }
+
+    /// `creature` dropped to 0 hit points: unconscious, it loses its
+    /// concentration, and the bonds it keeps that end when it falls
+    /// (Warding Bond) end too.
+    pub fn dropped_to_zero(&mut self, creature: &CreatureId) -> Vec<Ended> {
+        let mut ended = self.end_concentration(creature);
+        let bonds: Vec<EffectId> = self
+            .effects
+            .iter()
+            .filter(|e| e.source == *creature && e.effect.shares_damage)
+            .map(|e| e.id)
+            .collect();
+        ended.extend(
+            bonds
+                .into_iter()
+                .filter_map(|id| self.end(id, EndReason::Removed)),
+        );
+        ended
+    }
+
+    /// An effect used up by `roll` toward `other` only ends if it is aimed
+    /// at `other` or at no one (True Strike: the first attack against its
+    /// target, not an attack on someone else).
+    pub fn used_toward(
+        &mut self,
+        creature: &CreatureId,
+        roll: UsedBy,
+        other: &CreatureId,
+    ) -> Vec<Ended> {
+        let ids: Vec<EffectId> = self
+            .on(creature)
+            .filter(|e| e.effect.used_by.is_some_and(|u| u.ended_by(roll)))
+            .filter(|e| match &e.effect.versus {
+                Some(Versus::Source | Versus::Target) => e.counterpart.as_ref() == Some(other),
+                _ => true,
+            })
+            .map(|e| e.id)
+            .collect();
+        ids.into_iter()
+            .filter_map(|id| self.end(id, EndReason::UsedUp))
+            .collect()
     }
 
     /// The DC of the Wisdom save a creature must pass before attacking
