@@ -531,7 +531,8 @@ def ongoing(spell: dict, name: str | None = None, *, conditions=(), duration=SPE
     return out
 
 
-ONGOING_KEYS = ("versus", "when_hit", "shares_damage", "duplicates", "on_move", "modifiers_by_slot")
+ONGOING_KEYS = ("versus", "when_hit", "shares_damage", "duplicates", "on_move", "modifiers_by_slot",
+                "curse", "tied_to_concentration")
 VERSUS_SOURCE = {"kind": "source"}
 # The creature types Protection from Evil and Good (and Dispel Evil and Good) ward against.
 EVIL_AND_GOOD = ["aberration", "celestial", "elemental", "fey", "fiend", "undead"]
@@ -716,9 +717,12 @@ CURATED = {
     "blink": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)],
                              "a d20 at the end of each of the caster's turns sends it to the Ethereal Plane"),
     "blur": self_buff(attacked=-1),
-    "branding-smite": lambda s: entry(SELF, [apply(ongoing(s, used_by="own_attack", weapon_damage={"dice": "2d6", "damage_type": "radiant"}), ON_SELF)],
-                                      "the extra damage grows 1d6 per slot level above 2nd (extra damage has no slot scaling)",
-                                      "used up by the next hit, not the next attack roll; the target can't be invisible"),
+    # The extra damage and the light come with the next weapon hit; the light
+    # lasts as long as the caster's concentration.
+    "branding-smite": lambda s: (lambda brand: entry(SELF, [apply(ongoing(s, used_by="own_hit", weapon_damage=brand(2), modifiers_by_slot={
+        str(lv): {"weapon_damage": brand(lv)} for lv in range(3, 10)}), ON_SELF)]))(
+        lambda n: {"dice": f"{n}d6", "damage_type": "radiant", "effects": [apply(ongoing(
+            s, f"{s['name']} (light)", duration=None, revealed=True, tied_to_concentration=True))]}),
     "burning-hands": base(),
     "call-lightning": lambda s: (lambda bolt: entry(AREA, [bolt, apply(ongoing(s, grants=granted([bolt])), ON_SELF)]))(
         # Cast outdoors in a storm, the bolts deal 1d10 more.
@@ -832,8 +836,12 @@ CURATED = {
                                                 [{**flat_damage(s, half=True), "leaves_one": True}])]),
     "haste": lambda s: entry(creatures(1), [apply(ongoing(s, ac=2, speed_halves=4, save_advantage=[DEX]))],
                              "an extra action each turn; a turn of lethargy when it ends"),
-    "greater-restoration": lambda s: entry(creatures(1), [choice(*((c, [remove(c)]) for c in ("charmed", "petrified", "exhaustion")))],
-                                           "one exhaustion level only; a curse, or a reduction of an ability score or the hit point maximum"),
+    "greater-restoration": lambda s: entry(creatures(1), [choice(
+        ("exhaustion", [{"type": "remove", "exhaustion": 1}]),
+        *((c, [remove(c)]) for c in ("charmed", "petrified")),
+        ("curse", [{"type": "remove", "effects": ["curse"]}]),
+        ("ability score", [{"type": "remove", "effects": ["ability_reduction"]}]),
+        ("hit point maximum", [{"type": "remove", "effects": ["max_hp_reduction"]}]))]),
     "heal": lambda s: entry(creatures(1), [*base_effects(s), remove("blinded", "deafened")]),
     "healing-word": base(),
     "heat-metal": lambda s: (lambda heat: entry(creatures(1), [*heat, apply(ongoing(s, grants=granted(heat, bonus_action=True)), ON_SELF)],
@@ -951,8 +959,8 @@ CURATED = {
     "wall-of-fire": lambda s: entry(AREA, [save_half(DEX, flat_damage(s)), apply(ongoing(s, each_turn=each_turn("end", [flat_damage(s)])))]),
     "wall-of-ice": lambda s: entry(AREA, [save_half(DEX, flat_damage(s))],
                                    "frigid air: 5d6 cold (Constitution save for half) crossing a broken section; the wall's AC and hit points"),
-    "wall-of-thorns": lambda s: entry(AREA, [save_half(DEX, flat_damage(s))],
-                                      "7d8 slashing (Dexterity save for half) for moving through the wall"),
+    "wall-of-thorns": lambda s: entry(AREA, [save_half(DEX, flat_damage(s)), apply(ongoing(s, each_turn=each_turn(
+        "end", [save_half(DEX, damage(per_slot(6, 7, "d8"), "slashing"))])))]),
     "warding-bond": lambda s: entry(creatures(1), [apply(ongoing(s, ac=1, save_dice="1", resistances=EVERY_DAMAGE_TYPE, shares_damage=True))]),
     "web": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [save(DEX, [
         apply(ongoing(s, f"{s['name']} (restrained)", conditions=["restrained"], escape_at_save_dc=True))])])))]),

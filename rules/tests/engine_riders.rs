@@ -518,3 +518,69 @@ fn out_figures() -> rules::automation::CastFigures {
         ..Default::default()
     }
 }
+
+#[test]
+fn branding_smite_brands_the_next_hit_and_its_light_lasts_with_concentration() {
+    let mut board = Board::new();
+    let out = cast("branding-smite", 3, &[target("humanoid")], [1]);
+    board.apply(&id("paladin"), &[id("paladin")], &out, out_figures(), true);
+    let smite = board.modifiers(&id("paladin"));
+    assert_eq!(
+        smite.weapon_damage.as_ref().unwrap().dice,
+        "3d6",
+        "3rd-level slot"
+    );
+    let goblin = content::monster("goblin").unwrap();
+    let scimitar = goblin.action("Scimitar").unwrap();
+    let mut ctx = rules::automation::action_context(scimitar, Advantage::Normal);
+    ctx.modifiers = smite;
+    let mut ghost = target("humanoid");
+    ghost.ac = 5;
+    let hit = rules::automation::run(
+        &scimitar.effects,
+        &ctx,
+        &[ghost],
+        &mut FixedRolls::new([15, 2]),
+    )
+    .unwrap();
+    assert_eq!(hit[0].damage[1].damage_type, DamageType::Radiant);
+    assert_eq!(hit[0].damage[1].rolled, 6);
+    board.apply(&id("paladin"), &[id("ghost")], &hit, out_figures(), false);
+    assert!(board.modifiers(&id("ghost")).revealed);
+    assert_eq!(board.used(&id("paladin"), UsedBy::OwnHit).len(), 1);
+    board.end_concentration(&id("paladin"));
+    assert!(
+        !board.modifiers(&id("ghost")).revealed,
+        "the light ends with the spell"
+    );
+}
+
+#[test]
+fn greater_restoration_lifts_a_reduced_maximum_or_one_exhaustion_level() {
+    let s = content::spell("greater-restoration").unwrap();
+    let restore = |choice: &str| {
+        let mut ctx = rules::automation::spell_context(s, 5, &CASTER, 1).unwrap();
+        ctx.choice = Some(choice.into());
+        rules::automation::run(
+            &s.effects,
+            &ctx,
+            &[target("humanoid")],
+            &mut FixedRolls::new([1]),
+        )
+        .unwrap()
+        .remove(0)
+    };
+    assert_eq!(restore("exhaustion").exhaustion_removed, 1);
+    let mut board = Board::new();
+    let harm = cast("harm", 6, &[target("humanoid")], [1]);
+    board.apply(&id("cleric"), &[id("fighter")], &harm, out_figures(), false);
+    assert!(board.modifiers(&id("fighter")).max_hp < 0);
+    let lift = restore("hit point maximum");
+    assert_eq!(
+        board
+            .remove_kinds(&id("fighter"), &lift.removed_effects)
+            .len(),
+        1
+    );
+    assert_eq!(board.modifiers(&id("fighter")).max_hp, 0);
+}

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::engine::{CastFigures, Context, Resolution, run, saving_throw};
 use super::{AutomationError, Target};
-use crate::content::{Lasting, Modifiers, Ongoing, TurnPoint, UsedBy, Versus};
+use crate::content::{EffectKind, Lasting, Modifiers, Ongoing, TurnPoint, UsedBy, Versus};
 use crate::dice::DieRoller;
 use crate::mechanics::{Condition, CreatureId, TestOutcome};
 
@@ -202,7 +202,7 @@ impl Board {
                     effect: effect.clone(),
                     conditions: applied.conditions.clone(),
                     dc: applied.dc,
-                    concentration,
+                    concentration: concentration || effect.tied_to_concentration,
                     figures,
                     expires,
                     triggered: false,
@@ -766,6 +766,31 @@ impl Board {
             .collect();
         ids.into_iter()
             .filter_map(|id| self.end(id, EndReason::UsedUp))
+            .collect()
+    }
+
+    /// Ends one effect of each kind on `creature`, oldest first (what a
+    /// [`Resolution::removed_effects`] asks: Greater Restoration's curse or
+    /// reduced maximum).
+    pub fn remove_kinds(&mut self, creature: &CreatureId, kinds: &[EffectKind]) -> Vec<Ended> {
+        let mut ids = Vec::new();
+        for kind in kinds {
+            let found = self.on(creature).find(|e| {
+                !ids.contains(&e.id)
+                    && match kind {
+                        EffectKind::Curse => e.effect.curse,
+                        EffectKind::MaxHpReduction => {
+                            e.effect.drain || e.effect.modifiers.max_hp < 0
+                        }
+                        EffectKind::AbilityReduction => false,
+                    }
+            });
+            if let Some(e) = found {
+                ids.push(e.id);
+            }
+        }
+        ids.into_iter()
+            .filter_map(|id| self.end(id, EndReason::Removed))
             .collect()
     }
 

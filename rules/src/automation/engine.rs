@@ -136,6 +136,11 @@ pub struct Resolution {
     /// The attack went for one of the target's illusory duplicates instead
     /// (Mirror Image): `true` if it hit and destroyed it.
     pub duplicate: Option<bool>,
+    /// Kinds of ongoing effect to end on the target, one of each
+    /// ([`super::Board::remove_kinds`]).
+    pub removed_effects: Vec<crate::content::EffectKind>,
+    /// Exhaustion levels to take away.
+    pub exhaustion_removed: u8,
 }
 
 impl Resolution {
@@ -158,6 +163,8 @@ impl Resolution {
             pushed_ft: 0,
             concentration_broken: false,
             duplicate: None,
+            removed_effects: Vec::new(),
+            exhaustion_removed: 0,
         }
     }
 
@@ -480,6 +487,8 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             }
             Effect::Remove(step) => {
                 out.removed.extend(&step.conditions);
+                out.removed_effects.extend(&step.effects);
+                out.exhaustion_removed = out.exhaustion_removed.saturating_add(step.exhaustion);
                 Ok(())
             }
             Effect::Revive(step) => {
@@ -610,6 +619,7 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                         taken: target.take_from(rolled, damage_type, self.magical()),
                     });
                 }
+                self.list(&extra.effects, target, inner, out)?;
             }
         } else {
             self.list(&step.miss, target, inner, out)?;

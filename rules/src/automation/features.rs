@@ -97,6 +97,7 @@ pub fn sneak_attack(
     Ok(ExtraDamage {
         dice,
         damage_type: weapon.damage.as_ref().map(|d| d.damage_type),
+        effects: Vec::new(),
     })
 }
 

@@ -100,7 +100,27 @@ pub struct PoolStep {
 #[serde(deny_unknown_fields)]
 pub struct RemoveStep {
     /// The conditions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
+    /// One ongoing effect of each of these kinds ends (Greater Restoration:
+    /// a curse, a reduced hit point maximum).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<EffectKind>,
+    /// Exhaustion levels taken away (Greater Restoration: one).
+    #[serde(default, skip_serializing_if = "is_zero_u8")]
+    pub exhaustion: u8,
+}
+
+/// Kinds of ongoing effect a [`RemoveStep`] ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EffectKind {
+    /// A curse ([`Ongoing::curse`]).
+    Curse,
+    /// A reduction of an ability score.
+    AbilityReduction,
+    /// A reduction of the hit point maximum (a drain).
+    MaxHpReduction,
 }
 
 /// A dead creature brought back.
@@ -456,6 +476,13 @@ pub struct Ongoing {
         deserialize_with = "level_keys"
     )]
     pub modifiers_by_slot: BTreeMap<SpellLevel, Modifiers>,
+    /// It is a curse (Remove Curse and Greater Restoration end it).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub curse: bool,
+    /// It ends with its source's concentration even when it lands through
+    /// something else (the light of a Branding Smite landing with a weapon).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub tied_to_concentration: bool,
 }
 
 /// Whom an effect's bonuses and penalties count toward.
@@ -730,6 +757,9 @@ pub struct ExtraDamage {
     /// The type; absent: the weapon's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub damage_type: Option<DamageType>,
+    /// What else the hit does to the target (Branding Smite's light).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<Effect>,
 }
 
 /// Who a spell is aimed at, for checking the targets a cast names.

@@ -33,9 +33,9 @@ pub use class::{
 pub use describe::{has_riders, summary};
 pub use effect::{
     Amount, ApplyStep, AttackStep, Choice, ChoiceStep, Count, DamageStep, EachTurn, Effect,
-    ExtraDamage, Granted, HealStep, Lasting, Modifiers, OnMove, Ongoing, OnlyStep, PoolStep,
-    PushStep, RemoveStep, ReviveStep, SaveEnds, SaveStep, SplitStep, Targeting, TempHpStep,
-    TurnPoint, UsedBy, Versus, WhenHit,
+    EffectKind, ExtraDamage, Granted, HealStep, Lasting, Modifiers, OnMove, Ongoing, OnlyStep,
+    PoolStep, PushStep, RemoveStep, ReviveStep, SaveEnds, SaveStep, SplitStep, Targeting,
+    TempHpStep, TurnPoint, UsedBy, Versus, WhenHit,
 };
 pub use gear::{
     Armor, ArmorCategory, Weapon, WeaponCategory, WeaponDamage, WeaponKind, WeaponProperty, armor,
