@@ -312,6 +312,11 @@ fn steps(tree: &[Effect]) -> Vec<&Effect> {
                 }
             }
             Effect::Remove(_) | Effect::Revive(_) | Effect::Stabilize | Effect::Push(_) => {}
+            Effect::Kill | Effect::HealSelf(_) | Effect::LoseHp(_) => {}
+            Effect::Contest(c) => {
+                out.extend(steps(&c.win));
+                out.extend(steps(&c.lose));
+            }
             Effect::Apply(a) => {
                 if let Some(turn) = &a.effect.each_turn {
                     out.extend(steps(&turn.effects));

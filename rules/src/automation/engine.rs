@@ -125,6 +125,16 @@ pub struct Resolution {
     pub stabilized: bool,
     /// Feet the target is pushed away (negative: pulled closer).
     pub pushed_ft: i32,
+    /// The target dies outright.
+    pub killed: bool,
+    /// Hit points the one who acts regains from the damage dealt.
+    pub source_healing: u32,
+    /// Hit points the target loses without damage (no type, no resistance).
+    pub hp_lost: u32,
+    /// An ability contest's totals: the actor's, then the target's.
+    pub contest: Option<[i32; 2]>,
+    /// The attack hit without a roll (a target held by the attacker).
+    pub auto_hit: bool,
 }
 
 impl Resolution {
@@ -145,6 +155,11 @@ impl Resolution {
             revived: None,
             stabilized: false,
             pushed_ft: 0,
+            killed: false,
+            source_healing: 0,
+            hp_lost: 0,
+            contest: None,
+            auto_hit: false,
         }
     }
 
@@ -170,6 +185,8 @@ pub fn run(
         roller,
         shared: Vec::new(),
         pool: None,
+        crit_times: 2,
+        advantaged: false,
     };
     let mut out = Vec::with_capacity(targets.len());
     if effects.iter().any(|e| !matches!(e, Effect::Split(_))) {
@@ -245,6 +262,10 @@ struct Runner<'a, R: DieRoller + ?Sized> {
     shared: Vec<(String, u8, u32)>,
     /// What is left of a hit point pool.
     pool: Option<u32>,
+    /// How many times damage dice are rolled on the current critical hit.
+    crit_times: u8,
+    /// The current attack roll had advantage.
+    advantaged: bool,
 }
 
 impl<R: DieRoller + ?Sized> Runner<'_, R> {
@@ -279,7 +300,24 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             .filter(|d| chosen(d))
             .map(|d| d.damage_type)
             .collect();
+        let attack_chosen = effects.iter().any(|e| match e {
+            Effect::Attack(a) => a
+                .note
+                .as_deref()
+                .zip(choice)
+                .is_some_and(|(n, c)| crate::content::same_key(n, c)),
+            _ => false,
+        });
         for (i, effect) in effects.iter().enumerate() {
+            if let Effect::Attack(a) = effect {
+                let runs = match a.note.as_deref() {
+                    None => !attack_chosen,
+                    Some(n) => choice.is_some_and(|c| crate::content::same_key(n, c)),
+                };
+                if !runs {
+                    continue;
+                }
+            }
             if let Some(d) = steps[i] {
                 let runs = match &d.note {
                     None => !chosen_types.contains(&d.damage_type),
@@ -375,9 +413,18 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                         effect.escape_dc = u32::try_from(scope.dc).ok();
                     }
                     if effect.drain {
-                        // The maximum falls by what this hit dealt.
-                        let taken = i32::try_from(out.total_taken()).unwrap_or(i32::MAX);
+                        // The maximum falls by what this hit dealt (of one type, if named).
+                        let taken = out
+                            .damage
+                            .iter()
+                            .filter(|d| effect.drain_type.is_none_or(|t| t == d.damage_type))
+                            .map(|d| d.taken)
+                            .fold(0, u32::saturating_add);
+                        let taken = i32::try_from(taken).unwrap_or(i32::MAX);
                         effect.modifiers.max_hp = effect.modifiers.max_hp.saturating_sub(taken);
+                    }
+                    if let Some(loss) = &step.effect.score_loss {
+                        self.score_loss(loss, &mut effect, target, scope, out)?;
                     }
                     out.applied.push(Applied {
                         effect,
@@ -389,7 +436,12 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 Ok(())
             }
             Effect::Only(step) => {
-                if target.fits(step) {
+                let dropped = target.hp > 0
+                    && out.total_taken().saturating_add(out.hp_lost) >= target.hp;
+                if target.fits(step)
+                    && (!step.dropped_to_0 || dropped)
+                    && (!step.attack_advantage || self.advantaged)
+                {
                     self.list(&step.then, target, scope.below(), out)?;
                 }
                 Ok(())
@@ -402,12 +454,16 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 Ok(())
             }
             Effect::Choice(step) => {
-                let wanted = self.ctx.choice.as_deref().unwrap_or("");
-                let Some(choice) = step
-                    .options
-                    .iter()
-                    .find(|c| crate::content::same_key(&c.name, wanted))
-                else {
+                // With no choice made, the first option runs (a monster's
+                // default; the planner names another).
+                let found = match self.ctx.choice.as_deref() {
+                    None => step.options.first(),
+                    Some(wanted) => step
+                        .options
+                        .iter()
+                        .find(|c| crate::content::same_key(&c.name, wanted)),
+                };
+                let Some(choice) = found else {
                     let names: Vec<&str> = step.options.iter().map(|c| c.name.as_str()).collect();
                     return Err(AutomationError::NotAutomated {
                         action: self.ctx.name.clone(),
@@ -445,6 +501,27 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 out.pushed_ft = out.pushed_ft.saturating_add(step.feet);
                 Ok(())
             }
+            Effect::Kill => {
+                out.killed = true;
+                Ok(())
+            }
+            Effect::HealSelf(step) => {
+                let taken = out
+                    .damage
+                    .iter()
+                    .filter(|d| step.damage_type.is_none_or(|t| t == d.damage_type))
+                    .map(|d| d.taken)
+                    .fold(0, u32::saturating_add);
+                let healed = if step.half { taken / 2 } else { taken };
+                out.source_healing = out.source_healing.saturating_add(healed);
+                Ok(())
+            }
+            Effect::Contest(step) => self.contest(step, target, scope, out),
+            Effect::LoseHp(step) => {
+                let lost = self.amount(&step.amount, 5, scope)?;
+                out.hp_lost = out.hp_lost.saturating_add(lost);
+                Ok(())
+            }
         }
     }
 
@@ -475,11 +552,23 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         note(ctx.advantage);
         note(sign(ctx.modifiers.attacks));
         note(sign(target.modifiers.attacked));
+        if step.advantage_if.iter().any(|c| target.conditions.has(*c))
+            || step
+                .advantage_if_effect
+                .as_deref()
+                .is_some_and(|name| target.has_effect(name))
+        {
+            note(Advantage::Advantage);
+        }
         let advantage = match sources {
             [true, false] => Advantage::Advantage,
             [false, true] => Advantage::Disadvantage,
             _ => Advantage::Normal,
         };
+        if step.auto_hit_if.iter().any(|c| target.conditions.has(*c)) {
+            out.auto_hit = true;
+            return self.attack_hit(step, target, scope, out, false, false);
+        }
         let outcome = crate::mechanics::Attack::new(bonus)
             .with_advantage(advantage)
             .with_auto_crit(effects.auto_crit)
@@ -490,14 +579,61 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             })?;
         let result = outcome.result;
         out.attack.get_or_insert(outcome);
+        if result.is_hit() {
+            return self.attack_hit(
+                step,
+                target,
+                scope,
+                out,
+                result == AttackResult::Critical,
+                advantage == Advantage::Advantage,
+            );
+        }
         let inner = Scope {
             under_attack: true,
-            critical: result == AttackResult::Critical,
+            critical: false,
             dc: scope.dc,
             top: false,
         };
-        if result.is_hit() {
-            self.list(&step.hit, target, inner, out)?;
+        self.list(&step.miss, target, inner, out)
+    }
+
+    /// What a hit does: the hit list, then a weapon's extra damage, with the
+    /// dice rolled `crit_dice` times on a critical hit.
+    fn attack_hit(
+        &mut self,
+        step: &AttackStep,
+        target: &Target,
+        scope: Scope,
+        out: &mut Resolution,
+        critical: bool,
+        advantaged: bool,
+    ) -> Result<(), AutomationError> {
+        let ctx = self.ctx;
+        let inner = Scope {
+            under_attack: true,
+            critical,
+            dc: scope.dc,
+            top: false,
+        };
+        let before = (self.crit_times, self.advantaged);
+        self.crit_times = step.crit_dice.unwrap_or(2);
+        self.advantaged = advantaged;
+        let done = self.hit_list(step, target, inner, out, ctx);
+        (self.crit_times, self.advantaged) = before;
+        done
+    }
+
+    fn hit_list(
+        &mut self,
+        step: &AttackStep,
+        target: &Target,
+        inner: Scope,
+        out: &mut Resolution,
+        ctx: &Context,
+    ) -> Result<(), AutomationError> {
+        self.list(&step.hit, target, inner, out)?;
+        {
             if ctx.weapon
                 && let Some(extra) = &ctx.modifiers.weapon_damage
             {
@@ -512,8 +648,6 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                     taken: target.take(rolled, damage_type),
                 });
             }
-        } else {
-            self.list(&step.miss, target, inner, out)?;
         }
         Ok(())
     }
@@ -659,7 +793,7 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         };
         let expr = dice::parse(text).map_err(|e| bad(e.to_string()))?;
         let expr = if critical {
-            expr.with_doubled_dice()
+            expr.with_multiplied_dice(self.crit_times)
         } else {
             expr
         };
@@ -698,6 +832,69 @@ pub fn saving_throw(
         roller,
         shared: Vec::new(),
         pool: None,
+        crit_times: 2,
+        advantaged: false,
     };
     runner.saving_throw(target, ability, dc)
+}
+
+impl<R: DieRoller + ?Sized> Runner<'_, R> {
+    /// Rolls an ability score loss into the effect's modifiers; the target
+    /// dies if its score (when known) reaches 0.
+    fn score_loss(
+        &mut self,
+        loss: &crate::content::ScoreLoss,
+        effect: &mut Ongoing,
+        target: &Target,
+        scope: Scope,
+        out: &mut Resolution,
+    ) -> Result<(), AutomationError> {
+        let rolled = self.amount(&loss.amount, 6, scope)?;
+        let rolled = i32::try_from(rolled).unwrap_or(i32::MAX);
+        let entry = effect.modifiers.scores.entry(loss.ability).or_insert(0);
+        *entry = entry.saturating_sub(rolled);
+        let score = target.score(loss.ability);
+        if score > 0 && score.saturating_sub(rolled) <= 0 {
+            out.killed = true;
+        }
+        Ok(())
+    }
+
+    /// An ability contest: the actor's check (its bonus, or the caster's
+    /// spellcasting modifier) against the target's best check of the
+    /// abilities allowed, with the target's disadvantage on those checks.
+    /// The actor wins only by beating the target's total.
+    fn contest(
+        &mut self,
+        step: &crate::content::ContestStep,
+        target: &Target,
+        scope: Scope,
+        out: &mut Resolution,
+    ) -> Result<(), AutomationError> {
+        let bonus = step.bonus.unwrap_or(self.ctx.figures.modifier);
+        let actor = self
+            .ctx
+            .conditions
+            .check_test(bonus, &[])
+            .roll(i32::MIN, self.roller)
+            .total()
+            .unwrap_or(i32::MIN);
+        let ability = step
+            .against
+            .iter()
+            .copied()
+            .max_by_key(|a| target.check(*a))
+            .unwrap_or(crate::mechanics::Ability::Strength);
+        let mut test = target.conditions.check_test(target.check(ability), &[]);
+        if target.modifiers.check_disadvantage.contains(&ability) {
+            test = test.with_advantage(Advantage::Disadvantage);
+        }
+        let theirs = test
+            .roll(i32::MIN, self.roller)
+            .total()
+            .unwrap_or(i32::MIN);
+        out.contest.get_or_insert([actor, theirs]);
+        let branch = if actor > theirs { &step.win } else { &step.lose };
+        self.list(branch, target, scope.below(), out)
+    }
 }

@@ -312,6 +312,11 @@ pub fn weapon_attack(
         bonus: Some(bonus),
         hit,
         miss: Vec::new(),
+        crit_dice: None,
+        advantage_if: Vec::new(),
+        auto_hit_if: Vec::new(),
+        advantage_if_effect: None,
+        note: None,
     })]
 }
 

@@ -60,6 +60,19 @@ pub struct Target {
     pub immune_to: Vec<String>,
     /// Its current hit points (hit point pools, Power Word Kill).
     pub hp: u32,
+    /// Its best ability check bonus per ability, in `Ability::ALL` order,
+    /// skills included (Athletics for Strength, Acrobatics for Dexterity),
+    /// for contests.
+    pub checks: [i32; 6],
+    /// What it wears or is, as riders test it: "nonmagical armor",
+    /// "nonmagical metal armor".
+    pub tags: Vec<String>,
+    /// The names of its ongoing effects ([`Board::names`]), for riders and
+    /// attacks that depend on one ("Grappled by Kraken").
+    pub effects: Vec<String>,
+    /// Its ability scores, in `Ability::ALL` order (0: unknown), for
+    /// score loss that kills at 0.
+    pub scores: [i32; 6],
 }
 
 impl Target {
@@ -101,6 +114,8 @@ impl Target {
             creature_type: m.creature_type.to_lowercase(),
             hp: m.hp,
             subtype: m.subtype.as_ref().map(|s| s.to_lowercase()),
+            checks: monster_checks(m),
+            scores: Ability::ALL.map(|a| i32::from(m.abilities[a].get())),
             ..Self::default()
         }
     }
@@ -123,6 +138,9 @@ impl Target {
             && only.min_hp.is_none_or(|min| self.hp >= min)
             && (only.types.is_empty() || only.types.iter().any(is))
             && !only.not_types.iter().any(is)
+            && only.tags.iter().all(|t| self.has_tag(t))
+            && only.effect.as_deref().is_none_or(|n| self.has_effect(n))
+            && only.not_effect.as_deref().is_none_or(|n| !self.has_effect(n))
     }
 
     /// Its saving throw bonus for `ability`.
@@ -513,4 +531,51 @@ fn option_slug(name: &str) -> String {
         }
     }
     out.trim_end_matches('-').to_string()
+}
+
+/// A monster's best check bonus per ability: its ability modifier, or its
+/// best skill of that ability when higher.
+fn monster_checks(m: &Monster) -> [i32; 6] {
+    Ability::ALL.map(|ability| {
+        m.skills
+            .iter()
+            .filter(|(skill, _)| skill.ability() == ability)
+            .map(|(_, bonus)| *bonus)
+            .fold(m.abilities[ability].modifier(), i32::max)
+    })
+}
+
+impl Target {
+    /// Its best check bonus for `ability`.
+    pub fn check(&self, ability: Ability) -> i32 {
+        let i = Ability::ALL
+            .into_iter()
+            .position(|a| a == ability)
+            .unwrap_or(0);
+        self.checks[i]
+    }
+
+    /// Its ability score for `ability` with its ongoing changes (0: unknown).
+    pub fn score(&self, ability: Ability) -> i32 {
+        let i = Ability::ALL
+            .into_iter()
+            .position(|a| a == ability)
+            .unwrap_or(0);
+        match self.scores[i] {
+            0 => 0,
+            s => s.saturating_add(self.modifiers.scores.get(&ability).copied().unwrap_or(0)),
+        }
+    }
+
+    /// Whether it carries a tag ("nonmagical metal armor"), ignoring case.
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tags.iter().any(|t| t.eq_ignore_ascii_case(tag))
+    }
+
+    /// Whether it has an ongoing effect of this name, ignoring case.
+    pub fn has_effect(&self, name: &str) -> bool {
+        self.effects
+            .iter()
+            .any(|n| crate::content::same_key(n, name))
+    }
 }

@@ -32,7 +32,11 @@ pub fn has_riders(effects: &[Effect]) -> bool {
         | Effect::Remove(_)
         | Effect::Revive(_)
         | Effect::Stabilize
-        | Effect::Push(_) => true,
+        | Effect::Push(_)
+        | Effect::Kill
+        | Effect::HealSelf(_)
+        | Effect::Contest(_)
+        | Effect::LoseHp(_) => true,
         Effect::Damage(_) | Effect::Heal(_) => false,
     })
 }
@@ -140,6 +144,29 @@ fn one(effect: &Effect) -> String {
         Effect::Stabilize => "stabilized".into(),
         Effect::Push(p) if p.feet >= 0 => format!("pushed {} ft.", p.feet),
         Effect::Push(p) => format!("pulled {} ft.", -p.feet),
+        Effect::Kill => "dies".into(),
+        Effect::HealSelf(h) => {
+            let part = if h.half { "half" } else { "all" };
+            match h.damage_type {
+                Some(t) => format!("attacker heals {part} the {t} damage"),
+                None => format!("attacker heals {part} the damage"),
+            }
+        }
+        Effect::Contest(c) => {
+            let names: Vec<&str> = c.against.iter().map(|a| a.abbreviation()).collect();
+            let bonus = c
+                .bonus
+                .map_or_else(|| "spellcasting modifier".to_string(), |b| format!("{b:+}"));
+            let mut s = format!("contest {bonus} vs {}", names.join("/"));
+            if !c.win.is_empty() {
+                let _ = write!(s, ": win → {}", summary(&c.win));
+            }
+            if !c.lose.is_empty() {
+                let _ = write!(s, "; lose → {}", summary(&c.lose));
+            }
+            s
+        }
+        Effect::LoseHp(l) => format!("loses {} HP", l.amount.dice),
     }
 }
 
@@ -235,6 +262,7 @@ fn ongoing(o: &Ongoing) -> String {
     if o.used_by.is_some() {
         parts.push("used up by the next roll".into());
     }
+    parts.extend(more_parts(o));
     if parts.is_empty() {
         o.name.clone()
     } else {
@@ -334,4 +362,53 @@ fn modifiers(m: &Modifiers) -> Vec<String> {
         out.push("half damage with weapons".into());
     }
     out
+}
+
+/// The parts of an ongoing effect's line for the fields added with counted
+/// saves, stacking, objects and ability score loss.
+fn more_parts(o: &Ongoing) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let Some(s) = o.save_ends
+        && (s.successes > 1 || s.failures > 0)
+    {
+        parts.push(format!(
+            "ends after {} successes, {} failures",
+            s.successes.max(1),
+            s.failures
+        ));
+    }
+    if let Some(next) = &o.on_failures {
+        parts.push(format!("then {}", ongoing(next)));
+    }
+    if let Some(next) = &o.after {
+        parts.push(format!("afterwards {}", ongoing(next)));
+    }
+    if o.stacks {
+        parts.push("stacks".into());
+    }
+    if let Some(t) = o.drain_type {
+        parts.push(format!("max HP falls by the {t} damage"));
+    }
+    if o.ends_on_healing {
+        parts.push("ends on magical healing".into());
+    }
+    if let Some(obj) = &o.object {
+        parts.push(format!("object: AC {}, {} HP", obj.ac, obj.hp));
+    }
+    if let Some(loss) = &o.score_loss {
+        parts.push(format!(
+            "{} score −{}",
+            loss.ability.abbreviation(),
+            loss.amount.dice
+        ));
+    }
+    if o.escape_disadvantage {
+        parts.push("escape checks with disadvantage".into());
+    }
+    if let Some(each) = &o.each_turn
+        && each.on_source_turn
+    {
+        parts.push("on the source's turns".into());
+    }
+    parts
 }
