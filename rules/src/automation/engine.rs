@@ -454,10 +454,12 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 Ok(())
             }
             Effect::Choice(step) => {
-                // With no choice made, the first option runs (a monster's
-                // default; the planner names another).
+                // A monster's action (the context names who acts) with no
+                // choice made runs its first option (its default; the
+                // planner names another); a spell with none asks.
                 let found = match self.ctx.choice.as_deref() {
-                    None => step.options.first(),
+                    None if self.ctx.source.is_some() => step.options.first(),
+                    None => None,
                     Some(wanted) => step
                         .options
                         .iter()
