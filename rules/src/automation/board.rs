@@ -166,6 +166,15 @@ impl Board {
         };
         let mut added = Vec::new();
         for r in resolutions {
+            if let Some(on) = targets.get(r.target) {
+                // Effects the run ended by name (a grapple turning into a swallow).
+                self.effects.retain(|e| {
+                    !(e.on == *on
+                        && r.ended
+                            .iter()
+                            .any(|n| crate::content::same_key(n, &e.effect.name)))
+                });
+            }
             for applied in &r.applied {
                 let on = if applied.on_self {
                     source.clone()

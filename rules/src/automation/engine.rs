@@ -135,6 +135,8 @@ pub struct Resolution {
     pub contest: Option<[i32; 2]>,
     /// The attack hit without a roll (a target held by the attacker).
     pub auto_hit: bool,
+    /// Ongoing effects on the target that end, by name (the board ends them).
+    pub ended: Vec<String>,
 }
 
 impl Resolution {
@@ -160,6 +162,7 @@ impl Resolution {
             hp_lost: 0,
             contest: None,
             auto_hit: false,
+            ended: Vec::new(),
         }
     }
 
@@ -489,6 +492,7 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             }
             Effect::Remove(step) => {
                 out.removed.extend(&step.conditions);
+                out.ended.extend(step.effects.iter().cloned());
                 Ok(())
             }
             Effect::Revive(step) => {
@@ -567,7 +571,12 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             [false, true] => Advantage::Disadvantage,
             _ => Advantage::Normal,
         };
-        if step.auto_hit_if.iter().any(|c| target.conditions.has(*c)) {
+        if step.auto_hit_if.iter().any(|c| target.conditions.has(*c))
+            || step
+                .auto_hit_if_effect
+                .as_deref()
+                .is_some_and(|name| target.has_effect(name))
+        {
             out.auto_hit = true;
             return self.attack_hit(step, target, scope, out, false, false);
         }

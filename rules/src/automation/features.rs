@@ -317,6 +317,7 @@ pub fn weapon_attack(
         auto_hit_if: Vec::new(),
         advantage_if_effect: None,
         note: None,
+        auto_hit_if_effect: None,
     })]
 }
 

@@ -112,6 +112,10 @@ pub struct PoolStep {
 pub struct RemoveStep {
     /// The conditions.
     pub conditions: Vec<Condition>,
+    /// Ongoing effects on the target that end, by name (a kraken's grapple
+    /// ending as it swallows); the board ends them when it applies the run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<String>,
 }
 
 /// A dead creature brought back.
@@ -207,7 +211,10 @@ pub struct AttackStep {
     /// choice names it, "With shillelagh"): it replaces the plain attack of
     /// the same list; with no such choice, only the plain attack runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<String>,    /// The attack hits without a roll a target with an ongoing effect of
+    /// this name (a marilith's tail on the creature it grapples).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_hit_if_effect: Option<String>,
 }
 
 /// A saving throw: `fail` runs on a failure, `success` on a success.
