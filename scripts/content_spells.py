@@ -578,6 +578,14 @@ def push(feet: int) -> dict:
 
 
 STABILIZE = {"type": "stabilize"}
+KILL = {"type": "kill"}
+HEAL_SELF_HALF = {"type": "heal_self", "half": True}
+
+
+def telekinesis_hold(s: dict) -> dict:
+    """The contest to hold a creature: restrained until the end of the caster's next turn."""
+    held = ongoing(s, f"{s['name']} (held)", conditions=["restrained"], duration={"until": "end_of_source_turn"})
+    return {"type": "contest", "against": ["strength"], "win": [apply(held)]}
 
 
 SELF = {"kind": "self"}
@@ -730,11 +738,13 @@ CURATED = {
                                             "celestials, elementals, fey, fiends and undead have disadvantage on attacks against the caster; break enchantment; dismissal (Charisma save)"),
     "divine-favor": self_buff(weapon_damage={"dice": "1d4", "damage_type": "radiant"}),
     "divine-word": lambda s: entry(AREA, [save(CHA, [
-        only([apply(ongoing(s, duration=None, removed=True))], max_hp=20),
+        only([KILL], max_hp=20),
         only([apply(ongoing(s, conditions=["blinded", "deafened", "stunned"], duration=rounds(600)))], min_hp=21, max_hp=30),
         only([apply(ongoing(s, conditions=["blinded", "deafened"], duration=rounds(100)))], min_hp=31, max_hp=40),
-        only([apply(ongoing(s, conditions=["deafened"], duration=rounds(10)))], min_hp=41, max_hp=50)])],
-                                   "20 hit points or fewer: killed (removed from the fight instead); extraplanar creatures banished"),
+        only([apply(ongoing(s, conditions=["deafened"], duration=rounds(10)))], min_hp=41, max_hp=50),
+        # Celestials, elementals, fey and fiends that fail are sent home for 24 hours.
+        only([apply(ongoing(s, f"{s['name']} (banished)", duration=rounds(14400), removed=True))],
+             types=["celestial", "elemental", "fey", "fiend"])])]),
     "dominate-beast": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["charmed"]))])],
                                       "a new save each time it takes damage; advantage on the save if fighting; the caster commands it"),
     "dominate-monster": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["charmed"]))])],
@@ -779,8 +789,10 @@ CURATED = {
     "flaming-sphere": lambda s: entry(creatures(1), [save_half(DEX, flat_damage(s)),
                                              apply(ongoing(s, grants=granted([save_half(DEX, flat_damage(s))], bonus_action=True)), ON_SELF)],
                                       "damage to a creature ending its turn within 5 feet"),
-    "flesh-to-stone": lambda s: entry(creatures(1), [save(CON, [apply(ongoing(s, conditions=["restrained"], save_ends=(CON, "end")))])],
-                                      "three failed saves petrify it, three successes end it"),
+    "flesh-to-stone": lambda s: entry(creatures(1), [save(CON, [apply(dict(
+        ongoing(s, conditions=["restrained"]),
+        save_ends={"ability": CON, "when": "end", "successes": 3, "failures": 3},
+        on_failures=ongoing(s, f"{s['name']} (petrified)", conditions=["petrified"])))])]),
     "forcecage": lambda s: entry(AREA, [apply(ongoing(s))], "creatures inside can't leave; a Charisma save to teleport out"),
     "foresight": lambda s: entry(creatures(1), [apply(ongoing(s, attacks=1, attacked=-1, save_advantage=ALL_ABILITIES))],
                                  "advantage on ability checks; can't be surprised"),
@@ -849,8 +861,7 @@ CURATED = {
     "plane-shift": lambda s: entry(creatures(1), [attack([save(CHA, [apply(ongoing(s, duration=None, removed=True))])])]),
     "poison-spray": base(),
     "polymorph": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s))])], "the new form's statistics and hit points"),
-    "power-word-kill": lambda s: entry(creatures(1), [only([apply(ongoing(s, duration=None, removed=True))], max_hp=100)],
-                                      "the target dies (no death step: removed from the fight instead)"),
+    "power-word-kill": lambda s: entry(creatures(1), [only([KILL], max_hp=100)]),
     "power-word-stun": lambda s: entry(creatures(1), [only([apply(ongoing(s, conditions=["stunned"], duration=None, save_ends=(CON, "end")))], max_hp=150)]),
     "prayer-of-healing": base(creatures(6)),
     "prismatic-spray": lambda s: entry(AREA, [save_half(DEX, flat_damage(s))],
@@ -907,14 +918,16 @@ CURATED = {
     "sunburst": lambda s: entry(AREA, [save(CON, [flat_damage(s), apply(ongoing(s, conditions=["blinded"], duration=rounds(10), save_ends=(CON, "end")))],
                                  [flat_damage(s, half=True)])],
                     "undead and oozes save with disadvantage"),
-    "telekinesis": lambda s: entry(creatures(1), [apply(ongoing(s, conditions=["restrained"]))],
-                                   "a Strength contest each turn to hold or move the creature"),
+    # The caster's spellcasting check against the creature's Strength check,
+    # again as an action on later turns; where it moves the creature is the table's.
+    "telekinesis": lambda s: entry(creatures(1), [only([telekinesis_hold(s)], max_size="huge"),
+                                                  apply(ongoing(s, grants=granted([only([telekinesis_hold(s)], max_size="huge")])), ON_SELF)]),
     "thunderwave": lambda s: entry(AREA, [save(CON, [flat_damage(s), push(10)], [flat_damage(s, half=True)])]),
     "true-polymorph": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s))])], "the new form's statistics; permanent after an hour"),
     "true-strike": lambda s: entry(creatures(1), [apply(ongoing(s, duration=END_OF_SOURCE, used_by="own_attack", attacks=1), ON_SELF)],
                                    "the advantage is only against the target"),
-    "vampiric-touch": lambda s: entry(creatures(1), [attack([flat_damage(s)]), apply(ongoing(s, grants=granted([attack([flat_damage(s)])])), ON_SELF)],
-                                      "the caster regains hit points equal to half the damage dealt"),
+    "vampiric-touch": lambda s: entry(creatures(1), [attack([flat_damage(s), HEAL_SELF_HALF]),
+                                                     apply(ongoing(s, grants=granted([attack([flat_damage(s), HEAL_SELF_HALF])])), ON_SELF)]),
     "vicious-mockery": lambda s: entry(creatures(1), [save(WIS, [flat_damage(s), apply(ongoing(s, duration=END_OF_OWN, used_by="own_attack", attacks=-1))])]),
     "wall-of-fire": lambda s: entry(AREA, [save_half(DEX, flat_damage(s)), apply(ongoing(s, each_turn=each_turn("end", [flat_damage(s)])))]),
     "wall-of-ice": lambda s: entry(AREA, [save_half(DEX, flat_damage(s))],
