@@ -595,7 +595,12 @@ impl Board {
 
     /// Adds the hit points a trigger took to the effect's tally; whether
     /// its limit is reached.
-    fn drain_count(&mut self, id: EffectId, limit: Option<u32>, resolutions: &[Resolution]) -> bool {
+    fn drain_count(
+        &mut self,
+        id: EffectId,
+        limit: Option<u32>,
+        resolutions: &[Resolution],
+    ) -> bool {
         let taken = resolutions
             .iter()
             .map(|r| r.total_taken().saturating_add(r.hp_lost))

@@ -439,8 +439,8 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 Ok(())
             }
             Effect::Only(step) => {
-                let dropped = target.hp > 0
-                    && out.total_taken().saturating_add(out.hp_lost) >= target.hp;
+                let dropped =
+                    target.hp > 0 && out.total_taken().saturating_add(out.hp_lost) >= target.hp;
                 if target.fits(step)
                     && (!step.dropped_to_0 || dropped)
                     && (!step.attack_advantage || self.advantaged)
@@ -900,12 +900,13 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         if target.modifiers.check_disadvantage.contains(&ability) {
             test = test.with_advantage(Advantage::Disadvantage);
         }
-        let theirs = test
-            .roll(i32::MIN, self.roller)
-            .total()
-            .unwrap_or(i32::MIN);
+        let theirs = test.roll(i32::MIN, self.roller).total().unwrap_or(i32::MIN);
         out.contest.get_or_insert([actor, theirs]);
-        let branch = if actor > theirs { &step.win } else { &step.lose };
+        let branch = if actor > theirs {
+            &step.win
+        } else {
+            &step.lose
+        };
         self.list(branch, target, scope.below(), out)
     }
 }

@@ -140,7 +140,10 @@ impl Target {
             && !only.not_types.iter().any(is)
             && only.tags.iter().all(|t| self.has_tag(t))
             && only.effect.as_deref().is_none_or(|n| self.has_effect(n))
-            && only.not_effect.as_deref().is_none_or(|n| !self.has_effect(n))
+            && only
+                .not_effect
+                .as_deref()
+                .is_none_or(|n| !self.has_effect(n))
     }
 
     /// Its saving throw bonus for `ability`.

@@ -211,7 +211,8 @@ pub struct AttackStep {
     /// choice names it, "With shillelagh"): it replaces the plain attack of
     /// the same list; with no such choice, only the plain attack runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,    /// The attack hits without a roll a target with an ongoing effect of
+    pub note: Option<String>,
+    /// The attack hits without a roll a target with an ongoing effect of
     /// this name (a marilith's tail on the creature it grapples).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_hit_if_effect: Option<String>,
