@@ -17,7 +17,13 @@ pub fn has_riders(effects: &[Effect]) -> bool {
     effects.iter().any(|e| match e {
         Effect::Apply(_) | Effect::Only(_) | Effect::Split(_) | Effect::TempHp(_) => true,
         Effect::Attack(a) => {
-            a.hit.iter().any(|e| matches!(e, Effect::Save(_)))
+            a.note.is_some()
+                || a.crit_dice.is_some()
+                || !a.advantage_if.is_empty()
+                || a.advantage_if_effect.is_some()
+                || !a.auto_hit_if.is_empty()
+                || a.auto_hit_if_effect.is_some()
+                || a.hit.iter().any(|e| matches!(e, Effect::Save(_)))
                 || has_riders(&a.hit)
                 || has_riders(&a.miss)
         }
@@ -51,6 +57,7 @@ fn one(effect: &Effect) -> String {
             if !a.miss.is_empty() {
                 let _ = write!(s, "; miss → {}", summary(&a.miss));
             }
+            more_attack(a, &mut s);
             s
         }
         Effect::Save(save) => {
@@ -121,6 +128,7 @@ fn one(effect: &Effect) -> String {
             if let Some(hp) = o.min_hp {
                 only.push(format!("{hp} HP or more"));
             }
+            only.extend(more_only(o));
             format!("if {}: {}", only.join(", "), summary(&o.then))
         }
         Effect::Choice(c) => {
@@ -137,7 +145,8 @@ fn one(effect: &Effect) -> String {
             summary(&p.then)
         ),
         Effect::Remove(r) => {
-            let names: Vec<String> = r.conditions.iter().map(ToString::to_string).collect();
+            let mut names: Vec<String> = r.conditions.iter().map(ToString::to_string).collect();
+            names.extend(r.effects.iter().cloned());
             format!("ends {}", names.join(", "))
         }
         Effect::Revive(r) => format!("back to life with {} HP", r.hp),
@@ -411,4 +420,46 @@ fn more_parts(o: &Ongoing) -> Vec<String> {
         parts.push("on the source's turns".into());
     }
     parts
+}
+
+/// The limits of an [`super::OnlyStep`] added with tags, effects and drops to 0.
+fn more_only(o: &super::OnlyStep) -> Vec<String> {
+    let mut only = Vec::new();
+    if o.dropped_to_0 {
+        only.push("dropped to 0 HP".into());
+    }
+    if !o.tags.is_empty() {
+        only.push(o.tags.join(", "));
+    }
+    if let Some(name) = &o.effect {
+        only.push(format!("under {name}"));
+    }
+    if let Some(name) = &o.not_effect {
+        only.push(format!("not under {name}"));
+    }
+    if o.attack_advantage {
+        only.push("the attack had advantage".into());
+    }
+    only
+}
+
+/// The notes of an [`super::AttackStep`]: its alternative's name, crit dice,
+/// advantage and automatic hits.
+fn more_attack(a: &super::AttackStep, s: &mut String) {
+    if let Some(note) = &a.note {
+        s.insert_str(0, &format!("{note}: "));
+    }
+    if let Some(n) = a.crit_dice {
+        let _ = write!(s, "; crit rolls the dice {n} times");
+    }
+    let mut against: Vec<String> = a.advantage_if.iter().map(ToString::to_string).collect();
+    against.extend(a.advantage_if_effect.clone());
+    if !against.is_empty() {
+        let _ = write!(s, "; advantage against {}", against.join(" or "));
+    }
+    let mut held: Vec<String> = a.auto_hit_if.iter().map(ToString::to_string).collect();
+    held.extend(a.auto_hit_if_effect.clone());
+    if !held.is_empty() {
+        let _ = write!(s, "; hits {} automatically", held.join(" or "));
+    }
 }
