@@ -578,6 +578,15 @@ def push(feet: int) -> dict:
 
 
 STABILIZE = {"type": "stabilize"}
+# Contagion's six diseases: what each does in a fight that the modifiers hold.
+CONTAGION_DISEASES = [
+    ("blinding sickness", {"conditions": ["blinded"], "check_disadvantage": ["wisdom"], "save_disadvantage": ["wisdom"]}),
+    ("filth fever", {"check_disadvantage": ["strength"], "save_disadvantage": ["strength"]}),
+    ("flesh rot", {"check_disadvantage": ["charisma"]}),
+    ("mindfire", {"check_disadvantage": ["intelligence"], "save_disadvantage": ["intelligence"]}),
+    ("seizure", {"check_disadvantage": ["dexterity"], "save_disadvantage": ["dexterity"]}),
+    ("slimy doom", {"check_disadvantage": ["constitution"], "save_disadvantage": ["constitution"]}),
+]
 KILL = {"type": "kill"}
 HEAL_SELF_HALF = {"type": "heal_self", "half": True}
 
@@ -724,8 +733,15 @@ CURATED = {
     "cone-of-cold": base(),
     "confusion": lambda s: entry(AREA, [save(WIS, [apply(ongoing(s, save_ends=(WIS, "end")))])],
                                  "the d10 behaviour table each turn; the radius grows with the slot"),
-    "contagion": lambda s: entry(creatures(1), [attack([apply(ongoing(s, save_ends=(CON, "end")))])],
-                                 "a disease chosen from six, taking hold after three failed Constitution saves"),
+    # The disease takes hold after three failed saves at the end of the
+    # target's turns, for 7 days; three successes end it.
+    "contagion": lambda s: entry(creatures(1), [choice(*(
+        (name, [attack([apply(dict(ongoing(s, duration=None),
+                                   save_ends={"ability": CON, "when": "end", "successes": 3, "failures": 3},
+                                   on_failures=ongoing(s, f"{s['name']}: {name}", duration=rounds(100800), **disease)))])])
+        for name, disease in CONTAGION_DISEASES))],
+                                 "some diseases' effects: disadvantage on Strength or Dexterity attack rolls only, "
+                                 "vulnerability to all damage, behaving as if confused, stunned when damaged"),
     "control-water": base(AREA, "the whirlpool is one of four options; the others move water"),
     "cure-wounds": base(),
     "death-ward": lambda s: entry(creatures(1), [apply(ongoing(s))],
