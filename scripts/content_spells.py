@@ -907,8 +907,8 @@ CURATED = {
     "shield": lambda s: entry(SELF, [apply({**ongoing(s, duration=START_OF_SOURCE, ac=5), "immunity_to": "Magic Missile"}, ON_SELF)]),
     "shield-of-faith": lambda s: entry(creatures(1), [apply(ongoing(s, ac=2))]),
     "shillelagh": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)], "the club or quarterstaff uses the spellcasting ability and deals 1d8"),
-    "shocking-grasp": lambda s: entry(creatures(1), [attack([flat_damage(s), apply(ongoing(s, duration=START_OF_OWN, no_reactions=True))])],
-                                      "advantage on the attack against a target in metal armor"),
+    "shocking-grasp": lambda s: entry(creatures(1), [dict(attack([flat_damage(s), apply(ongoing(s, duration=START_OF_OWN, no_reactions=True))]),
+                                                          advantage_if_tag="metal armor")]),
     "sleep": lambda s: entry(AREA, [pool(per_slot(1, 5, "d8", 2), [only([apply(ongoing(s, conditions=["unconscious"], ends_on_damage=True))],
                                                                    not_types=["undead"])])],
                              "undead and creatures immune to being charmed should be passed over by the pool, not use it up"),
@@ -928,12 +928,11 @@ CURATED = {
                                  "the resistances are to nonmagical attacks only"),
     "storm-of-vengeance": lambda s: entry(AREA, [save(CON, [flat_damage(s), apply(ongoing(s, conditions=["deafened"], duration=rounds(50)))])],
                                           "a different effect each round: acid rain, lightning bolts, hailstones, freezing wind"),
-    "sunbeam": lambda s: (lambda beam: entry(AREA, [beam, apply(ongoing(s, grants=granted([beam])), ON_SELF)],
-                                        "undead and oozes save with disadvantage"))(
-        save(CON, [flat_damage(s), apply(ongoing(s, conditions=["blinded"], duration=START_OF_SOURCE))], [flat_damage(s, half=True)])),
-    "sunburst": lambda s: entry(AREA, [save(CON, [flat_damage(s), apply(ongoing(s, conditions=["blinded"], duration=rounds(10), save_ends=(CON, "end")))],
-                                 [flat_damage(s, half=True)])],
-                    "undead and oozes save with disadvantage"),
+    "sunbeam": lambda s: (lambda beam: entry(AREA, [beam, apply(ongoing(s, grants=granted([beam])), ON_SELF)]))(
+        dict(save(CON, [flat_damage(s), apply(ongoing(s, conditions=["blinded"], duration=START_OF_SOURCE))], [flat_damage(s, half=True)]),
+             disadvantage_types=["undead", "ooze"])),
+    "sunburst": lambda s: entry(AREA, [dict(save(CON, [flat_damage(s), apply(ongoing(s, conditions=["blinded"], duration=rounds(10), save_ends=(CON, "end")))],
+                                           [flat_damage(s, half=True)]), disadvantage_types=["undead", "ooze"])]),
     # The caster's spellcasting check against the creature's Strength check,
     # again as an action on later turns; where it moves the creature is the table's.
     "telekinesis": lambda s: entry(creatures(1), [only([telekinesis_hold(s)], max_size="huge"),

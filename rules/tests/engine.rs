@@ -1258,3 +1258,47 @@ fn a_kraken_swallows_the_creature_it_grapples_and_digests_it_on_its_own_turns() 
     };
     assert_eq!(resolutions[0].total_taken(), 12);
 }
+
+#[test]
+fn metal_armor_gives_shocking_grasp_advantage_and_undead_save_against_sunbeam_with_disadvantage() {
+    let grasp = content::spell("Shocking Grasp").unwrap();
+    let mut c = ctx(dc(13));
+    c.figures.attack_bonus = 5;
+    let mut plate = target(18, 0);
+    plate.tags = vec!["metal armor".into()];
+    // 2 and 19: with advantage the 19 hits AC 18.
+    let out = run(
+        &grasp.effects,
+        &c,
+        &[plate],
+        &mut FixedRolls::new([2, 19, 4]),
+    )
+    .unwrap();
+    assert!(out[0].attack.as_ref().unwrap().result.is_hit());
+    let out = run(
+        &grasp.effects,
+        &c,
+        &[target(18, 0)],
+        &mut FixedRolls::new([2, 19, 4]),
+    )
+    .unwrap();
+    assert!(!out[0].attack.as_ref().unwrap().result.is_hit());
+    // Sunburst: 12d6 of 1s, then saves of 20 and 1 for the undead, 20 for the living.
+    let burst = content::spell("Sunburst").unwrap();
+    let mut undead = target(10, 0);
+    undead.creature_type = "undead".into();
+    let mut faces = vec![1; 12];
+    faces.extend([20, 1, 20]);
+    let out = run(
+        &burst.effects,
+        &ctx(dc(15)),
+        &[undead, target(10, 0)],
+        &mut FixedRolls::new(faces),
+    )
+    .unwrap();
+    assert!(
+        !out[0].save.as_ref().unwrap().success(),
+        "the lower die counts"
+    );
+    assert!(out[1].save.as_ref().unwrap().success());
+}

@@ -563,6 +563,10 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 .advantage_if_effect
                 .as_deref()
                 .is_some_and(|name| target.has_effect(name))
+            || step
+                .advantage_if_tag
+                .as_deref()
+                .is_some_and(|tag| target.has_tag(tag))
         {
             note(Advantage::Advantage);
         }
@@ -694,7 +698,8 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             out.immune_to_action = true;
             return Ok(());
         }
-        let outcome = self.saving_throw(target, step.ability, dc)?;
+        let worse = step.disadvantage_types.iter().any(|t| target.is_of_type(t));
+        let outcome = self.saving_throw_with(target, step.ability, dc, worse)?;
         let success = outcome.success();
         let by_5 = !success && outcome.total().is_none_or(|total| total <= dc - 5);
         out.save.get_or_insert(outcome);
@@ -734,6 +739,18 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         ability: crate::mechanics::Ability,
         dc: i32,
     ) -> Result<TestOutcome, AutomationError> {
+        self.saving_throw_with(target, ability, dc, false)
+    }
+
+    /// The same, with disadvantage on top when `worse` (a creature type
+    /// that saves with disadvantage).
+    fn saving_throw_with(
+        &mut self,
+        target: &Target,
+        ability: crate::mechanics::Ability,
+        dc: i32,
+        worse: bool,
+    ) -> Result<TestOutcome, AutomationError> {
         let mut bonus = target.save_bonus(ability);
         if let Some(flat) = target.modifiers.save_bonus.get(&ability) {
             bonus = bonus.saturating_add(*flat);
@@ -745,7 +762,7 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         if target.modifiers.save_advantage.contains(&ability) {
             test = test.with_advantage(Advantage::Advantage);
         }
-        if target.modifiers.save_disadvantage.contains(&ability) {
+        if target.modifiers.save_disadvantage.contains(&ability) || worse {
             test = test.with_advantage(Advantage::Disadvantage);
         }
         Ok(test.roll(dc, self.roller))

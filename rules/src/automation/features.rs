@@ -318,6 +318,7 @@ pub fn weapon_attack(
         advantage_if_effect: None,
         note: None,
         auto_hit_if_effect: None,
+        advantage_if_tag: None,
     })]
 }
 

@@ -570,6 +570,18 @@ impl Target {
         }
     }
 
+    /// Whether it is of a creature type: the stat block's type or its first
+    /// word, or a word of its subtype (as [`Target::fits`] reads types).
+    pub fn is_of_type(&self, t: &str) -> bool {
+        let t = t.to_lowercase();
+        self.creature_type == t
+            || self.creature_type.split(' ').next() == Some(t.as_str())
+            || self
+                .subtype
+                .as_deref()
+                .is_some_and(|s| s.split([',', ' ']).any(|w| w == t))
+    }
+
     /// Whether it carries a tag ("nonmagical metal armor"), ignoring case.
     pub fn has_tag(&self, tag: &str) -> bool {
         self.tags.iter().any(|t| t.eq_ignore_ascii_case(tag))

@@ -77,6 +77,13 @@ fn one(effect: &Effect) -> String {
             if let Some(rounds) = save.immunity_rounds {
                 let _ = write!(s, "; immune for {} after a success", rounds_text(rounds));
             }
+            if !save.disadvantage_types.is_empty() {
+                let _ = write!(
+                    s,
+                    "; {} save with disadvantage",
+                    save.disadvantage_types.join(" and ")
+                );
+            }
             s
         }
         Effect::Damage(d) => {

@@ -216,6 +216,10 @@ pub struct AttackStep {
     /// this name (a marilith's tail on the creature it grapples).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_hit_if_effect: Option<String>,
+    /// The roll has advantage against a target with this tag (Shocking
+    /// Grasp against "metal armor").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advantage_if_tag: Option<String>,
 }
 
 /// A saving throw: `fail` runs on a failure, `success` on a success.
@@ -240,6 +244,10 @@ pub struct SaveStep {
     /// many rounds (24 hours: 14400); an immune target does not save again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immunity_rounds: Option<u32>,
+    /// Creature types that make this save with disadvantage (Sunbeam:
+    /// undead and oozes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disadvantage_types: Vec<String>,
 }
 
 /// An amount of dice that may grow with the spell slot or the caster's level.
