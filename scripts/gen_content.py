@@ -407,8 +407,7 @@ FORCED = re.compile(
     r"^ or be (?P<dir>pulled|pushed) up to (?P<feet>\d+) feet (?:toward|away from) the [\w ]+?(?= and knocked|\.)"
 )
 # A swallow on a failed save, and what being swallowed does. The stomach acid
-# comes at the start of the swallower's turns; the tree puts it at the start
-# of the swallowed creature's own turns, once a round all the same.
+# comes at the start of the swallower's turns (`on_source_turn`).
 SWALLOW = re.compile(r"^ or be swallowed by the [\w ]+?\.")
 SWALLOWED = re.compile(
     r"(?:A swallowed creature|While swallowed, the (?:target|creature)) is blinded and restrained, it has total "
@@ -784,7 +783,7 @@ def read_riders(
                     "name": f"Swallowed by {monster}",
                     "conditions": ["blinded", "restrained"],
                     "removed": True,
-                    "each_turn": {"when": "start", "effects": [acid]},
+                    "each_turn": {"when": "start", "on_source_turn": True, "effects": [acid]},
                 }
             )
             for ends in SWALLOW_ENDS:

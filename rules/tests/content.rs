@@ -796,6 +796,7 @@ fn purple_worm_bite_swallows_a_large_or_smaller_target() {
     assert_eq!(swallowed.duration, None);
     let acid = swallowed.each_turn.as_ref().expect("stomach acid");
     assert_eq!(acid.when, TurnPoint::Start);
+    assert!(acid.on_source_turn, "at the start of the worm's turns");
     assert_eq!(
         dice_and_types(&damage_steps(&acid.effects)),
         [("6d6".to_owned(), Some(DamageType::Acid), false)]
