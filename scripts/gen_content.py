@@ -348,6 +348,10 @@ def automation(action: dict, text: str, names: list[str], traits: list[str]) -> 
                 missing.append(f"effect of {variant['name']}")
         missing += gaps
         level = "partial" if missing else "full"
+    elif effects:
+        # A hand-written tree with neither an attack nor a save of its own.
+        missing += gaps
+        level = "partial" if missing else "full"
     elif has_damage:
         missing.append("how the damage is delivered")
         level = "partial"
@@ -624,7 +628,6 @@ IGNORED += [
 HAND_GAPS = {
     ("aboleth", "Enslave"): "charm with control, saves again when damaged",
     ("chain-devil", "Unnerving Mask"): "reaction trigger; frightened until the end of the current turn",
-    ("gorgon", "Petrifying Breath"): "petrification in two saves",
     ("djinni", "Create Whirlwind"): "a moving whirlwind held by concentration",
     ("dretch", "Fetid Cloud"): "a lingering cloud; action or bonus action, no reactions",
     ("dryad", "Fey Charm"): "charm that ends on harm, lasting a day",
@@ -1004,6 +1007,10 @@ def save_tree(
         gaps, unknown = [hand], []
     if not steps:
         steps = [{"type": "save", "ability": known["ability"], "dc": known["dc"]}]
+    fix = HAND_SAVES.get((monster, action)) or HAND_SAVES.get(("*", action))
+    if fix:
+        # The hand table's tree holds every combat figure of the action.
+        return fix(name, known), [], []
     return steps, gaps, unknown
 
 
@@ -1071,6 +1078,10 @@ def convert_action(monster: str, name: str, raw: dict, legendary: bool, fixes: l
         variant["effects"] = tree
         gaps += [f"{variant['name']}: {g}" for g in more_gaps]
         unknown += more_unknown
+    hand_action = HAND_ACTIONS.get((monster, raw["name"]))
+    if hand_action and not effects:
+        # Damage with neither an attack nor a save in the export: the hand table's tree.
+        effects = hand_action(name)
     if effects:
         out["effects"] = effects
     out["_gaps"] = gaps
@@ -1488,6 +1499,46 @@ HAND_TREES = {
     ("vampire-vampire", "Bite"): _vampire_bite,
     ("vampire-spawn", "Claws"): _grapple_or_damage(13),
     ("vampire-vampire", "Unarmed Strike"): _grapple_or_damage(18),
+}
+
+
+# Save actions and variants by hand: (monster id or "*", name) -> fn(monster
+# name, the structured save) -> the tree.
+HAND_SAVES = {
+    # Restrained while turning to stone; the next failed save petrifies.
+    ("gorgon", "Petrifying Breath"): lambda m, known: [{
+        "type": "save", "ability": "constitution", "dc": known["dc"], "fail": [_apply({
+            "name": f"Turning to stone by {m}", "conditions": ["restrained"],
+            "save_ends": {"ability": "constitution", "when": "end", "failures": 1},
+            "on_failures": {"name": f"Petrified by {m}", "conditions": ["petrified"]}})]}],
+    ("*", "Repulsion Breath"): lambda m, known: [{
+        "type": "save", "ability": known["ability"], "dc": known["dc"], "fail": [{"type": "push", "feet": 60}]}],
+}
+
+
+def _behir_swallow(monster: str) -> list:
+    held = f"Grappled by {monster}"
+    swallowed = {"name": f"Swallowed by {monster}", "conditions": ["blinded", "restrained"], "removed": True,
+                 "each_turn": {"when": "start", "on_source_turn": True, "effects": [damage_step("6d6", "acid")]}}
+    bite = {"type": "attack", "bonus": 10, "hit": [
+        damage_step("3d10+6", "piercing"),
+        {"type": "remove", "conditions": [], "effects": [held]}, _apply(swallowed)]}
+    return [{"type": "only", "max_size": "medium", "effect": held, "then": [bite]}]
+
+
+# Actions with damage but neither an attack nor a save in the export:
+# (monster id, name) -> fn(monster name) -> the tree. Who may be targeted
+# (a creature the monster charmed) is the table's.
+HAND_ACTIONS = {
+    ("aboleth", "Psychic Drain (Costs 2 Actions)"): lambda m: [
+        damage_step("3d6", "psychic"), {"type": "heal_self"}],
+    ("succubus-incubus", "Draining Kiss"): lambda m: [{
+        "type": "save", "ability": "constitution", "dc": 15,
+        "fail": [damage_step("5d10+5", "psychic"),
+                 _apply({"name": f"Hit point maximum reduced by {m}", "drain": True})],
+        "success": [damage_step("5d10+5", "psychic", half=True),
+                    _apply({"name": f"Hit point maximum reduced by {m}", "drain": True})]}],
+    ("behir", "Swallow"): _behir_swallow,
 }
 
 
