@@ -1302,3 +1302,24 @@ fn metal_armor_gives_shocking_grasp_advantage_and_undead_save_against_sunbeam_wi
     );
     assert!(out[1].save.as_ref().unwrap().success());
 }
+
+#[test]
+fn psychic_drain_heals_the_aboleth_by_the_damage_taken() {
+    let m = content::monster("aboleth").unwrap();
+    let drain = m
+        .legendary_actions
+        .iter()
+        .find(|a| a.name.starts_with("Psychic Drain"))
+        .unwrap();
+    let mut resists = target(10, 0);
+    resists.defenses.resistances.insert(DamageType::Psychic);
+    let out = rules::automation::run_action(
+        m,
+        drain,
+        &resists,
+        Advantage::Normal,
+        &mut FixedRolls::new([3, 3, 3]),
+    )
+    .unwrap();
+    assert_eq!((out[0].total_taken(), out[0].source_healing), (4, 4));
+}
