@@ -604,6 +604,23 @@ def push(feet: int) -> dict:
 
 STABILIZE = {"type": "stabilize"}
 BREAK_CONCENTRATION = {"type": "break_concentration"}
+# Contagion's six diseases: what each does in a fight that the modifiers hold.
+CONTAGION_DISEASES = [
+    ("blinding sickness", {"conditions": ["blinded"], "check_disadvantage": ["wisdom"], "save_disadvantage": ["wisdom"]}),
+    ("filth fever", {"check_disadvantage": ["strength"], "save_disadvantage": ["strength"]}),
+    ("flesh rot", {"check_disadvantage": ["charisma"]}),
+    ("mindfire", {"check_disadvantage": ["intelligence"], "save_disadvantage": ["intelligence"]}),
+    ("seizure", {"check_disadvantage": ["dexterity"], "save_disadvantage": ["dexterity"]}),
+    ("slimy doom", {"check_disadvantage": ["constitution"], "save_disadvantage": ["constitution"]}),
+]
+KILL = {"type": "kill"}
+HEAL_SELF_HALF = {"type": "heal_self", "half": True}
+
+
+def telekinesis_hold(s: dict) -> dict:
+    """The contest to hold a creature: restrained until the end of the caster's next turn."""
+    held = ongoing(s, f"{s['name']} (held)", conditions=["restrained"], duration={"until": "end_of_source_turn"})
+    return {"type": "contest", "against": ["strength"], "win": [apply(held)]}
 
 
 SELF = {"kind": "self"}
@@ -748,8 +765,15 @@ CURATED = {
     "cone-of-cold": base(),
     "confusion": lambda s: entry(AREA, [save(WIS, [apply(ongoing(s, save_ends=(WIS, "end")))])],
                                  "the d10 behaviour table each turn; the radius grows with the slot"),
-    "contagion": lambda s: entry(creatures(1), [attack([apply(ongoing(s, save_ends=(CON, "end")))])],
-                                 "a disease chosen from six, taking hold after three failed Constitution saves"),
+    # The disease takes hold after three failed saves at the end of the
+    # target's turns, for 7 days; three successes end it.
+    "contagion": lambda s: entry(creatures(1), [choice(*(
+        (name, [attack([apply(dict(ongoing(s, duration=None),
+                                   save_ends={"ability": CON, "when": "end", "successes": 3, "failures": 3},
+                                   on_failures=ongoing(s, f"{s['name']}: {name}", duration=rounds(100800), **disease)))])])
+        for name, disease in CONTAGION_DISEASES))],
+                                 "some diseases' effects: disadvantage on Strength or Dexterity attack rolls only, "
+                                 "vulnerability to all damage, behaving as if confused, stunned when damaged"),
     "control-water": base(AREA, "the whirlpool is one of four options; the others move water"),
     "cure-wounds": base(),
     "death-ward": lambda s: entry(creatures(1), [apply(ongoing(s, death_ward=True))]),
@@ -761,11 +785,13 @@ CURATED = {
                                             "celestials, elementals, fey, fiends and undead have disadvantage on attacks against the caster; break enchantment; dismissal (Charisma save)"),
     "divine-favor": self_buff(weapon_damage={"dice": "1d4", "damage_type": "radiant"}),
     "divine-word": lambda s: entry(AREA, [save(CHA, [
-        only([apply(ongoing(s, duration=None, removed=True))], max_hp=20),
+        only([KILL], max_hp=20),
         only([apply(ongoing(s, conditions=["blinded", "deafened", "stunned"], duration=rounds(600)))], min_hp=21, max_hp=30),
         only([apply(ongoing(s, conditions=["blinded", "deafened"], duration=rounds(100)))], min_hp=31, max_hp=40),
-        only([apply(ongoing(s, conditions=["deafened"], duration=rounds(10)))], min_hp=41, max_hp=50)])],
-                                   "20 hit points or fewer: killed (removed from the fight instead); extraplanar creatures banished"),
+        only([apply(ongoing(s, conditions=["deafened"], duration=rounds(10)))], min_hp=41, max_hp=50),
+        # Celestials, elementals, fey and fiends that fail are sent home for 24 hours.
+        only([apply(ongoing(s, f"{s['name']} (banished)", duration=rounds(14400), removed=True))],
+             types=["celestial", "elemental", "fey", "fiend"])])]),
     "dominate-beast": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["charmed"]))])],
                                       "a new save each time it takes damage; advantage on the save if fighting; the caster commands it"),
     "dominate-monster": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["charmed"]))])],
@@ -817,8 +843,10 @@ CURATED = {
     "flaming-sphere": lambda s: (lambda near: entry(AREA, [near, apply(ongoing(s, grants=granted([save_half(DEX, flat_damage(s)), near],
                                                                                              bonus_action=True)), ON_SELF)]))(
         apply(ongoing(s, f"{s['name']} (within 5 feet)", each_turn=each_turn("end", [save_half(DEX, flat_damage(s))])))),
-    "flesh-to-stone": lambda s: entry(creatures(1), [save(CON, [apply(ongoing(s, conditions=["restrained"], save_ends=(CON, "end")))])],
-                                      "three failed saves petrify it, three successes end it"),
+    "flesh-to-stone": lambda s: entry(creatures(1), [save(CON, [apply(dict(
+        ongoing(s, conditions=["restrained"]),
+        save_ends={"ability": CON, "when": "end", "successes": 3, "failures": 3},
+        on_failures=ongoing(s, f"{s['name']} (petrified)", conditions=["petrified"])))])]),
     "forcecage": lambda s: entry(AREA, [apply(ongoing(s))], "creatures inside can't leave; a Charisma save to teleport out"),
     "foresight": lambda s: entry(creatures(1), [apply(ongoing(s, attacks=1, attacked=-1, save_advantage=ALL_ABILITIES,
                                                               check_advantage=ALL_ABILITIES, unsurprisable=True))]),
@@ -839,9 +867,9 @@ CURATED = {
     "greater-restoration": lambda s: entry(creatures(1), [choice(
         ("exhaustion", [{"type": "remove", "exhaustion": 1}]),
         *((c, [remove(c)]) for c in ("charmed", "petrified")),
-        ("curse", [{"type": "remove", "effects": ["curse"]}]),
-        ("ability score", [{"type": "remove", "effects": ["ability_reduction"]}]),
-        ("hit point maximum", [{"type": "remove", "effects": ["max_hp_reduction"]}]))]),
+        ("curse", [{"type": "remove", "kinds": ["curse"]}]),
+        ("ability score", [{"type": "remove", "kinds": ["ability_reduction"]}]),
+        ("hit point maximum", [{"type": "remove", "kinds": ["max_hp_reduction"]}]))]),
     "heal": lambda s: entry(creatures(1), [*base_effects(s), remove("blinded", "deafened")]),
     "healing-word": base(),
     "heat-metal": lambda s: (lambda heat: entry(creatures(1), [*heat, apply(ongoing(s, grants=granted(heat, bonus_action=True)), ON_SELF)],
@@ -892,8 +920,7 @@ CURATED = {
     "plane-shift": lambda s: entry(creatures(1), [attack([save(CHA, [apply(ongoing(s, duration=None, removed=True))])])]),
     "poison-spray": base(),
     "polymorph": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s))])], "the new form's statistics and hit points"),
-    "power-word-kill": lambda s: entry(creatures(1), [only([apply(ongoing(s, duration=None, removed=True))], max_hp=100)],
-                                      "the target dies (no death step: removed from the fight instead)"),
+    "power-word-kill": lambda s: entry(creatures(1), [only([KILL], max_hp=100)]),
     "power-word-stun": lambda s: entry(creatures(1), [only([apply(ongoing(s, conditions=["stunned"], duration=None, save_ends=(CON, "end")))], max_hp=150)]),
     "prayer-of-healing": base(creatures(6)),
     "prismatic-spray": lambda s: entry(AREA, [save_half(DEX, flat_damage(s))],
@@ -947,14 +974,16 @@ CURATED = {
              disadvantage_types=["undead", "ooze"])),
     "sunburst": lambda s: entry(AREA, [save(CON, [flat_damage(s), apply(ongoing(s, conditions=["blinded"], duration=rounds(10), save_ends=(CON, "end")))],
                                  [flat_damage(s, half=True)], disadvantage_types=["undead", "ooze"])]),
-    "telekinesis": lambda s: entry(creatures(1), [apply(ongoing(s, conditions=["restrained"]))],
-                                   "a Strength contest each turn to hold or move the creature"),
+    # The caster's spellcasting check against the creature's Strength check,
+    # again as an action on later turns; where it moves the creature is the table's.
+    "telekinesis": lambda s: entry(creatures(1), [only([telekinesis_hold(s)], max_size="huge"),
+                                                  apply(ongoing(s, grants=granted([only([telekinesis_hold(s)], max_size="huge")])), ON_SELF)]),
     "thunderwave": lambda s: entry(AREA, [save(CON, [flat_damage(s), push(10)], [flat_damage(s, half=True)])]),
     "true-polymorph": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s))])], "the new form's statistics; permanent after an hour"),
     "true-strike": lambda s: entry(creatures(1), [apply(ongoing(s, duration=END_OF_SOURCE, used_by="own_attack", attacks=1,
                                                                 versus=VERSUS_TARGET), ON_SELF)]),
-    "vampiric-touch": lambda s: entry(creatures(1), [attack([flat_damage(s)]), apply(ongoing(s, grants=granted([attack([flat_damage(s)])])), ON_SELF)],
-                                      "the caster regains hit points equal to half the damage dealt"),
+    "vampiric-touch": lambda s: entry(creatures(1), [attack([flat_damage(s), HEAL_SELF_HALF]),
+                                                     apply(ongoing(s, grants=granted([attack([flat_damage(s), HEAL_SELF_HALF])])), ON_SELF)]),
     "vicious-mockery": lambda s: entry(creatures(1), [save(WIS, [flat_damage(s), apply(ongoing(s, duration=END_OF_OWN, used_by="own_attack", attacks=-1))])]),
     "wall-of-fire": lambda s: entry(AREA, [save_half(DEX, flat_damage(s)), apply(ongoing(s, each_turn=each_turn("end", [flat_damage(s)])))]),
     "wall-of-ice": lambda s: entry(AREA, [save_half(DEX, flat_damage(s))],

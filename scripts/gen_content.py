@@ -261,7 +261,7 @@ def multiattack_options(monster: str, raw: dict) -> list:
 
 
 # The keys of a tree step that hold more steps.
-BRANCHES = ("hit", "miss", "fail", "success", "fail_by_5", "then")
+BRANCHES = ("hit", "miss", "fail", "success", "fail_by_5", "then", "win", "lose")
 
 # "One creature grappled by the chuul": who is targeted, not a condition imposed.
 GRAPPLER = re.compile(r"(?:creatures? grappled by (?:the \w+|it)|has no creature grappled)")
@@ -272,7 +272,12 @@ def tree_conditions(effects: list) -> set[str]:
     found: set[str] = set()
     for step in effects:
         if step["type"] == "apply":
-            found.update(step["effect"].get("conditions", []))
+            effect = step["effect"]
+            while effect:
+                found.update(effect.get("conditions", []))
+                effect = effect.get("on_failures") or effect.get("after")
+        for option in step.get("options", []):
+            found |= tree_conditions(option["effects"])
         for branch in BRANCHES:
             found |= tree_conditions(step.get(branch, []))
     return found
@@ -318,7 +323,8 @@ def automation(action: dict, text: str, names: list[str], traits: list[str]) -> 
         if "reach_ft" not in atk and "range_ft" not in atk:
             missing.append("reach or range")
         missing += gaps
-        on_hit = hit_text(text).replace(" ft.", " ft")
+        # "A creature grappled by the kraken" says who is targeted, not a condition imposed.
+        on_hit = GRAPPLER.sub("", hit_text(text).replace(" ft.", " ft"))
         for ends in SWALLOW_ENDS:
             # Falling prone when regurgitated comes with the table ending the swallow.
             on_hit = ends.sub(" ", on_hit)
@@ -340,6 +346,10 @@ def automation(action: dict, text: str, names: list[str], traits: list[str]) -> 
                 missing.append(f"save of {variant['name']}")
             elif not any(variant["effects"][0].get(b) for b in ("fail", "success")):
                 missing.append(f"effect of {variant['name']}")
+        missing += gaps
+        level = "partial" if missing else "full"
+    elif effects:
+        # A hand-written tree with neither an attack nor a save of its own.
         missing += gaps
         level = "partial" if missing else "full"
     elif has_damage:
@@ -401,8 +411,7 @@ FORCED = re.compile(
     r"^ or be (?P<dir>pulled|pushed) up to (?P<feet>\d+) feet (?:toward|away from) the [\w ]+?(?= and knocked|\.)"
 )
 # A swallow on a failed save, and what being swallowed does. The stomach acid
-# comes at the start of the swallower's turns; the tree puts it at the start
-# of the swallowed creature's own turns, once a round all the same.
+# comes at the start of the swallower's turns (`on_source_turn`).
 SWALLOW = re.compile(r"^ or be swallowed by the [\w ]+?\.")
 SWALLOWED = re.compile(
     r"(?:A swallowed creature|While swallowed, the (?:target|creature)) is blinded and restrained, it has total "
@@ -617,16 +626,8 @@ IGNORED += [
 # pattern: (monster id, name) -> what the tree lacks. Their text is not
 # checked further; the tree keeps what the patterns did read.
 HAND_GAPS = {
-    ("aboleth", "Tentacle"): "disease",
     ("aboleth", "Enslave"): "charm with control, saves again when damaged",
-    ("bearded-devil", "Glaive"): "infernal wound that grows and can be stanched",
-    ("horned-devil", "Tail"): "infernal wound that grows and can be stanched",
     ("chain-devil", "Unnerving Mask"): "reaction trigger; frightened until the end of the current turn",
-    ("cloaker", "Bite"): "attaches to the target",
-    ("darkmantle", "Crush"): "attaches to the target",
-    ("stirge", "Blood Drain"): "attaches to the target and drains hit points",
-    ("cockatrice", "Bite"): "petrification in two saves",
-    ("gorgon", "Petrifying Breath"): "petrification in two saves",
     ("djinni", "Create Whirlwind"): "a moving whirlwind held by concentration",
     ("dretch", "Fetid Cloud"): "a lingering cloud; action or bonus action, no reactions",
     ("dryad", "Fey Charm"): "charm that ends on harm, lasting a day",
@@ -637,11 +638,8 @@ HAND_GAPS = {
     ("gelatinous-cube", "Engulf"): "engulf",
     ("water-elemental", "Whelm"): "whelm: grapple limits, crushing each turn, pulled free by others",
     ("kraken", "Ink Cloud (Costs 3 Actions)"): "an obscuring cloud",
-    ("lamia", "Intoxicating Touch"): "curse: disadvantage on Wisdom saves and ability checks",
     ("sea-hag", "Death Glare"): "drops to 0 hit points on a failed save",
-    ("shadow", "Strength Drain"): "Strength reduction",
     ("sprite", "Heart Sight"): "reveals the target's alignment",
-    ("swarm-of-centipedes", "Bites"): "less damage at half hit points or fewer; paralysis at 0 hit points",
     ("stone-golem", "Slow"): "slowed: speed, reactions, one attack, action or bonus action",
     ("*", "Slowing Breath"): "slowed: speed, reactions, one attack, action or bonus action",
     ("*", "Weakening Breath"): "disadvantage on Strength attacks, checks and saves",
@@ -788,7 +786,7 @@ def read_riders(
                     "name": f"Swallowed by {monster}",
                     "conditions": ["blinded", "restrained"],
                     "removed": True,
-                    "each_turn": {"when": "start", "effects": [acid]},
+                    "each_turn": {"when": "start", "on_source_turn": True, "effects": [acid]},
                 }
             )
             for ends in SWALLOW_ENDS:
@@ -991,6 +989,10 @@ def attack_tree(monster: str, name: str, action: dict, text: str) -> tuple[list,
     step: dict = {"type": "attack", "bonus": action["attack"]["bonus"]}
     if hit + riders:
         step["hit"] = hit + riders
+    fix = HAND_TREES.get((monster, action["name"]))
+    if fix:
+        # The hand table's tree holds every combat figure of the action.
+        return fix(step, name), [], []
     return [step], gaps, unknown
 
 
@@ -1005,6 +1007,10 @@ def save_tree(
         gaps, unknown = [hand], []
     if not steps:
         steps = [{"type": "save", "ability": known["ability"], "dc": known["dc"]}]
+    fix = HAND_SAVES.get((monster, action)) or HAND_SAVES.get(("*", action))
+    if fix:
+        # The hand table's tree holds every combat figure of the action.
+        return fix(name, known), [], []
     return steps, gaps, unknown
 
 
@@ -1072,6 +1078,10 @@ def convert_action(monster: str, name: str, raw: dict, legendary: bool, fixes: l
         variant["effects"] = tree
         gaps += [f"{variant['name']}: {g}" for g in more_gaps]
         unknown += more_unknown
+    hand_action = HAND_ACTIONS.get((monster, raw["name"]))
+    if hand_action and not effects:
+        # Damage with neither an attack nor a save in the export: the hand table's tree.
+        effects = hand_action(name)
     if effects:
         out["effects"] = effects
     out["_gaps"] = gaps
@@ -1257,6 +1267,305 @@ def main() -> int:
         (SrdError,),
     )
 
+
+
+# ---------------------------------------------------------------------------
+# Attacks whose riders need mechanisms no pattern reads: their whole tree by
+# hand, from the step the patterns built (its bonus and damage on a hit).
+# (monster id, action name) -> fn(step, monster name) -> the tree.
+
+
+def _apply(effect: dict) -> dict:
+    return {"type": "apply", "effect": effect}
+
+
+def _rounds(n: int) -> dict:
+    return {"until": "rounds", "rounds": n}
+
+
+def _damage_only(step: dict) -> list:
+    return [e for e in step.get("hit", []) if e["type"] == "damage"]
+
+
+def _poison_fall(monster: str) -> dict:
+    """Stable but poisoned (and paralyzed while so) for an hour if the damage drops it to 0."""
+    return {
+        "type": "only",
+        "dropped_to_0": True,
+        "then": [
+            {"type": "stabilize"},
+            _apply({"name": f"Paralyzed by {monster}'s poison", "conditions": ["poisoned", "paralyzed"],
+                    "duration": _rounds(600)}),
+        ],
+    }
+
+
+def _poison_on_save(step: dict, monster: str) -> list:
+    for e in step["hit"]:
+        if e["type"] == "save":
+            for branch in ("fail", "success"):
+                if e.get(branch):
+                    e[branch].append(_poison_fall(monster))
+    return [step]
+
+
+def _with_hit(extra: list):
+    def fix(step: dict, monster: str) -> list:
+        step["hit"] = step.get("hit", []) + [e(monster) if callable(e) else e for e in extra]
+        return [step]
+    return fix
+
+
+def _infernal(dc: int, dice: str):
+    def fix(step: dict, monster: str) -> list:
+        name = f"Infernal wound by {monster}"
+        wound = _apply({"name": name, "stacks": True, "ends_on_healing": True, "escape_dc": 12,
+                        "each_turn": {"when": "start", "effects": [{"type": "lose_hp", "amount": {"dice": dice}}]}})
+        spared = ["undead", "construct"]
+        step["hit"] = _damage_only(step) + [
+            # A hit on the wounded target makes the wound worse; otherwise a save against one.
+            {"type": "only", "not_types": spared, "effect": name, "then": [wound]},
+            {"type": "only", "not_types": spared, "not_effect": name,
+             "then": [{"type": "save", "ability": "constitution", "dc": dc, "fail": [wound]}]},
+        ]
+        return [step]
+    return fix
+
+
+def _attach(dc: int, max_size: str | None, blind_size: str):
+    """A cloaker or darkmantle attaching: advantage on its attacks while attached; blinded when it had advantage."""
+    def fix(step: dict, monster: str) -> list:
+        name = f"Attached: {monster}"
+        plain = {"type": "only", "then": [_apply({"name": name, "escape_dc": dc})]}
+        if max_size:
+            plain["max_size"] = max_size
+        head = {"type": "only", "max_size": blind_size, "attack_advantage": True,
+                "then": [_apply({"name": name, "escape_dc": dc, "conditions": ["blinded"]})]}
+        step["hit"] = _damage_only(step) + [plain, head]
+        step["advantage_if_effect"] = name
+        return [step]
+    return fix
+
+
+def _shillelagh(bonus: int, dice: str):
+    def fix(step: dict, monster: str) -> list:
+        step["hit"] = [e for e in step["hit"] if e.get("note") != "With shillelagh"]
+        club = {"type": "attack", "bonus": bonus, "note": "With shillelagh",
+                "hit": [damage_step(dice, "bludgeoning", note="With shillelagh")]}
+        return [step, club]
+    return fix
+
+
+def _web(immune: list):
+    def fix(step: dict, monster: str) -> list:
+        for e in step["hit"]:
+            if e["type"] == "apply":
+                e["effect"]["object"] = {"ac": 10, "hp": 5, "vulnerabilities": ["fire"], "immunities": immune}
+        return [step]
+    return fix
+
+
+def _corrode(tag: str):
+    return _with_hit([lambda m: {"type": "only", "tags": [tag], "then": [
+        _apply({"name": f"Armor corroded by {m}", "stacks": True, "modifiers": {"ac": -1}})]}])
+
+
+def _auto_hit(step: dict, monster: str) -> list:
+    step["auto_hit_if_effect"] = f"Grappled by {monster}"
+    return [step]
+
+
+def _advantage_grappled(step: dict, monster: str) -> list:
+    step["advantage_if_effect"] = f"Grappled by {monster}"
+    return [step]
+
+
+def _grapple_or_damage(dc: int):
+    def fix(step: dict, monster: str) -> list:
+        grapple = _apply({"name": f"Grappled by {monster}", "conditions": ["grappled"], "escape_dc": dc})
+        step["hit"] = [{"type": "choice", "options": [
+            {"name": "Damage", "effects": _damage_only(step)},
+            {"name": "Grapple", "effects": [grapple]},
+        ]}]
+        return [step]
+    return fix
+
+
+def _vampire_bite(step: dict, monster: str) -> list:
+    step["hit"] = _damage_only(step) + [
+        _apply({"name": f"Hit point maximum reduced by {monster}", "drain": True, "drain_type": "necrotic"}),
+        {"type": "heal_self", "damage_type": "necrotic"},
+    ]
+    return [step]
+
+
+def _modify_grapple(**extra):
+    def fix(step: dict, monster: str) -> list:
+        for e in step["hit"]:
+            if e["type"] == "apply" and e["effect"]["name"].startswith("Grappled"):
+                for key, value in extra.items():
+                    if key == "conditions":
+                        e["effect"]["conditions"] += value
+                    else:
+                        e["effect"][key] = value
+        return [step]
+    return fix
+
+
+def _aboleth(step: dict, monster: str) -> list:
+    # The disease: nothing for a minute, then no healing (out of water);
+    # the acid every 10 minutes out of water is outside a fight.
+    step["hit"] = [e for e in _damage_only(step) if e["damage_type"] == "bludgeoning"] + [
+        {"type": "save", "ability": "constitution", "dc": 14, "fail": [_apply({
+            "name": f"Disease of {monster} (incubating)", "duration": _rounds(10),
+            "after": {"name": f"Disease of {monster}", "modifiers": {"no_healing": True}}})]}]
+    return [step]
+
+
+def _cockatrice(step: dict, monster: str) -> list:
+    stone = {"name": f"Petrified by {monster}", "conditions": ["petrified"], "duration": _rounds(DAY)}
+    turning = {"name": f"Turning to stone by {monster}", "conditions": ["restrained"],
+               "save_ends": {"ability": "constitution", "when": "end", "failures": 1}, "on_failures": stone}
+    step["hit"] = _damage_only(step) + [
+        {"type": "save", "ability": "constitution", "dc": 11, "fail": [_apply(turning)]}]
+    return [step]
+
+
+def _kraken(step: dict, monster: str) -> list:
+    held = f"Grappled by {monster}"
+    swallowed = {"name": f"Swallowed by {monster}", "conditions": ["blinded", "restrained"], "removed": True,
+                 "each_turn": {"when": "start", "on_source_turn": True,
+                               "effects": [damage_step("12d6", "acid")]}}
+    step["hit"] = _damage_only(step) + [{"type": "only", "max_size": "large", "effect": held, "then": [
+        {"type": "remove", "effects": [held]}, _apply(swallowed)]}]
+    return [step]
+
+
+def _lamia(step: dict, monster: str) -> list:
+    step["hit"] = [_apply({"name": f"Cursed by {monster}", "duration": _rounds(600), "modifiers": {
+        "save_disadvantage": ["wisdom"], "check_disadvantage": list(ABILITIES.values())}})]
+    return [step]
+
+
+def _merrow(step: dict, monster: str) -> list:
+    step["hit"] = _damage_only(step) + [{"type": "only", "max_size": "huge", "then": [
+        {"type": "contest", "bonus": 4, "against": ["strength"], "win": [{"type": "push", "feet": -20}]}]}]
+    return [step]
+
+
+def _mimic(step: dict, monster: str) -> list:
+    # Adhesive in object form: the planner names "Object form"; the default is its true form.
+    grapple = _apply({"name": f"Grappled by {monster}", "conditions": ["grappled"], "escape_dc": 13,
+                      "escape_disadvantage": True})
+    step["hit"] = _damage_only(step) + [{"type": "choice", "options": [
+        {"name": "Creature form", "effects": []},
+        {"name": "Object form", "effects": [{"type": "only", "max_size": "huge", "then": [grapple]}]},
+    ]}]
+    step["advantage_if_effect"] = f"Grappled by {monster}"
+    return [step]
+
+
+def _shadow(step: dict, monster: str) -> list:
+    step["hit"] = _damage_only(step) + [_apply({
+        "name": f"Strength drained by {monster}", "stacks": True,
+        "score_loss": {"ability": "strength", "amount": {"dice": "1d4"}}})]
+    return [step]
+
+
+def _solar(step: dict, monster: str) -> list:
+    step["hit"] = _damage_only(step) + [{"type": "only", "max_hp": 190, "then": [
+        {"type": "save", "ability": "constitution", "dc": 15, "fail": [{"type": "kill"}]}]}]
+    return [step]
+
+
+def _stirge(step: dict, monster: str) -> list:
+    step["hit"] = _damage_only(step) + [_apply({
+        "name": f"Attached: {monster}",
+        "each_turn": {"when": "start", "on_source_turn": True, "hp_limit": 10,
+                      "effects": [{"type": "lose_hp", "amount": {"dice": "1d4+3"}}]}})]
+    return [step]
+
+
+HAND_TREES = {
+    ("aboleth", "Tentacle"): _aboleth,
+    ("ankheg", "Bite"): _advantage_grappled,
+    ("balor", "Longsword"): lambda step, m: [dict(step, crit_dice=3)],
+    ("bearded-devil", "Glaive"): _infernal(12, "1d10"),
+    ("horned-devil", "Tail"): _infernal(17, "3d6"),
+    ("black-pudding", "Pseudopod"): _corrode("nonmagical armor"),
+    ("gray-ooze", "Pseudopod"): _corrode("nonmagical metal armor"),
+    ("cloaker", "Bite"): _attach(16, "large", "large"),
+    ("darkmantle", "Crush"): _attach(13, None, "medium"),
+    ("stirge", "Blood Drain"): _stirge,
+    ("cockatrice", "Bite"): _cockatrice,
+    ("druid", "Quarterstaff"): _shillelagh(4, "1d8+2"),
+    ("dryad", "Club"): _shillelagh(6, "1d8+4"),
+    ("ettercap", "Web"): _web(["bludgeoning"]),
+    ("giant-spider", "Web"): _web(["bludgeoning", "poison", "psychic"]),
+    ("giant-centipede", "Bite"): _poison_on_save,
+    ("giant-spider", "Bite"): _poison_on_save,
+    ("giant-wasp", "Sting"): _poison_on_save,
+    ("giant-wolf-spider", "Bite"): _poison_on_save,
+    ("phase-spider", "Bite"): _poison_on_save,
+    ("swarm-of-centipedes", "Bites"): _with_hit([_poison_fall]),
+    ("kraken", "Bite"): _kraken,
+    ("lamia", "Intoxicating Touch"): _lamia,
+    ("marilith", "Tail"): _auto_hit,
+    ("salamander", "Tail"): _auto_hit,
+    ("merrow", "Harpoon"): _merrow,
+    ("mimic", "Pseudopod"): _mimic,
+    ("roper", "Tendril"): _modify_grapple(modifiers={"check_disadvantage": ["strength"],
+                                                     "save_disadvantage": ["strength"]}),
+    # Suffocation takes minutes (1 + Con modifier of held breath): outside a fight.
+    ("rug-of-smothering", "Smother"): _modify_grapple(conditions=["blinded"]),
+    ("shadow", "Strength Drain"): _shadow,
+    ("solar", "Slaying Longbow"): _solar,
+    ("vampire-spawn", "Bite"): _vampire_bite,
+    ("vampire-bat", "Bite"): _vampire_bite,
+    ("vampire-vampire", "Bite"): _vampire_bite,
+    ("vampire-spawn", "Claws"): _grapple_or_damage(13),
+    ("vampire-vampire", "Unarmed Strike"): _grapple_or_damage(18),
+}
+
+
+# Save actions and variants by hand: (monster id or "*", name) -> fn(monster
+# name, the structured save) -> the tree.
+HAND_SAVES = {
+    # Restrained while turning to stone; the next failed save petrifies.
+    ("gorgon", "Petrifying Breath"): lambda m, known: [{
+        "type": "save", "ability": "constitution", "dc": known["dc"], "fail": [_apply({
+            "name": f"Turning to stone by {m}", "conditions": ["restrained"],
+            "save_ends": {"ability": "constitution", "when": "end", "failures": 1},
+            "on_failures": {"name": f"Petrified by {m}", "conditions": ["petrified"]}})]}],
+    ("*", "Repulsion Breath"): lambda m, known: [{
+        "type": "save", "ability": known["ability"], "dc": known["dc"], "fail": [{"type": "push", "feet": 60}]}],
+}
+
+
+def _behir_swallow(monster: str) -> list:
+    held = f"Grappled by {monster}"
+    swallowed = {"name": f"Swallowed by {monster}", "conditions": ["blinded", "restrained"], "removed": True,
+                 "each_turn": {"when": "start", "on_source_turn": True, "effects": [damage_step("6d6", "acid")]}}
+    bite = {"type": "attack", "bonus": 10, "hit": [
+        damage_step("3d10+6", "piercing"),
+        {"type": "remove", "effects": [held]}, _apply(swallowed)]}
+    return [{"type": "only", "max_size": "medium", "effect": held, "then": [bite]}]
+
+
+# Actions with damage but neither an attack nor a save in the export:
+# (monster id, name) -> fn(monster name) -> the tree. Who may be targeted
+# (a creature the monster charmed) is the table's.
+HAND_ACTIONS = {
+    ("aboleth", "Psychic Drain (Costs 2 Actions)"): lambda m: [
+        damage_step("3d6", "psychic"), {"type": "heal_self"}],
+    ("succubus-incubus", "Draining Kiss"): lambda m: [{
+        "type": "save", "ability": "constitution", "dc": 15,
+        "fail": [damage_step("5d10+5", "psychic"),
+                 _apply({"name": f"Hit point maximum reduced by {m}", "drain": True})],
+        "success": [damage_step("5d10+5", "psychic", half=True),
+                    _apply({"name": f"Hit point maximum reduced by {m}", "drain": True})]}],
+    ("behir", "Swallow"): _behir_swallow,
+}
 
 
 if __name__ == "__main__":

@@ -143,25 +143,38 @@ fn actions_without_mechanics_say_so() {
 /// Every action of every SRD monster that has an attack, a save or a
 /// multiattack runs against a target: no error, damage within what its dice
 /// can roll (doubled on a crit).
-/// The sum of the maxima of every damage step in a tree.
-fn tree_damage_max(effects: &[Effect]) -> f64 {
+/// The sum of the maxima of every damage step in a tree, its dice rolled
+/// `times` times (a critical hit: twice, or the attack's `crit_dice`; a
+/// save's own damage is never multiplied).
+fn tree_damage_max(effects: &[Effect], times: u8) -> f64 {
     effects
         .iter()
         .map(|e| match e {
-            Effect::Damage(d) => dice::parse(&d.amount.dice).unwrap().bounds().max,
-            Effect::Attack(a) => tree_damage_max(&a.hit).max(tree_damage_max(&a.miss)),
-            Effect::Save(s) => {
-                tree_damage_max(&s.fail).max(tree_damage_max(&s.success))
-                    + tree_damage_max(&s.fail_by_5)
+            Effect::Damage(d) => dice::parse(&d.amount.dice)
+                .unwrap()
+                .with_multiplied_dice(times)
+                .bounds()
+                .max
+                .max(0.0),
+            Effect::Attack(a) => {
+                let crit = a.crit_dice.unwrap_or(2);
+                tree_damage_max(&a.hit, crit).max(tree_damage_max(&a.miss, 1))
             }
-            Effect::Only(o) => tree_damage_max(&o.then),
-            Effect::Pool(p) => tree_damage_max(&p.then),
+            Effect::Save(s) => {
+                tree_damage_max(&s.fail, 1).max(tree_damage_max(&s.success, 1))
+                    + tree_damage_max(&s.fail_by_5, 1)
+            }
+            Effect::Only(o) => tree_damage_max(&o.then, times),
+            Effect::Pool(p) => tree_damage_max(&p.then, times),
             Effect::Choice(c) => c
                 .options
                 .iter()
-                .map(|o| tree_damage_max(&o.effects))
+                .map(|o| tree_damage_max(&o.effects, times))
                 .fold(0.0, f64::max),
-            Effect::Split(s) => 64.0 * tree_damage_max(&s.each),
+            Effect::Contest(c) => {
+                tree_damage_max(&c.win, times).max(tree_damage_max(&c.lose, times))
+            }
+            Effect::Split(s) => 64.0 * tree_damage_max(&s.each, times),
             _ => 0.0,
         })
         .sum()
@@ -189,13 +202,13 @@ fn every_automated_monster_action_resolves_within_its_dice() {
                     .unwrap_or_else(|e| panic!("{} / {}: {e}", m.name, action.name));
                 for r in &out {
                     // The most one resolution can roll: every damage step of
-                    // its action's tree at its maximum, doubled for a crit.
+                    // its action's tree at its maximum, dice multiplied for a crit.
                     let step = m
                         .actions
                         .iter()
                         .find(|a| a.name == r.action)
                         .unwrap_or(action);
-                    let max = 2.0 * tree_damage_max(&step.effects);
+                    let max = tree_damage_max(&step.effects, 1);
                     let rolled: u32 = r.damage.iter().map(|d| d.rolled).sum();
                     assert!(
                         f64::from(rolled) <= max,

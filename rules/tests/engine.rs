@@ -863,3 +863,463 @@ fn a_rider_can_spare_a_subtype_such_as_elves() {
     assert!(out[0].conditions.is_empty(), "elves are spared");
     assert_eq!(out[1].conditions, [Condition::Paralyzed]);
 }
+
+fn monster_action(m: &str, a: &str) -> (&'static content::Monster, &'static content::Action) {
+    let m = content::monster(m).unwrap();
+    (m, m.action(a).unwrap())
+}
+
+fn run_monster(
+    m: &str,
+    a: &str,
+    target: &Target,
+    faces: &[u64],
+) -> Vec<rules::automation::Resolution> {
+    let (m, a) = monster_action(m, a);
+    rules::automation::run_action(
+        m,
+        a,
+        target,
+        Advantage::Normal,
+        &mut FixedRolls::new(faces.iter().copied()),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_slaying_longbow_kills_a_creature_of_190_hit_points_or_fewer_that_fails() {
+    // Hit (15), 2d8+6 and 6d8 of 1s, then a Constitution save of 2.
+    let mut weak = target(10, 0);
+    weak.hp = 150;
+    let out = run_monster(
+        "solar",
+        "Slaying Longbow",
+        &weak,
+        &[15, 1, 1, 1, 1, 1, 1, 1, 1, 2],
+    );
+    assert!(out[0].killed);
+    let mut strong = weak.clone();
+    strong.hp = 250;
+    let out = run_monster(
+        "solar",
+        "Slaying Longbow",
+        &strong,
+        &[15, 1, 1, 1, 1, 1, 1, 1, 1, 2],
+    );
+    assert!(!out[0].killed, "too many hit points to be slain");
+    // Power Word Kill: 100 hit points or fewer, no save.
+    let pwk = content::spell("Power Word Kill").unwrap();
+    let mut ctx = ctx(dc(15));
+    ctx.figures.slot = 9;
+    let mut low = target(10, 0);
+    low.hp = 100;
+    let out = run(
+        &pwk.effects,
+        &ctx,
+        &[low, strong],
+        &mut FixedRolls::new([1]),
+    )
+    .unwrap();
+    assert_eq!((out[0].killed, out[1].killed), (true, false));
+}
+
+#[test]
+fn a_vampire_bite_heals_the_vampire_and_drains_only_the_necrotic_damage() {
+    // Hit (15), 1d6+3 piercing (4 → 7), 2d6 necrotic (3, 3 → 6).
+    let mut resists = target(10, 0);
+    resists.defenses.resistances.insert(DamageType::Necrotic);
+    let out = run_monster("vampire-spawn", "Bite", &resists, &[15, 4, 3, 3]);
+    assert_eq!(out[0].total_taken(), 7 + 3);
+    assert_eq!(out[0].source_healing, 3, "the necrotic damage taken");
+    assert_eq!(out[0].applied[0].effect.modifiers.max_hp, -3);
+    // Vampiric Touch: half of all the damage.
+    let touch = content::spell("Vampiric Touch").unwrap();
+    let mut ctx = ctx(dc(15));
+    ctx.figures.attack_bonus = 7;
+    ctx.figures.slot = 3;
+    let out = run(
+        &touch.effects,
+        &ctx,
+        &[target(10, 0)],
+        &mut FixedRolls::new([15, 3, 3, 3]),
+    )
+    .unwrap();
+    assert_eq!(out[0].total_taken(), 9);
+    assert_eq!(out[0].source_healing, 4);
+}
+
+#[test]
+fn a_balor_rolls_its_damage_dice_three_times_on_a_critical_hit() {
+    let mut dice = FixedRolls::new([20]);
+    let (m, a) = monster_action("balor", "Longsword");
+    let out =
+        rules::automation::run_action(m, a, &target(10, 0), Advantage::Normal, &mut dice).unwrap();
+    // 9d8+8 slashing and 9d8 lightning, every die a 20 → capped at 8.
+    assert_eq!(dice.rolled(), 1 + 9 + 9);
+    assert_eq!(
+        out[0].attack.as_ref().unwrap().result,
+        AttackResult::Critical
+    );
+}
+
+#[test]
+fn poison_that_drops_the_target_to_0_leaves_it_stable_poisoned_and_paralyzed() {
+    // Hit (15), 1d8+3 piercing (1 → 4), a failed save (2), 2d8 poison (1, 1 → 2).
+    let mut frail = target(10, 0);
+    frail.hp = 6;
+    let out = run_monster("giant-spider", "Bite", &frail, &[15, 1, 2, 1, 1]);
+    assert!(out[0].stabilized);
+    assert_eq!(
+        out[0].conditions,
+        [Condition::Poisoned, Condition::Paralyzed]
+    );
+    let mut hale = frail.clone();
+    hale.hp = 30;
+    let out = run_monster("giant-spider", "Bite", &hale, &[15, 1, 2, 1, 1]);
+    assert!(out[0].conditions.is_empty() && !out[0].stabilized);
+}
+
+#[test]
+fn an_attached_stirge_drains_on_its_own_turns_until_it_has_drunk_10() {
+    let out = run_monster("stirge", "Blood Drain", &target(10, 0), &[15, 1]);
+    let mut board = Board::new();
+    board.apply(&id("stirge"), &[id("pc")], &out, dc(0), false);
+    // Nothing on the victim's own turn.
+    let events = board
+        .start_turn(&id("pc"), &target(10, 0), &mut FixedRolls::new([4]))
+        .unwrap();
+    assert!(events.is_empty());
+    // 1d4+3 = 7 on the stirge's turn, then 7 more: 14 ≥ 10, it detaches.
+    let describe = |_: &CreatureId| Some(target(10, 0));
+    let first = board
+        .source_turn(
+            &id("stirge"),
+            content::TurnPoint::Start,
+            describe,
+            &mut FixedRolls::new([4]),
+        )
+        .unwrap();
+    let TurnEvent::Triggered { resolutions, .. } = &first[0] else {
+        panic!("{first:?}")
+    };
+    assert_eq!(resolutions[0].hp_lost, 7);
+    assert_eq!(board.effects().len(), 1);
+    let second = board
+        .source_turn(
+            &id("stirge"),
+            content::TurnPoint::Start,
+            describe,
+            &mut FixedRolls::new([4]),
+        )
+        .unwrap();
+    assert!(matches!(second.last(), Some(TurnEvent::Ended(_))));
+    assert!(board.effects().is_empty());
+}
+
+#[test]
+fn corroded_armor_stacks_and_needs_the_armor_tag() {
+    let mut armored = target(18, 0);
+    armored.tags = vec!["nonmagical metal armor".into()];
+    let mut board = Board::new();
+    for _ in 0..2 {
+        let out = run_monster("gray-ooze", "Pseudopod", &armored, &[19, 1, 1, 1]);
+        board.apply(&id("ooze"), &[id("pc")], &out, dc(0), false);
+    }
+    assert_eq!(board.modifiers(&id("pc")).ac, -2);
+    let out = run_monster("gray-ooze", "Pseudopod", &target(18, 0), &[19, 1, 1, 1]);
+    assert!(
+        out[0].applied.is_empty(),
+        "no metal armor, nothing to corrode"
+    );
+}
+
+#[test]
+fn attacks_have_advantage_on_or_hit_outright_the_creature_the_monster_holds() {
+    let mut held = target(15, 0);
+    held.effects = vec!["Grappled by Ankheg".into()];
+    // Advantage: 1 and 20, the 20 counts.
+    let out = run_monster("ankheg", "Bite", &held, &[1, 20, 1, 1, 1]);
+    assert_eq!(
+        out[0].attack.as_ref().unwrap().result,
+        AttackResult::Critical
+    );
+    let out = run_monster("ankheg", "Bite", &target(15, 0), &[1, 20, 1, 1, 1]);
+    assert_eq!(out[0].attack.as_ref().unwrap().result, AttackResult::Miss);
+    // A marilith's tail hits the creature it grapples without a roll.
+    let mut grappled = target(30, 0);
+    grappled.effects = vec!["Grappled by Marilith".into()];
+    let out = run_monster("marilith", "Tail", &grappled, &[1]);
+    assert!(out[0].auto_hit && out[0].attack.is_none());
+    assert_eq!(out[0].total_taken(), 2 + 4);
+}
+
+#[test]
+fn a_contest_pulls_the_loser_and_disadvantage_on_checks_counts() {
+    // Hit (15), 2d6+4 (1, 1), then the merrow's Strength check 15 + 4 against 10 + 0.
+    let out = run_monster("merrow", "Harpoon", &target(10, 0), &[15, 1, 1, 15, 10]);
+    assert_eq!(out[0].contest, Some([19, 10]));
+    assert_eq!(out[0].pushed_ft, -20);
+    let mut strong = target(10, 0);
+    strong.checks = [10, 0, 0, 0, 0, 0];
+    let out = run_monster("merrow", "Harpoon", &strong, &[15, 1, 1, 15, 10]);
+    assert_eq!(out[0].pushed_ft, 0, "a tie or a loss moves nothing");
+    // With disadvantage on Strength checks (a roper's tendril) the lower die counts.
+    strong.modifiers.check_disadvantage = vec![rules::mechanics::Ability::Strength];
+    let out = run_monster("merrow", "Harpoon", &strong, &[15, 1, 1, 15, 10, 1]);
+    assert_eq!(out[0].contest, Some([19, 11]));
+    assert_eq!(out[0].pushed_ft, -20);
+}
+
+#[test]
+fn counted_saves_turn_a_creature_to_stone_or_let_it_go() {
+    // Cockatrice: hit, 1d4+1, a failed save (2): restrained while turning.
+    let out = run_monster("cockatrice", "Bite", &target(10, 0), &[15, 1, 2]);
+    let mut board = Board::new();
+    board.apply(&id("cockatrice"), &[id("pc")], &out, dc(11), false);
+    assert_eq!(board.conditions(&id("pc")), [Condition::Restrained]);
+    board
+        .end_turn(&id("pc"), &target(10, 0), &mut FixedRolls::new([2]))
+        .unwrap();
+    assert_eq!(board.conditions(&id("pc")), [Condition::Petrified]);
+    // Flesh to Stone: three successes end it.
+    let flesh = content::spell("Flesh to Stone").unwrap();
+    let out = run(
+        &flesh.effects,
+        &ctx(dc(15)),
+        &[target(10, 0)],
+        &mut FixedRolls::new([2]),
+    )
+    .unwrap();
+    let mut board = Board::new();
+    board.apply(&id("wiz"), &[id("pc")], &out, dc(15), true);
+    for n in 0..3 {
+        assert_eq!(
+            board.conditions(&id("pc")),
+            [Condition::Restrained],
+            "save {n}"
+        );
+        board
+            .end_turn(&id("pc"), &target(10, 0), &mut FixedRolls::new([19]))
+            .unwrap();
+    }
+    assert!(board.effects().is_empty());
+}
+
+#[test]
+fn a_monster_choice_defaults_to_its_first_option_and_attacks_have_alternatives() {
+    // Vampire spawn claws: damage by default, a grapple when the planner says so.
+    let out = run_monster("vampire-spawn", "Claws", &target(10, 0), &[15, 1, 1]);
+    assert_eq!(out[0].total_taken(), 5);
+    let (m, a) = monster_action("vampire-spawn", "Claws");
+    let mut ctx = rules::automation::action_context(a, Advantage::Normal);
+    ctx.source = Some(m.id.clone());
+    ctx.choice = Some("Grapple".into());
+    let out = run(
+        &a.effects,
+        &ctx,
+        &[target(10, 0)],
+        &mut FixedRolls::new([15, 1, 1]),
+    )
+    .unwrap();
+    assert_eq!(
+        (out[0].total_taken(), out[0].conditions.clone()),
+        (0, vec![Condition::Grappled])
+    );
+    // A druid's quarterstaff with shillelagh: +4 to hit, 1d8+2.
+    let (_, staff) = monster_action("druid", "Quarterstaff");
+    let mut ctx = rules::automation::action_context(staff, Advantage::Normal);
+    ctx.choice = Some("With shillelagh".into());
+    let out = run(
+        &staff.effects,
+        &ctx,
+        &[target(14, 0)],
+        &mut FixedRolls::new([10, 1]),
+    )
+    .unwrap();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].attack.as_ref().unwrap().total, 14);
+    assert_eq!(out[0].total_taken(), 3);
+    ctx.choice = None;
+    let out = run(
+        &staff.effects,
+        &ctx,
+        &[target(14, 0)],
+        &mut FixedRolls::new([10, 1]),
+    )
+    .unwrap();
+    assert_eq!(out[0].attack.as_ref().unwrap().total, 12);
+}
+
+#[test]
+fn webbing_is_an_object_that_ends_when_destroyed_and_escapes_can_have_disadvantage() {
+    let out = run_monster("giant-spider", "Web", &target(10, 0), &[15]);
+    let mut board = Board::new();
+    let (added, _) = board.apply(&id("spider"), &[id("pc")], &out, dc(0), false);
+    let (taken, ended) = board
+        .damage_object(added[0], 3, DamageType::Bludgeoning)
+        .unwrap();
+    assert_eq!((taken, ended.is_none()), (0, true), "immune to bludgeoning");
+    let (taken, ended) = board.damage_object(added[0], 3, DamageType::Fire).unwrap();
+    assert_eq!(taken, 6);
+    assert!(ended.is_some() && board.effects().is_empty());
+    // A mimic in object form: escape checks at disadvantage (18 and 2: 2 + 5 fails DC 13).
+    let (m, a) = monster_action("mimic", "Pseudopod");
+    let mut ctx = rules::automation::action_context(a, Advantage::Normal);
+    ctx.source = Some(m.id.clone());
+    ctx.choice = Some("Object form".into());
+    let out = run(
+        &a.effects,
+        &ctx,
+        &[target(10, 0)],
+        &mut FixedRolls::new([15, 1]),
+    )
+    .unwrap();
+    let (added, _) = board.apply(&id("mimic"), &[id("pc")], &out, dc(0), false);
+    let (outcome, ended) = board
+        .escape(added[0], 5, &mut FixedRolls::new([18, 2]))
+        .unwrap();
+    assert!(!outcome.success() && ended.is_none());
+}
+
+#[test]
+fn strength_drain_kills_at_0_and_a_disease_takes_hold_after_a_minute() {
+    let mut weak = target(10, 0);
+    weak.scores = [3, 10, 10, 10, 10, 10];
+    // Hit, 2d6+2 (1, 1), 1d4 = 3: Strength 3 → 0.
+    let out = run_monster("shadow", "Strength Drain", &weak, &[15, 1, 1, 3]);
+    assert!(out[0].killed);
+    let mut board = Board::new();
+    board.apply(&id("shadow"), &[id("pc")], &out, dc(0), false);
+    let m = board.modifiers(&id("pc"));
+    assert_eq!(
+        m.scores.get(&rules::mechanics::Ability::Strength),
+        Some(&-3)
+    );
+    // Aboleth: a failed save, nothing for 10 rounds, then no healing.
+    let out = run_monster("aboleth", "Tentacle", &target(10, 0), &[15, 1, 1, 2]);
+    let mut board = Board::new();
+    board.apply(&id("aboleth"), &[id("pc")], &out, dc(0), false);
+    for _ in 0..10 {
+        assert!(!board.modifiers(&id("pc")).no_healing);
+        board
+            .start_turn(&id("aboleth"), &target(10, 0), &mut FixedRolls::new([10]))
+            .unwrap();
+    }
+    assert!(board.modifiers(&id("pc")).no_healing);
+}
+
+#[test]
+fn infernal_wounds_grow_with_each_hit_and_close_on_healing() {
+    // Bearded devil: hit, 1d10+3, a failed save: a 1d10 wound.
+    let out = run_monster("bearded-devil", "Glaive", &target(10, 0), &[15, 1, 2]);
+    let mut board = Board::new();
+    board.apply(&id("devil"), &[id("pc")], &out, dc(0), false);
+    // The next hit on the wounded target adds a wound without a save.
+    let mut wounded = target(10, 0);
+    wounded.effects = board.names(&id("pc"));
+    let out = run_monster("bearded-devil", "Glaive", &wounded, &[15, 1]);
+    assert!(out[0].save.is_none());
+    board.apply(&id("devil"), &[id("pc")], &out, dc(0), false);
+    let events = board
+        .start_turn(&id("pc"), &target(10, 0), &mut FixedRolls::new([5]))
+        .unwrap();
+    let lost: u32 = events
+        .iter()
+        .filter_map(|e| match e {
+            TurnEvent::Triggered { resolutions, .. } => Some(resolutions[0].hp_lost),
+            _ => None,
+        })
+        .sum();
+    assert_eq!(lost, 10, "two wounds of 1d10");
+    assert_eq!(board.healed(&id("pc")).len(), 2);
+}
+
+#[test]
+fn a_kraken_swallows_the_creature_it_grapples_and_digests_it_on_its_own_turns() {
+    let mut held = target(10, 0);
+    held.size = rules::mechanics::Size::Medium;
+    let tentacle = run_monster("kraken", "Tentacle", &held, &[15, 1, 1, 1]);
+    let mut board = Board::new();
+    board.apply(&id("kraken"), &[id("pc")], &tentacle, dc(0), false);
+    held.effects = board.names(&id("pc"));
+    let bite = run_monster("kraken", "Bite", &held, &[15, 1, 1, 1]);
+    board.apply(&id("kraken"), &[id("pc")], &bite, dc(0), false);
+    assert_eq!(board.names(&id("pc")), ["Swallowed by Kraken"]);
+    let events = board
+        .source_turn(
+            &id("kraken"),
+            content::TurnPoint::Start,
+            |_| Some(target(10, 0)),
+            &mut FixedRolls::new([1]),
+        )
+        .unwrap();
+    let TurnEvent::Triggered { resolutions, .. } = &events[0] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(resolutions[0].total_taken(), 12);
+}
+
+#[test]
+fn metal_armor_gives_shocking_grasp_advantage_and_undead_save_against_sunbeam_with_disadvantage() {
+    let grasp = content::spell("Shocking Grasp").unwrap();
+    let mut c = ctx(dc(13));
+    c.figures.attack_bonus = 5;
+    let mut plate = target(18, 0);
+    plate.tags = vec!["metal armor".into()];
+    // 2 and 19: with advantage the 19 hits AC 18.
+    let out = run(
+        &grasp.effects,
+        &c,
+        &[plate],
+        &mut FixedRolls::new([2, 19, 4]),
+    )
+    .unwrap();
+    assert!(out[0].attack.as_ref().unwrap().result.is_hit());
+    let out = run(
+        &grasp.effects,
+        &c,
+        &[target(18, 0)],
+        &mut FixedRolls::new([2, 19, 4]),
+    )
+    .unwrap();
+    assert!(!out[0].attack.as_ref().unwrap().result.is_hit());
+    // Sunburst: 12d6 of 1s, then saves of 20 and 1 for the undead, 20 for the living.
+    let burst = content::spell("Sunburst").unwrap();
+    let mut undead = target(10, 0);
+    undead.creature_type = "undead".into();
+    let mut faces = vec![1; 12];
+    faces.extend([20, 1, 20]);
+    let out = run(
+        &burst.effects,
+        &ctx(dc(15)),
+        &[undead, target(10, 0)],
+        &mut FixedRolls::new(faces),
+    )
+    .unwrap();
+    assert!(
+        !out[0].save.as_ref().unwrap().success(),
+        "the lower die counts"
+    );
+    assert!(out[1].save.as_ref().unwrap().success());
+}
+
+#[test]
+fn psychic_drain_heals_the_aboleth_by_the_damage_taken() {
+    let m = content::monster("aboleth").unwrap();
+    let drain = m
+        .legendary_actions
+        .iter()
+        .find(|a| a.name.starts_with("Psychic Drain"))
+        .unwrap();
+    let mut resists = target(10, 0);
+    resists.defenses.resistances.insert(DamageType::Psychic);
+    let out = rules::automation::run_action(
+        m,
+        drain,
+        &resists,
+        Advantage::Normal,
+        &mut FixedRolls::new([3, 3, 3]),
+    )
+    .unwrap();
+    assert_eq!((out[0].total_taken(), out[0].source_healing), (4, 4));
+}

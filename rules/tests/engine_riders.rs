@@ -472,13 +472,13 @@ fn protection_from_poison_gives_advantage_on_saves_against_being_poisoned() {
         rules::automation::run_action(ettercap, bite, &ward, Advantage::Normal, &mut dice).unwrap();
     assert_eq!(save_dice(out[0].save.as_ref().unwrap()), 2);
     assert!(out[0].conditions.is_empty(), "saved with the 12");
-    // A giant spider's venom only deals damage: a save against damage is
-    // not a save against being poisoned.
-    let spider = content::monster("giant-spider").unwrap();
-    let bite = spider.action("Bite").unwrap();
+    // A purple worm's sting only deals poison damage: a save against damage
+    // is not a save against being poisoned.
+    let worm = content::monster("purple-worm").unwrap();
+    let sting = worm.action("Tail Stinger").unwrap();
     let mut dice = FixedRolls::new([15, 1, 1, 1, 3, 12]);
     let out =
-        rules::automation::run_action(spider, bite, &ward, Advantage::Normal, &mut dice).unwrap();
+        rules::automation::run_action(worm, sting, &ward, Advantage::Normal, &mut dice).unwrap();
     assert_eq!(save_dice(out[0].save.as_ref().unwrap()), 1);
 }
 

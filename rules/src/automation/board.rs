@@ -53,6 +53,19 @@ pub struct ActiveEffect {
     /// Illusory duplicates left (Mirror Image).
     #[serde(default)]
     pub duplicates: u8,
+    /// Saves made against it that succeeded, for [`crate::content::SaveEnds::successes`].
+    #[serde(default)]
+    pub successes: u8,
+    /// Saves made against it that failed, for [`crate::content::SaveEnds::failures`].
+    #[serde(default)]
+    pub failures: u8,
+    /// Hit points its effects on later turns have taken, for
+    /// [`crate::content::EachTurn::hp_limit`].
+    #[serde(default)]
+    pub drained: u32,
+    /// Hit points left of the object it is ([`crate::content::ObjectStats`]).
+    #[serde(default)]
+    pub object_hp: Option<u32>,
 }
 
 /// Why an effect ended.
@@ -178,6 +191,15 @@ impl Board {
     ) -> Vec<EffectId> {
         let mut added = Vec::new();
         for r in resolutions {
+            if let Some(on) = targets.get(r.target) {
+                // Effects the run ended by name (a grapple turning into a swallow).
+                self.effects.retain(|e| {
+                    !(e.on == *on
+                        && r.ended
+                            .iter()
+                            .any(|n| crate::content::same_key(n, &e.effect.name)))
+                });
+            }
             for applied in &r.applied {
                 let (on, counterpart) = if applied.on_self {
                     (source.clone(), targets.get(r.target).cloned())
@@ -188,10 +210,13 @@ impl Board {
                     }
                 };
                 let effect = &applied.effect;
-                // The same effect from the same source doesn't stack: the new one replaces it.
-                self.effects.retain(|e| {
-                    !(e.on == on && e.source == *source && e.effect.name == effect.name)
-                });
+                // The same effect from the same source doesn't stack: the new
+                // one replaces it, unless it is one that stacks.
+                if !effect.stacks {
+                    self.effects.retain(|e| {
+                        !(e.on == on && e.source == *source && e.effect.name == effect.name)
+                    });
+                }
                 let expires = effect.duration.map(|d| self.expiry(d, source, &on));
                 let id = EffectId(self.next);
                 self.next += 1;
@@ -208,6 +233,10 @@ impl Board {
                     triggered: false,
                     counterpart,
                     duplicates: effect.duplicates,
+                    successes: 0,
+                    failures: 0,
+                    drained: 0,
+                    object_hp: effect.object.as_ref().map(|o| o.hp),
                 });
                 added.push(id);
             }
@@ -280,11 +309,19 @@ impl Board {
                 }
             }
         }
-        expired
-            .into_iter()
-            .filter_map(|id| self.end(id, EndReason::Expired))
-            .map(TurnEvent::Ended)
-            .collect()
+        let mut events = Vec::new();
+        for id in expired {
+            let next = self
+                .effects
+                .iter()
+                .find(|e| e.id == id)
+                .and_then(|e| e.effect.after.clone().map(|n| (e.clone(), n)));
+            events.extend(self.end(id, EndReason::Expired).map(TurnEvent::Ended));
+            if let Some((old, next)) = next {
+                self.replace_with(&old, *next);
+            }
+        }
+        events
     }
 
     fn turn_point(
@@ -300,7 +337,11 @@ impl Board {
             let Some(e) = self.effects.iter().find(|e| e.id == id).cloned() else {
                 continue;
             };
-            if let Some(each) = e.effect.each_turn.as_ref().filter(|t| t.when == point)
+            if let Some(each) = e
+                .effect
+                .each_turn
+                .as_ref()
+                .filter(|t| t.when == point && !t.on_source_turn)
                 && !(each.once && e.triggered)
             {
                 let ctx = Context {
@@ -320,11 +361,16 @@ impl Board {
                     e.figures,
                     e.concentration,
                 );
+                let limit_reached = self.drain_count(id, each.hp_limit, &resolutions);
                 events.push(TurnEvent::Triggered {
                     id,
                     name: e.effect.name.clone(),
                     resolutions,
                 });
+                if limit_reached {
+                    events.extend(self.end(id, EndReason::Expired).map(TurnEvent::Ended));
+                    continue;
+                }
                 if let Some(live) = self.effects.iter_mut().find(|x| x.id == id) {
                     live.triggered = true;
                 }
@@ -346,8 +392,15 @@ impl Board {
                     on: creature.clone(),
                     outcome,
                 });
-                if success {
+                let (successes, failures) = self.count_save(id, success);
+                if success && successes >= save.successes.max(1) {
                     events.extend(self.end(id, EndReason::Saved).map(TurnEvent::Ended));
+                } else if !success && save.failures > 0 && failures >= save.failures {
+                    let old = e.clone();
+                    events.extend(self.end(id, EndReason::Expired).map(TurnEvent::Ended));
+                    if let Some(next) = e.effect.on_failures.clone() {
+                        self.replace_with(&old, *next);
+                    }
                 }
             }
         }
@@ -482,7 +535,7 @@ impl Board {
         let mut sum = Modifiers::default();
         let (mut attacks, mut attacked) = ([false; 2], [false; 2]);
         for e in effects {
-            if seen.contains(&e.effect.name.as_str()) {
+            if seen.contains(&e.effect.name.as_str()) && !e.effect.stacks {
                 continue;
             }
             seen.push(&e.effect.name);
@@ -527,6 +580,10 @@ impl Board {
             for (ability, bonus) in &m.save_bonus {
                 let b = sum.save_bonus.entry(*ability).or_insert(0);
                 *b = b.saturating_add(*bonus);
+            }
+            for (ability, change) in &m.scores {
+                let entry = sum.scores.entry(*ability).or_insert(0);
+                *entry = entry.saturating_add(*change);
             }
         }
         sum.attacks = fold_sign(attacks);
@@ -806,3 +863,200 @@ impl Board {
 
 /// The most steps one move triggers, whatever the feet say.
 const MAX_STEPS: u32 = 64;
+
+impl Board {
+    /// Puts `next` on the creature `old` was on, from the same source, with
+    /// the same DC and figures (what follows an effect: petrification after
+    /// failed saves, a disease after its incubation).
+    fn replace_with(&mut self, old: &ActiveEffect, next: Ongoing) {
+        let expires = next.duration.map(|d| self.expiry(d, &old.source, &old.on));
+        let id = EffectId(self.next);
+        self.next += 1;
+        // Immunities were checked when the first effect landed; the
+        // replacement's conditions are the content's.
+        let conditions = next.conditions.clone();
+        self.effects.push(ActiveEffect {
+            id,
+            on: old.on.clone(),
+            source: old.source.clone(),
+            object_hp: next.object.as_ref().map(|o| o.hp),
+            counterpart: old.counterpart.clone(),
+            duplicates: next.duplicates,
+            effect: next,
+            conditions,
+            dc: old.dc,
+            concentration: old.concentration,
+            figures: old.figures,
+            expires,
+            triggered: false,
+            successes: 0,
+            failures: 0,
+            drained: 0,
+        });
+    }
+
+    /// Counts a save against an effect; returns its successes and failures so far.
+    fn count_save(&mut self, id: EffectId, success: bool) -> (u8, u8) {
+        let Some(e) = self.effects.iter_mut().find(|e| e.id == id) else {
+            return (u8::from(success), u8::from(!success));
+        };
+        if success {
+            e.successes = e.successes.saturating_add(1);
+        } else {
+            e.failures = e.failures.saturating_add(1);
+        }
+        (e.successes, e.failures)
+    }
+
+    /// Adds the hit points a trigger took to the effect's tally; whether
+    /// its limit is reached.
+    fn drain_count(
+        &mut self,
+        id: EffectId,
+        limit: Option<u32>,
+        resolutions: &[Resolution],
+    ) -> bool {
+        let taken = resolutions
+            .iter()
+            .map(|r| r.total_taken().saturating_add(r.hp_lost))
+            .fold(0, u32::saturating_add);
+        let Some(e) = self.effects.iter_mut().find(|e| e.id == id) else {
+            return false;
+        };
+        e.drained = e.drained.saturating_add(taken);
+        limit.is_some_and(|l| e.drained >= l)
+    }
+
+    /// The start or end of `source`'s turn for the effects it keeps on
+    /// others that act on its turns ([`crate::content::EachTurn::on_source_turn`]:
+    /// a stirge's drain, a kraken's stomach). `describe` gives each affected
+    /// creature as a target now (`None`: skip it). Call it next to
+    /// [`Board::start_turn`] and [`Board::end_turn`].
+    pub fn source_turn(
+        &mut self,
+        source: &CreatureId,
+        point: TurnPoint,
+        mut describe: impl FnMut(&CreatureId) -> Option<Target>,
+        roller: &mut (impl DieRoller + ?Sized),
+    ) -> Result<Vec<TurnEvent>, AutomationError> {
+        let mut events = Vec::new();
+        let ids: Vec<EffectId> = self
+            .effects
+            .iter()
+            .filter(|e| {
+                e.source == *source
+                    && e.effect
+                        .each_turn
+                        .as_ref()
+                        .is_some_and(|t| t.on_source_turn && t.when == point)
+            })
+            .map(|e| e.id)
+            .collect();
+        for id in ids {
+            let Some(e) = self.effects.iter().find(|e| e.id == id).cloned() else {
+                continue;
+            };
+            let Some(each) = &e.effect.each_turn else {
+                continue;
+            };
+            if each.once && e.triggered {
+                continue;
+            }
+            let Some(target) = describe(&e.on) else {
+                continue;
+            };
+            let ctx = Context {
+                name: e.effect.name.clone(),
+                figures: CastFigures {
+                    save_dc: e.dc,
+                    ..e.figures
+                },
+                ..Context::default()
+            };
+            let resolutions = run(&each.effects, &ctx, std::slice::from_ref(&target), roller)?;
+            let limit_reached = self.drain_count(id, each.hp_limit, &resolutions);
+            if let Some(live) = self.effects.iter_mut().find(|x| x.id == id) {
+                live.triggered = true;
+            }
+            events.push(TurnEvent::Triggered {
+                id,
+                name: e.effect.name.clone(),
+                resolutions,
+            });
+            if limit_reached {
+                events.extend(self.end(id, EndReason::Expired).map(TurnEvent::Ended));
+            }
+        }
+        Ok(events)
+    }
+
+    /// `creature` received magical healing: effects on it that healing ends
+    /// (an infernal wound) end.
+    pub fn healed(&mut self, creature: &CreatureId) -> Vec<Ended> {
+        let ids: Vec<EffectId> = self
+            .on(creature)
+            .filter(|e| e.effect.ends_on_healing)
+            .map(|e| e.id)
+            .collect();
+        ids.into_iter()
+            .filter_map(|id| self.end(id, EndReason::Removed))
+            .collect()
+    }
+
+    /// Damage to an effect that is an object (webbing): its defenses apply,
+    /// and it ends when its hit points reach 0. Returns the damage taken and
+    /// the end, if it ended; `None` if the effect is not an object.
+    pub fn damage_object(
+        &mut self,
+        id: EffectId,
+        amount: u32,
+        damage_type: crate::mechanics::DamageType,
+    ) -> Option<(u32, Option<Ended>)> {
+        let e = self.effects.iter_mut().find(|e| e.id == id)?;
+        let stats = e.effect.object.as_ref()?;
+        let taken = if stats.immunities.contains(&damage_type) {
+            0
+        } else if stats.vulnerabilities.contains(&damage_type) {
+            amount.saturating_mul(2)
+        } else {
+            amount
+        };
+        let left = e.object_hp.unwrap_or(stats.hp).saturating_sub(taken);
+        e.object_hp = Some(left);
+        let ended = if left == 0 {
+            self.end(id, EndReason::Removed)
+        } else {
+            None
+        };
+        Some((taken, ended))
+    }
+
+    /// An attempt to escape an effect with an ability check (a grapple,
+    /// webbing): d20 + `bonus` against its escape DC, with disadvantage when
+    /// the effect says so; it ends on a success. `None` if it has no escape DC.
+    pub fn escape(
+        &mut self,
+        id: EffectId,
+        bonus: i32,
+        roller: &mut (impl DieRoller + ?Sized),
+    ) -> Option<(TestOutcome, Option<Ended>)> {
+        let e = self.effects.iter().find(|e| e.id == id)?;
+        let dc = i32::try_from(e.effect.escape_dc?).unwrap_or(i32::MAX);
+        let mut test = crate::mechanics::D20Test::new(bonus);
+        if e.effect.escape_disadvantage {
+            test = test.with_advantage(crate::dice::Advantage::Disadvantage);
+        }
+        let outcome = test.roll(dc, roller);
+        let ended = if outcome.success() {
+            self.end(id, EndReason::Removed)
+        } else {
+            None
+        };
+        Some((outcome, ended))
+    }
+
+    /// The names of `creature`'s effects, for [`Target::effects`].
+    pub fn names(&self, creature: &CreatureId) -> Vec<String> {
+        self.on(creature).map(|e| e.effect.name.clone()).collect()
+    }
+}

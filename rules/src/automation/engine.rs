@@ -141,6 +141,18 @@ pub struct Resolution {
     pub removed_effects: Vec<crate::content::EffectKind>,
     /// Exhaustion levels to take away.
     pub exhaustion_removed: u8,
+    /// The target dies outright.
+    pub killed: bool,
+    /// Hit points the one who acts regains from the damage dealt.
+    pub source_healing: u32,
+    /// Hit points the target loses without damage (no type, no resistance).
+    pub hp_lost: u32,
+    /// An ability contest's totals: the actor's, then the target's.
+    pub contest: Option<[i32; 2]>,
+    /// The attack hit without a roll (a target held by the attacker).
+    pub auto_hit: bool,
+    /// Ongoing effects on the target that end, by name (the board ends them).
+    pub ended: Vec<String>,
 }
 
 impl Resolution {
@@ -165,6 +177,12 @@ impl Resolution {
             duplicate: None,
             removed_effects: Vec::new(),
             exhaustion_removed: 0,
+            killed: false,
+            source_healing: 0,
+            hp_lost: 0,
+            contest: None,
+            auto_hit: false,
+            ended: Vec::new(),
         }
     }
 
@@ -191,6 +209,8 @@ pub fn run(
         shared: Vec::new(),
         pool: None,
         healing_left: None,
+        crit_times: 2,
+        advantaged: false,
     };
     let mut out = Vec::with_capacity(targets.len());
     if effects.iter().any(|e| !matches!(e, Effect::Split(_))) {
@@ -268,6 +288,10 @@ struct Runner<'a, R: DieRoller + ?Sized> {
     pool: Option<u32>,
     /// What is left of a shared pool of healing (Mass Heal).
     healing_left: Option<u32>,
+    /// How many times damage dice are rolled on the current critical hit.
+    crit_times: u8,
+    /// The current attack roll had advantage.
+    advantaged: bool,
 }
 
 impl<R: DieRoller + ?Sized> Runner<'_, R> {
@@ -302,7 +326,24 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             .filter(|d| chosen(d))
             .map(|d| d.damage_type)
             .collect();
+        let attack_chosen = effects.iter().any(|e| match e {
+            Effect::Attack(a) => a
+                .note
+                .as_deref()
+                .zip(choice)
+                .is_some_and(|(n, c)| crate::content::same_key(n, c)),
+            _ => false,
+        });
         for (i, effect) in effects.iter().enumerate() {
+            if let Effect::Attack(a) = effect {
+                let runs = match a.note.as_deref() {
+                    None => !attack_chosen,
+                    Some(n) => choice.is_some_and(|c| crate::content::same_key(n, c)),
+                };
+                if !runs {
+                    continue;
+                }
+            }
             if let Some(d) = steps[i] {
                 let runs = match &d.note {
                     None => !chosen_types.contains(&d.damage_type),
@@ -425,9 +466,18 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                         effect.escape_dc = u32::try_from(scope.dc).ok();
                     }
                     if effect.drain {
-                        // The maximum falls by what this hit dealt.
-                        let taken = i32::try_from(out.total_taken()).unwrap_or(i32::MAX);
+                        // The maximum falls by what this hit dealt (of one type, if named).
+                        let taken = out
+                            .damage
+                            .iter()
+                            .filter(|d| effect.drain_type.is_none_or(|t| t == d.damage_type))
+                            .map(|d| d.taken)
+                            .fold(0, u32::saturating_add);
+                        let taken = i32::try_from(taken).unwrap_or(i32::MAX);
                         effect.modifiers.max_hp = effect.modifiers.max_hp.saturating_sub(taken);
+                    }
+                    if let Some(loss) = &step.effect.score_loss {
+                        self.score_loss(loss, &mut effect, target, scope, out)?;
                     }
                     out.applied.push(Applied {
                         effect,
@@ -439,7 +489,12 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 Ok(())
             }
             Effect::Only(step) => {
-                if target.fits(step) {
+                let dropped =
+                    target.hp > 0 && out.total_taken().saturating_add(out.hp_lost) >= target.hp;
+                if target.fits(step)
+                    && (!step.dropped_to_0 || dropped)
+                    && (!step.attack_advantage || self.advantaged)
+                {
                     self.list(&step.then, target, scope.below(), out)?;
                 }
                 Ok(())
@@ -452,12 +507,18 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 Ok(())
             }
             Effect::Choice(step) => {
-                let wanted = self.ctx.choice.as_deref().unwrap_or("");
-                let Some(choice) = step
-                    .options
-                    .iter()
-                    .find(|c| crate::content::same_key(&c.name, wanted))
-                else {
+                // A monster's action (the context names who acts) with no
+                // choice made runs its first option (its default; the
+                // planner names another); a spell with none asks.
+                let found = match self.ctx.choice.as_deref() {
+                    None if self.ctx.source.is_some() => step.options.first(),
+                    None => None,
+                    Some(wanted) => step
+                        .options
+                        .iter()
+                        .find(|c| crate::content::same_key(&c.name, wanted)),
+                };
+                let Some(choice) = found else {
                     let names: Vec<&str> = step.options.iter().map(|c| c.name.as_str()).collect();
                     return Err(AutomationError::NotAutomated {
                         action: self.ctx.name.clone(),
@@ -487,8 +548,9 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             }
             Effect::Remove(step) => {
                 out.removed.extend(&step.conditions);
-                out.removed_effects.extend(&step.effects);
+                out.removed_effects.extend(&step.kinds);
                 out.exhaustion_removed = out.exhaustion_removed.saturating_add(step.exhaustion);
+                out.ended.extend(step.effects.iter().cloned());
                 Ok(())
             }
             Effect::Revive(step) => {
@@ -505,6 +567,27 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             }
             Effect::BreakConcentration => {
                 out.concentration_broken |= target.concentrating;
+                Ok(())
+            }
+            Effect::Kill => {
+                out.killed = true;
+                Ok(())
+            }
+            Effect::HealSelf(step) => {
+                let taken = out
+                    .damage
+                    .iter()
+                    .filter(|d| step.damage_type.is_none_or(|t| t == d.damage_type))
+                    .map(|d| d.taken)
+                    .fold(0, u32::saturating_add);
+                let healed = if step.half { taken / 2 } else { taken };
+                out.source_healing = out.source_healing.saturating_add(healed);
+                Ok(())
+            }
+            Effect::Contest(step) => self.contest(step, target, scope, out),
+            Effect::LoseHp(step) => {
+                let lost = self.amount(&step.amount, 5, scope)?;
+                out.hp_lost = out.hp_lost.saturating_add(lost);
                 Ok(())
             }
         }
@@ -550,7 +633,17 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         note(ctx.advantage);
         note(sign(ctx.modifiers.attacks));
         note(sign(target.modifiers.attacked));
-        if target.is_any(&step.advantage_against) {
+        if target.is_any(&step.advantage_against)
+            || step.advantage_if.iter().any(|c| target.conditions.has(*c))
+            || step
+                .advantage_if_effect
+                .as_deref()
+                .is_some_and(|name| target.has_effect(name))
+            || step
+                .advantage_if_tag
+                .as_deref()
+                .is_some_and(|tag| target.has_tag(tag))
+        {
             note(Advantage::Advantage);
         }
         let advantage = match sources {
@@ -558,6 +651,15 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             [false, true] => Advantage::Disadvantage,
             _ => Advantage::Normal,
         };
+        if step.auto_hit_if.iter().any(|c| target.conditions.has(*c))
+            || step
+                .auto_hit_if_effect
+                .as_deref()
+                .is_some_and(|name| target.has_effect(name))
+        {
+            out.auto_hit = true;
+            return self.attack_hit(step, target, scope, out, false, false);
+        }
         // Mirror Image: a d20 decides whether the attack goes for a duplicate
         // (6+ with three left, 8+ with two, 11+ with one); a duplicate has
         // AC 10 + the creature's Dexterity modifier and a hit destroys it.
@@ -588,14 +690,61 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             out.duplicate = Some(result.is_hit());
             return Ok(());
         }
+        if result.is_hit() {
+            return self.attack_hit(
+                step,
+                target,
+                scope,
+                out,
+                result == AttackResult::Critical,
+                advantage == Advantage::Advantage,
+            );
+        }
         let inner = Scope {
             under_attack: true,
-            critical: result == AttackResult::Critical,
+            critical: false,
             dc: scope.dc,
             top: false,
         };
-        if result.is_hit() {
-            self.list(&step.hit, target, inner, out)?;
+        self.list(&step.miss, target, inner, out)
+    }
+
+    /// What a hit does: the hit list, then a weapon's extra damage, with the
+    /// dice rolled `crit_dice` times on a critical hit.
+    fn attack_hit(
+        &mut self,
+        step: &AttackStep,
+        target: &Target,
+        scope: Scope,
+        out: &mut Resolution,
+        critical: bool,
+        advantaged: bool,
+    ) -> Result<(), AutomationError> {
+        let ctx = self.ctx;
+        let inner = Scope {
+            under_attack: true,
+            critical,
+            dc: scope.dc,
+            top: false,
+        };
+        let before = (self.crit_times, self.advantaged);
+        self.crit_times = step.crit_dice.unwrap_or(2);
+        self.advantaged = advantaged;
+        let done = self.hit_list(step, target, inner, out, ctx);
+        (self.crit_times, self.advantaged) = before;
+        done
+    }
+
+    fn hit_list(
+        &mut self,
+        step: &AttackStep,
+        target: &Target,
+        inner: Scope,
+        out: &mut Resolution,
+        ctx: &Context,
+    ) -> Result<(), AutomationError> {
+        self.list(&step.hit, target, inner, out)?;
+        {
             if ctx.weapon
                 && let Some(extra) = &ctx.modifiers.weapon_damage
             {
@@ -621,8 +770,6 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 }
                 self.list(&extra.effects, target, inner, out)?;
             }
-        } else {
-            self.list(&step.miss, target, inner, out)?;
         }
         Ok(())
     }
@@ -825,7 +972,7 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         };
         let expr = dice::parse(text).map_err(|e| bad(e.to_string()))?;
         let expr = if critical {
-            expr.with_doubled_dice()
+            expr.with_multiplied_dice(self.crit_times)
         } else {
             expr
         };
@@ -865,6 +1012,8 @@ pub fn saving_throw(
         shared: Vec::new(),
         pool: None,
         healing_left: None,
+        crit_times: 2,
+        advantaged: false,
     };
     runner.saving_throw(target, ability, dc, Advantage::Normal)
 }
@@ -882,4 +1031,66 @@ fn imposes(effects: &[Effect], conditions: &[Condition]) -> bool {
         Effect::Split(s) => imposes(&s.each, conditions),
         _ => false,
     })
+}
+
+impl<R: DieRoller + ?Sized> Runner<'_, R> {
+    /// Rolls an ability score loss into the effect's modifiers; the target
+    /// dies if its score (when known) reaches 0.
+    fn score_loss(
+        &mut self,
+        loss: &crate::content::ScoreLoss,
+        effect: &mut Ongoing,
+        target: &Target,
+        scope: Scope,
+        out: &mut Resolution,
+    ) -> Result<(), AutomationError> {
+        let rolled = self.amount(&loss.amount, 6, scope)?;
+        let rolled = i32::try_from(rolled).unwrap_or(i32::MAX);
+        let entry = effect.modifiers.scores.entry(loss.ability).or_insert(0);
+        *entry = entry.saturating_sub(rolled);
+        let score = target.score(loss.ability);
+        if score > 0 && score.saturating_sub(rolled) <= 0 {
+            out.killed = true;
+        }
+        Ok(())
+    }
+
+    /// An ability contest: the actor's check (its bonus, or the caster's
+    /// spellcasting modifier) against the target's best check of the
+    /// abilities allowed, with the target's disadvantage on those checks.
+    /// The actor wins only by beating the target's total.
+    fn contest(
+        &mut self,
+        step: &crate::content::ContestStep,
+        target: &Target,
+        scope: Scope,
+        out: &mut Resolution,
+    ) -> Result<(), AutomationError> {
+        let bonus = step.bonus.unwrap_or(self.ctx.figures.modifier);
+        let actor = self
+            .ctx
+            .conditions
+            .check_test(bonus, &[])
+            .roll(i32::MIN, self.roller)
+            .total()
+            .unwrap_or(i32::MIN);
+        let ability = step
+            .against
+            .iter()
+            .copied()
+            .max_by_key(|a| target.check(*a))
+            .unwrap_or(crate::mechanics::Ability::Strength);
+        let mut test = target.conditions.check_test(target.check(ability), &[]);
+        if target.modifiers.check_disadvantage.contains(&ability) {
+            test = test.with_advantage(Advantage::Disadvantage);
+        }
+        let theirs = test.roll(i32::MIN, self.roller).total().unwrap_or(i32::MIN);
+        out.contest.get_or_insert([actor, theirs]);
+        let branch = if actor > theirs {
+            &step.win
+        } else {
+            &step.lose
+        };
+        self.list(branch, target, scope.below(), out)
+    }
 }

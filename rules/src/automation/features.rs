@@ -317,6 +317,13 @@ pub fn weapon_attack(
         hit,
         miss: Vec::new(),
         advantage_against: Vec::new(),
+        crit_dice: None,
+        advantage_if: Vec::new(),
+        auto_hit_if: Vec::new(),
+        advantage_if_effect: None,
+        note: None,
+        auto_hit_if_effect: None,
+        advantage_if_tag: None,
     })]
 }
 

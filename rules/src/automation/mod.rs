@@ -67,7 +67,8 @@ pub struct Target {
     /// they apply on top of `defenses` unless the attack is magical.
     pub nonmagical_defenses: Defenses,
     /// Words a rider or a save may single it out by beyond its type and
-    /// subtype: "metal armor", "inorganic", "shapechanger".
+    /// subtype: "metal armor", "inorganic", "shapechanger", "nonmagical
+    /// armor", "nonmagical metal armor".
     pub tags: Vec<String>,
     /// The side of whoever acts is fighting it (Charm Person's advantage).
     pub hostile: bool,
@@ -75,10 +76,18 @@ pub struct Target {
     pub intelligence: Option<u8>,
     /// It is concentrating on a spell.
     pub concentrating: bool,
-    /// The names of the ongoing effects on it ([`Board::on`]).
+    /// The names of its ongoing effects ([`Board::names`]), for riders and
+    /// attacks that depend on one ("Grappled by Kraken").
     pub effects: Vec<String>,
     /// Illusory duplicates left around it ([`Board::duplicates`]).
     pub duplicates: u8,
+    /// Its best ability check bonus per ability, in `Ability::ALL` order,
+    /// skills included (Athletics for Strength, Acrobatics for Dexterity),
+    /// for contests.
+    pub checks: [i32; 6],
+    /// Its ability scores, in `Ability::ALL` order (0: unknown), for
+    /// score loss that kills at 0.
+    pub scores: [i32; 6],
 }
 
 impl Target {
@@ -131,6 +140,8 @@ impl Target {
             nonmagical_defenses,
             tags: m.tags.clone(),
             intelligence: Some(m.abilities[Ability::Intelligence].get()),
+            checks: monster_checks(m),
+            scores: Ability::ALL.map(|a| i32::from(m.abilities[a].get())),
             ..Self::default()
         }
     }
@@ -172,6 +183,12 @@ impl Target {
                 self.condition_immunities.contains(c)
                     || self.modifiers.condition_immunities.contains(c)
             })
+            && only.tags.iter().all(|t| self.has_tag(t))
+            && only.effect.as_deref().is_none_or(|n| self.has_effect(n))
+            && only
+                .not_effect
+                .as_deref()
+                .is_none_or(|n| !self.has_effect(n))
     }
 
     /// Its saving throw bonus for `ability`.
@@ -585,4 +602,63 @@ fn option_slug(name: &str) -> String {
         }
     }
     out.trim_end_matches('-').to_string()
+}
+
+/// A monster's best check bonus per ability: its ability modifier, or its
+/// best skill of that ability when higher.
+fn monster_checks(m: &Monster) -> [i32; 6] {
+    Ability::ALL.map(|ability| {
+        m.skills
+            .iter()
+            .filter(|(skill, _)| skill.ability() == ability)
+            .map(|(_, bonus)| *bonus)
+            .fold(m.abilities[ability].modifier(), i32::max)
+    })
+}
+
+impl Target {
+    /// Its best check bonus for `ability`.
+    pub fn check(&self, ability: Ability) -> i32 {
+        let i = Ability::ALL
+            .into_iter()
+            .position(|a| a == ability)
+            .unwrap_or(0);
+        self.checks[i]
+    }
+
+    /// Its ability score for `ability` with its ongoing changes (0: unknown).
+    pub fn score(&self, ability: Ability) -> i32 {
+        let i = Ability::ALL
+            .into_iter()
+            .position(|a| a == ability)
+            .unwrap_or(0);
+        match self.scores[i] {
+            0 => 0,
+            s => s.saturating_add(self.modifiers.scores.get(&ability).copied().unwrap_or(0)),
+        }
+    }
+
+    /// Whether it is of a creature type: the stat block's type or its first
+    /// word, or a word of its subtype (as [`Target::fits`] reads types).
+    pub fn is_of_type(&self, t: &str) -> bool {
+        let t = t.to_lowercase();
+        self.creature_type == t
+            || self.creature_type.split(' ').next() == Some(t.as_str())
+            || self
+                .subtype
+                .as_deref()
+                .is_some_and(|s| s.split([',', ' ']).any(|w| w == t))
+    }
+
+    /// Whether it carries a tag ("nonmagical metal armor"), ignoring case.
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tags.iter().any(|t| t.eq_ignore_ascii_case(tag))
+    }
+
+    /// Whether it has an ongoing effect of this name, ignoring case.
+    pub fn has_effect(&self, name: &str) -> bool {
+        self.effects
+            .iter()
+            .any(|n| crate::content::same_key(n, name))
+    }
 }

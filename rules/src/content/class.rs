@@ -396,6 +396,12 @@ fn rescale(effect: &mut Effect, dice: &str) {
         | Effect::Stabilize
         | Effect::Push(_)
         | Effect::BreakConcentration => {}
+        Effect::Kill | Effect::HealSelf(_) | Effect::LoseHp(_) => {}
+        Effect::Contest(step) => step
+            .win
+            .iter_mut()
+            .chain(step.lose.iter_mut())
+            .for_each(|e| rescale(e, dice)),
         Effect::Damage(step) => step.amount.dice = dice.to_string(),
         Effect::Heal(_) | Effect::TempHp(_) => {}
         Effect::Apply(step) => {

@@ -17,7 +17,13 @@ pub fn has_riders(effects: &[Effect]) -> bool {
     effects.iter().any(|e| match e {
         Effect::Apply(_) | Effect::Only(_) | Effect::Split(_) | Effect::TempHp(_) => true,
         Effect::Attack(a) => {
-            a.hit.iter().any(|e| matches!(e, Effect::Save(_)))
+            a.note.is_some()
+                || a.crit_dice.is_some()
+                || !a.advantage_if.is_empty()
+                || a.advantage_if_effect.is_some()
+                || !a.auto_hit_if.is_empty()
+                || a.auto_hit_if_effect.is_some()
+                || a.hit.iter().any(|e| matches!(e, Effect::Save(_)))
                 || has_riders(&a.hit)
                 || has_riders(&a.miss)
         }
@@ -33,7 +39,11 @@ pub fn has_riders(effects: &[Effect]) -> bool {
         | Effect::Revive(_)
         | Effect::Stabilize
         | Effect::Push(_)
-        | Effect::BreakConcentration => true,
+        | Effect::BreakConcentration
+        | Effect::Kill
+        | Effect::HealSelf(_)
+        | Effect::Contest(_)
+        | Effect::LoseHp(_) => true,
         Effect::Damage(_) | Effect::Heal(_) => false,
     })
 }
@@ -48,6 +58,7 @@ fn one(effect: &Effect) -> String {
             if !a.miss.is_empty() {
                 let _ = write!(s, "; miss → {}", summary(&a.miss));
             }
+            more_attack(a, &mut s);
             s
         }
         Effect::Save(save) => {
@@ -66,6 +77,13 @@ fn one(effect: &Effect) -> String {
             }
             if let Some(rounds) = save.immunity_rounds {
                 let _ = write!(s, "; immune for {} after a success", rounds_text(rounds));
+            }
+            if !save.disadvantage_types.is_empty() {
+                let _ = write!(
+                    s,
+                    "; {} save with disadvantage",
+                    save.disadvantage_types.join(" and ")
+                );
             }
             s
         }
@@ -127,6 +145,7 @@ fn one(effect: &Effect) -> String {
             if let Some(name) = &o.without {
                 only.push(format!("not already under {name}"));
             }
+            only.extend(more_only(o));
             format!("if {}: {}", only.join(", "), summary(&o.then))
         }
         Effect::Choice(c) => {
@@ -143,7 +162,8 @@ fn one(effect: &Effect) -> String {
             summary(&p.then)
         ),
         Effect::Remove(r) => {
-            let names: Vec<String> = r.conditions.iter().map(ToString::to_string).collect();
+            let mut names: Vec<String> = r.conditions.iter().map(ToString::to_string).collect();
+            names.extend(r.effects.iter().cloned());
             format!("ends {}", names.join(", "))
         }
         Effect::Revive(r) => format!("back to life with {} HP", r.hp),
@@ -151,6 +171,29 @@ fn one(effect: &Effect) -> String {
         Effect::BreakConcentration => "concentration broken".into(),
         Effect::Push(p) if p.feet >= 0 => format!("pushed {} ft.", p.feet),
         Effect::Push(p) => format!("pulled {} ft.", -p.feet),
+        Effect::Kill => "dies".into(),
+        Effect::HealSelf(h) => {
+            let part = if h.half { "half" } else { "all" };
+            match h.damage_type {
+                Some(t) => format!("attacker heals {part} the {t} damage"),
+                None => format!("attacker heals {part} the damage"),
+            }
+        }
+        Effect::Contest(c) => {
+            let names: Vec<&str> = c.against.iter().map(|a| a.abbreviation()).collect();
+            let bonus = c
+                .bonus
+                .map_or_else(|| "spellcasting modifier".to_string(), |b| format!("{b:+}"));
+            let mut s = format!("contest {bonus} vs {}", names.join("/"));
+            if !c.win.is_empty() {
+                let _ = write!(s, ": win → {}", summary(&c.win));
+            }
+            if !c.lose.is_empty() {
+                let _ = write!(s, "; lose → {}", summary(&c.lose));
+            }
+            s
+        }
+        Effect::LoseHp(l) => format!("loses {} HP", l.amount.dice),
     }
 }
 
@@ -246,6 +289,7 @@ fn ongoing(o: &Ongoing) -> String {
     if o.used_by.is_some() {
         parts.push("used up by the next roll".into());
     }
+    parts.extend(more_parts(o));
     if parts.is_empty() {
         o.name.clone()
     } else {
@@ -345,4 +389,95 @@ fn modifiers(m: &Modifiers) -> Vec<String> {
         out.push("half damage with weapons".into());
     }
     out
+}
+
+/// The parts of an ongoing effect's line for the fields added with counted
+/// saves, stacking, objects and ability score loss.
+fn more_parts(o: &Ongoing) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let Some(s) = o.save_ends
+        && (s.successes > 1 || s.failures > 0)
+    {
+        parts.push(format!(
+            "ends after {} successes, {} failures",
+            s.successes.max(1),
+            s.failures
+        ));
+    }
+    if let Some(next) = &o.on_failures {
+        parts.push(format!("then {}", ongoing(next)));
+    }
+    if let Some(next) = &o.after {
+        parts.push(format!("afterwards {}", ongoing(next)));
+    }
+    if o.stacks {
+        parts.push("stacks".into());
+    }
+    if let Some(t) = o.drain_type {
+        parts.push(format!("max HP falls by the {t} damage"));
+    }
+    if o.ends_on_healing {
+        parts.push("ends on magical healing".into());
+    }
+    if let Some(obj) = &o.object {
+        parts.push(format!("object: AC {}, {} HP", obj.ac, obj.hp));
+    }
+    if let Some(loss) = &o.score_loss {
+        parts.push(format!(
+            "{} score −{}",
+            loss.ability.abbreviation(),
+            loss.amount.dice
+        ));
+    }
+    if o.escape_disadvantage {
+        parts.push("escape checks with disadvantage".into());
+    }
+    if let Some(each) = &o.each_turn
+        && each.on_source_turn
+    {
+        parts.push("on the source's turns".into());
+    }
+    parts
+}
+
+/// The limits of an [`super::OnlyStep`] added with tags, effects and drops to 0.
+fn more_only(o: &super::OnlyStep) -> Vec<String> {
+    let mut only = Vec::new();
+    if o.dropped_to_0 {
+        only.push("dropped to 0 HP".into());
+    }
+    if !o.tags.is_empty() {
+        only.push(o.tags.join(", "));
+    }
+    if let Some(name) = &o.effect {
+        only.push(format!("under {name}"));
+    }
+    if let Some(name) = &o.not_effect {
+        only.push(format!("not under {name}"));
+    }
+    if o.attack_advantage {
+        only.push("the attack had advantage".into());
+    }
+    only
+}
+
+/// The notes of an [`super::AttackStep`]: its alternative's name, crit dice,
+/// advantage and automatic hits.
+fn more_attack(a: &super::AttackStep, s: &mut String) {
+    if let Some(note) = &a.note {
+        s.insert_str(0, &format!("{note}: "));
+    }
+    if let Some(n) = a.crit_dice {
+        let _ = write!(s, "; crit rolls the dice {n} times");
+    }
+    let mut against: Vec<String> = a.advantage_if.iter().map(ToString::to_string).collect();
+    against.extend(a.advantage_if_effect.clone());
+    if !against.is_empty() {
+        let _ = write!(s, "; advantage against {}", against.join(" or "));
+    }
+    let mut held: Vec<String> = a.auto_hit_if.iter().map(ToString::to_string).collect();
+    held.extend(a.auto_hit_if_effect.clone());
+    if !held.is_empty() {
+        let _ = write!(s, "; hits {} automatically", held.join(" or "));
+    }
 }

@@ -65,6 +65,19 @@ pub enum Effect {
     Push(PushStep),
     /// Ends the target's concentration (Sleet Storm, Earthquake: under a save).
     BreakConcentration,
+    /// The target dies outright (Power Word Kill, a solar's Slaying Longbow).
+    Kill,
+    /// The one who acts regains hit points equal to the damage this run dealt
+    /// to the target so far (after its defenses), or half of it (a vampire's
+    /// bite, Vampiric Touch).
+    HealSelf(HealSelfStep),
+    /// An ability contest between the one who acts and the target (a merrow's
+    /// harpoon, Telekinesis): `win` runs when the actor's check beats the
+    /// target's, `lose` otherwise (a tie changes nothing).
+    Contest(ContestStep),
+    /// Hit points lost, not damage: no type, no resistance (a stirge's blood
+    /// drain, an infernal wound).
+    LoseHp(LoseHpStep),
 }
 
 /// Named options, one picked when cast.
@@ -102,10 +115,14 @@ pub struct RemoveStep {
     /// The conditions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
+    /// Ongoing effects on the target that end, by name (a kraken's grapple
+    /// ending as it swallows); the board ends them when it applies the run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<String>,
     /// One ongoing effect of each of these kinds ends (Greater Restoration:
     /// a curse, a reduced hit point maximum).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub effects: Vec<EffectKind>,
+    pub kinds: Vec<EffectKind>,
     /// Exhaustion levels taken away (Greater Restoration: one).
     #[serde(default, skip_serializing_if = "is_zero_u8")]
     pub exhaustion: u8,
@@ -175,6 +192,25 @@ pub struct OnlyStep {
     /// over those that can't be charmed).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_immune_to: Vec<Condition>,
+    /// Runs only if the damage dealt so far in this run drops the target
+    /// to 0 hit points (a giant spider's poison paralyzing the fallen).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub dropped_to_0: bool,
+    /// Tags the target must all carry ([`crate::automation::Target::tags`]:
+    /// "nonmagical armor", "nonmagical metal armor").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The target must have an ongoing effect of this name ("Grappled by
+    /// Kraken", "Infernal wound by Bearded Devil").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<String>,
+    /// The target must not have an ongoing effect of this name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_effect: Option<String>,
+    /// Runs only when the attack roll above had advantage (a cloaker
+    /// engulfing the head).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub attack_advantage: bool,
 }
 
 /// An attack roll: `hit` runs on a hit (dice doubled on a critical hit),
@@ -195,6 +231,35 @@ pub struct AttackStep {
     /// tags (Shocking Grasp: "metal armor").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub advantage_against: Vec<String>,
+    /// How many times the damage dice are rolled on a critical hit (absent: 2;
+    /// a balor's longsword: 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crit_dice: Option<u8>,
+    /// The roll has advantage against a target with any of these conditions
+    /// (an ankheg biting the creature it grapples).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub advantage_if: Vec<Condition>,
+    /// The attack hits without a roll (and does not crit) a target with any
+    /// of these conditions (a marilith's tail on the creature it holds).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub auto_hit_if: Vec<Condition>,
+    /// The roll has advantage against a target with an ongoing effect of
+    /// this name (a cloaker attached to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advantage_if_effect: Option<String>,
+    /// An alternative attack the actor may make instead (the context's
+    /// choice names it, "With shillelagh"): it replaces the plain attack of
+    /// the same list; with no such choice, only the plain attack runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The attack hits without a roll a target with an ongoing effect of
+    /// this name (a marilith's tail on the creature it grapples).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_hit_if_effect: Option<String>,
+    /// The roll has advantage against a target with this tag (Shocking
+    /// Grasp against "metal armor").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advantage_if_tag: Option<String>,
 }
 
 /// A saving throw: `fail` runs on a failure, `success` on a success.
@@ -447,6 +512,36 @@ pub struct Ongoing {
     /// that keeps burning, a cloud the creature starts its turn in).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub each_turn: Option<EachTurn>,
+    /// Several of it add up instead of the new one replacing the old
+    /// (corroded armor's −1 AC, an infernal wound's growing loss).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub stacks: bool,
+    /// With `drain`: only the damage of this type lowers the maximum (a
+    /// vampire's bite: the necrotic damage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drain_type: Option<DamageType>,
+    /// What takes its place when its duration runs out (an aboleth's disease
+    /// after its minute of incubation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<Box<Ongoing>>,
+    /// What takes its place when the saves to end it fail as often as
+    /// [`SaveEnds::failures`] says (a cockatrice's bite: petrified).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_failures: Option<Box<Ongoing>>,
+    /// Magical healing ends it (an infernal wound).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub ends_on_healing: bool,
+    /// It is an object others can attack to end it (webbing): its AC, hit
+    /// points and defenses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<ObjectStats>,
+    /// An ability score falls by an amount rolled when it lands; the
+    /// creature dies if the score reaches 0 (a shadow's Strength Drain).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score_loss: Option<ScoreLoss>,
+    /// Ability checks to escape it have disadvantage (a mimic's adhesive).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub escape_disadvantage: bool,
     /// Its bonuses and penalties count only toward one other creature or
     /// kind of creature: attacks against the caster (Chill Touch), the
     /// creature a spell marks (Hunter's Mark, True Strike), six creature
@@ -611,6 +706,13 @@ pub struct SaveEnds {
     /// The DC when it differs from the imposing save (absent: the same).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dc: Option<u32>,
+    /// Successes needed to end it (absent or 0: one).
+    #[serde(default, skip_serializing_if = "is_zero_u8")]
+    pub successes: u8,
+    /// Failures after which [`Ongoing::on_failures`] replaces it (0: no
+    /// count; Flesh to Stone: 3, a cockatrice's bite: 1).
+    #[serde(default, skip_serializing_if = "is_zero_u8")]
+    pub failures: u8,
 }
 
 /// Effects run on the affected creature on each of its turns.
@@ -626,6 +728,14 @@ pub struct EachTurn {
     /// on every turn.
     #[serde(default, skip_serializing_if = "is_false")]
     pub once: bool,
+    /// It happens on the turns of the one who caused it rather than on the
+    /// affected creature's (a stirge's drain, a kraken's stomach).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub on_source_turn: bool,
+    /// It ends once it has taken this many hit points in all (a stirge
+    /// detaches after draining 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hp_limit: Option<u32>,
 }
 
 /// Bonuses and penalties an ongoing effect grants.
@@ -738,6 +848,9 @@ pub struct Modifiers {
     /// target (Sanctuary).
     #[serde(default, skip_serializing_if = "is_false")]
     pub sanctuary: bool,
+    /// Changes to ability scores (a shadow's Strength Drain: negative).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub scores: BTreeMap<Ability, i32>,
 }
 
 impl Modifiers {
@@ -823,4 +936,68 @@ fn is_zero_i8(n: &i8) -> bool {
 
 fn is_zero_u8(n: &u8) -> bool {
     *n == 0
+}
+
+/// Healing for the one who acts, from the damage a run dealt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealSelfStep {
+    /// Half of the damage rather than all of it (Vampiric Touch).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub half: bool,
+    /// Only the damage of this type counts (a vampire's necrotic bite).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub damage_type: Option<DamageType>,
+}
+
+/// An ability contest: the actor's check against the target's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContestStep {
+    /// The actor's check bonus; absent: the caster's spellcasting modifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bonus: Option<i32>,
+    /// The abilities the target may contest with; it uses its best
+    /// ([`crate::automation::Target::checks`]).
+    pub against: Vec<Ability>,
+    /// What runs when the actor wins.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub win: Vec<Effect>,
+    /// What runs when the actor does not win.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lose: Vec<Effect>,
+}
+
+/// Hit points lost without damage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoseHpStep {
+    /// The dice.
+    pub amount: Amount,
+}
+
+/// The figures of an effect others can attack and destroy (webbing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectStats {
+    /// Its armor class.
+    pub ac: i32,
+    /// Its hit points.
+    pub hp: u32,
+    /// Damage types it is vulnerable to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vulnerabilities: Vec<DamageType>,
+    /// Damage types it is immune to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub immunities: Vec<DamageType>,
+}
+
+/// An ability score lowered by a roll.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreLoss {
+    /// The ability.
+    pub ability: Ability,
+    /// How much it falls.
+    pub amount: Amount,
 }

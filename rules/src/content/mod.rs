@@ -37,6 +37,7 @@ pub use effect::{
     PoolStep, PushStep, RemoveStep, ReviveStep, SaveEnds, SaveStep, SplitStep, Targeting,
     TempHpStep, TurnPoint, UsedBy, Versus, WhenHit,
 };
+pub use effect::{ContestStep, HealSelfStep, LoseHpStep, ObjectStats, ScoreLoss};
 pub use gear::{
     Armor, ArmorCategory, Weapon, WeaponCategory, WeaponDamage, WeaponKind, WeaponProperty, armor,
     armor_list, weapon, weapons,

@@ -377,3 +377,15 @@ impl fmt::Display for Expr {
         }
     }
 }
+
+impl Expr {
+    /// The same expression with every dice count multiplied by `times`: how
+    /// a critical hit rolls damage when the dice are rolled more than twice
+    /// (a balor's three times). `times` 2 is [`Expr::with_doubled_dice`].
+    pub fn with_multiplied_dice(&self, times: u8) -> Expr {
+        let mut out = self.clone();
+        let times = u64::from(times.max(1));
+        out.visit_dice_mut(&mut |d| d.count = d.count.saturating_mul(times));
+        out
+    }
+}
