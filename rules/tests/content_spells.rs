@@ -318,6 +318,12 @@ fn steps(tree: &[Effect]) -> Vec<&Effect> {
                 }
             }
             Effect::Damage(_) | Effect::Heal(_) | Effect::TempHp(_) => {}
+            Effect::Table(t) => {
+                for row in &t.rows {
+                    out.extend(steps(&row.effects));
+                }
+            }
+            Effect::Drop => {}
         }
     }
     out

@@ -17,6 +17,7 @@ use super::{AutomationError, Target};
 use crate::content::{Lasting, Modifiers, Ongoing, TurnPoint, UsedBy};
 use crate::dice::DieRoller;
 use crate::mechanics::{Condition, CreatureId, TestOutcome};
+use crate::mechanics::{Directed, Limits};
 
 /// An ongoing effect's handle on the board.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -79,6 +80,8 @@ pub struct Ended {
     pub conditions: Vec<Condition>,
     /// Why.
     pub why: EndReason,
+    /// The effect that followed it on the same creature (Haste's lethargy).
+    pub followed_by: Option<EffectId>,
 }
 
 /// Something that happened at the start or end of a turn.
@@ -206,6 +209,7 @@ impl Board {
             }
             Lasting::StartOfOwnTurn => (on.clone(), TurnPoint::Start, 1),
             Lasting::EndOfOwnTurn => (on.clone(), TurnPoint::End, 1 + u32::from(now(on))),
+            Lasting::EndOfThisTurn => (on.clone(), TurnPoint::End, 1),
         }
     }
 
@@ -285,6 +289,9 @@ impl Board {
                     ..Context::default()
                 };
                 let resolutions = run(&each.effects, &ctx, std::slice::from_ref(target), roller)?;
+                // What it put on the creature (a web's hold, a behaviour
+                // for the turn) goes on the board at once.
+                self.place_triggered(&e, &resolutions);
                 events.push(TurnEvent::Triggered {
                     id,
                     name: e.effect.name.clone(),
@@ -299,7 +306,11 @@ impl Board {
                     continue;
                 }
             }
-            if let Some(save) = e.effect.save_ends.filter(|s| s.when == point) {
+            if let Some(save) = e
+                .effect
+                .save_ends
+                .filter(|s| s.when == point && !s.damage_only)
+            {
                 let dc = save
                     .dc
                     .map_or(e.dc, |dc| i32::try_from(dc).unwrap_or(i32::MAX));
@@ -319,18 +330,58 @@ impl Board {
         Ok(())
     }
 
-    /// Damage to `creature`: effects on it that damage ends (Sleep) end.
-    /// Its concentration save is the DM core's ([`crate::mechanics::Concentration`]);
-    /// on a failure, call [`Board::end_concentration`].
-    pub fn damaged(&mut self, creature: &CreatureId) -> Vec<Ended> {
+    /// Damage to `creature`: effects on it that damage ends (Sleep) end,
+    /// then it saves against those that allow a save when it takes damage
+    /// (Dominate Person; Hideous Laughter's with advantage), each ending on
+    /// a success. `target` describes the creature now. Its concentration
+    /// save is the DM core's ([`crate::mechanics::Concentration`]); on a
+    /// failure, call [`Board::end_concentration`].
+    pub fn damaged(
+        &mut self,
+        creature: &CreatureId,
+        target: &Target,
+        roller: &mut (impl DieRoller + ?Sized),
+    ) -> Result<Vec<TurnEvent>, AutomationError> {
         let ids: Vec<EffectId> = self
             .on(creature)
             .filter(|e| e.effect.ends_on_damage)
             .map(|e| e.id)
             .collect();
-        ids.into_iter()
+        let mut events: Vec<TurnEvent> = ids
+            .into_iter()
             .filter_map(|id| self.end(id, EndReason::Damaged))
-            .collect()
+            .map(TurnEvent::Ended)
+            .collect();
+        let saves: Vec<(EffectId, crate::content::SaveEnds, i32, String)> = self
+            .on(creature)
+            .filter_map(|e| {
+                let save = e.effect.save_ends.filter(|s| s.on_damage)?;
+                Some((e.id, save, e.dc, e.effect.name.clone()))
+            })
+            .collect();
+        for (id, save, dc, name) in saves {
+            let dc = save
+                .dc
+                .map_or(dc, |dc| i32::try_from(dc).unwrap_or(i32::MAX));
+            let outcome = if save.advantage_on_damage {
+                let mut helped = target.clone();
+                helped.modifiers.save_advantage.push(save.ability);
+                saving_throw(&helped, save.ability, dc, roller)?
+            } else {
+                saving_throw(target, save.ability, dc, roller)?
+            };
+            let success = outcome.success();
+            events.push(TurnEvent::Save {
+                id,
+                name,
+                on: creature.clone(),
+                outcome,
+            });
+            if success {
+                events.extend(self.end(id, EndReason::Saved).map(TurnEvent::Ended));
+            }
+        }
+        Ok(events)
     }
 
     /// A roll was made that uses up effects: an attack against `creature`
@@ -380,20 +431,41 @@ impl Board {
             .filter(|e| e.on == *creature || (e.concentration && e.source == *creature))
             .map(|e| e.id)
             .collect();
-        ids.into_iter()
+        let ended = ids
+            .into_iter()
             .filter_map(|id| self.end(id, EndReason::Removed))
-            .collect()
+            .collect();
+        // Nothing follows on a creature that left the fight.
+        self.effects.retain(|e| e.on != *creature);
+        ended
     }
 
     fn end(&mut self, id: EffectId, why: EndReason) -> Option<Ended> {
         let i = self.effects.iter().position(|e| e.id == id)?;
         let e = self.effects.remove(i);
+        let follows = matches!(
+            why,
+            EndReason::Expired | EndReason::ConcentrationEnded | EndReason::Removed
+        );
+        let followed_by = match e.effect.after.as_deref() {
+            Some(after) if follows => Some(self.place(
+                &e.on,
+                &e.source,
+                after.clone(),
+                after.conditions.clone(),
+                e.dc,
+                e.figures,
+                false,
+            )),
+            _ => None,
+        };
         Some(Ended {
             id,
             name: e.effect.name,
             on: e.on,
             conditions: e.conditions,
             why,
+            followed_by,
         })
     }
 
@@ -407,9 +479,12 @@ impl Board {
 
     /// The conditions `creature`'s effects impose, without repeats.
     pub fn conditions(&self, creature: &CreatureId) -> Vec<Condition> {
+        // A condition its effects make it immune to is suppressed while
+        // they last (Calm Emotions), and back when they end.
+        let suppressed = self.modifiers(creature).condition_immunities;
         let mut out: Vec<Condition> = Vec::new();
         for c in self.on(creature).flat_map(|e| &e.conditions) {
-            if !out.contains(c) {
+            if !out.contains(c) && !suppressed.contains(c) {
                 out.push(*c);
             }
         }
@@ -423,6 +498,7 @@ impl Board {
         let mut seen: Vec<&str> = Vec::new();
         let mut sum = Modifiers::default();
         let (mut attacks, mut attacked) = ([false; 2], [false; 2]);
+        let mut checks = [false; 2];
         for e in self.on(creature) {
             if seen.contains(&e.effect.name.as_str()) {
                 continue;
@@ -453,9 +529,17 @@ impl Board {
             sum.no_healing |= m.no_healing;
             sum.max_hp = sum.max_hp.saturating_add(m.max_hp);
             sum.half_weapon_damage |= m.half_weapon_damage;
+            union(&mut sum.condition_immunities, &m.condition_immunities);
+            sum.no_actions |= m.no_actions;
+            sum.action_or_bonus |= m.action_or_bonus;
+            sum.one_attack |= m.one_attack;
+            sum.delayed_spells |= m.delayed_spells;
+            sum.extra_action |= m.extra_action;
+            note_sign(&mut checks, m.checks);
         }
         sum.attacks = fold_sign(attacks);
         sum.attacked = fold_sign(attacked);
+        sum.checks = fold_sign(checks);
         sum
     }
 }
@@ -490,5 +574,85 @@ fn union<T: PartialEq + Copy>(sum: &mut Vec<T>, more: &[T]) {
         if !sum.contains(x) {
             sum.push(*x);
         }
+    }
+}
+
+impl Board {
+    /// What `creature`'s effects make it do or keep it from doing on its
+    /// turn, for [`crate::mechanics::Combatant::limits`]: the behaviours
+    /// imposed on it with their sources, a lost action, an action or a
+    /// bonus action only, one attack, an extra action, no reactions.
+    pub fn limits(&self, creature: &CreatureId) -> Limits {
+        let m = self.modifiers(creature);
+        Limits {
+            behaviours: self
+                .on(creature)
+                .filter_map(|e| {
+                    e.effect.behaviour.map(|behaviour| Directed {
+                        behaviour,
+                        source: e.source.clone(),
+                    })
+                })
+                .collect(),
+            no_actions: m.no_actions,
+            action_or_bonus: m.action_or_bonus,
+            one_attack: m.one_attack,
+            extra_action: m.extra_action,
+            no_reactions: m.no_reactions,
+        }
+    }
+
+    /// Puts the effects a turn's trigger applied on the board, linked to
+    /// the effect that triggered them (same source, concentration, figures).
+    fn place_triggered(&mut self, from: &ActiveEffect, resolutions: &[Resolution]) {
+        for applied in resolutions.iter().flat_map(|r| &r.applied) {
+            let on = if applied.on_self {
+                from.source.clone()
+            } else {
+                from.on.clone()
+            };
+            self.effects.retain(|e| {
+                !(e.on == on && e.source == from.source && e.effect.name == applied.effect.name)
+            });
+            self.place(
+                &on,
+                &from.source,
+                applied.effect.clone(),
+                applied.conditions.clone(),
+                applied.dc,
+                from.figures,
+                from.concentration,
+            );
+        }
+    }
+
+    /// Adds one effect and returns its handle.
+    #[allow(clippy::too_many_arguments)]
+    fn place(
+        &mut self,
+        on: &CreatureId,
+        source: &CreatureId,
+        effect: Ongoing,
+        conditions: Vec<Condition>,
+        dc: i32,
+        figures: CastFigures,
+        concentration: bool,
+    ) -> EffectId {
+        let expires = effect.duration.map(|d| self.expiry(d, source, on));
+        let id = EffectId(self.next);
+        self.next += 1;
+        self.effects.push(ActiveEffect {
+            id,
+            on: on.clone(),
+            source: source.clone(),
+            effect,
+            conditions,
+            dc,
+            concentration,
+            figures,
+            expires,
+            triggered: false,
+        });
+        id
     }
 }

@@ -125,6 +125,11 @@ pub struct Resolution {
     pub stabilized: bool,
     /// Feet the target is pushed away (negative: pulled closer).
     pub pushed_ft: i32,
+    /// The rolls of random tables for this target, in the order rolled
+    /// (Prismatic Spray's d8, then the two d7s of its eighth ray).
+    pub table_rolls: Vec<u32>,
+    /// The target drops what it is holding.
+    pub dropped: bool,
 }
 
 impl Resolution {
@@ -145,6 +150,8 @@ impl Resolution {
             revived: None,
             stabilized: false,
             pushed_ft: 0,
+            table_rolls: Vec::new(),
+            dropped: false,
         }
     }
 
@@ -445,6 +452,23 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 out.pushed_ft = out.pushed_ft.saturating_add(step.feet);
                 Ok(())
             }
+            Effect::Table(step) => {
+                // Rolled for each target, never shared.
+                let rolled = self.dice(&step.dice, 0, false)?;
+                out.table_rolls.push(rolled);
+                if let Some(row) = step
+                    .rows
+                    .iter()
+                    .find(|r| (r.min..=r.max).contains(&rolled))
+                {
+                    self.list(&row.effects, target, scope.below(), out)?;
+                }
+                Ok(())
+            }
+            Effect::Drop => {
+                out.dropped = true;
+                Ok(())
+            }
         }
     }
 
@@ -700,4 +724,12 @@ pub fn saving_throw(
         pool: None,
     };
     runner.saving_throw(target, ability, dc)
+}
+
+/// Whether a slowed creature's spell with a casting time of one action is
+/// delayed to its next turn (Slow: a d20 of 11 or higher), with the roll;
+/// the DM core then spends the creature's next action to complete it.
+pub fn spell_delayed(roller: &mut (impl DieRoller + ?Sized)) -> (u32, bool) {
+    let roll = u32::try_from(roller.roll_die(20).clamp(1, 20)).unwrap_or(20);
+    (roll, roll >= 11)
 }

@@ -392,6 +392,12 @@ fn rescale(effect: &mut Effect, dice: &str) {
             .for_each(|e| rescale(e, dice)),
         Effect::Pool(step) => step.then.iter_mut().for_each(|e| rescale(e, dice)),
         Effect::Remove(_) | Effect::Revive(_) | Effect::Stabilize | Effect::Push(_) => {}
+        Effect::Table(step) => step
+            .rows
+            .iter_mut()
+            .flat_map(|r| r.effects.iter_mut())
+            .for_each(|e| rescale(e, dice)),
+        Effect::Drop => {}
         Effect::Damage(step) => step.amount.dice = dice.to_string(),
         Effect::Heal(_) | Effect::TempHp(_) => {}
         Effect::Apply(step) => {

@@ -34,6 +34,7 @@ pub fn has_riders(effects: &[Effect]) -> bool {
         | Effect::Stabilize
         | Effect::Push(_) => true,
         Effect::Damage(_) | Effect::Heal(_) => false,
+        Effect::Table(_) | Effect::Drop => true,
     })
 }
 
@@ -140,6 +141,27 @@ fn one(effect: &Effect) -> String {
         Effect::Stabilize => "stabilized".into(),
         Effect::Push(p) if p.feet >= 0 => format!("pushed {} ft.", p.feet),
         Effect::Push(p) => format!("pulled {} ft.", -p.feet),
+        Effect::Table(t) => {
+            let rows: Vec<String> = t
+                .rows
+                .iter()
+                .map(|r| {
+                    let roll = if r.min == r.max {
+                        r.min.to_string()
+                    } else {
+                        format!("{}-{}", r.min, r.max)
+                    };
+                    let what = if r.effects.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        summary(&r.effects)
+                    };
+                    format!("{roll} → {what}")
+                })
+                .collect();
+            format!("roll {}: {}", t.dice, rows.join(" | "))
+        }
+        Effect::Drop => "drops what it holds".into(),
     }
 }
 
@@ -198,6 +220,7 @@ fn ongoing(o: &Ongoing) -> String {
             Lasting::EndOfSourceTurn => "until the end of the source's next turn".into(),
             Lasting::StartOfOwnTurn => "until the start of its next turn".into(),
             Lasting::EndOfOwnTurn => "until the end of its next turn".into(),
+            Lasting::EndOfThisTurn => "until the end of its turn".into(),
         });
     }
     if let Some(s) = o.save_ends {
@@ -205,10 +228,23 @@ fn ongoing(o: &Ongoing) -> String {
             TurnPoint::Start => "start",
             TurnPoint::End => "end",
         };
-        parts.push(format!(
-            "{} save ends at {when} of turn",
-            s.ability.abbreviation()
-        ));
+        if !s.damage_only {
+            parts.push(format!(
+                "{} save ends at {when} of turn",
+                s.ability.abbreviation()
+            ));
+        }
+        if s.on_damage {
+            let with = if s.advantage_on_damage {
+                " (with advantage)"
+            } else {
+                ""
+            };
+            parts.push(format!(
+                "{} save{with} when damaged ends it",
+                s.ability.abbreviation()
+            ));
+        }
     }
     if let Some(dc) = o.escape_dc {
         parts.push(format!("escape DC {dc}"));
@@ -234,6 +270,12 @@ fn ongoing(o: &Ongoing) -> String {
     }
     if o.used_by.is_some() {
         parts.push("used up by the next roll".into());
+    }
+    if let Some(b) = o.behaviour {
+        parts.push(format!("{b:?}").to_lowercase());
+    }
+    if let Some(after) = &o.after {
+        parts.push(format!("then {}", ongoing(after)));
     }
     if parts.is_empty() {
         o.name.clone()
@@ -332,6 +374,22 @@ fn modifiers(m: &Modifiers) -> Vec<String> {
     }
     if m.half_weapon_damage {
         out.push("half damage with weapons".into());
+    }
+    for (on, what) in [
+        (m.no_actions, "no action"),
+        (m.action_or_bonus, "an action or a bonus action"),
+        (m.one_attack, "one attack a turn"),
+        (m.delayed_spells, "spells may be delayed"),
+        (m.extra_action, "an extra action"),
+    ] {
+        if on {
+            out.push(what.into());
+        }
+    }
+    match m.checks.signum() {
+        1 => out.push("advantage on checks".into()),
+        -1 => out.push("disadvantage on checks".into()),
+        _ => {}
     }
     out
 }

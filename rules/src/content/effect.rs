@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::mechanics::{Ability, Condition, DamageType, Size, SpellLevel};
+use crate::mechanics::{Ability, Behaviour, Condition, DamageType, Size, SpellLevel};
 
 /// One step of an automation tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +63,12 @@ pub enum Effect {
     Stabilize,
     /// Pushes the target away (positive feet) or pulls it closer (negative).
     Push(PushStep),
+    /// A random table rolled for each target: the row the roll falls in
+    /// runs (Prismatic Spray's ray, Confusion's behaviour, Blink's d20).
+    Table(TableStep),
+    /// The target drops what it is holding (Fear, Heat Metal); the DM core
+    /// carries it out.
+    Drop,
 }
 
 /// Named options, one picked when cast.
@@ -385,6 +391,15 @@ pub struct Ongoing {
     /// that keeps burning, a cloud the creature starts its turn in).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub each_turn: Option<EachTurn>,
+    /// What the creature must do on its turns while it lasts (flee from the
+    /// source, approach it, do nothing, obey it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub behaviour: Option<Behaviour>,
+    /// An effect that follows on the same creature when this one ends by
+    /// running out, by its source's concentration ending or by removal
+    /// (Haste's lethargy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<Box<Ongoing>>,
 }
 
 /// An action an ongoing effect lets its source take again on later turns.
@@ -417,6 +432,10 @@ pub enum Lasting {
     StartOfOwnTurn,
     /// Until the end of the affected creature's next turn (Vicious Mockery).
     EndOfOwnTurn,
+    /// Until the end of the affected creature's current turn, or of its
+    /// next one when it is not its turn (Confusion's behaviour for the turn
+    /// it rolled, Stinking Cloud's lost action).
+    EndOfThisTurn,
 }
 
 /// A roll that uses an effect up: it ends once the roll is made.
@@ -457,6 +476,17 @@ pub struct SaveEnds {
     /// The DC when it differs from the imposing save (absent: the same).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dc: Option<u32>,
+    /// It also saves each time it takes damage (Dominate Person, Hideous
+    /// Laughter).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub on_damage: bool,
+    /// A save that damage triggers has advantage (Hideous Laughter).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub advantage_on_damage: bool,
+    /// It saves only when it takes damage, not on its turns (Dominate
+    /// Person); `when` is then unused.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub damage_only: bool,
 }
 
 /// Effects run on the affected creature on each of its turns.
@@ -543,6 +573,28 @@ pub struct Modifiers {
     /// Its weapon attacks deal half damage (Ray of Enfeeblement).
     #[serde(default, skip_serializing_if = "is_false")]
     pub half_weapon_damage: bool,
+    /// It can't take its action (Stinking Cloud's retching, Irresistible
+    /// Dance, where the action goes to the save).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub no_actions: bool,
+    /// On its turn it takes an action or a bonus action, not both (Slow).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub action_or_bonus: bool,
+    /// It makes at most one attack on its turn (Slow).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub one_attack: bool,
+    /// A spell with a casting time of one action it casts takes effect on
+    /// its next turn on a d20 of 11 or higher (Slow; see
+    /// [`crate::automation::spell_delayed`]).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub delayed_spells: bool,
+    /// It has an extra action on each of its turns, for one weapon attack,
+    /// Dash, Disengage, Hide or Use an Object (Haste).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub extra_action: bool,
+    /// Its ability checks have advantage (+1) or disadvantage (-1).
+    #[serde(default, skip_serializing_if = "is_zero_i8")]
+    pub checks: i8,
 }
 
 impl Modifiers {
@@ -580,6 +632,30 @@ pub enum Targeting {
     Area,
     /// Missiles split among targets (at most one per missile).
     Split,
+}
+
+/// A random table: `dice` is rolled for each target and the row whose
+/// range holds the roll runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableStep {
+    /// The dice rolled: "1d8".
+    pub dice: String,
+    /// The rows; a roll no row holds does nothing.
+    pub rows: Vec<TableRow>,
+}
+
+/// One row of a [`TableStep`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableRow {
+    /// The lowest roll it takes.
+    pub min: u32,
+    /// The highest roll it takes.
+    pub max: u32,
+    /// What runs on a roll in its range.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<Effect>,
 }
 
 /// Reads a map keyed by level. JSON keys are strings, and inside a tagged

@@ -37,6 +37,7 @@ pub use effect::{
     RemoveStep, ReviveStep, SaveEnds, SaveStep, SplitStep, Targeting, TempHpStep, TurnPoint,
     UsedBy,
 };
+pub use effect::{TableRow, TableStep};
 pub use gear::{
     Armor, ArmorCategory, Weapon, WeaponCategory, WeaponDamage, WeaponKind, WeaponProperty, armor,
     armor_list, weapon, weapons,
