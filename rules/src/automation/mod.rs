@@ -124,6 +124,10 @@ impl Target {
             && only.min_hp.is_none_or(|min| self.hp >= min)
             && (only.types.is_empty() || only.types.iter().any(is))
             && !only.not_types.iter().any(is)
+            && !only.not_immune.iter().any(|c| {
+                self.condition_immunities.contains(c)
+                    || self.modifiers.condition_immunities.contains(c)
+            })
     }
 
     /// Its saving throw bonus for `ability`.

@@ -145,6 +145,11 @@ pub struct OnlyStep {
     pub not_types: Vec<String>,
     /// What runs on a target that fits.
     pub then: Vec<Effect>,
+    /// Conditions the target must be able to receive: a creature immune to
+    /// any of them is passed over ("creatures that can't be charmed are
+    /// immune").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_immune: Vec<Condition>,
 }
 
 /// An attack roll: `hit` runs on a hit (dice doubled on a critical hit),
