@@ -456,11 +456,7 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                 // Rolled for each target, never shared.
                 let rolled = self.dice(&step.dice, 0, false)?;
                 out.table_rolls.push(rolled);
-                if let Some(row) = step
-                    .rows
-                    .iter()
-                    .find(|r| (r.min..=r.max).contains(&rolled))
-                {
+                if let Some(row) = step.rows.iter().find(|r| (r.min..=r.max).contains(&rolled)) {
                     self.list(&row.effects, target, scope.below(), out)?;
                 }
                 Ok(())

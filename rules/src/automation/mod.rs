@@ -18,8 +18,8 @@ pub mod features;
 mod resources;
 
 pub use board::{ActiveEffect, Board, EffectId, EndReason, Ended, TurnEvent};
-pub use engine::{Applied, CastFigures, Context, Resolution, run, saving_throw};
 pub use engine::spell_delayed;
+pub use engine::{Applied, CastFigures, Context, Resolution, run, saving_throw};
 pub use resources::{ResourceError, Resources, UseState};
 
 use crate::content::{Action, DamageDefense, Effect, Modifiers, Monster, Spell, Targeting};

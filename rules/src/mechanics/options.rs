@@ -880,7 +880,11 @@ pub fn controller(snapshot: &Snapshot, actor: &CreatureId) -> Option<CreatureId>
     let me = snapshot.get(actor)?;
     me.limits
         .source_of(Behaviour::Commanded)
-        .filter(|s| snapshot.get(s).is_some_and(|c| c.life == LifeState::Conscious))
+        .filter(|s| {
+            snapshot
+                .get(s)
+                .is_some_and(|c| c.life == LifeState::Conscious)
+        })
         .cloned()
 }
 
