@@ -796,8 +796,9 @@ CURATED = {
     "faithful-hound": lambda s: entry(creatures(1), [attack([flat_damage(s)])],
                                       "the hound bites at the start of each of the caster's turns (no such trigger)"),
     "false-life": lambda s: entry(SELF, [temp_hp(table_amount(s["healing"]["by_slot_level"], False, False))]),
-    "fear": lambda s: entry(AREA, [save(WIS, [DROP, apply(ongoing(s, conditions=["frightened"], behaviour="flee"))])],
-                            "saves again only out of the caster's sight"),
+    # It saves again only at the end of a turn out of the caster's sight.
+    "fear": lambda s: entry(AREA, [save(WIS, [DROP, apply(ongoing(s, conditions=["frightened"], behaviour="flee",
+                                                                   save_ends={"ability": WIS, "when": "end", "out_of_sight": True}))])]),
     "feeblemind": lambda s: entry(creatures(1), [flat_damage(s), save(INT, [apply(ongoing(s))])],
                                   "Intelligence and Charisma become 1 (no ability-score modifier); a new save every 30 days"),
     "finger-of-death": base(),

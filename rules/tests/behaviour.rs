@@ -119,6 +119,27 @@ fn a_frightened_creature_drops_what_it_holds_and_can_only_dash_away() {
 }
 
 #[test]
+fn a_frightened_creature_saves_again_only_out_of_the_casters_sight() {
+    let mut board = on_board("Fear", &target(0), &[5]);
+    let events = board
+        .end_turn(&id("orc"), &target(0), &mut FixedRolls::new([20]))
+        .unwrap();
+    assert!(events.is_empty(), "in sight: no save: {events:?}");
+    let hidden = Target {
+        out_of_sight_of: vec![id("wiz")],
+        ..target(0)
+    };
+    let events = board
+        .end_turn(&id("orc"), &hidden, &mut FixedRolls::new([20]))
+        .unwrap();
+    assert!(
+        matches!(&events[..], [TurnEvent::Save { .. }, TurnEvent::Ended(_)]),
+        "{events:?}"
+    );
+    assert!(board.effects().is_empty());
+}
+
+#[test]
 fn commands_halt_approach_and_drop_take_over_the_targets_next_turn() {
     let spell = content::spell("Command").unwrap();
     for (word, options) in [

@@ -310,6 +310,7 @@ impl Board {
                 .effect
                 .save_ends
                 .filter(|s| s.when == point && !s.damage_only)
+                .filter(|s| !s.out_of_sight || target.out_of_sight_of.contains(&e.source))
             {
                 let dc = save
                     .dc

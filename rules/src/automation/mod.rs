@@ -61,6 +61,9 @@ pub struct Target {
     pub immune_to: Vec<String>,
     /// Its current hit points (hit point pools, Power Word Kill).
     pub hp: u32,
+    /// The creatures it has no line of sight to now, as the DM core's map
+    /// says (Fear's save at the end of its turn needs the caster out of sight).
+    pub out_of_sight_of: Vec<crate::mechanics::CreatureId>,
 }
 
 impl Target {

@@ -232,8 +232,13 @@ fn ongoing(o: &Ongoing) -> String {
             TurnPoint::End => "end",
         };
         if !s.damage_only {
+            let unseen = if s.out_of_sight {
+                " out of the source's sight"
+            } else {
+                ""
+            };
             parts.push(format!(
-                "{} save ends at {when} of turn",
+                "{} save ends at {when} of turn{unseen}",
                 s.ability.abbreviation()
             ));
         }

@@ -492,6 +492,11 @@ pub struct SaveEnds {
     /// Person); `when` is then unused.
     #[serde(default, skip_serializing_if = "is_false")]
     pub damage_only: bool,
+    /// It saves on its turn only when it can't see the effect's source
+    /// (Fear: out of the caster's line of sight; see
+    /// [`crate::automation::Target::out_of_sight_of`]).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub out_of_sight: bool,
 }
 
 /// Effects run on the affected creature on each of its turns.
