@@ -524,11 +524,10 @@ pub fn legal_options(snapshot: &Snapshot, actor: &CreatureId) -> Vec<ActionOptio
     let mut options = Vec::new();
     let limits = &me.limits;
     // Slow: an action or a bonus action, not both.
-    let action_free = !me.economy.action_used
-        && !limits.no_actions
-        && !(limits.action_or_bonus && me.economy.bonus_action_used);
-    let bonus_free =
-        !me.economy.bonus_action_used && !(limits.action_or_bonus && me.economy.action_used);
+    let spent_other = |other_used: bool| limits.action_or_bonus && other_used;
+    let action_free =
+        !(me.economy.action_used || limits.no_actions || spent_other(me.economy.bonus_action_used));
+    let bonus_free = !(me.economy.bonus_action_used || spent_other(me.economy.action_used));
     // Incapacitated means no actions, but movement (standing up) is still allowed.
     if action_free && !me.conditions.is_incapacitated() {
         let targets: Vec<&Combatant> = snapshot
