@@ -468,3 +468,15 @@ fn a_creature_that_cant_be_charmed_is_immune_to_the_dance() {
     assert!(limits.no_actions, "its action goes to the save");
     assert_eq!(board.modifiers(&id("orc")).speed_halves, Some(0));
 }
+
+#[test]
+fn behaviours_and_limits_read_in_the_summary() {
+    let line = content::summary(&content::spell("Confusion").unwrap().effects);
+    assert!(line.contains("roll 1d10"), "{line}");
+    assert!(line.contains("lash out"), "{line}");
+    let line = content::summary(&content::spell("Haste").unwrap().effects);
+    assert!(line.contains("an extra action"), "{line}");
+    assert!(line.contains("then Haste (lethargy)"), "{line}");
+    let line = content::summary(&content::spell("Hideous Laughter").unwrap().effects);
+    assert!(line.contains("when damaged ends it"), "{line}");
+}

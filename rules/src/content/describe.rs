@@ -280,7 +280,7 @@ fn ongoing(o: &Ongoing) -> String {
         parts.push("used up by the next roll".into());
     }
     if let Some(b) = o.behaviour {
-        parts.push(format!("{b:?}").to_lowercase());
+        parts.push(b.name().replace('_', " "));
     }
     if let Some(after) = &o.after {
         parts.push(format!("then {}", ongoing(after)));

@@ -828,6 +828,23 @@ pub enum Behaviour {
     Commanded,
 }
 
+impl Behaviour {
+    /// Its name as the content writes it: "flee", "lash_out".
+    pub fn name(self) -> &'static str {
+        match self {
+            Behaviour::Flee => "flee",
+            Behaviour::Approach => "approach",
+            Behaviour::Drop => "drop",
+            Behaviour::Halt => "halt",
+            Behaviour::Wander => "wander",
+            Behaviour::LashOut => "lash_out",
+            Behaviour::Compelled => "compelled",
+            Behaviour::Indifferent => "indifferent",
+            Behaviour::Commanded => "commanded",
+        }
+    }
+}
+
 /// A behaviour and the creature it is measured from (who to flee from,
 /// who gives the orders).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
