@@ -490,7 +490,7 @@ def spell_duration(spell: dict) -> dict | None:
 def ongoing(spell: dict, name: str | None = None, *, conditions=(), duration=SPELL, save_ends=None,
             used_by=None, ends_on_damage=False, each_turn=None, escape_dc=None, escape_at_save_dc=False,
             removed=False, grants=None, drain=False, max_hp_amount=None, behaviour=None, after=None,
-            **modifiers) -> dict:
+            on_failures=None, **modifiers) -> dict:
     out: dict = {"name": name or spell["name"]}
     if escape_dc is not None:
         out["escape_dc"] = escape_dc
@@ -527,6 +527,8 @@ def ongoing(spell: dict, name: str | None = None, *, conditions=(), duration=SPE
         out["behaviour"] = behaviour
     if after:
         out["after"] = after
+    if on_failures:
+        out["on_failures"] = on_failures
     return out
 
 
@@ -891,12 +893,17 @@ CURATED = {
                                       "the target dies (no death step: removed from the fight instead)"),
     "power-word-stun": lambda s: entry(creatures(1), [only([apply(ongoing(s, conditions=["stunned"], duration=None, save_ends=(CON, "end")))], max_hp=150)]),
     "prayer-of-healing": base(creatures(6)),
-    "prismatic-spray": lambda s: (lambda rays: entry(AREA, [table("1d8", *rays, (8, 8, [table("1d7", *rays), table("1d7", *rays)]))],
-                                                  "indigo: three failed Constitution saves petrify (one success ends the restraint)",
-                                                  "violet: a failed Wisdom save at the start of the caster's next turn banishes"))(
+    # A d8 per target picks the ray; an 8 is two rays (a d7 each). Indigo restrains until three successes, or
+    # petrifies for good after three failures; violet blinds until a save at the start of the caster's next turn,
+    # and a failure sends the creature to another plane (out of the fight).
+    "prismatic-spray": lambda s: (lambda rays: entry(AREA, [table("1d8", *rays, (8, 8, [table("1d7", *rays), table("1d7", *rays)]))]))(
         [*((n, n, [save_half(DEX, damage(amount("10d6"), kind))]) for n, kind in enumerate(("fire", "acid", "lightning", "poison", "cold"), 1)),
-         (6, 6, [save(DEX, [apply(ongoing(s, f"{s['name']} (indigo)", conditions=["restrained"], duration=None, save_ends=(CON, "end")))])]),
-         (7, 7, [save(DEX, [apply(ongoing(s, f"{s['name']} (violet)", conditions=["blinded"], duration=START_OF_SOURCE))])])]),
+         (6, 6, [save(DEX, [apply(ongoing(s, f"{s['name']} (indigo)", conditions=["restrained"], duration=None,
+                                          save_ends={"ability": CON, "when": "end", "successes": 3, "failures": 3},
+                                          on_failures=ongoing(s, f"{s['name']} (stone)", conditions=["petrified"], duration=None)))])]),
+         (7, 7, [save(DEX, [apply(ongoing(s, f"{s['name']} (violet)", conditions=["blinded"], duration=None,
+                                          save_ends={"ability": WIS, "when": "start", "on_source_turn": True, "failures": 1},
+                                          on_failures=ongoing(s, f"{s['name']} (banished)", removed=True, duration=None)))])])]),
     "prismatic-wall": lambda s: entry(AREA, [save(CON, [apply(ongoing(s, conditions=["blinded"], duration=rounds(10)))])],
                                       "seven layers, each with its own save, damage or condition"),
     "produce-flame": base(creatures(1)),

@@ -7,7 +7,7 @@
 use rules::automation::{
     Board, CastFigures, Caster, EndReason, Resolution, Target, TurnEvent, cast_spell, spell_delayed,
 };
-use rules::content::{self, Lasting};
+use rules::content::{self, Lasting, TurnPoint};
 use rules::dice::{Advantage, FixedRolls};
 use rules::mechanics::{
     ActionOption, AttackReach, Behaviour, Combatant, Condition, CreatureId, DamageType, Snapshot,
@@ -479,4 +479,81 @@ fn behaviours_and_limits_read_in_the_summary() {
     assert!(line.contains("then Haste (lethargy)"), "{line}");
     let line = content::summary(&content::spell("Hideous Laughter").unwrap().effects);
     assert!(line.contains("when damaged ends it"), "{line}");
+}
+
+/// Prismatic Spray's ray `ray` on the orc, failed, on a board.
+fn ray(ray: u64) -> Board {
+    let out = cast("Prismatic Spray", &target(0), &[ray, 5]);
+    assert_eq!(out[0].table_rolls, [u32::try_from(ray).unwrap()]);
+    let mut board = Board::new();
+    board.apply(&id("wiz"), &[id("orc")], &out, FIGURES, false);
+    board
+}
+
+#[test]
+fn the_indigo_ray_ends_after_three_successes_or_petrifies_after_three_failures() {
+    let mut board = ray(6);
+    assert_eq!(board.conditions(&id("orc")), [Condition::Restrained]);
+    for save in [20, 1, 20, 1] {
+        board
+            .end_turn(&id("orc"), &target(0), &mut FixedRolls::new([save]))
+            .unwrap();
+        assert_eq!(board.conditions(&id("orc")), [Condition::Restrained]);
+    }
+    let events = board
+        .end_turn(&id("orc"), &target(0), &mut FixedRolls::new([20]))
+        .unwrap();
+    assert!(
+        matches!(&events[..], [TurnEvent::Save { .. }, TurnEvent::Ended(e)] if e.why == EndReason::Saved),
+        "{events:?}"
+    );
+    assert!(board.effects().is_empty());
+
+    let mut board = ray(6);
+    for _ in 0..3 {
+        board
+            .end_turn(&id("orc"), &target(0), &mut FixedRolls::new([1]))
+            .unwrap();
+    }
+    assert_eq!(board.conditions(&id("orc")), [Condition::Petrified]);
+    let stone = &board.effects()[0];
+    assert_eq!(stone.effect.name, "Prismatic Spray (stone)");
+    assert_eq!(stone.expires, None, "for good");
+}
+
+#[test]
+fn the_violet_ray_blinds_until_a_save_on_the_casters_turn_or_banishes() {
+    let mut board = ray(7);
+    assert_eq!(board.conditions(&id("orc")), [Condition::Blinded]);
+    // Not on the orc's own turns.
+    board
+        .end_turn(&id("orc"), &target(0), &mut FixedRolls::new([20]))
+        .unwrap();
+    assert_eq!(board.conditions(&id("orc")), [Condition::Blinded]);
+    let lookup = |c: &CreatureId| (*c == id("orc")).then(|| target(0));
+    let events = board
+        .source_turn(
+            &id("wiz"),
+            TurnPoint::Start,
+            lookup,
+            &mut FixedRolls::new([2]),
+        )
+        .unwrap();
+    let [TurnEvent::Save { .. }, TurnEvent::Ended(e)] = &events[..] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(e.why, EndReason::FailedSaves);
+    assert!(board.conditions(&id("orc")).is_empty(), "no longer blinded");
+    assert!(board.on(&id("orc")).any(|e| e.effect.removed), "banished");
+
+    let mut board = ray(7);
+    board
+        .source_turn(
+            &id("wiz"),
+            TurnPoint::Start,
+            lookup,
+            &mut FixedRolls::new([19]),
+        )
+        .unwrap();
+    assert!(board.effects().is_empty(), "saved: sight back");
 }

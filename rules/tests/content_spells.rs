@@ -271,17 +271,17 @@ fn automation_is_explained_and_above_the_floor() {
     // The floor is a little below the coverage once choices, hit point
     // pools, thresholds, granted attacks, removal, behaviours, random
     // tables, action economy limits, follow-up effects and saves on damage
-    // were in the schema (98 full; 94 of 162 combat spells full): a
+    // were in the schema (99 full; 95 of 162 combat spells full): a
     // generator change that loses
     // structure fails here instead of silently lowering coverage. Raise it
     // when coverage grows. "Full" is strict (every combat
     // figure of the spell is in its tree), so the floor is low by design.
-    assert!(count(AutomationLevel::Full) >= 97, "{levels:?}");
+    assert!(count(AutomationLevel::Full) >= 98, "{levels:?}");
     assert!(
         count(AutomationLevel::Full) + count(AutomationLevel::Partial) >= 170,
         "{levels:?}"
     );
-    assert!(combat_full >= 93, "{combat_full} of {}", combat.len());
+    assert!(combat_full >= 94, "{combat_full} of {}", combat.len());
     assert!(full_damage >= 10, "{full_damage} of {with_damage}");
 }
 

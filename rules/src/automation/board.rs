@@ -47,6 +47,9 @@ pub struct ActiveEffect {
     pub expires: Option<(CreatureId, TurnPoint, u32)>,
     /// A one-time effect on a later turn has happened.
     pub triggered: bool,
+    /// Its saves to end it so far: successes, failures.
+    #[serde(default)]
+    pub tally: [u8; 2],
 }
 
 /// Why an effect ended.
@@ -65,6 +68,9 @@ pub enum EndReason {
     UsedUp,
     /// It was removed (escaped, dispelled, ended by the table).
     Removed,
+    /// The creature failed its saves against it too often: what it turns
+    /// into follows ([`crate::content::Ongoing::on_failures`]).
+    FailedSaves,
 }
 
 /// An effect that ended.
@@ -184,6 +190,7 @@ impl Board {
                     figures,
                     expires,
                     triggered: false,
+                    tally: [0, 0],
                 });
                 added.push(id);
             }
@@ -309,23 +316,10 @@ impl Board {
             if let Some(save) = e
                 .effect
                 .save_ends
-                .filter(|s| s.when == point && !s.damage_only)
+                .filter(|s| s.when == point && !s.damage_only && !s.on_source_turn)
                 .filter(|s| !s.out_of_sight || target.out_of_sight_of.contains(&e.source))
             {
-                let dc = save
-                    .dc
-                    .map_or(e.dc, |dc| i32::try_from(dc).unwrap_or(i32::MAX));
-                let outcome = saving_throw(target, save.ability, dc, roller)?;
-                let success = outcome.success();
-                events.push(TurnEvent::Save {
-                    id,
-                    name: e.effect.name.clone(),
-                    on: creature.clone(),
-                    outcome,
-                });
-                if success {
-                    events.extend(self.end(id, EndReason::Saved).map(TurnEvent::Ended));
-                }
+                self.save_to_end(&e, save, target, roller, events)?;
             }
         }
         Ok(())
@@ -448,8 +442,13 @@ impl Board {
             why,
             EndReason::Expired | EndReason::ConcentrationEnded | EndReason::Removed
         );
-        let followed_by = match e.effect.after.as_deref() {
-            Some(after) if follows => Some(self.place(
+        let next = if why == EndReason::FailedSaves {
+            e.effect.on_failures.as_deref()
+        } else {
+            e.effect.after.as_deref().filter(|_| follows)
+        };
+        let followed_by = match next {
+            Some(after) => Some(self.place(
                 &e.on,
                 &e.source,
                 after.clone(),
@@ -653,7 +652,76 @@ impl Board {
             figures,
             expires,
             triggered: false,
+            tally: [0, 0],
         });
         id
+    }
+
+    /// The start or end of `source`'s turn for the effects it caused whose
+    /// saves come on its turn rather than their creature's (Prismatic
+    /// Spray's violet ray): each such creature, described by `targets`,
+    /// saves. Call it after [`Board::start_turn`] and before
+    /// [`Board::end_turn`] of every creature.
+    pub fn source_turn(
+        &mut self,
+        source: &CreatureId,
+        point: TurnPoint,
+        targets: impl Fn(&CreatureId) -> Option<Target>,
+        roller: &mut (impl DieRoller + ?Sized),
+    ) -> Result<Vec<TurnEvent>, AutomationError> {
+        let due: Vec<ActiveEffect> = self
+            .effects
+            .iter()
+            .filter(|e| {
+                e.source == *source
+                    && e.effect
+                        .save_ends
+                        .is_some_and(|s| s.on_source_turn && s.when == point)
+            })
+            .cloned()
+            .collect();
+        let mut events = Vec::new();
+        for e in due {
+            let (Some(save), Some(target)) = (e.effect.save_ends, targets(&e.on)) else {
+                continue;
+            };
+            self.save_to_end(&e, save, &target, roller, &mut events)?;
+        }
+        Ok(events)
+    }
+
+    /// One save to end `e`, kept in its tally: enough successes end it,
+    /// enough failures replace it with what it turns into.
+    fn save_to_end(
+        &mut self,
+        e: &ActiveEffect,
+        save: crate::content::SaveEnds,
+        target: &Target,
+        roller: &mut (impl DieRoller + ?Sized),
+        events: &mut Vec<TurnEvent>,
+    ) -> Result<(), AutomationError> {
+        let dc = save
+            .dc
+            .map_or(e.dc, |dc| i32::try_from(dc).unwrap_or(i32::MAX));
+        let outcome = saving_throw(target, save.ability, dc, roller)?;
+        let success = outcome.success();
+        events.push(TurnEvent::Save {
+            id: e.id,
+            name: e.effect.name.clone(),
+            on: e.on.clone(),
+            outcome,
+        });
+        let Some(live) = self.effects.iter_mut().find(|x| x.id == e.id) else {
+            return Ok(());
+        };
+        let slot = usize::from(!success);
+        live.tally[slot] = live.tally[slot].saturating_add(1);
+        let tally = live.tally;
+        if success && tally[0] >= save.successes.max(1) {
+            events.extend(self.end(e.id, EndReason::Saved).map(TurnEvent::Ended));
+        } else if !success && save.failures > 0 && tally[1] >= save.failures {
+            events.extend(self.end(e.id, EndReason::FailedSaves).map(TurnEvent::Ended));
+        }
+        Ok(())
     }
 }

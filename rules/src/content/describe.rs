@@ -237,8 +237,13 @@ fn ongoing(o: &Ongoing) -> String {
             } else {
                 ""
             };
+            let whose = if s.on_source_turn {
+                "the source's "
+            } else {
+                ""
+            };
             parts.push(format!(
-                "{} save ends at {when} of turn{unseen}",
+                "{} save ends at {when} of {whose}turn{unseen}",
                 s.ability.abbreviation()
             ));
         }
@@ -284,6 +289,18 @@ fn ongoing(o: &Ongoing) -> String {
     }
     if let Some(after) = &o.after {
         parts.push(format!("then {}", ongoing(after)));
+    }
+    if let (Some(s), Some(next)) = (o.save_ends, &o.on_failures) {
+        let tally = if s.successes > 1 {
+            format!("{} successes end it; ", s.successes)
+        } else {
+            String::new()
+        };
+        parts.push(format!(
+            "{tally}after {} failed saves: {}",
+            s.failures,
+            ongoing(next)
+        ));
     }
     if parts.is_empty() {
         o.name.clone()

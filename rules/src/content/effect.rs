@@ -405,6 +405,10 @@ pub struct Ongoing {
     /// (Haste's lethargy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<Box<Ongoing>>,
+    /// What replaces it once the creature has failed its save to end it
+    /// [`SaveEnds::failures`] times (turned to stone, banished).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_failures: Option<Box<Ongoing>>,
 }
 
 /// An action an ongoing effect lets its source take again on later turns.
@@ -497,6 +501,18 @@ pub struct SaveEnds {
     /// [`crate::automation::Target::out_of_sight_of`]).
     #[serde(default, skip_serializing_if = "is_false")]
     pub out_of_sight: bool,
+    /// Successes it takes to end the effect (0 or 1: the first; Prismatic
+    /// Spray's indigo ray: 3).
+    #[serde(default, skip_serializing_if = "is_zero_u8")]
+    pub successes: u8,
+    /// Failures after which the effect gives way to its
+    /// [`Ongoing::on_failures`] (0: never; indigo: 3, violet: 1).
+    #[serde(default, skip_serializing_if = "is_zero_u8")]
+    pub failures: u8,
+    /// It saves at `when` of its source's turn rather than its own
+    /// (Prismatic Spray's violet ray; see [`crate::automation::Board::source_turn`]).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub on_source_turn: bool,
 }
 
 /// Effects run on the affected creature on each of its turns.
@@ -705,5 +721,9 @@ fn is_zero_i32(n: &i32) -> bool {
 }
 
 fn is_zero_i8(n: &i8) -> bool {
+    *n == 0
+}
+
+fn is_zero_u8(n: &u8) -> bool {
     *n == 0
 }
