@@ -490,7 +490,7 @@ def spell_duration(spell: dict) -> dict | None:
 def ongoing(spell: dict, name: str | None = None, *, conditions=(), duration=SPELL, save_ends=None,
             used_by=None, ends_on_damage=False, each_turn=None, escape_dc=None, escape_at_save_dc=False,
             removed=False, grants=None, drain=False, max_hp_amount=None, behaviour=None, after=None,
-            on_failures=None, **modifiers) -> dict:
+            on_failures=None, rounds_by_slot=None, **modifiers) -> dict:
     out: dict = {"name": name or spell["name"]}
     if escape_dc is not None:
         out["escape_dc"] = escape_dc
@@ -529,6 +529,8 @@ def ongoing(spell: dict, name: str | None = None, *, conditions=(), duration=SPE
         out["after"] = after
     if on_failures:
         out["on_failures"] = on_failures
+    if rounds_by_slot:
+        out["rounds_by_slot"] = {str(k): v for k, v in rounds_by_slot.items()}
     return out
 
 
@@ -769,13 +771,13 @@ CURATED = {
         only([apply(ongoing(s, conditions=["deafened"], duration=rounds(10)))], min_hp=41, max_hp=50)])],
                                    "20 hit points or fewer: killed (removed from the fight instead); extraplanar creatures banished"),
     "dominate-beast": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["charmed"], behaviour="commanded",
-                                                        save_ends=save_ends_on_damage(WIS, damage_only=True)))])],
+                                                        save_ends=save_ends_on_damage(WIS, damage_only=True), rounds_by_slot={9: 4800}))])],
                                       "advantage on the save if fighting"),
     "dominate-monster": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["charmed"], behaviour="commanded",
-                                                        save_ends=save_ends_on_damage(WIS, damage_only=True)))])],
+                                                        save_ends=save_ends_on_damage(WIS, damage_only=True), rounds_by_slot={9: 4800}))])],
                                         "advantage on the save if fighting"),
     "dominate-person": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["charmed"], behaviour="commanded",
-                                                        save_ends=save_ends_on_damage(WIS, damage_only=True)))])],
+                                                        save_ends=save_ends_on_damage(WIS, damage_only=True), rounds_by_slot={6: 100, 7: 600, 8: 4800}))])],
                                        "advantage on the save if fighting"),
     "earthquake": lambda s: entry(AREA, [save(DEX, [prone(s)])],
                                   "concentration saves; fissures; collapsing structures (5d6 bludgeoning)"),

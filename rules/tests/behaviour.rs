@@ -557,3 +557,24 @@ fn the_violet_ray_blinds_until_a_save_on_the_casters_turn_or_banishes() {
         .unwrap();
     assert!(board.effects().is_empty(), "saved: sight back");
 }
+
+#[test]
+fn dominate_person_lasts_longer_from_higher_slots() {
+    let spell = content::spell("Dominate Person").unwrap();
+    for (slot, rounds) in [(5, 10), (6, 100), (7, 600), (9, 4800)] {
+        let out = cast_spell(
+            spell,
+            slot,
+            &WIZARD,
+            &[target(0)],
+            Advantage::Normal,
+            &mut FixedRolls::new([5]),
+        )
+        .unwrap();
+        assert_eq!(
+            out[0].applied[0].effect.duration,
+            Some(Lasting::Rounds { rounds }),
+            "slot {slot}"
+        );
+    }
+}

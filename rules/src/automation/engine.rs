@@ -10,6 +10,7 @@
 
 use crate::content::{Amount, AttackStep, Effect, Modifiers, Ongoing, SaveStep, SplitStep};
 use crate::dice::{self, Advantage, DieRoller};
+use crate::mechanics::SpellLevel;
 use crate::mechanics::{
     AttackContext, AttackKind, AttackOutcome, AttackResult, Condition, Conditions, Cover,
     DamageType, TestOutcome, attack_effects,
@@ -377,6 +378,12 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                         let raised = self.amount(amount, 4, scope)?;
                         let raised = i32::try_from(raised).unwrap_or(i32::MAX);
                         effect.modifiers.max_hp = effect.modifiers.max_hp.saturating_add(raised);
+                    }
+                    if let Some(rounds) = SpellLevel::new(self.ctx.figures.slot.min(9))
+                        .and_then(|slot| effect.rounds_by_slot.range(..=slot).next_back())
+                        .map(|(_, rounds)| *rounds)
+                    {
+                        effect.duration = Some(crate::content::Lasting::Rounds { rounds });
                     }
                     if effect.escape_at_save_dc && effect.escape_dc.is_none() {
                         effect.escape_dc = u32::try_from(scope.dc).ok();

@@ -409,6 +409,15 @@ pub struct Ongoing {
     /// [`SaveEnds::failures`] times (turned to stone, banished).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_failures: Option<Box<Ongoing>>,
+    /// A longer duration in rounds from a slot level on (the highest entry
+    /// at or below the slot wins): Dominate Person from a 6th-level slot,
+    /// 100 rounds.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "level_keys"
+    )]
+    pub rounds_by_slot: BTreeMap<SpellLevel, u32>,
 }
 
 /// An action an ongoing effect lets its source take again on later turns.
