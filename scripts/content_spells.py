@@ -565,7 +565,7 @@ def pool(amt: dict, then: list) -> dict:
     return {"type": "pool", "amount": amt, "then": then}
 
 
-def only(then: list, *, max_size=None, max_hp=None, min_hp=None, types=(), not_types=(), not_immune=()) -> dict:
+def only(then: list, *, max_size=None, max_hp=None, min_hp=None, types=(), not_types=(), not_immune=(), min_intelligence=None) -> dict:
     out: dict = {"type": "only", "then": then}
     if max_size:
         out["max_size"] = max_size
@@ -579,6 +579,8 @@ def only(then: list, *, max_size=None, max_hp=None, min_hp=None, types=(), not_t
         out["not_types"] = list(not_types)
     if not_immune:
         out["not_immune"] = list(not_immune)
+    if min_intelligence is not None:
+        out["min_intelligence"] = min_intelligence
     return out
 
 
@@ -851,8 +853,10 @@ CURATED = {
                                                         condition_immunities=["frightened", "poisoned"]))]),
     "heroism": lambda s: entry(creatures(1, 1), [apply(ongoing(s, condition_immunities=["frightened"],
                                                         each_turn=each_turn("start", [temp_hp(amount("0", mod=True))])))]),
-    "hideous-laughter": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["incapacitated", "prone"],
-                                                                                 save_ends=save_ends_on_damage(WIS, advantage=True)))])]),
+    # A creature with an Intelligence of 4 or less isn't affected.
+    "hideous-laughter": lambda s: entry(creatures(1), [only([save(WIS, [apply(ongoing(s, conditions=["incapacitated", "prone"],
+                                                                                       save_ends=save_ends_on_damage(WIS, advantage=True)))])],
+                                                            min_intelligence=5)]),
     "hold-monster": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["paralyzed"], save_ends=(WIS, "end")))])]),
     "hold-person": lambda s: entry(creatures(1, 1), [only([save(WIS, [apply(ongoing(s, conditions=["paralyzed"], save_ends=(WIS, "end")))])],
                                                     types=["humanoid"])]),

@@ -578,3 +578,22 @@ fn dominate_person_lasts_longer_from_higher_slots() {
         );
     }
 }
+
+#[test]
+fn hideous_laughter_spares_a_creature_of_intelligence_4_or_less() {
+    let dim = Target {
+        intelligence: Some(4),
+        ..target(0)
+    };
+    assert!(cast("Hideous Laughter", &dim, &[1])[0].applied.is_empty());
+    let bright = Target {
+        intelligence: Some(5),
+        ..target(0)
+    };
+    assert_eq!(
+        cast("Hideous Laughter", &bright, &[1])[0].conditions,
+        [Condition::Incapacitated, Condition::Prone]
+    );
+    let wolf = Target::monster(content::monster("Wolf").unwrap());
+    assert_eq!(wolf.intelligence, Some(3));
+}

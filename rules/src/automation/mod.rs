@@ -64,6 +64,9 @@ pub struct Target {
     /// The creatures it has no line of sight to now, as the DM core's map
     /// says (Fear's save at the end of its turn needs the caster out of sight).
     pub out_of_sight_of: Vec<crate::mechanics::CreatureId>,
+    /// Its Intelligence score, when known (riders that spare the dimmest
+    /// creatures); unknown passes every such limit.
+    pub intelligence: Option<u8>,
 }
 
 impl Target {
@@ -105,6 +108,7 @@ impl Target {
             creature_type: m.creature_type.to_lowercase(),
             hp: m.hp,
             subtype: m.subtype.as_ref().map(|s| s.to_lowercase()),
+            intelligence: Some(m.abilities[Ability::Intelligence].get()),
             ..Self::default()
         }
     }
@@ -127,6 +131,9 @@ impl Target {
             && only.min_hp.is_none_or(|min| self.hp >= min)
             && (only.types.is_empty() || only.types.iter().any(is))
             && !only.not_types.iter().any(is)
+            && only
+                .min_intelligence
+                .is_none_or(|min| self.intelligence.is_none_or(|i| i >= min))
             && !only.not_immune.iter().any(|c| {
                 self.condition_immunities.contains(c)
                     || self.modifiers.condition_immunities.contains(c)

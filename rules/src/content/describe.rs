@@ -118,6 +118,9 @@ fn one(effect: &Effect) -> String {
             if let Some(hp) = o.min_hp {
                 only.push(format!("{hp} HP or more"));
             }
+            if let Some(int) = o.min_intelligence {
+                only.push(format!("Intelligence {int} or more"));
+            }
             for c in &o.not_immune {
                 only.push(format!("can be {c}"));
             }

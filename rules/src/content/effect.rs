@@ -150,6 +150,9 @@ pub struct OnlyStep {
     /// immune").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_immune: Vec<Condition>,
+    /// The lowest Intelligence score it works on (Hideous Laughter: 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_intelligence: Option<u8>,
 }
 
 /// An attack roll: `hit` runs on a hit (dice doubled on a critical hit),
