@@ -749,10 +749,12 @@ CURATED = {
     "compulsion": lambda s: entry(AREA, [only([save(WIS, [apply(ongoing(s, behaviour="compelled", save_ends=(WIS, "end")))])],
                                               not_immune=["charmed"])]),
     "cone-of-cold": base(),
-    # The d10 at the start of each turn sets the creature's behaviour for that turn.
+    # The d10 at the start of each turn sets the creature's behaviour for that turn; a wanderer's
+    # direction is a d8 (recorded with the table's rolls).
     "confusion": lambda s: entry(AREA, [save(WIS, [apply(ongoing(s, no_reactions=True, save_ends=(WIS, "end"), each_turn=each_turn("start", [
-        table("1d10", *((lo, hi, [apply(ongoing(s, f"{s['name']}: {b}", duration=END_OF_THIS_TURN, behaviour=b))] if b else [])
-                        for lo, hi, b in ((1, 1, "wander"), (2, 6, "halt"), (7, 8, "lash_out"), (9, 10, None))))])))])]),
+        table("1d10", *((lo, hi, [apply(ongoing(s, f"{s['name']}: {b}", duration=END_OF_THIS_TURN, behaviour=b)), *extra] if b else [])
+                        for lo, hi, b, extra in ((1, 1, "wander", [table("1d8")]), (2, 6, "halt", []), (7, 8, "lash_out", []),
+                                                 (9, 10, None, []))))])))])]),
     "contagion": lambda s: entry(creatures(1), [attack([apply(ongoing(s, save_ends=(CON, "end")))])],
                                  "a disease chosen from six, taking hold after three failed Constitution saves"),
     "control-water": base(AREA, "the whirlpool is one of four options; the others move water"),

@@ -275,6 +275,19 @@ fn confusion_rolls_its_behaviour_at_the_start_of_each_turn() {
         ids(&legal_options(&snap, &id("orc"))),
         ["attack:greataxe:wiz", "end"]
     );
+    board
+        .end_turn(&id("orc"), &target(0), &mut FixedRolls::new([2]))
+        .unwrap();
+    // d10 = 1: it wanders off in the direction of a d8 (6), and does nothing else.
+    let events = board
+        .start_turn(&id("orc"), &target(0), &mut FixedRolls::new([1, 6]))
+        .unwrap();
+    let [TurnEvent::Triggered { resolutions, .. }] = &events[..] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(resolutions[0].table_rolls, [1, 6]);
+    assert_eq!(ids(&legal_options(&snapshot(&board), &id("orc"))), ["end"]);
+    assert!(board.limits(&id("orc")).has(Behaviour::Wander));
 }
 
 #[test]

@@ -812,7 +812,8 @@ pub enum Behaviour {
     /// 2 to 6).
     Halt,
     /// It uses all its movement in a random direction and takes no action
-    /// (Confusion's 1).
+    /// (Confusion's 1; the direction is the d8 rolled after it, the last
+    /// of the run's table rolls).
     Wander,
     /// It uses its action on a melee attack against a random creature in
     /// its reach, or does nothing (Confusion's 7 and 8).
