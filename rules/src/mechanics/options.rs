@@ -504,7 +504,12 @@ pub enum OptionError {
 /// are listed only against hostile, living targets without total cover that
 /// the actor isn't charmed by. A dying actor must roll its death save (the
 /// SRD makes it mandatory), then may only end its turn; an incapacitated one
-/// can still stand up; an unknown or dead one gets nothing.
+/// can still stand up; an unknown or dead one gets nothing. What its
+/// ongoing effects impose ([`Combatant::limits`]) narrows the list: a
+/// fleeing or approaching creature may only Dash, a halted one only end its
+/// turn, one that lashes out only attack whoever is in reach, an indifferent
+/// one attacks no one; a lost action, an action or a bonus action only, and
+/// a hasted creature's extra action are honoured.
 pub fn legal_options(snapshot: &Snapshot, actor: &CreatureId) -> Vec<ActionOption> {
     let Some(me) = snapshot.get(actor) else {
         return Vec::new();
