@@ -68,6 +68,22 @@ pub struct ActiveEffect {
     pub object_hp: Option<u32>,
 }
 
+impl ActiveEffect {
+    /// The run of what it does on a later turn, a hit or a move: its name,
+    /// the cast's figures with its DC, and whether the damage is magical.
+    fn context(&self, magical: bool) -> Context {
+        Context {
+            name: self.effect.name.clone(),
+            figures: CastFigures {
+                save_dc: self.dc,
+                ..self.figures
+            },
+            magical,
+            ..Context::default()
+        }
+    }
+}
+
 /// Why an effect ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -344,14 +360,7 @@ impl Board {
                 .filter(|t| t.when == point && !t.on_source_turn)
                 && !(each.once && e.triggered)
             {
-                let ctx = Context {
-                    name: e.effect.name.clone(),
-                    figures: CastFigures {
-                        save_dc: e.dc,
-                        ..e.figures
-                    },
-                    ..Context::default()
-                };
+                let ctx = e.context(false);
                 let resolutions = run(&each.effects, &ctx, std::slice::from_ref(target), roller)?;
                 // What it puts on the creature lasts as the effect that made it.
                 self.place(
@@ -676,15 +685,7 @@ impl Board {
             let Some(when) = &e.effect.when_hit else {
                 continue;
             };
-            let ctx = Context {
-                name: e.effect.name.clone(),
-                figures: CastFigures {
-                    save_dc: e.dc,
-                    ..e.figures
-                },
-                magical: true,
-                ..Context::default()
-            };
+            let ctx = e.context(true);
             let resolutions = run(
                 &when.effects,
                 &ctx,
@@ -739,15 +740,7 @@ impl Board {
             if steps == 0 {
                 continue;
             }
-            let ctx = Context {
-                name: e.effect.name.clone(),
-                figures: CastFigures {
-                    save_dc: e.dc,
-                    ..e.figures
-                },
-                magical: true,
-                ..Context::default()
-            };
+            let ctx = e.context(true);
             let mut resolutions = Vec::new();
             for _ in 0..steps.min(MAX_STEPS) {
                 resolutions.extend(run(
@@ -965,14 +958,7 @@ impl Board {
             let Some(target) = describe(&e.on) else {
                 continue;
             };
-            let ctx = Context {
-                name: e.effect.name.clone(),
-                figures: CastFigures {
-                    save_dc: e.dc,
-                    ..e.figures
-                },
-                ..Context::default()
-            };
+            let ctx = e.context(false);
             let resolutions = run(&each.effects, &ctx, std::slice::from_ref(&target), roller)?;
             let limit_reached = self.drain_count(id, each.hp_limit, &resolutions);
             if let Some(live) = self.effects.iter_mut().find(|x| x.id == id) {

@@ -150,16 +150,7 @@ impl Target {
     /// or its first word ("swarm of Tiny beasts" is a swarm), a word of its
     /// subtype ("elf"), or one of its tags ("metal armor").
     pub fn is_any(&self, types: &[String]) -> bool {
-        types.iter().any(|t| {
-            let t = t.to_lowercase();
-            self.creature_type == t
-                || self.creature_type.split(' ').next() == Some(t.as_str())
-                || self
-                    .subtype
-                    .as_deref()
-                    .is_some_and(|s| s.split([',', ' ']).any(|w| w == t))
-                || self.tags.iter().any(|tag| tag.eq_ignore_ascii_case(&t))
-        })
+        types.iter().any(|t| self.is_of_type(t) || self.has_tag(t))
     }
 
     /// Whether it fits a rider's limits on size, hit points and creature
