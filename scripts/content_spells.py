@@ -493,7 +493,8 @@ def spell_duration(spell: dict) -> dict | None:
 
 def ongoing(spell: dict, name: str | None = None, *, conditions=(), duration=SPELL, save_ends=None,
             used_by=None, ends_on_damage=False, each_turn=None, escape_dc=None, escape_at_save_dc=False,
-            removed=False, grants=None, drain=False, max_hp_amount=None, **modifiers) -> dict:
+            removed=False, grants=None, drain=False, max_hp_amount=None, behaviour=None, after=None,
+            on_failures=None, rounds_by_slot=None, **modifiers) -> dict:
     out: dict = {"name": name or spell["name"]}
     # Fields of the effect itself rather than of its modifiers.
     for key in ONGOING_KEYS:
@@ -517,7 +518,9 @@ def ongoing(spell: dict, name: str | None = None, *, conditions=(), duration=SPE
         duration = spell_duration(spell)
     if duration:
         out["duration"] = duration
-    if save_ends:
+    if isinstance(save_ends, dict):
+        out["save_ends"] = save_ends
+    elif save_ends:
         ability, when = save_ends
         out["save_ends"] = {"ability": ability, "when": when}
     if used_by:
@@ -528,6 +531,14 @@ def ongoing(spell: dict, name: str | None = None, *, conditions=(), duration=SPE
         out["modifiers"] = modifiers
     if each_turn:
         out["each_turn"] = each_turn
+    if behaviour:
+        out["behaviour"] = behaviour
+    if after:
+        out["after"] = after
+    if on_failures:
+        out["on_failures"] = on_failures
+    if rounds_by_slot:
+        out["rounds_by_slot"] = {str(k): v for k, v in rounds_by_slot.items()}
     return out
 
 
@@ -621,6 +632,23 @@ def telekinesis_hold(s: dict) -> dict:
     """The contest to hold a creature: restrained until the end of the caster's next turn."""
     held = ongoing(s, f"{s['name']} (held)", conditions=["restrained"], duration={"until": "end_of_source_turn"})
     return {"type": "contest", "against": ["strength"], "win": [apply(held)]}
+DROP = {"type": "drop"}
+END_OF_THIS_TURN = {"until": "end_of_this_turn"}
+
+
+def table(dice: str, *rows: tuple[int, int, list]) -> dict:
+    """A random table rolled per target: (lowest, highest, effects) rows."""
+    return {"type": "table", "dice": dice, "rows": [{"min": lo, "max": hi, **({"effects": e} if e else {})} for lo, hi, e in rows]}
+
+
+def save_ends_on_damage(ability: str, when: str = "end", advantage: bool = False, damage_only: bool = False) -> dict:
+    """A save that ends an effect, also rolled each time the creature takes damage."""
+    out: dict = {"ability": ability, "when": when, "on_damage": True}
+    if advantage:
+        out["advantage_on_damage"] = True
+    if damage_only:
+        out["damage_only"] = True
+    return out
 
 
 SELF = {"kind": "self"}
@@ -731,8 +759,9 @@ CURATED = {
                                                   disadvantage_types=["plant"])]),
     "blindness-deafness": lambda s: entry(creatures(1, 1), [save(CON, [choice(*((c, [apply(ongoing(s, conditions=[c], save_ends=(CON, "end")))])
                                                                         for c in ("blinded", "deafened")))])]),
-    "blink": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)],
-                             "a d20 at the end of each of the caster's turns sends it to the Ethereal Plane"),
+    # A d20 at the end of each of the caster's turns: 11 or higher, it is on the Ethereal Plane until its next turn.
+    "blink": lambda s: entry(SELF, [apply(ongoing(s, each_turn=each_turn("end", [table("1d20", (11, 20, [
+        apply(ongoing(s, f"{s['name']} (ethereal)", removed=True, duration=START_OF_OWN))]))])), ON_SELF)]),
     "blur": self_buff(attacked=-1),
     # The extra damage and the light come with the next weapon hit; the light
     # lasts as long as the caster's concentration.
@@ -745,8 +774,9 @@ CURATED = {
         # Cast outdoors in a storm, the bolts deal 1d10 more.
         choice(("clear", [save_half(DEX, damage(per_slot(3, 3, "d10"), "lightning"))]),
                ("storm", [save_half(DEX, damage(per_slot(3, 4, "d10"), "lightning"))]))),
-    "calm-emotions": lambda s: entry(AREA, [save(CHA, [apply(ongoing(s))])],
-                                     "suppresses charm and fear, or makes hostile creatures indifferent"),
+    "calm-emotions": lambda s: entry(AREA, [save(CHA, [choice(
+        ("suppress", [apply(ongoing(s, condition_immunities=["charmed", "frightened"]))]),
+        ("indifferent", [apply(ongoing(s, behaviour="indifferent", ends_on_damage=True))]))])]),
     "chain-lightning": base(creatures(4, 1)),
     "charm-person": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["charmed"], ends_on_damage=True))],
                                                            advantage_if_hostile=True)]),
@@ -757,14 +787,19 @@ CURATED = {
     "cloudkill": area_each_turn("start", CON),
     "color-spray": lambda s: entry(AREA, [pool(per_slot(1, 6, "d10", 2), [apply(ongoing(s, conditions=["blinded"], duration=END_OF_SOURCE))])]),
     "command": lambda s: entry(creatures(1, 1), [save(WIS, [choice(
-        *((w, [apply(ongoing(s, f"{s['name']}: {w}", duration=END_OF_OWN))]) for w in ("approach", "drop", "flee")),
-        ("grovel", [apply(ongoing(s, f"{s['name']}: grovel", conditions=["prone"], duration=None))]),
-        ("halt", [apply(ongoing(s, f"{s['name']}: halt", conditions=["incapacitated"], duration=END_OF_OWN, speed_halves=0))]))])],
-                               "approach, drop and flee are behaviours the table plays out"),
-    "compulsion": lambda s: entry(AREA, [save(WIS, [apply(ongoing(s))])], "forced movement in a chosen direction"),
+        *((w, [apply(ongoing(s, f"{s['name']}: {w}", duration=END_OF_OWN, behaviour=w))]) for w in ("approach", "drop", "flee")),
+        ("grovel", [apply(ongoing(s, f"{s['name']}: grovel", conditions=["prone"], duration=None)),
+                    apply(ongoing(s, f"{s['name']}: grovel (turn)", duration=END_OF_OWN, behaviour="halt"))]),
+        ("halt", [apply(ongoing(s, f"{s['name']}: halt", duration=END_OF_OWN, behaviour="halt", speed_halves=0))]))])]),
+    "compulsion": lambda s: entry(AREA, [only([save(WIS, [apply(ongoing(s, behaviour="compelled", save_ends=(WIS, "end")))])],
+                                              not_immune_to=["charmed"])]),
     "cone-of-cold": base(),
-    "confusion": lambda s: entry(AREA, [save(WIS, [apply(ongoing(s, save_ends=(WIS, "end")))])],
-                                 "the d10 behaviour table each turn; the radius grows with the slot"),
+    # The d10 at the start of each turn sets the creature's behaviour for that turn; a wanderer's
+    # direction is a d8 (recorded with the table's rolls).
+    "confusion": lambda s: entry(AREA, [save(WIS, [apply(ongoing(s, no_reactions=True, save_ends=(WIS, "end"), each_turn=each_turn("start", [
+        table("1d10", *((lo, hi, [apply(ongoing(s, f"{s['name']}: {b}", duration=END_OF_THIS_TURN, behaviour=b)), *extra] if b else [])
+                        for lo, hi, b, extra in ((1, 1, "wander", [table("1d8")]), (2, 6, "halt", []), (7, 8, "lash_out", []),
+                                                 (9, 10, None, []))))])))])]),
     # The disease takes hold after three failed saves at the end of the
     # target's turns, for 7 days; three successes end it.
     "contagion": lambda s: entry(creatures(1), [choice(*(
@@ -792,12 +827,12 @@ CURATED = {
         # Celestials, elementals, fey and fiends that fail are sent home for 24 hours.
         only([apply(ongoing(s, f"{s['name']} (banished)", duration=rounds(14400), removed=True))],
              types=["celestial", "elemental", "fey", "fiend"])])]),
-    "dominate-beast": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["charmed"]))])],
-                                      "a new save each time it takes damage; advantage on the save if fighting; the caster commands it"),
-    "dominate-monster": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["charmed"]))])],
-                                        "a new save each time it takes damage; advantage on the save if fighting; the caster commands it"),
-    "dominate-person": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["charmed"]))])],
-                                       "a new save each time it takes damage; advantage on the save if fighting; the caster commands it"),
+    "dominate-beast": lambda s: entry(creatures(1), [save(WIS, advantage_if_hostile=True, fail=[apply(ongoing(s, conditions=["charmed"], behaviour="commanded",
+                                                        save_ends=save_ends_on_damage(WIS, damage_only=True), rounds_by_slot={5: 100, 6: 600, 7: 4800}))])]),
+    "dominate-monster": lambda s: entry(creatures(1), [save(WIS, advantage_if_hostile=True, fail=[apply(ongoing(s, conditions=["charmed"], behaviour="commanded",
+                                                        save_ends=save_ends_on_damage(WIS, damage_only=True), rounds_by_slot={9: 4800}))])]),
+    "dominate-person": lambda s: entry(creatures(1), [save(WIS, advantage_if_hostile=True, fail=[apply(ongoing(s, conditions=["charmed"], behaviour="commanded",
+                                                        save_ends=save_ends_on_damage(WIS, damage_only=True), rounds_by_slot={6: 100, 7: 600, 8: 4800}))])]),
     "earthquake": lambda s: entry(AREA, [save(DEX, [prone(s)])],
                                   "concentration saves; fissures; collapsing structures (5d6 bludgeoning)"),
     "eldritch-blast": lambda s: entry(SPLIT, [split(count(1, char={5: 2, 11: 3, 17: 4}),
@@ -813,17 +848,19 @@ CURATED = {
         apply(ongoing(s, f"{s['name']} (enlarged)", size=1, check_advantage=[STR], save_advantage=[STR], weapon_damage={"dice": "1d4"})),
         apply(ongoing(s, f"{s['name']} (reduced)", size=-1, check_disadvantage=[STR], save_disadvantage=[STR], weapon_damage={"dice": "-1d4"}))),
     "entangle": lambda s: entry(AREA, [save(STR, [apply(ongoing(s, conditions=["restrained"], escape_at_save_dc=True))])]),
-    "eyebite": lambda s: (lambda gaze: entry(creatures(1), [gaze, apply(ongoing(s, grants=granted([gaze])), ON_SELF)],
-                                          "a panicked creature must Dash away; a sickened one also has disadvantage on ability checks"))(
-        save(WIS, [choice(("asleep", [apply(ongoing(s, conditions=["unconscious"], ends_on_damage=True))]),
-                          ("panicked", [apply(ongoing(s, conditions=["frightened"]))]),
-                          ("sickened", [apply(ongoing(s, attacks=-1, save_ends=(WIS, "end")))]))])),
+    # A creature that saved can't be targeted again by this casting: immune for the spell's minute.
+    "eyebite": lambda s: (lambda gaze: entry(creatures(1), [gaze, apply(ongoing(s, grants=granted([gaze])), ON_SELF)]))(
+        {**save(WIS, [choice(("asleep", [apply(ongoing(s, conditions=["unconscious"], ends_on_damage=True))]),
+                             ("panicked", [apply(ongoing(s, conditions=["frightened"], behaviour="flee"))]),
+                             ("sickened", [apply(ongoing(s, attacks=-1, check_disadvantage=ALL_ABILITIES, save_ends=(WIS, "end")))]))]),
+         "immunity_rounds": 10}),
     "faerie-fire": lambda s: entry(AREA, [save(DEX, [apply(ongoing(s, attacked=1, revealed=True))])]),
     "faithful-hound": lambda s: entry(creatures(1), [attack([flat_damage(s)])],
                                       "the hound bites at the start of each of the caster's turns (no such trigger)"),
     "false-life": lambda s: entry(SELF, [temp_hp(table_amount(s["healing"]["by_slot_level"], False, False))]),
-    "fear": lambda s: entry(AREA, [save(WIS, [apply(ongoing(s, conditions=["frightened"]))])],
-                            "drops what it holds and must Dash away; saves again only out of the caster's sight"),
+    # It saves again only at the end of a turn out of the caster's sight.
+    "fear": lambda s: entry(AREA, [save(WIS, [DROP, apply(ongoing(s, conditions=["frightened"], behaviour="flee",
+                                                                   save_ends={"ability": WIS, "when": "end", "out_of_sight": True}))])]),
     "feeblemind": lambda s: entry(creatures(1), [flat_damage(s), save(INT, [apply(ongoing(s))])],
                                   "Intelligence and Charisma become 1 (no ability-score modifier); a new save every 30 days"),
     "finger-of-death": base(),
@@ -862,8 +899,8 @@ CURATED = {
                                  "moving toward the caster costs double"),
     "harm": lambda s: entry(creatures(1), [save(CON, [{**flat_damage(s), "leaves_one": True}, apply(ongoing(s, duration=rounds(600), drain=True))],
                                                 [{**flat_damage(s, half=True), "leaves_one": True}])]),
-    "haste": lambda s: entry(creatures(1), [apply(ongoing(s, ac=2, speed_halves=4, save_advantage=[DEX]))],
-                             "an extra action each turn; a turn of lethargy when it ends"),
+    "haste": lambda s: entry(creatures(1), [apply(ongoing(s, ac=2, speed_halves=4, save_advantage=[DEX], extra_action=True,
+                                                      after=ongoing(s, f"{s['name']} (lethargy)", duration=END_OF_OWN, no_actions=True, speed_halves=0)))]),
     "greater-restoration": lambda s: entry(creatures(1), [choice(
         ("exhaustion", [{"type": "remove", "exhaustion": 1}]),
         *((c, [remove(c)]) for c in ("charmed", "petrified")),
@@ -872,16 +909,19 @@ CURATED = {
         ("hit point maximum", [{"type": "remove", "kinds": ["max_hp_reduction"]}]))]),
     "heal": lambda s: entry(creatures(1), [*base_effects(s), remove("blinded", "deafened")]),
     "healing-word": base(),
-    "heat-metal": lambda s: (lambda heat: entry(creatures(1), [*heat, apply(ongoing(s, grants=granted(heat, bonus_action=True)), ON_SELF)],
-                                             "drops the object on a failed save; its ability checks also have disadvantage"))(
-        [flat_damage(s), save(CON, [apply(ongoing(s, duration=START_OF_SOURCE, attacks=-1))])]),
+    # A held object is dropped on a failed save; one that can't be (worn armor) gives disadvantage instead.
+    "heat-metal": lambda s: (lambda heat: entry(creatures(1), [*heat, apply(ongoing(s, grants=granted(heat, bonus_action=True)), ON_SELF)]))(
+        [choice(("held", [flat_damage(s), save(CON, [DROP])]),
+                ("worn", [flat_damage(s), save(CON, [apply(ongoing(s, duration=START_OF_SOURCE, attacks=-1, check_disadvantage=ALL_ABILITIES))])]))]),
     "hellish-rebuke": base(creatures(1)),
     "heroes-feast": lambda s: entry(creatures(12), [apply(ongoing(s, max_hp_amount=amount("2d10"), save_advantage=[WIS], immunities=["poison"],
                                                         condition_immunities=["frightened", "poisoned"]))]),
     "heroism": lambda s: entry(creatures(1, 1), [apply(ongoing(s, condition_immunities=["frightened"],
                                                         each_turn=each_turn("start", [temp_hp(amount("0", mod=True))])))]),
-    "hideous-laughter": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["incapacitated", "prone"], save_ends=(WIS, "end")))])],
-                                        "a new save with advantage each time it takes damage"),
+    # A creature with an Intelligence of 4 or less isn't affected.
+    "hideous-laughter": lambda s: entry(creatures(1), [only([save(WIS, [apply(ongoing(s, conditions=["incapacitated", "prone"],
+                                                                                       save_ends=save_ends_on_damage(WIS, advantage=True)))])],
+                                                            min_intelligence=5)]),
     "hold-monster": lambda s: entry(creatures(1, 1), [save(WIS, [apply(ongoing(s, conditions=["paralyzed"], save_ends=(WIS, "end")))])]),
     "hold-person": lambda s: entry(creatures(1, 1), [only([save(WIS, [apply(ongoing(s, conditions=["paralyzed"], save_ends=(WIS, "end")))])],
                                                     types=["humanoid"])]),
@@ -896,8 +936,9 @@ CURATED = {
     "inflict-wounds": base(),
     "insect-plague": area_each_turn("end", CON, True),
     "invisibility": lambda s: entry(creatures(1, 1), [apply(ongoing(s, conditions=["invisible"], used_by="own_attack_or_spell"))]),
-    "irresistible-dance": lambda s: entry(creatures(1), [apply(ongoing(s, attacks=-1, attacked=1, save_disadvantage=[DEX], speed_halves=0, save_ends=(WIS, "end")))],
-                                          "the repeated save costs the target its action"),
+    # The dancer spends its action on the save to end it.
+    "irresistible-dance": lambda s: entry(creatures(1), [only([apply(ongoing(s, attacks=-1, attacked=1, save_disadvantage=[DEX], speed_halves=0,
+                                                                              no_actions=True, save_ends=(WIS, "end")))], not_immune_to=["charmed"])]),
     "lesser-restoration": lambda s: entry(creatures(1), [choice(*((c, [remove(c)]) for c in ("blinded", "deafened", "paralyzed", "poisoned")))]),
     "levitate": lambda s: entry(creatures(1), [save(CON, [apply(ongoing(s))])],
                                 "held 20 feet in the air, moved only by pushing off or by the caster"),
@@ -923,8 +964,17 @@ CURATED = {
     "power-word-kill": lambda s: entry(creatures(1), [only([KILL], max_hp=100)]),
     "power-word-stun": lambda s: entry(creatures(1), [only([apply(ongoing(s, conditions=["stunned"], duration=None, save_ends=(CON, "end")))], max_hp=150)]),
     "prayer-of-healing": base(creatures(6)),
-    "prismatic-spray": lambda s: entry(AREA, [save_half(DEX, flat_damage(s))],
-                                       "a d8 per target picks the ray: the damage type, or restrained then petrified, or blinded then banished, or two rays"),
+    # A d8 per target picks the ray; an 8 is two rays (a d7 each). Indigo restrains until three successes, or
+    # petrifies for good after three failures; violet blinds until a save at the start of the caster's next turn,
+    # and a failure sends the creature to another plane (out of the fight).
+    "prismatic-spray": lambda s: (lambda rays: entry(AREA, [table("1d8", *rays, (8, 8, [table("1d7", *rays), table("1d7", *rays)]))]))(
+        [*((n, n, [save_half(DEX, damage(amount("10d6"), kind))]) for n, kind in enumerate(("fire", "acid", "lightning", "poison", "cold"), 1)),
+         (6, 6, [save(DEX, [apply(ongoing(s, f"{s['name']} (indigo)", conditions=["restrained"], duration=None,
+                                          save_ends={"ability": CON, "when": "end", "successes": 3, "failures": 3},
+                                          on_failures=ongoing(s, f"{s['name']} (stone)", conditions=["petrified"], duration=None)))])]),
+         (7, 7, [save(DEX, [apply(ongoing(s, f"{s['name']} (violet)", conditions=["blinded"], duration=None,
+                                          save_ends={"ability": WIS, "when": "start", "on_source_turn": True, "failures": 1},
+                                          on_failures=ongoing(s, f"{s['name']} (banished)", removed=True, duration=None)))])])]),
     "prismatic-wall": lambda s: entry(AREA, [save(CON, [apply(ongoing(s, conditions=["blinded"], duration=rounds(10)))])],
                                       "seven layers, each with its own save, damage or condition"),
     "produce-flame": base(creatures(1)),
@@ -956,16 +1006,17 @@ CURATED = {
                                                                    not_types=["undead"], not_immune_to=["charmed"])])]),
     "sleet-storm": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [
         save(DEX, [prone(s)]), only([save(CON, [BREAK_CONCENTRATION])], concentrating=True)])))]),
-    "slow": lambda s: entry(creatures(6), [save(WIS, [apply(ongoing(s, ac=-2, save_bonus={DEX: -2}, speed_halves=1, no_reactions=True, save_ends=(WIS, "end")))])],
-                            "an action or a bonus action, one attack; spells may be delayed"),
+    "slow": lambda s: entry(creatures(6), [save(WIS, [apply(ongoing(s, ac=-2, save_bonus={DEX: -2}, speed_halves=1, no_reactions=True, save_ends=(WIS, "end"),
+                                                                   action_or_bonus=True, one_attack=True, delayed_spells=True))])]),
     "spare-the-dying": lambda s: entry(creatures(1), [STABILIZE]),
     "spike-growth": lambda s: entry(AREA, [apply(ongoing(s, on_move={"per_feet": 5, "effects": [damage(amount("2d4"), "piercing")]}))]),
     "spirit-guardians": lambda s: entry(AREA, [apply(ongoing(s, speed_halves=1, each_turn=each_turn("start", [
         save_half(WIS, damage(per_slot(3, 3, "d8"), None))])))]),
     "spiritual-weapon": lambda s: entry(creatures(1), [attack([flat_damage(s)]),
                                                apply(ongoing(s, grants=granted([attack([flat_damage(s)])], bonus_action=True)), ON_SELF)]),
-    "stinking-cloud": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [save(CON)])))],
-                                      "a failed save costs the creature its action that turn"),
+    # Creatures that can't be poisoned (no breath, immune to poison) are passed over.
+    "stinking-cloud": lambda s: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [only([save(CON, [
+        apply(ongoing(s, f"{s['name']} (retching)", duration=END_OF_THIS_TURN, no_actions=True))])], not_immune_to=["poisoned"])])))]),
     "stoneskin": lambda s: entry(creatures(1), [apply(ongoing(s, nonmagical_resistances=["bludgeoning", "piercing", "slashing"]))]),
     "storm-of-vengeance": lambda s: entry(AREA, [save(CON, [flat_damage(s), apply(ongoing(s, conditions=["deafened"], duration=rounds(50)))])],
                                           "a different effect each round: acid rain, lightning bolts, hailstones, freezing wind"),

@@ -230,6 +230,11 @@ fn tree_max(effects: &[Effect], slot: u8, level: u8, spell_level: u8) -> f64 {
                 f64::from(sp.count.at(spell_level, slot, level))
                     * tree_max(&sp.each, slot, level, spell_level)
             }
+            Effect::Table(t) => t
+                .rows
+                .iter()
+                .map(|r| tree_max(&r.effects, slot, level, spell_level))
+                .fold(0.0, f64::max),
             _ => 0.0,
         })
         .sum()

@@ -488,8 +488,13 @@ fn damage_ends_effects_that_damage_ends() {
     .unwrap();
     let mut board = Board::new();
     board.apply(&id("wiz"), &[id("orc")], &out, dc(0), false);
-    let ended = board.damaged(&id("orc"));
-    assert_eq!(ended[0].why, EndReason::Damaged);
+    let events = board
+        .damaged(&id("orc"), &target(10, 0), &mut FixedRolls::new([1]))
+        .unwrap();
+    let [TurnEvent::Ended(ended)] = &events[..] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(ended.why, EndReason::Damaged);
     assert!(board.conditions(&id("orc")).is_empty());
 }
 

@@ -17,6 +17,7 @@ use super::{AutomationError, Target};
 use crate::content::{EffectKind, Lasting, Modifiers, Ongoing, TurnPoint, UsedBy, Versus};
 use crate::dice::DieRoller;
 use crate::mechanics::{Condition, CreatureId, TestOutcome};
+use crate::mechanics::{Directed, Limits};
 
 /// An ongoing effect's handle on the board.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -100,6 +101,9 @@ pub enum EndReason {
     UsedUp,
     /// It was removed (escaped, dispelled, ended by the table).
     Removed,
+    /// The creature failed its saves against it too often: what it turns
+    /// into follows ([`crate::content::Ongoing::on_failures`]).
+    FailedSaves,
 }
 
 /// An effect that ended.
@@ -115,6 +119,8 @@ pub struct Ended {
     pub conditions: Vec<Condition>,
     /// Why.
     pub why: EndReason,
+    /// The effect that followed it on the same creature (Haste's lethargy).
+    pub followed_by: Option<EffectId>,
 }
 
 /// Something that happened at the start or end of a turn.
@@ -278,6 +284,7 @@ impl Board {
             }
             Lasting::StartOfOwnTurn => (on.clone(), TurnPoint::Start, 1),
             Lasting::EndOfOwnTurn => (on.clone(), TurnPoint::End, 1 + u32::from(now(on))),
+            Lasting::EndOfThisTurn => (on.clone(), TurnPoint::End, 1),
         }
     }
 
@@ -327,15 +334,7 @@ impl Board {
         }
         let mut events = Vec::new();
         for id in expired {
-            let next = self
-                .effects
-                .iter()
-                .find(|e| e.id == id)
-                .and_then(|e| e.effect.after.clone().map(|n| (e.clone(), n)));
             events.extend(self.end(id, EndReason::Expired).map(TurnEvent::Ended));
-            if let Some((old, next)) = next {
-                self.replace_with(&old, *next);
-            }
         }
         events
     }
@@ -389,45 +388,70 @@ impl Board {
                     continue;
                 }
             }
-            if let Some(save) = e.effect.save_ends.filter(|s| s.when == point) {
-                let dc = save
-                    .dc
-                    .map_or(e.dc, |dc| i32::try_from(dc).unwrap_or(i32::MAX));
-                let outcome = saving_throw(target, save.ability, dc, roller)?;
-                let success = outcome.success();
-                events.push(TurnEvent::Save {
-                    id,
-                    name: e.effect.name.clone(),
-                    on: creature.clone(),
-                    outcome,
-                });
-                let (successes, failures) = self.count_save(id, success);
-                if success && successes >= save.successes.max(1) {
-                    events.extend(self.end(id, EndReason::Saved).map(TurnEvent::Ended));
-                } else if !success && save.failures > 0 && failures >= save.failures {
-                    let old = e.clone();
-                    events.extend(self.end(id, EndReason::Expired).map(TurnEvent::Ended));
-                    if let Some(next) = e.effect.on_failures.clone() {
-                        self.replace_with(&old, *next);
-                    }
-                }
+            if let Some(save) = e
+                .effect
+                .save_ends
+                .filter(|s| s.when == point && !s.damage_only && !s.on_source_turn)
+                .filter(|s| !s.out_of_sight || target.out_of_sight_of.contains(&e.source))
+            {
+                self.save_to_end(&e, save, target, roller, events)?;
             }
         }
         Ok(())
     }
 
-    /// Damage to `creature`: effects on it that damage ends (Sleep) end.
-    /// Its concentration save is the DM core's ([`crate::mechanics::Concentration`]);
-    /// on a failure, call [`Board::end_concentration`].
-    pub fn damaged(&mut self, creature: &CreatureId) -> Vec<Ended> {
+    /// Damage to `creature`: effects on it that damage ends (Sleep) end,
+    /// then it saves against those that allow a save when it takes damage
+    /// (Dominate Person; Hideous Laughter's with advantage), each ending on
+    /// a success. `target` describes the creature now. Its concentration
+    /// save is the DM core's ([`crate::mechanics::Concentration`]); on a
+    /// failure, call [`Board::end_concentration`].
+    pub fn damaged(
+        &mut self,
+        creature: &CreatureId,
+        target: &Target,
+        roller: &mut (impl DieRoller + ?Sized),
+    ) -> Result<Vec<TurnEvent>, AutomationError> {
         let ids: Vec<EffectId> = self
             .on(creature)
             .filter(|e| e.effect.ends_on_damage)
             .map(|e| e.id)
             .collect();
-        ids.into_iter()
+        let mut events: Vec<TurnEvent> = ids
+            .into_iter()
             .filter_map(|id| self.end(id, EndReason::Damaged))
-            .collect()
+            .map(TurnEvent::Ended)
+            .collect();
+        let saves: Vec<(EffectId, crate::content::SaveEnds, i32, String)> = self
+            .on(creature)
+            .filter_map(|e| {
+                let save = e.effect.save_ends.filter(|s| s.on_damage)?;
+                Some((e.id, save, e.dc, e.effect.name.clone()))
+            })
+            .collect();
+        for (id, save, dc, name) in saves {
+            let dc = save
+                .dc
+                .map_or(dc, |dc| i32::try_from(dc).unwrap_or(i32::MAX));
+            let outcome = if save.advantage_on_damage {
+                let mut helped = target.clone();
+                helped.modifiers.save_advantage.push(save.ability);
+                saving_throw(&helped, save.ability, dc, roller)?
+            } else {
+                saving_throw(target, save.ability, dc, roller)?
+            };
+            let success = outcome.success();
+            events.push(TurnEvent::Save {
+                id,
+                name,
+                on: creature.clone(),
+                outcome,
+            });
+            if success {
+                events.extend(self.end(id, EndReason::Saved).map(TurnEvent::Ended));
+            }
+        }
+        Ok(events)
     }
 
     /// A roll was made that uses up effects: an attack against `creature`
@@ -477,20 +501,34 @@ impl Board {
             .filter(|e| e.on == *creature || (e.concentration && e.source == *creature))
             .map(|e| e.id)
             .collect();
-        ids.into_iter()
+        let ended = ids
+            .into_iter()
             .filter_map(|id| self.end(id, EndReason::Removed))
-            .collect()
+            .collect();
+        // Nothing follows on a creature that left the fight.
+        self.effects.retain(|e| e.on != *creature);
+        ended
     }
 
     fn end(&mut self, id: EffectId, why: EndReason) -> Option<Ended> {
         let i = self.effects.iter().position(|e| e.id == id)?;
         let e = self.effects.remove(i);
+        // What follows it: its `after` when it runs out or its source's
+        // concentration ends (not when it is saved against or removed), its
+        // `on_failures` when the saves against it fail too often.
+        let next = match why {
+            EndReason::FailedSaves => e.effect.on_failures.clone(),
+            EndReason::Expired | EndReason::ConcentrationEnded => e.effect.after.clone(),
+            _ => None,
+        };
+        let followed_by = next.map(|next| self.replace_with(&e, *next));
         Some(Ended {
             id,
             name: e.effect.name,
             on: e.on,
             conditions: e.conditions,
             why,
+            followed_by,
         })
     }
 
@@ -504,9 +542,12 @@ impl Board {
 
     /// The conditions `creature`'s effects impose, without repeats.
     pub fn conditions(&self, creature: &CreatureId) -> Vec<Condition> {
+        // A condition its effects make it immune to is suppressed while
+        // they last (Calm Emotions), and back when they end.
+        let suppressed = self.modifiers(creature).condition_immunities;
         let mut out: Vec<Condition> = Vec::new();
         for c in self.on(creature).flat_map(|e| &e.conditions) {
-            if !out.contains(c) {
+            if !out.contains(c) && !suppressed.contains(c) {
                 out.push(*c);
             }
         }
@@ -584,6 +625,11 @@ impl Board {
             sum.revealed |= m.revealed;
             sum.unsurprisable |= m.unsurprisable;
             sum.sanctuary |= m.sanctuary;
+            sum.no_actions |= m.no_actions;
+            sum.action_or_bonus |= m.action_or_bonus;
+            sum.one_attack |= m.one_attack;
+            sum.delayed_spells |= m.delayed_spells;
+            sum.extra_action |= m.extra_action;
             sum.weapon_attack = sum.weapon_attack.max(m.weapon_attack);
             sum.size = sum.size.saturating_add(m.size);
             for (ability, bonus) in &m.save_bonus {
@@ -854,6 +900,32 @@ impl Board {
     }
 }
 
+impl Board {
+    /// What `creature`'s effects make it do or keep it from doing on its
+    /// turn, for [`crate::mechanics::Combatant::limits`]: the behaviours
+    /// imposed on it with their sources, a lost action, an action or a
+    /// bonus action only, one attack, an extra action, no reactions.
+    pub fn limits(&self, creature: &CreatureId) -> Limits {
+        let m = self.modifiers(creature);
+        Limits {
+            behaviours: self
+                .on(creature)
+                .filter_map(|e| {
+                    e.effect.behaviour.map(|behaviour| Directed {
+                        behaviour,
+                        source: e.source.clone(),
+                    })
+                })
+                .collect(),
+            no_actions: m.no_actions,
+            action_or_bonus: m.action_or_bonus,
+            one_attack: m.one_attack,
+            extra_action: m.extra_action,
+            no_reactions: m.no_reactions,
+        }
+    }
+}
+
 /// The most steps one move triggers, whatever the feet say.
 const MAX_STEPS: u32 = 64;
 
@@ -861,7 +933,7 @@ impl Board {
     /// Puts `next` on the creature `old` was on, from the same source, with
     /// the same DC and figures (what follows an effect: petrification after
     /// failed saves, a disease after its incubation).
-    fn replace_with(&mut self, old: &ActiveEffect, next: Ongoing) {
+    fn replace_with(&mut self, old: &ActiveEffect, next: Ongoing) -> EffectId {
         let expires = next.duration.map(|d| self.expiry(d, &old.source, &old.on));
         let id = EffectId(self.next);
         self.next += 1;
@@ -878,7 +950,8 @@ impl Board {
             effect: next,
             conditions,
             dc: old.dc,
-            concentration: old.concentration,
+            // A follow-up outlasts the concentration of what it follows.
+            concentration: false,
             figures: old.figures,
             expires,
             triggered: false,
@@ -886,19 +959,7 @@ impl Board {
             failures: 0,
             drained: 0,
         });
-    }
-
-    /// Counts a save against an effect; returns its successes and failures so far.
-    fn count_save(&mut self, id: EffectId, success: bool) -> (u8, u8) {
-        let Some(e) = self.effects.iter_mut().find(|e| e.id == id) else {
-            return (u8::from(success), u8::from(!success));
-        };
-        if success {
-            e.successes = e.successes.saturating_add(1);
-        } else {
-            e.failures = e.failures.saturating_add(1);
-        }
-        (e.successes, e.failures)
+        id
     }
 
     /// Adds the hit points a trigger took to the effect's tally; whether
@@ -973,6 +1034,25 @@ impl Board {
                 events.extend(self.end(id, EndReason::Expired).map(TurnEvent::Ended));
             }
         }
+        // Saves held on the source's turn rather than the creature's
+        // (Prismatic Spray's violet ray).
+        let due: Vec<ActiveEffect> = self
+            .effects
+            .iter()
+            .filter(|e| {
+                e.source == *source
+                    && e.effect
+                        .save_ends
+                        .is_some_and(|s| s.on_source_turn && s.when == point)
+            })
+            .cloned()
+            .collect();
+        for e in due {
+            let (Some(save), Some(target)) = (e.effect.save_ends, describe(&e.on)) else {
+                continue;
+            };
+            self.save_to_end(&e, save, &target, roller, &mut events)?;
+        }
         Ok(events)
     }
 
@@ -1044,5 +1124,43 @@ impl Board {
     /// The names of `creature`'s effects, for [`Target::effects`].
     pub fn names(&self, creature: &CreatureId) -> Vec<String> {
         self.on(creature).map(|e| e.effect.name.clone()).collect()
+    }
+
+    /// One save to end `e`, kept in its tally: enough successes end it,
+    /// enough failures replace it with what it turns into.
+    fn save_to_end(
+        &mut self,
+        e: &ActiveEffect,
+        save: crate::content::SaveEnds,
+        target: &Target,
+        roller: &mut (impl DieRoller + ?Sized),
+        events: &mut Vec<TurnEvent>,
+    ) -> Result<(), AutomationError> {
+        let dc = save
+            .dc
+            .map_or(e.dc, |dc| i32::try_from(dc).unwrap_or(i32::MAX));
+        let outcome = saving_throw(target, save.ability, dc, roller)?;
+        let success = outcome.success();
+        events.push(TurnEvent::Save {
+            id: e.id,
+            name: e.effect.name.clone(),
+            on: e.on.clone(),
+            outcome,
+        });
+        let Some(live) = self.effects.iter_mut().find(|x| x.id == e.id) else {
+            return Ok(());
+        };
+        if success {
+            live.successes = live.successes.saturating_add(1);
+        } else {
+            live.failures = live.failures.saturating_add(1);
+        }
+        let (successes, failures) = (live.successes, live.failures);
+        if success && successes >= save.successes.max(1) {
+            events.extend(self.end(e.id, EndReason::Saved).map(TurnEvent::Ended));
+        } else if !success && save.failures > 0 && failures >= save.failures {
+            events.extend(self.end(e.id, EndReason::FailedSaves).map(TurnEvent::Ended));
+        }
+        Ok(())
     }
 }

@@ -153,6 +153,11 @@ pub struct Resolution {
     pub auto_hit: bool,
     /// Ongoing effects on the target that end, by name (the board ends them).
     pub ended: Vec<String>,
+    /// The rolls of random tables for this target, in the order rolled
+    /// (Prismatic Spray's d8, then the two d7s of its eighth ray).
+    pub table_rolls: Vec<u32>,
+    /// The target drops what it is holding.
+    pub dropped: bool,
 }
 
 impl Resolution {
@@ -183,6 +188,8 @@ impl Resolution {
             contest: None,
             auto_hit: false,
             ended: Vec::new(),
+            table_rolls: Vec::new(),
+            dropped: false,
         }
     }
 
@@ -462,6 +469,12 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
                         let raised = i32::try_from(raised).unwrap_or(i32::MAX);
                         effect.modifiers.max_hp = effect.modifiers.max_hp.saturating_add(raised);
                     }
+                    if let Some(rounds) = SpellLevel::new(self.ctx.figures.slot.min(9))
+                        .and_then(|slot| effect.rounds_by_slot.range(..=slot).next_back())
+                        .map(|(_, rounds)| *rounds)
+                    {
+                        effect.duration = Some(crate::content::Lasting::Rounds { rounds });
+                    }
                     if effect.escape_at_save_dc && effect.escape_dc.is_none() {
                         effect.escape_dc = u32::try_from(scope.dc).ok();
                     }
@@ -588,6 +601,19 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             Effect::LoseHp(step) => {
                 let lost = self.amount(&step.amount, 5, scope)?;
                 out.hp_lost = out.hp_lost.saturating_add(lost);
+                Ok(())
+            }
+            Effect::Table(step) => {
+                // Rolled for each target, never shared.
+                let rolled = self.dice(&step.dice, 0, false)?;
+                out.table_rolls.push(rolled);
+                if let Some(row) = step.rows.iter().find(|r| (r.min..=r.max).contains(&rolled)) {
+                    self.list(&row.effects, target, scope.below(), out)?;
+                }
+                Ok(())
+            }
+            Effect::Drop => {
+                out.dropped = true;
                 Ok(())
             }
         }
@@ -1093,4 +1119,12 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
         };
         self.list(branch, target, scope.below(), out)
     }
+}
+
+/// Whether a slowed creature's spell with a casting time of one action is
+/// delayed to its next turn (Slow: a d20 of 11 or higher), with the roll;
+/// the DM core then spends the creature's next action to complete it.
+pub fn spell_delayed(roller: &mut (impl DieRoller + ?Sized)) -> (u32, bool) {
+    let roll = u32::try_from(roller.roll_die(20).clamp(1, 20)).unwrap_or(20);
+    (roll, roll >= 11)
 }

@@ -18,6 +18,7 @@ pub mod features;
 mod resources;
 
 pub use board::{ActiveEffect, Board, EffectId, EndReason, Ended, TurnEvent};
+pub use engine::spell_delayed;
 pub use engine::{Applied, CastFigures, Context, Resolution, run, saving_throw};
 pub use resources::{ResourceError, Resources, UseState};
 
@@ -88,6 +89,9 @@ pub struct Target {
     /// Its ability scores, in `Ability::ALL` order (0: unknown), for
     /// score loss that kills at 0.
     pub scores: [i32; 6],
+    /// The creatures it has no line of sight to now, as the DM core's map
+    /// says (Fear's save at the end of its turn needs the caster out of sight).
+    pub out_of_sight_of: Vec<crate::mechanics::CreatureId>,
 }
 
 impl Target {
@@ -180,6 +184,9 @@ impl Target {
                 .not_effect
                 .as_deref()
                 .is_none_or(|n| !self.has_effect(n))
+            && only
+                .min_intelligence
+                .is_none_or(|min| self.intelligence.is_none_or(|i| i >= min))
     }
 
     /// Its saving throw bonus for `ability`.

@@ -395,12 +395,18 @@ fn rescale(effect: &mut Effect, dice: &str) {
         | Effect::Revive(_)
         | Effect::Stabilize
         | Effect::Push(_)
-        | Effect::BreakConcentration => {}
+        | Effect::BreakConcentration
+        | Effect::Drop => {}
         Effect::Kill | Effect::HealSelf(_) | Effect::LoseHp(_) => {}
         Effect::Contest(step) => step
             .win
             .iter_mut()
             .chain(step.lose.iter_mut())
+            .for_each(|e| rescale(e, dice)),
+        Effect::Table(step) => step
+            .rows
+            .iter_mut()
+            .flat_map(|r| r.effects.iter_mut())
             .for_each(|e| rescale(e, dice)),
         Effect::Damage(step) => step.amount.dice = dice.to_string(),
         Effect::Heal(_) | Effect::TempHp(_) => {}

@@ -45,6 +45,7 @@ pub fn has_riders(effects: &[Effect]) -> bool {
         | Effect::Contest(_)
         | Effect::LoseHp(_) => true,
         Effect::Damage(_) | Effect::Heal(_) => false,
+        Effect::Table(_) | Effect::Drop => true,
     })
 }
 
@@ -139,6 +140,9 @@ fn one(effect: &Effect) -> String {
             if let Some(int) = o.max_intelligence {
                 only.push(format!("Intelligence {int} or less"));
             }
+            if let Some(int) = o.min_intelligence {
+                only.push(format!("Intelligence {int} or more"));
+            }
             if o.concentrating {
                 only.push("concentrating".into());
             }
@@ -194,6 +198,27 @@ fn one(effect: &Effect) -> String {
             s
         }
         Effect::LoseHp(l) => format!("loses {} HP", l.amount.dice),
+        Effect::Table(t) => {
+            let rows: Vec<String> = t
+                .rows
+                .iter()
+                .map(|r| {
+                    let roll = if r.min == r.max {
+                        r.min.to_string()
+                    } else {
+                        format!("{}-{}", r.min, r.max)
+                    };
+                    let what = if r.effects.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        summary(&r.effects)
+                    };
+                    format!("{roll} → {what}")
+                })
+                .collect();
+            format!("roll {}: {}", t.dice, rows.join(" | "))
+        }
+        Effect::Drop => "drops what it holds".into(),
     }
 }
 
@@ -252,6 +277,7 @@ fn ongoing(o: &Ongoing) -> String {
             Lasting::EndOfSourceTurn => "until the end of the source's next turn".into(),
             Lasting::StartOfOwnTurn => "until the start of its next turn".into(),
             Lasting::EndOfOwnTurn => "until the end of its next turn".into(),
+            Lasting::EndOfThisTurn => "until the end of its turn".into(),
         });
     }
     if let Some(s) = o.save_ends {
@@ -259,10 +285,33 @@ fn ongoing(o: &Ongoing) -> String {
             TurnPoint::Start => "start",
             TurnPoint::End => "end",
         };
-        parts.push(format!(
-            "{} save ends at {when} of turn",
-            s.ability.abbreviation()
-        ));
+        if !s.damage_only {
+            let unseen = if s.out_of_sight {
+                " out of the source's sight"
+            } else {
+                ""
+            };
+            let whose = if s.on_source_turn {
+                "the source's "
+            } else {
+                ""
+            };
+            parts.push(format!(
+                "{} save ends at {when} of {whose}turn{unseen}",
+                s.ability.abbreviation()
+            ));
+        }
+        if s.on_damage {
+            let with = if s.advantage_on_damage {
+                " (with advantage)"
+            } else {
+                ""
+            };
+            parts.push(format!(
+                "{} save{with} when damaged ends it",
+                s.ability.abbreviation()
+            ));
+        }
     }
     if let Some(dc) = o.escape_dc {
         parts.push(format!("escape DC {dc}"));
@@ -290,6 +339,9 @@ fn ongoing(o: &Ongoing) -> String {
         parts.push("used up by the next roll".into());
     }
     parts.extend(more_parts(o));
+    if let Some(b) = o.behaviour {
+        parts.push(b.name().replace('_', " "));
+    }
     if parts.is_empty() {
         o.name.clone()
     } else {
@@ -371,6 +423,7 @@ fn modifiers(m: &Modifiers) -> Vec<String> {
         out.push(format!("speed {:+} ft.", m.speed));
     }
     match m.speed_halves {
+        Some(0) => out.push("speed 0".into()),
         Some(4) => out.push("speed doubled".into()),
         Some(1) => out.push("speed halved".into()),
         Some(n) => out.push(format!("speed ×{n}/2")),
@@ -387,6 +440,17 @@ fn modifiers(m: &Modifiers) -> Vec<String> {
     }
     if m.half_weapon_damage {
         out.push("half damage with weapons".into());
+    }
+    for (on, what) in [
+        (m.no_actions, "no action"),
+        (m.action_or_bonus, "an action or a bonus action"),
+        (m.one_attack, "one attack a turn"),
+        (m.delayed_spells, "spells may be delayed"),
+        (m.extra_action, "an extra action"),
+    ] {
+        if on {
+            out.push(what.into());
+        }
     }
     out
 }

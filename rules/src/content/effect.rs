@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::mechanics::{Ability, Condition, DamageType, Size, SpellLevel};
+use crate::mechanics::{Ability, Behaviour, Condition, DamageType, Size, SpellLevel};
 
 /// One step of an automation tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +78,12 @@ pub enum Effect {
     /// Hit points lost, not damage: no type, no resistance (a stirge's blood
     /// drain, an infernal wound).
     LoseHp(LoseHpStep),
+    /// A random table rolled for each target: the row the roll falls in
+    /// runs (Prismatic Spray's ray, Confusion's behaviour, Blink's d20).
+    Table(TableStep),
+    /// The target drops what it is holding (Fear, Heat Metal); the DM core
+    /// carries it out.
+    Drop,
 }
 
 /// Named options, one picked when cast.
@@ -211,6 +217,9 @@ pub struct OnlyStep {
     /// engulfing the head).
     #[serde(default, skip_serializing_if = "is_false")]
     pub attack_advantage: bool,
+    /// The lowest Intelligence score it works on (Hideous Laughter: 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_intelligence: Option<u8>,
 }
 
 /// An attack roll: `hit` runs on a hit (dice doubled on a critical hit),
@@ -520,8 +529,9 @@ pub struct Ongoing {
     /// vampire's bite: the necrotic damage).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drain_type: Option<DamageType>,
-    /// What takes its place when its duration runs out (an aboleth's disease
-    /// after its minute of incubation).
+    /// What follows on the same creature when it runs out or its source's
+    /// concentration ends (an aboleth's disease after its minute of
+    /// incubation, Haste's lethargy); not when it is removed or saved against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<Box<Ongoing>>,
     /// What takes its place when the saves to end it fail as often as
@@ -578,6 +588,19 @@ pub struct Ongoing {
     /// something else (the light of a Branding Smite landing with a weapon).
     #[serde(default, skip_serializing_if = "is_false")]
     pub tied_to_concentration: bool,
+    /// What the creature must do on its turns while it lasts (flee from the
+    /// source, approach it, do nothing, obey it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub behaviour: Option<Behaviour>,
+    /// A longer duration in rounds from a slot level on (the highest entry
+    /// at or below the slot wins): Dominate Person from a 6th-level slot,
+    /// 100 rounds.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "level_keys"
+    )]
+    pub rounds_by_slot: BTreeMap<SpellLevel, u32>,
 }
 
 /// Whom an effect's bonuses and penalties count toward.
@@ -650,6 +673,10 @@ pub enum Lasting {
     StartOfOwnTurn,
     /// Until the end of the affected creature's next turn (Vicious Mockery).
     EndOfOwnTurn,
+    /// Until the end of the affected creature's current turn, or of its
+    /// next one when it is not its turn (Confusion's behaviour for the turn
+    /// it rolled, Stinking Cloud's lost action).
+    EndOfThisTurn,
 }
 
 /// A roll that uses an effect up: it ends once the roll is made.
@@ -706,13 +733,34 @@ pub struct SaveEnds {
     /// The DC when it differs from the imposing save (absent: the same).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dc: Option<u32>,
-    /// Successes needed to end it (absent or 0: one).
+    /// It also saves each time it takes damage (Dominate Person, Hideous
+    /// Laughter).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub on_damage: bool,
+    /// A save that damage triggers has advantage (Hideous Laughter).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub advantage_on_damage: bool,
+    /// It saves only when it takes damage, not on its turns (Dominate
+    /// Person); `when` is then unused.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub damage_only: bool,
+    /// It saves on its turn only when it can't see the effect's source
+    /// (Fear: out of the caster's line of sight; see
+    /// [`crate::automation::Target::out_of_sight_of`]).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub out_of_sight: bool,
+    /// Successes it takes to end the effect (0 or 1: the first; Prismatic
+    /// Spray's indigo ray: 3).
     #[serde(default, skip_serializing_if = "is_zero_u8")]
     pub successes: u8,
-    /// Failures after which [`Ongoing::on_failures`] replaces it (0: no
-    /// count; Flesh to Stone: 3, a cockatrice's bite: 1).
+    /// Failures after which the effect gives way to its
+    /// [`Ongoing::on_failures`] (0: never; indigo: 3, violet: 1).
     #[serde(default, skip_serializing_if = "is_zero_u8")]
     pub failures: u8,
+    /// It saves at `when` of its source's turn rather than its own
+    /// (Prismatic Spray's violet ray; see [`crate::automation::Board::source_turn`]).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub on_source_turn: bool,
 }
 
 /// Effects run on the affected creature on each of its turns.
@@ -851,6 +899,25 @@ pub struct Modifiers {
     /// Changes to ability scores (a shadow's Strength Drain: negative).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub scores: BTreeMap<Ability, i32>,
+    /// It can't take its action (Stinking Cloud's retching, Irresistible
+    /// Dance, where the action goes to the save).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub no_actions: bool,
+    /// On its turn it takes an action or a bonus action, not both (Slow).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub action_or_bonus: bool,
+    /// It makes at most one attack on its turn (Slow).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub one_attack: bool,
+    /// A spell with a casting time of one action it casts takes effect on
+    /// its next turn on a d20 of 11 or higher (Slow; see
+    /// [`crate::automation::spell_delayed`]).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub delayed_spells: bool,
+    /// It has an extra action on each of its turns, for one weapon attack,
+    /// Dash, Disengage, Hide or Use an Object (Haste).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub extra_action: bool,
 }
 
 impl Modifiers {
@@ -892,6 +959,30 @@ pub enum Targeting {
     Area,
     /// Missiles split among targets (at most one per missile).
     Split,
+}
+
+/// A random table: `dice` is rolled for each target and the row whose
+/// range holds the roll runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableStep {
+    /// The dice rolled: "1d8".
+    pub dice: String,
+    /// The rows; a roll no row holds does nothing.
+    pub rows: Vec<TableRow>,
+}
+
+/// One row of a [`TableStep`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableRow {
+    /// The lowest roll it takes.
+    pub min: u32,
+    /// The highest roll it takes.
+    pub max: u32,
+    /// What runs on a roll in its range.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<Effect>,
 }
 
 /// Reads a map keyed by level. JSON keys are strings, and inside a tagged

@@ -38,6 +38,7 @@ pub use options::{
     Snapshot, SpecialProfile, SpellProfile, Team, Trigger, legal_options, option_by_id,
     reaction_options,
 };
+pub use options::{Behaviour, Directed, Limits, controller};
 pub use proficiency::{ChallengeRating, Level, LevelError};
 pub use rest::{HitDice, LongRestReport, RestError, ShortRestReport, long_rest, short_rest};
 pub use skill::{BySkill, Proficiencies, ProficiencyLevel, Skill};

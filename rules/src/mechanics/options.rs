@@ -210,6 +210,9 @@ pub struct Economy {
     pub reaction_used: bool,
     /// Feet of movement left this turn.
     pub movement_left: u32,
+    /// The extra action of [`Limits::extra_action`] (Haste) is spent.
+    #[serde(default)]
+    pub extra_action_used: bool,
 }
 
 /// One creature in a combat snapshot.
@@ -250,6 +253,10 @@ pub struct Combatant {
     /// Its special actions beyond attacks.
     #[serde(default)]
     pub specials: Vec<SpecialProfile>,
+    /// What its ongoing effects make it do or keep it from doing
+    /// (`Board::limits`): behaviours, a lost action, an extra action.
+    #[serde(default)]
+    pub limits: Limits,
 }
 
 impl Combatant {
@@ -288,6 +295,7 @@ impl Combatant {
             spells: Vec::new(),
             slots: Vec::new(),
             specials: Vec::new(),
+            limits: Limits::default(),
         }
     }
 
@@ -496,7 +504,12 @@ pub enum OptionError {
 /// are listed only against hostile, living targets without total cover that
 /// the actor isn't charmed by. A dying actor must roll its death save (the
 /// SRD makes it mandatory), then may only end its turn; an incapacitated one
-/// can still stand up; an unknown or dead one gets nothing.
+/// can still stand up; an unknown or dead one gets nothing. What its
+/// ongoing effects impose ([`Combatant::limits`]) narrows the list: a
+/// fleeing or approaching creature may only Dash, a halted one only end its
+/// turn, one that lashes out only attack whoever is in reach, an indifferent
+/// one attacks no one; a lost action, an action or a bonus action only, and
+/// a hasted creature's extra action are honoured.
 pub fn legal_options(snapshot: &Snapshot, actor: &CreatureId) -> Vec<ActionOption> {
     let Some(me) = snapshot.get(actor) else {
         return Vec::new();
@@ -510,9 +523,18 @@ pub fn legal_options(snapshot: &Snapshot, actor: &CreatureId) -> Vec<ActionOptio
         LifeState::Stable => return vec![ActionOption::EndTurn],
         LifeState::Conscious => {}
     }
+    if let Some(options) = directed_options(snapshot, me) {
+        return options;
+    }
     let mut options = Vec::new();
+    let limits = &me.limits;
+    // Slow: an action or a bonus action, not both.
+    let spent_other = |other_used: bool| limits.action_or_bonus && other_used;
+    let action_free =
+        !(me.economy.action_used || limits.no_actions || spent_other(me.economy.bonus_action_used));
+    let bonus_free = !(me.economy.bonus_action_used || spent_other(me.economy.action_used));
     // Incapacitated means no actions, but movement (standing up) is still allowed.
-    if !me.economy.action_used && !me.conditions.is_incapacitated() {
+    if action_free && !me.conditions.is_incapacitated() {
         let targets: Vec<&Combatant> = snapshot
             .combatants
             .iter()
@@ -563,7 +585,8 @@ pub fn legal_options(snapshot: &Snapshot, actor: &CreatureId) -> Vec<ActionOptio
             });
         }
     }
-    if !me.economy.bonus_action_used && !me.conditions.is_incapacitated() {
+    extra_action_options(snapshot, me, &mut options);
+    if bonus_free && !me.conditions.is_incapacitated() {
         cast_options(snapshot, me, true, &mut options);
     }
     let speed = me.conditions.speed(me.speed);
@@ -661,8 +684,10 @@ pub fn reaction_options(
         return Vec::new();
     };
     let mut options = Vec::new();
-    let able =
-        me.life == LifeState::Conscious && !me.economy.reaction_used && me.conditions.can_act();
+    let able = me.life == LifeState::Conscious
+        && !me.economy.reaction_used
+        && !me.limits.no_reactions
+        && me.conditions.can_act();
     if able {
         match trigger {
             Trigger::Leaves { mover } => {
@@ -722,6 +747,7 @@ fn is_valid_target(snapshot: &Snapshot, me: &Combatant, target: &Combatant) -> b
         && me.is_hostile_to(target)
         && snapshot.cover(&me.id, &target.id) != Cover::Total
         && me.conditions.may_attack(&target.id)
+        && !me.limits.has(Behaviour::Indifferent)
 }
 
 /// The snapshot has no line of sight, so a fear source counts as in sight
@@ -773,4 +799,185 @@ fn attack_option(
         cover: snapshot.cover(&me.id, &target.id),
         auto_crit: effects.auto_crit,
     })
+}
+
+/// What an ongoing effect makes a creature do on its turns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Behaviour {
+    /// It moves away from the source by the safest route, taking the Dash
+    /// action and nothing else (Fear, Eyebite's panic, Command's "flee").
+    Flee,
+    /// It moves toward the source by the most direct route, ending its turn
+    /// within 5 feet of it (Command's "approach").
+    Approach,
+    /// It drops what it holds, then ends its turn (Command's "drop").
+    Drop,
+    /// It neither moves nor acts (Command's "halt" and "grovel", Confusion's
+    /// 2 to 6).
+    Halt,
+    /// It uses all its movement in a random direction and takes no action
+    /// (Confusion's 1; the direction is the d8 rolled after it, the last
+    /// of the run's table rolls).
+    Wander,
+    /// It uses its action on a melee attack against a random creature in
+    /// its reach, or does nothing (Confusion's 7 and 8).
+    LashOut,
+    /// It must use as much of its movement as it can in the direction its
+    /// source picks; it may act before it moves (Compulsion).
+    Compelled,
+    /// It is indifferent to the creatures it was hostile toward: it
+    /// attacks no one and casts nothing harmful at anyone (Calm Emotions).
+    Indifferent,
+    /// Its source decides what it does (Dominate Person): its options are
+    /// its own, but the source picks among them ([`controller`]).
+    Commanded,
+}
+
+impl Behaviour {
+    /// Its name as the content writes it: "flee", "lash_out".
+    pub fn name(self) -> &'static str {
+        match self {
+            Behaviour::Flee => "flee",
+            Behaviour::Approach => "approach",
+            Behaviour::Drop => "drop",
+            Behaviour::Halt => "halt",
+            Behaviour::Wander => "wander",
+            Behaviour::LashOut => "lash_out",
+            Behaviour::Compelled => "compelled",
+            Behaviour::Indifferent => "indifferent",
+            Behaviour::Commanded => "commanded",
+        }
+    }
+}
+
+/// A behaviour and the creature it is measured from (who to flee from,
+/// who gives the orders).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Directed {
+    /// What the creature must do.
+    pub behaviour: Behaviour,
+    /// The creature that imposed it.
+    pub source: CreatureId,
+}
+
+/// What a combatant's ongoing effects make it do or keep it from doing on
+/// its turn, as [`legal_options`] honours them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Limits {
+    /// Behaviours imposed on it, oldest first.
+    pub behaviours: Vec<Directed>,
+    /// It can't take its action (a bonus action and movement remain).
+    pub no_actions: bool,
+    /// It takes an action or a bonus action on its turn, not both (Slow).
+    pub action_or_bonus: bool,
+    /// Its Attack action makes one attack, whatever Extra Attack or a
+    /// multiattack allow; the DM core spends the action after it (Slow).
+    pub one_attack: bool,
+    /// It has an extra action for one weapon attack, Dash, Disengage, Hide
+    /// or Use an Object (Haste); [`Economy::extra_action_used`] spends it.
+    pub extra_action: bool,
+    /// It can't take reactions.
+    pub no_reactions: bool,
+}
+
+impl Limits {
+    /// Whether it must behave this way.
+    pub fn has(&self, behaviour: Behaviour) -> bool {
+        self.behaviours.iter().any(|d| d.behaviour == behaviour)
+    }
+
+    fn source_of(&self, behaviour: Behaviour) -> Option<&CreatureId> {
+        self.behaviours
+            .iter()
+            .find(|d| d.behaviour == behaviour)
+            .map(|d| &d.source)
+    }
+}
+
+/// Who picks `actor`'s option: the creature commanding it (Dominate
+/// Person), or `None` when it decides for itself.
+pub fn controller(snapshot: &Snapshot, actor: &CreatureId) -> Option<CreatureId> {
+    let me = snapshot.get(actor)?;
+    me.limits
+        .source_of(Behaviour::Commanded)
+        .filter(|s| {
+            snapshot
+                .get(s)
+                .is_some_and(|c| c.life == LifeState::Conscious)
+        })
+        .cloned()
+}
+
+/// The whole turn of a creature a behaviour takes over, or `None` when it
+/// still chooses from its usual options. The most restrictive behaviour
+/// wins: doing nothing, then moving (fleeing, approaching: Dash only), then
+/// lashing out at whoever is in reach.
+fn directed_options(snapshot: &Snapshot, me: &Combatant) -> Option<Vec<ActionOption>> {
+    let limits = &me.limits;
+    let can_act = !me.economy.action_used && !limits.no_actions && me.conditions.can_act();
+    if [Behaviour::Halt, Behaviour::Drop, Behaviour::Wander]
+        .into_iter()
+        .any(|b| limits.has(b))
+    {
+        return Some(vec![ActionOption::EndTurn]);
+    }
+    if limits.has(Behaviour::Flee) || limits.has(Behaviour::Approach) {
+        let mut options = Vec::new();
+        if can_act {
+            options.push(ActionOption::Dash);
+        }
+        options.push(ActionOption::EndTurn);
+        return Some(options);
+    }
+    if limits.has(Behaviour::LashOut) {
+        let mut options = Vec::new();
+        if can_act {
+            // Any creature in reach, friend or foe: the DM core picks one at random.
+            for target in snapshot.combatants.iter().filter(|t| {
+                t.id != me.id
+                    && t.life.is_alive()
+                    && snapshot.distance(&me.id, &t.id) == Distance::Engaged
+            }) {
+                for attack in me.attacks.iter().filter(|a| a.reach == AttackReach::Melee) {
+                    if let Some(option) = attack_option(snapshot, me, attack, target) {
+                        options.push(option);
+                    }
+                }
+            }
+        }
+        options.push(ActionOption::EndTurn);
+        return Some(options);
+    }
+    None
+}
+
+/// With its action spent, a hasted creature's extra action: one weapon
+/// attack, Dash, Disengage, Hide or Use an Object.
+fn extra_action_options(snapshot: &Snapshot, me: &Combatant, options: &mut Vec<ActionOption>) {
+    if !me.limits.extra_action
+        || me.economy.extra_action_used
+        || !me.economy.action_used
+        || me.conditions.is_incapacitated()
+    {
+        return;
+    }
+    for attack in &me.attacks {
+        for target in snapshot
+            .combatants
+            .iter()
+            .filter(|t| is_valid_target(snapshot, me, t))
+        {
+            if let Some(option) = attack_option(snapshot, me, attack, target) {
+                options.push(option);
+            }
+        }
+    }
+    options.extend([
+        ActionOption::Dash,
+        ActionOption::Disengage,
+        ActionOption::Hide,
+        ActionOption::UseObject,
+    ]);
 }
