@@ -543,7 +543,11 @@ def ongoing(spell: dict, name: str | None = None, *, conditions=(), duration=SPE
 
 
 ONGOING_KEYS = ("versus", "when_hit", "shares_damage", "duplicates", "on_move", "modifiers_by_slot",
-                "curse", "tied_to_concentration")
+                "curse", "tied_to_concentration", "after_full_duration")
+# Creatures native to another plane than the Material: Banishment sends them home for good.
+EXTRAPLANAR = ["celestial", "elemental", "fey", "fiend"]
+# Whom Dispel Evil and Good wards against and can dismiss.
+DISPEL_TYPES = ["celestial", "elemental", "fey", "fiend", "undead"]
 VERSUS_SOURCE = {"kind": "source"}
 # The creature types Protection from Evil and Good (and Dispel Evil and Good) ward against.
 EVIL_AND_GOOD = ["aberration", "celestial", "elemental", "fey", "fiend", "undead"]
@@ -573,11 +577,13 @@ def each_turn(when: str, effects: list, once: bool = False) -> dict:
     return out
 
 
-def granted(effects: list, bonus_action: bool = False) -> dict:
+def granted(effects: list, bonus_action: bool = False, ends_effect: bool = False) -> dict:
     """An action the caster can take again on later turns while the effect lasts."""
     out: dict = {"effects": effects}
     if bonus_action:
         out["bonus_action"] = True
+    if ends_effect:
+        out["ends_effect"] = True
     return out
 
 
@@ -742,8 +748,11 @@ CURATED = {
     "arcane-sword": lambda s: entry(creatures(1), [attack([flat_damage(s)]),
                                            apply(ongoing(s, grants=granted([attack([flat_damage(s)])], bonus_action=True)), ON_SELF)]),
     "bane": lambda s: entry(creatures(3, 1), [save(CHA, [apply(ongoing(s, attack_dice="-1d4", save_dice="-1d4"))])]),
-    "banishment": lambda s: entry(creatures(1, 1), [save(CHA, [apply(ongoing(s, removed=True))])],
-                                  "for good if not native to the plane and the spell lasts its full minute"),
+    # A creature from another plane that stays banished for the full minute doesn't come back.
+    "banishment": lambda s: entry(creatures(1, 1), [save(CHA, [
+        only([apply(ongoing(s, removed=True))], not_types=EXTRAPLANAR),
+        only([apply(ongoing(s, removed=True, after_full_duration=True,
+                            after=ongoing(s, f"{s['name']} (gone home)", duration=None, removed=True)))], types=EXTRAPLANAR)])]),
     "barkskin": lambda s: entry(creatures(1), [apply(ongoing(s, ac_floor=16))]),
     "beacon-of-hope": lambda s: entry(AREA, [apply(ongoing(s, save_advantage=[WIS], death_save_advantage=True, max_healing=True))]),
     "bestow-curse": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s))])],
@@ -816,8 +825,13 @@ CURATED = {
     "delayed-blast-fireball": lambda s: entry(AREA, [choice(*(
         (f"{n} turns", [save_half(DEX, damage(per_slot(7, 12 + n, "d6"), "fire"))]) for n in range(11)))]),
     "disintegrate": base(creatures(1)),
-    "dispel-evil-and-good": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)],
-                                            "celestials, elementals, fey, fiends and undead have disadvantage on attacks against the caster; break enchantment; dismissal (Charisma save)"),
+    # The ward, and two touches that each end the spell: freeing a creature from a charm or
+    # fear, or a melee spell attack that sends such a creature home on a failed Charisma save.
+    "dispel-evil-and-good": lambda s: entry(SELF, [apply(ongoing(
+        s, attacked=-1, versus={"kind": "types", "types": DISPEL_TYPES}, grants=granted([choice(
+            ("break enchantment", [remove("charmed", "frightened")]),
+            ("dismissal", [attack([only([save(CHA, [apply(ongoing(s, f"{s['name']} (dismissed)", duration=None, removed=True))])],
+                                        types=DISPEL_TYPES)])]))], ends_effect=True)), ON_SELF)]),
     "divine-favor": self_buff(weapon_damage={"dice": "1d4", "damage_type": "radiant"}),
     "divine-word": lambda s: entry(AREA, [save(CHA, [
         only([KILL], max_hp=20),
@@ -855,8 +869,10 @@ CURATED = {
                              ("sickened", [apply(ongoing(s, attacks=-1, check_disadvantage=ALL_ABILITIES, save_ends=(WIS, "end")))]))]),
          "immunity_rounds": 10}),
     "faerie-fire": lambda s: entry(AREA, [save(DEX, [apply(ongoing(s, attacked=1, revealed=True))])]),
-    "faithful-hound": lambda s: entry(creatures(1), [attack([flat_damage(s)])],
-                                      "the hound bites at the start of each of the caster's turns (no such trigger)"),
+    # The hound bites the hostile creature it is set by at the start of each of the caster's
+    # turns, with the caster's spell attack bonus.
+    "faithful-hound": lambda s: entry(creatures(1), [apply(ongoing(s, each_turn={**each_turn("start", [attack([flat_damage(s)])]),
+                                                                             "on_source_turn": True}))]),
     "false-life": lambda s: entry(SELF, [temp_hp(table_amount(s["healing"]["by_slot_level"], False, False))]),
     # It saves again only at the end of a turn out of the caster's sight.
     "fear": lambda s: entry(AREA, [save(WIS, [DROP, apply(ongoing(s, conditions=["frightened"], behaviour="flee",
@@ -887,12 +903,13 @@ CURATED = {
     "forcecage": lambda s: entry(AREA, [apply(ongoing(s))], "creatures inside can't leave; a Charisma save to teleport out"),
     "foresight": lambda s: entry(creatures(1), [apply(ongoing(s, attacks=1, attacked=-1, save_advantage=ALL_ABILITIES,
                                                               check_advantage=ALL_ABILITIES, unsurprisable=True))]),
-    "freedom-of-movement": lambda s: entry(creatures(1), [apply(ongoing(s, condition_immunities=["paralyzed", "restrained"]))],
-                                           "magic can't reduce its speed; difficult terrain costs no extra movement; 5 feet to escape a grapple"),
+    "freedom-of-movement": lambda s: entry(creatures(1), [apply(ongoing(s, condition_immunities=["paralyzed", "restrained"], free_movement=True))]),
     "freezing-sphere": base(),
     "grease": lambda s: entry(AREA, [save(DEX, [prone(s)]), apply(ongoing(s, each_turn=each_turn("end", [save(DEX, [prone(s)])])))]),
     "greater-invisibility": lambda s: entry(creatures(1), [apply(ongoing(s, conditions=["invisible"]))]),
-    "guardian-of-faith": area_each_turn("start", DEX, False, "the guardian vanishes after dealing 60 damage"),
+    # The guardian vanishes once it has dealt 60 damage to all the creatures it struck.
+    "guardian-of-faith": lambda s: entry(AREA, [apply(ongoing(s, each_turn={
+        **each_turn("start", [save_half(DEX, flat_damage(s))]), "hp_limit": 60, "shared_limit": True}))]),
     "guidance": lambda s: entry(creatures(1), [apply(ongoing(s, used_by="own_check", check_dice="1d4"))]),
     "guiding-bolt": lambda s: entry(creatures(1), [attack([flat_damage(s), apply(ongoing(s, duration=END_OF_SOURCE, used_by="attack_against", attacked=1))])]),
     "gust-of-wind": lambda s: entry(AREA, [save(STR, [push(15)]), apply(ongoing(s, each_turn=each_turn("start", [save(STR, [push(15)])])))],
@@ -955,7 +972,10 @@ CURATED = {
     "mirror-image": lambda s: entry(SELF, [apply(ongoing(s, duplicates=3), ON_SELF)]),
     # The double only distracts: it has no attacks, and the caster moves it with an action.
     "mislead": lambda s: entry(SELF, [apply(ongoing(s, conditions=["invisible"], used_by="own_attack_or_spell"), ON_SELF)]),
-    "moonbeam": area_each_turn("start", CON, False, "shapechangers save with disadvantage and revert"),
+    # Shapechangers save with disadvantage and, on a failure, revert and hold their true form.
+    "moonbeam": lambda s: (lambda dmg: entry(AREA, [apply(ongoing(s, each_turn=each_turn("start", [save(
+        CON, [dmg, only([apply(ongoing(s, f"{s['name']} (true form)", true_form=True))], types=["shapechanger"])],
+        [{**dmg, "half": True}], disadvantage_types=["shapechanger"])])))]))(flat_damage(s)),
     "phantasmal-killer": lambda s: entry(creatures(1), [save(WIS, [apply(ongoing(s, conditions=["frightened"], save_ends=(WIS, "start"),
                                                                                    each_turn=each_turn("start", [save(WIS, [flat_damage(s)])])))])]),
     "plane-shift": lambda s: entry(creatures(1), [attack([save(CHA, [apply(ongoing(s, duration=None, removed=True))])])]),
@@ -999,7 +1019,8 @@ CURATED = {
     "shatter": lambda s: entry(AREA, [save(CON, [flat_damage(s)], [flat_damage(s, half=True)], disadvantage_types=["inorganic"])]),
     "shield": lambda s: entry(SELF, [apply({**ongoing(s, duration=START_OF_SOURCE, ac=5), "immunity_to": "Magic Missile"}, ON_SELF)]),
     "shield-of-faith": lambda s: entry(creatures(1), [apply(ongoing(s, ac=2))]),
-    "shillelagh": lambda s: entry(SELF, [apply(ongoing(s), ON_SELF)], "the club or quarterstaff uses the spellcasting ability and deals 1d8"),
+    "shillelagh": lambda s: entry(SELF, [apply(ongoing(s, weapon_die={"weapons": ["Club", "Quarterstaff"], "dice": "1d8", "spellcasting": True}),
+                                               ON_SELF)]),
     "shocking-grasp": lambda s: entry(creatures(1), [attack([flat_damage(s), apply(ongoing(s, duration=START_OF_OWN, no_reactions=True))],
                                                             advantage_against=["metal armor"])]),
     "sleep": lambda s: entry(AREA, [pool(per_slot(1, 5, "d8", 2), [only([apply(ongoing(s, conditions=["unconscious"], ends_on_damage=True))],

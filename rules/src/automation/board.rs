@@ -369,14 +369,16 @@ impl Board {
                     e.figures,
                     e.concentration,
                 );
-                let limit_reached = self.drain_count(id, each.hp_limit, &resolutions);
+                let spent = self.drain_count(id, each, &resolutions);
                 events.push(TurnEvent::Triggered {
                     id,
                     name: e.effect.name.clone(),
                     resolutions,
                 });
-                if limit_reached {
-                    events.extend(self.end(id, EndReason::Expired).map(TurnEvent::Ended));
+                if !spent.is_empty() {
+                    for id in spent {
+                        events.extend(self.end(id, EndReason::Expired).map(TurnEvent::Ended));
+                    }
                     continue;
                 }
                 if let Some(live) = self.effects.iter_mut().find(|x| x.id == id) {
@@ -518,7 +520,10 @@ impl Board {
         // `on_failures` when the saves against it fail too often.
         let next = match why {
             EndReason::FailedSaves => e.effect.on_failures.clone(),
-            EndReason::Expired | EndReason::ConcentrationEnded => e.effect.after.clone(),
+            EndReason::Expired => e.effect.after.clone(),
+            EndReason::ConcentrationEnded if !e.effect.after_full_duration => {
+                e.effect.after.clone()
+            }
             _ => None,
         };
         let followed_by = next.map(|next| self.replace_with(&e, *next));
@@ -584,6 +589,9 @@ impl Board {
         let mut seen: Vec<&str> = Vec::new();
         let mut sum = Modifiers::default();
         let (mut attacks, mut attacked) = ([false; 2], [false; 2]);
+        let effects: Vec<&ActiveEffect> = effects.collect();
+        // Freedom of Movement: nothing lowers its speed.
+        let free = effects.iter().any(|e| e.effect.modifiers.free_movement);
         for e in effects {
             if seen.contains(&e.effect.name.as_str()) && !e.effect.stacks {
                 continue;
@@ -605,8 +613,11 @@ impl Board {
             if sum.weapon_damage.is_none() {
                 sum.weapon_damage.clone_from(&m.weapon_damage);
             }
-            sum.speed = sum.speed.saturating_add(m.speed);
-            sum.speed_halves = match (sum.speed_halves, m.speed_halves) {
+            if !(free && m.speed < 0) {
+                sum.speed = sum.speed.saturating_add(m.speed);
+            }
+            let halves = m.speed_halves.filter(|h| !(free && *h < 2));
+            sum.speed_halves = match (sum.speed_halves, halves) {
                 (Some(a), Some(b)) => Some(((u16::from(a) * u16::from(b)) / 2).min(255) as u8),
                 (a, b) => a.or(b),
             };
@@ -625,6 +636,11 @@ impl Board {
             sum.revealed |= m.revealed;
             sum.unsurprisable |= m.unsurprisable;
             sum.sanctuary |= m.sanctuary;
+            sum.true_form |= m.true_form;
+            sum.free_movement |= m.free_movement;
+            if sum.weapon_die.is_none() {
+                sum.weapon_die.clone_from(&m.weapon_die);
+            }
             sum.no_actions |= m.no_actions;
             sum.action_or_bonus |= m.action_or_bonus;
             sum.one_attack |= m.one_attack;
@@ -890,6 +906,29 @@ impl Board {
             .collect()
     }
 
+    /// `creature` spends 5 feet of movement to slip its bonds (Freedom of
+    /// Movement): the effects grappling or restraining it that it could
+    /// escape with a check end without one. Nothing ends unless its
+    /// effects give it free movement.
+    pub fn slip_free(&mut self, creature: &CreatureId) -> Vec<Ended> {
+        if !self.modifiers(creature).free_movement {
+            return Vec::new();
+        }
+        let ids: Vec<EffectId> = self
+            .on(creature)
+            .filter(|e| {
+                e.effect.escape_dc.is_some()
+                    && e.conditions
+                        .iter()
+                        .any(|c| matches!(c, Condition::Grappled | Condition::Restrained))
+            })
+            .map(|e| e.id)
+            .collect();
+        ids.into_iter()
+            .filter_map(|id| self.end(id, EndReason::Removed))
+            .collect()
+    }
+
     /// The DC of the Wisdom save a creature must pass before attacking
     /// `creature` or aiming a harmful spell at it (Sanctuary), if warded.
     pub fn sanctuary_dc(&self, creature: &CreatureId) -> Option<i32> {
@@ -962,23 +1001,48 @@ impl Board {
         id
     }
 
-    /// Adds the hit points a trigger took to the effect's tally; whether
-    /// its limit is reached.
+    /// Adds the hit points a trigger took to the effect's tally; the
+    /// effects to end because the limit is reached: this one, or with a
+    /// shared limit every effect of its name from its source.
     fn drain_count(
         &mut self,
         id: EffectId,
-        limit: Option<u32>,
+        each: &crate::content::EachTurn,
         resolutions: &[Resolution],
-    ) -> bool {
+    ) -> Vec<EffectId> {
         let taken = resolutions
             .iter()
             .map(|r| r.total_taken().saturating_add(r.hp_lost))
             .fold(0, u32::saturating_add);
         let Some(e) = self.effects.iter_mut().find(|e| e.id == id) else {
-            return false;
+            return Vec::new();
         };
         e.drained = e.drained.saturating_add(taken);
-        limit.is_some_and(|l| e.drained >= l)
+        let Some(limit) = each.hp_limit else {
+            return Vec::new();
+        };
+        if !each.shared_limit {
+            return if e.drained >= limit {
+                vec![id]
+            } else {
+                Vec::new()
+            };
+        }
+        let (source, name) = (e.source.clone(), e.effect.name.clone());
+        let siblings: Vec<&ActiveEffect> = self
+            .effects
+            .iter()
+            .filter(|e| e.source == source && e.effect.name == name)
+            .collect();
+        let total = siblings
+            .iter()
+            .map(|e| e.drained)
+            .fold(0, u32::saturating_add);
+        if total >= limit {
+            siblings.iter().map(|e| e.id).collect()
+        } else {
+            Vec::new()
+        }
     }
 
     /// The start or end of `source`'s turn for the effects it keeps on
@@ -1021,7 +1085,7 @@ impl Board {
             };
             let ctx = e.context(false);
             let resolutions = run(&each.effects, &ctx, std::slice::from_ref(&target), roller)?;
-            let limit_reached = self.drain_count(id, each.hp_limit, &resolutions);
+            let spent = self.drain_count(id, each, &resolutions);
             if let Some(live) = self.effects.iter_mut().find(|x| x.id == id) {
                 live.triggered = true;
             }
@@ -1030,7 +1094,7 @@ impl Board {
                 name: e.effect.name.clone(),
                 resolutions,
             });
-            if limit_reached {
+            for id in spent {
                 events.extend(self.end(id, EndReason::Expired).map(TurnEvent::Ended));
             }
         }

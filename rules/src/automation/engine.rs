@@ -912,7 +912,15 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
     /// Whether the run's damage is magical: a spell's, or a weapon's under
     /// a magic weapon effect.
     fn magical(&self) -> bool {
-        self.ctx.magical || (self.ctx.weapon && self.ctx.modifiers.weapon_attack != 0)
+        let ctx = self.ctx;
+        ctx.magical
+            || (ctx.weapon
+                && (ctx.modifiers.weapon_attack != 0
+                    || ctx
+                        .modifiers
+                        .weapon_die
+                        .as_ref()
+                        .is_some_and(|d| d.applies_to(&ctx.name))))
     }
 
     /// The most an amount can come to (Blight on a plant, Beacon of Hope's

@@ -327,6 +327,44 @@ pub fn weapon_attack(
     })]
 }
 
+/// [`weapon_attack`] under the wielder's `modifiers`: with a weapon its
+/// [`crate::content::WeaponDie`] names (Shillelagh), the die changes and the
+/// better of `ability_modifier` and `spellcasting_modifier` counts for the
+/// attack and the damage. Otherwise the same as [`weapon_attack`].
+pub fn empowered_weapon_attack(
+    weapon: &Weapon,
+    modifiers: &content::Modifiers,
+    ability_modifier: i32,
+    spellcasting_modifier: i32,
+    proficiency_bonus: i32,
+    proficient: bool,
+) -> Vec<Effect> {
+    let Some(die) = modifiers
+        .weapon_die
+        .as_ref()
+        .filter(|d| d.applies_to(&weapon.name))
+    else {
+        return weapon_attack(
+            weapon,
+            ability_modifier,
+            proficiency_bonus,
+            proficient,
+            false,
+        );
+    };
+    let mut changed = weapon.clone();
+    if let Some(damage) = &mut changed.damage {
+        damage.dice.clone_from(&die.dice);
+    }
+    changed.versatile_damage = None;
+    let modifier = if die.spellcasting {
+        ability_modifier.max(spellcasting_modifier)
+    } else {
+        ability_modifier
+    };
+    weapon_attack(&changed, modifier, proficiency_bonus, proficient, false)
+}
+
 /// The run of a weapon attack by a character of class `level` (which Second
 /// Wind's and Deflect Missiles' amounts add): melee or ranged by the weapon,
 /// a weapon attack (for Rage's and Divine Favor's extra damage), and the

@@ -330,7 +330,11 @@ fn ongoing(o: &Ongoing) -> String {
         } else {
             "action"
         };
-        parts.push(format!("{how} on later turns: {}", summary(&g.effects)));
+        let ends = if g.ends_effect { ", which ends it" } else { "" };
+        parts.push(format!(
+            "{how} on later turns: {}{ends}",
+            summary(&g.effects)
+        ));
     }
     if o.ends_on_damage {
         parts.push("ends on damage".into());
@@ -447,10 +451,20 @@ fn modifiers(m: &Modifiers) -> Vec<String> {
         (m.one_attack, "one attack a turn"),
         (m.delayed_spells, "spells may be delayed"),
         (m.extra_action, "an extra action"),
+        (m.true_form, "true form, can't change shape"),
+        (m.free_movement, "speed can't be reduced, slips grapples"),
     ] {
         if on {
             out.push(what.into());
         }
+    }
+    if let Some(d) = &m.weapon_die {
+        let ability = if d.spellcasting {
+            " with the spellcasting ability"
+        } else {
+            ""
+        };
+        out.push(format!("{} {}{ability}", d.weapons.join("/"), d.dice));
     }
     out
 }
@@ -472,7 +486,12 @@ fn more_parts(o: &Ongoing) -> Vec<String> {
         parts.push(format!("then {}", ongoing(next)));
     }
     if let Some(next) = &o.after {
-        parts.push(format!("afterwards {}", ongoing(next)));
+        let when = if o.after_full_duration {
+            "after its full duration"
+        } else {
+            "afterwards"
+        };
+        parts.push(format!("{when} {}", ongoing(next)));
     }
     if o.stacks {
         parts.push("stacks".into());
@@ -500,6 +519,12 @@ fn more_parts(o: &Ongoing) -> Vec<String> {
         && each.on_source_turn
     {
         parts.push("on the source's turns".into());
+    }
+    if let Some(each) = &o.each_turn
+        && let Some(limit) = each.hp_limit
+    {
+        let all = if each.shared_limit { " in all" } else { "" };
+        parts.push(format!("ends after taking {limit} HP{all}"));
     }
     parts
 }

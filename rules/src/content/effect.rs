@@ -588,6 +588,10 @@ pub struct Ongoing {
     /// something else (the light of a Branding Smite landing with a weapon).
     #[serde(default, skip_serializing_if = "is_false")]
     pub tied_to_concentration: bool,
+    /// Its `after` follows only when it lasts its full duration, not when
+    /// its source's concentration ends sooner (Banishment: gone for good).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub after_full_duration: bool,
     /// What the creature must do on its turns while it lasts (flee from the
     /// source, approach it, do nothing, obey it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -652,6 +656,10 @@ pub struct Granted {
     pub bonus_action: bool,
     /// What it does, with the figures of the cast.
     pub effects: Vec<Effect>,
+    /// Using it ends the effect that grants it (Dispel Evil and Good's
+    /// break enchantment and dismissal).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub ends_effect: bool,
 }
 
 /// How long an [`Ongoing`] effect lasts.
@@ -784,6 +792,11 @@ pub struct EachTurn {
     /// detaches after draining 10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hp_limit: Option<u32>,
+    /// `hp_limit` counts what every effect of the same name from the same
+    /// source has taken, and all of them end together (Guardian of Faith
+    /// vanishes after dealing 60 damage in all).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub shared_limit: bool,
 }
 
 /// Bonuses and penalties an ongoing effect grants.
@@ -896,6 +909,21 @@ pub struct Modifiers {
     /// target (Sanctuary).
     #[serde(default, skip_serializing_if = "is_false")]
     pub sanctuary: bool,
+    /// It reverts to its true form and can't change shape while this lasts
+    /// (a shapechanger failing its save in Moonbeam).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub true_form: bool,
+    /// Freedom of Movement: effects can't reduce its speed (a bonus still
+    /// counts), difficult terrain costs it no extra movement, and 5 feet of
+    /// movement frees it from a grapple or restraint
+    /// ([`crate::automation::Board::slip_free`]).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub free_movement: bool,
+    /// Its attacks with some weapons use other dice and may use its
+    /// spellcasting ability (Shillelagh; see
+    /// [`crate::automation::features::empowered_weapon_attack`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weapon_die: Option<WeaponDie>,
     /// Changes to ability scores (a shadow's Strength Drain: negative).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub scores: BTreeMap<Ability, i32>,
@@ -924,6 +952,27 @@ impl Modifiers {
     /// Whether it changes nothing.
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
+    }
+}
+
+/// New dice for attacks with some weapons (Shillelagh).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeaponDie {
+    /// The weapons it works with, by name ("Club", "Quarterstaff").
+    pub weapons: Vec<String>,
+    /// Their damage dice: "1d8".
+    pub dice: String,
+    /// The spellcasting ability may replace Strength or Dexterity for the
+    /// attack and damage rolls (the better one counts).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub spellcasting: bool,
+}
+
+impl WeaponDie {
+    /// Whether it works with the weapon of this name.
+    pub fn applies_to(&self, weapon: &str) -> bool {
+        self.weapons.iter().any(|w| super::same_key(w, weapon))
     }
 }
 

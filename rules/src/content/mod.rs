@@ -38,7 +38,7 @@ pub use effect::{
     TempHpStep, TurnPoint, UsedBy, Versus, WhenHit,
 };
 pub use effect::{ContestStep, HealSelfStep, LoseHpStep, ObjectStats, ScoreLoss};
-pub use effect::{TableRow, TableStep};
+pub use effect::{TableRow, TableStep, WeaponDie};
 pub use gear::{
     Armor, ArmorCategory, Weapon, WeaponCategory, WeaponDamage, WeaponKind, WeaponProperty, armor,
     armor_list, weapon, weapons,
