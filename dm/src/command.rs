@@ -1,0 +1,253 @@
+//! The normalized intent every transport produces: one [`Command`] from one
+//! actor at one table. Names stay as the player typed them (a weapon, a
+//! spell, a target handle or prefix); the DM core resolves them against the
+//! table and the content and rejects what it can't resolve.
+
+use serde::{Deserialize, Serialize};
+
+use rules::dice::Advantage;
+use rules::mechanics::{Ability, Condition, Distance};
+
+/// One thing a player or the DM asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Command {
+    /// `r 1d20+5 [adv|dis]`: a free roll of the dice language.
+    Roll {
+        /// The expression as typed.
+        expr: String,
+        /// Advantage on a d20 roll.
+        advantage: Advantage,
+    },
+    /// `check ath` / `check str`: an ability check, with a skill or not.
+    Check {
+        /// A skill or ability name or abbreviation, as typed.
+        what: String,
+        /// Advantage or disadvantage.
+        advantage: Advantage,
+    },
+    /// `save dex`: a saving throw.
+    Save {
+        /// The ability.
+        ability: Ability,
+        /// Advantage or disadvantage.
+        advantage: Advantage,
+    },
+    /// `a scimitar -t g1 adv`: a weapon attack (or a monster's named attack).
+    Attack {
+        /// The weapon or action name, as typed.
+        weapon: String,
+        /// Target handles or prefixes.
+        targets: Vec<String>,
+        /// Advantage or disadvantage the player asks for.
+        advantage: Advantage,
+    },
+    /// `cast fireball -t g1 -t g2 -l 4`: a spell.
+    Cast {
+        /// The spell name, as typed.
+        spell: String,
+        /// Target handles or prefixes (none: self or no target).
+        targets: Vec<String>,
+        /// The slot level (none: the spell's own level).
+        level: Option<u8>,
+        /// An option the spell asks for (`-c "sickened"`).
+        choice: Option<String>,
+    },
+    /// A standard action that needs no target.
+    Act(Simple),
+    /// `help g1`: help an ally against a creature (advantage on its next attack).
+    Help {
+        /// The creature the help is against, or the ally helped.
+        target: String,
+    },
+    /// `grapple g1` / `shove g1 [prone]`.
+    Grapple {
+        /// The creature.
+        target: String,
+    },
+    /// `shove g1 prone|away`.
+    Shove {
+        /// The creature.
+        target: String,
+        /// Knock prone rather than push 5 feet away.
+        prone: bool,
+    },
+    /// `ready a longsword -t g1`: an action held for a trigger.
+    Ready {
+        /// The command to run when the trigger comes, as typed.
+        action: String,
+    },
+    /// `use potion-of-healing [-t aria]`: use an object.
+    Use {
+        /// The item, as typed.
+        item: String,
+        /// Who it is used on (none: self).
+        target: Option<String>,
+    },
+    /// `move engaged g1` / `move far g1`: theater-of-mind movement.
+    Move {
+        /// Where to end up relative to `target`.
+        to: Distance,
+        /// The creature.
+        target: String,
+    },
+    /// `n` / `end`: end the turn.
+    EndTurn,
+    /// `ds`: a death saving throw.
+    DeathSave,
+    /// `init`: roll initiative and join the encounter.
+    JoinInitiative,
+    /// `status`: the encounter or, out of combat, the party.
+    Status,
+    /// `sheet [name]`: a character sheet.
+    Sheet {
+        /// Whose (none: the actor's own).
+        name: Option<String>,
+    },
+    /// `char new Aria wizard 3 elf [array|pointbuy 15,14,13,12,10,8]`.
+    NewCharacter(NewCharacter),
+    /// `rest short|long`.
+    Rest {
+        /// A long rest rather than a short one.
+        long: bool,
+    },
+    /// `vote "left door" "right door"`: open a party vote.
+    Vote {
+        /// The options.
+        options: Vec<String>,
+    },
+    /// `v 2` / `v left`: cast a vote.
+    VoteFor {
+        /// The option number (1-based) or a prefix of its text.
+        option: String,
+    },
+    /// `verify`: the seed commitment, or after the reveal, the check.
+    Verify,
+    /// `help` / `?`: the commands there are.
+    Commands,
+    /// A DM command.
+    Dm(DmCommand),
+}
+
+/// The standard actions that need nothing more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Simple {
+    /// Double movement.
+    Dash,
+    /// Attacks against have disadvantage; Dexterity saves have advantage.
+    Dodge,
+    /// Movement provokes no opportunity attacks.
+    Disengage,
+    /// A Stealth check to hide.
+    Hide,
+}
+
+/// How a new character's ability scores are set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Scores {
+    /// The standard array (15, 14, 13, 12, 10, 8), placed by the class's priorities.
+    StandardArray,
+    /// Point buy (27 points, 8–15): the six scores in Str, Dex, Con, Int, Wis, Cha order.
+    PointBuy {
+        /// The scores before racial bonuses.
+        scores: [u8; 6],
+    },
+}
+
+/// `char new NAME CLASS LEVEL RACE [scores]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCharacter {
+    /// The character's name.
+    pub name: String,
+    /// The class, as typed.
+    pub class: String,
+    /// The level, 1–20.
+    pub level: u8,
+    /// The race or subrace, as typed.
+    pub race: String,
+    /// How the scores are set.
+    pub scores: Scores,
+}
+
+/// What only the table's DM may do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "dm", rename_all = "snake_case")]
+pub enum DmCommand {
+    /// `dm encounter`: start an encounter (initiative for everyone present).
+    StartEncounter,
+    /// `dm end`: end the encounter.
+    EndEncounter,
+    /// `madd goblin -n 3 [--avg]`: add monsters by SRD name.
+    AddMonster {
+        /// The monster, as typed.
+        monster: String,
+        /// How many.
+        count: u8,
+        /// Average hit points rather than rolled.
+        average_hp: bool,
+    },
+    /// `dm hp g1 -5` / `dm hp aria +7`: change hit points.
+    Hp {
+        /// The creature.
+        target: String,
+        /// The change (negative: damage without a type).
+        delta: i32,
+    },
+    /// `dm cond g1 add prone`.
+    Condition {
+        /// The creature.
+        target: String,
+        /// The condition.
+        condition: Condition,
+        /// Add rather than remove.
+        add: bool,
+    },
+    /// `dm set aria ac 16 "found a shield"`: edit a sheet field with a reason.
+    SetField {
+        /// The character.
+        character: String,
+        /// The field: ac, hp, max_hp, str..cha, level, xp, gold, speed.
+        field: String,
+        /// The new value, as typed.
+        value: String,
+        /// Why (kept in the sheet history).
+        reason: String,
+    },
+    /// `dm xp 300 [aria grek]`: award experience (none listed: the whole party).
+    Xp {
+        /// The amount.
+        amount: u32,
+        /// Who gets it.
+        to: Vec<String>,
+    },
+    /// `dm loot 50gp [aria]` / items.
+    Loot {
+        /// Gold pieces.
+        gold: u32,
+        /// Items by name.
+        items: Vec<String>,
+        /// Who gets it (none: split among the party).
+        to: Vec<String>,
+    },
+    /// `dm narrate text`.
+    Narrate {
+        /// The text.
+        text: String,
+    },
+    /// `dm decide 2`: settle the open vote.
+    Decide {
+        /// The option number (1-based) or a prefix of its text.
+        option: String,
+    },
+    /// `dm reveal`: reveal the table's dice seed so anyone can verify.
+    RevealSeed,
+    /// `dm as g1 a scimitar -t aria`: act for a monster.
+    As {
+        /// The monster's handle.
+        monster: String,
+        /// What it does.
+        command: Box<Command>,
+    },
+}
