@@ -2,7 +2,15 @@
 //! order, the `Command` / `Event` / `Reply` types, the text command grammar
 //! and the sans-IO session state machine. Like `rules`, it does no I/O.
 //!
+pub mod character;
 pub mod command;
+pub mod encounter;
+pub mod event;
+mod play;
+pub mod table;
 
 pub use command::{Command, DmCommand, NewCharacter, Scores, Simple};
+pub use event::{Event, Line, PlayerId, Reply};
+pub use play::{HELP, resolve, xp_for_level};
 pub use rules;
+pub use table::{Ctx, Outcome, Rejection, ReplayError, Table, handle};

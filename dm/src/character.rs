@@ -1,0 +1,427 @@
+//! Character sheets and quick creation (`char new Aria wizard 3 elf`).
+//!
+//! A sheet holds what play changes (hit points, slots, conditions, XP, coin
+//! and items) next to what creation fixed (class, level, race, scores). The
+//! figures the rules need (AC, attack bonuses, save bonuses, the spell DC)
+//! are derived from it on demand, so an edited score changes them at once.
+
+use serde::{Deserialize, Serialize};
+
+use rules::content::{self, Class, Race, Subrace};
+use rules::mechanics::{
+    Ability, AbilityScores, CasterKind, Conditions, Health, Level, Skill, SpellSlots, ZeroHp,
+};
+
+use crate::command::{NewCharacter, Scores};
+
+/// A player character's sheet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Character {
+    /// Its name as given ("Aria").
+    pub name: String,
+    /// Its handle at the table: the name in lowercase ("aria").
+    pub handle: String,
+    /// The class id ("wizard").
+    pub class: String,
+    /// The level, 1–20.
+    pub level: u8,
+    /// The race id ("elf").
+    pub race: String,
+    /// The subrace id, if any ("high-elf").
+    pub subrace: Option<String>,
+    /// Ability scores, racial bonuses included.
+    pub scores: [u8; 6],
+    /// Hit points, temporary hit points, life state.
+    pub health: Health,
+    /// Armor worn (an armor id), if any.
+    pub armor: Option<String>,
+    /// Whether it carries a shield.
+    pub shield: bool,
+    /// Weapons it carries (weapon ids), the first being its default attack.
+    pub weapons: Vec<String>,
+    /// Spells it knows or has prepared (spell ids), cantrips included.
+    pub spells: Vec<String>,
+    /// Its spell slots.
+    pub slots: SpellSlots,
+    /// Skill proficiencies.
+    pub skills: Vec<Skill>,
+    /// Conditions set on the sheet (by the DM or by effects that outlast a fight).
+    pub conditions: Conditions,
+    /// Walking speed in feet.
+    pub speed: u32,
+    /// Experience points.
+    pub xp: u32,
+    /// Gold pieces.
+    pub gold: u32,
+    /// Items carried, by name.
+    pub items: Vec<String>,
+    /// Hit dice left to spend on short rests.
+    pub hit_dice_left: u8,
+}
+
+/// Why a character could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CreationError {
+    /// The class is not an SRD class.
+    #[error("unknown class `{0}` — try one of: {1}")]
+    UnknownClass(String, String),
+    /// The race is not an SRD race or subrace.
+    #[error("unknown race `{0}` — try one of: {1}")]
+    UnknownRace(String, String),
+    /// Level outside 1–20.
+    #[error("level {0} is out of range (1 to 20)")]
+    Level(u8),
+    /// A point-buy score outside 8–15, or more than 27 points.
+    #[error("point buy: {0}")]
+    PointBuy(String),
+    /// The name is empty, too long or has characters handles can't hold.
+    #[error("name `{0}`: use 1 to 24 letters, digits, `-` or `'`, starting with a letter")]
+    Name(String),
+}
+
+/// The standard array, highest first.
+pub const STANDARD_ARRAY: [u8; 6] = [15, 14, 13, 12, 10, 8];
+
+/// The point-buy budget.
+pub const POINT_BUY_BUDGET: u32 = 27;
+
+/// What a score costs in point buy (8–15).
+pub fn point_cost(score: u8) -> Option<u32> {
+    match score {
+        8..=13 => Some(u32::from(score) - 8),
+        14 => Some(7),
+        15 => Some(9),
+        _ => None,
+    }
+}
+
+/// The abilities a class wants most, first to last: where the standard
+/// array's scores go.
+pub fn priorities(class: &str) -> [Ability; 6] {
+    use Ability::{Charisma as Cha, Constitution as Con, Dexterity as Dex};
+    use Ability::{Intelligence as Int, Strength as Str, Wisdom as Wis};
+    match class {
+        "barbarian" | "fighter" => [Str, Con, Dex, Wis, Cha, Int],
+        "bard" => [Cha, Dex, Con, Wis, Int, Str],
+        "cleric" => [Wis, Con, Str, Dex, Cha, Int],
+        "druid" => [Wis, Con, Dex, Int, Cha, Str],
+        "monk" => [Dex, Wis, Con, Str, Int, Cha],
+        "paladin" => [Str, Cha, Con, Wis, Dex, Int],
+        "ranger" => [Dex, Wis, Con, Str, Int, Cha],
+        "rogue" => [Dex, Con, Wis, Int, Cha, Str],
+        "sorcerer" | "warlock" => [Cha, Con, Dex, Wis, Int, Str],
+        _ => [Int, Con, Dex, Wis, Cha, Str],
+    }
+}
+
+/// A class's starting kit: armor, shield, weapons (the first is the default
+/// attack), following the SRD's starting equipment.
+fn kit(class: &str) -> (Option<&'static str>, bool, &'static [&'static str]) {
+    match class {
+        "barbarian" => (None, false, &["greataxe", "handaxe"]),
+        "bard" => (Some("leather-armor"), false, &["rapier", "dagger"]),
+        "cleric" => (Some("scale-mail"), true, &["mace", "light-crossbow"]),
+        "druid" => (Some("leather-armor"), true, &["scimitar", "dart"]),
+        "fighter" => (Some("chain-mail"), true, &["longsword", "light-crossbow"]),
+        "monk" => (None, false, &["shortsword", "dart"]),
+        "paladin" => (Some("chain-mail"), true, &["longsword", "javelin"]),
+        "ranger" => (Some("scale-mail"), false, &["shortsword", "longbow"]),
+        "rogue" => (
+            Some("leather-armor"),
+            false,
+            &["rapier", "shortbow", "dagger"],
+        ),
+        "sorcerer" => (None, false, &["light-crossbow", "dagger"]),
+        "warlock" => (Some("leather-armor"), false, &["light-crossbow", "dagger"]),
+        _ => (None, false, &["quarterstaff", "dagger"]),
+    }
+}
+
+/// The spells a new caster of the class starts with, by the lowest level
+/// that can cast them (cantrips at 0): a playable default the DM can edit.
+fn starting_spells(class: &str) -> &'static [(u8, &'static str)] {
+    match class {
+        "bard" => &[
+            (0, "vicious-mockery"),
+            (1, "healing-word"),
+            (1, "thunderwave"),
+            (2, "shatter"),
+            (3, "hypnotic-pattern"),
+        ],
+        "cleric" => &[
+            (0, "sacred-flame"),
+            (1, "bless"),
+            (1, "cure-wounds"),
+            (1, "guiding-bolt"),
+            (2, "spiritual-weapon"),
+            (3, "spirit-guardians"),
+        ],
+        "druid" => &[
+            (0, "produce-flame"),
+            (1, "cure-wounds"),
+            (1, "thunderwave"),
+            (2, "moonbeam"),
+            (3, "call-lightning"),
+        ],
+        "paladin" => &[(1, "bless"), (1, "cure-wounds"), (2, "magic-weapon")],
+        "ranger" => &[(1, "hunters-mark"), (1, "cure-wounds"), (2, "spike-growth")],
+        "sorcerer" => &[
+            (0, "fire-bolt"),
+            (0, "ray-of-frost"),
+            (1, "magic-missile"),
+            (1, "shield"),
+            (2, "scorching-ray"),
+            (3, "fireball"),
+        ],
+        "warlock" => &[
+            (0, "eldritch-blast"),
+            (1, "hellish-rebuke"),
+            (2, "hold-person"),
+            (3, "hunger-of-hadar"),
+        ],
+        "wizard" => &[
+            (0, "fire-bolt"),
+            (0, "ray-of-frost"),
+            (1, "magic-missile"),
+            (1, "shield"),
+            (1, "sleep"),
+            (2, "scorching-ray"),
+            (2, "hold-person"),
+            (3, "fireball"),
+            (3, "counterspell"),
+        ],
+        _ => &[],
+    }
+}
+
+/// The highest spell level a caster of `kind` reaches at class `level`.
+fn max_spell_level(kind: CasterKind, level: u8) -> u8 {
+    match kind {
+        CasterKind::Full => level.div_ceil(2).min(9),
+        CasterKind::Half if level >= 2 => level.div_ceil(4).clamp(1, 5),
+        CasterKind::Half => 0,
+        CasterKind::Pact => level.div_ceil(2).min(5),
+    }
+}
+
+fn known<T>(items: &[T], name: impl Fn(&T) -> &str) -> String {
+    items.iter().map(name).collect::<Vec<_>>().join(", ")
+}
+
+/// A handle must be a short word: letters first, then letters, digits, `-`, `'`.
+pub fn valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(char::is_alphabetic)
+        && name.chars().count() <= 24
+        && chars.all(|c| c.is_alphanumeric() || c == '-' || c == '\'')
+}
+
+impl Character {
+    /// Builds a level-`level` character as `char new` asks.
+    pub fn create(new: &NewCharacter) -> Result<Self, CreationError> {
+        if !valid_name(&new.name) {
+            return Err(CreationError::Name(new.name.clone()));
+        }
+        let class = content::class(&new.class).ok_or_else(|| {
+            CreationError::UnknownClass(new.class.clone(), known(content::classes(), |c| &c.id))
+        })?;
+        if !(1..=20).contains(&new.level) {
+            return Err(CreationError::Level(new.level));
+        }
+        let (race, subrace) = find_race(&new.race)?;
+        let base = match &new.scores {
+            Scores::StandardArray => {
+                let mut scores = [8u8; 6];
+                for (ability, score) in priorities(&class.id).iter().zip(STANDARD_ARRAY) {
+                    scores[index(*ability)] = score;
+                }
+                scores
+            }
+            Scores::PointBuy { scores } => {
+                let mut total = 0;
+                for s in scores {
+                    total += point_cost(*s).ok_or_else(|| {
+                        CreationError::PointBuy(format!("{s} is outside 8 to 15"))
+                    })?;
+                }
+                if total > POINT_BUY_BUDGET {
+                    return Err(CreationError::PointBuy(format!(
+                        "{total} points spent, the budget is {POINT_BUY_BUDGET}"
+                    )));
+                }
+                *scores
+            }
+        };
+        let scores = with_racial_bonuses(base, class, race, subrace);
+        let level = new.level;
+        let con = modifier(scores[index(Ability::Constitution)]);
+        let die = u32::from(class.hit_die);
+        // Maximum at 1st level, the fixed average after; at least 1 per level.
+        let per_level = |roll: u32| (i64::from(roll) + i64::from(con)).max(1);
+        let max = per_level(die) + i64::from(level - 1) * per_level(die / 2 + 1);
+        let max = u32::try_from(max).unwrap_or(1);
+        let (armor, shield, weapons) = kit(&class.id);
+        let caster = class.spellcasting.as_ref().map(|s| s.caster);
+        let top = caster.map_or(0, |k| max_spell_level(k, level));
+        let spells = starting_spells(&class.id)
+            .iter()
+            .filter(|(lvl, _)| caster.is_some() && *lvl <= top)
+            .map(|(_, id)| (*id).to_string())
+            .filter(|id| content::spell(id).is_some())
+            .collect();
+        let slots = class.spell_slots(level).unwrap_or_else(SpellSlots::none);
+        let skills = class
+            .skill_choices
+            .from
+            .iter()
+            .take(usize::from(class.skill_choices.choose))
+            .copied()
+            .collect();
+        Ok(Self {
+            name: new.name.clone(),
+            handle: new.name.to_lowercase(),
+            class: class.id.clone(),
+            level,
+            race: race.id.clone(),
+            subrace: subrace.map(|s| s.id.clone()),
+            scores,
+            health: Health::new(max, ZeroHp::DeathSaves),
+            armor: armor.map(str::to_string),
+            shield,
+            weapons: weapons.iter().map(|w| (*w).to_string()).collect(),
+            spells,
+            slots,
+            skills,
+            conditions: Conditions::new(),
+            speed: race.speed,
+            xp: 0,
+            gold: 10,
+            items: vec!["potion-of-healing".into()],
+            hit_dice_left: level,
+        })
+    }
+
+    /// Its class.
+    pub fn class(&self) -> &'static Class {
+        // Sheets are only made from SRD classes; an edited id falls back to wizard.
+        content::class(&self.class)
+            .or_else(|| content::class("wizard"))
+            .unwrap_or(&content::classes()[0])
+    }
+
+    /// The ability scores as the rules see them (clamped to 1–30).
+    pub fn ability_scores(&self) -> AbilityScores {
+        let clamped = self.scores.map(|s| s.clamp(1, 30));
+        AbilityScores::from_array(clamped).unwrap_or_default()
+    }
+
+    /// An ability's modifier.
+    pub fn modifier(&self, ability: Ability) -> i32 {
+        modifier(self.scores[index(ability)])
+    }
+
+    /// The proficiency bonus of its level.
+    pub fn proficiency(&self) -> i32 {
+        Level::new(self.level.clamp(1, 20)).map_or(2, |l| l.proficiency_bonus())
+    }
+
+    /// Its armor class from armor, shield and Dexterity (or the class's
+    /// unarmored defense).
+    pub fn ac(&self) -> i32 {
+        let dex = self.modifier(Ability::Dexterity);
+        let worn = self.armor.as_deref().and_then(content::armor);
+        let body = match worn {
+            Some(armor) => armor.ac(dex),
+            None => match self.class.as_str() {
+                "barbarian" => 10 + dex + self.modifier(Ability::Constitution),
+                "monk" if !self.shield => 10 + dex + self.modifier(Ability::Wisdom),
+                _ => 10 + dex,
+            },
+        };
+        body + if self.shield { 2 } else { 0 }
+    }
+
+    /// Its saving throw bonus.
+    pub fn save_bonus(&self, ability: Ability) -> i32 {
+        let proficient = self.class().saving_throws.contains(&ability);
+        self.modifier(ability) + if proficient { self.proficiency() } else { 0 }
+    }
+
+    /// Saving throw bonuses in `Ability::ALL` order.
+    pub fn saves(&self) -> [i32; 6] {
+        Ability::ALL.map(|a| self.save_bonus(a))
+    }
+
+    /// A skill check bonus.
+    pub fn skill_bonus(&self, skill: Skill) -> i32 {
+        let proficient = self.skills.contains(&skill);
+        self.modifier(skill.ability()) + if proficient { self.proficiency() } else { 0 }
+    }
+
+    /// The spellcasting ability, if the class casts.
+    pub fn spellcasting(&self) -> Option<Ability> {
+        self.class().spellcasting.as_ref().map(|s| s.ability)
+    }
+
+    /// Spell attack bonus and save DC (0 and 8 + proficiency for non-casters).
+    pub fn spell_figures(&self) -> (i32, i32) {
+        let m = self.spellcasting().map_or(0, |a| self.modifier(a));
+        (self.proficiency() + m, 8 + self.proficiency() + m)
+    }
+}
+
+/// A score's modifier.
+pub fn modifier(score: u8) -> i32 {
+    (i32::from(score) - 10).div_euclid(2)
+}
+
+/// The position of an ability in sheet order.
+pub fn index(ability: Ability) -> usize {
+    Ability::ALL
+        .iter()
+        .position(|a| *a == ability)
+        .unwrap_or_default()
+}
+
+fn find_race(query: &str) -> Result<(&'static Race, Option<&'static Subrace>), CreationError> {
+    if let Some(race) = content::race(query) {
+        return Ok((race, race.subraces.first()));
+    }
+    for race in content::races() {
+        if let Some(sub) = race.subrace(query) {
+            return Ok((race, Some(sub)));
+        }
+    }
+    Err(CreationError::UnknownRace(
+        query.to_string(),
+        known(content::races(), |r| &r.id),
+    ))
+}
+
+fn with_racial_bonuses(
+    mut scores: [u8; 6],
+    class: &Class,
+    race: &Race,
+    subrace: Option<&Subrace>,
+) -> [u8; 6] {
+    let bonuses = race
+        .ability_bonuses
+        .iter()
+        .chain(subrace.into_iter().flat_map(|s| s.ability_bonuses.iter()));
+    for (ability, bonus) in bonuses {
+        let s = &mut scores[index(*ability)];
+        *s = (i32::from(*s) + bonus).clamp(1, 30) as u8;
+    }
+    // A free choice (the half-elf's two +1s) goes to the class's next priorities.
+    if let Some(choice) = &race.ability_bonus_choice {
+        let picks = priorities(&class.id)
+            .into_iter()
+            .filter(|a| choice.from.contains(a))
+            .take(usize::from(choice.choose));
+        for ability in picks {
+            let s = &mut scores[index(ability)];
+            *s = (i32::from(*s) + choice.bonus).clamp(1, 30) as u8;
+        }
+    }
+    scores
+}

@@ -1,0 +1,268 @@
+//! What the DM core returns and what the store keeps: [`Event`]s, the
+//! structured [`Reply`], and the roller wrappers that make every accepted
+//! command replayable.
+//!
+//! An accepted command becomes one [`Event::Did`]: who, what, and every die
+//! face the command rolled (with its roll number at the table, so the faces
+//! can be checked against the table's seed). Applying it runs the same rules
+//! again with those faces, so state = fold(events), exactly.
+
+use serde::{Deserialize, Serialize};
+
+use rules::dice::DieRoller;
+
+use crate::command::Command;
+
+/// Who sends commands: a player (by transport identity) or the table's DM.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PlayerId(pub String);
+
+impl PlayerId {
+    /// A player id from any string ("console:aria", "discord:1234").
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+}
+
+impl std::fmt::Display for PlayerId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One die a command rolled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Face {
+    /// Its number of sides.
+    pub sides: u64,
+    /// What it showed.
+    pub face: u64,
+}
+
+/// The dice one command rolled, under its roll number at the table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rolls {
+    /// The roll number: the table's rolls are numbered 0, 1, 2… in order.
+    pub seq: u64,
+    /// Every die, in the order rolled.
+    pub faces: Vec<Face>,
+}
+
+/// A fact that happened at a table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// The table opened: its DM and the commitment to its dice seed.
+    Opened {
+        /// The DM.
+        dm: PlayerId,
+        /// The SHA-256 commitment to the dice seed, hex (empty: none).
+        commitment: String,
+    },
+    /// A command was accepted and carried out.
+    Did {
+        /// Who sent it.
+        actor: PlayerId,
+        /// What it was.
+        command: Command,
+        /// The dice it rolled, if any.
+        rolls: Option<Rolls>,
+        /// When, in seconds since the Unix epoch (as the shell said).
+        at: u64,
+    },
+    /// The dice seed was revealed: every roll can now be checked.
+    SeedRevealed {
+        /// The seed, hex.
+        seed: String,
+    },
+}
+
+/// The structured answer to a command, rendered by each transport.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    /// What happened, in order.
+    pub lines: Vec<Line>,
+    /// Whose turn it is now, if a fight is on: (handle, display name, owner).
+    pub turn: Option<TurnNote>,
+    /// Only the sender should see it (a full sheet).
+    pub private: bool,
+}
+
+/// Whose turn it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnNote {
+    /// The round.
+    pub round: u32,
+    /// The combatant's handle.
+    pub handle: String,
+    /// Its display name.
+    pub name: String,
+    /// The player to ping, if a player's character.
+    pub player: Option<PlayerId>,
+}
+
+/// One part of a reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Line {
+    /// A dice roll: what was rolled, the breakdown, the total.
+    Roll {
+        /// Who rolled.
+        who: String,
+        /// What for ("1d20+5", "Athletics check").
+        label: String,
+        /// The dice breakdown ("1d20 (14) + 5 = 19").
+        detail: String,
+        /// The total.
+        total: i64,
+    },
+    /// An attack roll against one target.
+    Attack {
+        /// The attacker.
+        attacker: String,
+        /// The target.
+        target: String,
+        /// The weapon, action or spell.
+        with: String,
+        /// The kept d20 face.
+        d20: u64,
+        /// The total.
+        total: i32,
+        /// The AC it was against.
+        ac: i32,
+        /// Hit, critical or miss.
+        result: String,
+    },
+    /// A saving throw or check against a DC.
+    Save {
+        /// Who saved.
+        who: String,
+        /// The ability or what for.
+        what: String,
+        /// The total (none: failed automatically).
+        total: Option<i32>,
+        /// The DC.
+        dc: i32,
+        /// Whether it succeeded.
+        success: bool,
+    },
+    /// Damage taken.
+    Damage {
+        /// Who.
+        target: String,
+        /// After defenses.
+        amount: u32,
+        /// Types, joined ("slashing", "fire+cold").
+        types: String,
+        /// Hit points after.
+        hp: u32,
+        /// Hit point maximum.
+        max_hp: u32,
+        /// "down", "dead" or "" .
+        state: String,
+    },
+    /// Healing or temporary hit points.
+    Heal {
+        /// Who.
+        target: String,
+        /// How much.
+        amount: u32,
+        /// Hit points after.
+        hp: u32,
+        /// Maximum.
+        max_hp: u32,
+    },
+    /// A condition or an effect began or ended.
+    Effect {
+        /// On whom.
+        target: String,
+        /// What ("paralyzed", "Bless").
+        what: String,
+        /// Began (true) or ended.
+        began: bool,
+    },
+    /// Anything else worth saying.
+    Note {
+        /// The text.
+        text: String,
+    },
+}
+
+impl Reply {
+    /// A reply of one note.
+    pub fn note(text: impl Into<String>) -> Self {
+        let mut r = Self::default();
+        r.say(text);
+        r
+    }
+
+    /// Adds a note.
+    pub fn say(&mut self, text: impl Into<String>) {
+        self.lines.push(Line::Note { text: text.into() });
+    }
+}
+
+/// A roller that passes faces through from another and writes them down.
+pub struct Recorder<'a> {
+    inner: &'a mut dyn DieRoller,
+    /// The faces so far.
+    pub faces: Vec<Face>,
+}
+
+impl<'a> Recorder<'a> {
+    /// Wraps `inner`.
+    pub fn new(inner: &'a mut dyn DieRoller) -> Self {
+        Self {
+            inner,
+            faces: Vec::new(),
+        }
+    }
+}
+
+impl DieRoller for Recorder<'_> {
+    fn roll_die(&mut self, sides: u64) -> u64 {
+        let face = self.inner.roll_die(sides).clamp(1, sides.max(1));
+        self.faces.push(Face { sides, face });
+        face
+    }
+}
+
+/// A roller that gives back recorded faces in order; it notes any die that
+/// differs from the record (a log from other rules or tampered with).
+pub struct Replayer<'a> {
+    faces: &'a [Face],
+    next: usize,
+    /// Set when a die was asked for that the record doesn't hold.
+    pub diverged: bool,
+}
+
+impl<'a> Replayer<'a> {
+    /// Replays `faces`.
+    pub fn new(faces: &'a [Face]) -> Self {
+        Self {
+            faces,
+            next: 0,
+            diverged: false,
+        }
+    }
+
+    /// Whether every recorded face was used, and no other.
+    pub fn exact(&self) -> bool {
+        !self.diverged && self.next == self.faces.len()
+    }
+}
+
+impl DieRoller for Replayer<'_> {
+    fn roll_die(&mut self, sides: u64) -> u64 {
+        match self.faces.get(self.next) {
+            Some(f) if f.sides == sides => {
+                self.next += 1;
+                f.face
+            }
+            _ => {
+                self.diverged = true;
+                1
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! One table's state and the session state machine: [`handle`] checks a
+//! command and returns the [`Event`] it makes and the [`Reply`]; applying
+//! events ([`Table::apply`]) is the only way the state changes.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use rules::dice::DieRoller;
+
+use crate::character::Character;
+use crate::command::Command;
+use crate::encounter::Encounter;
+use crate::event::{Event, PlayerId, Recorder, Replayer, Reply, Rolls};
+use crate::play;
+
+/// A place where a game is played: a Discord channel, a mesh channel, a
+/// console game.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    /// Its DM (who opened it).
+    pub dm: Option<PlayerId>,
+    /// The commitment to its dice seed (hex SHA-256), shown to players.
+    pub commitment: String,
+    /// The seed, once revealed (hex).
+    pub revealed_seed: Option<String>,
+    /// The characters, in the order they were made.
+    pub characters: Vec<Character>,
+    /// Which character each player plays (by handle).
+    pub players: BTreeMap<PlayerId, String>,
+    /// The fight, if one is on.
+    pub encounter: Option<Encounter>,
+    /// The open party vote, if any.
+    pub vote: Option<Vote>,
+    /// The number of the next roll (every roll at the table is numbered).
+    pub next_roll: u64,
+    /// How many events have been applied.
+    pub applied: u64,
+    /// Narration and results kept for `status` (the last few lines).
+    pub recent: Vec<String>,
+}
+
+/// A party vote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vote {
+    /// Who opened it.
+    pub opened_by: PlayerId,
+    /// The options.
+    pub options: Vec<String>,
+    /// Each voter's option index.
+    pub ballots: BTreeMap<PlayerId, usize>,
+    /// When it closes (seconds since the epoch): majority at that time.
+    pub deadline: u64,
+}
+
+/// Why a command was refused; nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("{0}")]
+pub struct Rejection(pub String);
+
+impl Rejection {
+    /// A rejection with this reason.
+    pub fn new(why: impl Into<String>) -> Self {
+        Self(why.into())
+    }
+}
+
+/// A command's result: the events to commit, then the reply to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// What to commit (empty for a command that only reads).
+    pub events: Vec<Event>,
+    /// What to tell.
+    pub reply: Reply,
+}
+
+/// What the shell gives a command besides the command itself.
+pub struct Ctx<'a> {
+    /// Who sent it.
+    pub actor: PlayerId,
+    /// Where the dice come from (the table's seeded stream for roll `next_roll`).
+    pub dice: &'a mut dyn DieRoller,
+    /// Now, in seconds since the Unix epoch.
+    pub now: u64,
+}
+
+/// A log that does not replay to the state it claims.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplayError {
+    /// A logged command is refused by the state the log built.
+    #[error("event {index}: the logged command is refused now: {why}")]
+    Refused {
+        /// Which event.
+        index: u64,
+        /// Why.
+        why: String,
+    },
+    /// The dice the command asked for are not the logged ones.
+    #[error("event {index}: the logged dice don't match what the command rolls")]
+    Dice {
+        /// Which event.
+        index: u64,
+    },
+}
+
+/// Checks `command` from `ctx.actor` against `table` and carries it out on
+/// a copy: the events it makes and the reply, or why it is refused (and
+/// then nothing changed). Commit the events, then [`Table::apply`] them.
+pub fn handle(table: &Table, command: &Command, ctx: Ctx<'_>) -> Result<Outcome, Rejection> {
+    let mut next = table.clone();
+    let mut recorder = Recorder::new(ctx.dice);
+    let reply = play::execute(&mut next, &ctx.actor, command, ctx.now, &mut recorder)?;
+    if !mutates(command) {
+        return Ok(Outcome {
+            events: Vec::new(),
+            reply,
+        });
+    }
+    let rolls = (!recorder.faces.is_empty()).then_some(Rolls {
+        seq: table.next_roll,
+        faces: recorder.faces,
+    });
+    Ok(Outcome {
+        events: vec![Event::Did {
+            actor: ctx.actor,
+            command: command.clone(),
+            rolls,
+            at: ctx.now,
+        }],
+        reply,
+    })
+}
+
+/// Whether a command can change the table (read-only ones make no event).
+fn mutates(command: &Command) -> bool {
+    !matches!(
+        command,
+        Command::Status | Command::Sheet { .. } | Command::Commands | Command::Verify
+    )
+}
+
+impl Table {
+    /// A new table, opened by `dm`, committed to a dice seed.
+    pub fn opened(dm: PlayerId, commitment: String) -> Event {
+        Event::Opened { dm, commitment }
+    }
+
+    /// Applies one event: the only way the state changes. Returns the reply
+    /// the command gave when it was accepted.
+    pub fn apply(&mut self, event: &Event) -> Result<Reply, ReplayError> {
+        let index = self.applied;
+        let reply = match event {
+            Event::Opened { dm, commitment } => {
+                self.dm = Some(dm.clone());
+                self.commitment.clone_from(commitment);
+                Reply::default()
+            }
+            Event::SeedRevealed { seed } => {
+                self.revealed_seed = Some(seed.clone());
+                Reply::default()
+            }
+            Event::Did {
+                actor,
+                command,
+                rolls,
+                at,
+            } => {
+                let faces = rolls.as_ref().map_or(&[][..], |r| &r.faces[..]);
+                let mut replay = Replayer::new(faces);
+                let reply = play::execute(self, actor, command, *at, &mut replay)
+                    .map_err(|r| ReplayError::Refused { index, why: r.0 })?;
+                if !replay.exact() {
+                    return Err(ReplayError::Dice { index });
+                }
+                if rolls.is_some() {
+                    self.next_roll += 1;
+                }
+                reply
+            }
+        };
+        self.applied += 1;
+        Ok(reply)
+    }
+
+    /// Rebuilds a table from its log.
+    pub fn replay<'e>(events: impl IntoIterator<Item = &'e Event>) -> Result<Self, ReplayError> {
+        let mut table = Self::default();
+        for e in events {
+            table.apply(e)?;
+        }
+        Ok(table)
+    }
+
+    /// The character a player plays.
+    pub fn character_of(&self, player: &PlayerId) -> Option<&Character> {
+        let handle = self.players.get(player)?;
+        self.characters.iter().find(|c| &c.handle == handle)
+    }
+
+    /// A character by handle.
+    pub fn character(&self, handle: &str) -> Option<&Character> {
+        self.characters.iter().find(|c| c.handle == handle)
+    }
+
+    /// A character by handle, to change.
+    pub fn character_mut(&mut self, handle: &str) -> Option<&mut Character> {
+        self.characters.iter_mut().find(|c| c.handle == handle)
+    }
+
+    /// Whether `player` is the table's DM.
+    pub fn is_dm(&self, player: &PlayerId) -> bool {
+        self.dm.as_ref() == Some(player)
+    }
+}
