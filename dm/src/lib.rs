@@ -3,6 +3,7 @@
 //! and the sans-IO session state machine. Like `rules`, it does no I/O.
 //!
 pub mod command;
+pub mod seed;
 
 pub use command::{Command, DmCommand, NewCharacter, Scores, Simple};
 pub use rules;
