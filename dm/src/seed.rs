@@ -9,6 +9,26 @@
 //! a [`RollRecord`]. When the seed is revealed, [`verify`] recomputes every
 //! logged die and reports each mismatch.
 //!
+//! ```
+//! use dm::rules::dice;
+//! use dm::seed::{TableSeed, verify};
+//!
+//! let seed = TableSeed::from_entropy_bytes([42; 32]);
+//! let commitment = seed.commitment(); // shown to the players
+//!
+//! let expr = dice::parse("4d6kh3").unwrap();
+//! let mut stream = seed.stream(0);
+//! let rolled = dice::roll(&expr, &mut stream).unwrap();
+//! assert!((3..=18).contains(&rolled.total));
+//! assert_eq!(stream.faces().len(), 4);
+//! let log = vec![stream.into_record()];
+//!
+//! // Later, with the seed revealed:
+//! let report = verify(&seed, &commitment, &log);
+//! assert!(report.is_ok());
+//! assert_eq!(report.to_string(), "1 roll checked, all match");
+//! ```
+//!
 //! # The derivation, precisely
 //!
 //! Enough to re-implement the check with any SHA-256 and ChaCha20:
@@ -131,17 +151,21 @@ fn write_hex(bytes: &[u8; 32], f: &mut fmt::Formatter<'_>) -> fmt::Result {
 }
 
 fn parse_hex(s: &str) -> Result<[u8; 32], HexError> {
-    let digit = |c: char| c.to_digit(16).ok_or(HexError::Digit(c));
-    let chars: Vec<char> = s.chars().collect();
-    if chars.len() != 64 {
-        return Err(HexError::Length(chars.len()));
+    if let Some(c) = s.chars().find(|c| !c.is_ascii_hexdigit()) {
+        return Err(HexError::Digit(c));
     }
+    // Only ASCII is left, so bytes are characters.
+    if s.len() != 64 {
+        return Err(HexError::Length(s.len()));
+    }
+    let value = |digit: u8| match digit {
+        b'0'..=b'9' => digit - b'0',
+        b'a'..=b'f' => digit - b'a' + 10,
+        _ => digit - b'A' + 10,
+    };
     let mut out = [0u8; 32];
-    for (byte, pair) in out.iter_mut().zip(chars.chunks_exact(2)) {
-        let high = digit(pair[0])?;
-        let low = digit(pair[1])?;
-        // Both digits are below 16, so the byte fits.
-        *byte = u8::try_from(high * 16 + low).map_err(|_| HexError::Digit(pair[0]))?;
+    for (byte, pair) in out.iter_mut().zip(s.as_bytes().chunks_exact(2)) {
+        *byte = (value(pair[0]) << 4) | value(pair[1]);
     }
     Ok(out)
 }
