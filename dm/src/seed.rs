@@ -372,7 +372,8 @@ impl fmt::Display for Mismatch {
     }
 }
 
-/// The result of [`verify`]: `Display` is a short summary for players.
+/// The result of [`verify`]: `Display` is a short summary for players
+/// (naming the first three mismatches).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verification {
     /// The revealed seed hashes to the commitment shown at the start. When it
@@ -387,6 +388,10 @@ pub struct Verification {
 }
 
 impl Verification {
+    /// Mismatches the summary spells out; the full list is in `mismatches`.
+    /// The summary has to fit a chat line or a radio packet.
+    const LISTED: usize = 3;
+
     /// The seed matches its commitment and every logged die matches the seed.
     pub fn is_ok(&self) -> bool {
         self.commitment_matches && self.mismatches.is_empty()
@@ -406,13 +411,16 @@ impl fmt::Display for Verification {
             [one] => write!(f, "1 mismatch: {one}"),
             many => {
                 write!(f, "{} mismatches: ", many.len())?;
-                for (i, m) in many.iter().enumerate() {
+                for (i, m) in many.iter().take(Self::LISTED).enumerate() {
                     if i > 0 {
                         f.write_str("; ")?;
                     }
                     write!(f, "{m}")?;
                 }
-                Ok(())
+                match many.len().checked_sub(Self::LISTED) {
+                    Some(more) if more > 0 => write!(f, "; and {more} more"),
+                    _ => Ok(()),
+                }
             }
         }
     }

@@ -205,6 +205,23 @@ fn tampered_face_is_reported() {
 }
 
 #[test]
+fn summary_names_the_first_three_mismatches() {
+    let seed = fixed_seed();
+    let mut log = honest_log(&seed, &vec![vec![1]; 5]);
+    for roll in &mut log {
+        roll.faces[0].face = 2;
+    }
+    let report = verify(&seed, &seed.commitment(), &log);
+    assert_eq!(report.mismatches.len(), 5);
+    assert_eq!(
+        report.to_string(),
+        "5 rolls checked, 5 mismatches: roll 0 die 1: logged 2, seed gives 1; \
+         roll 1 die 1: logged 2, seed gives 1; roll 2 die 1: logged 2, seed gives 1; \
+         and 2 more"
+    );
+}
+
+#[test]
 fn wrong_seed_fails_the_commitment() {
     let seed = fixed_seed();
     let log = honest_log(&seed, &[vec![20]]);
