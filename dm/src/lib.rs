@@ -7,6 +7,7 @@ pub mod command;
 pub mod encounter;
 pub mod event;
 mod play;
+pub mod seed;
 pub mod table;
 
 pub use command::{Command, DmCommand, NewCharacter, Scores, Simple};
