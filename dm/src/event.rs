@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use rules::dice::DieRoller;
 
 use crate::command::Command;
+use crate::seed::{DieFace, RollRecord};
 
 /// Who sends commands: a player (by transport identity) or the table's DM.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -28,24 +29,6 @@ impl std::fmt::Display for PlayerId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
-}
-
-/// One die a command rolled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Face {
-    /// Its number of sides.
-    pub sides: u64,
-    /// What it showed.
-    pub face: u64,
-}
-
-/// The dice one command rolled, under its roll number at the table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rolls {
-    /// The roll number: the table's rolls are numbered 0, 1, 2… in order.
-    pub seq: u64,
-    /// Every die, in the order rolled.
-    pub faces: Vec<Face>,
 }
 
 /// A fact that happened at a table.
@@ -66,7 +49,7 @@ pub enum Event {
         /// What it was.
         command: Command,
         /// The dice it rolled, if any.
-        rolls: Option<Rolls>,
+        rolls: Option<RollRecord>,
         /// When, in seconds since the Unix epoch (as the shell said).
         at: u64,
     },
@@ -206,7 +189,7 @@ impl Reply {
 pub struct Recorder<'a> {
     inner: &'a mut dyn DieRoller,
     /// The faces so far.
-    pub faces: Vec<Face>,
+    pub faces: Vec<DieFace>,
 }
 
 impl<'a> Recorder<'a> {
@@ -222,7 +205,7 @@ impl<'a> Recorder<'a> {
 impl DieRoller for Recorder<'_> {
     fn roll_die(&mut self, sides: u64) -> u64 {
         let face = self.inner.roll_die(sides).clamp(1, sides.max(1));
-        self.faces.push(Face { sides, face });
+        self.faces.push(DieFace { sides, face });
         face
     }
 }
@@ -230,7 +213,7 @@ impl DieRoller for Recorder<'_> {
 /// A roller that gives back recorded faces in order; it notes any die that
 /// differs from the record (a log from other rules or tampered with).
 pub struct Replayer<'a> {
-    faces: &'a [Face],
+    faces: &'a [DieFace],
     next: usize,
     /// Set when a die was asked for that the record doesn't hold.
     pub diverged: bool,
@@ -238,7 +221,7 @@ pub struct Replayer<'a> {
 
 impl<'a> Replayer<'a> {
     /// Replays `faces`.
-    pub fn new(faces: &'a [Face]) -> Self {
+    pub fn new(faces: &'a [DieFace]) -> Self {
         Self {
             faces,
             next: 0,

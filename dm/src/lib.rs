@@ -1,7 +1,7 @@
 //! The DM core of Distributed Dungeon: tables, characters, encounters, turn
 //! order, the `Command` / `Event` / `Reply` types, the text command grammar
 //! and the sans-IO session state machine. Like `rules`, it does no I/O.
-//!
+
 pub mod character;
 pub mod command;
 pub mod encounter;

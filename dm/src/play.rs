@@ -134,6 +134,12 @@ pub fn execute(
                 close_vote(table, &mut reply);
             }
         }
+        Command::EndTurn if dm_moves_turn(table, actor) => {
+            if table.encounter.is_none() {
+                return Err(no("no fight is on — `dm encounter` starts one"));
+            }
+            advance(table, dice, &mut reply);
+        }
         other => {
             let me = acting_character(table, actor)?;
             act(table, &me, other, dice, &mut reply)?;
@@ -141,6 +147,17 @@ pub fn execute(
     }
     note_turn(table, &mut reply);
     Ok(reply)
+}
+
+/// The DM's `n` starts the fight or ends whoever's turn it is (a monster's,
+/// or a player's who is away), unless it is the DM's own character's turn.
+fn dm_moves_turn(table: &Table, actor: &PlayerId) -> bool {
+    if !table.is_dm(actor) {
+        return false;
+    }
+    let own = table.players.get(actor);
+    let current = table.encounter.as_ref().and_then(Encounter::current);
+    own.is_none() || current.is_none_or(|c| Some(&c.to_string()) != own)
 }
 
 /// The character the player acts as.

@@ -11,8 +11,9 @@ use rules::dice::DieRoller;
 use crate::character::Character;
 use crate::command::Command;
 use crate::encounter::Encounter;
-use crate::event::{Event, PlayerId, Recorder, Replayer, Reply, Rolls};
+use crate::event::{Event, PlayerId, Recorder, Replayer, Reply};
 use crate::play;
+use crate::seed::RollRecord;
 
 /// A place where a game is played: a Discord channel, a mesh channel, a
 /// console game.
@@ -116,7 +117,7 @@ pub fn handle(table: &Table, command: &Command, ctx: Ctx<'_>) -> Result<Outcome,
             reply,
         });
     }
-    let rolls = (!recorder.faces.is_empty()).then_some(Rolls {
+    let rolls = (!recorder.faces.is_empty()).then_some(RollRecord {
         seq: table.next_roll,
         faces: recorder.faces,
     });
