@@ -135,6 +135,8 @@ pub enum Line {
         target: String,
         /// After defenses.
         amount: u32,
+        /// Hit points before.
+        hp_before: u32,
         /// Types, joined ("slashing", "fire+cold").
         types: String,
         /// Hit points after.
@@ -150,6 +152,8 @@ pub enum Line {
         target: String,
         /// How much.
         amount: u32,
+        /// Hit points before.
+        hp_before: u32,
         /// Hit points after.
         hp: u32,
         /// Maximum.

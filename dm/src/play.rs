@@ -1249,11 +1249,13 @@ fn land(
         if r.healing > 0
             && let Some(hp) = health_mut(table, &h)
         {
+            let hp_before = hp.current();
             let healed = hp.heal(r.healing).unwrap_or(0);
             let (now, max) = (hp.current(), hp.max());
             reply.lines.push(Line::Heal {
                 target: tname.clone(),
                 amount: healed,
+                hp_before,
                 hp: now,
                 max_hp: max,
             });
@@ -1368,11 +1370,13 @@ fn harm(
     let Some(hp) = health_mut(table, h) else {
         return;
     };
+    let hp_before = hp.current();
     let report = hp.take_damage(amount, crit);
     let (now, max, state) = (hp.current(), hp.max(), hp.state());
     reply.lines.push(Line::Damage {
         target: name.clone(),
         amount,
+        hp_before,
         types: types.to_string(),
         hp: now,
         max_hp: max,
@@ -1621,11 +1625,13 @@ fn use_item(
     }
     let tname = name_of(table, &who);
     if let Some(hp) = health_mut(table, &who) {
+        let hp_before = hp.current();
         let healed = hp.heal(u32::try_from(amount).unwrap_or(0)).unwrap_or(0);
         let (now, max) = (hp.current(), hp.max());
         reply.lines.push(Line::Heal {
             target: tname,
             amount: healed,
+            hp_before,
             hp: now,
             max_hp: max,
         });
@@ -1898,6 +1904,7 @@ fn dm_command(
             } else {
                 let name = name_of(table, &h);
                 let hp = health_mut(table, &h).ok_or_else(|| no("no such creature"))?;
+                let hp_before = hp.current();
                 let healed = hp
                     .heal(delta.unsigned_abs())
                     .map_err(|e| no(e.to_string()))?;
@@ -1905,6 +1912,7 @@ fn dm_command(
                 reply.lines.push(Line::Heal {
                     target: name,
                     amount: healed,
+                    hp_before,
                     hp: now,
                     max_hp: max,
                 });
