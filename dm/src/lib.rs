@@ -3,6 +3,8 @@
 //! and the sans-IO session state machine. Like `rules`, it does no I/O.
 //!
 pub mod command;
+pub mod grammar;
 
 pub use command::{Command, DmCommand, NewCharacter, Scores, Simple};
+pub use grammar::{ParseError, parse};
 pub use rules;
