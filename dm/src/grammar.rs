@@ -476,12 +476,26 @@ fn parse_player(verb: &str, args: &[Token]) -> Result<Command, ParseError> {
         }),
         "shove" => shove(args),
         "ready" if args.is_empty() => Err(usage(READY, "say what you ready")),
-        "ready" => Ok(Command::Ready { action: join(args) }),
+        // Quotes are kept so the readied command parses the same later.
+        "ready" => Ok(Command::Ready {
+            action: args
+                .iter()
+                .map(|t| {
+                    if t.quoted {
+                        format!("\"{}\"", t.text)
+                    } else {
+                        t.text.clone()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+        }),
         "use" => use_item(args),
         "m" | "move" => move_to(args),
         "e" | "n" | "end" | "next" => no_args(args, END, Command::EndTurn),
         "ds" | "deathsave" => no_args(args, DEATHSAVE, Command::DeathSave),
         "init" | "join" => no_args(args, INIT, Command::JoinInitiative),
+        "s" if !args.is_empty() => Err(usage(SAVE, "`s` alone is status; a save is `save dex`")),
         "s" | "status" => no_args(args, STATUS, Command::Status),
         "sheet" => {
             let name = join(&words(args, SHEET)?);

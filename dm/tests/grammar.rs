@@ -227,6 +227,12 @@ fn simple_actions() {
             action: "a longsword -t g1".into(),
         },
     );
+    check(
+        "ready c \"hold person\" g1",
+        Command::Ready {
+            action: "c \"hold person\" g1".into(),
+        },
+    );
     assert!(error("ready").contains("usage: ready"));
 }
 
@@ -272,7 +278,7 @@ fn turn_and_table() {
     check("join", Command::JoinInitiative);
     check("s", Command::Status);
     check("status", Command::Status);
-    assert!(error("s dex").contains("usage: status"));
+    assert!(error("s dex").contains("save dex"));
     check("sheet", Command::Sheet { name: None });
     check(
         "sheet Aria",
