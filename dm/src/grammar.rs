@@ -21,7 +21,8 @@
 //! - **Loot**: `dm loot [50gp] [item, item | "item"...] [-to name...]`:
 //!   the gold comes first; unquoted words up to `-to` are items separated by
 //!   commas, a quoted word is one item; every word after `-to` is a
-//!   recipient (none: split among the party).
+//!   recipient (none: split among the party); `-t` works as `-to`.
+//!   `50gp`, `50 gp` and a bare `50` are all gold.
 //!
 //! The grammar is pure and never panics; [`ParseError`]'s `Display` is one
 //! line of at most [`MAX_ERROR_BYTES`] bytes, short enough for a radio packet.
