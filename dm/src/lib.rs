@@ -7,12 +7,14 @@ pub mod character;
 pub mod command;
 pub mod encounter;
 pub mod event;
+pub mod grammar;
 mod play;
 pub mod seed;
 pub mod table;
 
 pub use command::{Command, DmCommand, NewCharacter, Scores, Simple};
 pub use event::{Event, Line, PlayerId, Reply};
+pub use grammar::{ParseError, parse};
 pub use play::{HELP, resolve, xp_for_level};
 pub use rules;
 pub use table::{Ctx, Outcome, Rejection, ReplayError, Table, handle};
