@@ -28,6 +28,9 @@ pub enum Command {
         #[command(subcommand)]
         command: ContentCommand,
     },
+    /// Play at the console: several players at one keyboard (`as aria: a longsword -t g1`),
+    /// the DM's commands (`dm encounter`, `madd goblin -n 3`), monsters on the built-in choice.
+    Play(PlayArgs),
     /// Show the licences and the SRD 5.1 attribution.
     #[command(alias = "legal")]
     Credits,
@@ -120,3 +123,20 @@ License available at https://creativecommons.org/licenses/by/4.0/legalcode.
 
 The dice language follows d20 (MIT), the roller of the Avrae bot, so that
 its players' expressions mean the same here. No code of either is included.";
+
+/// Arguments of `dungeon play`.
+#[derive(Debug, Args)]
+pub struct PlayArgs {
+    /// Run the commands of a file, one per line (`#` starts a comment), then stop.
+    #[arg(long, value_name = "FILE", conflicts_with = "demo")]
+    pub script: Option<std::path::PathBuf>,
+    /// Play the shipped demo: a goblin ambush for a party of four level-3 characters.
+    #[arg(long)]
+    pub demo: bool,
+    /// Seed the table's dice with this number, for a run you can repeat exactly.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Print every event as one JSON line (type, actor, target, rolls, totals, HP before and after).
+    #[arg(long)]
+    pub json: bool,
+}

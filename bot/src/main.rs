@@ -4,6 +4,7 @@
 //! crates; errors reach the user through `anyhow` with their context.
 
 mod cli;
+mod console;
 mod content;
 mod output;
 mod roll;
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
         cli::Command::Content {
             command: cli::ContentCommand::Coverage { json },
         } => content::coverage(json),
+        cli::Command::Play(args) => console::run(&args),
         cli::Command::Credits => output::emit(cli::CREDITS),
     };
     match result {

@@ -98,12 +98,11 @@ fn heal_fallen(table: &Table, enc: &Encounter, me: &str) -> Option<Command> {
     let spell = ["healing-word", "cure-wounds"]
         .into_iter()
         .find(|s| c.spells.iter().any(|k| k == s))?;
-    let slot_left = (1..=9u8).any(|l| {
-        rules::mechanics::SpellLevel::new(l).is_some_and(|lvl| c.slots.remaining(lvl) > 0)
-    });
-    if !slot_left {
-        return None;
-    }
+    // The lowest slot left at or above the spell's level.
+    let base = rules::content::spell(spell).map_or(1, |s| s.level.max(1));
+    let slot = (base..=9u8).find(|l| {
+        rules::mechanics::SpellLevel::new(*l).is_some_and(|lvl| c.slots.remaining(lvl) > 0)
+    })?;
     let fallen = enc.order.iter().map(|s| s.handle.as_str()).find(|h| {
         table
             .character(h)
@@ -112,7 +111,7 @@ fn heal_fallen(table: &Table, enc: &Encounter, me: &str) -> Option<Command> {
     Some(Command::Cast {
         spell: spell.into(),
         targets: vec![fallen.to_string()],
-        level: None,
+        level: Some(slot),
         choice: None,
     })
 }
