@@ -6,11 +6,14 @@
 //! the URL given to [`Store::open`].
 //!
 //! **Backend choice:** an enum of two typed pools, not sqlx's `Any` driver.
-//! `Any` would need its own feature and driver registry, maps JSON to text
-//! on every backend and reports values through a lowest-common-denominator
-//! type set; the typed pools keep `JSONB` on Postgres, let SQLite open its
-//! transactions with `BEGIN IMMEDIATE`, and the [`on_pool!`] macro keeps the
-//! SQL written once where both dialects agree (all of it, today).
+//! `Any` carries only booleans, numbers, text and blobs, so JSON would cross
+//! it as text and every read would re-parse it by hand; it needs its own
+//! feature and a driver registry installed at start; and it does not
+//! translate SQL anyway. The typed pools keep `JSONB` on Postgres (queryable
+//! in place), let SQLite open write transactions with `BEGIN IMMEDIATE`, and
+//! the `on_pool!` macro runs one copy of each query on either pool: both
+//! dialects accept the same SQL here (`$n` placeholders, `ON CONFLICT`,
+//! `RETURNING`).
 //!
 //! **Invariants:** an append is one transaction (its events and its request's
 //! reply, or nothing); `(table_id, seq)` is unique, so of two writers racing
