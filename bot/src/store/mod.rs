@@ -1,0 +1,560 @@
+//! The store: a durable, append-only event log per table, with snapshots,
+//! stored replies for duplicate requests and the history of sheet edits.
+//!
+//! It knows nothing of the game: kinds are strings and payloads are JSON.
+//! SQLite (a file, the embedded default) or Postgres (production), chosen by
+//! the URL given to [`Store::open`].
+//!
+//! **Backend choice:** an enum of two typed pools, not sqlx's `Any` driver.
+//! `Any` carries only booleans, numbers, text and blobs, so JSON would cross
+//! it as text and every read would re-parse it by hand; it needs its own
+//! feature and a driver registry installed at start; and it does not
+//! translate SQL anyway. The typed pools keep `JSONB` on Postgres (queryable
+//! in place), let SQLite open write transactions with `BEGIN IMMEDIATE`, and
+//! the `on_pool!` macro runs one copy of each query on either pool: both
+//! dialects accept the same SQL here (`$n` placeholders, `ON CONFLICT`,
+//! `RETURNING`).
+//!
+//! **Invariants:** an append is one transaction (its events and its request's
+//! reply, or nothing); `(table_id, seq)` is unique, so of two writers racing
+//! for a seq exactly one wins and the other gets [`StoreError::Conflict`];
+//! SQLite commits with `synchronous=FULL`, so an acknowledged append survives
+//! a power cut.
+
+mod error;
+mod migrate;
+
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::types::Json;
+
+pub use error::StoreError;
+
+/// How long a SQLite writer waits for another one to commit before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A handle on the store; cheap to clone (the pool is shared).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+/// The two backends; see the module docs for why not `Any`.
+#[derive(Debug, Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same code against whichever pool the store holds. `$begin` is
+/// bound to the statement that opens a write transaction: SQLite takes the
+/// write lock up front (`BEGIN IMMEDIATE`) so that a read-then-write
+/// transaction waits for the lock instead of failing with `SQLITE_BUSY`.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident, $begin:ident| $body:expr) => {
+        match &$store.pool {
+            Pool::Sqlite($pool) => {
+                let $begin = "BEGIN IMMEDIATE";
+                $body
+            }
+            Pool::Postgres($pool) => {
+                let $begin = "BEGIN";
+                $body
+            }
+        }
+    };
+}
+
+/// An event to append: what kind of fact it is and its data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    /// The kind, as the game names it (the store does not interpret it).
+    pub kind: String,
+    /// The data of the event.
+    pub payload: Value,
+}
+
+/// An event as stored, with its place in the table's log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    /// Its position in the table's log; the first event has seq 1.
+    pub seq: u64,
+    /// The kind it was appended with.
+    pub kind: String,
+    /// The data it was appended with.
+    pub payload: Value,
+    /// When it was committed, in Unix milliseconds.
+    pub created_at_ms: i64,
+}
+
+/// A table as listed by [`Store::list_tables`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableInfo {
+    /// The table's id.
+    pub id: String,
+    /// What the table was created with (transport, channel, name…).
+    pub meta: Value,
+    /// When it was created, in Unix milliseconds.
+    pub created_at_ms: i64,
+}
+
+/// One edit of a character sheet, for the audit trail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetEdit {
+    /// The character whose sheet changed.
+    pub character: String,
+    /// Who changed it.
+    pub who: String,
+    /// When, in Unix milliseconds (given by the caller, who owns the clock).
+    pub at_ms: i64,
+    /// Why, in the editor's words.
+    pub reason: String,
+    /// The sheet before the edit.
+    pub before: Value,
+    /// The sheet after the edit.
+    pub after: Value,
+}
+
+impl Store {
+    /// Opens the store at `url` and brings its schema up to date.
+    ///
+    /// `sqlite://path?mode=rwc` or a plain file path opens SQLite (WAL,
+    /// `synchronous=FULL`, a busy timeout); `postgres://…` opens Postgres.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let shown = mask_password(url);
+        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url).map_err(|cause| StoreError::Open {
+                url: shown.clone(),
+                cause,
+            })?;
+            // One plain connection first: a pool retries a refused connection
+            // until its acquire timeout, this fails at once with the cause.
+            let probe = PgConnection::connect_with(&options)
+                .await
+                .map_err(|cause| StoreError::Open {
+                    url: shown.clone(),
+                    cause,
+                })?;
+            probe.close().await?;
+            Pool::Postgres(PgPoolOptions::new().connect_lazy_with(options))
+        } else if url.starts_with("sqlite:") || !url.contains("://") {
+            let options = if url.starts_with("sqlite:") {
+                SqliteConnectOptions::from_str(url).map_err(|cause| StoreError::Open {
+                    url: shown.clone(),
+                    cause,
+                })?
+            } else {
+                SqliteConnectOptions::new()
+                    .filename(url)
+                    .create_if_missing(true)
+            };
+            let options = options
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                .foreign_keys(true);
+            // Every connection to `:memory:` is a database of its own.
+            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            let pool = SqlitePoolOptions::new()
+                .max_connections(if in_memory { 1 } else { 4 })
+                .connect_with(options)
+                .await
+                .map_err(|cause| StoreError::Open {
+                    url: shown.clone(),
+                    cause,
+                })?;
+            Pool::Sqlite(pool)
+        } else {
+            return Err(StoreError::UnsupportedUrl { url: shown });
+        };
+        let store = Store { pool };
+        let migrated = match &store.pool {
+            Pool::Sqlite(pool) => migrate::migrator(migrate::SQLITE).run(pool).await,
+            Pool::Postgres(pool) => migrate::migrator(migrate::POSTGRES).run(pool).await,
+        };
+        migrated.map_err(|cause| StoreError::Migrate { url: shown, cause })?;
+        Ok(store)
+    }
+
+    /// Closes every connection, waiting for those in use to come back.
+    pub async fn close(&self) {
+        on_pool!(self, |pool, _begin| pool.close().await)
+    }
+
+    /// Creates the table `id` with `meta`; returns whether it was new. A table
+    /// that exists already keeps its meta.
+    pub async fn create_table(&self, id: &str, meta: &Value) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let done = on_pool!(self, |pool, _begin| {
+            sqlx::query(
+                "INSERT INTO tables (id, created_at, meta) VALUES ($1, $2, $3) \
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(Json(meta))
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
+    /// Every table, by id.
+    pub async fn list_tables(&self) -> Result<Vec<TableInfo>, StoreError> {
+        let rows: Vec<(String, Json<Value>, i64)> = on_pool!(self, |pool, _begin| {
+            sqlx::query_as("SELECT id, meta, created_at FROM tables ORDER BY id")
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, Json(meta), created_at_ms)| TableInfo {
+                id,
+                meta,
+                created_at_ms,
+            })
+            .collect())
+    }
+
+    /// Appends `events` to the table's log at seqs `expected_next_seq..`, and
+    /// with them the reply to `request` (its id and reply), in one transaction.
+    /// Returns the seq of the last event.
+    ///
+    /// If any of those seqs is taken, nothing is written and the error is
+    /// [`StoreError::Conflict`]: another writer got there first, so reload the
+    /// table and decide again.
+    pub async fn append(
+        &self,
+        table_id: &str,
+        expected_next_seq: u64,
+        events: &[NewEvent],
+        request: Option<(&str, &Value)>,
+    ) -> Result<u64, StoreError> {
+        let count = u64::try_from(events.len()).unwrap_or(u64::MAX);
+        let last = match count {
+            0 => {
+                return Err(StoreError::NoEvents {
+                    table_id: table_id.to_owned(),
+                });
+            }
+            n => expected_next_seq
+                .checked_add(n - 1)
+                .ok_or(StoreError::SeqOutOfRange { seq: u64::MAX })?,
+        };
+        let first = to_db_seq(expected_next_seq)?;
+        let last_db = to_db_seq(last)?;
+        let now = now_ms();
+        let conflict = |seq: u64| StoreError::Conflict {
+            table_id: table_id.to_owned(),
+            seq,
+        };
+        on_pool!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let (current,): (i64,) =
+                sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM events WHERE table_id = $1")
+                    .bind(table_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            // Checked up front for a clear answer; the primary key still
+            // decides a race between two writers that both passed this check.
+            if current >= first {
+                return Err(conflict(expected_next_seq));
+            }
+            if current + 1 < first {
+                return Err(StoreError::Gap {
+                    table_id: table_id.to_owned(),
+                    expected: expected_next_seq,
+                    next: from_db_seq(current + 1),
+                });
+            }
+            for (seq, event) in (first..=last_db).zip(events) {
+                sqlx::query(
+                    "INSERT INTO events (table_id, seq, kind, payload, created_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(table_id)
+                .bind(seq)
+                .bind(&event.kind)
+                .bind(Json(&event.payload))
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(|err| match classify(&err) {
+                    Violation::Unique => conflict(from_db_seq(seq)),
+                    Violation::ForeignKey => StoreError::UnknownTable {
+                        table_id: table_id.to_owned(),
+                    },
+                    Violation::Other => StoreError::Database(err),
+                })?;
+            }
+            if let Some((request_id, reply)) = request {
+                sqlx::query(
+                    "INSERT INTO requests (table_id, request_id, seq, reply, created_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(table_id)
+                .bind(request_id)
+                .bind(last_db)
+                .bind(Json(reply))
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(|err| match classify(&err) {
+                    Violation::Unique => StoreError::DuplicateRequest {
+                        table_id: table_id.to_owned(),
+                        request_id: request_id.to_owned(),
+                    },
+                    _ => StoreError::Database(err),
+                })?;
+            }
+            tx.commit().await?;
+        });
+        Ok(last)
+    }
+
+    /// The table's events after `after_seq` (0 for all), in order.
+    pub async fn events(
+        &self,
+        table_id: &str,
+        after_seq: u64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let after = to_db_seq(after_seq)?;
+        let rows: Vec<(i64, String, Json<Value>, i64)> = on_pool!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT seq, kind, payload, created_at FROM events \
+                 WHERE table_id = $1 AND seq > $2 ORDER BY seq",
+            )
+            .bind(table_id)
+            .bind(after)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(seq, kind, Json(payload), created_at_ms)| StoredEvent {
+                seq: from_db_seq(seq),
+                kind,
+                payload,
+                created_at_ms,
+            })
+            .collect())
+    }
+
+    /// The seq of the table's last event, 0 if it has none.
+    pub async fn last_seq(&self, table_id: &str) -> Result<u64, StoreError> {
+        let (seq,): (i64,) = on_pool!(self, |pool, _begin| {
+            sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM events WHERE table_id = $1")
+                .bind(table_id)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(from_db_seq(seq))
+    }
+
+    /// Saves `state` as the table's state after event `seq`. Saving the same
+    /// seq again replaces that snapshot.
+    pub async fn save_snapshot(
+        &self,
+        table_id: &str,
+        seq: u64,
+        state: &Value,
+    ) -> Result<(), StoreError> {
+        let seq = to_db_seq(seq)?;
+        let now = now_ms();
+        on_pool!(self, |pool, _begin| {
+            sqlx::query(
+                "INSERT INTO snapshots (table_id, seq, state, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (table_id, seq) DO UPDATE SET state = excluded.state, \
+                 created_at = excluded.created_at",
+            )
+            .bind(table_id)
+            .bind(seq)
+            .bind(Json(state))
+            .bind(now)
+            .execute(pool)
+            .await
+            .map_err(|err| match classify(&err) {
+                Violation::ForeignKey => StoreError::UnknownTable {
+                    table_id: table_id.to_owned(),
+                },
+                _ => StoreError::Database(err),
+            })?;
+        });
+        Ok(())
+    }
+
+    /// The table's most recent snapshot: the seq it was taken after, and the
+    /// state.
+    pub async fn latest_snapshot(
+        &self,
+        table_id: &str,
+    ) -> Result<Option<(u64, Value)>, StoreError> {
+        let row: Option<(i64, Json<Value>)> = on_pool!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT seq, state FROM snapshots WHERE table_id = $1 ORDER BY seq DESC LIMIT 1",
+            )
+            .bind(table_id)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(|(seq, Json(state))| (from_db_seq(seq), state)))
+    }
+
+    /// The stored reply to a request already handled, and the seq of the last
+    /// event it appended; `None` if the request is new.
+    pub async fn reply_for(
+        &self,
+        table_id: &str,
+        request_id: &str,
+    ) -> Result<Option<(u64, Value)>, StoreError> {
+        let row: Option<(i64, Json<Value>)> = on_pool!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT seq, reply FROM requests WHERE table_id = $1 AND request_id = $2",
+            )
+            .bind(table_id)
+            .bind(request_id)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(|(seq, Json(reply))| (from_db_seq(seq), reply)))
+    }
+
+    /// Records an edit of a character sheet; returns the entry's id, which
+    /// grows with every entry.
+    pub async fn record_sheet_edit(
+        &self,
+        table_id: &str,
+        edit: &SheetEdit,
+    ) -> Result<i64, StoreError> {
+        let (id,): (i64,) = on_pool!(self, |pool, _begin| {
+            sqlx::query_as(
+                "INSERT INTO sheet_history (table_id, character, who, at, reason, before, after) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(table_id)
+            .bind(&edit.character)
+            .bind(&edit.who)
+            .bind(edit.at_ms)
+            .bind(&edit.reason)
+            .bind(Json(&edit.before))
+            .bind(Json(&edit.after))
+            .fetch_one(pool)
+            .await
+            .map_err(|err| match classify(&err) {
+                Violation::ForeignKey => StoreError::UnknownTable {
+                    table_id: table_id.to_owned(),
+                },
+                _ => StoreError::Database(err),
+            })?
+        });
+        Ok(id)
+    }
+
+    /// The edits of one character's sheet at a table, oldest first.
+    pub async fn sheet_history(
+        &self,
+        table_id: &str,
+        character: &str,
+    ) -> Result<Vec<SheetEdit>, StoreError> {
+        type Row = (String, String, i64, String, Json<Value>, Json<Value>);
+        let rows: Vec<Row> = on_pool!(self, |pool, _begin| {
+            sqlx::query_as(
+                "SELECT character, who, at, reason, before, after FROM sheet_history \
+                 WHERE table_id = $1 AND character = $2 ORDER BY id",
+            )
+            .bind(table_id)
+            .bind(character)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(character, who, at_ms, reason, Json(before), Json(after))| SheetEdit {
+                    character,
+                    who,
+                    at_ms,
+                    reason,
+                    before,
+                    after,
+                },
+            )
+            .collect())
+    }
+}
+
+/// Which constraint a failed statement broke, told apart portably through
+/// sqlx's error kinds rather than each database's error codes.
+enum Violation {
+    Unique,
+    ForeignKey,
+    Other,
+}
+
+fn classify(err: &sqlx::Error) -> Violation {
+    match err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => Violation::Unique,
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => Violation::ForeignKey,
+        _ => Violation::Other,
+    }
+}
+
+/// Seqs are `u64` to callers and `BIGINT` (signed) in the database.
+fn to_db_seq(seq: u64) -> Result<i64, StoreError> {
+    i64::try_from(seq).map_err(|_| StoreError::SeqOutOfRange { seq })
+}
+
+/// The database only ever holds seqs written through [`to_db_seq`].
+fn from_db_seq(seq: i64) -> u64 {
+    u64::try_from(seq).unwrap_or(0)
+}
+
+/// Now, in Unix milliseconds.
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| {
+            i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+        })
+}
+
+/// The URL with its password replaced by `***`, fit for messages and logs.
+fn mask_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_owned();
+    };
+    match rest[..at].split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_password;
+
+    #[test]
+    fn passwords_are_masked() {
+        assert_eq!(
+            mask_password("postgres://dm:s3cret@db:5432/dungeon"),
+            "postgres://dm:***@db:5432/dungeon"
+        );
+        assert_eq!(
+            mask_password("postgres://dm@db/dungeon"),
+            "postgres://dm@db/dungeon"
+        );
+        assert_eq!(mask_password("game.db"), "game.db");
+    }
+}

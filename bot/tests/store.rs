@@ -1,0 +1,609 @@
+//! The store against both backends: every check runs on a fresh SQLite file,
+//! and on the Postgres at `TEST_DATABASE_URL` when it is set (each check uses
+//! table ids of its own there, so runs and parallel tests do not collide).
+#![allow(clippy::unwrap_used, missing_docs)]
+
+// `bot` is a binary crate, so the test compiles the store module itself.
+#[path = "../src/store/mod.rs"]
+#[allow(dead_code)]
+mod store;
+
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde_json::{Value, json};
+use store::{NewEvent, SheetEdit, Store, StoreError};
+use tempfile::TempDir;
+
+/// Where a check's store lives; `open` may be called again to reopen it.
+struct Db {
+    url: String,
+    /// Kept so the SQLite file outlives the check.
+    _dir: Option<TempDir>,
+}
+
+impl Db {
+    fn sqlite() -> Db {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("store.db").display()
+        );
+        Db {
+            url,
+            _dir: Some(dir),
+        }
+    }
+
+    /// The Postgres under test, or `None` after reporting the skip.
+    fn postgres(test: &str) -> Option<Db> {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => Some(Db { url, _dir: None }),
+            _ => {
+                // Straight to stdout: the harness captures `println!` of a
+                // passing test, and CI counts these lines.
+                let _ = writeln!(
+                    std::io::stdout(),
+                    "skipped: {test} (TEST_DATABASE_URL not set)"
+                );
+                None
+            }
+        }
+    }
+
+    async fn open(&self) -> Store {
+        Store::open(&self.url)
+            .await
+            .unwrap_or_else(|err| panic!("{err}"))
+    }
+}
+
+/// A table id no other check or run uses.
+fn unique(name: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "{name}-{}-{nanos}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+fn event(kind: &str, payload: Value) -> NewEvent {
+    NewEvent {
+        kind: kind.to_owned(),
+        payload,
+    }
+}
+
+/// Each check, once per backend: `sqlite::<check>` and `postgres::<check>`.
+macro_rules! on_both_backends {
+    ($($check:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $check() {
+                    super::$check(&super::Db::sqlite()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $check() {
+                    if let Some(db) = super::Db::postgres(concat!("postgres::", stringify!($check))) {
+                        super::$check(&db).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    append_then_read_in_order,
+    racing_writers_one_wins,
+    writers_that_reload_and_retry_all_get_in,
+    stale_and_gapped_appends_are_refused,
+    request_reply_is_stored_with_its_events,
+    snapshots_latest_wins,
+    sheet_history_in_order,
+    tables_are_created_once_and_listed,
+    data_survives_reopening,
+    large_payload_round_trips,
+    unknown_table_is_refused,
+);
+
+async fn append_then_read_in_order(db: &Db) {
+    let store = db.open().await;
+    let table = unique("order");
+    store.create_table(&table, &json!({})).await.unwrap();
+    assert_eq!(store.last_seq(&table).await.unwrap(), 0);
+    assert!(store.events(&table, 0).await.unwrap().is_empty());
+
+    let first = [
+        event("joined", json!({"who": "ana"})),
+        event("joined", json!({"who": "bo"})),
+    ];
+    assert_eq!(store.append(&table, 1, &first, None).await.unwrap(), 2);
+    let second = [event("rolled", json!({"total": 17}))];
+    assert_eq!(store.append(&table, 3, &second, None).await.unwrap(), 3);
+
+    let all = store.events(&table, 0).await.unwrap();
+    let seen: Vec<(u64, &str, &Value)> = all
+        .iter()
+        .map(|e| (e.seq, e.kind.as_str(), &e.payload))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (1, "joined", &json!({"who": "ana"})),
+            (2, "joined", &json!({"who": "bo"})),
+            (3, "rolled", &json!({"total": 17})),
+        ]
+    );
+    assert!(all.iter().all(|e| e.created_at_ms > 0));
+    let after: Vec<u64> = store
+        .events(&table, 2)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(after, [3]);
+    assert_eq!(store.last_seq(&table).await.unwrap(), 3);
+}
+
+async fn racing_writers_one_wins(db: &Db) {
+    let store = db.open().await;
+    let table = unique("race");
+    store.create_table(&table, &json!({})).await.unwrap();
+    store
+        .append(&table, 1, &[event("start", json!(null))], None)
+        .await
+        .unwrap();
+
+    // Two writers (two stores: two pools, as two processes would have) both
+    // believe seq 2 is next; the barrier starts them together.
+    let other = db.open().await;
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+    let writer = |store: Store, name: &'static str| {
+        let table = table.clone();
+        let barrier = barrier.clone();
+        tokio::spawn(async move {
+            let events = [
+                event("attack", json!({"by": name})),
+                event("damage", json!({"by": name})),
+            ];
+            barrier.wait().await;
+            store
+                .append(&table, 2, &events, Some((name, &json!({"reply": name}))))
+                .await
+        })
+    };
+    let a = writer(store.clone(), "a");
+    let b = writer(other, "b");
+    let results = [a.await.unwrap(), b.await.unwrap()];
+
+    let winners: Vec<usize> = (0..2).filter(|&i| results[i].is_ok()).collect();
+    assert_eq!(winners.len(), 1, "exactly one writer wins: {results:?}");
+    let (winner, loser) = if winners[0] == 0 {
+        ("a", "b")
+    } else {
+        ("b", "a")
+    };
+    let lost = results.iter().find_map(|r| r.as_ref().err()).unwrap();
+    assert!(
+        matches!(lost, StoreError::Conflict { table_id, seq: 2 } if *table_id == table),
+        "the loser gets a conflict on seq 2: {lost:?}"
+    );
+
+    let events = store.events(&table, 1).await.unwrap();
+    assert_eq!(events.len(), 2, "nothing of the loser is stored");
+    assert!(events.iter().all(|e| e.payload == json!({"by": winner})));
+    assert_eq!(store.last_seq(&table).await.unwrap(), 3);
+    assert_eq!(
+        store.reply_for(&table, winner).await.unwrap(),
+        Some((3, json!({"reply": winner})))
+    );
+    assert_eq!(store.reply_for(&table, loser).await.unwrap(), None);
+}
+
+/// The protocol of the architecture: a writer that loses reloads and retries.
+/// Eight writers on four stores append five events each; the log ends up
+/// with all forty, seqs 1..=40 without a hole, each writer's in its order.
+async fn writers_that_reload_and_retry_all_get_in(db: &Db) {
+    const WRITERS: usize = 8;
+    const EACH: usize = 5;
+    let table = unique("retry");
+    let mut stores = Vec::new();
+    for _ in 0..4 {
+        stores.push(db.open().await);
+    }
+    stores[0].create_table(&table, &json!({})).await.unwrap();
+    let mut tasks = Vec::new();
+    for writer in 0..WRITERS {
+        let store = stores[writer % stores.len()].clone();
+        let table = table.clone();
+        tasks.push(tokio::spawn(async move {
+            for n in 0..EACH {
+                let events = [event("step", json!({"writer": writer, "n": n}))];
+                loop {
+                    let next = store.last_seq(&table).await.unwrap() + 1;
+                    match store.append(&table, next, &events, None).await {
+                        Ok(_) => break,
+                        Err(StoreError::Conflict { .. }) => continue,
+                        Err(other) => panic!("{other}"),
+                    }
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let events = stores[0].events(&table, 0).await.unwrap();
+    let seqs: Vec<u64> = events.iter().map(|e| e.seq).collect();
+    let total = u64::try_from(WRITERS * EACH).unwrap();
+    assert_eq!(seqs, (1..=total).collect::<Vec<_>>());
+    for writer in 0..WRITERS {
+        let steps: Vec<&Value> = events
+            .iter()
+            .filter(|e| e.payload["writer"] == json!(writer))
+            .map(|e| &e.payload["n"])
+            .collect();
+        assert_eq!(
+            steps,
+            (0..EACH)
+                .map(|n| json!(n))
+                .collect::<Vec<_>>()
+                .iter()
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+async fn stale_and_gapped_appends_are_refused(db: &Db) {
+    let store = db.open().await;
+    let table = unique("stale");
+    store.create_table(&table, &json!({})).await.unwrap();
+    store
+        .append(
+            &table,
+            1,
+            &[event("a", json!(1)), event("b", json!(2))],
+            None,
+        )
+        .await
+        .unwrap();
+
+    let stale = store
+        .append(
+            &table,
+            2,
+            &[event("late", json!(0))],
+            Some(("r", &json!(0))),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(stale, StoreError::Conflict { seq: 2, .. }),
+        "{stale:?}"
+    );
+    assert!(
+        stale.to_string().contains("reload the table and retry"),
+        "{stale}"
+    );
+
+    let gap = store
+        .append(&table, 5, &[event("far", json!(0))], None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            gap,
+            StoreError::Gap {
+                expected: 5,
+                next: 3,
+                ..
+            }
+        ),
+        "{gap:?}"
+    );
+    let empty = store.append(&table, 3, &[], None).await.unwrap_err();
+    assert!(matches!(empty, StoreError::NoEvents { .. }), "{empty:?}");
+
+    assert_eq!(store.last_seq(&table).await.unwrap(), 2);
+    assert_eq!(store.reply_for(&table, "r").await.unwrap(), None);
+}
+
+async fn request_reply_is_stored_with_its_events(db: &Db) {
+    let store = db.open().await;
+    let table = unique("dedupe");
+    store.create_table(&table, &json!({})).await.unwrap();
+    assert_eq!(store.reply_for(&table, "req-1").await.unwrap(), None);
+
+    let reply = json!({"text": "Ana hits for 7", "dice": [4, 3]});
+    let last = store
+        .append(
+            &table,
+            1,
+            &[
+                event("hit", json!({"dmg": 7})),
+                event("hp", json!({"left": 3})),
+            ],
+            Some(("req-1", &reply)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(last, 2);
+    assert_eq!(
+        store.reply_for(&table, "req-1").await.unwrap(),
+        Some((2, reply.clone()))
+    );
+
+    // The same request again (a retry the router missed): refused as a whole,
+    // its events are not written and the first reply stands.
+    let again = store
+        .append(
+            &table,
+            3,
+            &[event("hit", json!({"dmg": 7}))],
+            Some(("req-1", &json!("other"))),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&again, StoreError::DuplicateRequest { request_id, .. } if request_id == "req-1"),
+        "{again:?}"
+    );
+    assert_eq!(store.last_seq(&table).await.unwrap(), 2);
+    assert_eq!(
+        store.reply_for(&table, "req-1").await.unwrap(),
+        Some((2, reply))
+    );
+
+    // A request id is per table.
+    let elsewhere = unique("dedupe-other");
+    store.create_table(&elsewhere, &json!({})).await.unwrap();
+    assert_eq!(store.reply_for(&elsewhere, "req-1").await.unwrap(), None);
+    store
+        .append(
+            &elsewhere,
+            1,
+            &[event("x", json!(1))],
+            Some(("req-1", &json!("ok"))),
+        )
+        .await
+        .unwrap();
+}
+
+async fn snapshots_latest_wins(db: &Db) {
+    let store = db.open().await;
+    let table = unique("snap");
+    store.create_table(&table, &json!({})).await.unwrap();
+    assert_eq!(store.latest_snapshot(&table).await.unwrap(), None);
+
+    store
+        .save_snapshot(&table, 10, &json!({"round": 1}))
+        .await
+        .unwrap();
+    store
+        .save_snapshot(&table, 30, &json!({"round": 3}))
+        .await
+        .unwrap();
+    store
+        .save_snapshot(&table, 20, &json!({"round": 2}))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.latest_snapshot(&table).await.unwrap(),
+        Some((30, json!({"round": 3})))
+    );
+    store
+        .save_snapshot(&table, 30, &json!({"round": "3b"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.latest_snapshot(&table).await.unwrap(),
+        Some((30, json!({"round": "3b"})))
+    );
+}
+
+async fn sheet_history_in_order(db: &Db) {
+    let store = db.open().await;
+    let table = unique("sheets");
+    store.create_table(&table, &json!({})).await.unwrap();
+    let edit = |character: &str, at_ms: i64, before: i64, after: i64| SheetEdit {
+        character: character.to_owned(),
+        who: "dm".to_owned(),
+        at_ms,
+        reason: format!("hp {before} → {after}"),
+        before: json!({"hp": before}),
+        after: json!({"hp": after}),
+    };
+    let edits = [
+        edit("Ana", 100, 10, 7),
+        edit("Bo", 150, 9, 9),
+        edit("Ana", 200, 7, 12),
+    ];
+    let mut ids = Vec::new();
+    for e in &edits {
+        ids.push(store.record_sheet_edit(&table, e).await.unwrap());
+    }
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+
+    assert_eq!(
+        store.sheet_history(&table, "Ana").await.unwrap(),
+        [edits[0].clone(), edits[2].clone()]
+    );
+    assert_eq!(
+        store.sheet_history(&table, "Bo").await.unwrap(),
+        [edits[1].clone()]
+    );
+    assert!(store.sheet_history(&table, "Cy").await.unwrap().is_empty());
+}
+
+async fn tables_are_created_once_and_listed(db: &Db) {
+    let store = db.open().await;
+    let a = unique("list-a");
+    let b = unique("list-b");
+    assert!(
+        store
+            .create_table(&a, &json!({"transport": "console"}))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .create_table(&a, &json!({"transport": "other"}))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .create_table(&b, &json!({"transport": "discord"}))
+            .await
+            .unwrap()
+    );
+
+    let tables = store.list_tables().await.unwrap();
+    let ours: Vec<(&str, &Value)> = tables
+        .iter()
+        .filter(|t| t.id == a || t.id == b)
+        .map(|t| (t.id.as_str(), &t.meta))
+        .collect();
+    assert_eq!(
+        ours,
+        [
+            (a.as_str(), &json!({"transport": "console"})),
+            (b.as_str(), &json!({"transport": "discord"})),
+        ],
+        "created once, first meta kept, listed by id"
+    );
+}
+
+async fn data_survives_reopening(db: &Db) {
+    let table = unique("reopen");
+    {
+        let store = db.open().await;
+        store
+            .create_table(&table, &json!({"name": "crypt"}))
+            .await
+            .unwrap();
+        store
+            .append(
+                &table,
+                1,
+                &[event("entered", json!({"room": 1}))],
+                Some(("r1", &json!("ok"))),
+            )
+            .await
+            .unwrap();
+        store
+            .save_snapshot(&table, 1, &json!({"room": 1}))
+            .await
+            .unwrap();
+        // Dropped without `close`: what was acknowledged must already be on disk.
+    }
+    let store = db.open().await;
+    let events = store.events(&table, 0).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].payload, json!({"room": 1}));
+    assert_eq!(
+        store.reply_for(&table, "r1").await.unwrap(),
+        Some((1, json!("ok")))
+    );
+    assert_eq!(
+        store.latest_snapshot(&table).await.unwrap(),
+        Some((1, json!({"room": 1})))
+    );
+    assert_eq!(
+        store
+            .append(&table, 2, &[event("left", json!(null))], None)
+            .await
+            .unwrap(),
+        2
+    );
+    store.close().await;
+}
+
+async fn large_payload_round_trips(db: &Db) {
+    let store = db.open().await;
+    let table = unique("large");
+    store.create_table(&table, &json!({})).await.unwrap();
+    // About 2 MB: a whole map with notes, well past any page or packet size.
+    let cells: Vec<Value> = (0..20_000)
+        .map(|i| json!({"cell": i, "note": "a dusty flagstone floor, cold to the touch — ünïcödé ✓ "}))
+        .collect();
+    let payload = json!({"map": cells});
+    store
+        .append(&table, 1, &[event("map", payload.clone())], None)
+        .await
+        .unwrap();
+    store.save_snapshot(&table, 1, &payload).await.unwrap();
+    assert_eq!(store.events(&table, 0).await.unwrap()[0].payload, payload);
+    assert_eq!(
+        store.latest_snapshot(&table).await.unwrap(),
+        Some((1, payload))
+    );
+}
+
+async fn unknown_table_is_refused(db: &Db) {
+    let store = db.open().await;
+    let table = unique("missing");
+    let err = store
+        .append(&table, 1, &[event("x", json!(1))], None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::UnknownTable { .. }), "{err:?}");
+    assert!(err.to_string().contains("create_table"), "{err}");
+    assert!(store.events(&table, 0).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn plain_file_path_opens_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.db");
+    let store = Store::open(path.to_str().unwrap()).await.unwrap();
+    store.create_table("t", &json!({})).await.unwrap();
+    store.close().await;
+    assert!(path.exists());
+}
+
+#[tokio::test]
+async fn bad_urls_say_what_to_do() {
+    let unsupported = Store::open("mysql://root:hunter2@db/dungeon")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(unsupported, StoreError::UnsupportedUrl { .. }),
+        "{unsupported:?}"
+    );
+    let text = unsupported.to_string();
+    assert!(text.contains("check DATABASE_URL"), "{text}");
+    assert!(!text.contains("hunter2"), "the password is masked: {text}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("no/such/dir/store.db");
+    let missing = Store::open(nowhere.to_str().unwrap()).await.unwrap_err();
+    assert!(matches!(missing, StoreError::Open { .. }), "{missing:?}");
+    let text = missing.to_string();
+    assert!(text.starts_with("cannot open database at "), "{text}");
+    assert!(text.contains("check DATABASE_URL"), "{text}");
+
+    // Nothing listens on port 1.
+    let refused = Store::open("postgres://dm:hunter2@127.0.0.1:1/dungeon")
+        .await
+        .unwrap_err();
+    let text = refused.to_string();
+    assert!(matches!(refused, StoreError::Open { .. }), "{refused:?}");
+    assert!(
+        text.contains("postgres://dm:***@127.0.0.1:1/dungeon"),
+        "{text}"
+    );
+    assert!(!text.contains("hunter2"), "{text}");
+}
