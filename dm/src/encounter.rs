@@ -72,6 +72,9 @@ pub struct Encounter {
     pub concentration: BTreeMap<String, String>,
     /// Who took the Dodge action (until the start of its next turn).
     pub dodging: Vec<String>,
+    /// Creatures the Help action was used against: the next ally attack on
+    /// each has advantage.
+    pub helped: Vec<String>,
     /// Who disengaged this turn.
     pub disengaged: Vec<String>,
     /// How many of each monster kind were added, for handles (g1, g2…).

@@ -2,10 +2,8 @@
 //! command and the rules engine. [`execute`] changes the table it is given;
 //! [`crate::handle`] runs it on a copy, [`crate::Table::apply`] on the real one.
 
-use rules::automation::{
-    self, Board, CastFigures, Caster, Resolution, Target, TurnEvent, features,
-};
-use rules::content::{self, Lasting, Targeting, TurnPoint};
+use rules::automation::{self, CastFigures, Caster, Resolution, Target, TurnEvent, features};
+use rules::content::{self, Targeting, TurnPoint};
 use rules::dice::{self, Advantage, DieRoller};
 use rules::mechanics::{
     Ability, AttackContext, AttackResult, Condition, Conditions, D20Roll, D20Test, DamageType,
@@ -42,7 +40,7 @@ pub fn execute(
             if !table.is_dm(actor) {
                 return Err(no("only the table's DM can do that"));
             }
-            dm_command(table, actor, dm, now, dice, &mut reply)?;
+            dm_command(table, actor, dm, dice, &mut reply)?;
         }
         Command::NewCharacter(new) => {
             let mut new = new.clone();
@@ -241,9 +239,10 @@ fn act(
                 name_of(table, me),
                 name_of(table, &t)
             ));
-            if let Some(enc) = table.encounter.as_mut() {
-                enc.dodging.retain(|h| h != &format!("helped:{t}"));
-                enc.dodging.push(format!("helped:{t}"));
+            if let Some(enc) = table.encounter.as_mut()
+                && !enc.helped.contains(&t)
+            {
+                enc.helped.push(t);
             }
             Ok(())
         }
@@ -891,18 +890,17 @@ fn attack(
         .and_then(|e| e.attacks_left.get(me).copied())
         .unwrap_or(0);
     let mut adv = advantage;
-    let helped = format!("helped:{target_handle}");
     if let Some(enc) = table.encounter.as_mut()
-        && enc.dodging.contains(&helped)
+        && enc.helped.contains(&target_handle)
     {
-        enc.dodging.retain(|d| d != &helped);
+        enc.helped.retain(|d| d != &target_handle);
         adv = Advantage::from_sources(
             1 + usize::from(adv == Advantage::Advantage),
             usize::from(adv == Advantage::Disadvantage),
         );
     }
     let t = target(table, &target_handle, me);
-    let (label, resolutions, per_action) = if let Some(c) = table.character(me).cloned() {
+    let (resolutions, per_action) = if let Some(c) = table.character(me).cloned() {
         let w = find_weapon(&c, weapon)?;
         let ability = weapon_ability(&c, w);
         let two_handed = w.versatile_damage.is_some() && !c.shield;
@@ -918,17 +916,13 @@ fn attack(
         }
         let out = automation::run(&tree, &ctx, std::slice::from_ref(&t), dice)
             .map_err(|e| no(e.to_string()))?;
-        (
-            w.name.clone(),
-            out,
-            features::attacks_per_action(c.class(), c.level),
-        )
+        (out, features::attacks_per_action(c.class(), c.level))
     } else {
         let m = monster_of(table, me).ok_or_else(|| no("no such creature"))?;
         let action = find_action(m, weapon)?;
         let out =
             automation::run_action(m, action, &t, adv, dice).map_err(|e| no(e.to_string()))?;
-        (action.name.clone(), out, 1)
+        (out, 1)
     };
     if left > 0 {
         if let Some(enc) = table.encounter.as_mut() {
@@ -942,7 +936,6 @@ fn attack(
         }
     }
     let figures = CastFigures::default();
-    let _ = label;
     land(
         table,
         me,
@@ -1807,7 +1800,6 @@ fn dm_command(
     table: &mut Table,
     actor: &PlayerId,
     command: &DmCommand,
-    now: u64,
     dice: &mut dyn DieRoller,
     reply: &mut Reply,
 ) -> Result<()> {
@@ -1882,9 +1874,7 @@ fn dm_command(
                     handle: handle.clone(),
                     monster: m.id.clone(),
                     health: Health::new(hp.max(1), ZeroHp::Dies),
-                    conditions: Conditions::of(
-                        m.condition_immunities.iter().copied().filter(|_| false),
-                    ),
+                    conditions: Conditions::new(),
                     resources: automation::Resources::of(m),
                 };
                 if let Some(enc) = table.encounter.as_mut() {
@@ -2034,7 +2024,6 @@ fn dm_command(
             act(table, &h, command, dice, reply)?;
         }
     }
-    let _ = now;
     Ok(())
 }
 
@@ -2383,6 +2372,3 @@ dash · dodge · disengage · hide · help T · grapple T · shove T [prone] · 
 n (end turn) · ds · init · status · sheet · char new NAME CLASS LVL RACE · rest short|long · vote \"A\" \"B\" · v N · verify · \
 DM: dm encounter · madd NAME -n N · dm hp T ±N · dm cond T add|remove C · dm set NAME FIELD VALUE \"why\" · dm xp N · \
 dm loot · dm narrate TEXT · dm decide N · dm as T CMD · dm end";
-
-#[allow(dead_code)]
-fn unused(_: Lasting, _: &Board) {}
