@@ -566,33 +566,8 @@ fn advance(table: &mut Table, dice: &mut dyn DieRoller, reply: &mut Reply) {
         .as_ref()
         .and_then(|e| e.current().map(str::to_string))
     {
-        let t = target(table, &cur, &cur);
-        let id = Encounter::id(&cur);
-        let describe = |table: &Table, h: &str| target(table, h, &cur);
-        let others: Vec<(String, Target)> = handles(table)
-            .into_iter()
-            .map(|h| {
-                let t = describe(table, &h);
-                (h, t)
-            })
-            .collect();
+        let events = board_turn_point(table, &cur, TurnPoint::End, dice);
         if let Some(enc) = table.encounter.as_mut() {
-            let mut events = enc.board.end_turn(&id, &t, dice).unwrap_or_default();
-            events.extend(
-                enc.board
-                    .source_turn(
-                        &id,
-                        TurnPoint::End,
-                        |c| {
-                            others
-                                .iter()
-                                .find(|(h, _)| *h == c.as_str())
-                                .map(|(_, t)| t.clone())
-                        },
-                        dice,
-                    )
-                    .unwrap_or_default(),
-            );
             enc.disengaged.retain(|h| h != &cur);
             turn_events(table, &cur, events, dice, reply);
         }
@@ -620,32 +595,8 @@ fn advance(table: &mut Table, dice: &mut dyn DieRoller, reply: &mut Reply) {
     enc.dodging.retain(|h| h != &next);
     let round = enc.round;
     reply.say(format!("Round {round}: {}'s turn.", name_of(table, &next)));
-    let t = target(table, &next, &next);
-    let id = Encounter::id(&next);
-    let others: Vec<(String, Target)> = handles(table)
-        .into_iter()
-        .map(|h| {
-            let t = target(table, &h, &next);
-            (h, t)
-        })
-        .collect();
+    let events = board_turn_point(table, &next, TurnPoint::Start, dice);
     if let Some(enc) = table.encounter.as_mut() {
-        let mut events = enc.board.start_turn(&id, &t, dice).unwrap_or_default();
-        events.extend(
-            enc.board
-                .source_turn(
-                    &id,
-                    TurnPoint::Start,
-                    |c| {
-                        others
-                            .iter()
-                            .find(|(h, _)| *h == c.as_str())
-                            .map(|(_, t)| t.clone())
-                    },
-                    dice,
-                )
-                .unwrap_or_default(),
-        );
         if let Some(m) = enc.monster_mut(&next) {
             for (name, face, back) in m.resources.start_turn(dice) {
                 if back {
@@ -661,6 +612,46 @@ fn advance(table: &mut Table, dice: &mut dyn DieRoller, reply: &mut Reply) {
             name_of(table, &next)
         ));
     }
+}
+
+/// The board's start or end of `who`'s turn: its own effects (saves, damage
+/// on its turn, durations), then the effects it keeps on others that act on
+/// its turns.
+fn board_turn_point(
+    table: &mut Table,
+    who: &str,
+    point: TurnPoint,
+    dice: &mut dyn DieRoller,
+) -> Vec<TurnEvent> {
+    let me = target(table, who, who);
+    let others: Vec<(String, Target)> = handles(table)
+        .into_iter()
+        .map(|h| {
+            let t = target(table, &h, who);
+            (h, t)
+        })
+        .collect();
+    let id = Encounter::id(who);
+    let Some(enc) = table.encounter.as_mut() else {
+        return Vec::new();
+    };
+    let mut events = match point {
+        TurnPoint::Start => enc.board.start_turn(&id, &me, dice),
+        TurnPoint::End => enc.board.end_turn(&id, &me, dice),
+    }
+    .unwrap_or_default();
+    let describe = |c: &rules::mechanics::CreatureId| {
+        others
+            .iter()
+            .find(|(h, _)| *h == c.as_str())
+            .map(|(_, t)| t.clone())
+    };
+    events.extend(
+        enc.board
+            .source_turn(&id, point, describe, dice)
+            .unwrap_or_default(),
+    );
+    events
 }
 
 /// What the board did at a turn point: saves, ends and triggered damage.
@@ -688,16 +679,14 @@ fn turn_events(
                 resolutions,
                 id,
             } => {
-                let on = table
+                let (on, source) = table
                     .encounter
                     .as_ref()
                     .and_then(|enc| enc.board.effects().iter().find(|x| x.id == id))
-                    .map_or_else(|| turn_of.to_string(), |x| x.on.as_str().to_string());
-                let source = table
-                    .encounter
-                    .as_ref()
-                    .and_then(|enc| enc.board.effects().iter().find(|x| x.id == id))
-                    .map_or_else(|| turn_of.to_string(), |x| x.source.as_str().to_string());
+                    .map_or_else(
+                        || (turn_of.to_string(), turn_of.to_string()),
+                        |x| (x.on.as_str().to_string(), x.source.as_str().to_string()),
+                    );
                 reply.say(format!("{name} on {}:", name_of(table, &on)));
                 land(table, &source, &[on], &resolutions, None, dice, reply);
             }

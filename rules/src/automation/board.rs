@@ -754,18 +754,7 @@ impl Board {
                 std::slice::from_ref(attacker_target),
                 roller,
             )?;
-            self.place(
-                &e.source,
-                std::slice::from_ref(attacker),
-                &resolutions,
-                e.figures,
-                e.concentration,
-            );
-            events.push(TurnEvent::Triggered {
-                id: e.id,
-                name: e.effect.name.clone(),
-                resolutions,
-            });
+            events.push(self.triggered(&e, attacker, resolutions));
         }
         Ok(events)
     }
@@ -812,18 +801,7 @@ impl Board {
                     roller,
                 )?);
             }
-            self.place(
-                &e.source,
-                std::slice::from_ref(creature),
-                &resolutions,
-                e.figures,
-                e.concentration,
-            );
-            events.push(TurnEvent::Triggered {
-                id: e.id,
-                name: e.effect.name.clone(),
-                resolutions,
-            });
+            events.push(self.triggered(&e, creature, resolutions));
         }
         Ok(events)
     }
@@ -961,6 +939,31 @@ impl Board {
             one_attack: m.one_attack,
             extra_action: m.extra_action,
             no_reactions: m.no_reactions,
+        }
+    }
+}
+
+impl Board {
+    /// What a kept effect did to `on` outside a turn point (a hit answered,
+    /// a move): the effects it put on `on` go on the board, tied to the
+    /// effect's source, figures and concentration.
+    fn triggered(
+        &mut self,
+        e: &ActiveEffect,
+        on: &CreatureId,
+        resolutions: Vec<Resolution>,
+    ) -> TurnEvent {
+        self.place(
+            &e.source,
+            std::slice::from_ref(on),
+            &resolutions,
+            e.figures,
+            e.concentration,
+        );
+        TurnEvent::Triggered {
+            id: e.id,
+            name: e.effect.name.clone(),
+            resolutions,
         }
     }
 }
