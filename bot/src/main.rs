@@ -3,14 +3,7 @@
 //! Thin by design: it parses the command line and calls into the library
 //! crates; errors reach the user through `anyhow` with their context.
 
-mod cli;
-mod console;
-mod content;
-mod output;
-mod roll;
-// Not called from the CLI until the router lands; the lead wires it in.
-#[allow(dead_code)]
-mod store;
+use bot::{cli, console, content, output, roll};
 
 use std::process::ExitCode;
 

@@ -3,16 +3,11 @@
 //! table ids of its own there, so runs and parallel tests do not collide).
 #![allow(clippy::unwrap_used, missing_docs)]
 
-// `bot` is a binary crate, so the test compiles the store module itself.
-#[path = "../src/store/mod.rs"]
-#[allow(dead_code)]
-mod store;
-
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use bot::store::{Append, NewEvent, SheetEdit, Store, StoreError};
 use serde_json::{Value, json};
-use store::{NewEvent, SheetEdit, Store, StoreError};
 use tempfile::TempDir;
 
 /// Where a check's store lives; `open` may be called again to reopen it.
@@ -115,7 +110,141 @@ on_both_backends!(
     data_survives_reopening,
     large_payload_round_trips,
     unknown_table_is_refused,
+    a_batch_commits_many_tables_at_once,
+    a_bad_append_in_a_batch_fails_alone,
+    secrets_and_identities_are_kept,
 );
+
+fn append(table: &str, next: u64, kinds: &[&str], request: Option<&str>) -> Append {
+    Append {
+        table_id: table.to_owned(),
+        expected_next_seq: next,
+        events: kinds.iter().map(|k| event(k, json!({"k": k}))).collect(),
+        request: request.map(|r| (r.to_owned(), json!({"reply": r}))),
+        sheet_edits: Vec::new(),
+    }
+}
+
+async fn a_batch_commits_many_tables_at_once(db: &Db) {
+    let store = db.open().await;
+    let a = unique("batch-a");
+    let b = unique("batch-b");
+    for t in [&a, &b] {
+        store.create_table(t, &json!({})).await.unwrap();
+    }
+    let mut edited = append(&b, 1, &["set"], Some("req-b1"));
+    edited.sheet_edits.push(SheetEdit {
+        character: "aria".into(),
+        who: "dm".into(),
+        at_ms: 5,
+        reason: "found a belt".into(),
+        before: json!({"str": 10}),
+        after: json!({"str": 19}),
+    });
+    let batch = [
+        append(&a, 1, &["x", "y"], Some("req-a1")),
+        edited,
+        // A second append to the same table follows the first one in the batch.
+        append(&a, 3, &["z"], Some("req-a2")),
+    ];
+    let results = store.append_batch(&batch).await;
+    let seqs: Vec<u64> = results.into_iter().map(Result::unwrap).collect();
+    assert_eq!(seqs, [2, 1, 3]);
+    let kinds: Vec<String> = store
+        .events(&a, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, ["x", "y", "z"]);
+    assert_eq!(
+        store.reply_for(&a, "req-a2").await.unwrap(),
+        Some((3, json!({"reply": "req-a2"})))
+    );
+    let history = store.sheet_history(&b, "aria").await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].after, json!({"str": 19}));
+}
+
+async fn a_bad_append_in_a_batch_fails_alone(db: &Db) {
+    let store = db.open().await;
+    let a = unique("lone-a");
+    let b = unique("lone-b");
+    let c = unique("lone-c");
+    for t in [&a, &b, &c] {
+        store.create_table(t, &json!({})).await.unwrap();
+    }
+    store
+        .append(
+            &c,
+            1,
+            &[event("first", json!(1))],
+            Some(("done-before", &json!("r"))),
+        )
+        .await
+        .unwrap();
+    let batch = [
+        append(&a, 1, &["ok"], Some("r1")),
+        // Stale: seq 1 of b is free but the writer thinks the log is longer.
+        append(&b, 2, &["gap"], None),
+        // A request id that was answered already: the batch cannot commit as
+        // one, and each append is tried on its own.
+        append(&c, 2, &["again"], Some("done-before")),
+        append(&b, 1, &["ok"], None),
+    ];
+    let results = store.append_batch(&batch).await;
+    assert_eq!(results[0].as_ref().unwrap(), &1);
+    assert!(
+        matches!(results[1], Err(StoreError::Gap { .. })),
+        "{:?}",
+        results[1]
+    );
+    assert!(
+        matches!(results[2], Err(StoreError::DuplicateRequest { .. })),
+        "{:?}",
+        results[2]
+    );
+    assert_eq!(results[3].as_ref().unwrap(), &1);
+    assert_eq!(store.last_seq(&a).await.unwrap(), 1);
+    assert_eq!(store.last_seq(&b).await.unwrap(), 1);
+    // The refused append left nothing behind.
+    assert_eq!(store.last_seq(&c).await.unwrap(), 1);
+    // A conflict found by the batch's own check does not spoil the rest.
+    let results = store
+        .append_batch(&[
+            append(&a, 1, &["late"], None),
+            append(&a, 2, &["next"], None),
+        ])
+        .await;
+    assert!(matches!(results[0], Err(StoreError::Conflict { .. })));
+    assert_eq!(results[1].as_ref().unwrap(), &2);
+}
+
+async fn secrets_and_identities_are_kept(db: &Db) {
+    let store = db.open().await;
+    let t = unique("secret");
+    assert!(
+        store
+            .create_table_with_secret(&t, &json!({"name": "x"}), Some("c0ffee"))
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.secret(&t).await.unwrap().as_deref(), Some("c0ffee"));
+    let plain = unique("plain");
+    store.create_table(&plain, &json!({})).await.unwrap();
+    assert_eq!(store.secret(&plain).await.unwrap(), None);
+    assert!(matches!(
+        store.secret(&unique("nowhere")).await,
+        Err(StoreError::UnknownTable { .. })
+    ));
+    let who = unique("discord");
+    store.link_identity(&who, "player-1").await.unwrap();
+    store.link_identity(&who, "player-2").await.unwrap();
+    let links = store.identities().await.unwrap();
+    let mine: Vec<_> = links.iter().filter(|(i, _)| *i == who).collect();
+    assert_eq!(mine, [&(who.clone(), "player-2".to_owned())]);
+}
 
 async fn append_then_read_in_order(db: &Db) {
     let store = db.open().await;

@@ -15,18 +15,32 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 type Source = (i64, &'static str, &'static str);
 
 /// `migrations/sqlite/`, in version order.
-pub(crate) const SQLITE: &[Source] = &[(
-    1,
-    "store",
-    include_str!("../../../migrations/sqlite/0001_store.sql"),
-)];
+pub(crate) const SQLITE: &[Source] = &[
+    (
+        1,
+        "store",
+        include_str!("../../../migrations/sqlite/0001_store.sql"),
+    ),
+    (
+        2,
+        "seeds and identities",
+        include_str!("../../../migrations/sqlite/0002_seeds_and_identities.sql"),
+    ),
+];
 
 /// `migrations/postgres/`, in version order.
-pub(crate) const POSTGRES: &[Source] = &[(
-    1,
-    "store",
-    include_str!("../../../migrations/postgres/0001_store.sql"),
-)];
+pub(crate) const POSTGRES: &[Source] = &[
+    (
+        1,
+        "store",
+        include_str!("../../../migrations/postgres/0001_store.sql"),
+    ),
+    (
+        2,
+        "seeds and identities",
+        include_str!("../../../migrations/postgres/0002_seeds_and_identities.sql"),
+    ),
+];
 
 /// The migrator for one dialect's sources.
 pub(crate) fn migrator(sources: &[Source]) -> Migrator {

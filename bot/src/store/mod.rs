@@ -122,6 +122,26 @@ pub struct SheetEdit {
     pub after: Value,
 }
 
+/// One table's append, for [`Store::append_batch`]: its events at seqs
+/// `expected_next_seq..`, the reply to the request that made them, and the
+/// sheet edits they carry, all in one transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Append {
+    /// The table.
+    pub table_id: String,
+    /// The seq the first event must get.
+    pub expected_next_seq: u64,
+    /// The events, in order; at least one.
+    pub events: Vec<NewEvent>,
+    /// The request's id and its reply, for answering a retry.
+    pub request: Option<(String, Value)>,
+    /// Sheet edits to record with the events.
+    pub sheet_edits: Vec<SheetEdit>,
+}
+
+/// Rows per multi-row `INSERT`: far below SQLite's 32,766 bound parameters.
+const ROWS_PER_INSERT: usize = 500;
+
 impl Store {
     /// Opens the store at `url` and brings its schema up to date.
     ///
@@ -191,15 +211,28 @@ impl Store {
     /// Creates the table `id` with `meta`; returns whether it was new. A table
     /// that exists already keeps its meta.
     pub async fn create_table(&self, id: &str, meta: &Value) -> Result<bool, StoreError> {
+        self.create_table_with_secret(id, meta, None).await
+    }
+
+    /// Creates the table `id` with `meta` and a secret (its dice seed) that
+    /// only [`Store::secret`] reads back; returns whether it was new. A table
+    /// that exists already keeps its meta and secret.
+    pub async fn create_table_with_secret(
+        &self,
+        id: &str,
+        meta: &Value,
+        secret: Option<&str>,
+    ) -> Result<bool, StoreError> {
         let now = now_ms();
         let done = on_pool!(self, |pool, _begin| {
             sqlx::query(
-                "INSERT INTO tables (id, created_at, meta) VALUES ($1, $2, $3) \
+                "INSERT INTO tables (id, created_at, meta, secret) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (id) DO NOTHING",
             )
             .bind(id)
             .bind(now)
             .bind(Json(meta))
+            .bind(secret)
             .execute(pool)
             .await?
             .rows_affected()
@@ -224,6 +257,50 @@ impl Store {
             .collect())
     }
 
+    /// The table's secret; `None` if it has none. An unknown table is an error.
+    pub async fn secret(&self, table_id: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(Option<String>,)> = on_pool!(self, |pool, _begin| {
+            sqlx::query_as("SELECT secret FROM tables WHERE id = $1")
+                .bind(table_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        match row {
+            Some((secret,)) => Ok(secret),
+            None => Err(StoreError::UnknownTable {
+                table_id: table_id.to_owned(),
+            }),
+        }
+    }
+
+    /// Links a transport identity (`discord:123`) to a player, replacing any
+    /// earlier link of that identity.
+    pub async fn link_identity(&self, identity: &str, player: &str) -> Result<(), StoreError> {
+        let now = now_ms();
+        on_pool!(self, |pool, _begin| {
+            sqlx::query(
+                "INSERT INTO identities (identity, player, linked_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (identity) DO UPDATE SET player = excluded.player, \
+                 linked_at = excluded.linked_at",
+            )
+            .bind(identity)
+            .bind(player)
+            .bind(now)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Every linked identity and its player.
+    pub async fn identities(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(on_pool!(self, |pool, _begin| {
+            sqlx::query_as("SELECT identity, player FROM identities ORDER BY identity")
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
     /// Appends `events` to the table's log at seqs `expected_next_seq..`, and
     /// with them the reply to `request` (its id and reply), in one transaction.
     /// Returns the seq of the last event.
@@ -238,19 +315,148 @@ impl Store {
         events: &[NewEvent],
         request: Option<(&str, &Value)>,
     ) -> Result<u64, StoreError> {
-        let count = u64::try_from(events.len()).unwrap_or(u64::MAX);
-        let last = match count {
-            0 => {
-                return Err(StoreError::NoEvents {
-                    table_id: table_id.to_owned(),
-                });
+        self.append_one(&Append {
+            table_id: table_id.to_owned(),
+            expected_next_seq,
+            events: events.to_vec(),
+            request: request.map(|(id, reply)| (id.to_owned(), reply.clone())),
+            sheet_edits: Vec::new(),
+        })
+        .await
+    }
+
+    /// Appends for several tables in one transaction (group commit): one
+    /// result per append, in order, each as [`Store::append`] would give it.
+    /// Appends to the same table are taken in order. If the batch cannot
+    /// commit as a whole (a race with another writer, a repeated request id),
+    /// each append is retried on its own so that only the offending ones fail.
+    pub async fn append_batch(&self, batch: &[Append]) -> Vec<Result<u64, StoreError>> {
+        if batch.len() > 1 {
+            match self.try_batch(batch).await {
+                Ok(results) => return results,
+                Err(_) => {
+                    // Fall through: one transaction per append.
+                }
             }
-            n => expected_next_seq
-                .checked_add(n - 1)
-                .ok_or(StoreError::SeqOutOfRange { seq: u64::MAX })?,
-        };
-        let first = to_db_seq(expected_next_seq)?;
-        let last_db = to_db_seq(last)?;
+        }
+        let mut results = Vec::with_capacity(batch.len());
+        for append in batch {
+            results.push(self.append_one(append).await);
+        }
+        results
+    }
+
+    /// The whole batch in one transaction, or an error and nothing written.
+    async fn try_batch(
+        &self,
+        batch: &[Append],
+    ) -> Result<Vec<Result<u64, StoreError>>, StoreError> {
+        let now = now_ms();
+        on_pool!(self, |pool, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            // Where each table's log ends now.
+            let mut current: std::collections::HashMap<&str, i64> =
+                std::collections::HashMap::new();
+            let mut ids: Vec<&str> = batch.iter().map(|a| a.table_id.as_str()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for chunk in ids.chunks(ROWS_PER_INSERT) {
+                let mut q = sqlx::QueryBuilder::new(
+                    "SELECT table_id, COALESCE(MAX(seq), 0) FROM events WHERE table_id IN (",
+                );
+                let mut list = q.separated(", ");
+                for id in chunk {
+                    list.push_bind(*id);
+                }
+                q.push(") GROUP BY table_id");
+                let rows: Vec<(String, i64)> = q.build_query_as().fetch_all(&mut *tx).await?;
+                for (id, seq) in rows {
+                    if let Some(key) = chunk.iter().find(|k| **k == id) {
+                        current.insert(key, seq);
+                    }
+                }
+            }
+            // Check each append against the log as the batch grows it.
+            let mut results = Vec::with_capacity(batch.len());
+            let mut events: Vec<(&str, i64, &NewEvent)> = Vec::new();
+            let mut requests: Vec<(&str, &str, i64, &Value)> = Vec::new();
+            let mut edits: Vec<(&str, &SheetEdit)> = Vec::new();
+            for append in batch {
+                let table_id = append.table_id.as_str();
+                let (first, last) = match seq_range(append) {
+                    Ok(range) => range,
+                    Err(err) => {
+                        results.push(Err(err));
+                        continue;
+                    }
+                };
+                let now_at = current.get(table_id).copied().unwrap_or(0);
+                if let Err(err) = check_next(table_id, now_at, first) {
+                    results.push(Err(err));
+                    continue;
+                }
+                for (seq, event) in (first..=last).zip(&append.events) {
+                    events.push((table_id, seq, event));
+                }
+                if let Some((request_id, reply)) = &append.request {
+                    requests.push((table_id, request_id, last, reply));
+                }
+                edits.extend(append.sheet_edits.iter().map(|e| (table_id, e)));
+                current.insert(table_id, last);
+                results.push(Ok(from_db_seq(last)));
+            }
+            for chunk in events.chunks(ROWS_PER_INSERT) {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO events (table_id, seq, kind, payload, created_at) ",
+                );
+                q.push_values(chunk, |mut row, (table_id, seq, event)| {
+                    row.push_bind(*table_id)
+                        .push_bind(*seq)
+                        .push_bind(event.kind.as_str())
+                        .push_bind(Json(&event.payload))
+                        .push_bind(now);
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            for chunk in requests.chunks(ROWS_PER_INSERT) {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO requests (table_id, request_id, seq, reply, created_at) ",
+                );
+                q.push_values(chunk, |mut row, (table_id, request_id, seq, reply)| {
+                    row.push_bind(*table_id)
+                        .push_bind(*request_id)
+                        .push_bind(*seq)
+                        .push_bind(Json(*reply))
+                        .push_bind(now);
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            for chunk in edits.chunks(ROWS_PER_INSERT) {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO sheet_history (table_id, character, who, at, reason, before, after) ",
+                );
+                q.push_values(chunk, |mut row, (table_id, edit)| {
+                    row.push_bind(*table_id)
+                        .push_bind(edit.character.as_str())
+                        .push_bind(edit.who.as_str())
+                        .push_bind(edit.at_ms)
+                        .push_bind(edit.reason.as_str())
+                        .push_bind(Json(&edit.before))
+                        .push_bind(Json(&edit.after));
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(results)
+        })
+    }
+
+    /// One append in a transaction of its own, with precise errors.
+    async fn append_one(&self, append: &Append) -> Result<u64, StoreError> {
+        let table_id = append.table_id.as_str();
+        let events = &append.events;
+        let (first, last_db) = seq_range(append)?;
+        let last = from_db_seq(last_db);
         let now = now_ms();
         let conflict = |seq: u64| StoreError::Conflict {
             table_id: table_id.to_owned(),
@@ -265,16 +471,7 @@ impl Store {
                     .await?;
             // Checked up front for a clear answer; the primary key still
             // decides a race between two writers that both passed this check.
-            if current >= first {
-                return Err(conflict(expected_next_seq));
-            }
-            if current + 1 < first {
-                return Err(StoreError::Gap {
-                    table_id: table_id.to_owned(),
-                    expected: expected_next_seq,
-                    next: from_db_seq(current + 1),
-                });
-            }
+            check_next(table_id, current, first)?;
             for (seq, event) in (first..=last_db).zip(events) {
                 sqlx::query(
                     "INSERT INTO events (table_id, seq, kind, payload, created_at) \
@@ -295,7 +492,7 @@ impl Store {
                     Violation::Other => StoreError::Database(err),
                 })?;
             }
-            if let Some((request_id, reply)) = request {
+            if let Some((request_id, reply)) = &append.request {
                 sqlx::query(
                     "INSERT INTO requests (table_id, request_id, seq, reply, created_at) \
                      VALUES ($1, $2, $3, $4, $5)",
@@ -314,6 +511,21 @@ impl Store {
                     },
                     _ => StoreError::Database(err),
                 })?;
+            }
+            for edit in &append.sheet_edits {
+                sqlx::query(
+                    "INSERT INTO sheet_history (table_id, character, who, at, reason, before, after) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(table_id)
+                .bind(&edit.character)
+                .bind(&edit.who)
+                .bind(edit.at_ms)
+                .bind(&edit.reason)
+                .bind(Json(&edit.before))
+                .bind(Json(&edit.after))
+                .execute(&mut *tx)
+                .await?;
             }
             tx.commit().await?;
         });
@@ -497,6 +709,41 @@ enum Violation {
     Unique,
     ForeignKey,
     Other,
+}
+
+/// The first and last seq an append would take, as database integers.
+fn seq_range(append: &Append) -> Result<(i64, i64), StoreError> {
+    let count = u64::try_from(append.events.len()).unwrap_or(u64::MAX);
+    let last = match count {
+        0 => {
+            return Err(StoreError::NoEvents {
+                table_id: append.table_id.clone(),
+            });
+        }
+        n => append
+            .expected_next_seq
+            .checked_add(n - 1)
+            .ok_or(StoreError::SeqOutOfRange { seq: u64::MAX })?,
+    };
+    Ok((to_db_seq(append.expected_next_seq)?, to_db_seq(last)?))
+}
+
+/// Whether an append starting at `first` follows a log that ends at `current`.
+fn check_next(table_id: &str, current: i64, first: i64) -> Result<(), StoreError> {
+    if current >= first {
+        return Err(StoreError::Conflict {
+            table_id: table_id.to_owned(),
+            seq: from_db_seq(first),
+        });
+    }
+    if current + 1 < first {
+        return Err(StoreError::Gap {
+            table_id: table_id.to_owned(),
+            expected: from_db_seq(first),
+            next: from_db_seq(current + 1),
+        });
+    }
+    Ok(())
 }
 
 fn classify(err: &sqlx::Error) -> Violation {

@@ -1,0 +1,10 @@
+//! The `dungeon` binary's library: the CLI, the store, the router and the
+//! console transport. A library so that tests and benchmarks drive the
+//! same code the binary runs.
+
+pub mod cli;
+pub mod console;
+pub mod content;
+pub mod output;
+pub mod roll;
+pub mod store;
