@@ -31,6 +31,14 @@ pub enum Command {
     /// Play at the console: several players at one keyboard (`as aria: a longsword -t g1`),
     /// the DM's commands (`dm encounter`, `madd goblin -n 3`), monsters on the built-in choice.
     Play(PlayArgs),
+    /// List the stored games (tables) and how many events each has.
+    Tables(TablesArgs),
+    /// Rebuild a table from its event log and check it against the live state that was saved.
+    Replay(StoredArgs),
+    /// Recompute every dice roll of a table from its revealed seed: proof the DM never fudged.
+    Verify(VerifyArgs),
+    /// Every edit of a character's sheet at a table: who, when, why, before and after.
+    History(HistoryArgs),
     /// Show the licences and the SRD 5.1 attribution.
     #[command(alias = "legal")]
     Credits,
@@ -137,6 +145,67 @@ pub struct PlayArgs {
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// Print every event as one JSON line (type, actor, target, rolls, totals, HP before and after).
+    #[arg(long)]
+    pub json: bool,
+    /// Resume the stored game of this table id (printed when a game starts and ends).
+    #[arg(long, value_name = "ID")]
+    pub table: Option<String>,
+    /// Where games are kept: a SQLite file or `postgres://…` [default: $DATABASE_URL, else ./dungeon.db].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+}
+
+/// Arguments of `dungeon tables`.
+#[derive(Debug, Args)]
+pub struct TablesArgs {
+    /// The store [default: $DATABASE_URL, else ./dungeon.db].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// One JSON object per table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `dungeon replay`.
+#[derive(Debug, Args)]
+pub struct StoredArgs {
+    /// The table's id (`dungeon tables` lists them).
+    pub table: String,
+    /// The store [default: $DATABASE_URL, else ./dungeon.db].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// Print the rebuilt state as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `dungeon verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The table's id (`dungeon tables` lists them).
+    pub table: String,
+    /// The store [default: $DATABASE_URL, else ./dungeon.db].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// Check with the seed kept in the store before it is revealed (for the DM).
+    #[arg(long)]
+    pub use_stored_seed: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `dungeon history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The table's id (`dungeon tables` lists them).
+    pub table: String,
+    /// The character's handle (`aria`).
+    pub character: String,
+    /// The store [default: $DATABASE_URL, else ./dungeon.db].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// One JSON object per edit.
     #[arg(long)]
     pub json: bool,
 }

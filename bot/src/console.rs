@@ -3,47 +3,46 @@
 //! and monsters take a simple built-in turn. Lines come from the keyboard,
 //! a script (`--script FILE`) or the shipped demo (`--demo`).
 //!
-//! Every accepted command's events are committed before its reply is
-//! printed (to the store when one is open), then applied to the table.
+//! Every line goes through the router like any transport's command: its
+//! events are committed to the store (a SQLite file by default) before its
+//! reply is printed, so a game survives the process and can be resumed
+//! with `--table`, replayed and verified.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use dm::seed::TableSeed;
-use dm::{Command, Ctx, DmCommand, Event, Line, PlayerId, Reply, Table};
+use dm::{Command, DmCommand, Line, PlayerId, Reply, Table};
 use serde::Serialize;
+use serde_json::json;
 
 use crate::cli::PlayArgs;
+use crate::router::{self, Answer, Envelope, Router, Transport};
+use crate::store::Store;
 
 /// The demo: a goblin ambush for a party of four level-3 characters.
 pub const DEMO: &str = include_str!("../demo/goblin-ambush.txt");
 
-/// Where committed events go before anyone is told.
-pub trait Sink {
-    /// Makes `events` durable; an error means nothing may be told.
-    fn commit(&mut self, events: &[Event]) -> Result<()>;
+/// Where the console keeps its games unless told otherwise.
+pub const DEFAULT_DATABASE: &str = "sqlite://dungeon.db?mode=rwc";
+
+/// The store to use: `--database`, else `DATABASE_URL`, else `dungeon.db`.
+pub fn database_url(flag: Option<&str>) -> String {
+    flag.map(str::to_owned)
+        .or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| DEFAULT_DATABASE.to_owned())
 }
 
-/// Keeps the log in memory (no store).
-#[derive(Default)]
-pub struct MemorySink {
-    /// Everything committed.
-    pub log: Vec<Event>,
-}
-
-impl Sink for MemorySink {
-    fn commit(&mut self, events: &[Event]) -> Result<()> {
-        self.log.extend_from_slice(events);
-        Ok(())
-    }
-}
-
-/// One console game.
-pub struct Session<S: Sink> {
-    /// The table.
+/// One console game: a table behind the router.
+pub struct Session {
+    rt: tokio::runtime::Runtime,
+    router: Arc<Router>,
+    /// The table's id in the store.
+    pub table_id: String,
+    /// The table as of the last command.
     pub table: Table,
-    seed: TableSeed,
-    sink: S,
     /// Who plays at this keyboard unless a line says `as NAME:`.
     pub default_player: PlayerId,
     /// Monsters take their turns by themselves.
@@ -51,7 +50,7 @@ pub struct Session<S: Sink> {
     /// Characters take their turns by themselves too (the demo).
     pub auto_players: bool,
     json: bool,
-    clock: u64,
+    requests: u64,
     out: Box<dyn Write>,
     /// How many commands were refused.
     pub refused: usize,
@@ -72,35 +71,92 @@ pub fn seed_from_number(n: u64) -> TableSeed {
     TableSeed::from_entropy_bytes(bytes)
 }
 
-impl<S: Sink> Session<S> {
-    /// Opens a table committed to `seed`, with the console DM.
-    pub fn open(seed: TableSeed, mut sink: S, json: bool, out: Box<dyn Write>) -> Result<Self> {
-        let opened = Table::opened(dm_id(), seed.commitment().to_string());
-        sink.commit(std::slice::from_ref(&opened))?;
-        let mut table = Table::default();
-        table
-            .apply(&opened)
-            .map_err(|e| anyhow::anyhow!("opening the table: {e}"))?;
+/// A fresh random seed.
+pub fn random_seed() -> TableSeed {
+    let mut bytes = [0u8; 32];
+    rand::fill(&mut bytes);
+    TableSeed::from_entropy_bytes(bytes)
+}
+
+/// A clock that starts at a fixed time and moves six seconds (a round) per
+/// reading, so that a seeded game is the same game every time.
+pub fn round_clock() -> router::Clock {
+    let t = Arc::new(AtomicU64::new(1_700_000_000));
+    Arc::new(move || t.fetch_add(6, Ordering::Relaxed))
+}
+
+/// A new table id for a console game.
+pub fn new_table_id(prefix: &str) -> String {
+    let mut bytes = [0u8; 3];
+    rand::fill(&mut bytes);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!(
+        "{prefix}-{secs}-{:02x}{:02x}{:02x}",
+        bytes[0], bytes[1], bytes[2]
+    )
+}
+
+impl Session {
+    /// Opens the console's router on the store at `database`, and the table
+    /// `table_id`: a new one committed to `seed`, or the stored one of that id
+    /// (its seed and state as they were; `seed` is then unused).
+    pub fn open(
+        database: &str,
+        table_id: &str,
+        seed: &TableSeed,
+        clock: router::Clock,
+        json: bool,
+        out: Box<dyn Write>,
+    ) -> Result<Self> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?;
+        let (router, fresh, table) = rt.block_on(async {
+            let store = Store::open(database).await?;
+            let mut config = router::Config::for_store(&store);
+            // One keyboard: no rate limit.
+            config.rate_limit = None;
+            let router = Router::start(store, config, clock).await?;
+            let meta = json!({"transport": "console"});
+            let fresh = router.open_table(table_id, &meta, dm_id(), seed).await?;
+            let table = router.table(table_id).await?;
+            anyhow::Ok((router, fresh, table))
+        })?;
         let mut s = Self {
+            rt,
+            router: Arc::new(router),
+            table_id: table_id.to_owned(),
             table,
-            seed,
-            sink,
             // At one keyboard the DM sits too: lines without `as NAME:` are the DM's.
             default_player: dm_id(),
             auto_monsters: true,
             auto_players: false,
             json,
-            clock: 1_700_000_000,
+            requests: 0,
             out,
             refused: 0,
         };
         if !json {
+            let verb = if fresh { "open" } else { "resumed" };
             s.print(&format!(
-                "Table open. Dice commitment: {}",
-                s.table.commitment
+                "Table {} {verb}. Dice commitment: {}",
+                s.table_id, s.table.commitment
             ))?;
         }
         Ok(s)
+    }
+
+    /// The router behind the console (for tests and tools).
+    pub fn router(&self) -> &Router {
+        &self.router
+    }
+
+    /// Runs a future on the console's runtime.
+    pub fn block_on<F: Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
     }
 
     fn print(&mut self, text: &str) -> Result<()> {
@@ -139,43 +195,36 @@ impl<S: Sink> Session<S> {
         self.run_automatic_turns()
     }
 
-    /// Runs one command through the DM core: commit, apply, print.
+    /// Runs one command through the router: commit, then print.
     pub fn command(&mut self, who: &PlayerId, command: &Command) -> Result<()> {
-        self.clock += 6;
-        let mut dice = self.seed.stream(self.table.next_roll);
-        let outcome = dm::handle(
-            &self.table,
-            command,
-            Ctx {
-                actor: who.clone(),
-                dice: &mut dice,
-                now: self.clock,
-            },
-        );
-        let outcome = match outcome {
-            Ok(o) => o,
-            Err(why) => {
-                self.refused += 1;
-                return self.say_refused(who, &format!("{command:?}"), &why.0);
-            }
+        self.requests += 1;
+        let envelope = Envelope {
+            transport: Transport::Console,
+            table: self.table_id.clone(),
+            sender: who.0.clone(),
+            request_id: format!("{}:{}", self.table.applied, self.requests),
+            command: command.clone(),
         };
-        // Commit before reply.
-        self.sink.commit(&outcome.events)?;
-        for e in &outcome.events {
-            self.table
-                .apply(e)
-                .map_err(|e| anyhow::anyhow!("applying a committed event: {e}"))?;
+        let router = Arc::clone(&self.router);
+        let id = self.table_id.clone();
+        let (answer, table) = self.rt.block_on(async move {
+            let answer = router.submit(envelope).await?;
+            let table = router.table(&id).await?;
+            anyhow::Ok((answer, table))
+        })?;
+        self.table = table;
+        match answer {
+            Answer::Done { reply, .. } | Answer::Repeated { reply, .. } => self.render(who, &reply),
+            Answer::Refused { why } => {
+                self.refused += 1;
+                self.say_refused(who, &format!("{command:?}"), &why)
+            }
+            Answer::Limited { retry_after } => {
+                self.refused += 1;
+                let why = format!("slow down: try again in {} s", retry_after.as_secs() + 1);
+                self.say_refused(who, &format!("{command:?}"), &why)
+            }
         }
-        if let Command::Dm(DmCommand::RevealSeed) = command {
-            let reveal = Event::SeedRevealed {
-                seed: self.seed.to_string(),
-            };
-            self.sink.commit(std::slice::from_ref(&reveal))?;
-            self.table
-                .apply(&reveal)
-                .map_err(|e| anyhow::anyhow!("revealing the seed: {e}"))?;
-        }
-        self.render(who, &outcome.reply)
     }
 
     fn say_refused(&mut self, who: &PlayerId, what: &str, why: &str) -> Result<()> {
@@ -377,16 +426,24 @@ pub fn render_line(line: &Line) -> String {
 
 /// `dungeon play`.
 pub fn run(args: &PlayArgs) -> Result<()> {
-    let seed = match args.seed {
-        Some(n) => seed_from_number(n),
-        None => {
-            let mut bytes = [0u8; 32];
-            rand::fill(&mut bytes);
-            TableSeed::from_entropy_bytes(bytes)
-        }
+    let seed = args.seed.map_or_else(random_seed, seed_from_number);
+    let database = database_url(args.database.as_deref());
+    let table_id = match &args.table {
+        Some(id) => id.clone(),
+        None if args.demo => new_table_id("demo"),
+        None => new_table_id("console"),
+    };
+    if args.table.is_some() && (args.demo || args.seed.is_some()) {
+        bail!("--table resumes a stored game with its own seed: leave out --demo and --seed");
+    }
+    // A seeded game runs on a clock of its own so it is the same game every time.
+    let clock = if args.seed.is_some() {
+        round_clock()
+    } else {
+        router::system_clock()
     };
     let out: Box<dyn Write> = Box::new(std::io::stdout());
-    let mut session = Session::open(seed, MemorySink::default(), args.json, out)?;
+    let mut session = Session::open(&database, &table_id, &seed, clock, args.json, out)?;
     if args.demo {
         session.auto_players = true;
         for line in DEMO.lines() {
@@ -398,7 +455,7 @@ pub fn run(args: &PlayArgs) -> Result<()> {
             }
             session.line(line)?;
         }
-        return Ok(());
+        return session.farewell();
     }
     if let Some(path) = &args.script {
         let text = std::fs::read_to_string(path)
@@ -409,7 +466,7 @@ pub fn run(args: &PlayArgs) -> Result<()> {
             }
             session.line(line)?;
         }
-        return Ok(());
+        return session.farewell();
     }
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
@@ -433,7 +490,26 @@ pub fn run(args: &PlayArgs) -> Result<()> {
         }
         session.line(&line)?;
     }
-    Ok(())
+    session.farewell()
+}
+
+impl Session {
+    /// Says where the game is kept and how to come back to it.
+    fn farewell(&mut self) -> Result<()> {
+        let router = Arc::clone(&self.router);
+        let id = self.table_id.clone();
+        self.rt
+            .block_on(async move { router.save_snapshot(&id).await })
+            .context("saving the table's state")?;
+        if self.json {
+            return Ok(());
+        }
+        let id = self.table_id.clone();
+        self.print(&format!(
+            "Saved as table {id}: `dungeon play --table {id}` resumes it, \
+             `dungeon replay {id}` and `dungeon verify {id}` check it."
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -441,6 +517,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+    use dm::Event;
 
     /// A writer the test can read back.
     #[derive(Clone, Default)]
@@ -456,51 +533,74 @@ mod tests {
         }
     }
 
-    fn demo(json: bool) -> (Session<MemorySink>, String) {
-        let out = Shared::default();
-        let mut s = Session::open(
-            seed_from_number(7),
-            MemorySink::default(),
+    /// A session on a fresh SQLite file, writing into `out`.
+    fn session(seed: u64, json: bool, out: &Shared) -> (Session, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let s = Session::open(
+            &url,
+            "t1",
+            &seed_from_number(seed),
+            round_clock(),
             json,
             Box::new(out.clone()),
         )
         .unwrap();
+        (s, dir)
+    }
+
+    fn demo(json: bool) -> (Session, String, tempfile::TempDir) {
+        let out = Shared::default();
+        let (mut s, dir) = session(7, json, &out);
         s.auto_players = true;
         for line in DEMO.lines() {
             s.line(line).unwrap();
         }
         let text = String::from_utf8(out.0.borrow().clone()).unwrap();
-        (s, text)
+        (s, text, dir)
+    }
+
+    /// The table's stored log.
+    fn log(s: &Session) -> Vec<Event> {
+        s.block_on(s.router().store().events("t1", 0))
+            .unwrap()
+            .into_iter()
+            .map(|e| {
+                serde_json::from_value(e.payload.clone())
+                    .unwrap_or_else(|err| panic!("{err}: {}", e.payload))
+            })
+            .collect()
     }
 
     #[test]
     fn the_demo_plays_a_whole_fight_and_its_log_replays_to_the_same_table() {
-        let (s, text) = demo(false);
+        let (s, text, _dir) = demo(false);
         assert!(text.contains("The fight is over after"), "{text}");
         assert!(text.contains("4 of 4 monsters fell"), "{text}");
         assert!(s.table.encounter.is_none());
         assert!(s.table.revealed_seed.is_some());
-        let replayed = Table::replay(&s.sink.log).unwrap();
+        let log = log(&s);
+        let replayed = Table::replay(&log).unwrap();
         assert_eq!(replayed, s.table);
         // Every roll checks out against the revealed seed.
-        let rolls: Vec<_> = s
-            .sink
-            .log
+        let rolls: Vec<_> = log
             .iter()
             .filter_map(|e| match e {
                 Event::Did { rolls, .. } => rolls.clone(),
                 _ => None,
             })
             .collect();
-        let v = dm::seed::verify(&s.seed, &s.seed.commitment(), &rolls);
+        let seed = seed_from_number(7);
+        let v = dm::seed::verify(&seed, &seed.commitment(), &rolls);
         assert!(v.is_ok(), "{v}");
+        assert!(v.rolls_checked > 20, "{v}");
     }
 
     #[test]
     fn the_same_seed_plays_the_same_game_and_json_lines_parse() {
-        let (a, text) = demo(true);
-        let (b, _) = demo(true);
-        assert_eq!(a.sink.log, b.sink.log);
+        let (a, text, _d1) = demo(true);
+        let (b, _, _d2) = demo(true);
+        assert_eq!(log(&a), log(&b));
         let mut kinds = std::collections::BTreeSet::new();
         for line in text.lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -519,15 +619,32 @@ mod tests {
     }
 
     #[test]
-    fn a_player_out_of_turn_is_refused_and_the_log_does_not_grow() {
+    fn a_game_resumes_from_the_store_where_it_stopped() {
         let out = Shared::default();
-        let mut s = Session::open(
-            seed_from_number(3),
-            MemorySink::default(),
+        let (mut s, dir) = session(5, false, &out);
+        s.line("as aria: char new Aria wizard 3 elf").unwrap();
+        s.line("dm hp aria -3").unwrap();
+        let before = s.table.clone();
+        drop(s);
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let resumed = Session::open(
+            &url,
+            "t1",
+            &seed_from_number(99),
+            round_clock(),
             false,
             Box::new(out.clone()),
         )
         .unwrap();
+        assert_eq!(resumed.table, before);
+        let text = String::from_utf8(out.0.borrow().clone()).unwrap();
+        assert!(text.contains("Table t1 resumed"), "{text}");
+    }
+
+    #[test]
+    fn a_player_out_of_turn_is_refused_and_the_log_does_not_grow() {
+        let out = Shared::default();
+        let (mut s, _dir) = session(3, false, &out);
         s.auto_monsters = false;
         for line in [
             "as aria: char new Aria fighter 2 human",
@@ -547,9 +664,9 @@ mod tests {
             .unwrap()
             .to_string();
         let other = ["aria", "bo"].into_iter().find(|h| *h != current).unwrap();
-        let before = s.sink.log.len();
+        let before = log(&s).len();
         s.line(&format!("as {other}: a -t g1")).unwrap();
-        assert_eq!(s.sink.log.len(), before);
+        assert_eq!(log(&s).len(), before);
         assert_eq!(s.refused, 1);
         let text = String::from_utf8(out.0.borrow().clone()).unwrap();
         assert!(text.contains("✗ not your turn — it's"), "{text}");

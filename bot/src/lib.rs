@@ -5,6 +5,8 @@
 pub mod cli;
 pub mod console;
 pub mod content;
+pub mod games;
 pub mod output;
 pub mod roll;
+pub mod router;
 pub mod store;

@@ -3,7 +3,7 @@
 //! Thin by design: it parses the command line and calls into the library
 //! crates; errors reach the user through `anyhow` with their context.
 
-use bot::{cli, console, content, output, roll};
+use bot::{cli, console, content, games, output, roll};
 
 use std::process::ExitCode;
 
@@ -20,6 +20,10 @@ fn main() -> ExitCode {
             command: cli::ContentCommand::Coverage { json },
         } => content::coverage(json),
         cli::Command::Play(args) => console::run(&args),
+        cli::Command::Tables(args) => games::tables(&args),
+        cli::Command::Replay(args) => games::replay(&args),
+        cli::Command::Verify(args) => games::verify(&args),
+        cli::Command::History(args) => games::history(&args),
         cli::Command::Credits => output::emit(cli::CREDITS),
     };
     match result {

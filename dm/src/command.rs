@@ -247,7 +247,9 @@ pub enum DmCommand {
     As {
         /// The monster's handle.
         monster: String,
-        /// What it does.
+        /// What it does. (Serialized as `does`: `command` is the tag of
+        /// the enclosing [`Command`].)
+        #[serde(rename = "does")]
         command: Box<Command>,
     },
 }

@@ -600,11 +600,20 @@ proptest! {
 
     #[test]
     fn never_panics_on_command_like_lines(
-        line in r#"(a|c|cast|dm|madd|char new|r|v|vote|move|dm loot|dm set|dm as g1 a) [-a-z0-9 ",“é]{0,60}"#
+        line in r#"(a|c|cast|dm|madd|char new|r|v|vote|move|dm loot|dm set|dm as g1 a|dm as g1 move|dm as g2 c) [-a-z0-9 ",“é]{0,60}"#
     ) {
-        if let Err(err) = parse(&line) {
-            let message = err.to_string();
-            prop_assert!(!message.is_empty() && message.len() <= MAX_ERROR_BYTES, "{message}");
+        match parse(&line) {
+            Err(err) => {
+                let message = err.to_string();
+                prop_assert!(!message.is_empty() && message.len() <= MAX_ERROR_BYTES, "{message}");
+            }
+            // What the log keeps must read back as the same command.
+            Ok(command) => {
+                let stored = serde_json::to_value(&command).expect("serializes");
+                let back: Command = serde_json::from_value(stored.clone())
+                    .map_err(|e| TestCaseError::fail(format!("{e}: {stored}")))?;
+                prop_assert_eq!(back, command);
+            }
         }
     }
 

@@ -203,6 +203,11 @@ impl Store {
         Ok(store)
     }
 
+    /// Whether this is the Postgres backend (else SQLite).
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.pool, Pool::Postgres(_))
+    }
+
     /// Closes every connection, waiting for those in use to come back.
     pub async fn close(&self) {
         on_pool!(self, |pool, _begin| pool.close().await)

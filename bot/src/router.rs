@@ -1,0 +1,746 @@
+//! The router: every transport's way into the game.
+//!
+//! A transport hands it an [`Envelope`] (transport, table, sender, request
+//! id, command). The router maps the sender to a player (one person may link
+//! a Discord account and a radio node), applies a per-player rate limit,
+//! runs the DM core on the table's live state, commits the events to the
+//! store (group commit: one transaction for whatever is waiting), and only
+//! then applies them, answers the sender and publishes the reply to every
+//! transport attached to the table.
+//!
+//! **One writer per table:** in one process, a table's commands run one at
+//! a time under its lock. Across processes the store's unique `(table_id,
+//! seq)` decides: a writer that loses reloads the table and tries again.
+//!
+//! **Duplicates:** a request id is stored with its reply in the transaction
+//! of its events, so a retried request (a Discord retry, a radio packet heard
+//! twice, a client that reconnected) gets the first reply and applies nothing,
+//! across restarts too.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex as SyncMutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use dm::seed::TableSeed;
+use dm::{Command, Ctx, DmCommand, Event, PlayerId, Reply, Table};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use tokio::sync::{Mutex, broadcast, mpsc, oneshot};
+use tokio::time::Instant;
+
+use crate::store::{Append, NewEvent, SheetEdit, Store, StoreError};
+
+/// Which transport a request came through; request ids are unique per transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transport {
+    /// The local console.
+    Console,
+    /// Discord slash commands.
+    Discord,
+    /// Meshtastic radio texts.
+    Radio,
+    /// The load generator and benchmarks.
+    Bench,
+}
+
+impl Transport {
+    /// Its name in identities and request ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Transport::Console => "console",
+            Transport::Discord => "discord",
+            Transport::Radio => "radio",
+            Transport::Bench => "bench",
+        }
+    }
+}
+
+/// One command from one sender at one table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    /// Where it came from.
+    pub transport: Transport,
+    /// The table's id.
+    pub table: String,
+    /// The sender as the transport knows them (`discord:1234`, `radio:!a1b2c3d4`).
+    pub sender: String,
+    /// The transport's id for this request (an interaction id, a packet id).
+    pub request_id: String,
+    /// What they asked.
+    pub command: Command,
+}
+
+/// What the sender is told.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// Carried out (and committed, if it changed anything).
+    Done {
+        /// The reply.
+        reply: Reply,
+        /// The table's last event seq after it.
+        seq: u64,
+    },
+    /// The same request was carried out before: its first reply, nothing applied.
+    Repeated {
+        /// The reply it got then.
+        reply: Reply,
+        /// The seq of its last event.
+        seq: u64,
+    },
+    /// Refused by the rules; nothing changed.
+    Refused {
+        /// Why, in one short line.
+        why: String,
+    },
+    /// Too many commands from this player; nothing changed.
+    Limited {
+        /// When they may try again.
+        retry_after: Duration,
+    },
+}
+
+impl Answer {
+    /// The reply, if there is one.
+    pub fn reply(&self) -> Option<&Reply> {
+        match self {
+            Answer::Done { reply, .. } | Answer::Repeated { reply, .. } => Some(reply),
+            _ => None,
+        }
+    }
+}
+
+/// A reply for every transport attached to a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Published {
+    /// The table.
+    pub table: String,
+    /// Its last event seq after the command.
+    pub seq: u64,
+    /// Who acted (the player, after identity links).
+    pub actor: PlayerId,
+    /// The transport the command came through.
+    pub via: Transport,
+    /// The reply (a private one only goes to its sender: check `reply.private`).
+    pub reply: Reply,
+}
+
+/// Why the router could not carry a command through (the game is unharmed).
+#[derive(Debug, thiserror::Error)]
+pub enum RouterError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// No such table.
+    #[error("no table `{0}`: open it first")]
+    UnknownTable(String),
+    /// The stored log does not replay.
+    #[error("table `{table}`: its stored log does not replay: {why}")]
+    Corrupt {
+        /// The table.
+        table: String,
+        /// What failed.
+        why: String,
+    },
+    /// Other writers kept winning the race for the table's next seq.
+    #[error("table `{0}` is busy with another writer; try again")]
+    Busy(String),
+    /// The group-commit task is gone (the process is shutting down).
+    #[error("the store's writer has stopped")]
+    WriterGone,
+    /// A link code that is unknown or expired.
+    #[error("that link code is unknown or expired: ask for a new one with `link`")]
+    BadLinkCode,
+}
+
+/// A per-player token bucket: `burst` commands at once, refilled at
+/// `per_second`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimit {
+    /// Commands allowed in a burst.
+    pub burst: f64,
+    /// Commands regained per second.
+    pub per_second: f64,
+}
+
+impl Default for RateLimit {
+    /// Five at once, one a second after: more than anyone types, less than a script.
+    fn default() -> Self {
+        Self {
+            burst: 5.0,
+            per_second: 1.0,
+        }
+    }
+}
+
+/// How the router runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The rate limit per player; `None` for none (the local console).
+    pub rate_limit: Option<RateLimit>,
+    /// Take a snapshot after this many events since the last one.
+    pub snapshot_every: u64,
+    /// The most appends one group commit takes.
+    pub max_batch: usize,
+    /// Group-commit writers; tables are spread over them by id. One suits
+    /// SQLite (a single writer anyway), a few suit Postgres.
+    pub writers: usize,
+}
+
+impl Config {
+    /// Defaults for a store: one writer on SQLite, four on Postgres.
+    pub fn for_store(store: &Store) -> Self {
+        Self {
+            rate_limit: Some(RateLimit::default()),
+            snapshot_every: 200,
+            max_batch: 256,
+            writers: if store.is_postgres() { 4 } else { 1 },
+        }
+    }
+}
+
+/// Now, in seconds since the Unix epoch, as the router's clock reads it.
+pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    })
+}
+
+/// A table as the router holds it.
+struct Live {
+    table: Table,
+    seed: Option<TableSeed>,
+    /// The seq of its last event.
+    seq: u64,
+    /// The seq of its last snapshot.
+    snapshot_seq: u64,
+}
+
+type Slot = Arc<Mutex<Option<Live>>>;
+
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// A pending group-commit append.
+struct Job {
+    append: Append,
+    done: oneshot::Sender<Result<u64, StoreError>>,
+}
+
+/// The router. Cheap to share (`Arc`); every method takes `&self`.
+pub struct Router {
+    store: Store,
+    config: Config,
+    clock: Clock,
+    tables: SyncMutex<HashMap<String, Slot>>,
+    identities: SyncMutex<HashMap<String, PlayerId>>,
+    link_codes: SyncMutex<HashMap<String, (PlayerId, Instant)>>,
+    buckets: SyncMutex<HashMap<PlayerId, Bucket>>,
+    subscribers: SyncMutex<HashMap<String, broadcast::Sender<Published>>>,
+    writers: Vec<mpsc::Sender<Job>>,
+}
+
+/// How long a link code stays good.
+const LINK_CODE_LIFE: Duration = Duration::from_secs(600);
+
+/// Tries before a table that keeps losing the race for its next seq is reported busy.
+const CONFLICT_RETRIES: usize = 5;
+
+impl Router {
+    /// A router over `store`, its group-commit writers started on the
+    /// current tokio runtime, and the identity links loaded.
+    pub async fn start(store: Store, config: Config, clock: Clock) -> Result<Self, RouterError> {
+        let mut writers = Vec::new();
+        for _ in 0..config.writers.max(1) {
+            let (tx, rx) = mpsc::channel::<Job>(config.max_batch.max(1) * 4);
+            tokio::spawn(group_commit(store.clone(), rx, config.max_batch.max(1)));
+            writers.push(tx);
+        }
+        let identities = store
+            .identities()
+            .await?
+            .into_iter()
+            .map(|(identity, player)| (identity, PlayerId::new(player)))
+            .collect();
+        Ok(Self {
+            store,
+            config,
+            clock,
+            tables: SyncMutex::default(),
+            identities: SyncMutex::new(identities),
+            link_codes: SyncMutex::default(),
+            buckets: SyncMutex::default(),
+            subscribers: SyncMutex::default(),
+            writers,
+        })
+    }
+
+    /// The store underneath.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Opens table `id` with its DM and dice seed; `false` if it existed
+    /// already (then nothing changes: it keeps its DM and seed).
+    pub async fn open_table(
+        &self,
+        id: &str,
+        meta: &Value,
+        dm: PlayerId,
+        seed: &TableSeed,
+    ) -> Result<bool, RouterError> {
+        let secret = seed.to_string();
+        if !self
+            .store
+            .create_table_with_secret(id, meta, Some(&secret))
+            .await?
+        {
+            return Ok(false);
+        }
+        let opened = Table::opened(dm, seed.commitment().to_string());
+        let slot = self.slot(id);
+        let mut guard = slot.lock().await;
+        let seq = self
+            .commit(Append {
+                table_id: id.to_owned(),
+                expected_next_seq: 1,
+                events: vec![new_event(&opened)],
+                request: None,
+                sheet_edits: Vec::new(),
+            })
+            .await?;
+        let mut table = Table::default();
+        table.apply(&opened).map_err(|e| RouterError::Corrupt {
+            table: id.to_owned(),
+            why: e.to_string(),
+        })?;
+        *guard = Some(Live {
+            table,
+            seed: Some(seed.clone()),
+            seq,
+            snapshot_seq: 0,
+        });
+        Ok(true)
+    }
+
+    /// Replies published at `table` from now on, whoever sent the command.
+    pub fn subscribe(&self, table: &str) -> broadcast::Receiver<Published> {
+        let mut subs = lock(&self.subscribers);
+        subs.entry(table.to_owned())
+            .or_insert_with(|| broadcast::channel(256).0)
+            .subscribe()
+    }
+
+    /// The player a transport identity plays as.
+    pub fn player_of(&self, sender: &str) -> PlayerId {
+        lock(&self.identities)
+            .get(sender)
+            .cloned()
+            .unwrap_or_else(|| PlayerId::new(sender))
+    }
+
+    /// A short code that links another transport identity to `sender`'s
+    /// player (good for ten minutes): `link CODE` on the other transport.
+    pub fn link_code(&self, sender: &str) -> String {
+        let player = self.player_of(sender);
+        let mut codes = lock(&self.link_codes);
+        let now = Instant::now();
+        codes.retain(|_, (_, at)| now.duration_since(*at) < LINK_CODE_LIFE);
+        let mut bytes = [0u8; 4];
+        loop {
+            rand::fill(&mut bytes);
+            let code = format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000);
+            if !codes.contains_key(&code) {
+                codes.insert(code.clone(), (player, now));
+                return code;
+            }
+        }
+    }
+
+    /// Links `sender` to the player who asked for `code`.
+    pub async fn redeem_link(&self, sender: &str, code: &str) -> Result<PlayerId, RouterError> {
+        let found = {
+            let mut codes = lock(&self.link_codes);
+            match codes.remove(code.trim()) {
+                Some((player, at)) if at.elapsed() < LINK_CODE_LIFE => Some(player),
+                _ => None,
+            }
+        };
+        let player = found.ok_or(RouterError::BadLinkCode)?;
+        self.store.link_identity(sender, &player.0).await?;
+        lock(&self.identities).insert(sender.to_owned(), player.clone());
+        Ok(player)
+    }
+
+    /// A copy of the table's live state (loading it if needed).
+    pub async fn table(&self, id: &str) -> Result<Table, RouterError> {
+        let slot = self.slot(id);
+        let mut guard = slot.lock().await;
+        let live = self.loaded(id, &mut guard).await?;
+        Ok(live.table.clone())
+    }
+
+    /// The table's last event seq (loading it if needed).
+    pub async fn seq(&self, id: &str) -> Result<u64, RouterError> {
+        let slot = self.slot(id);
+        let mut guard = slot.lock().await;
+        Ok(self.loaded(id, &mut guard).await?.seq)
+    }
+
+    /// Saves the table's live state as a snapshot now (when a game stops,
+    /// so `dungeon replay` can compare the log with what players last saw).
+    pub async fn save_snapshot(&self, id: &str) -> Result<u64, RouterError> {
+        let slot = self.slot(id);
+        let mut guard = slot.lock().await;
+        let live = self.loaded(id, &mut guard).await?;
+        let state = serde_json::to_value(&live.table).map_err(|e| RouterError::Corrupt {
+            table: id.to_owned(),
+            why: e.to_string(),
+        })?;
+        self.store.save_snapshot(id, live.seq, &state).await?;
+        live.snapshot_seq = live.seq;
+        Ok(live.seq)
+    }
+
+    /// Forgets the live state of every table (they reload from the store
+    /// on next use); returns how many were held.
+    pub fn unload_all(&self) -> usize {
+        let mut tables = lock(&self.tables);
+        let n = tables.len();
+        tables.clear();
+        n
+    }
+
+    /// Carries one envelope through: identity, rate limit, the DM core,
+    /// commit, apply, publish.
+    pub async fn submit(&self, envelope: Envelope) -> Result<Answer, RouterError> {
+        let actor = self.player_of(&envelope.sender);
+        if let Some(wait) = self.rate_limited(&actor) {
+            return Ok(Answer::Limited { retry_after: wait });
+        }
+        let request_key = format!("{}:{}", envelope.transport.name(), envelope.request_id);
+        let slot = self.slot(&envelope.table);
+        let mut guard = slot.lock().await;
+        for _ in 0..CONFLICT_RETRIES {
+            let live = self.loaded(&envelope.table, &mut guard).await?;
+            let now = (self.clock)();
+            let mut dice = live
+                .seed
+                .as_ref()
+                .map(|s| s.stream(live.table.next_roll))
+                .unwrap_or_else(|| TableSeed::from_entropy_bytes([0; 32]).stream(0));
+            let outcome = match dm::handle(
+                &live.table,
+                &envelope.command,
+                Ctx {
+                    actor: actor.clone(),
+                    dice: &mut dice,
+                    now,
+                },
+            ) {
+                Ok(o) => o,
+                Err(why) => return Ok(Answer::Refused { why: why.0 }),
+            };
+            let mut events = outcome.events;
+            if events.is_empty() {
+                // Read-only: nothing to commit.
+                let mut reply = outcome.reply;
+                if matches!(envelope.command, Command::Verify) && live.table.revealed_seed.is_some()
+                {
+                    // Anyone at the table can check every roll once the seed is out.
+                    let log = crate::games::decode(self.store.events(&envelope.table, 0).await?)
+                        .map_err(|e| RouterError::Corrupt {
+                            table: envelope.table.clone(),
+                            why: e.to_string(),
+                        })?;
+                    let line = match crate::games::verify_log(&log, None) {
+                        Ok(v) => format!("verified: {v}"),
+                        Err(why) => format!("cannot verify: {why}"),
+                    };
+                    reply.say(line);
+                }
+                return Ok(Answer::Done {
+                    reply,
+                    seq: live.seq,
+                });
+            }
+            if matches!(envelope.command, Command::Dm(DmCommand::RevealSeed))
+                && let Some(seed) = &live.seed
+            {
+                events.push(Event::SeedRevealed {
+                    seed: seed.to_string(),
+                });
+            }
+            let mut next = live.table.clone();
+            for e in &events {
+                next.apply(e).map_err(|e| RouterError::Corrupt {
+                    table: envelope.table.clone(),
+                    why: e.to_string(),
+                })?;
+            }
+            let sheet_edits = sheet_edits(&envelope.command, &actor, &live.table, &next, now);
+            let stored_reply = json!({ "reply": outcome.reply });
+            let append = Append {
+                table_id: envelope.table.clone(),
+                expected_next_seq: live.seq + 1,
+                events: events.iter().map(new_event).collect(),
+                request: Some((request_key.clone(), stored_reply)),
+                sheet_edits,
+            };
+            match self.commit(append).await {
+                Ok(seq) => {
+                    live.table = next;
+                    live.seq = seq;
+                    if seq - live.snapshot_seq >= self.config.snapshot_every {
+                        live.snapshot_seq = seq;
+                        self.snapshot_later(&envelope.table, seq, &live.table);
+                    }
+                    self.publish(Published {
+                        table: envelope.table.clone(),
+                        seq,
+                        actor,
+                        via: envelope.transport,
+                        reply: outcome.reply.clone(),
+                    });
+                    return Ok(Answer::Done {
+                        reply: outcome.reply,
+                        seq,
+                    });
+                }
+                Err(RouterError::Store(StoreError::DuplicateRequest { .. })) => {
+                    return self.repeated(&envelope.table, &request_key).await;
+                }
+                Err(RouterError::Store(StoreError::Conflict { .. } | StoreError::Gap { .. })) => {
+                    // Another writer moved the table on: reload and decide again.
+                    *guard = None;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(RouterError::Busy(envelope.table))
+    }
+
+    /// The first reply to a request that was carried out before.
+    async fn repeated(&self, table: &str, request_key: &str) -> Result<Answer, RouterError> {
+        let (seq, stored) = self
+            .store
+            .reply_for(table, request_key)
+            .await?
+            .ok_or_else(|| RouterError::Corrupt {
+                table: table.to_owned(),
+                why: format!("request {request_key} is taken but has no stored reply"),
+            })?;
+        let reply = serde_json::from_value(stored["reply"].clone()).unwrap_or_default();
+        Ok(Answer::Repeated { reply, seq })
+    }
+
+    fn slot(&self, id: &str) -> Slot {
+        lock(&self.tables)
+            .entry(id.to_owned())
+            .or_insert_with(|| Arc::new(Mutex::new(None)))
+            .clone()
+    }
+
+    /// The live table in `guard`, loaded from the store (latest snapshot,
+    /// then the events after it) if it is not held yet.
+    async fn loaded<'g>(
+        &self,
+        id: &str,
+        guard: &'g mut Option<Live>,
+    ) -> Result<&'g mut Live, RouterError> {
+        if guard.is_none() {
+            *guard = Some(self.load(id).await?);
+        }
+        guard
+            .as_mut()
+            .ok_or_else(|| RouterError::UnknownTable(id.to_owned()))
+    }
+
+    async fn load(&self, id: &str) -> Result<Live, RouterError> {
+        let corrupt = |why: String| RouterError::Corrupt {
+            table: id.to_owned(),
+            why,
+        };
+        let secret = match self.store.secret(id).await {
+            Ok(s) => s,
+            Err(StoreError::UnknownTable { .. }) => {
+                return Err(RouterError::UnknownTable(id.to_owned()));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let seed = secret
+            .map(|s| s.parse::<TableSeed>())
+            .transpose()
+            .map_err(|e| corrupt(format!("its seed: {e}")))?;
+        let (mut table, from) = match self.store.latest_snapshot(id).await? {
+            Some((seq, state)) => match serde_json::from_value::<Table>(state) {
+                Ok(t) => (t, seq),
+                // A snapshot from an older shape: the log is the truth.
+                Err(_) => (Table::default(), 0),
+            },
+            None => (Table::default(), 0),
+        };
+        let mut seq = from;
+        for stored in self.store.events(id, from).await? {
+            let event: Event = serde_json::from_value(stored.payload)
+                .map_err(|e| corrupt(format!("event {}: {e}", stored.seq)))?;
+            table
+                .apply(&event)
+                .map_err(|e| corrupt(format!("event {}: {e}", stored.seq)))?;
+            seq = stored.seq;
+        }
+        Ok(Live {
+            table,
+            seed,
+            seq,
+            snapshot_seq: from,
+        })
+    }
+
+    /// Sends an append to its table's group-commit writer and waits until
+    /// it is durable.
+    async fn commit(&self, append: Append) -> Result<u64, RouterError> {
+        let lane = lane_of(&append.table_id, self.writers.len());
+        let (done, wait) = oneshot::channel();
+        self.writers[lane]
+            .send(Job { append, done })
+            .await
+            .map_err(|_| RouterError::WriterGone)?;
+        Ok(wait.await.map_err(|_| RouterError::WriterGone)??)
+    }
+
+    fn snapshot_later(&self, id: &str, seq: u64, table: &Table) {
+        let Ok(state) = serde_json::to_value(table) else {
+            return;
+        };
+        let store = self.store.clone();
+        let id = id.to_owned();
+        // Off the reply's path: a lost snapshot only costs a longer load.
+        tokio::spawn(async move {
+            let _ = store.save_snapshot(&id, seq, &state).await;
+        });
+    }
+
+    fn publish(&self, published: Published) {
+        let subs = lock(&self.subscribers);
+        if let Some(tx) = subs.get(&published.table) {
+            // No receiver left is fine: nobody is listening at that table.
+            let _ = tx.send(published);
+        }
+    }
+
+    /// `Some(wait)` if `player` is over the rate limit; otherwise takes a token.
+    fn rate_limited(&self, player: &PlayerId) -> Option<Duration> {
+        let limit = self.config.rate_limit?;
+        let now = Instant::now();
+        let mut buckets = lock(&self.buckets);
+        let bucket = buckets.entry(player.clone()).or_insert(Bucket {
+            tokens: limit.burst,
+            at: now,
+        });
+        let refill = now.duration_since(bucket.at).as_secs_f64() * limit.per_second;
+        bucket.tokens = (bucket.tokens + refill).min(limit.burst);
+        bucket.at = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            None
+        } else {
+            let missing = 1.0 - bucket.tokens;
+            Some(Duration::from_secs_f64(
+                missing / limit.per_second.max(1e-6),
+            ))
+        }
+    }
+}
+
+/// Locks a std mutex, recovering the data if a holder panicked (the maps
+/// it guards stay consistent at every step).
+fn lock<T>(m: &SyncMutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn lane_of(table: &str, lanes: usize) -> usize {
+    // FNV-1a: stable across runs and processes.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in table.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    usize::try_from(h % lanes.max(1) as u64).unwrap_or(0)
+}
+
+/// An event as the store keeps it: its tag as the kind, itself as the payload.
+pub fn new_event(event: &Event) -> NewEvent {
+    let kind = match event {
+        Event::Opened { .. } => "opened",
+        Event::Did { .. } => "did",
+        Event::SeedRevealed { .. } => "seed_revealed",
+    };
+    NewEvent {
+        kind: kind.to_owned(),
+        payload: serde_json::to_value(event).unwrap_or(Value::Null),
+    }
+}
+
+/// The sheet edits a command makes: every character a DM command changed,
+/// and a character's creation. Fights change sheets too, but those are in
+/// the event log; this is the audit trail of deliberate edits.
+fn sheet_edits(
+    command: &Command,
+    actor: &PlayerId,
+    before: &Table,
+    after: &Table,
+    now: u64,
+) -> Vec<SheetEdit> {
+    let reason = match command {
+        Command::Dm(DmCommand::SetField { reason, .. }) => reason.clone(),
+        Command::Dm(DmCommand::As { .. }) => return Vec::new(),
+        Command::Dm(DmCommand::Hp { .. }) => "hit points changed by the DM".to_owned(),
+        Command::Dm(DmCommand::Condition { .. }) => "condition changed by the DM".to_owned(),
+        Command::Dm(DmCommand::Xp { .. }) => "experience awarded".to_owned(),
+        Command::Dm(DmCommand::Loot { .. }) => "loot given".to_owned(),
+        Command::Dm(_) => "changed by a DM command".to_owned(),
+        Command::NewCharacter(_) => "created".to_owned(),
+        _ => return Vec::new(),
+    };
+    let at_ms = i64::try_from(now.saturating_mul(1000)).unwrap_or(i64::MAX);
+    after
+        .characters
+        .iter()
+        .filter_map(|c| {
+            let old = before.character(&c.handle);
+            if old == Some(c) {
+                return None;
+            }
+            Some(SheetEdit {
+                character: c.handle.clone(),
+                who: actor.0.clone(),
+                at_ms,
+                reason: reason.clone(),
+                before: old.map_or(Value::Null, |o| serde_json::to_value(o).unwrap_or_default()),
+                after: serde_json::to_value(c).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// One group-commit writer: takes whatever appends are waiting (up to
+/// `max_batch`), commits them in one transaction, and tells each its result.
+async fn group_commit(store: Store, mut rx: mpsc::Receiver<Job>, max_batch: usize) {
+    let mut jobs = Vec::with_capacity(max_batch);
+    while rx.recv_many(&mut jobs, max_batch).await > 0 {
+        let (batch, waiting): (Vec<Append>, Vec<_>) =
+            jobs.drain(..).map(|j| (j.append, j.done)).unzip();
+        let results = store.append_batch(&batch).await;
+        for (done, result) in waiting.into_iter().zip(results) {
+            // A sender that gave up waiting is fine: the append is durable.
+            let _ = done.send(result);
+        }
+    }
+}
