@@ -3,99 +3,18 @@
 //! table ids of its own there, so runs and parallel tests do not collide).
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+mod common;
+
+use common::db::{Db, on_both_backends, unique};
 
 use bot::store::{Append, NewEvent, SheetEdit, Store, StoreError};
 use serde_json::{Value, json};
-use tempfile::TempDir;
-
-/// Where a check's store lives; `open` may be called again to reopen it.
-struct Db {
-    url: String,
-    /// Kept so the SQLite file outlives the check.
-    _dir: Option<TempDir>,
-}
-
-impl Db {
-    fn sqlite() -> Db {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("store.db").display()
-        );
-        Db {
-            url,
-            _dir: Some(dir),
-        }
-    }
-
-    /// The Postgres under test, or `None` after reporting the skip.
-    fn postgres(test: &str) -> Option<Db> {
-        match std::env::var("TEST_DATABASE_URL") {
-            Ok(url) if !url.is_empty() => Some(Db { url, _dir: None }),
-            _ => {
-                // Straight to stdout: the harness captures `println!` of a
-                // passing test, and CI counts these lines.
-                let _ = writeln!(
-                    std::io::stdout(),
-                    "skipped: {test} (TEST_DATABASE_URL not set)"
-                );
-                None
-            }
-        }
-    }
-
-    async fn open(&self) -> Store {
-        Store::open(&self.url)
-            .await
-            .unwrap_or_else(|err| panic!("{err}"))
-    }
-}
-
-/// A table id no other check or run uses.
-fn unique(name: &str) -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!(
-        "{name}-{}-{nanos}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
-}
 
 fn event(kind: &str, payload: Value) -> NewEvent {
     NewEvent {
         kind: kind.to_owned(),
         payload,
     }
-}
-
-/// Each check, once per backend: `sqlite::<check>` and `postgres::<check>`.
-macro_rules! on_both_backends {
-    ($($check:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $check() {
-                    super::$check(&super::Db::sqlite()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $check() {
-                    if let Some(db) = super::Db::postgres(concat!("postgres::", stringify!($check))) {
-                        super::$check(&db).await;
-                    }
-                }
-            )*
-        }
-    };
 }
 
 on_both_backends!(

@@ -1,4 +1,8 @@
-//! What the `dungeon` binary tests share: running it and reading its output.
+//! What the `dungeon` binary tests share: running it and reading its
+//! output, and a store per backend.
+#![allow(dead_code, unused_macros, unused_imports)]
+
+pub mod db;
 
 use std::process::{Command, Output};
 
