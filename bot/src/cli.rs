@@ -39,6 +39,12 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Every edit of a character's sheet at a table: who, when, why, before and after.
     History(HistoryArgs),
+    /// Measure the bot: `dungeon bench load --tables 1000` drives actions through the router and store.
+    Bench {
+        /// What to measure.
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Show the licences and the SRD 5.1 attribution.
     #[command(alias = "legal")]
     Credits,
@@ -206,6 +212,50 @@ pub struct HistoryArgs {
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
     /// One JSON object per edit.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `dungeon bench …`.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Actions through the router and the store, durable, without transports:
+    /// latency p50/p99, committed actions per second, memory per live table.
+    Load(LoadArgs),
+}
+
+/// Arguments of `dungeon bench load`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  dungeon bench load --tables 1000 --rate 1 --duration 20 --database sqlite://bench.db?mode=rwc
+  dungeon bench load --tables 1000 --rate 0 --duration 10 --database postgres://postgres@127.0.0.1/bench")]
+pub struct LoadArgs {
+    /// Tables playing at once.
+    #[arg(long, default_value_t = 100)]
+    pub tables: usize,
+    /// Players (characters) per table.
+    #[arg(long, default_value_t = 5)]
+    pub players: usize,
+    /// Actions per second per table, at random (Poisson) intervals; 0 sends back to back.
+    #[arg(long, default_value_t = 1.0)]
+    pub rate: f64,
+    /// How long to run, in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub duration: u64,
+    /// The store [default: $DATABASE_URL, else ./dungeon.db].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// Group-commit writers [default: 1 on SQLite, 4 on Postgres].
+    #[arg(long)]
+    pub writers: Option<usize>,
+    /// Table ids start with this [default: bench-<time>-<random>].
+    #[arg(long)]
+    pub prefix: Option<String>,
+    /// Print `ack TABLE SEQ REQUEST STATE-HASH` for each committed action (for crash tests).
+    #[arg(long)]
+    pub acks: bool,
+    /// Print the figures as JSON.
     #[arg(long)]
     pub json: bool,
 }

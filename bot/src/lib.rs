@@ -2,6 +2,7 @@
 //! console transport. A library so that tests and benchmarks drive the
 //! same code the binary runs.
 
+pub mod bench;
 pub mod cli;
 pub mod console;
 pub mod content;

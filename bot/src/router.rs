@@ -446,7 +446,19 @@ impl Router {
                 },
             ) {
                 Ok(o) => o,
-                Err(why) => return Ok(Answer::Refused { why: why.0 }),
+                Err(why) => {
+                    // A retry of a request that was carried out may be refused
+                    // now (the character it made exists): answer as the first time.
+                    if self
+                        .store
+                        .reply_for(&envelope.table, &request_key)
+                        .await?
+                        .is_some()
+                    {
+                        return self.repeated(&envelope.table, &request_key).await;
+                    }
+                    return Ok(Answer::Refused { why: why.0 });
+                }
             };
             let mut events = outcome.events;
             if events.is_empty() {

@@ -174,6 +174,14 @@ async fn a_repeated_request_applies_once_even_after_a_restart(db: &Db) {
         }
     );
     assert_eq!(r.store().last_seq(&t).await.unwrap(), seq);
+    // A retry that the table would refuse now still gets its first answer.
+    let made = send(&r, &t, "discord:1", "i-2", "char new Aria wizard 3 elf").await;
+    let made_seq = done(&made);
+    let retried = send(&r, &t, "discord:1", "i-2", "char new Aria wizard 3 elf").await;
+    assert!(
+        matches!(retried, Answer::Repeated { seq: s, .. } if s == made_seq),
+        "{retried:?}"
+    );
     // The same id from another transport is another request.
     let radio = r
         .submit(Envelope {
@@ -185,12 +193,12 @@ async fn a_repeated_request_applies_once_even_after_a_restart(db: &Db) {
         })
         .await
         .unwrap();
-    assert_eq!(done(&radio), seq + 1);
+    assert_eq!(done(&radio), made_seq + 1);
     drop(r);
     let r = router(db, config()).await;
     let third = send(&r, &t, "discord:1", "i-1", "r 1d20+5").await;
     assert!(matches!(third, Answer::Repeated { seq: s, .. } if s == seq));
-    assert_eq!(r.store().last_seq(&t).await.unwrap(), seq + 1);
+    assert_eq!(r.store().last_seq(&t).await.unwrap(), made_seq + 1);
     assert_eq!(r.table(&t).await.unwrap(), replayed(&r, &t).await);
 }
 

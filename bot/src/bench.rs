@@ -1,0 +1,299 @@
+//! `dungeon bench load`: drives commands through the router and the store
+//! (no transports) and reports latency, throughput and memory per table.
+//!
+//! Each table gets five players (configurable) with a character each; then
+//! every table sends actions (rolls, checks, saves: commands that make
+//! events and dice) at `--rate` per second with random (Poisson) spacing,
+//! or back to back with `--rate 0`. Latency is measured from when an
+//! action was due, not when it was sent, so a slow store cannot hide its
+//! queue (no coordinated omission). Every action counted is committed
+//! before its answer, as in play.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+use dm::{PlayerId, Table};
+use serde_json::json;
+use tokio::task::JoinSet;
+
+use crate::cli::LoadArgs;
+use crate::console::{database_url, random_seed};
+use crate::router::{self, Answer, Envelope, Router, Transport};
+use crate::store::Store;
+
+/// What players do under load, in turn.
+const ACTIONS: &[&str] = &["r 1d20+5", "check ath", "save dex", "r 2d6+3", "check perc"];
+
+/// The classes the benchmark party is made of.
+const CLASSES: &[&str] = &[
+    "fighter 3 human",
+    "wizard 3 elf",
+    "cleric 3 dwarf",
+    "rogue 3 halfling",
+    "barbarian 3 half-orc",
+];
+
+/// A stable hash of a table's whole state (for crash tests: what a process
+/// acknowledged against what the log replays to).
+pub fn state_hash(table: &Table) -> u64 {
+    let mut h = DefaultHasher::new();
+    serde_json::to_string(table)
+        .unwrap_or_default()
+        .hash(&mut h);
+    h.finish()
+}
+
+/// The resident memory of this process, in bytes (Linux), if known.
+fn rss_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+/// The `p`-th percentile of sorted samples.
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = (p / 100.0 * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// `dungeon bench load`.
+pub fn load(args: &LoadArgs) -> Result<()> {
+    if args.tables == 0 || args.players == 0 {
+        bail!("--tables and --players must be at least 1");
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(run(args))
+}
+
+struct Tally {
+    latencies: Vec<Duration>,
+    refused: u64,
+    failed: u64,
+}
+
+async fn run(args: &LoadArgs) -> Result<()> {
+    let url = database_url(args.database.as_deref());
+    let store = Store::open(&url).await?;
+    let backend = if store.is_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    let mut config = router::Config::for_store(&store);
+    config.rate_limit = None;
+    if let Some(w) = args.writers {
+        config.writers = w;
+    }
+    let router = Arc::new(Router::start(store, config, router::system_clock()).await?);
+    let prefix = args
+        .prefix
+        .clone()
+        .unwrap_or_else(|| crate::console::new_table_id("bench"));
+    let acks = args.acks;
+
+    // Set up: tables, players, characters.
+    let rss_before = rss_bytes();
+    let started = Instant::now();
+    let mut setup = JoinSet::new();
+    let ids: Vec<String> = (0..args.tables).map(|t| format!("{prefix}-{t}")).collect();
+    for (n, id) in ids.iter().enumerate() {
+        let router = router.clone();
+        let id = id.clone();
+        let players = args.players;
+        setup.spawn(async move {
+            let dm = PlayerId::new(format!("bench:{id}:dm"));
+            router
+                .open_table(&id, &json!({"transport": "bench"}), dm, &random_seed())
+                .await?;
+            for p in 0..players {
+                let class = CLASSES[p % CLASSES.len()];
+                let answer = router
+                    .submit(Envelope {
+                        transport: Transport::Bench,
+                        table: id.clone(),
+                        sender: format!("bench:{id}:{p}"),
+                        request_id: format!("{id}:setup:{p}"),
+                        command: dm::parse(&format!("char new P{p} {class}"))?,
+                    })
+                    .await?;
+                if !matches!(answer, Answer::Done { .. } | Answer::Repeated { .. }) {
+                    bail!("setting up {id}: {answer:?}");
+                }
+            }
+            anyhow::Ok(n)
+        });
+        // Keep a bounded number of set-ups in flight.
+        if setup.len() >= 64
+            && let Some(done) = setup.join_next().await
+        {
+            done??;
+        }
+    }
+    while let Some(done) = setup.join_next().await {
+        done??;
+    }
+    let rss_after = rss_bytes();
+    let per_table = match (rss_before, rss_after) {
+        (Some(a), Some(b)) => Some(b.saturating_sub(a) / args.tables as u64),
+        _ => None,
+    };
+    if !args.json && !acks {
+        eprintln!(
+            "set up {} tables × {} players on {backend} in {:.1} s; running for {} s…",
+            args.tables,
+            args.players,
+            started.elapsed().as_secs_f64(),
+            args.duration
+        );
+    }
+
+    // Run.
+    let duration = Duration::from_secs(args.duration);
+    let begin = Instant::now();
+    let mut tasks = JoinSet::new();
+    for (t, id) in ids.iter().enumerate() {
+        let router = router.clone();
+        let id = id.clone();
+        let players = args.players;
+        let rate = args.rate;
+        tasks.spawn(async move {
+            let mut tally = Tally {
+                latencies: Vec::new(),
+                refused: 0,
+                failed: 0,
+            };
+            let mut due = Instant::now();
+            let mut i: u64 = 0;
+            while begin.elapsed() < duration {
+                if rate > 0.0 {
+                    // Exponential gaps: arrivals of a Poisson process.
+                    let u: f64 = rand::random::<f64>().max(1e-12);
+                    due += Duration::from_secs_f64(-u.ln() / rate);
+                    tokio::time::sleep_until(due.into()).await;
+                    if begin.elapsed() >= duration {
+                        break;
+                    }
+                } else {
+                    due = Instant::now();
+                }
+                let p = (i as usize + t) % players;
+                let line = ACTIONS[(i as usize) % ACTIONS.len()];
+                let request_id = format!("{id}:{i}");
+                i += 1;
+                let command = match dm::parse(line) {
+                    Ok(c) => c,
+                    Err(_) => continue,
+                };
+                let answer = router
+                    .submit(Envelope {
+                        transport: Transport::Bench,
+                        table: id.clone(),
+                        sender: format!("bench:{id}:{p}"),
+                        request_id: request_id.clone(),
+                        command,
+                    })
+                    .await;
+                match answer {
+                    Ok(Answer::Done { seq, .. }) => {
+                        tally.latencies.push(due.elapsed());
+                        if acks {
+                            let hash = match router.table(&id).await {
+                                Ok(table) => state_hash(&table),
+                                Err(_) => 0,
+                            };
+                            let mut out = std::io::stdout().lock();
+                            let _ = writeln!(out, "ack {id} {seq} {request_id} {hash}");
+                            let _ = out.flush();
+                        }
+                    }
+                    Ok(_) => tally.refused += 1,
+                    Err(_) => tally.failed += 1,
+                }
+            }
+            tally
+        });
+    }
+    let mut all = Tally {
+        latencies: Vec::new(),
+        refused: 0,
+        failed: 0,
+    };
+    while let Some(done) = tasks.join_next().await {
+        let t = done?;
+        all.latencies.extend(t.latencies);
+        all.refused += t.refused;
+        all.failed += t.failed;
+    }
+    let elapsed = begin.elapsed();
+    all.latencies.sort_unstable();
+    let n = all.latencies.len();
+    let throughput = n as f64 / elapsed.as_secs_f64();
+    let (p50, p99, max) = (
+        percentile(&all.latencies, 50.0),
+        percentile(&all.latencies, 99.0),
+        all.latencies.last().copied().unwrap_or_default(),
+    );
+    if acks {
+        return Ok(());
+    }
+    if args.json {
+        crate::output::emit(
+            &json!({
+                "backend": backend,
+                "tables": args.tables,
+                "players": args.players,
+                "rate_per_table": args.rate,
+                "seconds": elapsed.as_secs_f64(),
+                "committed": n,
+                "refused": all.refused,
+                "failed": all.failed,
+                "actions_per_second": throughput,
+                "p50_ms": ms(p50),
+                "p99_ms": ms(p99),
+                "max_ms": ms(max),
+                "memory_per_table_bytes": per_table,
+            })
+            .to_string(),
+        )?;
+    } else {
+        crate::output::emit(&format!(
+            "{backend}: {} tables × {} players, {} per table per s: {n} actions committed in {:.1} s \
+             = {throughput:.0}/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; \
+             refused {}, failed {}; memory {} per live table",
+            args.tables,
+            args.players,
+            if args.rate > 0.0 {
+                format!("{}", args.rate)
+            } else {
+                "as fast as possible".to_owned()
+            },
+            elapsed.as_secs_f64(),
+            ms(p50),
+            ms(p99),
+            ms(max),
+            all.refused,
+            all.failed,
+            per_table.map_or("unknown".to_owned(), |b| format!(
+                "{:.1} KB",
+                b as f64 / 1024.0
+            )),
+        ))?;
+    }
+    if all.failed > 0 {
+        bail!("{} actions failed", all.failed);
+    }
+    Ok(())
+}
