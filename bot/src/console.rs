@@ -579,6 +579,9 @@ mod tests {
         assert!(text.contains("4 of 4 monsters fell"), "{text}");
         assert!(s.table.encounter.is_none());
         assert!(s.table.revealed_seed.is_some());
+        // The log says which rules and content it was played with.
+        assert_eq!(s.table.build, rules::content::build());
+        assert!(s.table.build.starts_with("rules "), "{}", s.table.build);
         let log = log(&s);
         let replayed = Table::replay(&log).unwrap();
         assert_eq!(replayed, s.table);

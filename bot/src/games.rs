@@ -126,6 +126,18 @@ pub fn replay(args: &StoredArgs) -> Result<()> {
             args.table,
             summary(&table)
         ))?;
+        if table.build != rules::content::build() {
+            emit(&format!(
+                "Note: this table was opened by {}, and this is {}: \
+                 a difference in the replay may come from that.",
+                if table.build.is_empty() {
+                    "an older build"
+                } else {
+                    &table.build
+                },
+                rules::content::build()
+            ))?;
+        }
         match compared {
             Some((seq, diffs)) if diffs.is_empty() => emit(&format!(
                 "Identical to the live state saved at event {seq}."

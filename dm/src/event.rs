@@ -41,6 +41,10 @@ pub enum Event {
         dm: PlayerId,
         /// The SHA-256 commitment to the dice seed, hex (empty: none).
         commitment: String,
+        /// The rules and content that opened it ([`rules::content::build`]):
+        /// replaying re-runs the rules, so a log says which ones it expects.
+        #[serde(default)]
+        build: String,
     },
     /// A command was accepted and carried out.
     Did {

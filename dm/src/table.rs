@@ -23,6 +23,9 @@ pub struct Table {
     pub dm: Option<PlayerId>,
     /// The commitment to its dice seed (hex SHA-256), shown to players.
     pub commitment: String,
+    /// The rules and content build that opened it (see [`rules::content::build`]).
+    #[serde(default)]
+    pub build: String,
     /// The seed, once revealed (hex).
     pub revealed_seed: Option<String>,
     /// The characters, in the order they were made.
@@ -143,7 +146,11 @@ fn mutates(command: &Command) -> bool {
 impl Table {
     /// A new table, opened by `dm`, committed to a dice seed.
     pub fn opened(dm: PlayerId, commitment: String) -> Event {
-        Event::Opened { dm, commitment }
+        Event::Opened {
+            dm,
+            commitment,
+            build: rules::content::build().to_owned(),
+        }
     }
 
     /// Applies one event: the only way the state changes. Returns the reply
@@ -151,9 +158,14 @@ impl Table {
     pub fn apply(&mut self, event: &Event) -> Result<Reply, ReplayError> {
         let index = self.applied;
         let reply = match event {
-            Event::Opened { dm, commitment } => {
+            Event::Opened {
+                dm,
+                commitment,
+                build,
+            } => {
                 self.dm = Some(dm.clone());
                 self.commitment.clone_from(commitment);
+                self.build.clone_from(build);
                 Reply::default()
             }
             Event::SeedRevealed { seed } => {

@@ -26,7 +26,7 @@ use super::same_key;
 use crate::mechanics::{Ability, CasterKind, Skill, SpellLevel, SpellSlots};
 
 /// The generated class list, embedded so that no file is read at run time.
-const CLASSES_JSON: &str = include_str!("../../content/classes.json");
+pub(super) const CLASSES_JSON: &str = include_str!("../../content/classes.json");
 
 /// One class with its 20-level table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

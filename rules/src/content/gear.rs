@@ -20,9 +20,9 @@ use super::same_key;
 use crate::mechanics::DamageType;
 
 /// The generated weapon list, embedded so that no file is read at run time.
-const WEAPONS_JSON: &str = include_str!("../../content/weapons.json");
+pub(super) const WEAPONS_JSON: &str = include_str!("../../content/weapons.json");
 /// The generated armor list, embedded so that no file is read at run time.
-const ARMOR_JSON: &str = include_str!("../../content/armor.json");
+pub(super) const ARMOR_JSON: &str = include_str!("../../content/armor.json");
 
 /// One weapon from the equipment tables.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

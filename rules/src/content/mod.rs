@@ -54,6 +54,29 @@ pub use spell::{
     School, Shape, Spell, SpellAttack, SpellDamage, SpellSave, spell, spells,
 };
 
+/// Which rules and content this build runs: the crate version and a
+/// fingerprint (FNV-1a, 64 bits) of every embedded content file. Logs record
+/// it, because replaying a log re-runs the rules on the content.
+pub fn build() -> &'static str {
+    static BUILD: OnceLock<String> = OnceLock::new();
+    BUILD.get_or_init(|| {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for file in [
+            MONSTERS_JSON,
+            spell::SPELLS_JSON,
+            class::CLASSES_JSON,
+            race::RACES_JSON,
+            gear::WEAPONS_JSON,
+            gear::ARMOR_JSON,
+        ] {
+            for b in file.bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("rules {} content {h:016x}", env!("CARGO_PKG_VERSION"))
+    })
+}
+
 /// The generated monster list, embedded so that no file is read at run time.
 const MONSTERS_JSON: &str = include_str!("../../content/monsters.json");
 

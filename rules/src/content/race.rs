@@ -22,7 +22,7 @@ use super::same_key;
 use crate::mechanics::{Ability, DamageType, Size};
 
 /// The generated race list, embedded so that no file is read at run time.
-const RACES_JSON: &str = include_str!("../../content/races.json");
+pub(super) const RACES_JSON: &str = include_str!("../../content/races.json");
 
 /// One playable race.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -22,7 +22,7 @@ use super::{Automation, Effect, OnSuccess, Targeting, same_key};
 use crate::mechanics::{Ability, Condition, DamageType, SpellLevel};
 
 /// The generated spell list, embedded so that no file is read at run time.
-const SPELLS_JSON: &str = include_str!("../../content/spells.json");
+pub(super) const SPELLS_JSON: &str = include_str!("../../content/spells.json");
 
 /// Every SRD spell, sorted by id.
 pub fn spells() -> &'static [Spell] {
