@@ -172,7 +172,7 @@ const DM_COND: Verb = verb(
     "dm cond target add|remove condition",
 );
 const DM_SET: Verb = verb("set", &[], "dm set NAME FIELD VALUE \"reason\"");
-const DM_XP: Verb = verb("xp", &[], "dm xp AMOUNT [names...]");
+const DM_XP: Verb = verb("xp", &[], "dm xp AMOUNT [names...] (or -to names)");
 const DM_LOOT: Verb = verb("loot", &[], "dm loot [50gp] [item, item...] [-to names...]");
 const DM_NARRATE: Verb = verb("narrate", &[], "dm narrate <text>");
 const DM_DECIDE: Verb = verb("decide", &[], "dm decide <option>");
@@ -952,9 +952,15 @@ fn xp(args: &[Token]) -> Result<DmCommand, ParseError> {
     let Some((amount, to)) = args.split_first() else {
         return Err(usage(DM_XP, "give the amount"));
     };
+    // `dm xp 50 aria bo`, or with `-to` / `-t` as `dm loot` takes them.
+    let to: Vec<Token> = to
+        .iter()
+        .filter(|t| t.quoted || !t.is(&["-to", "-t"]))
+        .cloned()
+        .collect();
     Ok(DmCommand::Xp {
         amount: number(&amount.text, 0..=i64::from(u32::MAX), "the amount", DM_XP)?,
-        to: texts(to),
+        to: texts(&to),
     })
 }
 

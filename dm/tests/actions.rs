@@ -1,0 +1,403 @@
+//! Every standard action at a table, by text command: what it costs, what it
+//! changes, and what refuses it (refusals change nothing). Each test ends by
+//! replaying its log to the live table.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod common;
+
+use common::{Game, notes, totals};
+use dm::Line;
+use rules::mechanics::{Condition, Distance, LifeState};
+
+/// Aria (fighter), Bo (rogue) and Cy (cleric) against two goblins, round 1.
+fn fight(seed: u8) -> Game {
+    let mut g = Game::new(seed);
+    g.ok("aria", "char new Aria fighter 3 human");
+    g.ok("bo", "char new Bo rogue 3 lightfoot halfling");
+    g.ok("cy", "char new Cy cleric 3 hill dwarf");
+    g.ok("dm", "dm encounter");
+    g.ok("dm", "madd goblin -n 2 --avg");
+    g.ok("dm", "n");
+    g
+}
+
+fn distance(g: &Game, a: &str, b: &str) -> Distance {
+    g.table.encounter.as_ref().unwrap().distance(a, b)
+}
+
+#[test]
+fn checks_saves_and_rolls_add_the_sheet_s_bonus() {
+    let mut g = Game::new(1);
+    g.ok("aria", "char new Aria fighter 3 human");
+    let aria = g.table.character("aria").unwrap().clone();
+    let reply = g.ok("aria", "check ath");
+    let Line::Roll {
+        label,
+        detail,
+        total,
+        ..
+    } = &reply.lines[0]
+    else {
+        panic!("{reply:?}");
+    };
+    assert!(label.contains("Athletics"), "{label}");
+    let face: i64 = detail
+        .trim_start_matches("d20 (")
+        .split(')')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let bonus = aria.skill_bonus(rules::mechanics::Skill::Athletics);
+    assert_eq!(*total, face + i64::from(bonus), "{detail}");
+    let save = g.ok("aria", "save str");
+    assert_eq!(totals(&save).len(), 1);
+    let roll = g.ok("aria", "r 2d6+3");
+    let t = totals(&roll)[0];
+    assert!((5..=15).contains(&t), "{t}");
+    assert_eq!(
+        g.table.next_roll, 3,
+        "each command with dice is one numbered roll"
+    );
+    g.assert_replays();
+}
+
+#[test]
+fn one_action_a_turn_dodge_dash_disengage_hide() {
+    let mut g = fight(2);
+    g.skip_to("aria");
+    g.ok("aria", "dodge");
+    assert!(
+        g.table
+            .encounter
+            .as_ref()
+            .unwrap()
+            .dodging
+            .contains(&"aria".to_owned())
+    );
+    let why = g.refused("aria", "dash");
+    assert!(why.contains("already"), "{why}");
+    g.ok("aria", "n");
+    g.skip_to("bo");
+    g.ok("bo", "disengage");
+    assert!(
+        g.table
+            .encounter
+            .as_ref()
+            .unwrap()
+            .disengaged
+            .contains(&"bo".to_owned())
+    );
+    g.refused("bo", "hide");
+    g.ok("bo", "n");
+    g.skip_to("cy");
+    let hide = g.ok("cy", "hide");
+    assert!(format!("{hide:?}").contains("Stealth"), "{hide:?}");
+    g.ok("cy", "n");
+    // A new round: Aria's dodge lasts until her next turn, then ends.
+    g.skip_to("aria");
+    assert!(
+        !g.table
+            .encounter
+            .as_ref()
+            .unwrap()
+            .dodging
+            .contains(&"aria".to_owned())
+    );
+    g.ok("aria", "dash");
+    g.assert_replays();
+}
+
+#[test]
+fn only_the_current_combatant_acts() {
+    let mut g = fight(3);
+    g.skip_to("aria");
+    let why = g.refused("bo", "dodge");
+    assert!(why.contains("not your turn — it's Aria"), "{why}");
+    let why = g.refused("zed", "dodge");
+    assert!(why.contains("char new"), "{why}");
+    let why = g.refused("aria", "dm hp g1 -3");
+    assert!(why.to_lowercase().contains("dm"), "{why}");
+    g.assert_replays();
+}
+
+#[test]
+fn help_gives_the_next_ally_attack_advantage_once() {
+    let mut g = fight(4);
+    g.skip_to("bo");
+    g.ok("bo", "help g1");
+    assert!(
+        g.table
+            .encounter
+            .as_ref()
+            .unwrap()
+            .helped
+            .contains(&"g1".to_owned())
+    );
+    g.ok("bo", "n");
+    g.skip_to("aria");
+    g.ok("aria", "move engaged g1");
+    let attack = g.ok("aria", "a longsword -t g1");
+    let d20 = attack
+        .lines
+        .iter()
+        .find_map(|l| match l {
+            Line::Attack { .. } => Some(format!("{l:?}")),
+            _ => None,
+        })
+        .unwrap();
+    assert!(
+        !g.table
+            .encounter
+            .as_ref()
+            .unwrap()
+            .helped
+            .contains(&"g1".to_owned())
+    );
+    // Advantage rolls two d20s: the roll record holds both faces.
+    let last = g.log.last().unwrap();
+    let dm::Event::Did { rolls: Some(r), .. } = last else {
+        panic!("{last:?}");
+    };
+    let d20s = r.faces.iter().filter(|f| f.sides == 20).count();
+    assert!(d20s >= 2, "{d20} {:?}", r.faces);
+    g.assert_replays();
+}
+
+#[test]
+fn grapple_and_shove_follow_the_contest() {
+    for seed in 5..12 {
+        let mut g = fight(seed);
+        g.skip_to("aria");
+        g.ok("aria", "move engaged g1");
+        let reply = g.ok("aria", "grapple g1");
+        let t = totals(&reply);
+        let grappled = g
+            .table
+            .encounter
+            .as_ref()
+            .unwrap()
+            .monster("g1")
+            .unwrap()
+            .conditions
+            .has(Condition::Grappled);
+        assert_eq!(grappled, t[0] > t[1], "{reply:?}");
+        g.ok("aria", "n");
+        g.skip_to("aria");
+        let reply = g.ok("aria", "shove g1");
+        let t = totals(&reply);
+        assert_eq!(
+            distance(&g, "aria", "g1") == Distance::Near,
+            t[0] > t[1],
+            "{reply:?}"
+        );
+        g.assert_replays();
+    }
+}
+
+#[test]
+fn a_potion_heals_once_and_is_used_up() {
+    let mut g = fight(6);
+    g.ok("dm", "dm hp aria -12");
+    let potions = |g: &Game| {
+        g.table
+            .character("aria")
+            .unwrap()
+            .items
+            .iter()
+            .filter(|i| i.starts_with("potion-of-healing"))
+            .count()
+    };
+    let had = potions(&g);
+    if had == 0 {
+        g.ok("dm", "dm loot potion of healing -to aria");
+    }
+    let had = potions(&g);
+    assert!(had >= 1);
+    g.skip_to("aria");
+    let before = g.table.character("aria").unwrap().health.current();
+    let reply = g.ok("aria", "use potion of healing");
+    let healed = reply
+        .lines
+        .iter()
+        .find_map(|l| match l {
+            Line::Heal { amount, .. } => Some(*amount),
+            _ => None,
+        })
+        .unwrap();
+    assert!((4..=10).contains(&healed), "{healed}");
+    assert_eq!(
+        g.table.character("aria").unwrap().health.current(),
+        before + healed
+    );
+    assert_eq!(potions(&g), had - 1);
+    g.refused("aria", "use potion of healing");
+    g.ok("aria", "n");
+    g.skip_to("aria");
+    g.refused("aria", "use rope");
+    g.assert_replays();
+}
+
+#[test]
+fn leaving_a_monster_provokes_unless_disengaged() {
+    let mut g = fight(7);
+    g.skip_to("aria");
+    g.ok("aria", "move engaged g1");
+    assert_eq!(distance(&g, "aria", "g1"), Distance::Engaged);
+    g.ok("aria", "n");
+    g.skip_to("aria");
+    let reply = g.ok("aria", "move far g1");
+    assert_eq!(distance(&g, "aria", "g1"), Distance::Far);
+    assert!(notes(&reply).contains("opportunity attack"), "{reply:?}");
+    assert!(
+        reply.lines.iter().any(|l| matches!(l, Line::Attack { attacker, .. } if attacker.contains("g1") || attacker.contains("Goblin"))),
+        "{reply:?}"
+    );
+    let enc = g.table.encounter.as_ref().unwrap();
+    assert!(enc.economy.get("g1").unwrap().reaction_used);
+    g.ok("aria", "n");
+    // Disengaged, Bo walks away freely.
+    g.skip_to("bo");
+    g.ok("bo", "move engaged g2");
+    g.ok("bo", "disengage");
+    let reply = g.ok("bo", "move far g2");
+    assert!(!notes(&reply).contains("opportunity attack"), "{reply:?}");
+    g.assert_replays();
+}
+
+#[test]
+fn dying_characters_roll_death_saves_and_healing_brings_them_back() {
+    let mut g = fight(8);
+    // Exactly to 0: more than the hit point maximum past 0 would kill outright.
+    let hp = g.table.character("cy").unwrap().health.current();
+    g.ok("dm", &format!("dm hp cy -{hp}"));
+    let state = g.table.character("cy").unwrap().health.state();
+    assert!(matches!(state, LifeState::Dying { .. }), "{state:?}");
+    g.skip_to("cy");
+    g.refused("bo", "ds");
+    let reply = g.ok("cy", "ds");
+    assert_eq!(totals(&reply).len(), 1);
+    // Healing a dying character brings them back conscious.
+    g.ok("dm", "dm hp cy +5");
+    let cy = g.table.character("cy").unwrap();
+    assert_eq!(cy.health.state(), LifeState::Conscious);
+    assert_eq!(cy.health.current(), 5);
+    // Damage of the hit point maximum past 0 kills outright.
+    let max = cy.health.max();
+    g.ok("dm", &format!("dm hp cy -{}", 5 + max));
+    assert_eq!(
+        g.table.character("cy").unwrap().health.state(),
+        LifeState::Dead
+    );
+    g.assert_replays();
+}
+
+#[test]
+fn three_failed_death_saves_kill_and_three_successes_stabilize() {
+    let mut seen = std::collections::BTreeSet::new();
+    for seed in 20..40 {
+        let mut g = fight(seed);
+        let hp = g.table.character("cy").unwrap().health.current();
+        g.ok("dm", &format!("dm hp cy -{hp}"));
+        // The goblins stand aside; Cy rolls on each of her turns.
+        for _ in 0..6 {
+            g.skip_to("cy");
+            let state = g.table.character("cy").unwrap().health.state();
+            if !matches!(state, LifeState::Dying { .. }) {
+                break;
+            }
+            g.ok("cy", "ds");
+            g.ok("cy", "n");
+        }
+        let state = g.table.character("cy").unwrap().health.state();
+        assert!(
+            matches!(
+                state,
+                LifeState::Dead | LifeState::Stable | LifeState::Conscious
+            ),
+            "{state:?}"
+        );
+        seen.insert(format!("{state:?}"));
+        g.assert_replays();
+    }
+    assert!(seen.contains("Dead") && seen.contains("Stable"), "{seen:?}");
+}
+
+#[test]
+fn rests_restore_what_they_should_and_not_in_a_fight() {
+    let mut g = Game::new(9);
+    g.ok("cy", "char new Cy cleric 3 hill dwarf");
+    g.ok("dm", "dm hp cy -10");
+    let slots_before = g.table.character("cy").unwrap().slots.clone();
+    g.ok("cy", "cast cure wounds -t cy");
+    assert_ne!(g.table.character("cy").unwrap().slots, slots_before);
+    g.ok("dm", "dm hp cy -10");
+    let dice_before = g.table.character("cy").unwrap().hit_dice_left;
+    let reply = g.ok("cy", "rest short");
+    let cy = g.table.character("cy").unwrap();
+    assert!(cy.hit_dice_left < dice_before, "{reply:?}");
+    g.ok("cy", "rest long");
+    let cy = g.table.character("cy").unwrap();
+    assert_eq!(cy.health.current(), cy.health.max());
+    assert_eq!(cy.slots, slots_before);
+    g.ok("dm", "dm encounter");
+    g.ok("dm", "madd goblin");
+    g.ok("dm", "n");
+    let why = g.refused("cy", "rest long");
+    assert!(why.contains("fight"), "{why}");
+    g.assert_replays();
+}
+
+#[test]
+fn votes_close_by_majority_at_the_deadline_and_the_dm_breaks_ties() {
+    let mut g = Game::new(10);
+    for (p, c) in [("aria", "fighter"), ("bo", "rogue"), ("cy", "cleric")] {
+        g.ok(p, &format!("char new {p} {c} 1 human"));
+    }
+    g.ok("aria", r#"vote "left door" "right door""#);
+    g.refused("bo", r#"vote "a" "b""#);
+    g.refused("bo", "v 3");
+    g.ok("aria", "v 1");
+    g.ok("bo", "v right");
+    // Tie at the deadline: the DM decides.
+    g.now += 400;
+    let reply = g.ok("cy", "r d20");
+    assert!(notes(&reply).contains("tied"), "{reply:?}");
+    assert!(g.table.vote.is_some());
+    g.refused("aria", "dm decide 1");
+    let reply = g.ok("dm", "dm decide 2");
+    assert!(notes(&reply).contains("right door"), "{reply:?}");
+    assert!(g.table.vote.is_none());
+    // Everyone voted: majority at once.
+    g.ok("bo", r#"vote "rest" "press on""#);
+    g.ok("aria", "v 2");
+    g.ok("bo", "v 2");
+    let reply = g.ok("cy", "v 1");
+    assert!(notes(&reply).contains("press on"), "{reply:?}");
+    assert!(g.table.vote.is_none());
+    g.assert_replays();
+}
+
+#[test]
+fn xp_and_loot_reach_the_sheets() {
+    let mut g = Game::new(11);
+    g.ok("aria", "char new Aria fighter 1 human");
+    g.ok("bo", "char new Bo rogue 1 human");
+    let reply = g.ok("dm", "dm xp 300");
+    assert_eq!(g.table.character("aria").unwrap().xp, 300);
+    assert_eq!(g.table.character("bo").unwrap().xp, 300);
+    assert!(notes(&reply).to_lowercase().contains("level"), "{reply:?}");
+    g.ok("dm", "dm xp 50 -to bo");
+    assert_eq!(g.table.character("bo").unwrap().xp, 350);
+    let gold = g.table.character("aria").unwrap().gold;
+    g.ok("dm", "dm loot 40gp rope, lantern -to aria");
+    let aria = g.table.character("aria").unwrap();
+    assert_eq!(aria.gold, gold + 40);
+    assert!(
+        aria.items.iter().any(|i| i.contains("rope")),
+        "{:?}",
+        aria.items
+    );
+    g.refused("aria", "dm xp 1000");
+    g.assert_replays();
+}
