@@ -57,6 +57,9 @@ pub struct Character {
     pub items: Vec<String>,
     /// Hit dice left to spend on short rests.
     pub hit_dice_left: u8,
+    /// Automatic reactions its player turned off (`react shield off`).
+    #[serde(default)]
+    pub reactions_off: Vec<String>,
 }
 
 /// Why a character could not be made.
@@ -298,6 +301,7 @@ impl Character {
             gold: 10,
             items: vec!["potion-of-healing".into()],
             hit_dice_left: level,
+            reactions_off: Vec::new(),
         })
     }
 

@@ -77,6 +77,15 @@ pub enum Command {
         /// The command to run when the trigger comes, as typed.
         action: String,
     },
+    /// `react shield off` / `react shield on`: turn an automatic reaction
+    /// off or back on (the DM core takes them for players, since a chat
+    /// can't pause to ask).
+    React {
+        /// The reaction, as typed ("shield").
+        reaction: String,
+        /// On rather than off.
+        on: bool,
+    },
     /// `use potion-of-healing [-t aria]`: use an object.
     Use {
         /// The item, as typed.

@@ -128,6 +128,7 @@ const HELP: Verb = verb("help", &[], "help [target] (alone: the command list)");
 const GRAPPLE: Verb = verb("grapple", &[], "grapple target");
 const SHOVE: Verb = verb("shove", &[], "shove target [prone|away]");
 const READY: Verb = verb("ready", &[], "ready <command to run on the trigger>");
+const REACT: Verb = verb("react", &[], "react shield on|off");
 const USE: Verb = verb("use", &[], "use item [-t target]");
 const MOVE: Verb = verb("move", &["m"], "move engaged|near|far target");
 const END: Verb = verb("end", &["e", "n", "next"], "end");
@@ -159,8 +160,8 @@ const MADD: Verb = verb("madd", &[], "madd monster [-n 1-20] [--avg]");
 /// Every player verb (and `dm`, `madd`), in help-text order.
 pub const VERBS: &[Verb] = &[
     ROLL, CHECK, SAVE, ATTACK, CAST, DASH, DODGE, DISENGAGE, HIDE, HELP, GRAPPLE, SHOVE, READY,
-    USE, MOVE, END, DEATHSAVE, INIT, STATUS, SHEET, CHAR, REST, VOTE, VOTE_FOR, VERIFY, COMMANDS,
-    DM, MADD,
+    REACT, USE, MOVE, END, DEATHSAVE, INIT, STATUS, SHEET, CHAR, REST, VOTE, VOTE_FOR, VERIFY,
+    COMMANDS, DM, MADD,
 ];
 
 const DM_ENCOUNTER: Verb = verb("encounter", &["begin", "start"], "dm encounter");
@@ -491,6 +492,7 @@ fn parse_player(verb: &str, args: &[Token]) -> Result<Command, ParseError> {
                 .collect::<Vec<_>>()
                 .join(" "),
         }),
+        "react" => react(args),
         "use" => use_item(args),
         "m" | "move" => move_to(args),
         "e" | "n" | "end" | "next" => no_args(args, END, Command::EndTurn),
@@ -689,6 +691,20 @@ fn shove(args: &[Token]) -> Result<Command, ParseError> {
         _ => return Err(usage(SHOVE, "choose prone or away, once")),
     };
     Ok(Command::Shove { target, prone })
+}
+
+fn react(args: &[Token]) -> Result<Command, ParseError> {
+    match words(args, REACT)?.as_slice() {
+        [reaction, switch] if switch.is(&["on", "off"]) => Ok(Command::React {
+            reaction: reaction.text.clone(),
+            on: switch.is(&["on"]),
+        }),
+        [_, other] => Err(usage(
+            REACT,
+            format!("say on or off, not `{}`", echo(&other.text)),
+        )),
+        _ => Err(usage(REACT, "name the reaction, then on or off")),
+    }
 }
 
 fn use_item(args: &[Token]) -> Result<Command, ParseError> {

@@ -16,6 +16,8 @@ use crate::encounter::{Encounter, MonsterState};
 use crate::event::{Line, PlayerId, Reply, TurnNote};
 use crate::table::{Rejection, Table, Vote};
 
+mod reactions;
+
 type Result<T> = std::result::Result<T, Rejection>;
 
 fn no(why: impl Into<String>) -> Rejection {
@@ -254,6 +256,11 @@ fn act(
                 "{} readies: {action} (run it with the same command when the trigger comes).",
                 name_of(table, me)
             ));
+            Ok(())
+        }
+        Command::React { reaction, on } => {
+            let said = reactions::switch(table, me, reaction, *on)?;
+            reply.say(said);
             Ok(())
         }
         Command::Use { item, target } => use_item(table, me, item, target.as_deref(), dice, reply),
@@ -889,7 +896,7 @@ fn attack(
         );
     }
     let t = target(table, &target_handle, me);
-    let (resolutions, per_action) = if let Some(c) = table.character(me).cloned() {
+    let (mut resolutions, per_action) = if let Some(c) = table.character(me).cloned() {
         let w = find_weapon(&c, weapon)?;
         let ability = weapon_ability(&c, w);
         let two_handed = w.versatile_damage.is_some() && !c.shield;
@@ -924,6 +931,7 @@ fn attack(
                 .insert(me.to_string(), per_action.saturating_sub(1));
         }
     }
+    reactions::shield(table, me, &target_handle, &mut resolutions, dice, reply);
     let figures = CastFigures::default();
     land(
         table,
@@ -1705,7 +1713,7 @@ fn opportunity_attack(
         return;
     };
     let t = target(table, on, foe);
-    let Ok(out) = automation::run_action(m, action, &t, Advantage::Normal, dice) else {
+    let Ok(mut out) = automation::run_action(m, action, &t, Advantage::Normal, dice) else {
         return;
     };
     if let Some(enc) = table.encounter.as_mut() {
@@ -1718,6 +1726,7 @@ fn opportunity_attack(
         "{} makes an opportunity attack.",
         name_of(table, foe)
     ));
+    reactions::shield(table, foe, on, &mut out, dice, reply);
     land(
         table,
         foe,
@@ -2357,7 +2366,7 @@ fn hp_word(h: Health) -> String {
 
 /// The command list.
 pub const HELP: &str = "r EXPR · check SKILL · save ABIL · a WEAPON -t T · cast SPELL -t T [-l N] · \
-dash · dodge · disengage · hide · help T · grapple T · shove T [prone] · use ITEM · move engaged|near|far T · \
+dash · dodge · disengage · hide · help T · grapple T · shove T [prone] · react shield on|off · use ITEM · move engaged|near|far T · \
 n (end turn) · ds · init · status · sheet · char new NAME CLASS LVL RACE · rest short|long · vote \"A\" \"B\" · v N · verify · \
 DM: dm encounter · madd NAME -n N · dm hp T ±N · dm cond T add|remove C · dm set NAME FIELD VALUE \"why\" · dm xp N · \
 dm loot · dm narrate TEXT · dm decide N · dm as T CMD · dm end";

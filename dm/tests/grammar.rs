@@ -665,3 +665,18 @@ fn handle() -> impl Strategy<Value = String> {
         )
     })
 }
+
+#[test]
+fn automatic_reactions() {
+    let react = |on| Command::React {
+        reaction: "shield".into(),
+        on,
+    };
+    check("react shield off", react(false));
+    check("REACT shield ON", react(true));
+    assert!(error("react shield").contains("usage: react shield on|off"));
+    assert!(error("react shield maybe").contains("say on or off"));
+    assert!(error("react").contains("name the reaction"));
+    assert!(dm::HELP.contains("react shield on|off"));
+    assert!(dm::grammar::VERBS.iter().any(|v| v.name == "react"));
+}

@@ -1,0 +1,330 @@
+//! The rules a real table expects from the DM core, each played through
+//! `handle` and `Table::apply` with chosen dice: automatic Shield, readied
+//! actions, class features, what conditions and effects forbid, level-up.
+//! Every game's log replays to the same table.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::collections::VecDeque;
+
+use dm::command::{Command, NewCharacter, Scores};
+use dm::grammar::parse;
+use dm::seed::TableSeed;
+use dm::{Ctx, Event, Line, PlayerId, Reply, Table, handle};
+use rules::dice::DieRoller;
+use rules::mechanics::SpellLevel;
+
+/// Chosen faces first (clamped to the die), then the table's seeded dice.
+struct Scripted<'a> {
+    faces: VecDeque<u64>,
+    rest: &'a mut dyn DieRoller,
+}
+
+impl DieRoller for Scripted<'_> {
+    fn roll_die(&mut self, sides: u64) -> u64 {
+        match self.faces.pop_front() {
+            Some(f) => f.clamp(1, sides.max(1)),
+            None => self.rest.roll_die(sides),
+        }
+    }
+}
+
+struct Game {
+    table: Table,
+    log: Vec<Event>,
+    seed: TableSeed,
+    now: u64,
+}
+
+impl Game {
+    fn new() -> Self {
+        let seed = TableSeed::from_entropy_bytes([3; 32]);
+        let open = Table::opened(dm_id(), seed.commitment().to_string());
+        let mut table = Table::default();
+        table.apply(&open).unwrap();
+        Self {
+            table,
+            log: vec![open],
+            seed,
+            now: 1_000,
+        }
+    }
+
+    /// Runs a typed line with these first faces, commits and applies it.
+    fn run(&mut self, who: &PlayerId, line: &str, faces: &[u64]) -> Result<Reply, dm::Rejection> {
+        let command = parse(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        self.now += 1;
+        let mut stream = self.seed.stream(self.table.next_roll);
+        let mut dice = Scripted {
+            faces: faces.iter().copied().collect(),
+            rest: &mut stream,
+        };
+        let before = self.table.clone();
+        let outcome = handle(
+            &self.table,
+            &command,
+            Ctx {
+                actor: who.clone(),
+                dice: &mut dice,
+                now: self.now,
+            },
+        );
+        let outcome = match outcome {
+            Ok(o) => o,
+            Err(e) => {
+                assert_eq!(self.table, before, "a rejection changes nothing");
+                assert!(e.0.len() <= 160, "rejections fit a packet: {e}");
+                return Err(e);
+            }
+        };
+        for e in &outcome.events {
+            self.log.push(e.clone());
+            let replayed = self.table.apply(e).unwrap();
+            assert_eq!(replayed, outcome.reply, "applying gives the same reply");
+        }
+        Ok(outcome.reply)
+    }
+
+    #[track_caller]
+    fn ok(&mut self, who: &PlayerId, line: &str, faces: &[u64]) -> Reply {
+        match self.run(who, line, faces) {
+            Ok(r) => r,
+            Err(e) => panic!("{line} refused: {e}"),
+        }
+    }
+
+    #[track_caller]
+    fn no(&mut self, who: &PlayerId, line: &str) -> String {
+        match self.run(who, line, &[]) {
+            Ok(r) => panic!("{line} accepted: {r:?}"),
+            Err(e) => e.0,
+        }
+    }
+
+    fn current(&self) -> String {
+        let enc = self.table.encounter.as_ref().unwrap();
+        enc.current().unwrap_or_default().to_string()
+    }
+
+    /// The DM ends turns until it is `handle`'s.
+    fn skip_to(&mut self, handle: &str) {
+        for _ in 0..40 {
+            if self.current() == handle {
+                return;
+            }
+            self.ok(&dm_id(), "n", &[]);
+        }
+        panic!("{handle} never got a turn");
+    }
+
+    /// The DM ends the current turn, then turns until it is `handle`'s again.
+    fn next_turn_of(&mut self, handle: &str) {
+        self.ok(&dm_id(), "n", &[]);
+        self.skip_to(handle);
+    }
+
+    /// Opens a fight with these monsters (average hit points) and starts
+    /// round 1. The party rolls 1s for initiative, the monsters 20s: the
+    /// monsters go first, in the order they were added.
+    fn fight(&mut self, monsters: &[(&str, u8)]) {
+        self.ok(&dm_id(), "dm encounter", &[1; 8]);
+        for (m, n) in monsters {
+            self.ok(&dm_id(), &format!("madd {m} -n {n} --avg"), &[20; 20]);
+        }
+        self.ok(&dm_id(), "n", &[]);
+    }
+
+    fn replays(&self) {
+        assert_eq!(Table::replay(&self.log).unwrap(), self.table);
+    }
+
+    fn sheet(&self, handle: &str) -> &dm::character::Character {
+        self.table.character(handle).unwrap()
+    }
+
+    fn hp(&self, handle: &str) -> u32 {
+        if let Some(c) = self.table.character(handle) {
+            return c.health.current();
+        }
+        let enc = self.table.encounter.as_ref().unwrap();
+        enc.monster(handle).unwrap().health.current()
+    }
+}
+
+fn dm_id() -> PlayerId {
+    PlayerId::new("console:dm")
+}
+
+fn player(name: &str) -> PlayerId {
+    PlayerId::new(format!("console:{name}"))
+}
+
+fn make(game: &mut Game, who: &PlayerId, name: &str, class: &str, level: u8, race: &str) {
+    let new = Command::NewCharacter(NewCharacter {
+        name: name.into(),
+        class: class.into(),
+        level,
+        race: race.into(),
+        scores: Scores::StandardArray,
+    });
+    game.now += 1;
+    let mut dice = game.seed.stream(game.table.next_roll);
+    let outcome = handle(
+        &game.table,
+        &new,
+        Ctx {
+            actor: who.clone(),
+            dice: &mut dice,
+            now: game.now,
+        },
+    )
+    .unwrap();
+    for e in &outcome.events {
+        game.log.push(e.clone());
+        game.table.apply(e).unwrap();
+    }
+}
+
+fn said(reply: &Reply, text: &str) -> bool {
+    reply
+        .lines
+        .iter()
+        .any(|l| matches!(l, Line::Note { text: t } if t.contains(text)))
+}
+
+fn attack_results(reply: &Reply) -> Vec<String> {
+    reply
+        .lines
+        .iter()
+        .filter_map(|l| match l {
+            Line::Attack { result, .. } => Some(result.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn slots(game: &Game, handle: &str, level: u8) -> u8 {
+    game.sheet(handle)
+        .slots
+        .remaining(SpellLevel::new(level).unwrap())
+}
+
+fn reaction_used(game: &Game, handle: &str) -> bool {
+    let enc = game.table.encounter.as_ref().unwrap();
+    enc.economy.get(handle).is_some_and(|e| e.reaction_used)
+}
+
+// ---------------------------------------------------------------- Shield
+
+/// A wizard (AC 12: no armor, Dex 14) and a goblin (scimitar +4).
+fn wizard_and_goblin() -> (Game, PlayerId) {
+    let mut game = Game::new();
+    let aria = player("aria");
+    make(&mut game, &aria, "Aria", "wizard", 3, "human");
+    assert_eq!(game.sheet("aria").ac(), 12);
+    game.fight(&[("goblin", 1)]);
+    game.skip_to("g1");
+    (game, aria)
+}
+
+#[test]
+fn shield_turns_a_hit_it_can_stop_into_a_miss_for_the_reaction_and_the_lowest_slot() {
+    let (mut game, _) = wizard_and_goblin();
+    let hp = game.hp("aria");
+    let first = slots(&game, "aria", 1);
+    // 10 + 4 = 14 hits AC 12, but not AC 17.
+    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[10, 6]);
+    assert_eq!(attack_results(&r), ["miss"], "{r:?}");
+    assert!(said(&r, "Aria casts Shield"), "{r:?}");
+    assert!(said(&r, "turns Goblin (g1)'s hit into a miss"), "{r:?}");
+    assert_eq!(game.hp("aria"), hp);
+    assert_eq!(slots(&game, "aria", 1), first - 1);
+    assert!(reaction_used(&game, "aria"));
+    // It lasts until the start of Aria's next turn.
+    game.skip_to("aria");
+    let enc = game.table.encounter.as_ref().unwrap();
+    assert!(
+        enc.board
+            .effects()
+            .iter()
+            .all(|e| e.effect.name != "Shield")
+    );
+    game.replays();
+}
+
+#[test]
+fn shield_holds_against_the_later_attacks_of_the_round() {
+    let mut game = Game::new();
+    let aria = player("aria");
+    make(&mut game, &aria, "Aria", "wizard", 3, "human");
+    game.fight(&[("goblin", 2)]);
+    assert_eq!(game.current(), "g1");
+    let first = slots(&game, "aria", 1);
+    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[9, 3]);
+    assert_eq!(attack_results(&r), ["miss"], "{r:?}");
+    game.skip_to("g2");
+    // 12 + 4 = 16 misses AC 17 without a second slot; 15 + 4 = 19 would hit.
+    let r = game.ok(&dm_id(), "dm as g2 a scimitar -t aria", &[12]);
+    assert_eq!(attack_results(&r), ["miss"], "{r:?}");
+    assert!(!said(&r, "casts Shield"), "{r:?}");
+    assert_eq!(slots(&game, "aria", 1), first - 1);
+    game.replays();
+}
+
+#[test]
+fn shield_is_not_cast_when_it_would_not_help() {
+    let (mut game, _) = wizard_and_goblin();
+    let first = slots(&game, "aria", 1);
+    // 15 + 4 = 19 hits even AC 17: no slot wasted.
+    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[15, 3]);
+    assert_eq!(attack_results(&r), ["hit"]);
+    // A critical hit is a hit whatever the AC.
+    game.next_turn_of("g1");
+    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[20, 1, 1]);
+    assert_eq!(attack_results(&r), ["critical hit"]);
+    assert_eq!(slots(&game, "aria", 1), first);
+    assert!(!reaction_used(&game, "aria"));
+    game.replays();
+}
+
+#[test]
+fn shield_can_be_switched_off_and_on_and_needs_a_slot_and_a_reaction() {
+    let (mut game, aria) = wizard_and_goblin();
+    let r = game.ok(&aria, "react shield off", &[]);
+    assert!(said(&r, "automatic shield is off"), "{r:?}");
+    let first = slots(&game, "aria", 1);
+    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[10, 1]);
+    assert_eq!(attack_results(&r), ["hit"]);
+    assert_eq!(slots(&game, "aria", 1), first);
+    game.ok(&aria, "react shield on", &[]);
+    game.replays();
+    game.next_turn_of("g1");
+    // No reaction left: no Shield.
+    game.table
+        .encounter
+        .as_mut()
+        .unwrap()
+        .economy
+        .entry("aria".into())
+        .or_default()
+        .reaction_used = true;
+    game.log.clear();
+    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[10, 1]);
+    assert_eq!(attack_results(&r), ["hit"]);
+    let no = game.no(&aria, "react counterspell off");
+    assert!(no.contains("there is: shield"), "{no}");
+}
+
+#[test]
+fn shield_uses_a_higher_slot_when_the_first_level_ones_are_spent() {
+    let (mut game, _) = wizard_and_goblin();
+    let c = game.table.character_mut("aria").unwrap();
+    let first = SpellLevel::new(1).unwrap();
+    while c.slots.remaining(first) > 0 {
+        c.slots.spend(first).unwrap();
+    }
+    let second = c.slots.remaining(SpellLevel::new(2).unwrap());
+    game.log.clear();
+    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[10, 1]);
+    assert_eq!(attack_results(&r), ["miss"], "{r:?}");
+    assert_eq!(slots(&game, "aria", 2), second - 1);
+}
