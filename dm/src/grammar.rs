@@ -127,7 +127,11 @@ const HIDE: Verb = verb("hide", &[], "hide");
 const HELP: Verb = verb("help", &[], "help [target] (alone: the command list)");
 const GRAPPLE: Verb = verb("grapple", &[], "grapple target");
 const SHOVE: Verb = verb("shove", &[], "shove target [prone|away]");
-const READY: Verb = verb("ready", &[], "ready <command to run on the trigger>");
+const READY: Verb = verb(
+    "ready",
+    &[],
+    "ready <attack or cast> when <creature> comes|moves|attacks",
+);
 const REACT: Verb = verb("react", &[], "react shield on|off");
 const USE: Verb = verb("use", &[], "use item [-t target]");
 const MOVE: Verb = verb("move", &["m"], "move engaged|near|far target");

@@ -12,7 +12,7 @@ use rules::mechanics::{
 
 use crate::character::{Character, index};
 use crate::command::{Command, DmCommand, Scores, Simple};
-use crate::encounter::{Encounter, MonsterState};
+use crate::encounter::{Encounter, MonsterState, ReadyWhen};
 use crate::event::{Line, PlayerId, Reply, TurnNote};
 use crate::table::{Rejection, Table, Vote};
 
@@ -216,7 +216,16 @@ fn act(
             weapon,
             targets,
             advantage,
-        } => attack(table, me, weapon, targets, *advantage, dice, reply),
+        } => attack(
+            table,
+            me,
+            weapon,
+            targets,
+            *advantage,
+            Via::Normal,
+            dice,
+            reply,
+        ),
         Command::Cast {
             spell,
             targets,
@@ -229,6 +238,7 @@ fn act(
             targets,
             *level,
             choice.clone(),
+            Via::Normal,
             dice,
             reply,
         ),
@@ -250,14 +260,7 @@ fn act(
         }
         Command::Grapple { target } => contest(table, me, target, None, dice, reply),
         Command::Shove { target, prone } => contest(table, me, target, Some(*prone), dice, reply),
-        Command::Ready { action } => {
-            spend_action(table, me)?;
-            reply.say(format!(
-                "{} readies: {action} (run it with the same command when the trigger comes).",
-                name_of(table, me)
-            ));
-            Ok(())
-        }
+        Command::Ready { action } => reactions::ready(table, me, action, reply),
         Command::React { reaction, on } => {
             let said = reactions::switch(table, me, reaction, *on)?;
             reply.say(said);
@@ -602,6 +605,7 @@ fn advance(table: &mut Table, dice: &mut dyn DieRoller, reply: &mut Reply) {
     enc.dodging.retain(|h| h != &next);
     let round = enc.round;
     reply.say(format!("Round {round}: {}'s turn.", name_of(table, &next)));
+    reactions::expire_readied(table, &next, reply);
     let events = board_turn_point(table, &next, TurnPoint::Start, dice);
     if let Some(enc) = table.encounter.as_mut() {
         if let Some(m) = enc.monster_mut(&next) {
@@ -848,6 +852,17 @@ fn default_target(table: &Table, me: &str) -> Option<String> {
         })
 }
 
+/// How an attack or a spell comes about, which decides what it spends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    /// As commanded: the action (or an attack left in it), or the spell's
+    /// casting time, on the actor's turn unless it is a reaction spell.
+    Normal,
+    /// A readied attack or spell going off: the reaction, off turn, and
+    /// for a spell no slot (spent when it was readied).
+    Readied,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn attack(
     table: &mut Table,
@@ -855,6 +870,7 @@ fn attack(
     weapon: &str,
     targets: &[String],
     advantage: Advantage,
+    via: Via,
     dice: &mut dyn DieRoller,
     reply: &mut Reply,
 ) -> Result<()> {
@@ -863,7 +879,9 @@ fn attack(
             "attacks happen in a fight — the DM starts one with `dm encounter`, then `n`",
         ));
     }
-    my_turn(table, me)?;
+    if via == Via::Normal {
+        my_turn(table, me)?;
+    }
     let mut handles = targets_of(table, targets)?;
     if handles.is_empty() {
         handles
@@ -920,7 +938,9 @@ fn attack(
             automation::run_action(m, action, &t, adv, dice).map_err(|e| no(e.to_string()))?;
         (out, 1)
     };
-    if left > 0 {
+    if via == Via::Readied {
+        reactions::spend_reaction(table, me)?;
+    } else if left > 0 {
         if let Some(enc) = table.encounter.as_mut() {
             enc.attacks_left.insert(me.to_string(), left - 1);
         }
@@ -959,9 +979,10 @@ fn attack(
         .as_ref()
         .and_then(|e| e.attacks_left.get(me).copied())
         .unwrap_or(0);
-    if left > 0 {
+    if left > 0 && via == Via::Normal {
         reply.say(format!("{left} more attack(s) this action."));
     }
+    reactions::fire_readied(table, me, ReadyWhen::Attacks, None, dice, reply);
     Ok(())
 }
 
@@ -1038,6 +1059,7 @@ fn cast(
     targets: &[String],
     level: Option<u8>,
     choice: Option<String>,
+    via: Via,
     dice: &mut dyn DieRoller,
     reply: &mut Reply,
 ) -> Result<()> {
@@ -1054,13 +1076,13 @@ fn cast(
     use rules::content::CastingKind;
     let kind = spell.casting_time.kind;
     let in_fight = table.encounter.as_ref().is_some_and(|e| e.round > 0);
-    if in_fight && kind != CastingKind::Reaction {
+    if in_fight && kind != CastingKind::Reaction && via == Via::Normal {
         my_turn(table, me)?;
     }
     if conditions(table, me).is_incapacitated() {
         return Err(no(format!("{} can't cast (incapacitated)", c.name)));
     }
-    if slot > 0 {
+    if slot > 0 && via == Via::Normal {
         let lvl = SpellLevel::new(slot).ok_or_else(|| no("spell levels go from 1 to 9"))?;
         if c.slots.remaining(lvl) == 0 {
             return Err(no(format!(
@@ -1109,6 +1131,7 @@ fn cast(
     if in_fight {
         let e = economy(table, me).ok_or_else(|| no("no fight"))?;
         let used = match kind {
+            _ if via == Via::Readied => &mut e.reaction_used,
             CastingKind::BonusAction => &mut e.bonus_action_used,
             CastingKind::Reaction => &mut e.reaction_used,
             _ => &mut e.action_used,
@@ -1120,7 +1143,14 @@ fn cast(
         }
         *used = true;
     }
+    if via == Via::Readied
+        && let Some(enc) = table.encounter.as_mut()
+    {
+        // The readied spell's hold ends as it is let go.
+        enc.concentration.remove(me);
+    }
     if slot > 0
+        && via == Via::Normal
         && let (Some(ch), Some(lvl)) = (table.character_mut(me), SpellLevel::new(slot))
     {
         ch.slots.spend(lvl).map_err(|e| no(e.to_string()))?;
@@ -1139,6 +1169,7 @@ fn cast(
         && let Some(enc) = table.encounter.as_mut()
         && let Some(old) = enc.concentration.insert(me.to_string(), spell.name.clone())
     {
+        reactions::drop_readied_spell(enc, me);
         reply.say(format!("{} stops concentrating on {old}.", c.name));
     }
     land(
@@ -1421,6 +1452,7 @@ fn drop_concentration(table: &mut Table, h: &str, spell: &str, reply: &mut Reply
     let name = name_of(table, h);
     if let Some(enc) = table.encounter.as_mut() {
         enc.concentration.remove(h);
+        reactions::drop_readied_spell(enc, h);
         let ended = enc.board.end_concentration(&Encounter::id(h));
         reply.say(format!("{name} loses concentration on {spell}."));
         for e in ended {
@@ -1645,6 +1677,12 @@ fn move_to(
         .ok_or_else(|| no("positions matter in a fight only"))?;
     let was = enc.distance(me, &t);
     let disengaged = enc.disengaged.iter().any(|h| h == me);
+    let engaged_before: Vec<String> = enc
+        .order
+        .iter()
+        .filter(|s| enc.distance(me, &s.handle) == Distance::Engaged)
+        .map(|s| s.handle.clone())
+        .collect();
     // Leaving a foe's reach provokes its opportunity attack (monsters take
     // theirs at once; players are told they may).
     let leaving: Vec<String> = enc
@@ -1672,10 +1710,7 @@ fn move_to(
         to,
         name_of(table, &t)
     ));
-    if disengaged {
-        return Ok(());
-    }
-    for foe in leaving {
+    for foe in leaving.into_iter().filter(|_| !disengaged) {
         let reaction_free = table
             .encounter
             .as_ref()
@@ -1693,6 +1728,16 @@ fn move_to(
             ));
         }
     }
+    reactions::fire_readied(table, me, ReadyWhen::Moves, None, dice, reply);
+    // Coming within reach: ending the move engaged with the reader.
+    let reached: Vec<String> = table.encounter.as_ref().map_or_else(Vec::new, |enc| {
+        enc.order
+            .iter()
+            .map(|s| s.handle.clone())
+            .filter(|h| !engaged_before.contains(h) && enc.distance(me, h) == Distance::Engaged)
+            .collect()
+    });
+    reactions::fire_readied(table, me, ReadyWhen::Comes, Some(&reached), dice, reply);
     Ok(())
 }
 
@@ -2366,7 +2411,8 @@ fn hp_word(h: Health) -> String {
 
 /// The command list.
 pub const HELP: &str = "r EXPR · check SKILL · save ABIL · a WEAPON -t T · cast SPELL -t T [-l N] · \
-dash · dodge · disengage · hide · help T · grapple T · shove T [prone] · react shield on|off · use ITEM · move engaged|near|far T · \
+dash · dodge · disengage · hide · help T · grapple T · shove T [prone] · ready CMD when T comes|moves|attacks · \
+react shield on|off · use ITEM · move engaged|near|far T · \
 n (end turn) · ds · init · status · sheet · char new NAME CLASS LVL RACE · rest short|long · vote \"A\" \"B\" · v N · verify · \
 DM: dm encounter · madd NAME -n N · dm hp T ±N · dm cond T add|remove C · dm set NAME FIELD VALUE \"why\" · dm xp N · \
 dm loot · dm narrate TEXT · dm decide N · dm as T CMD · dm end";

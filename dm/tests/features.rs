@@ -328,3 +328,109 @@ fn shield_uses_a_higher_slot_when_the_first_level_ones_are_spent() {
     assert_eq!(attack_results(&r), ["miss"], "{r:?}");
     assert_eq!(slots(&game, "aria", 2), second - 1);
 }
+
+// ---------------------------------------------------------------- readied actions
+
+fn concentration(game: &Game, handle: &str) -> Option<String> {
+    let enc = game.table.encounter.as_ref().unwrap();
+    enc.concentration.get(handle).cloned()
+}
+
+fn readied(game: &Game) -> usize {
+    game.table.encounter.as_ref().unwrap().readied.len()
+}
+
+#[test]
+fn a_readied_attack_fires_when_the_creature_comes_within_reach() {
+    let mut game = Game::new();
+    let grek = player("grek");
+    make(&mut game, &grek, "Grek", "fighter", 3, "human");
+    game.fight(&[("goblin", 1)]);
+    game.skip_to("grek");
+    let r = game.ok(&grek, "ready a longsword -t g1 when g1 comes", &[]);
+    assert!(
+        said(
+            &r,
+            "fires as a reaction when Goblin (g1) comes within reach"
+        ),
+        "{r:?}"
+    );
+    let no = game.no(&grek, "dodge");
+    assert!(no.contains("already used your action"), "{no}");
+    game.skip_to("g1");
+    // Moving near is no trigger; ending the move engaged is.
+    let r = game.ok(&dm_id(), "dm as g1 move far grek", &[]);
+    assert!(attack_results(&r).is_empty(), "{r:?}");
+    let r = game.ok(&dm_id(), "dm as g1 move engaged grek", &[2]);
+    assert!(said(&r, "Grek's readied action goes off"), "{r:?}");
+    assert_eq!(attack_results(&r), ["miss"], "2 + 5 misses AC 15: {r:?}");
+    assert!(reaction_used(&game, "grek"));
+    assert_eq!(readied(&game), 0, "it fires once");
+    game.replays();
+}
+
+#[test]
+fn a_readied_spell_spends_its_slot_when_readied_and_holds_concentration() {
+    let (mut game, aria) = wizard_and_goblin();
+    game.skip_to("aria");
+    let first = slots(&game, "aria", 1);
+    game.ok(&aria, "ready cast magic-missile -t g1 when g1 attacks", &[]);
+    assert_eq!(slots(&game, "aria", 1), first - 1, "the slot goes now");
+    assert_eq!(
+        concentration(&game, "aria").as_deref(),
+        Some("Magic Missile (readied)")
+    );
+    game.skip_to("g1");
+    // The goblin attacks (and misses): the missiles fly, no second slot.
+    let hp = game.hp("g1");
+    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[1, 2, 2, 2]);
+    assert!(said(&r, "Aria's readied action goes off"), "{r:?}");
+    assert!(said(&r, "Aria casts Magic Missile"), "{r:?}");
+    assert!(game.hp("g1") < hp);
+    assert_eq!(slots(&game, "aria", 1), first - 1);
+    assert_eq!(concentration(&game, "aria"), None);
+    assert!(reaction_used(&game, "aria"));
+    game.replays();
+}
+
+#[test]
+fn a_readied_spell_is_lost_with_concentration_and_an_unused_one_lapses() {
+    let (mut game, aria) = wizard_and_goblin();
+    game.skip_to("aria");
+    game.ok(&aria, "ready c fire-bolt g1 when g1 moves", &[]);
+    assert_eq!(readied(&game), 1);
+    // Damage and a failed Constitution save (1 + 1 < 10).
+    let r = game.ok(&dm_id(), "dm hp aria -2", &[1]);
+    assert!(
+        said(&r, "loses concentration on Fire Bolt (readied)"),
+        "{r:?}"
+    );
+    assert_eq!(readied(&game), 0);
+    game.skip_to("g1");
+    let r = game.ok(&dm_id(), "dm as g1 move engaged aria", &[]);
+    assert!(!said(&r, "readied"), "{r:?}");
+    game.skip_to("aria");
+    // Readied again, never triggered: it lapses at Aria's next turn.
+    game.ok(&aria, "ready a dagger -t g1 when g1 attacks", &[]);
+    let r = {
+        game.ok(&dm_id(), "n", &[]);
+        game.ok(&dm_id(), "n", &[])
+    };
+    assert!(said(&r, "Aria's readied action lapses"), "{r:?}");
+    assert_eq!(readied(&game), 0);
+    game.replays();
+}
+
+#[test]
+fn ready_needs_a_trigger_and_an_attack_or_a_spell() {
+    let (mut game, aria) = wizard_and_goblin();
+    game.skip_to("aria");
+    let no = game.no(&aria, "ready a -t g1");
+    assert!(no.starts_with("say when: `ready a -t g1 when g1"), "{no}");
+    let no = game.no(&aria, "ready dash when g1 moves");
+    assert!(no.contains("only an attack or a spell"), "{no}");
+    let no = game.no(&aria, "ready a -t g1 when aria moves");
+    assert!(no.contains("another creature"), "{no}");
+    let no = game.no(&aria, "ready cast shield when g1 attacks");
+    assert!(no.contains("cast with an action"), "{no}");
+}

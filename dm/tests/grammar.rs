@@ -680,3 +680,15 @@ fn automatic_reactions() {
     assert!(dm::HELP.contains("react shield on|off"));
     assert!(dm::grammar::VERBS.iter().any(|v| v.name == "react"));
 }
+
+#[test]
+fn ready_keeps_its_trigger_in_the_text() {
+    check(
+        "ready a -t g1 when g1 comes",
+        Command::Ready {
+            action: "a -t g1 when g1 comes".into(),
+        },
+    );
+    assert!(error("ready").contains("when <creature> comes|moves|attacks"));
+    assert!(dm::HELP.contains("ready CMD when T comes|moves|attacks"));
+}
