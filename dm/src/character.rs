@@ -5,6 +5,8 @@
 //! figures the rules need (AC, attack bonuses, save bonuses, the spell DC)
 //! are derived from it on demand, so an edited score changes them at once.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use rules::content::{self, Class, Race, Subrace};
@@ -60,6 +62,10 @@ pub struct Character {
     /// Automatic reactions its player turned off (`react shield off`).
     #[serde(default)]
     pub reactions_off: Vec<String>,
+    /// Uses of limited class features spent since they were last restored
+    /// ("rage", "second-wind", "action-surge"), by feature.
+    #[serde(default)]
+    pub spent: BTreeMap<String, u32>,
 }
 
 /// Why a character could not be made.
@@ -302,6 +308,7 @@ impl Character {
             items: vec!["potion-of-healing".into()],
             hit_dice_left: level,
             reactions_off: Vec::new(),
+            spent: BTreeMap::new(),
         })
     }
 

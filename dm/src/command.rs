@@ -42,6 +42,18 @@ pub enum Command {
         /// Advantage or disadvantage the player asks for.
         advantage: Advantage,
     },
+    /// `offhand dagger -t g1`: two-weapon fighting's bonus-action attack
+    /// with a light melee weapon, after an Attack action with another.
+    OffHand {
+        /// The weapon, as typed (empty: the first light melee weapon carried).
+        weapon: String,
+        /// Target handles or prefixes.
+        targets: Vec<String>,
+        /// Advantage or disadvantage the player asks for.
+        advantage: Advantage,
+    },
+    /// `rage`, `secondwind`, `surge`: a class feature that needs no target.
+    Feature(Feature),
     /// `cast fireball -t g1 -t g2 -l 4`: a spell.
     Cast {
         /// The spell name, as typed.
@@ -150,6 +162,18 @@ pub enum Simple {
     Disengage,
     /// A Stealth check to hide.
     Hide,
+}
+
+/// The class features used by name alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    /// A barbarian's Rage (bonus action).
+    Rage,
+    /// A fighter's Second Wind (bonus action).
+    SecondWind,
+    /// A fighter's Action Surge: one more action this turn.
+    ActionSurge,
 }
 
 /// How a new character's ability scores are set.

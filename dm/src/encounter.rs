@@ -111,6 +111,16 @@ pub struct Encounter {
     /// Actions held for a trigger, oldest first.
     #[serde(default)]
     pub readied: Vec<Readied>,
+    /// Who dealt Sneak Attack this turn (once per turn, anyone's turn).
+    #[serde(default)]
+    pub sneak_attacked: Vec<String>,
+    /// Who attacked with a light melee weapon in an Attack action this
+    /// turn, and may attack with the other hand as a bonus action.
+    #[serde(default)]
+    pub light_attack: Vec<String>,
+    /// Actions left from Action Surge this turn (listed: it surged this turn).
+    #[serde(default)]
+    pub extra_actions: BTreeMap<String, u32>,
 }
 
 impl Encounter {

@@ -32,7 +32,7 @@ use std::fmt;
 use rules::dice::Advantage;
 use rules::mechanics::{Ability, Condition, Distance};
 
-use crate::command::{Command, DmCommand, NewCharacter, Scores, Simple};
+use crate::command::{Command, DmCommand, Feature, NewCharacter, Scores, Simple};
 
 /// The longest line accepted, in bytes; longer lines are refused unread.
 pub const MAX_LINE_BYTES: usize = 500;
@@ -120,6 +120,14 @@ const CAST: Verb = verb(
     &["c"],
     "c spell [targets] | cast spell -t t1 [-l N] [-c choice]",
 );
+const OFFHAND: Verb = verb(
+    "offhand",
+    &["oh"],
+    "offhand [light weapon] [-t target] [adv|dis]",
+);
+const RAGE: Verb = verb("rage", &[], "rage");
+const SECOND_WIND: Verb = verb("secondwind", &["sw"], "secondwind");
+const SURGE: Verb = verb("surge", &["actionsurge"], "surge");
 const DASH: Verb = verb("dash", &[], "dash");
 const DODGE: Verb = verb("dodge", &[], "dodge");
 const DISENGAGE: Verb = verb("disengage", &[], "disengage");
@@ -163,9 +171,39 @@ const MADD: Verb = verb("madd", &[], "madd monster [-n 1-20] [--avg]");
 
 /// Every player verb (and `dm`, `madd`), in help-text order.
 pub const VERBS: &[Verb] = &[
-    ROLL, CHECK, SAVE, ATTACK, CAST, DASH, DODGE, DISENGAGE, HIDE, HELP, GRAPPLE, SHOVE, READY,
-    REACT, USE, MOVE, END, DEATHSAVE, INIT, STATUS, SHEET, CHAR, REST, VOTE, VOTE_FOR, VERIFY,
-    COMMANDS, DM, MADD,
+    ROLL,
+    CHECK,
+    SAVE,
+    ATTACK,
+    OFFHAND,
+    RAGE,
+    SECOND_WIND,
+    SURGE,
+    CAST,
+    DASH,
+    DODGE,
+    DISENGAGE,
+    HIDE,
+    HELP,
+    GRAPPLE,
+    SHOVE,
+    READY,
+    REACT,
+    USE,
+    MOVE,
+    END,
+    DEATHSAVE,
+    INIT,
+    STATUS,
+    SHEET,
+    CHAR,
+    REST,
+    VOTE,
+    VOTE_FOR,
+    VERIFY,
+    COMMANDS,
+    DM,
+    MADD,
 ];
 
 const DM_ENCOUNTER: Verb = verb("encounter", &["begin", "start"], "dm encounter");
@@ -467,6 +505,17 @@ fn parse_player(verb: &str, args: &[Token]) -> Result<Command, ParseError> {
         "check" => check(args),
         "save" => save(args),
         "a" | "attack" => attack(args),
+        "oh" | "offhand" => {
+            let (weapon, targets, advantage) = weapon_and_targets(args, OFFHAND)?;
+            Ok(Command::OffHand {
+                weapon,
+                targets,
+                advantage,
+            })
+        }
+        "rage" => no_args(args, RAGE, Command::Feature(Feature::Rage)),
+        "sw" | "secondwind" => no_args(args, SECOND_WIND, Command::Feature(Feature::SecondWind)),
+        "surge" | "actionsurge" => no_args(args, SURGE, Command::Feature(Feature::ActionSurge)),
         "c" | "cast" => cast(args),
         "dash" => no_args(args, DASH, Command::Act(Simple::Dash)),
         "dodge" => no_args(args, DODGE, Command::Act(Simple::Dodge)),
@@ -605,8 +654,21 @@ fn save(args: &[Token]) -> Result<Command, ParseError> {
 }
 
 fn attack(args: &[Token]) -> Result<Command, ParseError> {
+    let (weapon, targets, advantage) = weapon_and_targets(args, ATTACK)?;
+    Ok(Command::Attack {
+        weapon,
+        targets,
+        advantage,
+    })
+}
+
+/// The words of an attack: weapon, targets, advantage.
+fn weapon_and_targets(
+    args: &[Token],
+    verb: Verb,
+) -> Result<(String, Vec<String>, Advantage), ParseError> {
     let (rest, advantage) = take_advantage(args);
-    let split = split(&rest, &[TARGET], ATTACK)?;
+    let split = split(&rest, &[TARGET], verb)?;
     let mut targets = split.values("-t");
     let weapon = if split.has("-t") {
         targets.extend(split.tail.iter().map(|t| t.text.clone()));
@@ -620,11 +682,7 @@ fn attack(args: &[Token]) -> Result<Command, ParseError> {
             }
         }
     };
-    Ok(Command::Attack {
-        weapon,
-        targets,
-        advantage,
-    })
+    Ok((weapon, targets, advantage))
 }
 
 fn cast(args: &[Token]) -> Result<Command, ParseError> {

@@ -16,6 +16,7 @@ use crate::encounter::{Encounter, MonsterState, ReadyWhen};
 use crate::event::{Line, PlayerId, Reply, TurnNote};
 use crate::table::{Rejection, Table, Vote};
 
+mod classes;
 mod reactions;
 
 type Result<T> = std::result::Result<T, Rejection>;
@@ -261,6 +262,21 @@ fn act(
         Command::Grapple { target } => contest(table, me, target, None, dice, reply),
         Command::Shove { target, prone } => contest(table, me, target, Some(*prone), dice, reply),
         Command::Ready { action } => reactions::ready(table, me, action, reply),
+        Command::OffHand {
+            weapon,
+            targets,
+            advantage,
+        } => attack(
+            table,
+            me,
+            weapon,
+            targets,
+            *advantage,
+            Via::OffHand,
+            dice,
+            reply,
+        ),
+        Command::Feature(f) => classes::feature(table, me, *f, dice, reply),
         Command::React { reaction, on } => {
             let said = reactions::switch(table, me, reaction, *on)?;
             reply.say(said);
@@ -522,6 +538,9 @@ fn spend_action(table: &mut Table, me: &str) -> Result<()> {
             name_of(table, me)
         )));
     }
+    if classes::surge_action(table, me) {
+        return Ok(());
+    }
     if let Some(e) = economy(table, me) {
         if e.action_used {
             return Err(no(
@@ -529,6 +548,26 @@ fn spend_action(table: &mut Table, me: &str) -> Result<()> {
             ));
         }
         e.action_used = true;
+    }
+    Ok(())
+}
+
+/// Spends `me`'s bonus action on its turn.
+fn spend_bonus(table: &mut Table, me: &str) -> Result<()> {
+    my_turn(table, me)?;
+    if conditions(table, me).is_incapacitated() {
+        return Err(no(format!(
+            "{} can't act (incapacitated)",
+            name_of(table, me)
+        )));
+    }
+    if let Some(e) = economy(table, me) {
+        if e.bonus_action_used {
+            return Err(no(
+                "you have already used your bonus action this turn — `n` ends your turn",
+            ));
+        }
+        e.bonus_action_used = true;
     }
     Ok(())
 }
@@ -602,6 +641,9 @@ fn advance(table: &mut Table, dice: &mut dyn DieRoller, reply: &mut Reply) {
     let next = enc.order[enc.turn].handle.clone();
     enc.economy.insert(next.clone(), Economy::default());
     enc.attacks_left.remove(&next);
+    enc.sneak_attacked.clear();
+    enc.light_attack.clear();
+    enc.extra_actions.clear();
     enc.dodging.retain(|h| h != &next);
     let round = enc.round;
     reply.say(format!("Round {round}: {}'s turn.", name_of(table, &next)));
@@ -861,6 +903,8 @@ enum Via {
     /// A readied attack or spell going off: the reaction, off turn, and
     /// for a spell no slot (spent when it was readied).
     Readied,
+    /// Two-weapon fighting's attack with the other hand: the bonus action.
+    OffHand,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -879,7 +923,7 @@ fn attack(
             "attacks happen in a fight — the DM starts one with `dm encounter`, then `n`",
         ));
     }
-    if via == Via::Normal {
+    if via != Via::Readied {
         my_turn(table, me)?;
     }
     let mut handles = targets_of(table, targets)?;
@@ -914,12 +958,22 @@ fn attack(
         );
     }
     let t = target(table, &target_handle, me);
+    let mut wielded = None;
     let (mut resolutions, per_action) = if let Some(c) = table.character(me).cloned() {
-        let w = find_weapon(&c, weapon)?;
+        let w = if via == Via::OffHand {
+            classes::off_hand_weapon(table, &c, weapon)?
+        } else {
+            find_weapon(&c, weapon)?
+        };
+        wielded = Some(w);
         let ability = weapon_ability(&c, w);
         let two_handed = w.versatile_damage.is_some() && !c.shield;
-        let tree =
-            features::weapon_attack(w, c.modifier(ability), c.proficiency(), true, two_handed);
+        let mut tree = if via == Via::OffHand {
+            features::off_hand_attack(w, c.modifier(ability), c.proficiency(), true)
+        } else {
+            features::weapon_attack(w, c.modifier(ability), c.proficiency(), true, two_handed)
+        };
+        classes::add_rage_damage(table, &c, w, ability, &mut tree);
         let mut ctx = features::weapon_context(w, c.level);
         ctx.advantage = adv;
         ctx.conditions = conditions(table, me);
@@ -940,6 +994,8 @@ fn attack(
     };
     if via == Via::Readied {
         reactions::spend_reaction(table, me)?;
+    } else if via == Via::OffHand {
+        spend_bonus(table, me)?;
     } else if left > 0 {
         if let Some(enc) = table.encounter.as_mut() {
             enc.attacks_left.insert(me.to_string(), left - 1);
@@ -951,7 +1007,22 @@ fn attack(
                 .insert(me.to_string(), per_action.saturating_sub(1));
         }
     }
+    if let Some(w) = wielded {
+        classes::note_light_attack(table, me, w, via);
+    }
     reactions::shield(table, me, &target_handle, &mut resolutions, dice, reply);
+    if let Some(w) = wielded {
+        classes::sneak_attack(
+            table,
+            me,
+            w,
+            &target_handle,
+            &t,
+            &mut resolutions,
+            dice,
+            reply,
+        );
+    }
     let figures = CastFigures::default();
     land(
         table,
@@ -1431,6 +1502,7 @@ fn harm(
         }
     }
     if report.dropped_to_zero || state == LifeState::Dead {
+        classes::end_rage(table, h, reply);
         if let Some(enc) = table.encounter.as_mut() {
             let ended = enc.board.dropped_to_zero(&Encounter::id(h));
             for e in ended {
@@ -1809,6 +1881,7 @@ fn rest(
             .saturating_add((c.level / 2).max(1))
             .min(c.level);
         c.conditions = Conditions::new();
+        c.spent.clear();
         reply.say(format!(
             "{name} takes a long rest: HP {max}/{max}, slots restored."
         ));
@@ -1829,6 +1902,8 @@ fn rest(
         spent += 1;
     }
     c.slots.restore_pact();
+    c.spent
+        .retain(|id, _| !classes::SHORT_REST.contains(&id.as_str()));
     reply.say(format!(
         "{name} takes a short rest: {spent} hit dice spent, HP {}/{}.",
         c.health.current(),
@@ -2410,7 +2485,8 @@ fn hp_word(h: Health) -> String {
 }
 
 /// The command list.
-pub const HELP: &str = "r EXPR · check SKILL · save ABIL · a WEAPON -t T · cast SPELL -t T [-l N] · \
+pub const HELP: &str = "r EXPR · check SKILL · save ABIL · a WEAPON -t T · oh WEAPON -t T (off hand) · \
+rage · sw (second wind) · surge · cast SPELL -t T [-l N] · \
 dash · dodge · disengage · hide · help T · grapple T · shove T [prone] · ready CMD when T comes|moves|attacks · \
 react shield on|off · use ITEM · move engaged|near|far T · \
 n (end turn) · ds · init · status · sheet · char new NAME CLASS LVL RACE · rest short|long · vote \"A\" \"B\" · v N · verify · \

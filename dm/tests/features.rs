@@ -434,3 +434,141 @@ fn ready_needs_a_trigger_and_an_attack_or_a_spell() {
     let no = game.no(&aria, "ready cast shield when g1 attacks");
     assert!(no.contains("cast with an action"), "{no}");
 }
+
+// ---------------------------------------------------------------- class features
+
+fn bonus_used(game: &Game, handle: &str) -> bool {
+    let enc = game.table.encounter.as_ref().unwrap();
+    enc.economy.get(handle).is_some_and(|e| e.bonus_action_used)
+}
+
+/// A level-3 rogue (rapier +5, 1d8+3) against an ogre (AC 11, 59 HP).
+fn rogue_and_ogre() -> (Game, PlayerId) {
+    let mut game = Game::new();
+    let vex = player("vex");
+    make(&mut game, &vex, "Vex", "rogue", 3, "human");
+    game.fight(&[("ogre", 1)]);
+    game.skip_to("vex");
+    (game, vex)
+}
+
+#[test]
+fn sneak_attack_needs_advantage_or_an_ally_and_comes_once_per_turn() {
+    let (mut game, vex) = rogue_and_ogre();
+    let hp = game.hp("o1");
+    let r = game.ok(&vex, "a rapier -t o1", &[15, 4]);
+    assert!(!said(&r, "Sneak Attack"), "no advantage, no ally: {r:?}");
+    assert_eq!(game.hp("o1"), hp - 7);
+    game.next_turn_of("vex");
+    let hp = game.hp("o1");
+    let r = game.ok(&vex, "a rapier -t o1 adv", &[15, 15, 4, 3, 3]);
+    assert!(said(&r, "Sneak Attack: +2d6 (6)"), "{r:?}");
+    assert_eq!(game.hp("o1"), hp - 13);
+    game.replays();
+}
+
+#[test]
+fn sneak_attack_with_an_ally_engaged_with_the_target() {
+    let mut game = Game::new();
+    let (vex, grek) = (player("vex"), player("grek"));
+    make(&mut game, &vex, "Vex", "rogue", 3, "human");
+    make(&mut game, &grek, "Grek", "fighter", 3, "human");
+    game.fight(&[("ogre", 1)]);
+    game.skip_to("grek");
+    game.ok(&grek, "move engaged o1", &[]);
+    game.skip_to("vex");
+    let r = game.ok(&vex, "a shortbow -t o1", &[15, 2, 1, 1]);
+    assert!(said(&r, "Sneak Attack: +2d6 (2)"), "{r:?}");
+    // Disadvantage forbids it even with the ally there.
+    game.next_turn_of("vex");
+    let r = game.ok(&vex, "a shortbow -t o1 dis", &[15, 15, 2, 1, 1]);
+    assert!(!said(&r, "Sneak Attack"), "{r:?}");
+    game.replays();
+}
+
+#[test]
+fn rage_adds_damage_to_strength_melee_and_halves_physical_damage() {
+    let mut game = Game::new();
+    let brak = player("brak");
+    make(&mut game, &brak, "Brak", "barbarian", 3, "half-orc");
+    game.fight(&[("ogre", 1)]);
+    game.skip_to("brak");
+    let no = game.no(&player("brak"), "surge");
+    assert!(no.contains("no Action Surge"), "{no}");
+    let r = game.ok(&brak, "rage", &[]);
+    assert!(said(&r, "Brak rages: +2 damage"), "{r:?}");
+    assert!(said(&r, "(2 left)"), "{r:?}");
+    assert!(bonus_used(&game, "brak"));
+    let no = game.no(&brak, "rage");
+    assert!(no.contains("already raging"), "{no}");
+    let hp = game.hp("o1");
+    // Greataxe 1d12 + 3 (Str 17) + 2 (rage).
+    game.ok(&brak, "a greataxe -t o1", &[15, 6]);
+    assert_eq!(game.hp("o1"), hp - 11);
+    game.skip_to("o1");
+    let hp = game.hp("brak");
+    // Greatclub 2d8 + 4 = 12 bludgeoning, halved.
+    game.ok(&dm_id(), "dm as o1 a greatclub -t brak", &[19, 4, 4]);
+    assert_eq!(game.hp("brak"), hp - 6);
+    // Dropping to 0 ends it.
+    let left = game.hp("brak");
+    let r = game.ok(&dm_id(), &format!("dm hp brak -{left}"), &[]);
+    let enc = game.table.encounter.as_ref().unwrap();
+    assert!(
+        enc.board.effects().iter().all(|e| e.effect.name != "Rage"),
+        "{r:?}"
+    );
+    assert_eq!(game.sheet("brak").spent.get("rage"), Some(&1));
+    game.replays();
+}
+
+#[test]
+fn second_wind_heals_once_per_rest_and_action_surge_gives_one_more_action() {
+    let mut game = Game::new();
+    let grek = player("grek");
+    make(&mut game, &grek, "Grek", "fighter", 3, "human");
+    game.fight(&[("ogre", 1)]);
+    game.skip_to("grek");
+    game.ok(&dm_id(), "dm hp grek -10", &[]);
+    let hp = game.hp("grek");
+    let r = game.ok(&grek, "sw", &[5]);
+    assert!(said(&r, "second wind"), "{r:?}");
+    assert_eq!(game.hp("grek"), hp + 8, "1d10 + fighter level");
+    let no = game.no(&grek, "sw");
+    assert!(no.contains("bonus action") || no.contains("spent"), "{no}");
+    // Action Surge: a second action this turn, once per rest.
+    game.ok(&grek, "dodge", &[]);
+    assert!(game.no(&grek, "dash").contains("already used your action"));
+    let r = game.ok(&grek, "surge", &[]);
+    assert!(said(&r, "one more action"), "{r:?}");
+    game.ok(&grek, "dash", &[]);
+    assert!(game.no(&grek, "hide").contains("already used your action"));
+    game.next_turn_of("grek");
+    assert!(game.no(&grek, "surge").contains("spent"));
+    assert!(game.no(&grek, "sw").contains("spent"));
+    game.ok(&dm_id(), "dm end", &[]);
+    game.ok(&grek, "rest short", &[]);
+    game.ok(&grek, "sw", &[]);
+    assert!(!game.sheet("grek").spent.contains_key("action-surge"));
+    game.replays();
+}
+
+#[test]
+fn two_weapon_fighting_after_a_light_weapon_attack_adds_no_positive_modifier() {
+    let (mut game, vex) = rogue_and_ogre();
+    let no = game.no(&vex, "oh dagger -t o1");
+    assert!(no.contains("`a dagger -t g1` first"), "{no}");
+    game.ok(&vex, "a dagger -t o1", &[15, 2]);
+    let no = game.no(&vex, "oh rapier -t o1");
+    assert!(
+        no.contains("rapier is not one") || no.contains("Rapier is not one"),
+        "{no}"
+    );
+    let hp = game.hp("o1");
+    let r = game.ok(&vex, "oh -t o1", &[15, 3]);
+    assert_eq!(attack_results(&r), ["hit"]);
+    assert_eq!(game.hp("o1"), hp - 3, "1d4 without Dex");
+    assert!(bonus_used(&game, "vex"));
+    assert!(game.no(&vex, "oh -t o1").contains("bonus action"));
+    game.replays();
+}

@@ -692,3 +692,29 @@ fn ready_keeps_its_trigger_in_the_text() {
     assert!(error("ready").contains("when <creature> comes|moves|attacks"));
     assert!(dm::HELP.contains("ready CMD when T comes|moves|attacks"));
 }
+
+#[test]
+fn class_features_and_the_off_hand() {
+    use dm::Feature;
+    check("rage", Command::Feature(Feature::Rage));
+    check("sw", Command::Feature(Feature::SecondWind));
+    check("secondwind", Command::Feature(Feature::SecondWind));
+    check("surge", Command::Feature(Feature::ActionSurge));
+    check("actionsurge", Command::Feature(Feature::ActionSurge));
+    assert!(error("rage now").contains("unexpected `now`"));
+    let oh = |weapon: &str, targets: &[&str], advantage| Command::OffHand {
+        weapon: weapon.into(),
+        targets: s(targets),
+        advantage,
+    };
+    check(
+        "offhand dagger -t g1",
+        oh("dagger", &["g1"], Advantage::Normal),
+    );
+    check("oh g1 adv", oh("", &["g1"], Advantage::Advantage));
+    check("oh", oh("", &[], Advantage::Normal));
+    assert!(error("oh dagger -x").contains("usage: offhand"));
+    for word in ["rage", "sw (second wind)", "surge", "oh WEAPON"] {
+        assert!(dm::HELP.contains(word), "{word}");
+    }
+}
