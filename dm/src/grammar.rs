@@ -241,6 +241,7 @@ pub const DM_VERBS: &[Verb] = &[
 /// The fields `dm set` may change.
 const SET_FIELDS: &[&str] = &[
     "ac", "hp", "max_hp", "str", "dex", "con", "int", "wis", "cha", "level", "xp", "gold", "speed",
+    "armor", "shield", "weapons", "spells",
 ];
 
 /// Parses one line into a [`Command`].

@@ -17,6 +17,7 @@ use crate::event::{Line, PlayerId, Reply, TurnNote};
 use crate::table::{Rejection, Table, Vote};
 
 mod classes;
+mod limits;
 mod reactions;
 
 type Result<T> = std::result::Result<T, Rejection>;
@@ -182,6 +183,7 @@ fn act(
     dice: &mut dyn DieRoller,
     reply: &mut Reply,
 ) -> Result<()> {
+    limits::check(table, me, command)?;
     match command {
         Command::Check { what, advantage } => check(table, me, what, *advantage, dice, reply),
         Command::Save { ability, advantage } => {
@@ -538,6 +540,7 @@ fn spend_action(table: &mut Table, me: &str) -> Result<()> {
             name_of(table, me)
         )));
     }
+    limits::spend(table, me, limits::Spend::Action)?;
     if classes::surge_action(table, me) {
         return Ok(());
     }
@@ -561,6 +564,7 @@ fn spend_bonus(table: &mut Table, me: &str) -> Result<()> {
             name_of(table, me)
         )));
     }
+    limits::spend(table, me, limits::Spend::Bonus)?;
     if let Some(e) = economy(table, me) {
         if e.bonus_action_used {
             return Err(no(
@@ -1002,6 +1006,12 @@ fn attack(
         }
     } else {
         spend_action(table, me)?;
+        // Slow: one attack per Attack action, whatever Extra Attack allows.
+        let per_action = if limits::limits(table, me).one_attack {
+            1
+        } else {
+            per_action
+        };
         if let Some(enc) = table.encounter.as_mut() {
             enc.attacks_left
                 .insert(me.to_string(), per_action.saturating_sub(1));
@@ -1199,6 +1209,18 @@ fn cast(
     }
     let resolutions = automation::run(effects, &ctx, &ts, dice).map_err(|e| no(e.to_string()))?;
     // Spend: the slot, then the action, bonus action or reaction.
+    if in_fight && (via == Via::Readied || kind == CastingKind::Reaction) {
+        if !reactions::can_react(table, me) {
+            return Err(no(format!(
+                "{} can't react now (reaction spent, or unable to act)",
+                c.name
+            )));
+        }
+    } else if in_fight && kind == CastingKind::BonusAction {
+        limits::spend(table, me, limits::Spend::Bonus)?;
+    } else if in_fight {
+        limits::spend(table, me, limits::Spend::Action)?;
+    }
     if in_fight {
         let e = economy(table, me).ok_or_else(|| no("no fight"))?;
         let used = match kind {
@@ -1783,11 +1805,7 @@ fn move_to(
         name_of(table, &t)
     ));
     for foe in leaving.into_iter().filter(|_| !disengaged) {
-        let reaction_free = table
-            .encounter
-            .as_ref()
-            .is_some_and(|e| !e.economy.get(&foe).is_some_and(|x| x.reaction_used));
-        if !reaction_free || conditions(table, &foe).is_incapacitated() {
+        if !reactions::can_react(table, &foe) {
             continue;
         }
         if is_monster(table, &foe) {

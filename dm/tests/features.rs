@@ -572,3 +572,91 @@ fn two_weapon_fighting_after_a_light_weapon_attack_adds_no_positive_modifier() {
     assert!(game.no(&vex, "oh -t o1").contains("bonus action"));
     game.replays();
 }
+
+// ---------------------------------------------------------------- limits on commands
+
+#[test]
+fn an_incapacitated_character_cannot_act_and_a_grappled_one_cannot_move() {
+    let (mut game, aria) = wizard_and_goblin();
+    game.skip_to("aria");
+    game.ok(&dm_id(), "dm cond aria add stunned", &[]);
+    for line in [
+        "a dagger -t g1",
+        "c fire-bolt g1",
+        "dash",
+        "oh -t g1",
+        "move far g1",
+    ] {
+        let no = game.no(&aria, line);
+        assert!(no.starts_with("Aria can't"), "{line}: {no}");
+    }
+    assert_eq!(
+        game.no(&aria, "a dagger -t g1"),
+        "Aria can't act: stunned — `n` ends the turn"
+    );
+    game.ok(&dm_id(), "dm cond aria remove stunned", &[]);
+    game.ok(&dm_id(), "dm cond aria add grappled", &[]);
+    let no = game.no(&aria, "move far g1");
+    assert_eq!(
+        no,
+        "Aria can't move: grappled (speed 0) — act from where you are, or `n`"
+    );
+    game.ok(&aria, "c fire-bolt g1", &[1]);
+    // A stunned wizard casts no Shield either.
+    game.ok(&dm_id(), "dm cond aria add stunned", &[]);
+    game.skip_to("g1");
+    let slots_before = slots(&game, "aria", 1);
+    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[1]);
+    assert!(!said(&r, "Shield"), "{r:?}");
+    assert_eq!(slots(&game, "aria", 1), slots_before);
+    game.replays();
+}
+
+/// Aria (wizard 5, knowing Command and Slow) and Grek (fighter 5) against a
+/// goblin; it is Aria's turn.
+fn caster_and_fighter() -> (Game, PlayerId, PlayerId) {
+    let mut game = Game::new();
+    let (aria, grek) = (player("aria"), player("grek"));
+    make(&mut game, &aria, "Aria", "wizard", 5, "human");
+    make(&mut game, &grek, "Grek", "fighter", 5, "human");
+    game.ok(
+        &dm_id(),
+        "dm set aria spells fire-bolt,command,slow \"tests\"",
+        &[],
+    );
+    game.fight(&[("goblin", 1)]);
+    game.skip_to("aria");
+    (game, aria, grek)
+}
+
+#[test]
+fn a_commanded_character_may_only_do_what_the_command_says() {
+    let (mut game, aria, grek) = caster_and_fighter();
+    game.ok(&aria, "cast command -t grek -c flee", &[1]);
+    game.skip_to("grek");
+    let no = game.no(&grek, "a -t g1");
+    assert_eq!(
+        no,
+        "Grek must flee (Command: flee): only `dash`, `move` or `n`"
+    );
+    game.ok(&grek, "dash", &[]);
+    game.ok(&grek, "move far g1", &[]);
+    game.replays();
+}
+
+#[test]
+fn a_slowed_character_makes_one_attack_and_not_both_an_action_and_a_bonus_action() {
+    let (mut game, aria, grek) = caster_and_fighter();
+    game.ok(&aria, "cast slow -t grek", &[1]);
+    game.skip_to("grek");
+    let r = game.ok(&grek, "a -t g1", &[2]);
+    assert!(!said(&r, "more attack"), "{r:?}");
+    let no = game.no(&grek, "a -t g1");
+    assert!(no.contains("already used your action"), "{no}");
+    let no = game.no(&grek, "sw");
+    assert_eq!(
+        no,
+        "Grek is slowed: an action or a bonus action this turn, not both"
+    );
+    game.replays();
+}

@@ -718,3 +718,15 @@ fn class_features_and_the_off_hand() {
         assert!(dm::HELP.contains(word), "{word}");
     }
 }
+
+#[test]
+fn dm_set_reaches_the_gear_and_spell_fields_play_knows() {
+    for field in ["armor", "shield", "weapons", "spells"] {
+        let Ok(Command::Dm(DmCommand::SetField { field: f, .. })) =
+            parse(&format!("dm set aria {field} x \"why\""))
+        else {
+            panic!("{field}");
+        };
+        assert_eq!(f, field);
+    }
+}
