@@ -144,6 +144,8 @@ pub enum Command {
     },
     /// `verify`: the seed commitment, or after the reveal, the check.
     Verify,
+    /// `levelup`: go up a level once the XP reach the next threshold.
+    LevelUp,
     /// `help` / `?`: the commands there are.
     Commands,
     /// A DM command.
@@ -263,6 +265,11 @@ pub enum DmCommand {
         items: Vec<String>,
         /// Who gets it (none: split among the party).
         to: Vec<String>,
+    },
+    /// `dm levelup aria`: a level up whatever the XP (milestone levelling).
+    LevelUp {
+        /// The character.
+        character: String,
     },
     /// `dm narrate text`.
     Narrate {

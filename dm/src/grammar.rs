@@ -161,11 +161,12 @@ const VOTE: Verb = verb(
 );
 const VOTE_FOR: Verb = verb("v", &[], "v <option number or start of its text>");
 const VERIFY: Verb = verb("verify", &[], "verify");
+const LEVELUP: Verb = verb("levelup", &["lvlup"], "levelup");
 const COMMANDS: Verb = verb("commands", &["?"], "help");
 const DM: Verb = verb(
     "dm",
     &[],
-    "dm encounter|end|madd|hp|cond|set|xp|loot|narrate|decide|reveal|as",
+    "dm encounter|end|madd|hp|cond|set|xp|loot|levelup|narrate|decide|reveal|as",
 );
 const MADD: Verb = verb("madd", &[], "madd monster [-n 1-20] [--avg]");
 
@@ -201,6 +202,7 @@ pub const VERBS: &[Verb] = &[
     VOTE,
     VOTE_FOR,
     VERIFY,
+    LEVELUP,
     COMMANDS,
     DM,
     MADD,
@@ -217,6 +219,7 @@ const DM_COND: Verb = verb(
 const DM_SET: Verb = verb("set", &[], "dm set NAME FIELD VALUE \"reason\"");
 const DM_XP: Verb = verb("xp", &[], "dm xp AMOUNT [names...]");
 const DM_LOOT: Verb = verb("loot", &[], "dm loot [50gp] [item, item...] [-to names...]");
+const DM_LEVELUP: Verb = verb("levelup", &[], "dm levelup NAME");
 const DM_NARRATE: Verb = verb("narrate", &[], "dm narrate <text>");
 const DM_DECIDE: Verb = verb("decide", &[], "dm decide <option>");
 const DM_REVEAL: Verb = verb("reveal", &[], "dm reveal");
@@ -232,6 +235,7 @@ pub const DM_VERBS: &[Verb] = &[
     DM_SET,
     DM_XP,
     DM_LOOT,
+    DM_LEVELUP,
     DM_NARRATE,
     DM_DECIDE,
     DM_REVEAL,
@@ -568,6 +572,7 @@ fn parse_player(verb: &str, args: &[Token]) -> Result<Command, ParseError> {
         "v" if args.is_empty() => Err(usage(VOTE_FOR, "say which option")),
         "v" => Ok(Command::VoteFor { option: join(args) }),
         "verify" => no_args(args, VERIFY, Command::Verify),
+        "levelup" | "lvlup" => no_args(args, LEVELUP, Command::LevelUp),
         _ => Err(unknown(verb, VERBS, "")),
     }
 }
@@ -908,6 +913,9 @@ fn parse_dm(args: &[Token]) -> Result<Command, ParseError> {
         "set" => Command::Dm(set_field(rest)?),
         "xp" => Command::Dm(xp(rest)?),
         "loot" => Command::Dm(loot(rest)?),
+        "levelup" => Command::Dm(DmCommand::LevelUp {
+            character: one_word(rest, DM_LEVELUP, "character")?,
+        }),
         "narrate" if rest.is_empty() => return Err(usage(DM_NARRATE, "give the text")),
         "narrate" => Command::Dm(DmCommand::Narrate { text: join(rest) }),
         "decide" if rest.is_empty() => return Err(usage(DM_DECIDE, "say which option")),

@@ -287,6 +287,7 @@ fn act(
         Command::Use { item, target } => use_item(table, me, item, target.as_deref(), dice, reply),
         Command::Move { to, target } => move_to(table, me, *to, target, dice, reply),
         Command::Rest { long } => rest(table, me, *long, dice, reply),
+        Command::LevelUp => level_up(table, me, false, reply),
         _ => Err(no("that command is not for a combatant")),
     }
 }
@@ -2097,7 +2098,7 @@ fn dm_command(
                         c.name,
                         c.xp,
                         if up {
-                            " — enough to reach the next level: `dm set NAME level N`"
+                            " — enough for the next level: `levelup`"
                         } else {
                             ""
                         }
@@ -2134,6 +2135,10 @@ fn dm_command(
                     format!("; {} to {}", items.join(", "), who[0])
                 }
             ));
+        }
+        DmCommand::LevelUp { character } => {
+            let h = find_character(table, character)?.handle.clone();
+            level_up(table, &h, true, reply)?;
         }
         DmCommand::Narrate { text } => {
             reply.say(text.clone());
@@ -2307,6 +2312,57 @@ fn set_field(c: &mut Character, field: &str, value: &str) -> Result<String> {
         }
     }
     Ok(before)
+}
+
+/// `levelup` (the XP must reach the next level's) or `dm levelup NAME`
+/// (whatever the XP): one level up, out of a fight.
+fn level_up(table: &mut Table, me: &str, by_dm: bool, reply: &mut Reply) -> Result<()> {
+    let in_fight = table.encounter.as_ref().is_some_and(|e| e.has(me));
+    let c = table
+        .character(me)
+        .ok_or_else(|| no("only characters level up"))?;
+    if in_fight {
+        return Err(no(format!("{} levels up after the fight", c.name)));
+    }
+    if c.health.state() != LifeState::Conscious {
+        return Err(no(format!("{} levels up once back on their feet", c.name)));
+    }
+    let next = c.level.saturating_add(1);
+    let Some(need) = xp_for_level(next) else {
+        return Err(no(format!("{} is level 20, the highest", c.name)));
+    };
+    if !by_dm && c.xp < need {
+        return Err(no(format!(
+            "{} needs {need} XP for level {next} (has {}) — or the DM's `dm levelup {}`",
+            c.name, c.xp, c.handle
+        )));
+    }
+    let c = table
+        .character_mut(me)
+        .ok_or_else(|| no("only characters level up"))?;
+    let attacks_before = features::attacks_per_action(c.class(), c.level);
+    let up = c.level_up().ok_or_else(|| no("level 20 is the highest"))?;
+    let mut text = format!(
+        "{} reaches level {}: +{} HP (max {}), proficiency +{}",
+        c.name,
+        c.level,
+        up.hp_gain,
+        c.health.max(),
+        c.proficiency()
+    );
+    let attacks = features::attacks_per_action(c.class(), c.level);
+    if attacks > attacks_before {
+        text.push_str(&format!(", {attacks} attacks per Attack action"));
+    }
+    if !c.spells.is_empty() {
+        text.push_str(&format!(", slots {}", c.slots.describe_remaining()));
+    }
+    if !up.learned.is_empty() {
+        text.push_str(&format!(", learns {}", up.learned.join(", ")));
+    }
+    text.push('.');
+    reply.say(text);
+    Ok(())
 }
 
 /// XP needed for a level (SRD table).
@@ -2507,6 +2563,6 @@ pub const HELP: &str = "r EXPR · check SKILL · save ABIL · a WEAPON -t T · o
 rage · sw (second wind) · surge · cast SPELL -t T [-l N] · \
 dash · dodge · disengage · hide · help T · grapple T · shove T [prone] · ready CMD when T comes|moves|attacks · \
 react shield on|off · use ITEM · move engaged|near|far T · \
-n (end turn) · ds · init · status · sheet · char new NAME CLASS LVL RACE · rest short|long · vote \"A\" \"B\" · v N · verify · \
+n (end turn) · ds · init · status · sheet · char new NAME CLASS LVL RACE · rest short|long · levelup · vote \"A\" \"B\" · v N · verify · \
 DM: dm encounter · madd NAME -n N · dm hp T ±N · dm cond T add|remove C · dm set NAME FIELD VALUE \"why\" · dm xp N · \
-dm loot · dm narrate TEXT · dm decide N · dm as T CMD · dm end";
+dm loot · dm levelup NAME · dm narrate TEXT · dm decide N · dm as T CMD · dm end";

@@ -660,3 +660,61 @@ fn a_slowed_character_makes_one_attack_and_not_both_an_action_and_a_bonus_action
     );
     game.replays();
 }
+
+// ---------------------------------------------------------------- level-up
+
+#[test]
+fn levelup_needs_the_xp_and_brings_hp_proficiency_and_extra_attack() {
+    let mut game = Game::new();
+    let grek = player("grek");
+    make(&mut game, &grek, "Grek", "fighter", 4, "human");
+    let max = game.sheet("grek").health.max();
+    let no = game.no(&grek, "levelup");
+    assert_eq!(
+        no,
+        "Grek needs 6500 XP for level 5 (has 0) — or the DM's `dm levelup grek`"
+    );
+    let r = game.ok(&dm_id(), "dm xp 6500 grek", &[]);
+    assert!(said(&r, "`levelup`"), "{r:?}");
+    let r = game.ok(&grek, "levelup", &[]);
+    assert!(
+        said(
+            &r,
+            "Grek reaches level 5: +8 HP (max 44), proficiency +3, 2 attacks per Attack action."
+        ),
+        "{r:?}"
+    );
+    let sheet = game.sheet("grek");
+    assert_eq!((sheet.level, sheet.health.max()), (5, max + 8));
+    assert_eq!(sheet.health.current(), max + 8);
+    assert_eq!(sheet.proficiency(), 3);
+    assert_eq!(sheet.hit_dice_left, 5);
+    let no = game.no(&grek, "levelup");
+    assert!(no.contains("14000 XP for level 6"), "{no}");
+    // The new level's Extra Attack is used at once.
+    game.fight(&[("ogre", 1)]);
+    game.skip_to("grek");
+    let r = game.ok(&grek, "a -t o1", &[2]);
+    assert!(said(&r, "1 more attack"), "{r:?}");
+    assert!(game.no(&grek, "levelup").contains("after the fight"));
+    game.replays();
+}
+
+#[test]
+fn dm_levelup_gives_a_caster_new_slots_and_spells_keeping_spent_slots_spent() {
+    let mut game = Game::new();
+    let aria = player("aria");
+    make(&mut game, &aria, "Aria", "wizard", 4, "human");
+    game.ok(&aria, "c shield", &[]);
+    assert_eq!(slots(&game, "aria", 1), 3);
+    let no = game.no(&aria, "dm levelup aria");
+    assert_eq!(no, "only the table's DM can do that");
+    let r = game.ok(&dm_id(), "dm levelup aria", &[]);
+    assert!(said(&r, "Aria reaches level 5"), "{r:?}");
+    assert!(said(&r, "learns fireball, counterspell"), "{r:?}");
+    assert_eq!(slots(&game, "aria", 1), 3, "the spent slot stays spent");
+    assert_eq!(slots(&game, "aria", 3), 2);
+    game.ok(&aria, "rest long", &[]);
+    assert_eq!(slots(&game, "aria", 1), 4);
+    game.replays();
+}

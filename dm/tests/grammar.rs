@@ -730,3 +730,18 @@ fn dm_set_reaches_the_gear_and_spell_fields_play_knows() {
         assert_eq!(f, field);
     }
 }
+
+#[test]
+fn level_up() {
+    check("levelup", Command::LevelUp);
+    check("lvlup", Command::LevelUp);
+    check(
+        "dm levelup aria",
+        dm(DmCommand::LevelUp {
+            character: "aria".into(),
+        }),
+    );
+    assert!(error("dm levelup").contains("usage: dm levelup NAME"));
+    assert!(error("levelup now").contains("unexpected `now`"));
+    assert!(dm::HELP.contains("levelup") && dm::HELP.contains("dm levelup NAME"));
+}
