@@ -121,6 +121,10 @@ pub struct Encounter {
     /// Actions left from Action Surge this turn (listed: it surged this turn).
     #[serde(default)]
     pub extra_actions: BTreeMap<String, u32>,
+    /// Ragers who attacked a hostile creature or took damage since their
+    /// turn last ended (or began raging this turn): their rage goes on.
+    #[serde(default)]
+    pub rage_kept: Vec<String>,
 }
 
 impl Encounter {

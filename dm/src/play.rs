@@ -620,6 +620,7 @@ fn advance(table: &mut Table, dice: &mut dyn DieRoller, reply: &mut Reply) {
         .as_ref()
         .and_then(|e| e.current().map(str::to_string))
     {
+        classes::rage_turn_end(table, &cur, reply);
         let events = board_turn_point(table, &cur, TurnPoint::End, dice);
         if let Some(enc) = table.encounter.as_mut() {
             enc.disengaged.retain(|h| h != &cur);
@@ -1020,6 +1021,9 @@ fn attack(
     }
     if let Some(w) = wielded {
         classes::note_light_attack(table, me, w, via);
+    }
+    if team(table, &target_handle) != team(table, me) {
+        classes::keep_rage(table, me);
     }
     reactions::shield(table, me, &target_handle, &mut resolutions, dice, reply);
     if let Some(w) = wielded {
@@ -1488,6 +1492,9 @@ fn harm(
     let hp_before = hp.current();
     let report = hp.take_damage(amount, crit);
     let (now, max, state) = (hp.current(), hp.max(), hp.state());
+    if report.taken() > 0 {
+        classes::keep_rage(table, h);
+    }
     reply.lines.push(Line::Damage {
         target: name.clone(),
         amount,

@@ -718,3 +718,32 @@ fn dm_levelup_gives_a_caster_new_slots_and_spells_keeping_spent_slots_spent() {
     assert_eq!(slots(&game, "aria", 1), 4);
     game.replays();
 }
+
+#[test]
+fn rage_ends_after_a_turn_without_attacking_or_taking_damage() {
+    let mut game = Game::new();
+    let brak = player("brak");
+    make(&mut game, &brak, "Brak", "barbarian", 3, "half-orc");
+    game.fight(&[("ogre", 1)]);
+    game.skip_to("brak");
+    game.ok(&brak, "rage", &[]);
+    let r = game.ok(&brak, "n", &[]);
+    assert!(!said(&r, "rage ends"), "the turn it began counts: {r:?}");
+    // Hit in between: the rage goes on through Brak's next turn.
+    game.ok(&dm_id(), "dm as o1 a greatclub -t brak", &[19, 1, 1]);
+    game.next_turn_of("brak");
+    let r = game.ok(&brak, "n", &[]);
+    assert!(!said(&r, "rage ends"), "{r:?}");
+    game.next_turn_of("brak");
+    let r = game.ok(&brak, "n", &[]);
+    assert!(
+        said(
+            &r,
+            "Brak's rage ends: no attack and no damage taken this turn."
+        ),
+        "{r:?}"
+    );
+    let enc = game.table.encounter.as_ref().unwrap();
+    assert!(enc.board.effects().iter().all(|e| e.effect.name != "Rage"));
+    game.replays();
+}

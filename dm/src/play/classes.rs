@@ -126,6 +126,10 @@ fn rage(
     };
     let out = automation::run(&tree, &ctx, &me, dice).map_err(|e| no(e.to_string()))?;
     spend_use(table, &c.handle, RAGE);
+    if let Some(enc) = table.encounter.as_mut() {
+        // The turn it begins counts as kept.
+        enc.rage_kept.push(c.handle.clone());
+    }
     let bonus = features::rage_damage(c.level).unwrap_or(2);
     reply.say(format!(
         "{} rages: +{bonus} damage with Strength melee weapons, resistance to bludgeoning, piercing and slashing for 1 minute{}.",
@@ -166,6 +170,44 @@ pub(super) fn end_rage(table: &mut Table, who: &str, reply: &mut Reply) {
                 began: false,
             });
         }
+    }
+}
+
+/// Notes that `who`, if raging, attacked a hostile creature or took damage.
+pub(super) fn keep_rage(table: &mut Table, who: &str) {
+    if raging(table, who)
+        && let Some(enc) = table.encounter.as_mut()
+        && !enc.rage_kept.iter().any(|h| h == who)
+    {
+        enc.rage_kept.push(who.to_string());
+    }
+}
+
+/// At the end of a rager's turn: the rage ends if it is unconscious, or if
+/// since its last turn it neither attacked a hostile creature nor took damage.
+pub(super) fn rage_turn_end(table: &mut Table, who: &str, reply: &mut Reply) {
+    if !raging(table, who) {
+        return;
+    }
+    let kept = table
+        .encounter
+        .as_ref()
+        .is_some_and(|e| e.rage_kept.iter().any(|h| h == who));
+    let out = conditions(table, who).has(rules::mechanics::Condition::Unconscious);
+    if !kept || out {
+        reply.say(format!(
+            "{}'s rage ends: {}.",
+            name_of(table, who),
+            if out {
+                "unconscious"
+            } else {
+                "no attack and no damage taken this turn"
+            }
+        ));
+        end_rage(table, who, reply);
+    }
+    if let Some(enc) = table.encounter.as_mut() {
+        enc.rage_kept.retain(|h| h != who);
     }
 }
 
