@@ -534,6 +534,13 @@ fn economy<'t>(table: &'t mut Table, me: &str) -> Option<&'t mut Economy> {
 }
 
 fn spend_action(table: &mut Table, me: &str) -> Result<()> {
+    spend_action_or_haste(table, me, false).map(drop)
+}
+
+/// Spends `me`'s action; once it is spent, an action from Action Surge, or
+/// when `haste_ok` (one weapon attack, Dash, Disengage, Hide, Use an
+/// Object) Haste's extra action. True when Haste's paid.
+fn spend_action_or_haste(table: &mut Table, me: &str, haste_ok: bool) -> Result<bool> {
     my_turn(table, me)?;
     if conditions(table, me).is_incapacitated() {
         return Err(no(format!(
@@ -543,9 +550,14 @@ fn spend_action(table: &mut Table, me: &str) -> Result<()> {
     }
     limits::spend(table, me, limits::Spend::Action)?;
     if classes::surge_action(table, me) {
-        return Ok(());
+        return Ok(false);
     }
+    let hasted = limits::limits(table, me).extra_action;
     if let Some(e) = economy(table, me) {
+        if e.action_used && haste_ok && hasted && !e.extra_action_used {
+            e.extra_action_used = true;
+            return Ok(true);
+        }
         if e.action_used {
             return Err(no(
                 "you have already used your action this turn — `n` ends your turn",
@@ -553,7 +565,7 @@ fn spend_action(table: &mut Table, me: &str) -> Result<()> {
         }
         e.action_used = true;
     }
-    Ok(())
+    Ok(false)
 }
 
 /// Spends `me`'s bonus action on its turn.
@@ -1007,9 +1019,9 @@ fn attack(
             enc.attacks_left.insert(me.to_string(), left - 1);
         }
     } else {
-        spend_action(table, me)?;
-        // Slow: one attack per Attack action, whatever Extra Attack allows.
-        let per_action = if limits::limits(table, me).one_attack {
+        let hasted = spend_action_or_haste(table, me, true)?;
+        // Slow, or Haste's extra action: one attack, whatever Extra Attack allows.
+        let per_action = if hasted || limits::limits(table, me).one_attack {
             1
         } else {
             per_action
@@ -1598,7 +1610,7 @@ fn simple_action(
     dice: &mut dyn DieRoller,
     reply: &mut Reply,
 ) -> Result<()> {
-    spend_action(table, me)?;
+    spend_action_or_haste(table, me, simple != Simple::Dodge)?;
     let name = name_of(table, me);
     let enc = table.encounter.as_mut();
     match simple {
@@ -1736,7 +1748,7 @@ fn use_item(
         Some(t) => resolve(table, t)?,
         None => me.to_string(),
     };
-    spend_action(table, me)?;
+    spend_action_or_haste(table, me, true)?;
     let amount = roll_expr(
         &name_of(table, me),
         "2d4+2 potion of healing",

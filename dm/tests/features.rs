@@ -747,3 +747,28 @@ fn rage_ends_after_a_turn_without_attacking_or_taking_damage() {
     assert!(enc.board.effects().iter().all(|e| e.effect.name != "Rage"));
     game.replays();
 }
+
+#[test]
+fn haste_gives_an_extra_action_for_one_attack_or_a_dash() {
+    let (mut game, aria, grek) = caster_and_fighter();
+    game.ok(
+        &dm_id(),
+        "dm set aria spells fire-bolt,haste \"tests\"",
+        &[],
+    );
+    game.ok(&aria, "cast haste -t grek", &[]);
+    game.skip_to("grek");
+    game.ok(&grek, "dodge", &[]);
+    // The extra action: one attack only, though Grek has Extra Attack.
+    let r = game.ok(&grek, "a -t g1", &[2]);
+    assert!(!said(&r, "more attack"), "{r:?}");
+    let no = game.no(&grek, "dash");
+    assert!(no.contains("already used your action"), "{no}");
+    game.next_turn_of("grek");
+    game.ok(&grek, "a -t g1", &[2]);
+    game.ok(&grek, "a -t g1", &[2]);
+    game.ok(&grek, "dash", &[]);
+    let no = game.no(&grek, "dodge");
+    assert!(no.contains("already used your action"), "{no}");
+    game.replays();
+}
