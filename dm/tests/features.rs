@@ -380,6 +380,9 @@ fn a_readied_spell_spends_its_slot_when_readied_and_holds_concentration() {
         concentration(&game, "aria").as_deref(),
         Some("Magic Missile (readied)")
     );
+    // A snapshot keeps the held spell.
+    let json = serde_json::to_string(&game.table).unwrap();
+    assert_eq!(serde_json::from_str::<Table>(&json).unwrap(), game.table);
     game.skip_to("g1");
     // The goblin attacks (and misses): the missiles fly, no second slot.
     let hp = game.hp("g1");

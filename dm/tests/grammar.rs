@@ -745,3 +745,24 @@ fn level_up() {
     assert!(error("levelup now").contains("unexpected `now`"));
     assert!(dm::HELP.contains("levelup") && dm::HELP.contains("dm levelup NAME"));
 }
+
+#[test]
+fn the_new_commands_read_back_from_the_log() {
+    for line in [
+        "react shield off",
+        "rage",
+        "sw",
+        "surge",
+        "oh dagger -t g1",
+        "levelup",
+        "dm levelup aria",
+        "ready a -t g1 when g1 comes",
+        "dash",
+    ] {
+        let command = parse(line).unwrap();
+        let stored = serde_json::to_value(&command).unwrap_or_else(|e| panic!("{line}: {e}"));
+        let back: Command = serde_json::from_value(stored.clone())
+            .unwrap_or_else(|e| panic!("{line}: {e}: {stored}"));
+        assert_eq!(back, command, "{line}");
+    }
+}
