@@ -1180,6 +1180,9 @@ fn cast(
     if conditions(table, me).is_incapacitated() {
         return Err(no(format!("{} can't cast (incapacitated)", c.name)));
     }
+    if classes::raging(table, me) {
+        return Err(no(format!("{} can't cast spells while raging", c.name)));
+    }
     if slot > 0 && via == Via::Normal {
         let lvl = SpellLevel::new(slot).ok_or_else(|| no("spell levels go from 1 to 9"))?;
         if c.slots.remaining(lvl) == 0 {

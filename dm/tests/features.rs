@@ -504,6 +504,9 @@ fn rage_adds_damage_to_strength_melee_and_halves_physical_damage() {
     assert!(bonus_used(&game, "brak"));
     let no = game.no(&brak, "rage");
     assert!(no.contains("already raging"), "{no}");
+    game.ok(&dm_id(), "dm set brak spells fire-bolt \"a scroll\"", &[]);
+    let no = game.no(&brak, "c fire-bolt o1");
+    assert_eq!(no, "Brak can't cast spells while raging");
     let hp = game.hp("o1");
     // Greataxe 1d12 + 3 (Str 17) + 2 (rage).
     game.ok(&brak, "a greataxe -t o1", &[15, 6]);

@@ -9,8 +9,8 @@ use rules::dice::{self, DieRoller};
 use rules::mechanics::{Ability, AttackResult, Distance, LifeState};
 
 use super::{
-    Result, Via, conditions, economy, find_weapon, health, land, my_turn, name_of, no, spend_bonus,
-    team,
+    Result, Via, conditions, drop_concentration, economy, find_weapon, health, land, my_turn,
+    name_of, no, spend_bonus, team,
 };
 use crate::character::Character;
 use crate::command::Feature;
@@ -27,7 +27,7 @@ const ACTION_SURGE: &str = "action-surge";
 pub(super) const SHORT_REST: &[&str] = &[SECOND_WIND, ACTION_SURGE];
 
 /// Whether `who` rages now.
-fn raging(table: &Table, who: &str) -> bool {
+pub(super) fn raging(table: &Table, who: &str) -> bool {
     table.encounter.as_ref().is_some_and(|e| {
         e.board
             .on(&Encounter::id(who))
@@ -119,6 +119,14 @@ fn rage(
         }
     }
     spend_bonus(table, &c.handle)?;
+    // A rager can't concentrate on spells.
+    let held = table
+        .encounter
+        .as_ref()
+        .and_then(|e| e.concentration.get(&c.handle).cloned());
+    if let Some(spell) = held {
+        drop_concentration(table, &c.handle, &spell, reply);
+    }
     let me = [super::target(table, &c.handle, &c.handle)];
     let ctx = Context {
         name: "Rage".into(),

@@ -1,7 +1,8 @@
 //! The rules of class features that are not automation trees: when Sneak
 //! Attack applies, how many attacks an Attack action makes, unarmored AC,
 //! Divine Smite's dice against undead, and a character's weapon attack as a
-//! tree, so that a PC's attack runs through the same engine as a monster's.
+//! tree (the off hand's too, and with a flat bonus such as Rage's), so that
+//! a PC's attack runs through the same engine as a monster's.
 //!
 //! Figures come from the class data ([`crate::content::class`]): the level
 //! tables' columns and the combat features' own figures.
