@@ -5,11 +5,14 @@
 //! figures the rules need (AC, attack bonuses, save bonuses, the spell DC)
 //! are derived from it on demand, so an edited score changes them at once.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use rules::content::{self, Class, Race, Subrace};
 use rules::mechanics::{
-    Ability, AbilityScores, CasterKind, Conditions, Health, Level, Skill, SpellSlots, ZeroHp,
+    Ability, AbilityScores, CasterKind, Conditions, Health, Level, Skill, SpellLevel, SpellSlots,
+    ZeroHp,
 };
 
 use crate::command::{NewCharacter, Scores};
@@ -57,6 +60,22 @@ pub struct Character {
     pub items: Vec<String>,
     /// Hit dice left to spend on short rests.
     pub hit_dice_left: u8,
+    /// Automatic reactions its player turned off (`react shield off`).
+    #[serde(default)]
+    pub reactions_off: Vec<String>,
+    /// Uses of limited class features spent since they were last restored
+    /// ("rage", "second-wind", "action-surge"), by feature.
+    #[serde(default)]
+    pub spent: BTreeMap<String, u32>,
+}
+
+/// What going up a level gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelUp {
+    /// Hit points added to the maximum (and to the current ones).
+    pub hp_gain: u32,
+    /// Spells learned (the class's starting spells of the new spell level).
+    pub learned: Vec<String>,
 }
 
 /// Why a character could not be made.
@@ -298,6 +317,59 @@ impl Character {
             gold: 10,
             items: vec!["potion-of-healing".into()],
             hit_dice_left: level,
+            reactions_off: Vec::new(),
+            spent: BTreeMap::new(),
+        })
+    }
+
+    /// Goes up one level: hit points by the class's fixed average + the
+    /// Constitution modifier (at least 1), a hit die, the new level's spell
+    /// slots (those spent stay spent) and the class's starting spells the
+    /// new level can cast. Proficiency, Extra Attack and feature uses follow
+    /// from the level. `None` at 20th level.
+    pub fn level_up(&mut self) -> Option<LevelUp> {
+        if self.level >= 20 {
+            return None;
+        }
+        let class = self.class();
+        self.level += 1;
+        let average = i64::from(class.hit_die) / 2 + 1;
+        let gain =
+            u32::try_from((average + i64::from(self.modifier(Ability::Constitution))).max(1))
+                .unwrap_or(1);
+        self.health.set_max(self.health.max().saturating_add(gain));
+        let _ = self.health.heal(gain);
+        self.hit_dice_left = self.hit_dice_left.saturating_add(1).min(self.level);
+        if let Some(mut slots) = class.spell_slots(self.level) {
+            for l in 1..=9 {
+                if let Some(lvl) = SpellLevel::new(l) {
+                    let spent = self
+                        .slots
+                        .max(lvl)
+                        .saturating_sub(self.slots.remaining(lvl));
+                    for _ in 0..spent {
+                        let _ = slots.spend(lvl);
+                    }
+                }
+            }
+            self.slots = slots;
+        }
+        let caster = class.spellcasting.as_ref().map(|s| s.caster);
+        let top = caster.map_or(0, |k| max_spell_level(k, self.level));
+        let learned: Vec<String> = starting_spells(&class.id)
+            .iter()
+            .filter(|(lvl, id)| {
+                caster.is_some()
+                    && *lvl <= top
+                    && !self.spells.iter().any(|s| s == id)
+                    && content::spell(id).is_some()
+            })
+            .map(|(_, id)| (*id).to_string())
+            .collect();
+        self.spells.extend(learned.iter().cloned());
+        Some(LevelUp {
+            hp_gain: gain,
+            learned,
         })
     }
 

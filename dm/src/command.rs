@@ -42,6 +42,18 @@ pub enum Command {
         /// Advantage or disadvantage the player asks for.
         advantage: Advantage,
     },
+    /// `offhand dagger -t g1`: two-weapon fighting's bonus-action attack
+    /// with a light melee weapon, after an Attack action with another.
+    OffHand {
+        /// The weapon, as typed (empty: the first light melee weapon carried).
+        weapon: String,
+        /// Target handles or prefixes.
+        targets: Vec<String>,
+        /// Advantage or disadvantage the player asks for.
+        advantage: Advantage,
+    },
+    /// `rage`, `secondwind`, `surge`: a class feature that needs no target.
+    Feature(Feature),
     /// `cast fireball -t g1 -t g2 -l 4`: a spell.
     Cast {
         /// The spell name, as typed.
@@ -76,6 +88,15 @@ pub enum Command {
     Ready {
         /// The command to run when the trigger comes, as typed.
         action: String,
+    },
+    /// `react shield off` / `react shield on`: turn an automatic reaction
+    /// off or back on (the DM core takes them for players, since a chat
+    /// can't pause to ask).
+    React {
+        /// The reaction, as typed ("shield").
+        reaction: String,
+        /// On rather than off.
+        on: bool,
     },
     /// `use potion-of-healing [-t aria]`: use an object.
     Use {
@@ -123,6 +144,8 @@ pub enum Command {
     },
     /// `verify`: the seed commitment, or after the reveal, the check.
     Verify,
+    /// `levelup`: go up a level once the XP reach the next threshold.
+    LevelUp,
     /// `help` / `?`: the commands there are.
     Commands,
     /// A DM command.
@@ -141,6 +164,18 @@ pub enum Simple {
     Disengage,
     /// A Stealth check to hide.
     Hide,
+}
+
+/// The class features used by name alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    /// A barbarian's Rage (bonus action).
+    Rage,
+    /// A fighter's Second Wind (bonus action).
+    SecondWind,
+    /// A fighter's Action Surge: one more action this turn.
+    ActionSurge,
 }
 
 /// How a new character's ability scores are set.
@@ -230,6 +265,11 @@ pub enum DmCommand {
         items: Vec<String>,
         /// Who gets it (none: split among the party).
         to: Vec<String>,
+    },
+    /// `dm levelup aria`: a level up whatever the XP (milestone levelling).
+    LevelUp {
+        /// The character.
+        character: String,
     },
     /// `dm narrate text`.
     Narrate {

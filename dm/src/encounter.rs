@@ -10,6 +10,8 @@ use rules::automation::{Board, Resources};
 use rules::content::{self, Monster};
 use rules::mechanics::{Conditions, CreatureId, Distance, Economy, Health};
 
+use crate::command::Command;
+
 /// One place in the initiative order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Slot {
@@ -49,6 +51,33 @@ impl MonsterState {
     }
 }
 
+/// What sets off a readied action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadyWhen {
+    /// The creature moves (any `move`).
+    Moves,
+    /// The creature ends a move engaged with the reader (comes within reach).
+    Comes,
+    /// The creature makes an attack.
+    Attacks,
+}
+
+/// An attack or a spell held for a trigger until the start of the reader's
+/// next turn (`ready a -t g1 when g1 comes`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Readied {
+    /// The reader's handle.
+    pub who: String,
+    /// The attack or spell to run as the reader's reaction (a spell's slot
+    /// is spent already, its level fixed in the command).
+    pub command: Command,
+    /// The creature whose move or attack sets it off.
+    pub by: String,
+    /// What that creature must do.
+    pub when: ReadyWhen,
+}
+
 /// A fight at a table.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Encounter {
@@ -79,6 +108,23 @@ pub struct Encounter {
     pub disengaged: Vec<String>,
     /// How many of each monster kind were added, for handles (g1, g2…).
     pub counters: BTreeMap<String, u32>,
+    /// Actions held for a trigger, oldest first.
+    #[serde(default)]
+    pub readied: Vec<Readied>,
+    /// Who dealt Sneak Attack this turn (once per turn, anyone's turn).
+    #[serde(default)]
+    pub sneak_attacked: Vec<String>,
+    /// Who attacked with a light melee weapon in an Attack action this
+    /// turn, and may attack with the other hand as a bonus action.
+    #[serde(default)]
+    pub light_attack: Vec<String>,
+    /// Actions left from Action Surge this turn (listed: it surged this turn).
+    #[serde(default)]
+    pub extra_actions: BTreeMap<String, u32>,
+    /// Ragers who attacked a hostile creature or took damage since their
+    /// turn last ended (or began raging this turn): their rage goes on.
+    #[serde(default)]
+    pub rage_kept: Vec<String>,
 }
 
 impl Encounter {

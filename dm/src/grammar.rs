@@ -32,7 +32,7 @@ use std::fmt;
 use rules::dice::Advantage;
 use rules::mechanics::{Ability, Condition, Distance};
 
-use crate::command::{Command, DmCommand, NewCharacter, Scores, Simple};
+use crate::command::{Command, DmCommand, Feature, NewCharacter, Scores, Simple};
 
 /// The longest line accepted, in bytes; longer lines are refused unread.
 pub const MAX_LINE_BYTES: usize = 500;
@@ -120,6 +120,14 @@ const CAST: Verb = verb(
     &["c"],
     "c spell [targets] | cast spell -t t1 [-l N] [-c choice]",
 );
+const OFFHAND: Verb = verb(
+    "offhand",
+    &["oh"],
+    "offhand [light weapon] [-t target] [adv|dis]",
+);
+const RAGE: Verb = verb("rage", &[], "rage");
+const SECOND_WIND: Verb = verb("secondwind", &["sw"], "secondwind");
+const SURGE: Verb = verb("surge", &["actionsurge"], "surge");
 const DASH: Verb = verb("dash", &[], "dash");
 const DODGE: Verb = verb("dodge", &[], "dodge");
 const DISENGAGE: Verb = verb("disengage", &[], "disengage");
@@ -127,7 +135,12 @@ const HIDE: Verb = verb("hide", &[], "hide");
 const HELP: Verb = verb("help", &[], "help [target] (alone: the command list)");
 const GRAPPLE: Verb = verb("grapple", &[], "grapple target");
 const SHOVE: Verb = verb("shove", &[], "shove target [prone|away]");
-const READY: Verb = verb("ready", &[], "ready <command to run on the trigger>");
+const READY: Verb = verb(
+    "ready",
+    &[],
+    "ready <attack or cast> when <creature> comes|moves|attacks",
+);
+const REACT: Verb = verb("react", &[], "react shield on|off");
 const USE: Verb = verb("use", &[], "use item [-t target]");
 const MOVE: Verb = verb("move", &["m"], "move engaged|near|far target");
 const END: Verb = verb("end", &["e", "n", "next"], "end");
@@ -148,19 +161,51 @@ const VOTE: Verb = verb(
 );
 const VOTE_FOR: Verb = verb("v", &[], "v <option number or start of its text>");
 const VERIFY: Verb = verb("verify", &[], "verify");
+const LEVELUP: Verb = verb("levelup", &["lvlup"], "levelup");
 const COMMANDS: Verb = verb("commands", &["?"], "help");
 const DM: Verb = verb(
     "dm",
     &[],
-    "dm encounter|end|madd|hp|cond|set|xp|loot|narrate|decide|reveal|as",
+    "dm encounter|end|madd|hp|cond|set|xp|loot|levelup|narrate|decide|reveal|as",
 );
 const MADD: Verb = verb("madd", &[], "madd monster [-n 1-20] [--avg]");
 
 /// Every player verb (and `dm`, `madd`), in help-text order.
 pub const VERBS: &[Verb] = &[
-    ROLL, CHECK, SAVE, ATTACK, CAST, DASH, DODGE, DISENGAGE, HIDE, HELP, GRAPPLE, SHOVE, READY,
-    USE, MOVE, END, DEATHSAVE, INIT, STATUS, SHEET, CHAR, REST, VOTE, VOTE_FOR, VERIFY, COMMANDS,
-    DM, MADD,
+    ROLL,
+    CHECK,
+    SAVE,
+    ATTACK,
+    OFFHAND,
+    RAGE,
+    SECOND_WIND,
+    SURGE,
+    CAST,
+    DASH,
+    DODGE,
+    DISENGAGE,
+    HIDE,
+    HELP,
+    GRAPPLE,
+    SHOVE,
+    READY,
+    REACT,
+    USE,
+    MOVE,
+    END,
+    DEATHSAVE,
+    INIT,
+    STATUS,
+    SHEET,
+    CHAR,
+    REST,
+    VOTE,
+    VOTE_FOR,
+    VERIFY,
+    LEVELUP,
+    COMMANDS,
+    DM,
+    MADD,
 ];
 
 const DM_ENCOUNTER: Verb = verb("encounter", &["begin", "start"], "dm encounter");
@@ -174,6 +219,7 @@ const DM_COND: Verb = verb(
 const DM_SET: Verb = verb("set", &[], "dm set NAME FIELD VALUE \"reason\"");
 const DM_XP: Verb = verb("xp", &[], "dm xp AMOUNT [names...] (or -to names)");
 const DM_LOOT: Verb = verb("loot", &[], "dm loot [50gp] [item, item...] [-to names...]");
+const DM_LEVELUP: Verb = verb("levelup", &[], "dm levelup NAME");
 const DM_NARRATE: Verb = verb("narrate", &[], "dm narrate <text>");
 const DM_DECIDE: Verb = verb("decide", &[], "dm decide <option>");
 const DM_REVEAL: Verb = verb("reveal", &[], "dm reveal");
@@ -189,6 +235,7 @@ pub const DM_VERBS: &[Verb] = &[
     DM_SET,
     DM_XP,
     DM_LOOT,
+    DM_LEVELUP,
     DM_NARRATE,
     DM_DECIDE,
     DM_REVEAL,
@@ -198,6 +245,7 @@ pub const DM_VERBS: &[Verb] = &[
 /// The fields `dm set` may change.
 const SET_FIELDS: &[&str] = &[
     "ac", "hp", "max_hp", "str", "dex", "con", "int", "wis", "cha", "level", "xp", "gold", "speed",
+    "armor", "shield", "weapons", "spells",
 ];
 
 /// Parses one line into a [`Command`].
@@ -462,6 +510,17 @@ fn parse_player(verb: &str, args: &[Token]) -> Result<Command, ParseError> {
         "check" => check(args),
         "save" => save(args),
         "a" | "attack" => attack(args),
+        "oh" | "offhand" => {
+            let (weapon, targets, advantage) = weapon_and_targets(args, OFFHAND)?;
+            Ok(Command::OffHand {
+                weapon,
+                targets,
+                advantage,
+            })
+        }
+        "rage" => no_args(args, RAGE, Command::Feature(Feature::Rage)),
+        "sw" | "secondwind" => no_args(args, SECOND_WIND, Command::Feature(Feature::SecondWind)),
+        "surge" | "actionsurge" => no_args(args, SURGE, Command::Feature(Feature::ActionSurge)),
         "c" | "cast" => cast(args),
         "dash" => no_args(args, DASH, Command::Act(Simple::Dash)),
         "dodge" => no_args(args, DODGE, Command::Act(Simple::Dodge)),
@@ -491,6 +550,7 @@ fn parse_player(verb: &str, args: &[Token]) -> Result<Command, ParseError> {
                 .collect::<Vec<_>>()
                 .join(" "),
         }),
+        "react" => react(args),
         "use" => use_item(args),
         "m" | "move" => move_to(args),
         "e" | "n" | "end" | "next" => no_args(args, END, Command::EndTurn),
@@ -512,6 +572,7 @@ fn parse_player(verb: &str, args: &[Token]) -> Result<Command, ParseError> {
         "v" if args.is_empty() => Err(usage(VOTE_FOR, "say which option")),
         "v" => Ok(Command::VoteFor { option: join(args) }),
         "verify" => no_args(args, VERIFY, Command::Verify),
+        "levelup" | "lvlup" => no_args(args, LEVELUP, Command::LevelUp),
         _ => Err(unknown(verb, VERBS, "")),
     }
 }
@@ -599,8 +660,21 @@ fn save(args: &[Token]) -> Result<Command, ParseError> {
 }
 
 fn attack(args: &[Token]) -> Result<Command, ParseError> {
+    let (weapon, targets, advantage) = weapon_and_targets(args, ATTACK)?;
+    Ok(Command::Attack {
+        weapon,
+        targets,
+        advantage,
+    })
+}
+
+/// The words of an attack: weapon, targets, advantage.
+fn weapon_and_targets(
+    args: &[Token],
+    verb: Verb,
+) -> Result<(String, Vec<String>, Advantage), ParseError> {
     let (rest, advantage) = take_advantage(args);
-    let split = split(&rest, &[TARGET], ATTACK)?;
+    let split = split(&rest, &[TARGET], verb)?;
     let mut targets = split.values("-t");
     let weapon = if split.has("-t") {
         targets.extend(split.tail.iter().map(|t| t.text.clone()));
@@ -614,11 +688,7 @@ fn attack(args: &[Token]) -> Result<Command, ParseError> {
             }
         }
     };
-    Ok(Command::Attack {
-        weapon,
-        targets,
-        advantage,
-    })
+    Ok((weapon, targets, advantage))
 }
 
 fn cast(args: &[Token]) -> Result<Command, ParseError> {
@@ -689,6 +759,20 @@ fn shove(args: &[Token]) -> Result<Command, ParseError> {
         _ => return Err(usage(SHOVE, "choose prone or away, once")),
     };
     Ok(Command::Shove { target, prone })
+}
+
+fn react(args: &[Token]) -> Result<Command, ParseError> {
+    match words(args, REACT)?.as_slice() {
+        [reaction, switch] if switch.is(&["on", "off"]) => Ok(Command::React {
+            reaction: reaction.text.clone(),
+            on: switch.is(&["on"]),
+        }),
+        [_, other] => Err(usage(
+            REACT,
+            format!("say on or off, not `{}`", echo(&other.text)),
+        )),
+        _ => Err(usage(REACT, "name the reaction, then on or off")),
+    }
 }
 
 fn use_item(args: &[Token]) -> Result<Command, ParseError> {
@@ -829,6 +913,9 @@ fn parse_dm(args: &[Token]) -> Result<Command, ParseError> {
         "set" => Command::Dm(set_field(rest)?),
         "xp" => Command::Dm(xp(rest)?),
         "loot" => Command::Dm(loot(rest)?),
+        "levelup" => Command::Dm(DmCommand::LevelUp {
+            character: one_word(rest, DM_LEVELUP, "character")?,
+        }),
         "narrate" if rest.is_empty() => return Err(usage(DM_NARRATE, "give the text")),
         "narrate" => Command::Dm(DmCommand::Narrate { text: join(rest) }),
         "decide" if rest.is_empty() => return Err(usage(DM_DECIDE, "say which option")),

@@ -12,7 +12,7 @@ mod play;
 pub mod seed;
 pub mod table;
 
-pub use command::{Command, DmCommand, NewCharacter, Scores, Simple};
+pub use command::{Command, DmCommand, Feature, NewCharacter, Scores, Simple};
 pub use event::{Event, Line, PlayerId, Reply};
 pub use grammar::{ParseError, parse};
 pub use play::{HELP, resolve, xp_for_level};

@@ -12,9 +12,13 @@ use rules::mechanics::{
 
 use crate::character::{Character, index};
 use crate::command::{Command, DmCommand, Scores, Simple};
-use crate::encounter::{Encounter, MonsterState};
+use crate::encounter::{Encounter, MonsterState, ReadyWhen};
 use crate::event::{Line, PlayerId, Reply, TurnNote};
 use crate::table::{Rejection, Table, Vote};
+
+mod classes;
+mod limits;
+mod reactions;
 
 type Result<T> = std::result::Result<T, Rejection>;
 
@@ -179,6 +183,7 @@ fn act(
     dice: &mut dyn DieRoller,
     reply: &mut Reply,
 ) -> Result<()> {
+    limits::check(table, me, command)?;
     match command {
         Command::Check { what, advantage } => check(table, me, what, *advantage, dice, reply),
         Command::Save { ability, advantage } => {
@@ -214,7 +219,16 @@ fn act(
             weapon,
             targets,
             advantage,
-        } => attack(table, me, weapon, targets, *advantage, dice, reply),
+        } => attack(
+            table,
+            me,
+            weapon,
+            targets,
+            *advantage,
+            Via::Normal,
+            dice,
+            reply,
+        ),
         Command::Cast {
             spell,
             targets,
@@ -227,6 +241,7 @@ fn act(
             targets,
             *level,
             choice.clone(),
+            Via::Normal,
             dice,
             reply,
         ),
@@ -248,17 +263,31 @@ fn act(
         }
         Command::Grapple { target } => contest(table, me, target, None, dice, reply),
         Command::Shove { target, prone } => contest(table, me, target, Some(*prone), dice, reply),
-        Command::Ready { action } => {
-            spend_action(table, me)?;
-            reply.say(format!(
-                "{} readies: {action} (run it with the same command when the trigger comes).",
-                name_of(table, me)
-            ));
+        Command::Ready { action } => reactions::ready(table, me, action, reply),
+        Command::OffHand {
+            weapon,
+            targets,
+            advantage,
+        } => attack(
+            table,
+            me,
+            weapon,
+            targets,
+            *advantage,
+            Via::OffHand,
+            dice,
+            reply,
+        ),
+        Command::Feature(f) => classes::feature(table, me, *f, dice, reply),
+        Command::React { reaction, on } => {
+            let said = reactions::switch(table, me, reaction, *on)?;
+            reply.say(said);
             Ok(())
         }
         Command::Use { item, target } => use_item(table, me, item, target.as_deref(), dice, reply),
         Command::Move { to, target } => move_to(table, me, *to, target, dice, reply),
         Command::Rest { long } => rest(table, me, *long, dice, reply),
+        Command::LevelUp => level_up(table, me, false, reply),
         _ => Err(no("that command is not for a combatant")),
     }
 }
@@ -505,6 +534,13 @@ fn economy<'t>(table: &'t mut Table, me: &str) -> Option<&'t mut Economy> {
 }
 
 fn spend_action(table: &mut Table, me: &str) -> Result<()> {
+    spend_action_or_haste(table, me, false).map(drop)
+}
+
+/// Spends `me`'s action; once it is spent, an action from Action Surge, or
+/// when `haste_ok` (one weapon attack, Dash, Disengage, Hide, Use an
+/// Object) Haste's extra action. True when Haste's paid.
+fn spend_action_or_haste(table: &mut Table, me: &str, haste_ok: bool) -> Result<bool> {
     my_turn(table, me)?;
     if conditions(table, me).is_incapacitated() {
         return Err(no(format!(
@@ -512,13 +548,43 @@ fn spend_action(table: &mut Table, me: &str) -> Result<()> {
             name_of(table, me)
         )));
     }
+    limits::spend(table, me, limits::Spend::Action)?;
+    if classes::surge_action(table, me) {
+        return Ok(false);
+    }
+    let hasted = limits::limits(table, me).extra_action;
     if let Some(e) = economy(table, me) {
+        if e.action_used && haste_ok && hasted && !e.extra_action_used {
+            e.extra_action_used = true;
+            return Ok(true);
+        }
         if e.action_used {
             return Err(no(
                 "you have already used your action this turn — `n` ends your turn",
             ));
         }
         e.action_used = true;
+    }
+    Ok(false)
+}
+
+/// Spends `me`'s bonus action on its turn.
+fn spend_bonus(table: &mut Table, me: &str) -> Result<()> {
+    my_turn(table, me)?;
+    if conditions(table, me).is_incapacitated() {
+        return Err(no(format!(
+            "{} can't act (incapacitated)",
+            name_of(table, me)
+        )));
+    }
+    limits::spend(table, me, limits::Spend::Bonus)?;
+    if let Some(e) = economy(table, me) {
+        if e.bonus_action_used {
+            return Err(no(
+                "you have already used your bonus action this turn — `n` ends your turn",
+            ));
+        }
+        e.bonus_action_used = true;
     }
     Ok(())
 }
@@ -566,6 +632,7 @@ fn advance(table: &mut Table, dice: &mut dyn DieRoller, reply: &mut Reply) {
         .as_ref()
         .and_then(|e| e.current().map(str::to_string))
     {
+        classes::rage_turn_end(table, &cur, reply);
         let events = board_turn_point(table, &cur, TurnPoint::End, dice);
         if let Some(enc) = table.encounter.as_mut() {
             enc.disengaged.retain(|h| h != &cur);
@@ -592,9 +659,13 @@ fn advance(table: &mut Table, dice: &mut dyn DieRoller, reply: &mut Reply) {
     let next = enc.order[enc.turn].handle.clone();
     enc.economy.insert(next.clone(), Economy::default());
     enc.attacks_left.remove(&next);
+    enc.sneak_attacked.clear();
+    enc.light_attack.clear();
+    enc.extra_actions.clear();
     enc.dodging.retain(|h| h != &next);
     let round = enc.round;
     reply.say(format!("Round {round}: {}'s turn.", name_of(table, &next)));
+    reactions::expire_readied(table, &next, reply);
     let events = board_turn_point(table, &next, TurnPoint::Start, dice);
     if let Some(enc) = table.encounter.as_mut() {
         if let Some(m) = enc.monster_mut(&next) {
@@ -841,6 +912,19 @@ fn default_target(table: &Table, me: &str) -> Option<String> {
         })
 }
 
+/// How an attack or a spell comes about, which decides what it spends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    /// As commanded: the action (or an attack left in it), or the spell's
+    /// casting time, on the actor's turn unless it is a reaction spell.
+    Normal,
+    /// A readied attack or spell going off: the reaction, off turn, and
+    /// for a spell no slot (spent when it was readied).
+    Readied,
+    /// Two-weapon fighting's attack with the other hand: the bonus action.
+    OffHand,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn attack(
     table: &mut Table,
@@ -848,6 +932,7 @@ fn attack(
     weapon: &str,
     targets: &[String],
     advantage: Advantage,
+    via: Via,
     dice: &mut dyn DieRoller,
     reply: &mut Reply,
 ) -> Result<()> {
@@ -856,7 +941,9 @@ fn attack(
             "attacks happen in a fight — the DM starts one with `dm encounter`, then `n`",
         ));
     }
-    my_turn(table, me)?;
+    if via != Via::Readied {
+        my_turn(table, me)?;
+    }
     let mut handles = targets_of(table, targets)?;
     if handles.is_empty() {
         handles
@@ -889,12 +976,22 @@ fn attack(
         );
     }
     let t = target(table, &target_handle, me);
-    let (resolutions, per_action) = if let Some(c) = table.character(me).cloned() {
-        let w = find_weapon(&c, weapon)?;
+    let mut wielded = None;
+    let (mut resolutions, per_action) = if let Some(c) = table.character(me).cloned() {
+        let w = if via == Via::OffHand {
+            classes::off_hand_weapon(table, &c, weapon)?
+        } else {
+            find_weapon(&c, weapon)?
+        };
+        wielded = Some(w);
         let ability = weapon_ability(&c, w);
         let two_handed = w.versatile_damage.is_some() && !c.shield;
-        let tree =
-            features::weapon_attack(w, c.modifier(ability), c.proficiency(), true, two_handed);
+        let mut tree = if via == Via::OffHand {
+            features::off_hand_attack(w, c.modifier(ability), c.proficiency(), true)
+        } else {
+            features::weapon_attack(w, c.modifier(ability), c.proficiency(), true, two_handed)
+        };
+        classes::add_rage_damage(table, &c, w, ability, &mut tree);
         let mut ctx = features::weapon_context(w, c.level);
         ctx.advantage = adv;
         ctx.conditions = conditions(table, me);
@@ -913,16 +1010,45 @@ fn attack(
             automation::run_action(m, action, &t, adv, dice).map_err(|e| no(e.to_string()))?;
         (out, 1)
     };
-    if left > 0 {
+    if via == Via::Readied {
+        reactions::spend_reaction(table, me)?;
+    } else if via == Via::OffHand {
+        spend_bonus(table, me)?;
+    } else if left > 0 {
         if let Some(enc) = table.encounter.as_mut() {
             enc.attacks_left.insert(me.to_string(), left - 1);
         }
     } else {
-        spend_action(table, me)?;
+        let hasted = spend_action_or_haste(table, me, true)?;
+        // Slow, or Haste's extra action: one attack, whatever Extra Attack allows.
+        let per_action = if hasted || limits::limits(table, me).one_attack {
+            1
+        } else {
+            per_action
+        };
         if let Some(enc) = table.encounter.as_mut() {
             enc.attacks_left
                 .insert(me.to_string(), per_action.saturating_sub(1));
         }
+    }
+    if let Some(w) = wielded {
+        classes::note_light_attack(table, me, w, via);
+    }
+    if team(table, &target_handle) != team(table, me) {
+        classes::keep_rage(table, me);
+    }
+    reactions::shield(table, me, &target_handle, &mut resolutions, dice, reply);
+    if let Some(w) = wielded {
+        classes::sneak_attack(
+            table,
+            me,
+            w,
+            &target_handle,
+            &t,
+            &mut resolutions,
+            dice,
+            reply,
+        );
     }
     let figures = CastFigures::default();
     land(
@@ -951,9 +1077,10 @@ fn attack(
         .as_ref()
         .and_then(|e| e.attacks_left.get(me).copied())
         .unwrap_or(0);
-    if left > 0 {
+    if left > 0 && via == Via::Normal {
         reply.say(format!("{left} more attack(s) this action."));
     }
+    reactions::fire_readied(table, me, ReadyWhen::Attacks, None, dice, reply);
     Ok(())
 }
 
@@ -1030,6 +1157,7 @@ fn cast(
     targets: &[String],
     level: Option<u8>,
     choice: Option<String>,
+    via: Via,
     dice: &mut dyn DieRoller,
     reply: &mut Reply,
 ) -> Result<()> {
@@ -1046,13 +1174,16 @@ fn cast(
     use rules::content::CastingKind;
     let kind = spell.casting_time.kind;
     let in_fight = table.encounter.as_ref().is_some_and(|e| e.round > 0);
-    if in_fight && kind != CastingKind::Reaction {
+    if in_fight && kind != CastingKind::Reaction && via == Via::Normal {
         my_turn(table, me)?;
     }
     if conditions(table, me).is_incapacitated() {
         return Err(no(format!("{} can't cast (incapacitated)", c.name)));
     }
-    if slot > 0 {
+    if classes::raging(table, me) {
+        return Err(no(format!("{} can't cast spells while raging", c.name)));
+    }
+    if slot > 0 && via == Via::Normal {
         let lvl = SpellLevel::new(slot).ok_or_else(|| no("spell levels go from 1 to 9"))?;
         if c.slots.remaining(lvl) == 0 {
             return Err(no(format!(
@@ -1098,9 +1229,22 @@ fn cast(
     }
     let resolutions = automation::run(effects, &ctx, &ts, dice).map_err(|e| no(e.to_string()))?;
     // Spend: the slot, then the action, bonus action or reaction.
+    if in_fight && (via == Via::Readied || kind == CastingKind::Reaction) {
+        if !reactions::can_react(table, me) {
+            return Err(no(format!(
+                "{} can't react now (reaction spent, or unable to act)",
+                c.name
+            )));
+        }
+    } else if in_fight && kind == CastingKind::BonusAction {
+        limits::spend(table, me, limits::Spend::Bonus)?;
+    } else if in_fight {
+        limits::spend(table, me, limits::Spend::Action)?;
+    }
     if in_fight {
         let e = economy(table, me).ok_or_else(|| no("no fight"))?;
         let used = match kind {
+            _ if via == Via::Readied => &mut e.reaction_used,
             CastingKind::BonusAction => &mut e.bonus_action_used,
             CastingKind::Reaction => &mut e.reaction_used,
             _ => &mut e.action_used,
@@ -1112,7 +1256,14 @@ fn cast(
         }
         *used = true;
     }
+    if via == Via::Readied
+        && let Some(enc) = table.encounter.as_mut()
+    {
+        // The readied spell's hold ends as it is let go.
+        enc.concentration.remove(me);
+    }
     if slot > 0
+        && via == Via::Normal
         && let (Some(ch), Some(lvl)) = (table.character_mut(me), SpellLevel::new(slot))
     {
         ch.slots.spend(lvl).map_err(|e| no(e.to_string()))?;
@@ -1131,6 +1282,7 @@ fn cast(
         && let Some(enc) = table.encounter.as_mut()
         && let Some(old) = enc.concentration.insert(me.to_string(), spell.name.clone())
     {
+        reactions::drop_readied_spell(enc, me);
         reply.say(format!("{} stops concentrating on {old}.", c.name));
     }
     land(
@@ -1355,6 +1507,9 @@ fn harm(
     let hp_before = hp.current();
     let report = hp.take_damage(amount, crit);
     let (now, max, state) = (hp.current(), hp.max(), hp.state());
+    if report.taken() > 0 {
+        classes::keep_rage(table, h);
+    }
     reply.lines.push(Line::Damage {
         target: name.clone(),
         amount,
@@ -1392,6 +1547,7 @@ fn harm(
         }
     }
     if report.dropped_to_zero || state == LifeState::Dead {
+        classes::end_rage(table, h, reply);
         if let Some(enc) = table.encounter.as_mut() {
             let ended = enc.board.dropped_to_zero(&Encounter::id(h));
             for e in ended {
@@ -1413,6 +1569,7 @@ fn drop_concentration(table: &mut Table, h: &str, spell: &str, reply: &mut Reply
     let name = name_of(table, h);
     if let Some(enc) = table.encounter.as_mut() {
         enc.concentration.remove(h);
+        reactions::drop_readied_spell(enc, h);
         let ended = enc.board.end_concentration(&Encounter::id(h));
         reply.say(format!("{name} loses concentration on {spell}."));
         for e in ended {
@@ -1456,7 +1613,7 @@ fn simple_action(
     dice: &mut dyn DieRoller,
     reply: &mut Reply,
 ) -> Result<()> {
-    spend_action(table, me)?;
+    spend_action_or_haste(table, me, simple != Simple::Dodge)?;
     let name = name_of(table, me);
     let enc = table.encounter.as_mut();
     match simple {
@@ -1594,7 +1751,7 @@ fn use_item(
         Some(t) => resolve(table, t)?,
         None => me.to_string(),
     };
-    spend_action(table, me)?;
+    spend_action_or_haste(table, me, true)?;
     let amount = roll_expr(
         &name_of(table, me),
         "2d4+2 potion of healing",
@@ -1637,6 +1794,12 @@ fn move_to(
         .ok_or_else(|| no("positions matter in a fight only"))?;
     let was = enc.distance(me, &t);
     let disengaged = enc.disengaged.iter().any(|h| h == me);
+    let engaged_before: Vec<String> = enc
+        .order
+        .iter()
+        .filter(|s| enc.distance(me, &s.handle) == Distance::Engaged)
+        .map(|s| s.handle.clone())
+        .collect();
     // Leaving a foe's reach provokes its opportunity attack (monsters take
     // theirs at once; players are told they may).
     let leaving: Vec<String> = enc
@@ -1664,15 +1827,8 @@ fn move_to(
         to,
         name_of(table, &t)
     ));
-    if disengaged {
-        return Ok(());
-    }
-    for foe in leaving {
-        let reaction_free = table
-            .encounter
-            .as_ref()
-            .is_some_and(|e| !e.economy.get(&foe).is_some_and(|x| x.reaction_used));
-        if !reaction_free || conditions(table, &foe).is_incapacitated() {
+    for foe in leaving.into_iter().filter(|_| !disengaged) {
+        if !reactions::can_react(table, &foe) {
             continue;
         }
         if is_monster(table, &foe) {
@@ -1685,6 +1841,16 @@ fn move_to(
             ));
         }
     }
+    reactions::fire_readied(table, me, ReadyWhen::Moves, None, dice, reply);
+    // Coming within reach: ending the move engaged with the reader.
+    let reached: Vec<String> = table.encounter.as_ref().map_or_else(Vec::new, |enc| {
+        enc.order
+            .iter()
+            .map(|s| s.handle.clone())
+            .filter(|h| !engaged_before.contains(h) && enc.distance(me, h) == Distance::Engaged)
+            .collect()
+    });
+    reactions::fire_readied(table, me, ReadyWhen::Comes, Some(&reached), dice, reply);
     Ok(())
 }
 
@@ -1705,7 +1871,7 @@ fn opportunity_attack(
         return;
     };
     let t = target(table, on, foe);
-    let Ok(out) = automation::run_action(m, action, &t, Advantage::Normal, dice) else {
+    let Ok(mut out) = automation::run_action(m, action, &t, Advantage::Normal, dice) else {
         return;
     };
     if let Some(enc) = table.encounter.as_mut() {
@@ -1718,6 +1884,7 @@ fn opportunity_attack(
         "{} makes an opportunity attack.",
         name_of(table, foe)
     ));
+    reactions::shield(table, foe, on, &mut out, dice, reply);
     land(
         table,
         foe,
@@ -1755,6 +1922,7 @@ fn rest(
             .saturating_add((c.level / 2).max(1))
             .min(c.level);
         c.conditions = Conditions::new();
+        c.spent.clear();
         reply.say(format!(
             "{name} takes a long rest: HP {max}/{max}, slots restored."
         ));
@@ -1775,6 +1943,8 @@ fn rest(
         spent += 1;
     }
     c.slots.restore_pact();
+    c.spent
+        .retain(|id, _| !classes::SHORT_REST.contains(&id.as_str()));
     reply.say(format!(
         "{name} takes a short rest: {spent} hit dice spent, HP {}/{}.",
         c.health.current(),
@@ -1950,7 +2120,7 @@ fn dm_command(
                         c.name,
                         c.xp,
                         if up {
-                            " — enough to reach the next level: `dm set NAME level N`"
+                            " — enough for the next level: `levelup`"
                         } else {
                             ""
                         }
@@ -1987,6 +2157,10 @@ fn dm_command(
                     format!("; {} to {}", items.join(", "), who[0])
                 }
             ));
+        }
+        DmCommand::LevelUp { character } => {
+            let h = find_character(table, character)?.handle.clone();
+            level_up(table, &h, true, reply)?;
         }
         DmCommand::Narrate { text } => {
             reply.say(text.clone());
@@ -2160,6 +2334,57 @@ fn set_field(c: &mut Character, field: &str, value: &str) -> Result<String> {
         }
     }
     Ok(before)
+}
+
+/// `levelup` (the XP must reach the next level's) or `dm levelup NAME`
+/// (whatever the XP): one level up, out of a fight.
+fn level_up(table: &mut Table, me: &str, by_dm: bool, reply: &mut Reply) -> Result<()> {
+    let in_fight = table.encounter.as_ref().is_some_and(|e| e.has(me));
+    let c = table
+        .character(me)
+        .ok_or_else(|| no("only characters level up"))?;
+    if in_fight {
+        return Err(no(format!("{} levels up after the fight", c.name)));
+    }
+    if c.health.state() != LifeState::Conscious {
+        return Err(no(format!("{} levels up once back on their feet", c.name)));
+    }
+    let next = c.level.saturating_add(1);
+    let Some(need) = xp_for_level(next) else {
+        return Err(no(format!("{} is level 20, the highest", c.name)));
+    };
+    if !by_dm && c.xp < need {
+        return Err(no(format!(
+            "{} needs {need} XP for level {next} (has {}) — or the DM's `dm levelup {}`",
+            c.name, c.xp, c.handle
+        )));
+    }
+    let c = table
+        .character_mut(me)
+        .ok_or_else(|| no("only characters level up"))?;
+    let attacks_before = features::attacks_per_action(c.class(), c.level);
+    let up = c.level_up().ok_or_else(|| no("level 20 is the highest"))?;
+    let mut text = format!(
+        "{} reaches level {}: +{} HP (max {}), proficiency +{}",
+        c.name,
+        c.level,
+        up.hp_gain,
+        c.health.max(),
+        c.proficiency()
+    );
+    let attacks = features::attacks_per_action(c.class(), c.level);
+    if attacks > attacks_before {
+        text.push_str(&format!(", {attacks} attacks per Attack action"));
+    }
+    if !c.spells.is_empty() {
+        text.push_str(&format!(", slots {}", c.slots.describe_remaining()));
+    }
+    if !up.learned.is_empty() {
+        text.push_str(&format!(", learns {}", up.learned.join(", ")));
+    }
+    text.push('.');
+    reply.say(text);
+    Ok(())
 }
 
 /// XP needed for a level (SRD table).
@@ -2356,8 +2581,10 @@ fn hp_word(h: Health) -> String {
 }
 
 /// The command list.
-pub const HELP: &str = "r EXPR · check SKILL · save ABIL · a WEAPON -t T · cast SPELL -t T [-l N] · \
-dash · dodge · disengage · hide · help T · grapple T · shove T [prone] · use ITEM · move engaged|near|far T · \
-n (end turn) · ds · init · status · sheet · char new NAME CLASS LVL RACE · rest short|long · vote \"A\" \"B\" · v N · verify · \
+pub const HELP: &str = "r EXPR · check SKILL · save ABIL · a WEAPON -t T · oh WEAPON -t T (off hand) · \
+rage · sw (second wind) · surge · cast SPELL -t T [-l N] · \
+dash · dodge · disengage · hide · help T · grapple T · shove T [prone] · ready CMD when T comes|moves|attacks · \
+react shield on|off · use ITEM · move engaged|near|far T · \
+n (end turn) · ds · init · status · sheet · char new NAME CLASS LVL RACE · rest short|long · levelup · vote \"A\" \"B\" · v N · verify · \
 DM: dm encounter · madd NAME -n N · dm hp T ±N · dm cond T add|remove C · dm set NAME FIELD VALUE \"why\" · dm xp N · \
-dm loot · dm narrate TEXT · dm decide N · dm as T CMD · dm end";
+dm loot · dm levelup NAME · dm narrate TEXT · dm decide N · dm as T CMD · dm end";

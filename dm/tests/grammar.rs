@@ -674,3 +674,104 @@ fn handle() -> impl Strategy<Value = String> {
         )
     })
 }
+
+#[test]
+fn automatic_reactions() {
+    let react = |on| Command::React {
+        reaction: "shield".into(),
+        on,
+    };
+    check("react shield off", react(false));
+    check("REACT shield ON", react(true));
+    assert!(error("react shield").contains("usage: react shield on|off"));
+    assert!(error("react shield maybe").contains("say on or off"));
+    assert!(error("react").contains("name the reaction"));
+    assert!(dm::HELP.contains("react shield on|off"));
+    assert!(dm::grammar::VERBS.iter().any(|v| v.name == "react"));
+}
+
+#[test]
+fn ready_keeps_its_trigger_in_the_text() {
+    check(
+        "ready a -t g1 when g1 comes",
+        Command::Ready {
+            action: "a -t g1 when g1 comes".into(),
+        },
+    );
+    assert!(error("ready").contains("when <creature> comes|moves|attacks"));
+    assert!(dm::HELP.contains("ready CMD when T comes|moves|attacks"));
+}
+
+#[test]
+fn class_features_and_the_off_hand() {
+    use dm::Feature;
+    check("rage", Command::Feature(Feature::Rage));
+    check("sw", Command::Feature(Feature::SecondWind));
+    check("secondwind", Command::Feature(Feature::SecondWind));
+    check("surge", Command::Feature(Feature::ActionSurge));
+    check("actionsurge", Command::Feature(Feature::ActionSurge));
+    assert!(error("rage now").contains("unexpected `now`"));
+    let oh = |weapon: &str, targets: &[&str], advantage| Command::OffHand {
+        weapon: weapon.into(),
+        targets: s(targets),
+        advantage,
+    };
+    check(
+        "offhand dagger -t g1",
+        oh("dagger", &["g1"], Advantage::Normal),
+    );
+    check("oh g1 adv", oh("", &["g1"], Advantage::Advantage));
+    check("oh", oh("", &[], Advantage::Normal));
+    assert!(error("oh dagger -x").contains("usage: offhand"));
+    for word in ["rage", "sw (second wind)", "surge", "oh WEAPON"] {
+        assert!(dm::HELP.contains(word), "{word}");
+    }
+}
+
+#[test]
+fn dm_set_reaches_the_gear_and_spell_fields_play_knows() {
+    for field in ["armor", "shield", "weapons", "spells"] {
+        let Ok(Command::Dm(DmCommand::SetField { field: f, .. })) =
+            parse(&format!("dm set aria {field} x \"why\""))
+        else {
+            panic!("{field}");
+        };
+        assert_eq!(f, field);
+    }
+}
+
+#[test]
+fn level_up() {
+    check("levelup", Command::LevelUp);
+    check("lvlup", Command::LevelUp);
+    check(
+        "dm levelup aria",
+        dm(DmCommand::LevelUp {
+            character: "aria".into(),
+        }),
+    );
+    assert!(error("dm levelup").contains("usage: dm levelup NAME"));
+    assert!(error("levelup now").contains("unexpected `now`"));
+    assert!(dm::HELP.contains("levelup") && dm::HELP.contains("dm levelup NAME"));
+}
+
+#[test]
+fn the_new_commands_read_back_from_the_log() {
+    for line in [
+        "react shield off",
+        "rage",
+        "sw",
+        "surge",
+        "oh dagger -t g1",
+        "levelup",
+        "dm levelup aria",
+        "ready a -t g1 when g1 comes",
+        "dash",
+    ] {
+        let command = parse(line).unwrap();
+        let stored = serde_json::to_value(&command).unwrap_or_else(|e| panic!("{line}: {e}"));
+        let back: Command = serde_json::from_value(stored.clone())
+            .unwrap_or_else(|e| panic!("{line}: {e}: {stored}"));
+        assert_eq!(back, command, "{line}");
+    }
+}

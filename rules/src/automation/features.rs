@@ -1,7 +1,8 @@
 //! The rules of class features that are not automation trees: when Sneak
 //! Attack applies, how many attacks an Attack action makes, unarmored AC,
 //! Divine Smite's dice against undead, and a character's weapon attack as a
-//! tree, so that a PC's attack runs through the same engine as a monster's.
+//! tree (the off hand's too, and with a flat bonus such as Rage's), so that
+//! a PC's attack runs through the same engine as a monster's.
 //!
 //! Figures come from the class data ([`crate::content::class`]): the level
 //! tables' columns and the combat features' own figures.
@@ -327,6 +328,65 @@ pub fn weapon_attack(
     })]
 }
 
+/// The tree of two-weapon fighting's bonus attack with a light melee
+/// `weapon` in the other hand: the attack roll of [`weapon_attack`], but
+/// the ability modifier is added to the damage only when it is negative.
+pub fn off_hand_attack(
+    weapon: &Weapon,
+    ability_modifier: i32,
+    proficiency_bonus: i32,
+    proficient: bool,
+) -> Vec<Effect> {
+    let mut tree = weapon_attack(
+        weapon,
+        ability_modifier,
+        proficiency_bonus,
+        proficient,
+        false,
+    );
+    if ability_modifier > 0 {
+        add_flat_damage(&mut tree, -ability_modifier);
+    }
+    tree
+}
+
+/// Adds `bonus` (negative: takes it away) to the first damage of every
+/// attack roll's hit in a tree, so it is part of the weapon's damage (Rage's
+/// bonus; never doubled on a critical hit, since it is no die).
+pub fn add_flat_damage(tree: &mut [Effect], bonus: i32) {
+    if bonus == 0 {
+        return;
+    }
+    for effect in tree {
+        let Effect::Attack(step) = effect else {
+            continue;
+        };
+        if let Some(Effect::Damage(d)) =
+            step.hit.iter_mut().find(|e| matches!(e, Effect::Damage(_)))
+        {
+            d.amount.dice = simplify(&format!("{}{bonus:+}", d.amount.dice));
+        }
+    }
+}
+
+/// "1d6+3-3" → "1d6"; other texts unchanged.
+fn simplify(dice: &str) -> String {
+    let mut total: i64 = 0;
+    let mut rest = dice;
+    while let Some(at) = rest.rfind(['+', '-']) {
+        let Ok(n) = rest[at + 1..].parse::<i64>() else {
+            break;
+        };
+        total += if rest.as_bytes()[at] == b'+' { n } else { -n };
+        rest = &rest[..at];
+    }
+    match total {
+        0 => rest.to_string(),
+        t if t > 0 => format!("{rest}+{t}"),
+        t => format!("{rest}-{}", t.unsigned_abs()),
+    }
+}
+
 /// [`weapon_attack`] under the wielder's `modifiers`: with a weapon its
 /// [`crate::content::WeaponDie`] names (Shillelagh), the die changes and the
 /// better of `ability_modifier` and `spellcasting_modifier` counts for the
@@ -493,6 +553,32 @@ mod tests {
         assert_eq!(uses("paladin", "divine-sense", 1, 3), Some(4));
         assert_eq!(uses("monk", "ki", 5, 0), Some(5));
         assert_eq!(uses("warlock", "pact-magic", 5, 0), Some(2));
+    }
+
+    fn hit_dice(tree: &[Effect]) -> String {
+        let Effect::Attack(step) = &tree[0] else {
+            panic!("an attack")
+        };
+        let Effect::Damage(d) = &step.hit[0] else {
+            panic!("damage")
+        };
+        d.amount.dice.clone()
+    }
+
+    #[test]
+    fn off_hand_attacks_and_flat_damage() {
+        let dagger = weapon("Dagger");
+        let tree = off_hand_attack(dagger, 3, 2, true);
+        let Effect::Attack(step) = &tree[0] else {
+            panic!("an attack")
+        };
+        assert_eq!(step.bonus, Some(5), "the attack keeps the modifier");
+        assert_eq!(hit_dice(&tree), "1d4", "the damage drops a positive one");
+        assert_eq!(hit_dice(&off_hand_attack(dagger, -1, 2, true)), "1d4-1");
+        let mut axe = weapon_attack(weapon("Greataxe"), 3, 2, true, false);
+        add_flat_damage(&mut axe, 2);
+        assert_eq!(hit_dice(&axe), "1d12+5");
+        assert_eq!(simplify("2d6-1+3"), "2d6+2");
     }
 
     #[test]
