@@ -1834,11 +1834,7 @@ fn move_to(
         if is_monster(table, &foe) {
             opportunity_attack(table, &foe, me, dice, reply);
         } else {
-            reply.say(format!(
-                "{} may take an opportunity attack on {}.",
-                name_of(table, &foe),
-                name_of(table, me)
-            ));
+            reactions::player_opportunity_attack(table, &foe, me, dice, reply);
         }
     }
     reactions::fire_readied(table, me, ReadyWhen::Moves, None, dice, reply);

@@ -401,3 +401,47 @@ fn xp_and_loot_reach_the_sheets() {
     g.refused("aria", "dm xp 1000");
     g.assert_replays();
 }
+
+#[test]
+fn characters_take_their_opportunity_attacks_unless_switched_off() {
+    let mut g = fight(12);
+    g.skip_to("aria");
+    g.ok("aria", "move engaged g1");
+    g.ok("aria", "n");
+    g.skip_to("g1");
+    let reply = g.ok("dm", "dm as g1 move far aria");
+    assert!(
+        notes(&reply).contains("Aria makes an opportunity attack"),
+        "{reply:?}"
+    );
+    assert!(
+        reply
+            .lines
+            .iter()
+            .any(|l| matches!(l, Line::Attack { attacker, .. } if attacker == "Aria")),
+        "{reply:?}"
+    );
+    assert!(g.table.encounter.as_ref().unwrap().economy["aria"].reaction_used);
+    g.assert_replays();
+
+    // Switched off: the player is told instead, and keeps the reaction.
+    let mut g = fight(12);
+    g.ok("bo", "react oa off");
+    g.skip_to("bo");
+    g.ok("bo", "move engaged g2");
+    g.ok("bo", "n");
+    g.skip_to("g2");
+    let reply = g.ok("dm", "dm as g2 move far bo");
+    assert!(
+        notes(&reply).contains("Bo may take an opportunity attack"),
+        "{reply:?}"
+    );
+    assert!(
+        !reply
+            .lines
+            .iter()
+            .any(|l| matches!(l, Line::Attack { attacker, .. } if attacker == "Bo")),
+        "{reply:?}"
+    );
+    g.assert_replays();
+}

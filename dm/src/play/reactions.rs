@@ -3,7 +3,7 @@
 //! fire on their trigger.
 
 use rules::automation::Resolution;
-use rules::content::CastingKind;
+use rules::content::{CastingKind, WeaponKind};
 use rules::dice::DieRoller;
 use rules::mechanics::{AttackResult, LifeState, SpellLevel};
 
@@ -18,7 +18,7 @@ use crate::table::Table;
 
 /// The reactions the DM core takes on its own unless a player turns them
 /// off (`react shield off`).
-pub(super) const AUTOMATIC: &[&str] = &["shield"];
+pub(super) const AUTOMATIC: &[&str] = &["shield", "oa"];
 
 /// Shield's bonus to AC.
 const SHIELD_AC: i32 = 5;
@@ -65,14 +65,58 @@ pub(super) fn switch(table: &mut Table, me: &str, reaction: &str, on: bool) -> R
     if !on {
         c.reactions_off.push(key.clone());
     }
-    Ok(if on {
-        format!("{}: automatic {key} is on.", c.name)
-    } else {
-        format!(
+    Ok(match (on, key.as_str()) {
+        (true, _) => format!("{}: automatic {key} is on.", c.name),
+        (false, "oa") => format!(
+            "{}: automatic opportunity attacks are off — you'll be told when you may take one.",
+            c.name
+        ),
+        (false, _) => format!(
             "{}: automatic {key} is off — cast it yourself with `cast {key}` when hit.",
             c.name
-        )
+        ),
     })
+}
+
+/// A character's opportunity attack on `on`, who is leaving its reach:
+/// with its first melee weapon, as its reaction, unless its player turned
+/// `oa` off (then they are told they may take it).
+pub(super) fn player_opportunity_attack(
+    table: &mut Table,
+    who: &str,
+    on: &str,
+    dice: &mut dyn DieRoller,
+    reply: &mut Reply,
+) {
+    let Some(c) = table.character(who) else {
+        return;
+    };
+    let weapon = c
+        .weapons
+        .iter()
+        .find(|w| rules::content::weapon(w).is_some_and(|w| w.kind == WeaponKind::Melee))
+        .cloned();
+    let (name, off) = (c.name.clone(), c.reactions_off.iter().any(|r| r == "oa"));
+    let Some(weapon) = weapon.filter(|_| !off) else {
+        reply.say(format!(
+            "{name} may take an opportunity attack on {} (`react oa on` takes it by itself).",
+            name_of(table, on)
+        ));
+        return;
+    };
+    reply.say(format!("{name} makes an opportunity attack."));
+    if let Err(why) = attack(
+        table,
+        who,
+        &weapon,
+        &[on.to_string()],
+        rules::dice::Advantage::Normal,
+        Via::Readied,
+        dice,
+        reply,
+    ) {
+        reply.say(format!("{name}'s opportunity attack fails: {why}"));
+    }
 }
 
 /// The lowest spell slot `who` has left, if it knows Shield and lets the
