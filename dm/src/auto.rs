@@ -5,7 +5,7 @@
 
 use rules::mechanics::{Distance, LifeState};
 
-use crate::command::{Command, DmCommand};
+use crate::command::{Command, DmCommand, Simple};
 use crate::encounter::Encounter;
 use crate::table::Table;
 use rules::dice::Advantage;
@@ -56,10 +56,19 @@ pub fn turn(table: &Table) -> Vec<(bool, Command)> {
                     return out;
                 }
                 if enc.distance(me, &foe) != Distance::Engaged && melee_first(table, enc, me) {
+                    let far = enc.distance(me, &foe) == Distance::Far;
+                    if far {
+                        // Two steps away: dash to close in, no attack this turn.
+                        out.push(wrap(Command::Act(Simple::Dash)));
+                    }
                     out.push(wrap(Command::Move {
                         to: Distance::Engaged,
                         target: foe.clone(),
                     }));
+                    if far {
+                        out.push((monster, Command::EndTurn));
+                        return out;
+                    }
                 }
                 let attacks = attacks_per_turn(table, me);
                 for _ in 0..attacks {

@@ -658,6 +658,13 @@ fn advance(table: &mut Table, dice: &mut dyn DieRoller, reply: &mut Reply) {
     }
     let next = enc.order[enc.turn].handle.clone();
     enc.economy.insert(next.clone(), Economy::default());
+    let speed = speed_of(table, &next);
+    if let Some(e) = economy(table, &next) {
+        e.movement_left = speed;
+    }
+    let Some(enc) = table.encounter.as_mut() else {
+        return;
+    };
     enc.attacks_left.remove(&next);
     enc.sneak_attacked.clear();
     enc.light_attack.clear();
@@ -1615,13 +1622,14 @@ fn simple_action(
 ) -> Result<()> {
     spend_action_or_haste(table, me, simple != Simple::Dodge)?;
     let name = name_of(table, me);
+    let speed = speed_of(table, me);
     let enc = table.encounter.as_mut();
     match simple {
         Simple::Dash => {
             if let Some(enc) = enc
                 && let Some(e) = enc.economy.get_mut(me)
             {
-                e.movement_left = e.movement_left.saturating_mul(2).max(60);
+                e.movement_left = e.movement_left.saturating_add(speed);
             }
             reply.say(format!("{name} dashes."));
         }
@@ -1793,6 +1801,25 @@ fn move_to(
         .as_ref()
         .ok_or_else(|| no("positions matter in a fight only"))?;
     let was = enc.distance(me, &t);
+    // Theater of mind: each step between engaged, near and far costs the
+    // mover's movement, up to 30 ft (a speed-25 dwarf still makes one step).
+    let steps = band(to).abs_diff(band(was));
+    if steps == 0 {
+        return Err(no(format!(
+            "{} is already {to} {}",
+            name_of(table, me),
+            name_of(table, &t)
+        )));
+    }
+    let cost = steps * speed_of(table, me).clamp(1, 30);
+    let left = enc.economy.get(me).map_or(0, |e| e.movement_left);
+    if left < cost {
+        return Err(no(format!(
+            "{} has {left} ft of movement left and {to} {} takes {cost} ft — `dash` for more",
+            name_of(table, me),
+            name_of(table, &t)
+        )));
+    }
     let disengaged = enc.disengaged.iter().any(|h| h == me);
     let engaged_before: Vec<String> = enc
         .order
@@ -1810,6 +1837,9 @@ fn move_to(
         .filter(|h| enc.distance(me, h) == Distance::Engaged)
         .filter(|h| !(to == Distance::Engaged && *h == t))
         .collect();
+    if let Some(e) = economy(table, me) {
+        e.movement_left -= cost;
+    }
     if let Some(enc) = table.encounter.as_mut() {
         enc.set_distance(me, &t, to);
         // Engaging one creature takes you away from the others you were engaged with.
@@ -1848,6 +1878,24 @@ fn move_to(
     });
     reactions::fire_readied(table, me, ReadyWhen::Comes, Some(&reached), dice, reply);
     Ok(())
+}
+
+/// How far apart a distance band is: engaged 0, near 1, far 2.
+fn band(d: Distance) -> u32 {
+    match d {
+        Distance::Engaged => 0,
+        Distance::Near => 1,
+        Distance::Far => 2,
+    }
+}
+
+/// A creature's speed in feet: a character's, or a monster's walking or
+/// flying speed, whichever is faster.
+fn speed_of(table: &Table, who: &str) -> u32 {
+    if let Some(c) = table.character(who) {
+        return c.speed;
+    }
+    monster_of(table, who).map_or(30, |m| m.speed.walk.max(m.speed.fly))
 }
 
 fn opportunity_attack(

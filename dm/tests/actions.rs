@@ -246,8 +246,8 @@ fn leaving_a_monster_provokes_unless_disengaged() {
     assert_eq!(distance(&g, "aria", "g1"), Distance::Engaged);
     g.ok("aria", "n");
     g.skip_to("aria");
-    let reply = g.ok("aria", "move far g1");
-    assert_eq!(distance(&g, "aria", "g1"), Distance::Far);
+    let reply = g.ok("aria", "move near g1");
+    assert_eq!(distance(&g, "aria", "g1"), Distance::Near);
     assert!(notes(&reply).contains("opportunity attack"), "{reply:?}");
     assert!(
         reply.lines.iter().any(|l| matches!(l, Line::Attack { attacker, .. } if attacker.contains("g1") || attacker.contains("Goblin"))),
@@ -260,7 +260,10 @@ fn leaving_a_monster_provokes_unless_disengaged() {
     g.skip_to("bo");
     g.ok("bo", "move engaged g2");
     g.ok("bo", "disengage");
-    let reply = g.ok("bo", "move far g2");
+    g.ok("bo", "n");
+    g.skip_to("bo");
+    g.ok("bo", "disengage");
+    let reply = g.ok("bo", "move near g2");
     assert!(!notes(&reply).contains("opportunity attack"), "{reply:?}");
     g.assert_replays();
 }
@@ -409,7 +412,7 @@ fn characters_take_their_opportunity_attacks_unless_switched_off() {
     g.ok("aria", "move engaged g1");
     g.ok("aria", "n");
     g.skip_to("g1");
-    let reply = g.ok("dm", "dm as g1 move far aria");
+    let reply = g.ok("dm", "dm as g1 move near aria");
     assert!(
         notes(&reply).contains("Aria makes an opportunity attack"),
         "{reply:?}"
@@ -431,7 +434,7 @@ fn characters_take_their_opportunity_attacks_unless_switched_off() {
     g.ok("bo", "move engaged g2");
     g.ok("bo", "n");
     g.skip_to("g2");
-    let reply = g.ok("dm", "dm as g2 move far bo");
+    let reply = g.ok("dm", "dm as g2 move near bo");
     assert!(
         notes(&reply).contains("Bo may take an opportunity attack"),
         "{reply:?}"
@@ -443,5 +446,34 @@ fn characters_take_their_opportunity_attacks_unless_switched_off() {
             .any(|l| matches!(l, Line::Attack { attacker, .. } if attacker == "Bo")),
         "{reply:?}"
     );
+    g.assert_replays();
+}
+
+#[test]
+fn moving_costs_movement_and_dash_gives_more() {
+    let mut g = fight(13);
+    g.skip_to("aria");
+    // Near to engaged: one step, her whole 30 ft.
+    g.ok("aria", "move engaged g1");
+    let why = g.refused("aria", "move near g1");
+    assert!(
+        why.contains("0 ft of movement left") && why.contains("dash"),
+        "{why}"
+    );
+    g.refused("aria", "move engaged g1");
+    g.ok("aria", "n");
+    g.skip_to("aria");
+    // Engaged to far is two steps: a dash makes it.
+    let why = g.refused("aria", "move far g1");
+    assert!(why.contains("takes 60 ft"), "{why}");
+    g.ok("aria", "dash");
+    g.ok("aria", "move far g1");
+    assert_eq!(distance(&g, "aria", "g1"), Distance::Far);
+    g.ok("aria", "n");
+    // A speed-25 halfling still makes one step a turn.
+    g.skip_to("bo");
+    assert_eq!(g.table.character("bo").unwrap().speed, 25);
+    g.ok("bo", "move engaged g2");
+    g.refused("bo", "move near g2");
     g.assert_replays();
 }

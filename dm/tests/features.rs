@@ -358,9 +358,10 @@ fn a_readied_attack_fires_when_the_creature_comes_within_reach() {
     let no = game.no(&grek, "dodge");
     assert!(no.contains("already used your action"), "{no}");
     game.skip_to("g1");
-    // Moving near is no trigger; ending the move engaged is.
-    let r = game.ok(&dm_id(), "dm as g1 move far grek", &[]);
+    // Other doings are no trigger; ending a move engaged is.
+    let r = game.ok(&dm_id(), "dm as g1 dodge", &[]);
     assert!(attack_results(&r).is_empty(), "{r:?}");
+    assert_eq!(readied(&game), 1);
     let r = game.ok(&dm_id(), "dm as g1 move engaged grek", &[2]);
     assert!(said(&r, "Grek's readied action goes off"), "{r:?}");
     assert_eq!(attack_results(&r), ["miss"], "2 + 5 misses AC 15: {r:?}");
