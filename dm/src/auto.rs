@@ -40,6 +40,20 @@ pub fn turn(table: &Table) -> Vec<(bool, Command)> {
         Some(LifeState::Dying { .. }) => out.push((false, Command::DeathSave)),
         Some(LifeState::Conscious) => {
             if let Some(c) = heal_fallen(table, enc, me) {
+                // Cure Wounds is a touch: get there first (Healing Word reaches).
+                if let Command::Cast { spell, targets, .. } = &c
+                    && spell == "cure-wounds"
+                    && let Some(fallen) = targets.first()
+                    && enc.distance(me, fallen) != Distance::Engaged
+                {
+                    out.push((
+                        false,
+                        Command::Move {
+                            to: Distance::Engaged,
+                            target: fallen.clone(),
+                        },
+                    ));
+                }
                 out.push((false, c));
             } else if let Some(foe) = pick_foe(table, enc, me) {
                 if let Some(cantrip) = attack_cantrip(table, me) {

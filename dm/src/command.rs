@@ -271,6 +271,16 @@ pub enum DmCommand {
         /// The character.
         character: String,
     },
+    /// `dm place aria engaged g1`: the DM sets where two combatants stand
+    /// (no movement spent, no opportunity attacks).
+    Place {
+        /// One creature.
+        who: String,
+        /// How far apart they end up.
+        to: Distance,
+        /// The other.
+        other: String,
+    },
     /// `dm narrate text`.
     Narrate {
         /// The text.

@@ -222,6 +222,7 @@ const DM_LOOT: Verb = verb("loot", &[], "dm loot [50gp] [item, item...] [-to nam
 const DM_LEVELUP: Verb = verb("levelup", &[], "dm levelup NAME");
 const DM_NARRATE: Verb = verb("narrate", &[], "dm narrate <text>");
 const DM_DECIDE: Verb = verb("decide", &[], "dm decide <option>");
+const DM_PLACE: Verb = verb("place", &[], "dm place A engaged|near|far B");
 const DM_REVEAL: Verb = verb("reveal", &[], "dm reveal");
 const DM_AS: Verb = verb("as", &[], "dm as HANDLE <player command>");
 
@@ -236,6 +237,7 @@ pub const DM_VERBS: &[Verb] = &[
     DM_XP,
     DM_LOOT,
     DM_LEVELUP,
+    DM_PLACE,
     DM_NARRATE,
     DM_DECIDE,
     DM_REVEAL,
@@ -806,6 +808,25 @@ fn move_to(args: &[Token]) -> Result<Command, ParseError> {
     })
 }
 
+fn place(args: &[Token]) -> Result<DmCommand, ParseError> {
+    let words = words(args, DM_PLACE)?;
+    let [who, to, other] = words.as_slice() else {
+        return Err(usage(
+            DM_PLACE,
+            "give two creatures and a distance between them",
+        ));
+    };
+    let to = to
+        .keyword()
+        .and_then(|k| k.parse::<Distance>().ok())
+        .ok_or_else(|| usage(DM_PLACE, "say engaged, near or far"))?;
+    Ok(DmCommand::Place {
+        who: who.text.clone(),
+        to,
+        other: other.text.clone(),
+    })
+}
+
 /// The 5e point-buy cost of a score of 8–15.
 fn point_cost(score: u8) -> Option<u32> {
     match score {
@@ -916,6 +937,7 @@ fn parse_dm(args: &[Token]) -> Result<Command, ParseError> {
         "levelup" => Command::Dm(DmCommand::LevelUp {
             character: one_word(rest, DM_LEVELUP, "character")?,
         }),
+        "place" => Command::Dm(place(rest)?),
         "narrate" if rest.is_empty() => return Err(usage(DM_NARRATE, "give the text")),
         "narrate" => Command::Dm(DmCommand::Narrate { text: join(rest) }),
         "decide" if rest.is_empty() => return Err(usage(DM_DECIDE, "say which option")),

@@ -18,6 +18,7 @@ use crate::table::{Rejection, Table, Vote};
 
 mod classes;
 mod limits;
+mod reach;
 mod reactions;
 
 type Result<T> = std::result::Result<T, Rejection>;
@@ -639,10 +640,21 @@ fn advance(table: &mut Table, dice: &mut dyn DieRoller, reply: &mut Reply) {
             turn_events(table, &cur, events, dice, reply);
         }
     }
-    // The next one alive (monsters that died left the order).
+    // The next one alive (monsters that died left the order; one that died
+    // on its own turn leaves it now).
+    let dead_current = table.encounter.as_ref().and_then(|e| {
+        let cur = e.current()?;
+        e.monster(cur)
+            .filter(|m| m.health.state() == LifeState::Dead)
+            .map(|_| cur.to_string())
+    });
     let Some(enc) = table.encounter.as_mut() else {
         return;
     };
+    let at = enc.turn;
+    if let Some(dead) = &dead_current {
+        enc.order.retain(|s| &s.handle != dead);
+    }
     if enc.order.is_empty() {
         return;
     }
@@ -650,7 +662,8 @@ fn advance(table: &mut Table, dice: &mut dyn DieRoller, reply: &mut Reply) {
         enc.round = 1;
         enc.turn = 0;
     } else {
-        enc.turn += 1;
+        // Without the dead one, the next creature already sits at its place.
+        enc.turn = if dead_current.is_some() { at } else { at + 1 };
         if enc.turn >= enc.order.len() {
             enc.turn = 0;
             enc.round += 1;
@@ -990,6 +1003,7 @@ fn attack(
         } else {
             find_weapon(&c, weapon)?
         };
+        reach::weapon(table, me, &target_handle, w)?;
         wielded = Some(w);
         let ability = weapon_ability(&c, w);
         let two_handed = w.versatile_damage.is_some() && !c.shield;
@@ -1013,6 +1027,7 @@ fn attack(
     } else {
         let m = monster_of(table, me).ok_or_else(|| no("no such creature"))?;
         let action = find_action(m, weapon)?;
+        reach::action(table, me, &target_handle, action)?;
         let out =
             automation::run_action(m, action, &t, adv, dice).map_err(|e| no(e.to_string()))?;
         (out, 1)
@@ -1210,6 +1225,9 @@ fn cast(
             "{} needs a target: `cast {} -t g1`",
             spell.name, spell.id
         )));
+    }
+    if in_fight {
+        reach::spell(table, me, spell, &handles)?;
     }
     let ts: Vec<Target> = handles.iter().map(|h| target(table, h, me)).collect();
     let (attack_bonus, save_dc) = c.spell_figures();
@@ -1595,7 +1613,9 @@ fn after_death(table: &mut Table, h: &str) {
     if let Some(enc) = table.encounter.as_mut() {
         enc.board.remove_creature(&Encounter::id(h));
         enc.concentration.remove(h);
-        if monster {
+        // A monster that dies on its own turn keeps its place until the
+        // turn moves on, so the next one's turn starts properly.
+        if monster && enc.current() != Some(h) {
             enc.remove(h);
         }
     }
@@ -1806,7 +1826,7 @@ fn move_to(
     let steps = band(to).abs_diff(band(was));
     if steps == 0 {
         return Err(no(format!(
-            "{} is already {to} {}",
+            "{} and {} are already {to}",
             name_of(table, me),
             name_of(table, &t)
         )));
@@ -1840,6 +1860,21 @@ fn move_to(
     if let Some(e) = economy(table, me) {
         e.movement_left -= cost;
     }
+    // Opportunity attacks come right before the mover leaves reach.
+    for foe in leaving.iter().filter(|_| !disengaged) {
+        if !reactions::can_react(table, foe) {
+            continue;
+        }
+        if is_monster(table, foe) {
+            opportunity_attack(table, foe, me, dice, reply);
+        } else {
+            reactions::player_opportunity_attack(table, foe, me, dice, reply);
+        }
+    }
+    if health(table, me).is_some_and(|h| h.state() != LifeState::Conscious) {
+        reply.say(format!("{} falls before getting away.", name_of(table, me)));
+        return Ok(());
+    }
     if let Some(enc) = table.encounter.as_mut() {
         enc.set_distance(me, &t, to);
         // Engaging one creature takes you away from the others you were engaged with.
@@ -1857,16 +1892,6 @@ fn move_to(
         to,
         name_of(table, &t)
     ));
-    for foe in leaving.into_iter().filter(|_| !disengaged) {
-        if !reactions::can_react(table, &foe) {
-            continue;
-        }
-        if is_monster(table, &foe) {
-            opportunity_attack(table, &foe, me, dice, reply);
-        } else {
-            reactions::player_opportunity_attack(table, &foe, me, dice, reply);
-        }
-    }
     reactions::fire_readied(table, me, ReadyWhen::Moves, None, dice, reply);
     // Coming within reach: ending the move engaged with the reader.
     let reached: Vec<String> = table.encounter.as_ref().map_or_else(Vec::new, |enc| {
@@ -2206,6 +2231,25 @@ fn dm_command(
             let h = find_character(table, character)?.handle.clone();
             level_up(table, &h, true, reply)?;
         }
+        DmCommand::Place { who, to, other } => {
+            let (a, b) = (resolve(table, who)?, resolve(table, other)?);
+            if a == b {
+                return Err(no("place two different creatures"));
+            }
+            let enc = table
+                .encounter
+                .as_mut()
+                .ok_or_else(|| no("positions matter in a fight only — `dm encounter` first"))?;
+            if !enc.has(&a) || !enc.has(&b) {
+                return Err(no("both must be in the fight (`init` to join)"));
+            }
+            enc.set_distance(&a, &b, *to);
+            reply.say(format!(
+                "{} is {to} {}.",
+                name_of(table, &a),
+                name_of(table, &b)
+            ));
+        }
         DmCommand::Narrate { text } => {
             reply.say(text.clone());
             table.recent.push(text.clone());
@@ -2228,10 +2272,18 @@ fn dm_command(
                     "`dm as` runs a combatant's command, not another DM command",
                 ));
             }
+            let dead = enc_monster(table, &h).is_some_and(|m| m.health.state() == LifeState::Dead);
+            if dead && !matches!(**command, Command::EndTurn) {
+                return Err(no(format!("{} is dead — `n` moves on", name_of(table, &h))));
+            }
             act(table, &h, command, dice, reply)?;
         }
     }
     Ok(())
+}
+
+fn enc_monster<'t>(table: &'t Table, h: &str) -> Option<&'t MonsterState> {
+    table.encounter.as_ref().and_then(|e| e.monster(h))
 }
 
 fn next_handle(table: &mut Table, monster: &str) -> String {
@@ -2631,4 +2683,4 @@ dash · dodge · disengage · hide · help T · grapple T · shove T [prone] · 
 react shield on|off · use ITEM · move engaged|near|far T · \
 n (end turn) · ds · init · status · sheet · char new NAME CLASS LVL RACE · rest short|long · levelup · vote \"A\" \"B\" · v N · verify · \
 DM: dm encounter · madd NAME -n N · dm hp T ±N · dm cond T add|remove C · dm set NAME FIELD VALUE \"why\" · dm xp N · \
-dm loot · dm levelup NAME · dm narrate TEXT · dm decide N · dm as T CMD · dm end";
+dm loot · dm levelup NAME · dm place A engaged|near|far B · dm narrate TEXT · dm decide N · dm as T CMD · dm end";

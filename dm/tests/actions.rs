@@ -477,3 +477,79 @@ fn moving_costs_movement_and_dash_gives_more() {
     g.refused("bo", "move near g2");
     g.assert_replays();
 }
+
+#[test]
+fn reach_and_range_follow_the_distances() {
+    let mut g = Game::new(14);
+    g.ok("aria", "char new Aria fighter 3 human");
+    g.ok("wiz", "char new Wiz wizard 5 high elf");
+    g.ok("cy", "char new Cy cleric 3 hill dwarf");
+    g.ok("dm", "dm encounter");
+    g.ok("dm", "madd goblin -n 6 --avg");
+    g.ok("dm", "n");
+    g.skip_to("aria");
+    // A longsword needs the goblin engaged; a thrown handaxe does not.
+    let why = g.refused("aria", "a longsword -t g1");
+    assert!(
+        why.contains("out of reach") && why.contains("move engaged g1"),
+        "{why}"
+    );
+    let aria = g.table.character("aria").unwrap().clone();
+    if aria
+        .weapons
+        .iter()
+        .any(|w| w.starts_with("handaxe") || w.starts_with("javelin"))
+    {
+        let thrown = if aria.weapons.iter().any(|w| w.starts_with("handaxe")) {
+            "handaxe"
+        } else {
+            "javelin"
+        };
+        g.ok("aria", &format!("a {thrown} -t g1"));
+    }
+    g.ok("aria", "n");
+    g.skip_to("wiz");
+    // A 20-ft-radius Fireball holds four creatures without a grid.
+    let why = g.refused("wiz", "cast fireball -t g1 -t g2 -t g3 -t g4 -t g5");
+    assert!(why.contains("at most 4"), "{why}");
+    g.ok("wiz", "cast fireball -t g1 -t g2 -t g3 -t g4");
+    g.ok("wiz", "n");
+    // A touch spell needs its target engaged.
+    g.skip_to("cy");
+    g.ok("dm", "dm place cy near aria");
+    let why = g.refused("cy", "cast cure wounds -t aria");
+    assert!(why.contains("out of range"), "{why}");
+    g.ok("cy", "move engaged aria");
+    g.ok("cy", "cast cure wounds -t aria");
+    g.assert_replays();
+}
+
+#[test]
+fn the_dm_places_combatants_and_a_monster_dying_on_its_turn_hands_over_properly() {
+    let mut g = fight(15);
+    g.ok("dm", "dm place aria engaged g1");
+    assert_eq!(distance(&g, "aria", "g1"), Distance::Engaged);
+    g.refused("aria", "dm place aria far g1");
+    let why = g.refused("dm", "dm place aria near aria");
+    assert!(why.contains("two different"), "{why}");
+    // g1 tries to walk away from Aria and her opportunity attack may drop
+    // it; whatever happens, the next combatant's turn starts with its
+    // movement.
+    g.skip_to("g1");
+    g.ok("dm", "dm as g1 disengage");
+    g.ok("dm", "dm hp g1 -99");
+    let why = g.refused("dm", "dm as g1 dodge");
+    assert!(why.contains("dead"), "{why}");
+    g.ok("dm", "n");
+    let enc = g.table.encounter.as_ref().unwrap();
+    assert!(
+        !enc.order.iter().any(|s| s.handle == "g1"),
+        "the dead leave the order"
+    );
+    let next = enc.current().unwrap().to_owned();
+    assert!(
+        enc.economy[&next].movement_left > 0,
+        "{next} starts its turn with movement"
+    );
+    g.assert_replays();
+}

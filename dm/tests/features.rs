@@ -131,6 +131,18 @@ impl Game {
             self.ok(&dm_id(), &format!("madd {m} -n {n} --avg"), &[20; 20]);
         }
         self.ok(&dm_id(), "n", &[]);
+        // Everyone stands in melee with everyone, as a DM would set the scene.
+        let enc = self.table.encounter.as_ref().unwrap();
+        let (pcs, foes): (Vec<String>, Vec<String>) = enc
+            .order
+            .iter()
+            .map(|s| s.handle.clone())
+            .partition(|h| self.table.character(h).is_some());
+        for pc in &pcs {
+            for foe in &foes {
+                self.ok(&dm_id(), &format!("dm place {pc} engaged {foe}"), &[]);
+            }
+        }
     }
 
     fn replays(&self) {
@@ -362,6 +374,7 @@ fn a_readied_attack_fires_when_the_creature_comes_within_reach() {
     let r = game.ok(&dm_id(), "dm as g1 dodge", &[]);
     assert!(attack_results(&r).is_empty(), "{r:?}");
     assert_eq!(readied(&game), 1);
+    game.ok(&dm_id(), "dm place g1 near grek", &[]);
     let r = game.ok(&dm_id(), "dm as g1 move engaged grek", &[2]);
     assert!(said(&r, "Grek's readied action goes off"), "{r:?}");
     assert_eq!(attack_results(&r), ["miss"], "2 + 5 misses AC 15: {r:?}");
@@ -411,6 +424,7 @@ fn a_readied_spell_is_lost_with_concentration_and_an_unused_one_lapses() {
     );
     assert_eq!(readied(&game), 0);
     game.skip_to("g1");
+    game.ok(&dm_id(), "dm place g1 near aria", &[]);
     let r = game.ok(&dm_id(), "dm as g1 move engaged aria", &[]);
     assert!(!said(&r, "readied"), "{r:?}");
     game.skip_to("aria");
@@ -478,8 +492,8 @@ fn sneak_attack_with_an_ally_engaged_with_the_target() {
     make(&mut game, &vex, "Vex", "rogue", 3, "human");
     make(&mut game, &grek, "Grek", "fighter", 3, "human");
     game.fight(&[("ogre", 1)]);
-    game.skip_to("grek");
-    game.ok(&grek, "move engaged o1", &[]);
+    // Grek is in melee with the ogre; Vex shoots from near.
+    game.ok(&dm_id(), "dm place vex near o1", &[]);
     game.skip_to("vex");
     let r = game.ok(&vex, "a shortbow -t o1", &[15, 2, 1, 1]);
     assert!(said(&r, "Sneak Attack: +2d6 (2)"), "{r:?}");

@@ -126,6 +126,16 @@ fn play_out(game: &mut Game) {
                             .unwrap()
                             .handle
                             .clone();
+                        let far = enc.distance(&current, &foe) != Distance::Engaged;
+                        if far {
+                            game.ok(
+                                &p,
+                                Command::Move {
+                                    to: Distance::Engaged,
+                                    target: foe.clone(),
+                                },
+                            );
+                        }
                         game.ok(&p, attack(&foe));
                     }
                     _ => {}
@@ -138,6 +148,29 @@ fn play_out(game: &mut Game) {
                     game.table.character(h).unwrap().health.state() == LifeState::Conscious
                 });
                 if let Some(victim) = standing {
+                    let enc = game.table.encounter.as_ref().unwrap();
+                    if enc.distance(&current, victim) != Distance::Engaged {
+                        game.ok(
+                            &dm_id(),
+                            dm(DmCommand::As {
+                                monster: current.clone(),
+                                command: Box::new(Command::Move {
+                                    to: Distance::Engaged,
+                                    target: victim.into(),
+                                }),
+                            }),
+                        );
+                    }
+                    // An opportunity attack on the way in may have killed it.
+                    let alive = game
+                        .table
+                        .encounter
+                        .as_ref()
+                        .and_then(|e| e.monster(&current));
+                    if alive.is_none_or(|m| m.health.state() == LifeState::Dead) {
+                        game.ok(&dm_id(), Command::EndTurn);
+                        continue;
+                    }
                     game.ok(
                         &dm_id(),
                         dm(DmCommand::As {
