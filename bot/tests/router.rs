@@ -144,6 +144,21 @@ async fn an_encounter_commits_before_each_reply_and_survives_a_restart(db: &Db) 
         "bo" => "radio:!b0",
         _ => "discord:dm",
     };
+    let (me, foe) = if actor == "discord:dm" {
+        (current.as_str(), "aria")
+    } else {
+        (current.as_str(), "g1")
+    };
+    // The DM sets the scene: the two are in melee.
+    done(
+        &say(
+            &r,
+            &t,
+            "discord:dm",
+            &format!("dm place {me} engaged {foe}"),
+        )
+        .await,
+    );
     let line = if actor == "discord:dm" {
         format!("dm as {current} a -t aria")
     } else {
