@@ -216,36 +216,9 @@ fn act(
         }
         Command::EndTurn => end_turn(table, me, dice, reply),
         Command::DeathSave => death_save(table, me, dice, reply),
-        Command::Attack {
-            weapon,
-            targets,
-            advantage,
-        } => attack(
-            table,
-            me,
-            weapon,
-            targets,
-            *advantage,
-            Via::Normal,
-            dice,
-            reply,
-        ),
-        Command::Cast {
-            spell,
-            targets,
-            level,
-            choice,
-        } => cast(
-            table,
-            me,
-            spell,
-            targets,
-            *level,
-            choice.clone(),
-            Via::Normal,
-            dice,
-            reply,
-        ),
+        Command::Attack { .. } | Command::Cast { .. } | Command::OffHand { .. } => {
+            attack_or_cast(table, me, command, Via::Normal, dice, reply)
+        }
         Command::Act(simple) => simple_action(table, me, *simple, dice, reply),
         Command::Help { target } => {
             let t = resolve(table, target)?;
@@ -265,20 +238,6 @@ fn act(
         Command::Grapple { target } => contest(table, me, target, None, dice, reply),
         Command::Shove { target, prone } => contest(table, me, target, Some(*prone), dice, reply),
         Command::Ready { action } => reactions::ready(table, me, action, reply),
-        Command::OffHand {
-            weapon,
-            targets,
-            advantage,
-        } => attack(
-            table,
-            me,
-            weapon,
-            targets,
-            *advantage,
-            Via::OffHand,
-            dice,
-            reply,
-        ),
         Command::Feature(f) => classes::feature(table, me, *f, dice, reply),
         Command::React { reaction, on } => {
             let said = reactions::switch(table, me, reaction, *on)?;
@@ -943,6 +902,56 @@ enum Via {
     Readied,
     /// Two-weapon fighting's attack with the other hand: the bonus action.
     OffHand,
+}
+
+/// An attack, an off-hand attack or a spell, carried out the way `via`
+/// says (on the actor's turn, or as a readied reaction).
+fn attack_or_cast(
+    table: &mut Table,
+    me: &str,
+    command: &Command,
+    via: Via,
+    dice: &mut dyn DieRoller,
+    reply: &mut Reply,
+) -> Result<()> {
+    match command {
+        Command::Attack {
+            weapon,
+            targets,
+            advantage,
+        } => attack(table, me, weapon, targets, *advantage, via, dice, reply),
+        Command::OffHand {
+            weapon,
+            targets,
+            advantage,
+        } => attack(
+            table,
+            me,
+            weapon,
+            targets,
+            *advantage,
+            Via::OffHand,
+            dice,
+            reply,
+        ),
+        Command::Cast {
+            spell,
+            targets,
+            level,
+            choice,
+        } => cast(
+            table,
+            me,
+            spell,
+            targets,
+            *level,
+            choice.clone(),
+            via,
+            dice,
+            reply,
+        ),
+        _ => Err(no("only an attack or a spell can be carried out here")),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -660,37 +660,6 @@ impl Store {
         Ok(row.map(|(seq, Json(reply))| (from_db_seq(seq), reply)))
     }
 
-    /// Records an edit of a character sheet; returns the entry's id, which
-    /// grows with every entry.
-    pub async fn record_sheet_edit(
-        &self,
-        table_id: &str,
-        edit: &SheetEdit,
-    ) -> Result<i64, StoreError> {
-        let (id,): (i64,) = on_pool!(self, |pool, _begin| {
-            sqlx::query_as(
-                "INSERT INTO sheet_history (table_id, character, who, at, reason, before, after) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(table_id)
-            .bind(&edit.character)
-            .bind(&edit.who)
-            .bind(edit.at_ms)
-            .bind(&edit.reason)
-            .bind(Json(&edit.before))
-            .bind(Json(&edit.after))
-            .fetch_one(pool)
-            .await
-            .map_err(|err| match classify(&err) {
-                Violation::ForeignKey => StoreError::UnknownTable {
-                    table_id: table_id.to_owned(),
-                },
-                _ => StoreError::Database(err),
-            })?
-        });
-        Ok(id)
-    }
-
     /// The edits of one character's sheet at a table, oldest first.
     pub async fn sheet_history(
         &self,

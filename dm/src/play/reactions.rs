@@ -8,8 +8,9 @@ use rules::dice::DieRoller;
 use rules::mechanics::{AttackResult, LifeState, SpellLevel};
 
 use super::{
-    Result, Via, attack, cast, conditions, drop_concentration, economy, find_action, find_spell,
-    find_weapon, health, monster_of, my_turn, name_of, no, resolve, spend_action, targets_of,
+    Result, Via, attack, attack_or_cast, cast, conditions, drop_concentration, economy,
+    find_action, find_spell, find_weapon, health, monster_of, my_turn, name_of, no, resolve,
+    spend_action, targets_of,
 };
 use crate::command::Command;
 use crate::encounter::{Encounter, Readied, ReadyWhen};
@@ -380,36 +381,9 @@ pub(super) fn fire_readied(
         let name = name_of(table, &r.who);
         reply.say(format!("{name}'s readied action goes off!"));
         let done = match &r.command {
-            Command::Attack {
-                weapon,
-                targets,
-                advantage,
-            } => attack(
-                table,
-                &r.who,
-                weapon,
-                targets,
-                *advantage,
-                Via::Readied,
-                dice,
-                reply,
-            ),
-            Command::Cast {
-                spell,
-                targets,
-                level,
-                choice,
-            } => cast(
-                table,
-                &r.who,
-                spell,
-                targets,
-                *level,
-                choice.clone(),
-                Via::Readied,
-                dice,
-                reply,
-            ),
+            Command::Attack { .. } | Command::Cast { .. } => {
+                attack_or_cast(table, &r.who, &r.command, Via::Readied, dice, reply)
+            }
             _ => Ok(()),
         };
         if let Err(why) = done {
