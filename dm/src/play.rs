@@ -904,6 +904,63 @@ enum Via {
     OffHand,
 }
 
+/// A monster's saving-throw action on everyone it covers: recharged or
+/// with uses left, the action spent, damage rolled once and a save each.
+fn area_action(
+    table: &mut Table,
+    me: &str,
+    m: &'static content::Monster,
+    action: &'static content::Action,
+    handles: &[String],
+    dice: &mut dyn DieRoller,
+    reply: &mut Reply,
+) -> Result<()> {
+    let name = name_of(table, me);
+    if conditions(table, me).is_incapacitated() {
+        return Err(no(format!("{name} can't act (incapacitated)")));
+    }
+    let ready = enc_monster(table, me).is_some_and(|s| s.resources.ready(&action.name));
+    if !ready {
+        return Err(no(format!(
+            "{name}'s {} is not ready (it recharges or is used up)",
+            action.name
+        )));
+    }
+    if let Some(far) = handles.iter().find(|h| {
+        table
+            .encounter
+            .as_ref()
+            .is_some_and(|e| e.distance(me, h) == Distance::Far)
+    }) {
+        return Err(no(format!(
+            "{} is out of range of {}",
+            name_of(table, far),
+            action.name
+        )));
+    }
+    let ts: Vec<Target> = handles.iter().map(|h| target(table, h, me)).collect();
+    let resolutions =
+        automation::run_area_action(m, action, None, &ts, dice).map_err(|e| no(e.to_string()))?;
+    spend_action_or_haste(table, me, false)?;
+    if let Some(state) = table.encounter.as_mut().and_then(|e| e.monster_mut(me)) {
+        state
+            .resources
+            .spend(&action.name, 0)
+            .map_err(|e| no(e.to_string()))?;
+    }
+    reply.say(format!("{name} uses {}.", action.name));
+    land(
+        table,
+        me,
+        handles,
+        &resolutions,
+        Some((CastFigures::default(), false)),
+        dice,
+        reply,
+    );
+    Ok(())
+}
+
 /// An attack, an off-hand attack or a spell, carried out the way `via`
 /// says (on the actor's turn, or as a readied reaction).
 fn attack_or_cast(
@@ -977,6 +1034,16 @@ fn attack(
     if handles.is_empty() {
         handles
             .push(default_target(table, me).ok_or_else(|| no("name a target: `a WEAPON -t g1`"))?);
+    }
+    // A monster's saving-throw action (a breath weapon) covers an area.
+    if via == Via::Normal
+        && let Some(m) = monster_of(table, me)
+        && let Ok(action) = find_action(m, weapon)
+        && action.attack.is_none()
+        && action.multiattack.is_empty()
+        && action.save.is_some()
+    {
+        return area_action(table, me, m, action, &handles, dice, reply);
     }
     if handles.len() > 1 {
         return Err(no("one target per attack — attack again for the next"));

@@ -553,3 +553,47 @@ fn the_dm_places_combatants_and_a_monster_dying_on_its_turn_hands_over_properly(
     );
     g.assert_replays();
 }
+
+#[test]
+fn a_breath_weapon_covers_several_targets_and_must_recharge() {
+    let mut g = Game::new(16);
+    g.ok("aria", "char new Aria fighter 5 human");
+    g.ok("bo", "char new Bo rogue 5 lightfoot halfling");
+    g.ok("dm", "dm encounter");
+    g.ok("dm", "madd young red dragon --avg");
+    g.ok("dm", "n");
+    let dragon = g.table.encounter.as_ref().unwrap().monsters[0]
+        .handle
+        .clone();
+    g.skip_to(&dragon);
+    let reply = g.ok("dm", &format!("dm as {dragon} a fire breath -t aria -t bo"));
+    let saves = reply
+        .lines
+        .iter()
+        .filter(|l| matches!(l, Line::Save { .. }))
+        .count();
+    assert_eq!(saves, 2, "{reply:?}");
+    let hit: Vec<u32> = reply
+        .lines
+        .iter()
+        .filter_map(|l| match l {
+            Line::Damage { amount, .. } => Some(*amount),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(hit.len(), 2, "{reply:?}");
+    let why = g.refused("dm", &format!("dm as {dragon} a fire breath -t aria"));
+    assert!(
+        why.contains("not ready") || why.contains("already"),
+        "{why}"
+    );
+    let state = g
+        .table
+        .encounter
+        .as_ref()
+        .unwrap()
+        .monster(&dragon)
+        .unwrap();
+    assert!(!state.resources.ready("Fire Breath"));
+    g.assert_replays();
+}

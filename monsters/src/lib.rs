@@ -162,6 +162,5 @@ pub trait Planner: Send + Sync {
     fn name(&self) -> &'static str;
 
     /// Picks an option for each actor of `request`.
-    fn plan<'a>(&'a self, request: &'a TurnRequest, budget: std::time::Duration)
-    -> PlanFuture<'a>;
+    fn plan<'a>(&'a self, request: &'a TurnRequest, budget: std::time::Duration) -> PlanFuture<'a>;
 }
