@@ -45,6 +45,12 @@ pub enum Command {
         #[command(subcommand)]
         command: BenchCommand,
     },
+    /// Evaluate the monster planners over simulated encounters: `dungeon eval monsters --encounters 100`.
+    Eval {
+        /// What to evaluate.
+        #[command(subcommand)]
+        command: EvalCommand,
+    },
     /// Show the licences and the SRD 5.1 attribution.
     #[command(alias = "legal")]
     Credits,
@@ -255,6 +261,41 @@ pub struct LoadArgs {
     /// Print `ack TABLE SEQ REQUEST STATE-HASH` for each committed action (for crash tests).
     #[arg(long)]
     pub acks: bool,
+    /// Print the figures as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `dungeon eval …`.
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Plays whole encounters (an SRD party of four against SRD monsters of a matching
+    /// challenge) with the chosen planner and with a random-legal baseline, and prints
+    /// monster win rate, legality, fallbacks, decision latency and tokens per turn.
+    Monsters(EvalArgs),
+}
+
+/// Which planner runs the monsters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlannerKind {
+    /// The built-in tactician.
+    Tactician,
+    /// A random legal option every turn (the baseline itself).
+    Random,
+}
+
+/// Arguments of `dungeon eval monsters`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The planner to measure.
+    #[arg(long, value_enum, default_value_t = PlannerKind::Tactician)]
+    pub planner: PlannerKind,
+    /// How many encounters to play.
+    #[arg(long, default_value_t = 100)]
+    pub encounters: usize,
+    /// The seed of the encounters and their dice (the same seed, the same games).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
     /// Print the figures as JSON.
     #[arg(long)]
     pub json: bool,

@@ -262,7 +262,12 @@ impl Session {
                 return Ok(());
             }
             let round_before = (enc.round, current.clone());
-            for (as_dm, command) in dm::auto::turn(&self.table) {
+            let turn = if monster {
+                self.monster_turn(&current)
+            } else {
+                dm::auto::turn(&self.table)
+            };
+            for (as_dm, command) in turn {
                 let who = if as_dm {
                     dm_id()
                 } else {
@@ -281,6 +286,22 @@ impl Session {
             }
         }
         Ok(())
+    }
+
+    /// A monster's turn by the tactician: its best-scored whole-turn option,
+    /// then the end of its turn.
+    fn monster_turn(&self, handle: &str) -> Vec<(bool, Command)> {
+        let request = monsters::view::request(&self.table, &[handle.to_owned()]);
+        let plan = monsters::tactician::best(&request);
+        let mut turn: Vec<(bool, Command)> = plan
+            .moves
+            .iter()
+            .filter_map(|(actor, id)| monsters::view::commands(&self.table, actor, id))
+            .flatten()
+            .map(|c| (true, c))
+            .collect();
+        turn.push((true, Command::EndTurn));
+        turn
     }
 
     fn render(&mut self, who: &PlayerId, reply: &Reply) -> Result<()> {

@@ -3,7 +3,7 @@
 //! Thin by design: it parses the command line and calls into the library
 //! crates; errors reach the user through `anyhow` with their context.
 
-use bot::{bench, cli, console, content, games, output, roll};
+use bot::{bench, cli, console, content, eval, games, output, roll};
 
 use std::process::ExitCode;
 
@@ -24,6 +24,9 @@ fn main() -> ExitCode {
         cli::Command::Replay(args) => games::replay(&args),
         cli::Command::Verify(args) => games::verify(&args),
         cli::Command::History(args) => games::history(&args),
+        cli::Command::Eval {
+            command: cli::EvalCommand::Monsters(args),
+        } => eval::monsters(&args),
         cli::Command::Bench {
             command: cli::BenchCommand::Load(args),
         } => bench::load(&args),

@@ -191,6 +191,9 @@ pub fn turn_options(table: &Table, handle: &str) -> Vec<TurnOption> {
         .filter(|c| snap.distance(&me, &c.id) == Distance::Engaged)
         .map(|c| c.id.to_string())
         .collect();
+    if let Some(flee) = flee(table, handle, &snap, &mine, step) {
+        out.push(flee);
+    }
     for foe in snap
         .combatants
         .iter()
@@ -242,6 +245,49 @@ pub fn turn_options(table: &Table, handle: &str) -> Vec<TurnOption> {
         }
     }
     out
+}
+
+/// Running away: a dash, then far from the closest foe (opportunity
+/// attacks and all). Only with the action free and somewhere to run from.
+fn flee(
+    table: &Table,
+    handle: &str,
+    snap: &Snapshot,
+    mine: &Combatant,
+    step: u32,
+) -> Option<TurnOption> {
+    if mine.economy.action_used {
+        return None;
+    }
+    let me = Encounter::id(handle);
+    let (d, foe) = snap
+        .combatants
+        .iter()
+        .filter(|c| c.team != mine.team && c.life == LifeState::Conscious)
+        .map(|c| (band(snap.distance(&me, &c.id)), c.id.to_string()))
+        .filter(|(d, _)| *d < 2)
+        .min()?;
+    let cost = (2 - d) * step;
+    if mine.economy.movement_left + mine.speed < cost {
+        return None;
+    }
+    Some(TurnOption {
+        id: "flee".to_owned(),
+        action: Some(ActionOption::Dash),
+        approach: None,
+        provokes: d == 0 && !mine.disengaged,
+        commands: vec![
+            wrap(table, handle, Command::Act(Simple::Dash)),
+            wrap(
+                table,
+                handle,
+                Command::Move {
+                    to: Distance::Far,
+                    target: foe,
+                },
+            ),
+        ],
+    })
 }
 
 fn aims_at(o: &ActionOption, foe: &str) -> bool {

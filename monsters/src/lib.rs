@@ -8,6 +8,10 @@
 //! options legal at that moment, and anything else (no answer in time, an
 //! error, an unknown id) falls back to the tactician for that turn.
 
+pub mod eval;
+pub mod tactician;
+pub mod view;
+
 use std::future::Future;
 use std::pin::Pin;
 

@@ -207,6 +207,13 @@ pub fn weapons() -> &'static [Weapon] {
 /// A weapon by id or name, ignoring case, spaces and punctuation:
 /// "Crossbow, light", "crossbow-light".
 pub fn weapon(id_or_name: &str) -> Option<&'static Weapon> {
+    static BY_ID: OnceLock<std::collections::HashMap<&'static str, &'static Weapon>> =
+        OnceLock::new();
+    let by_id = BY_ID.get_or_init(|| weapons().iter().map(|w| (w.id.as_str(), w)).collect());
+    // An exact id (what sheets store) without scanning every name.
+    if let Some(w) = by_id.get(id_or_name) {
+        return Some(w);
+    }
     weapons()
         .iter()
         .find(|w| same_key(&w.id, id_or_name) || same_key(&w.name, id_or_name))

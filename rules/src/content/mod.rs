@@ -95,6 +95,13 @@ pub fn monsters() -> &'static [Monster] {
 /// A monster by id or name, ignoring case, spaces, hyphens and punctuation:
 /// "Goblin", "goblin", "adult red dragon" and "adult-red-dragon" all work.
 pub fn monster(id_or_name: &str) -> Option<&'static Monster> {
+    static BY_ID: OnceLock<std::collections::HashMap<&'static str, &'static Monster>> =
+        OnceLock::new();
+    let by_id = BY_ID.get_or_init(|| monsters().iter().map(|m| (m.id.as_str(), m)).collect());
+    // An exact id (what the DM core stores) without scanning every name.
+    if let Some(m) = by_id.get(id_or_name) {
+        return Some(m);
+    }
     monsters()
         .iter()
         .find(|m| same_key(&m.id, id_or_name) || same_key(&m.name, id_or_name))

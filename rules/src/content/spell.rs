@@ -38,6 +38,13 @@ pub fn spells() -> &'static [Spell] {
 /// A spell by id or name, ignoring case, spaces, hyphens and punctuation:
 /// "Cure Wounds", "cure-wounds" and "CURE WOUNDS" all work.
 pub fn spell(id_or_name: &str) -> Option<&'static Spell> {
+    static BY_ID: OnceLock<std::collections::HashMap<&'static str, &'static Spell>> =
+        OnceLock::new();
+    let by_id = BY_ID.get_or_init(|| spells().iter().map(|s| (s.id.as_str(), s)).collect());
+    // An exact id (what sheets store) without scanning every name.
+    if let Some(s) = by_id.get(id_or_name) {
+        return Some(s);
+    }
     spells()
         .iter()
         .find(|s| same_key(&s.id, id_or_name) || same_key(&s.name, id_or_name))

@@ -1,0 +1,358 @@
+//! The built-in tactician: a score for every legal option, the best one
+//! chosen (ties: the first listed), deterministic given the table.
+//!
+//! A score is roughly the damage the option is expected to do this turn,
+//! with the judgement a DM plays monsters with:
+//! - hits are weighed by the chance to hit the target's AC (advantage and
+//!   disadvantage as the rules engine reports them; Pack Tactics when an
+//!   ally is engaged with the target), and by what the target has left:
+//!   damage past a foe's hit points is wasted, a likely kill is worth more;
+//! - a multiattack counts all its attacks; an area action counts every
+//!   creature it covers (with the save's chance), so a recharged breath
+//!   weapon is used when it catches several;
+//! - smarter monsters break concentration and go for casters; nobody
+//!   bothers with the fallen while someone still stands;
+//! - walking away from a foe in reach costs what its opportunity attack
+//!   would do; ranged attackers engaged in melee shoot with disadvantage,
+//!   so they prefer to step back or fight hand to hand;
+//! - morale: a badly hurt creature that is not mindless, or one whose side
+//!   has lost half its number, flees.
+
+use dm::Table;
+use dm::options::TurnOption;
+use rules::content::{Action, Monster, OnSuccess};
+use rules::dice::Advantage;
+use rules::mechanics::{Ability, ActionOption, Distance, LifeState};
+
+use crate::{Plan, PlanFuture, Planner, TurnRequest};
+
+/// The tactician as a planner: the best-scored option of each actor.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tactician;
+
+impl Planner for Tactician {
+    fn name(&self) -> &'static str {
+        "tactician"
+    }
+
+    fn plan<'a>(
+        &'a self,
+        request: &'a TurnRequest,
+        _budget: std::time::Duration,
+    ) -> PlanFuture<'a> {
+        let plan = best(request);
+        Box::pin(async move { Ok(plan) })
+    }
+}
+
+/// The tactician's plan: each actor's best-scored option.
+pub fn best(request: &TurnRequest) -> Plan {
+    Plan {
+        moves: request
+            .actors
+            .iter()
+            .filter_map(|a| {
+                let mut best: Option<&crate::OptionView> = None;
+                for o in &a.options {
+                    if best.is_none_or(|b| o.score > b.score) {
+                        best = Some(o);
+                    }
+                }
+                best.map(|o| (a.handle.clone(), o.id.clone()))
+            })
+            .collect(),
+        flavour: None,
+        usage: None,
+    }
+}
+
+/// The average of a dice expression such as `2d6+3` (0 if it is not one).
+pub fn average(dice: &str) -> f64 {
+    let mut total = 0.0;
+    let mut sign = 1.0;
+    let mut term = String::new();
+    let flush = |term: &str, sign: f64, total: &mut f64| {
+        let t = term.trim();
+        if t.is_empty() {
+            return;
+        }
+        let value = match t.split_once('d') {
+            Some((n, s)) => {
+                let n: f64 = if n.is_empty() {
+                    1.0
+                } else {
+                    n.parse().unwrap_or(0.0)
+                };
+                let s: f64 = s.parse().unwrap_or(0.0);
+                n * (s + 1.0) / 2.0
+            }
+            None => t.parse().unwrap_or(0.0),
+        };
+        *total += sign * value;
+    };
+    for ch in dice.chars() {
+        match ch {
+            '+' | '-' => {
+                flush(&term, sign, &mut total);
+                term.clear();
+                sign = if ch == '+' { 1.0 } else { -1.0 };
+            }
+            c if c.is_ascii_alphanumeric() || c == ' ' => term.push(c),
+            _ => {}
+        }
+    }
+    flush(&term, sign, &mut total);
+    total.max(0.0)
+}
+
+/// The chance that an attack with `bonus` hits `ac` (a natural 1 misses, a
+/// natural 20 hits).
+pub fn hit_chance(bonus: i32, ac: i32, advantage: Advantage) -> f64 {
+    let needed = ac - bonus; // the d20 face that hits
+    let p = (f64::from(21 - needed) / 20.0).clamp(0.05, 0.95);
+    match advantage {
+        Advantage::Advantage => 1.0 - (1.0 - p) * (1.0 - p),
+        Advantage::Disadvantage => p * p,
+        Advantage::Normal => p,
+    }
+}
+
+/// What a foe looks like to a monster choosing whom to hit.
+struct Foe {
+    ac: i32,
+    hp: u32,
+    down: bool,
+    concentrating: bool,
+    caster: bool,
+}
+
+fn foe(table: &Table, h: &str) -> Option<Foe> {
+    let enc = table.encounter.as_ref()?;
+    if let Some(c) = table.character(h) {
+        return Some(Foe {
+            ac: c.ac(),
+            hp: c.health.current(),
+            down: c.health.state() != LifeState::Conscious,
+            concentrating: enc.concentration.contains_key(h),
+            caster: c.spellcasting().is_some(),
+        });
+    }
+    let m = enc.monster(h)?;
+    Some(Foe {
+        ac: m.data().map_or(10, |d| d.ac),
+        hp: m.health.current(),
+        down: m.health.state() != LifeState::Conscious,
+        concentrating: enc.concentration.contains_key(h),
+        caster: false,
+    })
+}
+
+/// Expected damage of one of a monster's actions against a foe.
+fn action_damage(m: &Monster, action: &Action, ac: i32, advantage: Advantage) -> f64 {
+    if !action.multiattack.is_empty() {
+        return action
+            .multiattack
+            .iter()
+            .filter_map(|step| {
+                let a = m.action(&step.action)?;
+                Some(f64::from(step.count) * action_damage(m, a, ac, advantage))
+            })
+            .sum();
+    }
+    let dice: f64 = action.damage.iter().map(|d| average(&d.dice)).sum();
+    match (&action.attack, &action.save) {
+        (Some(attack), _) => {
+            let p = hit_chance(attack.bonus, ac, advantage);
+            // A critical doubles the dice: about 5 % more.
+            dice * p * 1.05
+        }
+        (None, Some(save)) => {
+            let fail = 0.6;
+            let on_success = if save.on_success == OnSuccess::Half {
+                0.5
+            } else {
+                0.0
+            };
+            dice * (fail + (1.0 - fail) * on_success)
+        }
+        (None, None) => 0.0,
+    }
+}
+
+/// Whether an ally of `me` (another conscious monster) is engaged with `target`.
+fn ally_engaged(table: &Table, me: &str, target: &str) -> bool {
+    table.encounter.as_ref().is_some_and(|enc| {
+        enc.monsters.iter().any(|m| {
+            m.handle != me
+                && m.health.state() == LifeState::Conscious
+                && enc.distance(&m.handle, target) == Distance::Engaged
+        })
+    })
+}
+
+/// What hitting `target` for `damage` is worth to a monster of intelligence `int`.
+fn worth(f: &Foe, damage: f64, int: u8) -> f64 {
+    let hp = f64::from(f.hp.max(1));
+    let mut v = damage.min(hp);
+    if damage >= hp {
+        v += 4.0; // a likely kill takes an attacker out of the fight
+    }
+    if f.down {
+        v *= 0.1;
+    }
+    if int >= 8 {
+        if f.concentrating {
+            v += 3.0;
+        }
+        if f.caster {
+            v += 1.5;
+        }
+    }
+    v
+}
+
+/// Whether the monster's nerve breaks: badly hurt and not mindless, or its
+/// side has lost half its number and it is hurt.
+fn morale_broken(table: &Table, me: &str, m: &Monster, int: u8) -> bool {
+    let Some(enc) = table.encounter.as_ref() else {
+        return false;
+    };
+    let Some(state) = enc.monster(me) else {
+        return false;
+    };
+    let mindless = int <= 3 || ["undead", "construct", "ooze"].contains(&m.creature_type.as_str());
+    if mindless {
+        return false;
+    }
+    let hp = f64::from(state.health.current()) / f64::from(state.health.max().max(1));
+    let total = enc.monsters.len().max(1);
+    let lost = enc
+        .monsters
+        .iter()
+        .filter(|x| x.health.state() == LifeState::Dead)
+        .count();
+    let side_broken = lost * 2 >= total && total > 1;
+    (hp < 0.25 && int <= 7) || (hp < 0.5 && side_broken)
+}
+
+/// The tactician's score of `option` for `me` (higher is better).
+pub fn score(table: &Table, me: &str, option: &TurnOption) -> f64 {
+    let Some(enc) = table.encounter.as_ref() else {
+        return 0.0;
+    };
+    let Some(m) = enc.monster(me).and_then(|s| s.data()) else {
+        // A character run by the tactician: attack the weakest, else end.
+        return match &option.action {
+            Some(ActionOption::Attack { target, .. }) => {
+                foe(table, &target.to_string()).map_or(0.0, |f| 10.0 - f64::from(f.hp).min(9.0))
+            }
+            _ => 0.0,
+        };
+    };
+    let int = m.abilities[Ability::Intelligence].get();
+    let broken = morale_broken(table, me, m, int);
+    if option.id == "flee" {
+        return if broken { 1_000.0 } else { -1.0 };
+    }
+    // Walking off from a foe in reach invites its opportunity attack.
+    let risk = if option.provokes { 3.0 } else { 0.0 };
+    let value = match &option.action {
+        None => 1.0, // a dash toward a foe: better than standing still
+        Some(ActionOption::Attack {
+            attack,
+            target,
+            advantage,
+            ..
+        }) => {
+            let t = target.to_string();
+            let Some(f) = foe(table, &t) else {
+                return 0.0;
+            };
+            let base = attack.strip_suffix("-thrown").unwrap_or(attack);
+            let Some(action) = m.actions.iter().find(|a| slug(&a.name) == base) else {
+                return 0.0;
+            };
+            let mut adv = *advantage;
+            let pack = m.traits.iter().any(|tr| tr.name == "Pack Tactics");
+            if pack && ally_engaged(table, me, &t) {
+                adv = match adv {
+                    Advantage::Disadvantage => Advantage::Normal,
+                    _ => Advantage::Advantage,
+                };
+            }
+            worth(&f, action_damage(m, action, f.ac, adv), int)
+        }
+        Some(ActionOption::Special { action, .. }) => {
+            let Some(a) = m.actions.iter().find(|a| slug(&a.name) == *action) else {
+                return 0.0;
+            };
+            let targets: Vec<String> = area_targets(option);
+            targets
+                .iter()
+                .filter_map(|t| foe(table, t))
+                .map(|f| worth(&f, action_damage(m, a, f.ac, Advantage::Normal), int))
+                .sum()
+        }
+        Some(ActionOption::Dodge) => {
+            if broken {
+                5.0
+            } else {
+                0.5
+            }
+        }
+        Some(ActionOption::Disengage | ActionOption::Help { .. }) => 0.3,
+        Some(ActionOption::Grapple { .. } | ActionOption::Shove { .. }) => 0.4,
+        Some(ActionOption::Hide) => 0.1,
+        Some(ActionOption::Dash) => 0.2,
+        Some(_) => 0.0,
+    };
+    value - risk
+}
+
+fn area_targets(option: &TurnOption) -> Vec<String> {
+    option
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            dm::Command::Dm(dm::DmCommand::As { command, .. }) => match &**command {
+                dm::Command::Attack { targets, .. } => Some(targets.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for ch in name.chars().flat_map(char::to_lowercase) {
+        if ch.is_alphanumeric() {
+            out.push(ch);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// The monster data of a handle, for callers that need it.
+pub fn data(table: &Table, h: &str) -> Option<&'static Monster> {
+    table.encounter.as_ref()?.monster(h)?.data()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn averages_and_chances() {
+        assert!((average("2d6+3") - 10.0).abs() < 1e-9);
+        assert!((average("1d8") - 4.5).abs() < 1e-9);
+        assert!((average("3d10 - 2") - 14.5).abs() < 1e-9);
+        assert!((hit_chance(4, 15, Advantage::Normal) - 0.5).abs() < 1e-9);
+        assert!((hit_chance(4, 15, Advantage::Advantage) - 0.75).abs() < 1e-9);
+        assert!((hit_chance(4, 15, Advantage::Disadvantage) - 0.25).abs() < 1e-9);
+        assert!((hit_chance(20, 10, Advantage::Normal) - 0.95).abs() < 1e-9);
+        assert!((hit_chance(0, 30, Advantage::Normal) - 0.05).abs() < 1e-9);
+    }
+}
