@@ -13,6 +13,11 @@ use std::pin::Pin;
 
 use serde::{Deserialize, Serialize};
 
+pub mod decide;
+pub mod llm;
+
+pub use decide::{Decision, Source, decide};
+
 /// One decision to make: one monster's turn, or several monsters of a group
 /// that act together in a round (one planner call for all of them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -162,6 +167,5 @@ pub trait Planner: Send + Sync {
     fn name(&self) -> &'static str;
 
     /// Picks an option for each actor of `request`.
-    fn plan<'a>(&'a self, request: &'a TurnRequest, budget: std::time::Duration)
-    -> PlanFuture<'a>;
+    fn plan<'a>(&'a self, request: &'a TurnRequest, budget: std::time::Duration) -> PlanFuture<'a>;
 }
