@@ -22,6 +22,7 @@ fn hostile() -> impl Strategy<Value = String> {
         Just("`".to_owned()),
         Just("[a](b)".to_owned()),
         Just("\"".to_owned()),
+        Just("“”".to_owned()),
         Just(":/".to_owned()),
         Just("/".to_owned()),
         Just("\u{202E}".to_owned()),
@@ -41,7 +42,7 @@ fn assert_clean(text: &str, cap: usize) {
     for c in text.chars() {
         assert!(!c.is_control(), "{text:?} has a control character");
         assert!(
-            !"`*_~|<>[]{}()#\\\"@\u{202E}\u{200B}".contains(c),
+            !"`*_~|<>[]{}()#\\\"“”@\u{202E}\u{200B}".contains(c),
             "{text:?} has {c:?}"
         );
     }

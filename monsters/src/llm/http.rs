@@ -111,7 +111,7 @@ fn error_message(status: StatusCode, body: &str, key: &ApiKey) -> String {
 
 /// The delay a 429 asks for: Google's `google.rpc.RetryInfo.retryDelay`
 /// (`"1.5s"`) in the body, else `retry-after-ms` or `retry-after` (seconds).
-pub(crate) fn retry_delay(headers: &HeaderMap, body: &str) -> Option<Duration> {
+fn retry_delay(headers: &HeaderMap, body: &str) -> Option<Duration> {
     let from_body = serde_json::from_str::<Value>(body).ok().and_then(|v| {
         v.pointer("/error/details")?
             .as_array()?

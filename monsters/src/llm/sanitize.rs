@@ -21,12 +21,12 @@ pub const FLAVOUR_CAP: usize = 140;
 pub const SUMMARY_CAP: usize = 160;
 
 /// Characters removed everywhere: Markdown and markup (`*_~|` and brackets),
-/// the quote that delimits names in a prompt, the angle brackets of the
+/// the quote that delimits names in a prompt (and its look-alikes), the angle brackets of the
 /// data block (and their look-alikes), and `@`, without which no mention
 /// works.
 const FORBIDDEN: &[char] = &[
     '`', '*', '_', '~', '|', '<', '>', '[', ']', '(', ')', '{', '}', '#', '\\', '"', '@', '＜',
-    '＞', '‹', '›', '«', '»', '⟨', '⟩', '〈', '〉',
+    '＞', '‹', '›', '«', '»', '⟨', '⟩', '〈', '〉', '“', '”', '„', '＂',
 ];
 
 /// A player-written name, made safe to quote inside the prompt's data
@@ -173,7 +173,7 @@ mod tests {
         check("[click](http://a.b) www.x.org discord.gg/abc now", "now");
         check("Zan'tar", "Zan'tar");
         check("a\u{202E}b\u{200B}c\u{0007}d", "abc d");
-        check("\"quoted\" \\ <#99> <:smile:12345>", "quoted");
+        check("\"quoted\" \\ <#99> <:smile:12345> “curly”", "quoted curly");
         check("", "");
         check(
             "ÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉ",
