@@ -17,6 +17,11 @@ use std::pin::Pin;
 
 use serde::{Deserialize, Serialize};
 
+pub mod decide;
+pub mod llm;
+
+pub use decide::{Decision, Source, decide};
+
 /// One decision to make: one monster's turn, or several monsters of a group
 /// that act together in a round (one planner call for all of them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
