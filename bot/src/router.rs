@@ -251,7 +251,7 @@ pub struct Router {
 const LINK_CODE_LIFE: Duration = Duration::from_secs(600);
 
 /// Tries before a table that keeps losing the race for its next seq is reported busy.
-const CONFLICT_RETRIES: usize = 5;
+const CONFLICT_RETRIES: u32 = 10;
 
 impl Router {
     /// A router over `store`, its group-commit writers started on the
@@ -428,7 +428,7 @@ impl Router {
         let request_key = format!("{}:{}", envelope.transport.name(), envelope.request_id);
         let slot = self.slot(&envelope.table);
         let mut guard = slot.lock().await;
-        for _ in 0..CONFLICT_RETRIES {
+        for attempt in 0..CONFLICT_RETRIES {
             let live = self.loaded(&envelope.table, &mut guard).await?;
             let now = (self.clock)();
             let mut dice = live
@@ -530,8 +530,14 @@ impl Router {
                     return self.repeated(&envelope.table, &request_key).await;
                 }
                 Err(RouterError::Store(StoreError::Conflict { .. } | StoreError::Gap { .. })) => {
-                    // Another writer moved the table on: reload and decide again.
+                    // Another writer moved the table on: reload and decide
+                    // again, after a short random pause that grows, so that
+                    // two writers racing for one table stop colliding.
                     *guard = None;
+                    let mut r = [0u8; 1];
+                    rand::fill(&mut r);
+                    let pause = u64::from(r[0] % 4 + 1) << attempt.min(5);
+                    tokio::time::sleep(Duration::from_millis(pause)).await;
                 }
                 Err(e) => return Err(e),
             }
