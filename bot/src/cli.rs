@@ -165,6 +165,9 @@ pub struct PlayArgs {
     /// Where games are kept: a SQLite file or `postgres://…` [default: $DATABASE_URL, else ./dungeon.db].
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
+    /// Who plays the monsters.
+    #[arg(long, value_enum, default_value_t = PlannerKind::Tactician)]
+    pub planner: PlannerKind,
 }
 
 /// Arguments of `dungeon tables`.
@@ -278,9 +281,15 @@ pub enum EvalCommand {
 /// Which planner runs the monsters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PlannerKind {
-    /// The built-in tactician.
+    /// The built-in tactician (no network).
     Tactician,
-    /// A random legal option every turn (the baseline itself).
+    /// Google Gemini (GEMINI_API_KEY; DUNGEON_GEMINI_MODEL to pick the model); the tactician
+    /// plays any turn it fails or is slow on.
+    Gemini,
+    /// Any OpenAI-compatible server: Ollama, llama.cpp, vLLM (DUNGEON_OPENAI_BASE_URL,
+    /// DUNGEON_OPENAI_MODEL, OPENAI_API_KEY if needed); the tactician covers its failures.
+    Openai,
+    /// A random legal option every turn (the evaluation's baseline).
     Random,
 }
 

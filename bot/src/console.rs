@@ -54,6 +54,8 @@ pub struct Session {
     out: Box<dyn Write>,
     /// How many commands were refused.
     pub refused: usize,
+    /// The LLM planner for monster turns; `None`: the tactician alone.
+    pub planner: Option<Box<dyn monsters::Planner>>,
 }
 
 /// The DM's id at the console.
@@ -138,6 +140,7 @@ impl Session {
             requests: 0,
             out,
             refused: 0,
+            planner: None,
         };
         if !json {
             let verb = if fresh { "open" } else { "resumed" };
@@ -263,7 +266,7 @@ impl Session {
             }
             let round_before = (enc.round, current.clone());
             let turn = if monster {
-                self.monster_turn(&current)
+                self.monster_turn(&current)?
             } else {
                 dm::auto::turn(&self.table)
             };
@@ -290,18 +293,43 @@ impl Session {
 
     /// A monster's turn by the tactician: its best-scored whole-turn option,
     /// then the end of its turn.
-    fn monster_turn(&self, handle: &str) -> Vec<(bool, Command)> {
+    ///
+    /// With an LLM planner the call runs here, in the shell, under the
+    /// turn's budget; whatever it fails on or is slow with, the tactician
+    /// plays, and a late answer is never waited for.
+    fn monster_turn(&mut self, handle: &str) -> Result<Vec<(bool, Command)>> {
         let request = monsters::view::request(&self.table, &[handle.to_owned()]);
-        let plan = monsters::tactician::best(&request);
-        let mut turn: Vec<(bool, Command)> = plan
-            .moves
+        let moves: Vec<(String, String)> = match &self.planner {
+            None => monsters::tactician::best(&request).moves,
+            Some(planner) => {
+                let d = self.rt.block_on(monsters::decide(
+                    Some(planner.as_ref()),
+                    &request,
+                    crate::planner::TURN_BUDGET,
+                ));
+                let name = planner.name();
+                if !self.json {
+                    if let Some(flavour) = &d.flavour {
+                        self.print(&format!("  {flavour}"))?;
+                    }
+                    if let Some(e) = &d.error {
+                        let why = e.kind();
+                        self.print(&format!(
+                            "  ({name}: {why} — the tactician played this turn)"
+                        ))?;
+                    }
+                }
+                d.moves.into_iter().map(|(a, id, _)| (a, id)).collect()
+            }
+        };
+        let mut turn: Vec<(bool, Command)> = moves
             .iter()
             .filter_map(|(actor, id)| monsters::view::commands(&self.table, actor, id))
             .flatten()
             .map(|c| (true, c))
             .collect();
         turn.push((true, Command::EndTurn));
-        turn
+        Ok(turn)
     }
 
     fn render(&mut self, who: &PlayerId, reply: &Reply) -> Result<()> {
@@ -464,7 +492,9 @@ pub fn run(args: &PlayArgs) -> Result<()> {
         router::system_clock()
     };
     let out: Box<dyn Write> = Box::new(std::io::stdout());
+    let planner = crate::planner::from_env(args.planner)?;
     let mut session = Session::open(&database, &table_id, &seed, clock, args.json, out)?;
+    session.planner = planner;
     if args.demo {
         session.auto_players = true;
         for line in DEMO.lines() {

@@ -9,6 +9,7 @@ pub mod content;
 pub mod eval;
 pub mod games;
 pub mod output;
+pub mod planner;
 pub mod roll;
 pub mod router;
 pub mod store;
