@@ -68,6 +68,8 @@ pub fn snapshot(table: &Table) -> Option<Snapshot> {
                 };
                 c = c.with_attack(slug(&multi.name), reach);
             }
+            // As the DM core moves it: walking or flying, whichever is faster.
+            c.speed = data.speed.walk.max(data.speed.fly);
             c.hp = m.health.current();
             c.life = m.health.state();
             c.conditions = m.conditions.clone();
@@ -193,6 +195,60 @@ pub fn turn_options(table: &Table, handle: &str) -> Vec<TurnOption> {
         .collect();
     if let Some(flee) = flee(table, handle, &snap, &mine, step) {
         out.push(flee);
+    }
+    // Stepping back out of reach, then shooting (ranged attackers in melee).
+    let ranged = mine
+        .attacks
+        .iter()
+        .any(|a| matches!(a.reach, AttackReach::Ranged { .. }));
+    if ranged && !engaged_foes.is_empty() && mine.economy.movement_left >= step {
+        let mut back = snap.clone();
+        for other in &engaged_foes {
+            back.set_distance(handle, other, Distance::Near);
+        }
+        if let Some(c) = back.combatants.iter_mut().find(|c| c.id == me) {
+            c.economy.movement_left -= step;
+        }
+        let away: Vec<Command> = engaged_foes
+            .iter()
+            .take(1)
+            .map(|f| {
+                wrap(
+                    table,
+                    handle,
+                    Command::Move {
+                        to: Distance::Near,
+                        target: f.clone(),
+                    },
+                )
+            })
+            .collect();
+        // One step back from the one foe in reach (with several, no single
+        // step gets clear of them all).
+        if engaged_foes.len() == 1 {
+            for o in legal_options(&back, &me) {
+                let ActionOption::Attack { attack, .. } = &o else {
+                    continue;
+                };
+                let shoots = mine
+                    .attacks
+                    .iter()
+                    .any(|a| &a.id == attack && matches!(a.reach, AttackReach::Ranged { .. }));
+                if !shoots {
+                    continue;
+                }
+                let Some(commands) = commands_for(table, handle, &o) else {
+                    continue;
+                };
+                out.push(TurnOption {
+                    id: format!("back+{}", o.id()),
+                    action: Some(o),
+                    approach: None,
+                    provokes: !mine.disengaged,
+                    commands: away.iter().cloned().chain(commands).collect(),
+                });
+            }
+        }
     }
     for foe in snap
         .combatants

@@ -190,13 +190,89 @@ fn ally_engaged(table: &Table, me: &str, target: &str) -> bool {
     })
 }
 
-/// What hitting `target` for `damage` is worth to a monster of intelligence `int`.
-fn worth(f: &Foe, damage: f64, int: u8) -> f64 {
-    let hp = f64::from(f.hp.max(1));
-    let mut v = damage.min(hp);
-    if damage >= hp {
-        v += 4.0; // a likely kill takes an attacker out of the fight
+/// The least and the most a dice expression such as `2d6+3` comes to.
+pub fn range(dice: &str) -> (f64, f64) {
+    let (mut lo, mut hi) = (0.0, 0.0);
+    let mut sign = 1.0;
+    for part in dice.replace('-', "+-").split('+') {
+        let t = part.trim();
+        let (neg, t) = match t.strip_prefix('-') {
+            Some(rest) => (true, rest.trim()),
+            None => (false, t),
+        };
+        let s = if neg { -sign } else { sign };
+        let (a, b) = match t.split_once('d') {
+            Some((n, d)) => {
+                let n: f64 = if n.is_empty() {
+                    1.0
+                } else {
+                    n.parse().unwrap_or(0.0)
+                };
+                let d: f64 = d.trim().parse().unwrap_or(0.0);
+                (n, n * d)
+            }
+            None => {
+                let v: f64 = t.parse().unwrap_or(0.0);
+                (v, v)
+            }
+        };
+        if s > 0.0 {
+            lo += a;
+            hi += b;
+        } else {
+            lo -= b;
+            hi -= a;
+        }
+        sign = 1.0;
     }
+    (lo.max(0.0), hi.max(0.0))
+}
+
+/// The chance that `hp` or more comes up between `lo` and `hi` (evenly spread).
+fn at_least(hp: f64, lo: f64, hi: f64) -> f64 {
+    if hp <= lo {
+        1.0
+    } else if hp > hi {
+        0.0
+    } else {
+        (hi - hp + 1.0) / (hi - lo + 1.0)
+    }
+}
+
+/// The chance that one use of `action` drops a foe with `hp` left.
+fn kill_chance(m: &Monster, action: &Action, ac: i32, advantage: Advantage, hp: u32) -> f64 {
+    let hp = f64::from(hp.max(1));
+    if !action.multiattack.is_empty() {
+        // Any one of its attacks may do it (ignoring that they add up).
+        let spared: f64 = action
+            .multiattack
+            .iter()
+            .filter_map(|step| {
+                let a = m.action(&step.action)?;
+                let p = kill_chance(m, a, ac, advantage, hp as u32);
+                Some((1.0 - p).powi(i32::try_from(step.count).unwrap_or(1)))
+            })
+            .product();
+        return 1.0 - spared;
+    }
+    let (lo, hi) = action
+        .damage
+        .iter()
+        .map(|d| range(&d.dice))
+        .fold((0.0, 0.0), |(a, b), (c, d)| (a + c, b + d));
+    match (&action.attack, &action.save) {
+        (Some(attack), _) => hit_chance(attack.bonus, ac, advantage) * at_least(hp, lo, hi),
+        (None, Some(_)) => 0.6 * at_least(hp, lo, hi),
+        (None, None) => 0.0,
+    }
+}
+
+/// What hitting a foe is worth to a monster of intelligence `int`: the
+/// damage that counts (not past its hit points), more for a likely kill.
+fn worth(f: &Foe, damage: f64, kill: f64, int: u8) -> f64 {
+    let hp = f64::from(f.hp.max(1));
+    // A kill takes an attacker out of the fight.
+    let mut v = damage.min(hp) + 8.0 * kill;
     if f.down {
         v *= 0.1;
     }
@@ -280,7 +356,8 @@ pub fn score(table: &Table, me: &str, option: &TurnOption) -> f64 {
                     _ => Advantage::Advantage,
                 };
             }
-            worth(&f, action_damage(m, action, f.ac, adv), int)
+            let kill = kill_chance(m, action, f.ac, adv, f.hp);
+            worth(&f, action_damage(m, action, f.ac, adv), kill, int)
         }
         Some(ActionOption::Special { action, .. }) => {
             let Some(a) = m.actions.iter().find(|a| slug(&a.name) == *action) else {
@@ -290,7 +367,10 @@ pub fn score(table: &Table, me: &str, option: &TurnOption) -> f64 {
             targets
                 .iter()
                 .filter_map(|t| foe(table, t))
-                .map(|f| worth(&f, action_damage(m, a, f.ac, Advantage::Normal), int))
+                .map(|f| {
+                    let kill = kill_chance(m, a, f.ac, Advantage::Normal, f.hp);
+                    worth(&f, action_damage(m, a, f.ac, Advantage::Normal), kill, int)
+                })
                 .sum()
         }
         Some(ActionOption::Dodge) => {
@@ -354,5 +434,10 @@ mod tests {
         assert!((hit_chance(4, 15, Advantage::Disadvantage) - 0.25).abs() < 1e-9);
         assert!((hit_chance(20, 10, Advantage::Normal) - 0.95).abs() < 1e-9);
         assert!((hit_chance(0, 30, Advantage::Normal) - 0.05).abs() < 1e-9);
+        assert_eq!(range("2d6+3"), (5.0, 15.0));
+        assert_eq!(range("1d4-1"), (0.0, 3.0));
+        assert!((at_least(3.0, 3.0, 8.0) - 1.0).abs() < 1e-9);
+        assert!((at_least(8.0, 3.0, 8.0) - 1.0 / 6.0).abs() < 1e-9);
+        assert!(at_least(9.0, 3.0, 8.0).abs() < 1e-9);
     }
 }
