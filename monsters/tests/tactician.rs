@@ -133,7 +133,7 @@ fn it_breathes_on_several_and_not_before_the_breath_recharges() {
     let id = g.choice(&d);
     assert_eq!(id, "use:fire-breath", "{id}");
     for c in commands(&g.table, &d, &id).unwrap() {
-        g.ok("dm", &format!("{}", describe(&c)));
+        g.ok("dm", &describe(&c));
     }
     // Spent: the next choice is something else, until it recharges.
     assert_ne!(g.choice(&d), "use:fire-breath");
