@@ -21,6 +21,7 @@ use serde_json::json;
 use crate::cli::PlayArgs;
 use crate::router::{self, Answer, Envelope, Router, Transport};
 use crate::store::Store;
+use crate::turns::MonsterTurns;
 
 /// The demo: a goblin ambush for a party of four level-3 characters.
 pub const DEMO: &str = include_str!("../demo/goblin-ambush.txt");
@@ -54,8 +55,8 @@ pub struct Session {
     out: Box<dyn Write>,
     /// How many commands were refused.
     pub refused: usize,
-    /// The LLM planner for monster turns; `None`: the tactician alone.
-    pub planner: Option<Box<dyn monsters::Planner>>,
+    /// Plays the monsters' turns (the tactician, or an LLM planner).
+    turns: MonsterTurns,
 }
 
 /// The DM's id at the console.
@@ -127,9 +128,10 @@ impl Session {
             let table = router.table(table_id).await?;
             anyhow::Ok((router, fresh, table))
         })?;
+        let router = Arc::new(router);
         let mut s = Self {
             rt,
-            router: Arc::new(router),
+            router: Arc::clone(&router),
             table_id: table_id.to_owned(),
             table,
             // At one keyboard the DM sits too: lines without `as NAME:` are the DM's.
@@ -140,7 +142,7 @@ impl Session {
             requests: 0,
             out,
             refused: 0,
-            planner: None,
+            turns: MonsterTurns::new(Arc::clone(&router), None, crate::planner::TURN_BUDGET),
         };
         if !json {
             let verb = if fresh { "open" } else { "resumed" };
@@ -150,6 +152,15 @@ impl Session {
             ))?;
         }
         Ok(s)
+    }
+
+    /// Lets `planner` play the monsters (the tactician covers its failures).
+    pub fn set_planner(&mut self, planner: Option<Arc<dyn monsters::Planner>>) {
+        self.turns = MonsterTurns::new(
+            Arc::clone(&self.router),
+            planner,
+            crate::planner::TURN_BUDGET,
+        );
     }
 
     /// The router behind the console (for tests and tools).
@@ -265,12 +276,11 @@ impl Session {
                 return Ok(());
             }
             let round_before = (enc.round, current.clone());
-            let turn = if monster {
-                self.monster_turn(&current)?
-            } else {
-                dm::auto::turn(&self.table)
-            };
-            for (as_dm, command) in turn {
+            if monster {
+                self.monster_turn()?;
+                continue;
+            }
+            for (as_dm, command) in dm::auto::turn(&self.table) {
                 let who = if as_dm {
                     dm_id()
                 } else {
@@ -291,45 +301,41 @@ impl Session {
         Ok(())
     }
 
-    /// A monster's turn by the tactician: its best-scored whole-turn option,
-    /// then the end of its turn.
-    ///
-    /// With an LLM planner the call runs here, in the shell, under the
-    /// turn's budget; whatever it fails on or is slow with, the tactician
-    /// plays, and a late answer is never waited for.
-    fn monster_turn(&mut self, handle: &str) -> Result<Vec<(bool, Command)>> {
-        let request = monsters::view::request(&self.table, &[handle.to_owned()]);
-        let moves: Vec<(String, String)> = match &self.planner {
-            None => monsters::tactician::best(&request).moves,
-            Some(planner) => {
-                let d = self.rt.block_on(monsters::decide(
-                    Some(planner.as_ref()),
-                    &request,
-                    crate::planner::TURN_BUDGET,
-                ));
-                let name = planner.name();
-                if !self.json {
-                    if let Some(flavour) = &d.flavour {
-                        self.print(&format!("  {flavour}"))?;
-                    }
-                    if let Some(e) = &d.error {
-                        let why = e.kind();
-                        self.print(&format!(
-                            "  ({name}: {why} — the tactician played this turn)"
-                        ))?;
-                    }
-                }
-                d.moves.into_iter().map(|(a, id, _)| (a, id)).collect()
-            }
+    /// The monster turn that is due, played through the router by the
+    /// planner (see [`MonsterTurns`]), and shown.
+    fn monster_turn(&mut self) -> Result<()> {
+        let id = self.table_id.clone();
+        let report = self.rt.block_on(self.turns.play_due(&id))?;
+        let router = Arc::clone(&self.router);
+        self.table = self.rt.block_on(async move { router.table(&id).await })?;
+        let Some(report) = report else {
+            return Ok(());
         };
-        let mut turn: Vec<(bool, Command)> = moves
-            .iter()
-            .filter_map(|(actor, id)| monsters::view::commands(&self.table, actor, id))
-            .flatten()
-            .map(|c| (true, c))
-            .collect();
-        turn.push((true, Command::EndTurn));
-        Ok(turn)
+        if !self.json {
+            if let Some(flavour) = &report.flavour {
+                self.print(&format!("  {flavour}"))?;
+            }
+            if let Some(e) = &report.error {
+                let why = e.kind();
+                self.print(&format!("  ({why} — the tactician played this turn)"))?;
+            }
+        }
+        for (command, answer) in &report.played {
+            if !self.json {
+                self.print(&format!("  [{}] {}", report.monster, describe(command)))?;
+            }
+            match answer {
+                Answer::Done { reply, .. } | Answer::Repeated { reply, .. } => {
+                    self.render(&dm_id(), reply)?;
+                }
+                Answer::Refused { why } => {
+                    self.refused += 1;
+                    self.say_refused(&dm_id(), &format!("{command:?}"), why)?;
+                }
+                Answer::Limited { .. } => {}
+            }
+        }
+        Ok(())
     }
 
     fn render(&mut self, who: &PlayerId, reply: &Reply) -> Result<()> {
@@ -494,7 +500,7 @@ pub fn run(args: &PlayArgs) -> Result<()> {
     let out: Box<dyn Write> = Box::new(std::io::stdout());
     let planner = crate::planner::from_env(args.planner)?;
     let mut session = Session::open(&database, &table_id, &seed, clock, args.json, out)?;
-    session.planner = planner;
+    session.set_planner(planner);
     if args.demo {
         session.auto_players = true;
         for line in DEMO.lines() {

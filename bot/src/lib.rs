@@ -13,3 +13,4 @@ pub mod planner;
 pub mod roll;
 pub mod router;
 pub mod store;
+pub mod turns;

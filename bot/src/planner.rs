@@ -4,6 +4,7 @@
 //! (`DUNGEON_OPENAI_BASE_URL`, `DUNGEON_OPENAI_MODEL`, optional
 //! `OPENAI_API_KEY`). Keys are read here and never printed.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
@@ -21,7 +22,7 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// The planner `kind` names; `None` for the tactician (no network).
-pub fn from_env(kind: PlannerKind) -> Result<Option<Box<dyn Planner>>> {
+pub fn from_env(kind: PlannerKind) -> Result<Option<Arc<dyn Planner>>> {
     match kind {
         PlannerKind::Tactician | PlannerKind::Random => Ok(None),
         PlannerKind::Gemini => {
@@ -40,7 +41,7 @@ pub fn from_env(kind: PlannerKind) -> Result<Option<Box<dyn Planner>>> {
             }
             config.timeout = TURN_BUDGET;
             let planner = GeminiPlanner::new(config).context("setting up the Gemini client")?;
-            Ok(Some(Box::new(planner)))
+            Ok(Some(Arc::new(planner)))
         }
         PlannerKind::Openai => {
             let (Some(base), Some(model)) =
@@ -58,7 +59,7 @@ pub fn from_env(kind: PlannerKind) -> Result<Option<Box<dyn Planner>>> {
             config.timeout = TURN_BUDGET;
             let planner =
                 OpenAiPlanner::new(config).context("setting up the OpenAI-compatible client")?;
-            Ok(Some(Box::new(planner)))
+            Ok(Some(Arc::new(planner)))
         }
     }
 }

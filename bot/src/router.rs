@@ -42,6 +42,8 @@ pub enum Transport {
     Radio,
     /// The load generator and benchmarks.
     Bench,
+    /// Monster turns the planner played.
+    Planner,
 }
 
 impl Transport {
@@ -52,6 +54,7 @@ impl Transport {
             Transport::Discord => "discord",
             Transport::Radio => "radio",
             Transport::Bench => "bench",
+            Transport::Planner => "planner",
         }
     }
 }
