@@ -11,7 +11,8 @@
 //! The commands' request ids name the table, round, turn and step, so a
 //! turn played twice (two processes, a retry) applies once.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dm::{Command, PlayerId};
@@ -25,7 +26,13 @@ pub struct MonsterTurns {
     router: Arc<Router>,
     planner: Option<Arc<dyn Planner>>,
     budget: Duration,
+    /// Choices made for the rest of a group in its first member's call:
+    /// `(table, round, monster) → option id`.
+    planned: Mutex<HashMap<(String, u32, String), String>>,
 }
+
+/// The most monsters one planner call decides for.
+const GROUP: usize = 6;
 
 /// What one monster turn came to.
 #[derive(Debug)]
@@ -34,6 +41,8 @@ pub struct TurnReport {
     pub monster: String,
     /// The option it took.
     pub option: String,
+    /// Its choice came from the call made for its group's first member.
+    pub from_group: bool,
     /// The planner's line of narration, if any.
     pub flavour: Option<String>,
     /// Why the planner's answer was not used, if it was not.
@@ -62,6 +71,7 @@ impl MonsterTurns {
             router,
             planner,
             budget,
+            planned: Mutex::default(),
         }
     }
 
@@ -82,23 +92,48 @@ impl MonsterTurns {
             return Ok(None);
         };
         let alive = m.health.state() == LifeState::Conscious;
+        let key = (table.to_owned(), round, monster.clone());
+        let planned = self.lock().remove(&key);
+        let from_group = alive && planned.is_some();
         // Decide with no lock held: other commands and tables go on.
-        let (option, decision) = if alive {
-            let request = monsters::view::request(&state, std::slice::from_ref(&monster));
-            let d = monsters::decide(self.planner.as_deref(), &request, self.budget).await;
-            let option = d
-                .moves
-                .iter()
-                .find(|(a, _, _)| *a == monster)
-                .map(|(_, id, _)| id.clone())
-                .unwrap_or_else(|| "end".to_owned());
-            (option, Some(d))
-        } else {
-            ("end".to_owned(), None)
+        let (option, decision) = match (alive, planned) {
+            (false, _) => ("end".to_owned(), None),
+            // Chosen in the call of the group's first member.
+            (true, Some(id)) => (id, None),
+            (true, None) => {
+                // The monsters of this kind that act right after it, alive:
+                // one call decides for the whole group.
+                let group: Vec<String> = enc.order[turn..]
+                    .iter()
+                    .map(|s| s.handle.clone())
+                    .take_while(|h| {
+                        enc.monster(h).is_some_and(|x| {
+                            x.monster == m.monster && x.health.state() == LifeState::Conscious
+                        })
+                    })
+                    .take(GROUP)
+                    .collect();
+                let request = monsters::view::request(&state, &group);
+                let d = monsters::decide(self.planner.as_deref(), &request, self.budget).await;
+                let mut option = "end".to_owned();
+                let mut later = self.lock();
+                // Whatever an earlier round planned and never played is stale.
+                later.retain(|(t, r, _), _| t != table || *r >= round);
+                for (actor, id, _) in &d.moves {
+                    if *actor == monster {
+                        option.clone_from(id);
+                    } else {
+                        later.insert((table.to_owned(), round, actor.clone()), id.clone());
+                    }
+                }
+                drop(later);
+                (option, Some(d))
+            }
         };
         let mut report = TurnReport {
             monster: monster.clone(),
             option: option.clone(),
+            from_group,
             flavour: decision.as_ref().and_then(|d| d.flavour.clone()),
             error: decision.as_ref().and_then(|d| d.error.clone()),
             usage: decision.as_ref().and_then(|d| d.usage),
@@ -112,8 +147,22 @@ impl MonsterTurns {
             report.dropped = true;
             return Ok(Some(report));
         }
-        // Checked again against what is legal now.
-        let mut commands = monsters::view::commands(&now, &monster, &option).unwrap_or_default();
+        // Checked again against what is legal now; if the choice no longer
+        // is (its target fell meanwhile), the tactician chooses afresh.
+        let mut commands = match monsters::view::commands(&now, &monster, &option) {
+            Some(c) => c,
+            None => {
+                let request = monsters::view::request(&now, std::slice::from_ref(&monster));
+                let best = monsters::tactician::best(&request);
+                let id = best
+                    .moves
+                    .first()
+                    .map(|(_, id)| id.clone())
+                    .unwrap_or_default();
+                report.option.clone_from(&id);
+                monsters::view::commands(&now, &monster, &id).unwrap_or_default()
+            }
+        };
         commands.push(Command::EndTurn);
         for (step, command) in commands.into_iter().enumerate() {
             let answer = self
@@ -146,6 +195,14 @@ impl MonsterTurns {
             }
         }
         Ok(Some(report))
+    }
+}
+
+impl MonsterTurns {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, u32, String), String>> {
+        self.planned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -96,6 +96,7 @@ async fn say(r: &Router, table: &str, who: &str, line: &str) -> Answer {
 on_both_backends!(
     a_silent_model_costs_its_table_the_budget_and_no_other_table_anything,
     an_answer_the_table_no_longer_waits_for_is_dropped,
+    a_group_of_monsters_is_decided_in_one_call,
 );
 
 async fn a_silent_model_costs_its_table_the_budget_and_no_other_table_anything(db: &Db) {
@@ -144,4 +145,81 @@ async fn an_answer_the_table_no_longer_waits_for_is_dropped(db: &Db) {
         seq,
         "nothing more was applied"
     );
+}
+
+async fn a_group_of_monsters_is_decided_in_one_call(db: &Db) {
+    let config = Config {
+        rate_limit: None,
+        snapshot_every: 100,
+        max_batch: 64,
+        writers: 1,
+    };
+    let router = Arc::new(
+        Router::start(db.open().await, config, system_clock())
+            .await
+            .unwrap(),
+    );
+    let turns = MonsterTurns::new(router.clone(), None, Duration::from_millis(400));
+    let t = unique("group");
+    router
+        .open_table(
+            &t,
+            &json!({}),
+            PlayerId::new("dm"),
+            &TableSeed::from_entropy_bytes([3; 32]),
+        )
+        .await
+        .unwrap();
+    for (who, line) in [
+        ("p1", "char new Aria fighter 5 human"),
+        ("dm", "dm encounter"),
+        ("dm", "madd goblin -n 4 --avg"),
+        ("dm", "n"),
+    ] {
+        say(&router, &t, who, line).await;
+    }
+    let order: Vec<String> = router
+        .table(&t)
+        .await
+        .unwrap()
+        .encounter
+        .unwrap()
+        .order
+        .iter()
+        .map(|s| s.handle.clone())
+        .collect();
+    let consecutive = order
+        .windows(2)
+        .any(|w| w[0].starts_with('g') && w[1].starts_with('g'));
+    assert!(
+        consecutive,
+        "the test needs goblins acting one after another: {order:?}"
+    );
+    let (mut called, mut reused) = (0, 0);
+    for _ in 0..10 {
+        let table = router.table(&t).await.unwrap();
+        let Some(enc) = table.encounter.as_ref() else {
+            break;
+        };
+        if enc.round > 2 {
+            break;
+        }
+        let current = enc.current().unwrap().to_owned();
+        if current == "aria" {
+            say(&router, &t, "p1", "n").await;
+            continue;
+        }
+        let report = turns.play_due(&t).await.unwrap().unwrap();
+        assert!(!report.dropped);
+        if report.from_group {
+            reused += 1;
+        } else {
+            called += 1;
+        }
+    }
+    assert!(
+        reused > 0,
+        "later goblins use the group's call ({called} calls)"
+    );
+    assert!(called > 0);
 }
