@@ -1132,6 +1132,27 @@ def monster_tags(mid: str, raw: dict) -> list[str]:
     return tags
 
 
+def spellcasting(monster: str, raw: dict) -> dict | None:
+    """A slot caster's spellcasting (the innate kind, by uses per day, is not
+    carried yet): its level, save DC, spell attack bonus, slots and spells."""
+    for trait in raw.get("special_abilities", []):
+        sc = trait.get("spellcasting")
+        if not sc or "slots" not in sc:
+            continue
+        ability = ABILITIES.get(sc["ability"]["index"])
+        if ability is None or "dc" not in sc or "modifier" not in sc:
+            fail(monster, f"spellcasting without an ability, DC or modifier: {sc!r}")
+        return {
+            "level": sc["level"],
+            "ability": ability,
+            "dc": sc["dc"],
+            "attack_bonus": sc["modifier"],
+            "slots": {str(k): int(v) for k, v in sorted(sc["slots"].items(), key=lambda kv: int(kv[0]))},
+            "spells": [s["url"].rstrip("/").split("/")[-1] for s in sc["spells"]],
+        }
+    return None
+
+
 def convert_monster(raw: dict, corrections: list[str]) -> dict:
     mid = raw["index"]
     cr = raw["challenge_rating"]
@@ -1219,6 +1240,9 @@ def convert_monster(raw: dict, corrections: list[str]) -> dict:
         traits.append(entry)
     if traits:
         out["traits"] = traits
+    casting = spellcasting(mid, raw)
+    if casting:
+        out["spellcasting"] = casting
     names = [a["name"] for a in raw.get("actions", [])]
     trait_names = [t["name"] for t in raw.get("special_abilities", [])]
     for key, legendary in (("actions", False), ("legendary_actions", True), ("reactions", False)):

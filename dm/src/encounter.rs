@@ -34,6 +34,9 @@ pub struct MonsterState {
     pub conditions: Conditions,
     /// Recharges, uses per day, legendary actions.
     pub resources: Resources,
+    /// Spell slots left, for a spellcasting monster.
+    #[serde(default)]
+    pub slots: rules::mechanics::SpellSlots,
 }
 
 impl MonsterState {

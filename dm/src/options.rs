@@ -68,6 +68,18 @@ pub fn snapshot(table: &Table) -> Option<Snapshot> {
                 };
                 c = c.with_attack(slug(&multi.name), reach);
             }
+            if let Some(sc) = &data.spellcasting {
+                c.spells = sc
+                    .spells
+                    .iter()
+                    .filter_map(|s| content::spell(s))
+                    .filter(|s| !s.effects.is_empty())
+                    .map(automation::spell_profile)
+                    .collect();
+                c.slots = (1..=9u8)
+                    .filter(|l| SpellLevel::new(*l).is_some_and(|lvl| m.slots.remaining(lvl) > 0))
+                    .collect();
+            }
             // As the DM core moves it: walking or flying, whichever is faster.
             c.speed = data.speed.walk.max(data.speed.fly);
             c.hp = m.health.current();
@@ -415,12 +427,34 @@ pub fn commands_for(table: &Table, handle: &str, option: &ActionOption) -> Optio
             spell,
             slot,
             target,
-        } => Command::Cast {
-            spell: spell.clone(),
-            targets: target.iter().map(ToString::to_string).collect(),
-            level: (*slot > 0).then_some(*slot),
-            choice: None,
-        },
+        } => {
+            let data = content::spell(spell)?;
+            let targets = match (target, &data.area) {
+                (Some(t), _) => vec![t.to_string()],
+                // An area spell: the foes it would catch, as many as fit.
+                (None, Some(area)) if data.attack.is_some() || data.save.is_some() => {
+                    let fit = crate::play::area_capacity(area);
+                    let mut ts = area_targets(table, handle);
+                    ts.truncate(fit);
+                    if ts.is_empty() {
+                        return None;
+                    }
+                    ts
+                }
+                (None, _) => Vec::new(),
+            };
+            if !crate::play::spell_in_reach(table, handle, data, &targets) {
+                return None;
+            }
+            // A spell that asks for a choice (Command's word) gets its first.
+            let choice = data.default_choice();
+            Command::Cast {
+                spell: spell.clone(),
+                targets,
+                level: (*slot > 0).then_some(*slot),
+                choice,
+            }
+        }
         ActionOption::Special { action, target } => {
             let name = special_name(table, handle, action)?;
             let targets = match target {

@@ -19,6 +19,17 @@ use crate::table::{Rejection, Table, Vote};
 mod classes;
 mod limits;
 mod reach;
+pub(crate) use reach::area_capacity;
+
+/// Whether `me` reaches `targets` with `spell` from where everyone stands.
+pub(crate) fn spell_in_reach(
+    table: &Table,
+    me: &str,
+    spell: &content::Spell,
+    targets: &[String],
+) -> bool {
+    reach::spell(table, me, spell, targets).is_ok()
+}
 mod reactions;
 
 type Result<T> = std::result::Result<T, Rejection>;
@@ -1259,11 +1270,8 @@ fn cast(
     dice: &mut dyn DieRoller,
     reply: &mut Reply,
 ) -> Result<()> {
-    let c = table
-        .character(me)
-        .cloned()
-        .ok_or_else(|| no("only characters cast spells here — monsters use `a ACTION`"))?;
-    let spell = find_spell(&c, spell_name)?;
+    let c = spellbook(table, me)?;
+    let spell = find_in(&c.name, &c.spells, spell_name)?;
     let slot = if spell.is_cantrip() {
         0
     } else {
@@ -1306,15 +1314,8 @@ fn cast(
         reach::spell(table, me, spell, &handles)?;
     }
     let ts: Vec<Target> = handles.iter().map(|h| target(table, h, me)).collect();
-    let (attack_bonus, save_dc) = c.spell_figures();
-    let caster = Caster {
-        attack_bonus,
-        save_dc,
-        modifier: c.spellcasting().map_or(0, |a| c.modifier(a)),
-        level: c.level,
-    };
-    let mut ctx =
-        automation::spell_context(spell, slot, &caster, ts.len()).map_err(|e| no(e.to_string()))?;
+    let mut ctx = automation::spell_context(spell, slot, &c.caster, ts.len())
+        .map_err(|e| no(e.to_string()))?;
     ctx.choice = choice;
     ctx.conditions = conditions(table, me);
     if let Some(enc) = &table.encounter {
@@ -1365,9 +1366,19 @@ fn cast(
     }
     if slot > 0
         && via == Via::Normal
-        && let (Some(ch), Some(lvl)) = (table.character_mut(me), SpellLevel::new(slot))
+        && let Some(lvl) = SpellLevel::new(slot)
     {
-        ch.slots.spend(lvl).map_err(|e| no(e.to_string()))?;
+        let slots = match table.character_mut(me) {
+            Some(ch) => Some(&mut ch.slots),
+            None => table
+                .encounter
+                .as_mut()
+                .and_then(|e| e.monster_mut(me))
+                .map(|m| &mut m.slots),
+        };
+        if let Some(slots) = slots {
+            slots.spend(lvl).map_err(|e| no(e.to_string()))?;
+        }
     }
     reply.say(format!(
         "{} casts {}{}.",
@@ -1398,21 +1409,70 @@ fn cast(
     Ok(())
 }
 
+/// Who casts, with what: a character's sheet or a spellcasting monster's
+/// stat block and the slots it has left.
+struct Spellbook {
+    name: String,
+    spells: Vec<String>,
+    slots: rules::mechanics::SpellSlots,
+    caster: Caster,
+}
+
+fn spellbook(table: &Table, me: &str) -> Result<Spellbook> {
+    if let Some(c) = table.character(me) {
+        let (attack_bonus, save_dc) = c.spell_figures();
+        return Ok(Spellbook {
+            name: c.name.clone(),
+            spells: c.spells.clone(),
+            slots: c.slots.clone(),
+            caster: Caster {
+                attack_bonus,
+                save_dc,
+                modifier: c.spellcasting().map_or(0, |a| c.modifier(a)),
+                level: c.level,
+            },
+        });
+    }
+    let state = enc_monster(table, me).ok_or_else(|| no("no such creature"))?;
+    let m = state.data().ok_or_else(|| no("no such creature"))?;
+    let sc = m.spellcasting.as_ref().ok_or_else(|| {
+        no(format!(
+            "{} casts no spells — monsters use `a ACTION`",
+            name_of(table, me)
+        ))
+    })?;
+    let score = i32::from(m.abilities[sc.ability].get());
+    Ok(Spellbook {
+        name: name_of(table, me),
+        spells: sc.spells.clone(),
+        slots: state.slots.clone(),
+        caster: Caster {
+            attack_bonus: sc.attack_bonus,
+            save_dc: sc.dc,
+            modifier: (score - 10).div_euclid(2),
+            level: sc.level,
+        },
+    })
+}
+
 fn harmful(spell: &content::Spell) -> bool {
     spell.attack.is_some() || spell.save.is_some()
 }
 
 fn find_spell(c: &Character, query: &str) -> Result<&'static content::Spell> {
+    find_in(&c.name, &c.spells, query)
+}
+
+/// A spell of `spells` (ids) by id, beginning or initials.
+fn find_in(name: &str, spells: &[String], query: &str) -> Result<&'static content::Spell> {
     let q = query.trim().to_lowercase().replace(' ', "-");
-    let id = c
-        .spells
+    let id = spells
         .iter()
         .find(|s| **s == q)
-        .or_else(|| c.spells.iter().find(|s| s.starts_with(&q)))
+        .or_else(|| spells.iter().find(|s| s.starts_with(&q)))
         .or_else(|| {
             // Initials: `fb` → fire-bolt? Only when unique.
-            let hits: Vec<&String> = c
-                .spells
+            let hits: Vec<&String> = spells
                 .iter()
                 .filter(|s| {
                     s.split('-')
@@ -1425,12 +1485,11 @@ fn find_spell(c: &Character, query: &str) -> Result<&'static content::Spell> {
         })
         .ok_or_else(|| {
             no(format!(
-                "{} doesn't know `{query}` — knows: {}",
-                c.name,
-                if c.spells.is_empty() {
+                "{name} doesn't know `{query}` — knows: {}",
+                if spells.is_empty() {
                     "no spells".to_string()
                 } else {
-                    c.spells.join(", ")
+                    spells.join(", ")
                 }
             ))
         })?;
@@ -2180,6 +2239,11 @@ fn dm_command(
                     health: Health::new(hp.max(1), ZeroHp::Dies),
                     conditions: Conditions::new(),
                     resources: automation::Resources::of(m),
+                    slots: m
+                        .spellcasting
+                        .as_ref()
+                        .map(content::MonsterSpellcasting::spell_slots)
+                        .unwrap_or_default(),
                 };
                 if let Some(enc) = table.encounter.as_mut() {
                     enc.monsters.push(state);

@@ -373,6 +373,9 @@ pub fn score(table: &Table, me: &str, option: &TurnOption) -> f64 {
                 })
                 .sum()
         }
+        Some(ActionOption::Cast { spell, slot, .. }) => {
+            cast_value(table, me, m, spell, *slot, option, int)
+        }
         Some(ActionOption::Dodge) => {
             if broken {
                 5.0
@@ -387,6 +390,123 @@ pub fn score(table: &Table, me: &str, option: &TurnOption) -> f64 {
         Some(_) => 0.0,
     };
     value - risk
+}
+
+/// What casting `spell` with a slot of `slot` at the option's targets is
+/// worth: its expected damage to foes (by attack roll or save), its healing
+/// of badly hurt allies (more for one about to fall), a flat worth for
+/// spells that hinder foes; less what the slot is worth kept.
+fn cast_value(
+    table: &Table,
+    me: &str,
+    m: &Monster,
+    spell: &str,
+    slot: u8,
+    option: &TurnOption,
+    int: u8,
+) -> f64 {
+    let (Some(data), Some(sc)) = (rules::content::spell(spell), m.spellcasting.as_ref()) else {
+        return 0.0;
+    };
+    let targets = cast_targets(option);
+    let level = rules::mechanics::SpellLevel::new(slot.max(1));
+    let dice = |by_slot: &std::collections::BTreeMap<rules::mechanics::SpellLevel, String>,
+                by_char: &std::collections::BTreeMap<u8, String>| {
+        if let Some(d) = level
+            .and_then(|l| by_slot.get(&l))
+            .or_else(|| by_slot.values().next())
+        {
+            return d.clone();
+        }
+        by_char
+            .iter()
+            .filter(|(lvl, _)| **lvl <= sc.level)
+            .map(|(_, d)| d.clone())
+            .next_back()
+            .unwrap_or_default()
+    };
+    // A slot is worth keeping for later, the higher the more.
+    let cost = 1.2 * f64::from(slot);
+    if let Some(damage) = &data.damage {
+        let text = dice(&damage.by_slot_level, &damage.by_character_level);
+        let (lo, hi) = range(&text);
+        let avg = average(&text);
+        let value: f64 = targets
+            .iter()
+            .filter_map(|t| foe(table, t).map(|f| (t, f)))
+            .filter(|(t, _)| is_foe(table, me, t))
+            .map(|(_, f)| {
+                let (chance, kill) = match (&data.attack, &data.save) {
+                    (Some(_), _) => {
+                        let p = hit_chance(sc.attack_bonus, f.ac, Advantage::Normal);
+                        (p, p * at_least(f64::from(f.hp.max(1)), lo, hi))
+                    }
+                    (None, Some(save)) => {
+                        let half = save.on_success == Some(OnSuccess::Half);
+                        (
+                            0.6 + if half { 0.2 } else { 0.0 },
+                            0.6 * at_least(f64::from(f.hp.max(1)), lo, hi),
+                        )
+                    }
+                    (None, None) => (1.0, at_least(f64::from(f.hp.max(1)), lo, hi)),
+                };
+                worth(&f, avg * chance, kill, int)
+            })
+            .sum();
+        return value - cost;
+    }
+    if let Some(healing) = &data.healing {
+        let text = dice(&healing.by_slot_level, &std::collections::BTreeMap::new());
+        let modifier = if healing.add_modifier {
+            let score = i32::from(m.abilities[sc.ability].get());
+            f64::from((score - 10).div_euclid(2))
+        } else {
+            0.0
+        };
+        let avg = average(&text) + modifier;
+        let value: f64 = targets
+            .iter()
+            .filter(|t| !is_foe(table, me, t))
+            .filter_map(|t| {
+                let enc = table.encounter.as_ref()?;
+                let h = enc.monster(t)?.health;
+                let missing = f64::from(h.max().saturating_sub(h.current()));
+                // Worth it for an ally badly hurt, not for a scratch; an
+                // ally about to fall is kept in the fight.
+                let frac = f64::from(h.current()) / f64::from(h.max().max(1));
+                let saved = if frac < 0.25 { 6.0 } else { 0.0 };
+                (frac < 0.6).then_some(avg.min(missing) * 1.5 + saved)
+            })
+            .sum();
+        return value - cost;
+    }
+    // Hindering foes (Hold Person, Command): about a lost turn of theirs.
+    let hinders = data.save.is_some() && targets.iter().any(|t| is_foe(table, me, t));
+    if hinders {
+        return 4.0 * targets.len() as f64 - cost;
+    }
+    0.1 - cost
+}
+
+fn is_foe(table: &Table, me: &str, other: &str) -> bool {
+    table
+        .encounter
+        .as_ref()
+        .is_some_and(|e| e.monster(me).is_some() != e.monster(other).is_some())
+}
+
+fn cast_targets(option: &TurnOption) -> Vec<String> {
+    option
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            dm::Command::Dm(dm::DmCommand::As { command, .. }) => match &**command {
+                dm::Command::Cast { targets, .. } => Some(targets.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 fn area_targets(option: &TurnOption) -> Vec<String> {

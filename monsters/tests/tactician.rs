@@ -232,3 +232,76 @@ fn an_archer_in_melee_can_step_back_and_shoot() {
     assert!(back.summary.contains("provokes"), "{}", back.summary);
     assert!(commands(&g.table, "g1", &back.id).is_some());
 }
+
+#[test]
+fn a_mage_casts_and_spends_its_slots() {
+    let mut g = Game::new();
+    party(
+        &mut g,
+        &[
+            ("aria", "char new Aria fighter 5 human"),
+            ("bo", "char new Bo rogue 5 human"),
+            ("cy", "char new Cy cleric 5 human"),
+        ],
+    );
+    g.ok("dm", "madd mage --avg");
+    g.ok("dm", "n");
+    g.skip_to("m1");
+    let id = g.choice("m1");
+    assert!(id.starts_with("cast:"), "{id}");
+    let before = g
+        .table
+        .encounter
+        .as_ref()
+        .unwrap()
+        .monster("m1")
+        .unwrap()
+        .slots
+        .clone();
+    let cmds = commands(&g.table, "m1", &id).unwrap();
+    for c in &cmds {
+        let mut dice = g.seed.stream(g.table.next_roll);
+        let outcome = handle(
+            &g.table,
+            c,
+            Ctx {
+                actor: PlayerId::new("dm"),
+                dice: &mut dice,
+                now: 5_000,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{id}: {e}"));
+        for e in &outcome.events {
+            g.table.apply(e).unwrap();
+        }
+    }
+    let after = &g
+        .table
+        .encounter
+        .as_ref()
+        .unwrap()
+        .monster("m1")
+        .unwrap()
+        .slots;
+    let slot: u8 = id.split(':').nth(2).unwrap().parse().unwrap();
+    if slot > 0 {
+        assert_ne!(&before, after, "{id} spent a slot");
+    }
+}
+
+#[test]
+fn a_priest_heals_a_badly_hurt_ally() {
+    let mut g = Game::new();
+    party(&mut g, &[("aria", "char new Aria fighter 3 human")]);
+    g.ok("dm", "madd priest --avg");
+    g.ok("dm", "madd bandit --avg");
+    g.ok("dm", "n");
+    g.ok("dm", "dm hp b1 -9");
+    g.ok("dm", "dm place p1 engaged b1");
+    g.skip_to("p1");
+    let id = g.choice("p1");
+    assert!(
+        id.starts_with("cast:cure-wounds:") && id.ends_with(":b1"),
+        "{id}"
+    );
+}

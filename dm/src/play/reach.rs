@@ -75,7 +75,7 @@ fn band(d: Distance) -> u8 {
 /// How many creatures an area holds without a grid (DMG, "Targets in Areas
 /// of Effect"): cone length ÷ 10, cube side ÷ 5, cylinder or sphere radius
 /// ÷ 5, line length ÷ 30, rounded up, at least one.
-pub(super) fn area_capacity(area: &Area) -> usize {
+pub(crate) fn area_capacity(area: &Area) -> usize {
     let per = match area.shape {
         Shape::Cone => 10,
         Shape::Cube | Shape::Cylinder | Shape::Sphere => 5,

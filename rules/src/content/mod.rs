@@ -45,7 +45,8 @@ pub use gear::{
 };
 pub use monster::{
     Action, Attack, AttackKind, Automation, AutomationLevel, Damage, DamageDefense, Monster,
-    MultiattackStep, OnSuccess, RestKind, Save, Senses, Speed, Trait, Usage, Variant,
+    MonsterSpellcasting, MultiattackStep, OnSuccess, RestKind, Save, Senses, Speed, Trait, Usage,
+    Variant,
 };
 pub use race::{AbilityBonusChoice, Ancestry, Race, Subrace, TraitRef, race, races};
 pub use search::{Found, MAX_CANDIDATES, Named, find};

@@ -75,6 +75,9 @@ pub struct Monster {
     /// Special traits, by name (their rules are not automated yet).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub traits: Vec<Trait>,
+    /// Spellcasting with slots, if it has any (the innate kind is not carried yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spellcasting: Option<MonsterSpellcasting>,
     /// Actions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<Action>,
@@ -174,6 +177,39 @@ pub struct Trait {
     /// How often it can be used, if limited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
+}
+
+/// A monster's spellcasting: a slot caster's figures and its spells.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonsterSpellcasting {
+    /// Its caster level.
+    pub level: u8,
+    /// Its spellcasting ability.
+    pub ability: Ability,
+    /// Its spell save DC.
+    pub dc: i32,
+    /// Its spell attack bonus.
+    pub attack_bonus: i32,
+    /// Slots per spell level (`"1": 4`).
+    pub slots: BTreeMap<String, u8>,
+    /// The spells it knows or has prepared, by id, cantrips included.
+    pub spells: Vec<String>,
+}
+
+impl MonsterSpellcasting {
+    /// Its slots as the rules count them.
+    pub fn spell_slots(&self) -> crate::mechanics::SpellSlots {
+        let mut max = [0u8; 9];
+        for (level, count) in &self.slots {
+            if let Ok(l) = level.parse::<usize>()
+                && (1..=9).contains(&l)
+            {
+                max[l - 1] = *count;
+            }
+        }
+        crate::mechanics::SpellSlots::from_max(max)
+    }
 }
 
 /// An action, legendary action or reaction.

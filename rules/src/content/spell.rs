@@ -50,6 +50,27 @@ pub fn spell(id_or_name: &str) -> Option<&'static Spell> {
         .find(|s| same_key(&s.id, id_or_name) || same_key(&s.name, id_or_name))
 }
 
+impl Spell {
+    /// The first option of the first choice the caster must make (Command's
+    /// word), for a caster that does not say: what a planner casts it with.
+    pub fn default_choice(&self) -> Option<String> {
+        fn find(v: &serde_json::Value) -> Option<String> {
+            match v {
+                serde_json::Value::Object(map) => {
+                    if map.get("type").and_then(|t| t.as_str()) == Some("choice") {
+                        let first = map.get("options")?.as_array()?.first()?;
+                        return first.get("name")?.as_str().map(str::to_owned);
+                    }
+                    map.values().find_map(find)
+                }
+                serde_json::Value::Array(items) => items.iter().find_map(find),
+                _ => None,
+            }
+        }
+        find(&serde_json::to_value(&self.effects).ok()?)
+    }
+}
+
 /// One spell's figures, without its descriptive text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
