@@ -688,6 +688,10 @@ pub fn classes() -> &'static [Class] {
 
 /// A class by id or name, ignoring case: "Wizard", "wizard".
 pub fn class(id_or_name: &str) -> Option<&'static Class> {
+    // An exact id (what sheets store) without comparing every name.
+    if let Some(c) = classes().iter().find(|c| c.id == id_or_name) {
+        return Some(c);
+    }
     classes()
         .iter()
         .find(|c| same_key(&c.id, id_or_name) || same_key(&c.name, id_or_name))

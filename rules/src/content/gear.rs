@@ -232,6 +232,10 @@ pub fn armor_list() -> &'static [Armor] {
 /// "armor" suffix of some ids may be left out: "half plate", "Half Plate
 /// Armor", "half-plate-armor".
 pub fn armor(id_or_name: &str) -> Option<&'static Armor> {
+    // An exact id (what sheets store) without comparing every name.
+    if let Some(a) = armor_list().iter().find(|a| a.id == id_or_name) {
+        return Some(a);
+    }
     let with_suffix = format!("{id_or_name} armor");
     armor_list().iter().find(|a| {
         [id_or_name, with_suffix.as_str()]

@@ -59,6 +59,9 @@ pub struct Race {
 impl Race {
     /// A subrace by id or name, ignoring case: "High Elf", "high-elf".
     pub fn subrace(&self, id_or_name: &str) -> Option<&Subrace> {
+        if let Some(s) = self.subraces.iter().find(|s| s.id == id_or_name) {
+            return Some(s);
+        }
         self.subraces
             .iter()
             .find(|s| same_key(&s.id, id_or_name) || same_key(&s.name, id_or_name))
@@ -125,6 +128,10 @@ pub fn races() -> &'static [Race] {
 
 /// A race by id or name, ignoring case and punctuation: "Half-Orc", "half orc".
 pub fn race(id_or_name: &str) -> Option<&'static Race> {
+    // An exact id (what sheets store) without comparing every name.
+    if let Some(r) = races().iter().find(|r| r.id == id_or_name) {
+        return Some(r);
+    }
     races()
         .iter()
         .find(|r| same_key(&r.id, id_or_name) || same_key(&r.name, id_or_name))
