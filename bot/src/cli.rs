@@ -31,6 +31,8 @@ pub enum Command {
     /// Play at the console: several players at one keyboard (`as aria: a longsword -t g1`),
     /// the DM's commands (`dm encounter`, `madd goblin -n 3`), monsters on the built-in choice.
     Play(PlayArgs),
+    /// Run the Discord bot (needs DISCORD_TOKEN): one table per channel, slash commands.
+    Serve(ServeArgs),
     /// List the stored games (tables) and how many events each has.
     Tables(TablesArgs),
     /// Rebuild a table from its event log and check it against the live state that was saved.
@@ -168,6 +170,20 @@ pub struct PlayArgs {
     /// Who plays the monsters.
     #[arg(long, value_enum, default_value_t = PlannerKind::Tactician)]
     pub planner: PlannerKind,
+}
+
+/// Arguments of `dungeon serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Where games are kept: a SQLite file or `postgres://…` [default: $DATABASE_URL, else ./dungeon.db].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// Who plays the monsters.
+    #[arg(long, value_enum, default_value_t = PlannerKind::Tactician)]
+    pub planner: PlannerKind,
+    /// Another base URL for Discord's API (a local fake server, for tests).
+    #[arg(long, value_name = "URL", hide = true)]
+    pub discord_api: Option<String>,
 }
 
 /// Arguments of `dungeon tables`.

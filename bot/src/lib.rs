@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cli;
 pub mod console;
 pub mod content;
+pub mod discord;
 pub mod eval;
 pub mod games;
 pub mod output;

@@ -1,0 +1,293 @@
+//! The Discord transport: poise slash commands in front of the router.
+//!
+//! The only module that knows Discord types. A command is thin: its options
+//! become the text form of a [`dm::Command`] (parsed by [`dm::parse`], the
+//! grammar every transport shares), the router carries it out, and
+//! [`render`] turns the answer into an embed. Each channel is one table
+//! (`discord:<channel id>`), opened on first use with the invoking user as
+//! its DM and a fresh random dice seed.
+//!
+//! **Never miss the 3-second deadline:** the router's answer is sent as the
+//! interaction's response (deferred first if the store is slow); monster
+//! turns, which may wait on an LLM, come after it as follow-ups.
+
+mod commands;
+pub mod render;
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use dm::Command;
+use poise::serenity_prelude as serenity;
+use serde_json::json;
+
+use crate::router::{Answer, Envelope, Router, Transport};
+use crate::turns::MonsterTurns;
+use render::Card;
+
+/// What every command can reach.
+pub struct Data {
+    router: Arc<Router>,
+    turns: MonsterTurns,
+    /// Tables known to exist in the store, so a command opens its table at
+    /// most once per process (a std Mutex: no await while it is held).
+    opened: Mutex<HashSet<String>>,
+    /// One player of monster turns per table at a time: two commands that
+    /// both find a monster's turn due would otherwise both report it.
+    playing: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// The error every command returns; [`on_error`] reports it.
+pub type Error = anyhow::Error;
+/// The context every command gets.
+pub type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// How to reach Discord.
+#[derive(Clone)]
+pub struct Settings {
+    /// The bot token (`DISCORD_TOKEN`).
+    pub token: String,
+    /// Another base URL for Discord's REST API (a fake server in tests);
+    /// the gateway's URL comes from it too. Rate limiting is off with it.
+    pub api: Option<String>,
+}
+
+impl std::fmt::Debug for Settings {
+    /// Never prints the token.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("token", &"…")
+            .field("api", &self.api)
+            .finish()
+    }
+}
+
+/// Waiting longer than this for the router defers the response first.
+const DEFER_AFTER: Duration = Duration::from_millis(1_500);
+
+/// The most monster turns played in a row after one command.
+const MAX_MONSTER_TURNS: usize = 100;
+
+/// The table of a channel.
+pub fn table_id(channel: serenity::ChannelId) -> String {
+    format!("discord:{channel}")
+}
+
+/// Runs the bot on `router` until `shutdown` completes or the connection
+/// fails for good.
+pub async fn run(
+    router: Arc<Router>,
+    turns: MonsterTurns,
+    settings: Settings,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let data = Data {
+        router,
+        turns,
+        opened: Mutex::default(),
+        playing: Mutex::default(),
+    };
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            on_error: |error| Box::pin(on_error(error)),
+            // Owners are unused: the DM of each table is in the table.
+            initialize_owners: false,
+            ..Default::default()
+        })
+        .setup(|ctx, _ready, framework| {
+            Box::pin(async move {
+                poise::builtins::register_globally(ctx, &framework.options().commands)
+                    .await
+                    .context("registering the slash commands")?;
+                Ok(data)
+            })
+        })
+        .build();
+    let mut http = serenity::HttpBuilder::new(&settings.token);
+    if let Some(api) = &settings.api {
+        // Rate-limited requests ignore the proxy: off, so all go to `api`.
+        http = http
+            .proxy(api.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+    }
+    let mut client =
+        serenity::ClientBuilder::new_with_http(http.build(), serenity::GatewayIntents::GUILDS)
+            .framework(framework)
+            .await
+            .context("setting up the Discord client")?;
+    let shards = Arc::clone(&client.shard_manager);
+    tokio::select! {
+        r = client.start() => r.context("the Discord connection failed")?,
+        () = shutdown => shards.shutdown_all().await,
+    }
+    Ok(())
+}
+
+/// Users get a short message; the log gets the cause chain.
+async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            eprintln!(
+                "discord: /{} failed: {error:#}",
+                ctx.command().qualified_name
+            );
+            let card = render::refusal("something went wrong on our side; try again");
+            if let Err(e) = ctx.send(reply_of(card)).await {
+                eprintln!("discord: could not report the error: {e}");
+            }
+        }
+        other => {
+            if let Err(e) = poise::builtins::on_error(other).await {
+                eprintln!("discord: error while handling an error: {e}");
+            }
+        }
+    }
+}
+
+/// A card as poise's reply builder.
+fn reply_of(card: Card) -> poise::CreateReply {
+    let mut reply = poise::CreateReply::default()
+        .ephemeral(card.ephemeral)
+        .allowed_mentions(serenity::CreateAllowedMentions::new().all_users(true));
+    if !card.content.is_empty() {
+        reply = reply.content(card.content.clone());
+    }
+    if card.has_embed() {
+        let mut embed = serenity::CreateEmbed::new()
+            .title(card.title.clone())
+            .description(card.description.clone())
+            .colour(card.colour);
+        if !card.footer.is_empty() {
+            embed = embed.footer(serenity::CreateEmbedFooter::new(card.footer.clone()));
+        }
+        reply = reply.embed(embed);
+    }
+    reply
+}
+
+/// Parses `text` (the command's text form) and plays it; a line the grammar
+/// refuses is an ephemeral reply.
+async fn play(ctx: Context<'_>, title: &str, text: &str) -> Result<(), Error> {
+    match dm::parse(text) {
+        Ok(command) => act(ctx, title, command).await,
+        Err(e) => {
+            ctx.send(reply_of(render::refusal(&e.to_string()))).await?;
+            Ok(())
+        }
+    }
+}
+
+/// Carries `command` through the router as the invoking user at the
+/// channel's table, answers, then plays any monster turns that are due.
+async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Error> {
+    let data = ctx.data();
+    let table = table_id(ctx.channel_id());
+    let sender = format!("discord:{}", ctx.author().id);
+    open(data, &table, &sender).await?;
+    let envelope = Envelope {
+        transport: Transport::Discord,
+        table: table.clone(),
+        sender,
+        request_id: ctx.id().to_string(),
+        command,
+    };
+    let before = turn_of(&data.router.table(&table).await?);
+    let submit = data.router.submit(envelope);
+    tokio::pin!(submit);
+    let answer = tokio::select! {
+        answer = &mut submit => answer?,
+        () = tokio::time::sleep(DEFER_AFTER) => {
+            ctx.defer().await?;
+            submit.await?
+        }
+    };
+    let after = turn_of(&data.router.table(&table).await?);
+    let ping = after.is_some() && after != before;
+    ctx.send(reply_of(render::answer(title, &answer, ping)))
+        .await?;
+    if matches!(answer, Answer::Done { .. }) {
+        monster_turns(ctx, &table).await?;
+    }
+    Ok(())
+}
+
+/// Opens the channel's table with `sender` as its DM, if it is new.
+async fn open(data: &Data, table: &str, sender: &str) -> Result<(), Error> {
+    if lock(&data.opened).contains(table) {
+        return Ok(());
+    }
+    let meta = json!({"transport": "discord"});
+    let dm = data.router.player_of(sender);
+    data.router
+        .open_table(table, &meta, dm, &crate::console::random_seed())
+        .await
+        .with_context(|| format!("opening table {table}"))?;
+    lock(&data.opened).insert(table.to_owned());
+    Ok(())
+}
+
+/// Where a fight stands: the round and whose turn it is.
+fn turn_of(table: &dm::Table) -> Option<(u32, String)> {
+    let enc = table.encounter.as_ref()?;
+    Some((enc.round, enc.current()?.to_owned()))
+}
+
+/// Plays the monster turns now due at `table`, each as a follow-up.
+async fn monster_turns(ctx: Context<'_>, table: &str) -> Result<(), Error> {
+    let data = ctx.data();
+    let playing = Arc::clone(lock(&data.playing).entry(table.to_owned()).or_default());
+    // Waits for another command's monster turns; then plays what is still due.
+    let _playing = playing.lock().await;
+    for _ in 0..MAX_MONSTER_TURNS {
+        if crate::console::fight_over(&data.router.table(table).await?) {
+            break;
+        }
+        let Some(report) = data.turns.play_due(table).await? else {
+            break;
+        };
+        if report.dropped || report.played.is_empty() {
+            break;
+        }
+        ctx.send(reply_of(render::monster_turn(&report))).await?;
+    }
+    Ok(())
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// `dungeon serve`: the bot on the store, until the process is stopped.
+pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
+    let token = std::env::var("DISCORD_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .context(
+            "dungeon serve needs DISCORD_TOKEN: the bot token of your Discord application \
+             (Developer Portal → your application → Bot → Reset Token); see README, section Discord",
+        )?;
+    // Serenity's TLS and the planners' clients use rustls, which needs one provider.
+    monsters::llm::install_crypto_provider();
+    let planner = crate::planner::from_env(args.planner)?;
+    let database = crate::console::database_url(args.database.as_deref());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(async {
+        let store = crate::store::Store::open(&database).await?;
+        let config = crate::router::Config::for_store(&store);
+        let router = Arc::new(Router::start(store, config, crate::router::system_clock()).await?);
+        let turns = MonsterTurns::new(Arc::clone(&router), planner, crate::planner::TURN_BUDGET);
+        let settings = Settings {
+            token: token.trim().to_owned(),
+            api: args.discord_api.clone(),
+        };
+        eprintln!("dungeon serve: connecting to Discord; tables are kept in {database}");
+        run(router, turns, settings, std::future::pending()).await
+    })
+}

@@ -1,0 +1,478 @@
+//! Replies as Discord messages: an embed per reply in Avrae's manner (bold
+//! labels, the dice breakdown with dropped dice struck through, the total in
+//! a code span), always within Discord's limits.
+//!
+//! Pure: a [`Card`] is plain data, turned into serenity's builder at the
+//! edge (`mod.rs`), so the limits are tested without Discord.
+
+use dm::{Line, Reply};
+
+use crate::router::Answer;
+use crate::turns::TurnReport;
+
+/// Discord's limit on a message's content.
+pub const MAX_CONTENT: usize = 2_000;
+/// Discord's limit on an embed's title.
+pub const MAX_TITLE: usize = 256;
+/// Discord's limit on an embed's description.
+pub const MAX_DESCRIPTION: usize = 4_096;
+/// Discord's limit on an embed's footer.
+pub const MAX_FOOTER: usize = 2_048;
+/// Discord's limit on all of a message's embed text together.
+pub const MAX_EMBED_TOTAL: usize = 6_000;
+
+/// The embed colour of an answer that went through.
+pub const GREEN: u32 = 0x2e_cc_71;
+/// The embed colour of a monster's turn.
+pub const RED: u32 = 0xe7_4c_3c;
+
+/// One message to send: an optional embed and some content.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Card {
+    /// The message text (turn pings, refusals).
+    pub content: String,
+    /// The embed's title; no embed when it and the description are empty.
+    pub title: String,
+    /// The embed's description: the reply's lines.
+    pub description: String,
+    /// The embed's footer: whose turn it is.
+    pub footer: String,
+    /// The embed's colour.
+    pub colour: u32,
+    /// Only the one who asked sees it.
+    pub ephemeral: bool,
+}
+
+impl Card {
+    /// Whether the message has an embed.
+    pub fn has_embed(&self) -> bool {
+        !self.title.is_empty() || !self.description.is_empty()
+    }
+
+    /// The card cut to Discord's limits (content, title, description,
+    /// footer, and the embed total), never inside markdown or a character.
+    pub fn fitted(mut self) -> Self {
+        self.content = fit(&self.content, MAX_CONTENT);
+        self.title = fit(&self.title, MAX_TITLE);
+        self.description = fit(&self.description, MAX_DESCRIPTION);
+        let left = MAX_EMBED_TOTAL - len(&self.title) - len(&self.description);
+        self.footer = fit(&self.footer, MAX_FOOTER.min(left));
+        self
+    }
+}
+
+/// Length as Discord counts it (UTF-16 code units: never less than the
+/// number of characters, so a text that fits by this count fits).
+pub fn len(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
+/// `text` cut to at most `max` (as [`len`] counts): whole lines while they
+/// fit, then a note of how many lines were left out. Each line's markdown is
+/// balanced, so whole lines keep it intact; a first line too long alone
+/// loses its markup and is cut at a character boundary.
+pub fn fit(text: &str, max: usize) -> String {
+    if len(text) <= max {
+        return text.to_owned();
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let rest = lines.len() - i;
+        let more = format!("\n… ({rest} more line{})", if rest == 1 { "" } else { "s" });
+        let sep = usize::from(!out.is_empty());
+        if len(&out) + sep + len(line) + len(&more) > max {
+            if out.is_empty() {
+                break;
+            }
+            out.push_str(&more);
+            return out;
+        }
+        if sep == 1 {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    // Not even the first line fits: plain text, cut between characters.
+    let plain = plain(lines.first().copied().unwrap_or_default());
+    let mut cut = String::new();
+    for c in plain.chars() {
+        if len(&cut) + c.len_utf16() + 1 > max {
+            break;
+        }
+        cut.push(c);
+    }
+    if max > 0 {
+        cut.push('…');
+    }
+    cut
+}
+
+/// `text` without markdown's markers, so no cut can leave one open.
+fn plain(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '*' | '_' | '~' | '`' | '|' | '\\'))
+        .collect()
+}
+
+/// `text` with markdown's markers escaped: names are shown as typed,
+/// never as formatting.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '*' | '_' | '~' | '`' | '|' | '\\' | '>' | '#') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The DM core's prose: its `code spans` (the commands it suggests) kept,
+/// everything outside them escaped, an unpaired backtick escaped too.
+pub fn prose(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    let paired = parts.len() % 2 == 1;
+    let mut out = String::with_capacity(text.len());
+    for (i, part) in parts.iter().enumerate() {
+        let inside = i % 2 == 1 && (paired || i + 1 < parts.len());
+        if inside {
+            out.push('`');
+            out.push_str(part);
+            out.push('`');
+        } else {
+            if i > 0 && i % 2 == 1 {
+                out.push_str("\\`");
+            }
+            out.push_str(&escape(part));
+        }
+    }
+    out
+}
+
+/// A compact dice breakdown (`4d6kh3(4,4,6,x3)+2=16`) in Avrae's manner:
+/// `4d6kh3 (4, 4, 6, ~~3~~) + 2 = `16``.
+pub fn dice(detail: &str, total: i64) -> String {
+    let expr = match detail.rsplit_once('=') {
+        Some((expr, _)) => expr,
+        None => detail,
+    };
+    let mut out = String::new();
+    let mut chars = expr.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '(' => {
+                let mut group = String::new();
+                for g in chars.by_ref() {
+                    if g == ')' {
+                        break;
+                    }
+                    group.push(g);
+                }
+                let faces: Vec<String> = group
+                    .split(',')
+                    .map(|f| match f.strip_prefix('x') {
+                        Some(dropped) => format!("~~{}~~", escape(dropped)),
+                        None => escape(f),
+                    })
+                    .collect();
+                out.push_str(&format!(" ({})", faces.join(", ")));
+            }
+            c if c.is_whitespace() => {}
+            '+' | '-' if !out.is_empty() => out.push_str(&format!(" {c} ")),
+            c => out.push_str(&escape(&c.to_string())),
+        }
+    }
+    format!("{} = `{total}`", out.trim())
+}
+
+/// One reply line as embed markdown.
+pub fn line(line: &Line) -> String {
+    match line {
+        Line::Roll {
+            who,
+            label,
+            detail,
+            total,
+        } => {
+            let breakdown =
+                if detail.chars().any(|c| c.is_ascii_digit() && c != '0') && detail.contains('d') {
+                    dice(detail, *total)
+                } else if detail.is_empty() {
+                    format!("`{total}`")
+                } else {
+                    format!("{} = `{total}`", escape(detail))
+                };
+            format!(
+                "**{}** — {}: {breakdown}",
+                escape(who),
+                escape(label.trim())
+            )
+        }
+        Line::Attack {
+            attacker,
+            target,
+            with,
+            d20,
+            total,
+            ac,
+            result,
+        } => format!(
+            "**{}** → **{}** ({}): **To Hit**: 1d20 ({d20}) → `{total}` vs AC {ac} — **{}**",
+            escape(attacker),
+            escape(target),
+            escape(with),
+            escape(&result.to_uppercase())
+        ),
+        Line::Save {
+            who,
+            what,
+            total,
+            dc,
+            success,
+        } => format!(
+            "**{}** — {} save: {} vs DC {dc} — **{}**",
+            escape(who),
+            escape(what),
+            total.map_or_else(|| "auto-fail".to_owned(), |t| format!("`{t}`")),
+            if *success { "success" } else { "failure" }
+        ),
+        Line::Damage {
+            target,
+            amount,
+            types,
+            hp,
+            max_hp,
+            state,
+            ..
+        } => {
+            let kind = if types.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", escape(types))
+            };
+            let st = if state.is_empty() {
+                String::new()
+            } else {
+                format!(" — **{}**", escape(state))
+            };
+            format!(
+                "**{}** takes **{amount}**{kind} damage: <{hp}/{max_hp} HP>{st}",
+                escape(target)
+            )
+        }
+        Line::Heal {
+            target,
+            amount,
+            hp,
+            max_hp,
+            ..
+        } => format!(
+            "**{}** heals **{amount}**: <{hp}/{max_hp} HP>",
+            escape(target)
+        ),
+        Line::Effect {
+            target,
+            what,
+            began,
+        } => format!(
+            "**{}**: {}{}",
+            escape(target),
+            escape(what),
+            if *began { "" } else { " ends" }
+        ),
+        Line::Note { text } => prose(text),
+    }
+}
+
+/// The card of a reply to `title` (the command as the player typed it);
+/// `ping`: the turn passed to someone else, so ping its player.
+pub fn reply(title: &str, reply: &Reply, ping: bool) -> Card {
+    let description = reply.lines.iter().map(line).collect::<Vec<_>>().join("\n");
+    let (mut content, footer) = turn(reply);
+    if !ping {
+        content.clear();
+    }
+    Card {
+        content,
+        title: title.to_owned(),
+        description,
+        footer,
+        colour: GREEN,
+        ephemeral: reply.private,
+    }
+    .fitted()
+}
+
+/// Whose turn it is: a ping for a Discord player, and the footer.
+fn turn(reply: &Reply) -> (String, String) {
+    let Some(t) = &reply.turn else {
+        return (String::new(), String::new());
+    };
+    let footer = format!("Round {} — {}'s turn", t.round, t.name);
+    let ping = t
+        .player
+        .as_ref()
+        .and_then(|p| p.0.strip_prefix("discord:"))
+        .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+        .map(|id| format!("<@{id}>, it's your turn ({}).", escape(&t.name)))
+        .unwrap_or_default();
+    (ping, footer)
+}
+
+/// The card of a command that did not go through: only its sender sees it.
+pub fn refusal(why: &str) -> Card {
+    Card {
+        content: format!("✗ {}", prose(why)),
+        ephemeral: true,
+        ..Card::default()
+    }
+    .fitted()
+}
+
+/// The card of an answer from the router (`ping`: as for [`reply`]).
+pub fn answer(title: &str, answer: &Answer, ping: bool) -> Card {
+    match answer {
+        Answer::Done { reply: r, .. } | Answer::Repeated { reply: r, .. } => reply(title, r, ping),
+        Answer::Refused { why } => refusal(why),
+        Answer::Limited { retry_after } => refusal(&format!(
+            "slow down: try again in {} s",
+            retry_after.as_secs() + 1
+        )),
+    }
+}
+
+/// The card of a monster's turn: everything it did, in order.
+pub fn monster_turn(report: &TurnReport) -> Card {
+    let mut lines = Vec::new();
+    if let Some(flavour) = &report.flavour {
+        lines.push(format!("*{}*", escape(flavour)));
+    }
+    let mut last_turn = None;
+    for (_, answer) in &report.played {
+        match answer {
+            Answer::Done { reply, .. } | Answer::Repeated { reply, .. } => {
+                lines.extend(reply.lines.iter().map(line));
+                if reply.turn.is_some() {
+                    last_turn = Some(reply.clone());
+                }
+            }
+            Answer::Refused { why } => lines.push(format!("✗ {}", prose(why))),
+            Answer::Limited { .. } => {}
+        }
+    }
+    let (content, footer) = last_turn.as_ref().map(turn).unwrap_or_default();
+    Card {
+        content,
+        title: format!("{}'s turn", report.monster),
+        description: lines.join("\n"),
+        footer,
+        colour: RED,
+        ephemeral: false,
+    }
+    .fitted()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dm::PlayerId;
+    use dm::event::TurnNote;
+
+    fn note(text: &str) -> Line {
+        Line::Note { text: text.into() }
+    }
+
+    #[test]
+    fn short_text_is_untouched() {
+        assert_eq!(fit("**a** b", 10), "**a** b");
+    }
+
+    #[test]
+    fn long_text_keeps_whole_lines_and_says_how_many_were_left_out() {
+        let text = (0..1_000)
+            .map(|i| format!("**line {i}**"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let cut = fit(&text, MAX_DESCRIPTION);
+        assert!(len(&cut) <= MAX_DESCRIPTION);
+        let (kept, more) = cut.rsplit_once('\n').expect("a note at the end");
+        assert!(more.starts_with("… (") && more.ends_with(" more lines)"));
+        for l in kept.lines() {
+            assert!(l.starts_with("**line ") && l.ends_with("**"), "{l}");
+        }
+        let shown = kept.lines().count();
+        assert!(more.contains(&(1_000 - shown).to_string()));
+    }
+
+    #[test]
+    fn one_overlong_line_loses_its_markup_and_is_cut_between_characters() {
+        let text = format!("**{}**", "é🐉".repeat(1_000));
+        let cut = fit(&text, 100);
+        assert!(len(&cut) <= 100, "{}", len(&cut));
+        assert!(!cut.contains('*'));
+        assert!(cut.ends_with('…'));
+        assert!(cut.starts_with("é🐉"));
+    }
+
+    #[test]
+    fn a_huge_reply_fits_every_embed_limit() {
+        let r = Reply {
+            lines: (0..2_000).map(|i| note(&format!("note {i} ✨"))).collect(),
+            turn: Some(TurnNote {
+                round: 3,
+                handle: "x".into(),
+                name: "é".repeat(5_000),
+                player: Some(PlayerId::new("discord:42")),
+            }),
+            private: false,
+        };
+        let card = reply(&"t".repeat(1_000), &r, true);
+        assert!(len(&card.title) <= MAX_TITLE);
+        assert!(len(&card.description) <= MAX_DESCRIPTION);
+        assert!(len(&card.footer) <= MAX_FOOTER);
+        assert!(len(&card.content) <= MAX_CONTENT);
+        assert!(len(&card.title) + len(&card.description) + len(&card.footer) <= MAX_EMBED_TOTAL);
+        assert!(card.content.starts_with("<@42>"));
+    }
+
+    #[test]
+    fn dice_render_as_avrae_shows_them() {
+        assert_eq!(
+            dice("4d6kh3(4,4,6,x3)+2=16", 16),
+            "4d6kh3 (4, 4, 6, ~~3~~) + 2 = `16`"
+        );
+        assert_eq!(dice("1d20(14)+5", 19), "1d20 (14) + 5 = `19`");
+        assert_eq!(dice("d20 (8) +1", 9), "d20 (8) + 1 = `9`");
+        assert_eq!(dice("2d6(1,2)*2=6", 6), "2d6 (1, 2)\\*2 = `6`");
+    }
+
+    #[test]
+    fn names_cannot_inject_markdown() {
+        let l = line(&Line::Roll {
+            who: "**Bob**".into(),
+            label: "1d20".into(),
+            detail: "1d20(7)=7".into(),
+            total: 7,
+        });
+        assert_eq!(l, "**\\*\\*Bob\\*\\*** — 1d20: 1d20 (7) = `7`");
+    }
+
+    #[test]
+    fn prose_keeps_code_spans_and_escapes_the_rest() {
+        assert_eq!(
+            prose("use `move engaged g1` *now*"),
+            "use `move engaged g1` \\*now\\*"
+        );
+        assert_eq!(prose("a `b_c` d_e"), "a `b_c` d\\_e");
+        assert_eq!(prose("odd ` tick_"), "odd \\` tick\\_");
+    }
+
+    #[test]
+    fn a_refusal_is_ephemeral_text() {
+        let card = refusal("only the table's DM can do that");
+        assert!(card.ephemeral);
+        assert!(!card.has_embed());
+        assert_eq!(card.content, "✗ only the table's DM can do that");
+    }
+}

@@ -1,0 +1,325 @@
+//! The real serenity/poise client against a fake Discord (REST + gateway
+//! on 127.0.0.1): command registration, slash commands by
+//! INTERACTION_CREATE answered with rendered embeds, a DM command from a
+//! player refused privately with nothing changed, and a small fight with
+//! the monsters' turns sent as follow-ups.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod common;
+mod fake_discord;
+
+use std::sync::Arc;
+
+use bot::discord::{Settings, table_id};
+use bot::router::{Config, Router, system_clock};
+use bot::turns::MonsterTurns;
+use common::db::Db;
+use fake_discord::{APP, FakeDiscord};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+/// The DM: the first to use a command in the channel.
+const DM: u64 = 100_000_000_000_000_001;
+/// A player.
+const PLAYER: u64 = 100_000_000_000_000_002;
+
+struct Bot {
+    fake: FakeDiscord,
+    router: Arc<Router>,
+    _stop: oneshot::Sender<()>,
+    _db: Db,
+}
+
+async fn start() -> Bot {
+    let fake = FakeDiscord::start().await;
+    let db = Db::sqlite();
+    let store = db.open().await;
+    let mut config = Config::for_store(&store);
+    config.rate_limit = None;
+    let router = Arc::new(Router::start(store, config, system_clock()).await.unwrap());
+    let turns = MonsterTurns::new(Arc::clone(&router), None, bot::planner::TURN_BUDGET);
+    let settings = Settings {
+        token: "fake-token".to_owned(),
+        api: Some(fake.api.clone()),
+    };
+    let (stop, stopped) = oneshot::channel::<()>();
+    let r = Arc::clone(&router);
+    tokio::spawn(async move {
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        if let Err(e) = bot::discord::run(r, turns, settings, shutdown).await {
+            panic!("the bot stopped: {e:#}");
+        }
+    });
+    Bot {
+        fake,
+        router,
+        _stop: stop,
+        _db: db,
+    }
+}
+
+fn opt(name: &str, value: impl Into<Value>) -> Value {
+    let value = value.into();
+    let kind = if value.is_number() { 4 } else { 3 };
+    json!({"name": name, "type": kind, "value": value})
+}
+
+fn sub(name: &str, options: Vec<Value>) -> Value {
+    json!([{"name": name, "type": 1, "options": options}])
+}
+
+/// The text a user sees in a response or follow-up: content, embed title,
+/// description and footer.
+fn text(body: &Value) -> String {
+    let data = body.get("data").unwrap_or(body);
+    let mut out = data["content"].as_str().unwrap_or_default().to_owned();
+    for e in data["embeds"].as_array().into_iter().flatten() {
+        for part in [&e["title"], &e["description"], &e["footer"]["text"]] {
+            if let Some(s) = part.as_str() {
+                out.push('\n');
+                out.push_str(s);
+            }
+        }
+    }
+    out
+}
+
+fn ephemeral(body: &Value) -> bool {
+    let data = body.get("data").unwrap_or(body);
+    data["flags"].as_u64().unwrap_or(0) & 64 != 0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bot_registers_its_slash_commands() {
+    let bot = start().await;
+    let put = bot
+        .fake
+        .wait_for("command registration", |c| {
+            c.method == "PUT" && c.path == format!("applications/{APP}/commands")
+        })
+        .await;
+    let names: Vec<&str> = put
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    for want in [
+        "roll", "char", "status", "init", "dm", "attack", "move", "verify", "help",
+    ] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    let init = put
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "init")
+        .unwrap();
+    let subs: Vec<&str> = init["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(subs, ["begin", "next"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn char_new_then_roll_then_status_answer_with_embeds() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_001;
+    let made = bot
+        .fake
+        .ask(
+            PLAYER,
+            channel,
+            "char",
+            sub(
+                "new",
+                vec![
+                    opt("name", "Brom"),
+                    opt("class", "fighter"),
+                    opt("level", 3),
+                    opt("race", "hill dwarf"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(made["type"], 4, "{made}");
+    assert!(!ephemeral(&made));
+    let made_text = text(&made);
+    assert!(made_text.contains("/char new Brom"), "{made_text}");
+    assert!(made_text.contains("Brom"), "{made_text}");
+
+    let rolled = bot
+        .fake
+        .ask(PLAYER, channel, "roll", json!([opt("expr", "1d20+5")]))
+        .await;
+    let rolled_text = text(&rolled);
+    assert!(rolled_text.contains("/roll 1d20+5"), "{rolled_text}");
+    assert!(rolled_text.contains("1d20 ("), "{rolled_text}");
+    assert!(rolled_text.contains(") + 5 = `"), "{rolled_text}");
+
+    let status = bot.fake.ask(PLAYER, channel, "status", json!([])).await;
+    let status_text = text(&status);
+    assert!(status_text.contains("Brom"), "{status_text}");
+
+    // The channel is one table; its DM is the first user who spoke there.
+    let table = bot.router.table(&table_id(channel.into())).await.unwrap();
+    assert_eq!(
+        table.dm,
+        Some(dm::PlayerId::new(format!("discord:{PLAYER}")))
+    );
+    assert!(table.character("Brom").is_some() || table.character("brom").is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dm_command_from_a_player_is_refused_privately_and_changes_nothing() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_002;
+    let begun = bot
+        .fake
+        .ask(DM, channel, "init", sub("begin", vec![]))
+        .await;
+    assert!(!ephemeral(&begun), "{begun}");
+    let table = table_id(channel.into());
+    let before = bot.router.table(&table).await.unwrap();
+    let seq = bot.router.seq(&table).await.unwrap();
+
+    let denied = bot
+        .fake
+        .ask(
+            PLAYER,
+            channel,
+            "dm",
+            sub("madd", vec![opt("monster", "goblin"), opt("count", 2)]),
+        )
+        .await;
+    assert!(ephemeral(&denied), "{denied}");
+    let denied_text = text(&denied);
+    assert!(denied_text.contains("only the table's DM"), "{denied_text}");
+    assert_eq!(bot.router.seq(&table).await.unwrap(), seq);
+    assert_eq!(bot.router.table(&table).await.unwrap(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_small_fight_by_slash_commands_with_monster_turns_as_follow_ups() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_003;
+    let table = table_id(channel.into());
+    // The DM speaks first (which makes them the table's DM).
+    let verified = bot.fake.ask(DM, channel, "verify", json!([])).await;
+    assert!(text(&verified).contains("dice commitment"), "{verified}");
+    bot.fake
+        .ask(
+            PLAYER,
+            channel,
+            "char",
+            sub(
+                "new",
+                vec![
+                    opt("name", "Brom"),
+                    opt("class", "fighter"),
+                    opt("level", 5),
+                    opt("race", "hill dwarf"),
+                ],
+            ),
+        )
+        .await;
+    let begun = bot
+        .fake
+        .ask(DM, channel, "init", sub("begin", vec![]))
+        .await;
+    assert!(text(&begun).contains("Brom"), "{begun}");
+    let added = bot
+        .fake
+        .ask(
+            DM,
+            channel,
+            "dm",
+            sub("madd", vec![opt("monster", "goblin"), opt("count", 2)]),
+        )
+        .await;
+    assert!(!ephemeral(&added), "{added}");
+    // A choice is sent as the value it was registered with.
+    let registered = bot
+        .fake
+        .wait_for("command registration", |c| c.method == "PUT")
+        .await;
+    let engaged = registered
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "move")
+        .unwrap()["options"][0]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "engaged")
+        .unwrap()["value"]
+        .clone();
+    // The DM starts the fight; then whoever's turn it is acts.
+    bot.fake.command(DM, channel, "init", sub("next", vec![]));
+    let mut pinged = false;
+    for _ in 0..60 {
+        // Let the bot finish the last command and its follow-ups.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let state = bot.router.table(&table).await.unwrap();
+        if bot::console::fight_over(&state) {
+            break;
+        }
+        let enc = state.encounter.as_ref().unwrap();
+        let Some(current) = enc.current() else {
+            continue;
+        };
+        if enc.monster(current).is_some() {
+            continue;
+        }
+        let target = enc
+            .monsters
+            .iter()
+            .find(|m| m.health.state() == rules::mechanics::LifeState::Conscious)
+            .map(|m| m.handle.clone())
+            .unwrap();
+        // Theater of mind: close in first (refused, harmlessly, if engaged already).
+        bot.fake
+            .ask(
+                PLAYER,
+                channel,
+                "move",
+                json!([opt("to", engaged.clone()), opt("target", target.as_str())]),
+            )
+            .await;
+        let hit = bot
+            .fake
+            .ask(
+                PLAYER,
+                channel,
+                "attack",
+                json!([opt("weapon", "longsword"), opt("target", target.as_str())]),
+            )
+            .await;
+        let hit_text = text(&hit);
+        assert!(hit_text.contains("**To Hit**"), "{hit_text}");
+        bot.fake
+            .command(PLAYER, channel, "init", sub("next", vec![]));
+    }
+    let state = bot.router.table(&table).await.unwrap();
+    assert!(bot::console::fight_over(&state), "the fight did not end");
+    let follow_ups: Vec<String> = bot.fake.follow_ups().iter().map(text).collect();
+    assert!(!follow_ups.is_empty(), "no monster turn was sent");
+    for (i, t) in follow_ups.iter().enumerate() {
+        assert!(
+            !follow_ups[..i].contains(t),
+            "a monster turn was sent twice: {t}"
+        );
+        assert!(t.contains("'s turn"), "{t}");
+        pinged |= t.starts_with(&format!("<@{PLAYER}>, it's your turn"));
+    }
+    assert!(pinged, "the player was never pinged for their turn");
+}

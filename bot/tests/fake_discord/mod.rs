@@ -1,0 +1,322 @@
+//! A fake Discord on 127.0.0.1 for the real serenity/poise client: the REST
+//! routes a slash-command bot touches and a gateway that speaks the
+//! protocol (Hello, Identify → READY, heartbeats, dispatches). It imitates
+//! Discord, never our code: it records what the bot sent and answers the
+//! way Discord documents.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, mpsc};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+/// The bot application's id (and its user's).
+pub const APP: u64 = 900_000_000_000_000_001;
+/// The guild the interactions come from.
+pub const GUILD: u64 = 900_000_000_000_000_002;
+
+/// One REST call the bot made.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// GET, PUT, POST, PATCH…
+    pub method: String,
+    /// The path, from `/api/v10/`.
+    pub path: String,
+    /// The JSON body (null if none).
+    pub body: Value,
+}
+
+struct Shared {
+    calls: Mutex<Vec<Call>>,
+    changed: Notify,
+    ws_url: String,
+    next_message: AtomicU64,
+}
+
+/// The fake server. Dropping it leaves its tasks to end with the runtime.
+pub struct FakeDiscord {
+    /// The REST base URL to hand the bot.
+    pub api: String,
+    shared: Arc<Shared>,
+    dispatch: mpsc::UnboundedSender<(String, Value)>,
+    next_id: AtomicU64,
+}
+
+impl FakeDiscord {
+    /// Starts the REST server and the gateway on free ports.
+    pub async fn start() -> FakeDiscord {
+        let rest = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let gateway = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let shared = Arc::new(Shared {
+            calls: Mutex::default(),
+            changed: Notify::new(),
+            ws_url: format!("ws://{}", gateway.local_addr().unwrap()),
+            next_message: AtomicU64::new(1),
+        });
+        let api = format!("http://{}", rest.local_addr().unwrap());
+        let app = axum::Router::new()
+            .fallback(rest_call)
+            .with_state(Arc::clone(&shared));
+        tokio::spawn(async move { axum::serve(rest, app).await });
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(serve_gateway(gateway, rx));
+        FakeDiscord {
+            api,
+            shared,
+            dispatch: tx,
+            next_id: AtomicU64::new(1),
+        }
+    }
+
+    /// Every REST call so far.
+    pub fn calls(&self) -> Vec<Call> {
+        self.shared.calls.lock().unwrap().clone()
+    }
+
+    /// Waits (at most 20 s) for a call that `matches`, and returns it.
+    pub async fn wait_for(&self, what: &str, matches: impl Fn(&Call) -> bool) -> Call {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let changed = self.shared.changed.notified();
+            if let Some(c) = self.calls().into_iter().find(&matches) {
+                return c;
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                panic!("no {what} within 20 s; calls: {:#?}", self.calls());
+            }
+        }
+    }
+
+    /// Sends a slash command as `user` in `channel` (INTERACTION_CREATE,
+    /// type 2) and returns its interaction id and token.
+    pub fn command(&self, user: u64, channel: u64, name: &str, options: Value) -> (u64, String) {
+        let n = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let id = 800_000_000_000_000_000 + n;
+        let token = format!("token-{n}");
+        let event = json!({
+            "id": id.to_string(),
+            "application_id": APP.to_string(),
+            "type": 2,
+            "token": token,
+            "version": 1,
+            "guild_id": GUILD.to_string(),
+            "channel_id": channel.to_string(),
+            "channel": {"id": channel.to_string(), "type": 0},
+            "member": {
+                "user": user_json(user),
+                "roles": [],
+                "joined_at": "2026-01-01T00:00:00.000000+00:00",
+                "deaf": false,
+                "mute": false,
+                "flags": 0,
+                "permissions": "2248473465835073"
+            },
+            "data": {
+                "id": "700000000000000001",
+                "name": name,
+                "type": 1,
+                "options": options
+            },
+            "app_permissions": "2248473465835073",
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": GUILD.to_string()},
+            "context": 0,
+            "attachment_size_limit": 8_388_608
+        });
+        self.dispatch
+            .send(("INTERACTION_CREATE".to_owned(), event))
+            .unwrap();
+        (id, token)
+    }
+
+    /// Sends a slash command and waits for its interaction response (the
+    /// callback's body).
+    pub async fn ask(&self, user: u64, channel: u64, name: &str, options: Value) -> Value {
+        let (id, token) = self.command(user, channel, name, options);
+        let path = format!("interactions/{id}/{token}/callback");
+        self.wait_for(&format!("response to /{name}"), |c| {
+            c.method == "POST" && c.path == path
+        })
+        .await
+        .body
+    }
+
+    /// Every follow-up message sent, to any interaction, in order.
+    pub fn follow_ups(&self) -> Vec<Value> {
+        let prefix = format!("webhooks/{APP}/");
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == "POST" && c.path.starts_with(&prefix))
+            .map(|c| c.body)
+            .collect()
+    }
+}
+
+/// A Discord user object.
+pub fn user_json(id: u64) -> Value {
+    json!({
+        "id": id.to_string(),
+        "username": format!("user{id}"),
+        "discriminator": "0",
+        "global_name": null,
+        "avatar": null
+    })
+}
+
+fn message_json(shared: &Shared, channel: &str, body: &Value) -> Value {
+    let id = 600_000_000_000_000_000 + shared.next_message.fetch_add(1, Ordering::Relaxed);
+    json!({
+        "id": id.to_string(),
+        "channel_id": channel,
+        "author": {"id": APP.to_string(), "username": "dungeon", "bot": true},
+        "content": body.get("content").cloned().unwrap_or(json!("")),
+        "timestamp": "2026-11-21T09:00:00.000000+00:00",
+        "edited_timestamp": null,
+        "tts": false,
+        "mention_everyone": false,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": false,
+        "type": 20,
+        "webhook_id": APP.to_string(),
+        "application_id": APP.to_string(),
+        "flags": body.get("flags").cloned().unwrap_or(json!(0))
+    })
+}
+
+fn json_response(status: StatusCode, body: Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// Every REST request: recorded, then answered as Discord would.
+async fn rest_call(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let path = uri
+        .path()
+        .strip_prefix("/api/v10/")
+        .unwrap_or(uri.path())
+        .to_owned();
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let response = match (
+        method.as_str(),
+        path.split('/').collect::<Vec<_>>().as_slice(),
+    ) {
+        ("GET", ["gateway"]) => json_response(StatusCode::OK, json!({"url": shared.ws_url})),
+        ("PUT", ["applications", _, "commands"]) => json_response(StatusCode::OK, json!([])),
+        ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
+        ("POST", ["webhooks", _, _]) | ("PATCH", ["webhooks", _, _, "messages", _]) => {
+            json_response(StatusCode::OK, message_json(&shared, "1", &body))
+        }
+        _ => json_response(
+            StatusCode::NOT_FOUND,
+            json!({"message": "404: Not Found", "code": 0}),
+        ),
+    };
+    shared.calls.lock().unwrap().push(Call {
+        method: method.to_string(),
+        path,
+        body,
+    });
+    shared.changed.notify_waiters();
+    response
+}
+
+/// The gateway: one session at a time; events queued while none is
+/// connected wait for the next.
+async fn serve_gateway(listener: TcpListener, rx: mpsc::UnboundedReceiver<(String, Value)>) {
+    let rx = Arc::new(tokio::sync::Mutex::new(rx));
+    while let Ok((socket, _)) = listener.accept().await {
+        let Ok(ws) = tokio_tungstenite::accept_async(socket).await else {
+            continue;
+        };
+        let rx = Arc::clone(&rx);
+        tokio::spawn(async move {
+            let mut rx = rx.lock().await;
+            session(ws, &mut rx).await;
+        });
+    }
+}
+
+async fn session(
+    ws: tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>,
+    rx: &mut mpsc::UnboundedReceiver<(String, Value)>,
+) {
+    let (mut tx, mut incoming) = ws.split();
+    let send = |v: Value| WsMessage::Text(v.to_string());
+    let hello = json!({"op": 10, "d": {"heartbeat_interval": 41_250}, "s": null, "t": null});
+    if tx.send(send(hello)).await.is_err() {
+        return;
+    }
+    let mut seq = 0u64;
+    let mut ready = false;
+    loop {
+        tokio::select! {
+            frame = incoming.next() => {
+                let Some(Ok(frame)) = frame else { return };
+                let WsMessage::Text(text) = frame else { continue };
+                let Ok(v) = serde_json::from_str::<Value>(&text) else { continue };
+                let answer = match v["op"].as_u64() {
+                    // Heartbeat → heartbeat ACK.
+                    Some(1) => Some(json!({"op": 11})),
+                    // Identify → READY.
+                    Some(2) => {
+                        seq += 1;
+                        ready = true;
+                        Some(ready_event(seq))
+                    }
+                    _ => None,
+                };
+                if let Some(answer) = answer
+                    && tx.send(send(answer)).await.is_err()
+                {
+                    return;
+                }
+            }
+            event = rx.recv(), if ready => {
+                let Some((name, d)) = event else { return };
+                seq += 1;
+                let frame = json!({"op": 0, "s": seq, "t": name, "d": d});
+                if tx.send(send(frame)).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// The READY dispatch that answers an Identify.
+fn ready_event(seq: u64) -> Value {
+    json!({
+        "op": 0, "s": seq, "t": "READY",
+        "d": {
+            "v": 10,
+            "user": {"id": APP.to_string(), "username": "dungeon", "bot": true, "discriminator": "0"},
+            "guilds": [],
+            "session_id": "fake-session",
+            "resume_gateway_url": "ws://127.0.0.1:1",
+            "shard": [0, 1],
+            "application": {"id": APP.to_string(), "flags": 0}
+        }
+    })
+}
