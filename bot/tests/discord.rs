@@ -126,6 +126,20 @@ async fn the_bot_registers_its_slash_commands() {
         .map(|o| o["name"].as_str().unwrap())
         .collect();
     assert_eq!(subs, ["begin", "next"]);
+
+    let help = bot
+        .fake
+        .ask(PLAYER, 500_000_000_000_000_009, "help", json!([]))
+        .await;
+    assert!(ephemeral(&help), "{help}");
+    let help_text = text(&help);
+    for want in [
+        "`/attack weapon target`",
+        "`/dm madd monster count`",
+        "`/init next`",
+    ] {
+        assert!(help_text.contains(want), "{want} missing from {help_text}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,5 +1,6 @@
 //! The slash commands: each builds the text form of its command and hands
-//! it to [`play`]. Names and options follow Avrae's vocabulary.
+//! it to [`play`] (except `/help`, which lists these commands). Names and
+//! options follow Avrae's vocabulary.
 
 use poise::ChoiceParameter as _;
 
@@ -152,5 +153,35 @@ pub async fn verify(ctx: Context<'_>) -> Result<(), Error> {
 /// What you can do.
 #[poise::command(slash_command)]
 pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
-    play(ctx, "/help", "help").await
+    let mut lines = Vec::new();
+    for command in &ctx.framework().options().commands {
+        let subs: Vec<_> = if command.subcommands.is_empty() {
+            vec![(String::new(), command)]
+        } else {
+            command
+                .subcommands
+                .iter()
+                .map(|s| (format!(" {}", s.name), s))
+                .collect()
+        };
+        for (sub, c) in subs {
+            let params: String = c
+                .parameters
+                .iter()
+                .map(|p| format!(" {}", p.name))
+                .collect();
+            let about = c.description.as_deref().unwrap_or_default();
+            lines.push(format!("`/{}{sub}{params}` — {about}", command.name));
+        }
+    }
+    let card = super::render::Card {
+        title: "Commands".to_owned(),
+        description: lines.join("\n"),
+        colour: super::render::GREEN,
+        ephemeral: true,
+        ..Default::default()
+    }
+    .fitted();
+    ctx.send(super::reply_of(card)).await?;
+    Ok(())
 }
