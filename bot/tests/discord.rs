@@ -1,21 +1,26 @@
 //! The real serenity/poise client against a fake Discord (REST + gateway
 //! on 127.0.0.1): command registration, slash commands by
 //! INTERACTION_CREATE answered with rendered embeds, a DM command from a
-//! player refused privately with nothing changed, and a small fight with
-//! the monsters' turns sent as follow-ups.
+//! player refused privately with nothing changed, a small fight with the
+//! monsters' turns sent as follow-ups, a planner slower than Discord's
+//! 3-second deadline that never delays the response, and malformed options
+//! answered privately through the one `on_error`.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;
 mod fake_discord;
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use bot::discord::{Settings, table_id};
 use bot::router::{Config, Router, system_clock};
 use bot::turns::MonsterTurns;
 use common::db::Db;
 use fake_discord::{APP, FakeDiscord};
+use monsters::llm::gemini::{GeminiConfig, GeminiPlanner};
 use serde_json::{Value, json};
+use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 /// The DM: the first to use a command in the channel.
@@ -31,13 +36,18 @@ struct Bot {
 }
 
 async fn start() -> Bot {
+    start_with(None, bot::planner::TURN_BUDGET).await
+}
+
+/// The bot with `planner` playing the monsters, waiting at most `budget` for it.
+async fn start_with(planner: Option<Arc<dyn monsters::Planner>>, budget: Duration) -> Bot {
     let fake = FakeDiscord::start().await;
     let db = Db::sqlite();
     let store = db.open().await;
     let mut config = Config::for_store(&store);
     config.rate_limit = None;
     let router = Arc::new(Router::start(store, config, system_clock()).await.unwrap());
-    let turns = MonsterTurns::new(Arc::clone(&router), None, bot::planner::TURN_BUDGET);
+    let turns = MonsterTurns::new(Arc::clone(&router), planner, budget);
     let settings = Settings {
         token: "fake-token".to_owned(),
         api: Some(fake.api.clone()),
@@ -282,7 +292,7 @@ async fn a_small_fight_by_slash_commands_with_monster_turns_as_follow_ups() {
     let mut pinged = false;
     for _ in 0..60 {
         // Let the bot finish the last command and its follow-ups.
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
         let state = bot.router.table(&table).await.unwrap();
         if bot::console::fight_over(&state) {
             break;
@@ -336,4 +346,104 @@ async fn a_small_fight_by_slash_commands_with_monster_turns_as_follow_ups() {
         pinged |= t.starts_with(&format!("<@{PLAYER}>, it's your turn"));
     }
     assert!(pinged, "the player was never pinged for their turn");
+}
+
+/// A "model" that takes every connection and never says a word.
+async fn silent_model() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_planner_never_holds_the_response_its_turn_follows_up() {
+    // Longer than Discord's 3 seconds: only a follow-up may wait that long.
+    let budget = Duration::from_millis(3_500);
+    let mut gemini = GeminiConfig::new("test-key");
+    gemini.base_url = silent_model().await;
+    gemini.timeout = budget;
+    let planner: Arc<dyn monsters::Planner> = Arc::new(GeminiPlanner::new(gemini).unwrap());
+    let bot = start_with(Some(planner), budget).await;
+    let channel = 500_000_000_000_000_004;
+    let table = table_id(channel.into());
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    let made = vec![
+        opt("name", "Aria"),
+        opt("class", "fighter"),
+        opt("level", 3),
+        opt("race", "human"),
+    ];
+    bot.fake
+        .ask(PLAYER, channel, "char", sub("new", made))
+        .await;
+    bot.fake
+        .ask(DM, channel, "init", sub("begin", vec![]))
+        .await;
+    let madd = vec![opt("monster", "goblin"), opt("count", 1)];
+    bot.fake.ask(DM, channel, "dm", sub("madd", madd)).await;
+    // End turns (the DM starts round 1) until one hands the turn to the goblin.
+    let mut who = DM;
+    for _ in 0..3 {
+        let sent = Instant::now();
+        let (id, token) = bot.fake.command(who, channel, "init", sub("next", vec![]));
+        let callback = format!("interactions/{id}/{token}/callback");
+        bot.fake
+            .wait_for("the response", |c| c.path == callback)
+            .await;
+        let acked = sent.elapsed();
+        assert!(
+            acked < Duration::from_millis(1_500),
+            "answered after {acked:?}"
+        );
+        let state = bot.router.table(&table).await.unwrap();
+        let enc = state.encounter.as_ref().unwrap();
+        if enc.monster(enc.current().unwrap()).is_none() {
+            who = PLAYER;
+            continue;
+        }
+        let follow_up = format!("webhooks/{APP}/{token}");
+        let turn = bot
+            .fake
+            .wait_for("the goblin's turn", |c| c.path == follow_up)
+            .await;
+        let took = sent.elapsed();
+        assert!(took >= budget, "the monster's turn came after {took:?}");
+        assert!(text(&turn.body).contains("g1's turn"), "{}", turn.body);
+        return;
+    }
+    panic!("the goblin never got a turn");
+}
+
+#[test]
+fn serve_without_a_token_says_what_to_set() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dungeon"))
+        .arg("serve")
+        .env_remove("DISCORD_TOKEN")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("DISCORD_TOKEN"), "{err}");
+    assert!(err.contains("Bot → Reset Token"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_option_discord_would_never_send_still_gets_a_private_answer() {
+    let bot = start().await;
+    let answer = bot
+        .fake
+        .ask(
+            PLAYER,
+            500_000_000_000_000_005,
+            "move",
+            json!([opt("to", "sideways"), opt("target", "g1")]),
+        )
+        .await;
+    assert!(ephemeral(&answer), "{answer}");
 }

@@ -127,24 +127,41 @@ pub async fn run(
     Ok(())
 }
 
-/// Users get a short message; the log gets the cause chain.
+/// Users get a short private message; the log gets the cause chain.
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
-    match error {
+    let why = match &error {
         poise::FrameworkError::Command { error, ctx, .. } => {
             eprintln!(
                 "discord: /{} failed: {error:#}",
                 ctx.command().qualified_name
             );
-            let card = render::refusal("something went wrong on our side; try again");
-            if let Err(e) = ctx.send(reply_of(card)).await {
-                eprintln!("discord: could not report the error: {e}");
-            }
+            "something went wrong on our side; try again".to_owned()
         }
-        other => {
-            if let Err(e) = poise::builtins::on_error(other).await {
+        poise::FrameworkError::ArgumentParse { error, ctx, .. } => {
+            format!("/{}: {error}", ctx.command().qualified_name)
+        }
+        poise::FrameworkError::CommandStructureMismatch {
+            description, ctx, ..
+        } => {
+            eprintln!(
+                "discord: /{} arrived with options it does not have: {description}",
+                ctx.command().qualified_name
+            );
+            "this command's options have changed: wait for Discord to update them, then try again"
+                .to_owned()
+        }
+        _ => {
+            if let Err(e) = poise::builtins::on_error(error).await {
                 eprintln!("discord: error while handling an error: {e}");
             }
+            return;
         }
+    };
+    let Some(ctx) = error.ctx() else {
+        return;
+    };
+    if let Err(e) = ctx.send(reply_of(render::refusal(&why))).await {
+        eprintln!("discord: could not report an error: {e}");
     }
 }
 
