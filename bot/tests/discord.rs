@@ -330,6 +330,9 @@ async fn a_small_fight_by_slash_commands_with_monster_turns_as_follow_ups() {
             .await;
         let hit_text = text(&hit);
         assert!(hit_text.contains("**To Hit**"), "{hit_text}");
+        // Players see no monster's AC or hit points.
+        assert!(!hit_text.contains("vs AC"), "{hit_text}");
+        assert!(!hit_text.contains(" HP>"), "{hit_text}");
         bot.fake
             .command(PLAYER, channel, "init", sub("next", vec![]));
     }

@@ -222,9 +222,10 @@ async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Erro
             submit.await?
         }
     };
-    let after = turn_of(&data.router.table(&table).await?);
-    let ping = after.is_some() && after != before;
-    ctx.send(reply_of(render::answer(title, &answer, ping)))
+    let now = data.router.table(&table).await?;
+    let after = turn_of(&now);
+    let view = render::View::of(&now, after.is_some() && after != before);
+    ctx.send(reply_of(render::answer(title, &answer, &view)))
         .await?;
     if matches!(answer, Answer::Done { .. }) {
         monster_turns(ctx, &table).await?;
@@ -269,7 +270,9 @@ async fn monster_turns(ctx: Context<'_>, table: &str) -> Result<(), Error> {
         if report.dropped || report.played.is_empty() {
             break;
         }
-        ctx.send(reply_of(render::monster_turn(&report))).await?;
+        let view = render::View::of(&data.router.table(table).await?, true);
+        ctx.send(reply_of(render::monster_turn(&report, &view)))
+            .await?;
     }
     Ok(())
 }

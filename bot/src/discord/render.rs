@@ -5,7 +5,9 @@
 //! Pure: a [`Card`] is plain data, turned into serenity's builder at the
 //! edge (`mod.rs`), so the limits are tested without Discord.
 
-use dm::{Line, Reply};
+use std::collections::HashSet;
+
+use dm::{Line, Reply, Table};
 
 use crate::router::Answer;
 use crate::turns::TurnReport;
@@ -25,6 +27,41 @@ pub const MAX_EMBED_TOTAL: usize = 6_000;
 pub const GREEN: u32 = 0x2e_cc_71;
 /// The embed colour of a monster's turn.
 pub const RED: u32 = 0xe7_4c_3c;
+
+/// What a message in the channel may show.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    /// The turn passed to someone else: ping its player.
+    pub ping: bool,
+    /// Display names of the monsters whose hit points and AC players do
+    /// not see (Avrae's `<Bloodied>` instead of numbers).
+    pub hidden: HashSet<String>,
+}
+
+impl View {
+    /// The view of `table`'s channel: every monster in its fight hidden.
+    pub fn of(table: &Table, ping: bool) -> Self {
+        let hidden = table
+            .encounter
+            .iter()
+            .flat_map(|e| e.monsters.iter().map(dm::encounter::MonsterState::name))
+            .collect();
+        Self { ping, hidden }
+    }
+}
+
+/// Hit points as players see a monster's: a word, not numbers.
+pub fn hp_word(hp: u32, max_hp: u32) -> &'static str {
+    if hp >= max_hp {
+        "Healthy"
+    } else if hp * 2 > max_hp {
+        "Injured"
+    } else if hp > 0 {
+        "Bloodied"
+    } else {
+        "Down"
+    }
+}
 
 /// One message to send: an optional embed and some content.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -186,8 +223,8 @@ pub fn dice(detail: &str, total: i64) -> String {
     format!("{} = `{total}`", out.trim())
 }
 
-/// One reply line as embed markdown.
-pub fn line(line: &Line) -> String {
+/// One reply line as embed markdown, as `view` lets it show.
+pub fn line(line: &Line, view: &View) -> String {
     match line {
         Line::Roll {
             who,
@@ -217,13 +254,20 @@ pub fn line(line: &Line) -> String {
             total,
             ac,
             result,
-        } => format!(
-            "**{}** → **{}** ({}): **To Hit**: 1d20 ({d20}) → `{total}` vs AC {ac} — **{}**",
-            escape(attacker),
-            escape(target),
-            escape(with),
-            escape(&result.to_uppercase())
-        ),
+        } => {
+            let against = if view.hidden.contains(target) {
+                String::new()
+            } else {
+                format!(" vs AC {ac}")
+            };
+            format!(
+                "**{}** → **{}** ({}): **To Hit**: 1d20 ({d20}) → `{total}`{against} — **{}**",
+                escape(attacker),
+                escape(target),
+                escape(with),
+                escape(&result.to_uppercase())
+            )
+        }
         Line::Save {
             who,
             what,
@@ -256,8 +300,13 @@ pub fn line(line: &Line) -> String {
             } else {
                 format!(" — **{}**", escape(state))
             };
+            let left = if view.hidden.contains(target) {
+                format!("<{}>", hp_word(*hp, *max_hp))
+            } else {
+                format!("<{hp}/{max_hp} HP>")
+            };
             format!(
-                "**{}** takes **{amount}**{kind} damage: <{hp}/{max_hp} HP>{st}",
+                "**{}** takes **{amount}**{kind} damage: {left}{st}",
                 escape(target)
             )
         }
@@ -267,10 +316,14 @@ pub fn line(line: &Line) -> String {
             hp,
             max_hp,
             ..
-        } => format!(
-            "**{}** heals **{amount}**: <{hp}/{max_hp} HP>",
-            escape(target)
-        ),
+        } => {
+            let now = if view.hidden.contains(target) {
+                format!("<{}>", hp_word(*hp, *max_hp))
+            } else {
+                format!("<{hp}/{max_hp} HP>")
+            };
+            format!("**{}** heals **{amount}**: {now}", escape(target))
+        }
         Line::Effect {
             target,
             what,
@@ -285,12 +338,16 @@ pub fn line(line: &Line) -> String {
     }
 }
 
-/// The card of a reply to `title` (the command as the player typed it);
-/// `ping`: the turn passed to someone else, so ping its player.
-pub fn reply(title: &str, reply: &Reply, ping: bool) -> Card {
-    let description = reply.lines.iter().map(line).collect::<Vec<_>>().join("\n");
+/// The card of a reply to `title` (the command as the player typed it).
+pub fn reply(title: &str, reply: &Reply, view: &View) -> Card {
+    let description = reply
+        .lines
+        .iter()
+        .map(|l| line(l, view))
+        .collect::<Vec<_>>()
+        .join("\n");
     let (mut content, footer) = turn(reply);
-    if !ping {
+    if !view.ping {
         content.clear();
     }
     Card {
@@ -330,10 +387,10 @@ pub fn refusal(why: &str) -> Card {
     .fitted()
 }
 
-/// The card of an answer from the router (`ping`: as for [`reply`]).
-pub fn answer(title: &str, answer: &Answer, ping: bool) -> Card {
+/// The card of an answer from the router.
+pub fn answer(title: &str, answer: &Answer, view: &View) -> Card {
     match answer {
-        Answer::Done { reply: r, .. } | Answer::Repeated { reply: r, .. } => reply(title, r, ping),
+        Answer::Done { reply: r, .. } | Answer::Repeated { reply: r, .. } => reply(title, r, view),
         Answer::Refused { why } => refusal(why),
         Answer::Limited { retry_after } => refusal(&format!(
             "slow down: try again in {} s",
@@ -343,7 +400,7 @@ pub fn answer(title: &str, answer: &Answer, ping: bool) -> Card {
 }
 
 /// The card of a monster's turn: everything it did, in order.
-pub fn monster_turn(report: &TurnReport) -> Card {
+pub fn monster_turn(report: &TurnReport, view: &View) -> Card {
     let mut lines = Vec::new();
     if let Some(flavour) = &report.flavour {
         lines.push(format!("*{}*", escape(flavour)));
@@ -352,7 +409,7 @@ pub fn monster_turn(report: &TurnReport) -> Card {
     for (_, answer) in &report.played {
         match answer {
             Answer::Done { reply, .. } | Answer::Repeated { reply, .. } => {
-                lines.extend(reply.lines.iter().map(line));
+                lines.extend(reply.lines.iter().map(|l| line(l, view)));
                 if reply.turn.is_some() {
                     last_turn = Some(reply.clone());
                 }
@@ -427,7 +484,11 @@ mod tests {
             }),
             private: false,
         };
-        let card = reply(&"t".repeat(1_000), &r, true);
+        let view = View {
+            ping: true,
+            ..View::default()
+        };
+        let card = reply(&"t".repeat(1_000), &r, &view);
         assert!(len(&card.title) <= MAX_TITLE);
         assert!(len(&card.description) <= MAX_DESCRIPTION);
         assert!(len(&card.footer) <= MAX_FOOTER);
@@ -449,12 +510,15 @@ mod tests {
 
     #[test]
     fn names_cannot_inject_markdown() {
-        let l = line(&Line::Roll {
-            who: "**Bob**".into(),
-            label: "1d20".into(),
-            detail: "1d20(7)=7".into(),
-            total: 7,
-        });
+        let l = line(
+            &Line::Roll {
+                who: "**Bob**".into(),
+                label: "1d20".into(),
+                detail: "1d20(7)=7".into(),
+                total: 7,
+            },
+            &View::default(),
+        );
         assert_eq!(l, "**\\*\\*Bob\\*\\*** — 1d20: 1d20 (7) = `7`");
     }
 
@@ -466,6 +530,44 @@ mod tests {
         );
         assert_eq!(prose("a `b_c` d_e"), "a `b_c` d\\_e");
         assert_eq!(prose("odd ` tick_"), "odd \\` tick\\_");
+    }
+
+    #[test]
+    fn players_see_a_monsters_health_as_a_word_and_no_ac() {
+        let view = View {
+            ping: false,
+            hidden: HashSet::from(["Goblin (g1)".to_owned()]),
+        };
+        let hit = |target: &str| Line::Damage {
+            target: target.into(),
+            amount: 4,
+            hp_before: 7,
+            types: "slashing".into(),
+            hp: 3,
+            max_hp: 7,
+            state: String::new(),
+        };
+        assert_eq!(
+            line(&hit("Goblin (g1)"), &view),
+            "**Goblin (g1)** takes **4** slashing damage: <Bloodied>"
+        );
+        assert_eq!(
+            line(&hit("Brom"), &view),
+            "**Brom** takes **4** slashing damage: <3/7 HP>"
+        );
+        let attack = Line::Attack {
+            attacker: "Brom".into(),
+            target: "Goblin (g1)".into(),
+            with: "Longsword".into(),
+            d20: 9,
+            total: 14,
+            ac: 15,
+            result: "miss".into(),
+        };
+        assert!(!line(&attack, &view).contains("AC"));
+        assert_eq!(hp_word(7, 7), "Healthy");
+        assert_eq!(hp_word(4, 7), "Injured");
+        assert_eq!(hp_word(0, 7), "Down");
     }
 
     #[test]
