@@ -1,7 +1,8 @@
 //! The real serenity/poise client against a fake Discord (REST + gateway
 //! on 127.0.0.1): command registration, slash commands by
 //! INTERACTION_CREATE answered with rendered embeds, a DM command from a
-//! player refused privately with nothing changed, a small fight with the
+//! player refused privately with nothing changed, autocomplete, a small
+//! fight with the
 //! monsters' turns sent as follow-ups, a planner slower than Discord's
 //! 3-second deadline that never delays the response, and malformed options
 //! answered privately through the one `on_error`.
@@ -39,6 +40,9 @@ async fn start() -> Bot {
     start_with(None, bot::planner::TURN_BUDGET).await
 }
 
+/// Every table's dice seed: the same fight every run.
+const SEED: u64 = 7;
+
 /// The bot with `planner` playing the monsters, waiting at most `budget` for it.
 async fn start_with(planner: Option<Arc<dyn monsters::Planner>>, budget: Duration) -> Bot {
     let fake = FakeDiscord::start().await;
@@ -51,6 +55,7 @@ async fn start_with(planner: Option<Arc<dyn monsters::Planner>>, budget: Duratio
     let settings = Settings {
         token: "fake-token".to_owned(),
         api: Some(fake.api.clone()),
+        seed: Some(SEED),
     };
     let (stop, stopped) = oneshot::channel::<()>();
     let r = Arc::clone(&router);
@@ -269,6 +274,59 @@ async fn a_small_fight_by_slash_commands_with_monster_turns_as_follow_ups() {
         )
         .await;
     assert!(!ephemeral(&added), "{added}");
+    // Autocomplete: monsters from the SRD, the player's weapons, the fight's creatures.
+    let focused = |name: &str, partial: &str| json!({"name": name, "type": 3, "value": partial, "focused": true});
+    let monsters = bot
+        .fake
+        .autocomplete(
+            DM,
+            channel,
+            "dm",
+            sub("madd", vec![focused("monster", "gobl")]),
+        )
+        .await;
+    assert!(
+        monsters
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["value"] == "Goblin"),
+        "{monsters}"
+    );
+    let weapons = bot
+        .fake
+        .autocomplete(
+            PLAYER,
+            channel,
+            "attack",
+            json!([focused("weapon", ""), opt("target", "")]),
+        )
+        .await;
+    assert!(
+        weapons
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["value"] == "longsword"),
+        "{weapons}"
+    );
+    let targets = bot
+        .fake
+        .autocomplete(
+            PLAYER,
+            channel,
+            "attack",
+            json!([opt("weapon", "longsword"), focused("target", "gob")]),
+        )
+        .await;
+    let mut offered: Vec<(&str, &str)> = targets
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["value"].as_str().unwrap()))
+        .collect();
+    offered.sort_unstable();
+    assert_eq!(offered, [("Goblin (g1)", "g1"), ("Goblin (g2)", "g2")]);
     // A choice is sent as the value it was registered with.
     let registered = bot
         .fake
@@ -289,6 +347,7 @@ async fn a_small_fight_by_slash_commands_with_monster_turns_as_follow_ups() {
         .clone();
     // The DM starts the fight; then whoever's turn it is acts.
     bot.fake.command(DM, channel, "init", sub("next", vec![]));
+    let mut attacks = 0;
     let mut pinged = false;
     for _ in 0..60 {
         // Let the bot finish the last command and its follow-ups.
@@ -329,13 +388,22 @@ async fn a_small_fight_by_slash_commands_with_monster_turns_as_follow_ups() {
             )
             .await;
         let hit_text = text(&hit);
-        assert!(hit_text.contains("**To Hit**"), "{hit_text}");
+        // Out of reach (a goblin that ran far) is refused privately.
+        if ephemeral(&hit) {
+            assert!(hit_text.contains("out of reach"), "{hit_text}");
+        } else {
+            assert!(hit_text.contains("**To Hit**"), "{hit_text}");
+            attacks += 1;
+        }
         // Players see no monster's AC or hit points.
         assert!(!hit_text.contains("vs AC"), "{hit_text}");
         assert!(!hit_text.contains(" HP>"), "{hit_text}");
+        // The turn has passed once this is answered; monsters' turns follow.
         bot.fake
-            .command(PLAYER, channel, "init", sub("next", vec![]));
+            .ask(PLAYER, channel, "init", sub("next", vec![]))
+            .await;
     }
+    assert!(attacks > 0, "Brom never attacked");
     let state = bot.router.table(&table).await.unwrap();
     assert!(bot::console::fight_over(&state), "the fight did not end");
     let follow_ups: Vec<String> = bot.fake.follow_ups().iter().map(text).collect();

@@ -96,7 +96,9 @@ pub async fn dm(_ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command, rename = "madd")]
 pub async fn dm_madd(
     ctx: Context<'_>,
-    #[description = "The monster, e.g. goblin"] monster: String,
+    #[description = "The monster, e.g. goblin"]
+    #[autocomplete = "super::autocomplete::monsters"]
+    monster: String,
     #[description = "How many"]
     #[min = 1]
     #[max = 20]
@@ -111,8 +113,12 @@ pub async fn dm_madd(
 #[poise::command(slash_command)]
 pub async fn attack(
     ctx: Context<'_>,
-    #[description = "The weapon, e.g. longsword"] weapon: String,
-    #[description = "The target's handle, e.g. g1"] target: String,
+    #[description = "The weapon, e.g. longsword"]
+    #[autocomplete = "super::autocomplete::weapons"]
+    weapon: String,
+    #[description = "The target's handle, e.g. g1"]
+    #[autocomplete = "super::autocomplete::targets"]
+    target: String,
 ) -> Result<(), Error> {
     let text = format!("attack {} -t {}", word(&weapon), word(&target));
     play(ctx, &format!("/attack {weapon} → {target}"), &text).await
@@ -137,7 +143,9 @@ pub enum Distance {
 pub async fn move_to(
     ctx: Context<'_>,
     #[description = "How close"] to: Distance,
-    #[description = "The creature's handle, e.g. g1"] target: String,
+    #[description = "The creature's handle, e.g. g1"]
+    #[autocomplete = "super::autocomplete::targets"]
+    target: String,
 ) -> Result<(), Error> {
     let to = to.name();
     let text = format!("move {to} {}", word(&target));

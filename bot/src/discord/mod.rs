@@ -11,6 +11,7 @@
 //! interaction's response (deferred first if the store is slow); monster
 //! turns, which may wait on an LLM, come after it as follow-ups.
 
+mod autocomplete;
 mod commands;
 pub mod render;
 
@@ -32,6 +33,7 @@ use render::Card;
 pub struct Data {
     router: Arc<Router>,
     turns: MonsterTurns,
+    seed: Option<u64>,
     /// Tables known to exist in the store, so a command opens its table at
     /// most once per process (a std Mutex: no await while it is held).
     opened: Mutex<HashSet<String>>,
@@ -53,6 +55,9 @@ pub struct Settings {
     /// Another base URL for Discord's REST API (a fake server in tests);
     /// the gateway's URL comes from it too. Rate limiting is off with it.
     pub api: Option<String>,
+    /// Commit every new table to the dice seed of this number (a game that
+    /// plays the same every time, for tests); `None`: a fresh random seed.
+    pub seed: Option<u64>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -61,6 +66,7 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("token", &"…")
             .field("api", &self.api)
+            .field("seed", &self.seed)
             .finish()
     }
 }
@@ -87,6 +93,7 @@ pub async fn run(
     let data = Data {
         router,
         turns,
+        seed: settings.seed,
         opened: Mutex::default(),
         playing: Mutex::default(),
     };
@@ -240,8 +247,12 @@ async fn open(data: &Data, table: &str, sender: &str) -> Result<(), Error> {
     }
     let meta = json!({"transport": "discord"});
     let dm = data.router.player_of(sender);
+    let seed = data.seed.map_or_else(
+        crate::console::random_seed,
+        crate::console::seed_from_number,
+    );
     data.router
-        .open_table(table, &meta, dm, &crate::console::random_seed())
+        .open_table(table, &meta, dm, &seed)
         .await
         .with_context(|| format!("opening table {table}"))?;
     lock(&data.opened).insert(table.to_owned());
@@ -306,6 +317,7 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
         let settings = Settings {
             token: token.trim().to_owned(),
             api: args.discord_api.clone(),
+            seed: None,
         };
         eprintln!("dungeon serve: connecting to Discord; tables are kept in {database}");
         run(router, turns, settings, std::future::pending()).await

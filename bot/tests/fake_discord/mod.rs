@@ -98,13 +98,39 @@ impl FakeDiscord {
     /// Sends a slash command as `user` in `channel` (INTERACTION_CREATE,
     /// type 2) and returns its interaction id and token.
     pub fn command(&self, user: u64, channel: u64, name: &str, options: Value) -> (u64, String) {
+        self.interaction(2, user, channel, name, options)
+    }
+
+    /// Asks for autocomplete choices (INTERACTION_CREATE, type 4; the
+    /// option being typed has `"focused": true`) and returns the choices.
+    pub async fn autocomplete(&self, user: u64, channel: u64, name: &str, options: Value) -> Value {
+        let (id, token) = self.interaction(4, user, channel, name, options);
+        let path = format!("interactions/{id}/{token}/callback");
+        let body = self
+            .wait_for(&format!("choices for /{name}"), |c| {
+                c.method == "POST" && c.path == path
+            })
+            .await
+            .body;
+        assert_eq!(body["type"], 8, "{body}");
+        body["data"]["choices"].clone()
+    }
+
+    fn interaction(
+        &self,
+        kind: u8,
+        user: u64,
+        channel: u64,
+        name: &str,
+        options: Value,
+    ) -> (u64, String) {
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
         let id = 800_000_000_000_000_000 + n;
         let token = format!("token-{n}");
         let event = json!({
             "id": id.to_string(),
             "application_id": APP.to_string(),
-            "type": 2,
+            "type": kind,
             "token": token,
             "version": 1,
             "guild_id": GUILD.to_string(),
