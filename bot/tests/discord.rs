@@ -518,3 +518,27 @@ async fn an_option_discord_would_never_send_still_gets_a_private_answer() {
         .await;
     assert!(ephemeral(&answer), "{answer}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_with_a_token_connects_and_answers() {
+    let fake = FakeDiscord::start().await;
+    let db = Db::sqlite();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_dungeon"))
+        .args(["serve", "--database", &db.url, "--discord-api", &fake.api])
+        .env("DISCORD_TOKEN", "fake-token")
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    fake.wait_for("command registration", |c| c.method == "PUT")
+        .await;
+    let rolled = fake
+        .ask(
+            PLAYER,
+            500_000_000_000_000_006,
+            "roll",
+            json!([opt("expr", "2d6")]),
+        )
+        .await;
+    assert!(text(&rolled).contains("2d6 ("), "{rolled}");
+    child.kill().await.unwrap();
+}
