@@ -123,7 +123,8 @@ async fn the_bot_registers_its_slash_commands() {
         .map(|c| c["name"].as_str().unwrap())
         .collect();
     for want in [
-        "roll", "char", "status", "init", "dm", "attack", "move", "verify", "help",
+        "roll", "check", "save", "char", "status", "init", "dm", "attack", "cast", "move", "rest",
+        "verify", "help",
     ] {
         assert!(names.contains(&want), "{want} missing from {names:?}");
     }
@@ -140,7 +141,7 @@ async fn the_bot_registers_its_slash_commands() {
         .iter()
         .map(|o| o["name"].as_str().unwrap())
         .collect();
-    assert_eq!(subs, ["begin", "next"]);
+    assert_eq!(subs, ["begin", "join", "next", "end"]);
 
     let help = bot
         .fake
@@ -149,8 +150,8 @@ async fn the_bot_registers_its_slash_commands() {
     assert!(ephemeral(&help), "{help}");
     let help_text = text(&help);
     for want in [
-        "`/attack weapon target`",
-        "`/dm madd monster count`",
+        "`/attack weapon target [edge]`",
+        "`/dm madd monster [count]`",
         "`/init next`",
     ] {
         assert!(help_text.contains(want), "{want} missing from {help_text}");
@@ -327,24 +328,7 @@ async fn a_small_fight_by_slash_commands_with_monster_turns_as_follow_ups() {
         .collect();
     offered.sort_unstable();
     assert_eq!(offered, [("Goblin (g1)", "g1"), ("Goblin (g2)", "g2")]);
-    // A choice is sent as the value it was registered with.
-    let registered = bot
-        .fake
-        .wait_for("command registration", |c| c.method == "PUT")
-        .await;
-    let engaged = registered
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "move")
-        .unwrap()["options"][0]["choices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "engaged")
-        .unwrap()["value"]
-        .clone();
+    let engaged = choice(&bot.fake, "move", "to", "engaged").await;
     // The DM starts the fight; then whoever's turn it is acts.
     bot.fake.command(DM, channel, "init", sub("next", vec![]));
     let mut attacks = 0;
@@ -541,4 +525,95 @@ async fn serve_with_a_token_connects_and_answers() {
         .await;
     assert!(text(&rolled).contains("2d6 ("), "{rolled}");
     child.kill().await.unwrap();
+}
+
+/// A choice as Discord sends it: the value it was registered with.
+async fn choice(fake: &FakeDiscord, command: &str, option: &str, name: &str) -> Value {
+    let registered = fake
+        .wait_for("command registration", |c| c.method == "PUT")
+        .await;
+    let commands = registered.body.as_array().unwrap();
+    let command = commands.iter().find(|c| c["name"] == command).unwrap();
+    let options = command["options"].as_array().unwrap();
+    let option = options.iter().find(|o| o["name"] == option).unwrap();
+    let choices = option["choices"].as_array().unwrap();
+    choices.iter().find(|c| c["name"] == name).unwrap()["value"].clone()
+}
+
+/// Waits until it is `player`'s character's turn at `table`.
+async fn wait_for_turn_of(router: &Router, table: &str, player: u64) {
+    let who = dm::PlayerId::new(format!("discord:{player}"));
+    for _ in 0..200 {
+        let state = router.table(table).await.unwrap();
+        let current = state.encounter.as_ref().and_then(|e| e.current());
+        if current.is_some() && current == state.players.get(&who).map(String::as_str) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("never {player}'s turn");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checks_saves_sheets_spells_and_the_dms_tools_by_slash_commands() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_007;
+    let table = table_id(channel.into());
+    let ask = |user, name: &'static str, options: Value| bot.fake.ask(user, channel, name, options);
+    ask(DM, "verify", json!([])).await;
+    let made = vec![
+        opt("name", "Aria"),
+        opt("class", "wizard"),
+        opt("level", 3),
+        opt("race", "high elf"),
+    ];
+    ask(PLAYER, "char", sub("new", made)).await;
+
+    let sheet = ask(PLAYER, "char", sub("sheet", vec![])).await;
+    assert!(ephemeral(&sheet), "a sheet is private: {sheet}");
+    assert!(text(&sheet).contains("Aria"), "{sheet}");
+    for (name, options) in [
+        ("check", json!([opt("skill", "perception")])),
+        ("save", json!([opt("ability", "dex")])),
+    ] {
+        let answer = ask(PLAYER, name, options).await;
+        assert!(!ephemeral(&answer), "{answer}");
+        assert!(text(&answer).contains("**Aria**"), "{answer}");
+    }
+    let link = ask(PLAYER, "char", sub("link", vec![])).await;
+    assert!(ephemeral(&link), "{link}");
+    assert!(text(&link).contains("`link "), "{link}");
+
+    ask(DM, "init", sub("begin", vec![])).await;
+    let madd = vec![opt("monster", "goblin"), opt("count", 1)];
+    ask(DM, "dm", sub("madd", madd)).await;
+    bot.fake.command(DM, channel, "init", sub("next", vec![]));
+    wait_for_turn_of(&bot.router, &table, PLAYER).await;
+    let cast = ask(
+        PLAYER,
+        "cast",
+        json!([opt("spell", "fire bolt"), opt("targets", "g1")]),
+    )
+    .await;
+    assert!(!ephemeral(&cast), "{cast}");
+    assert!(text(&cast).contains("Fire Bolt"), "{cast}");
+
+    let hurt = vec![opt("target", "g1"), opt("amount", -1)];
+    let refused = ask(PLAYER, "dm", sub("hp", hurt.clone())).await;
+    assert!(ephemeral(&refused), "{refused}");
+    let hp = ask(DM, "dm", sub("hp", hurt)).await;
+    assert!(!ephemeral(&hp), "{hp}");
+    let told = ask(
+        DM,
+        "dm",
+        sub("narrate", vec![opt("text", "The cave *shakes*.")]),
+    )
+    .await;
+    assert!(text(&told).contains("The cave \\*shakes\\*."), "{told}");
+
+    let ended = ask(DM, "init", sub("end", vec![])).await;
+    assert!(!ephemeral(&ended), "{ended}");
+    let long = choice(&bot.fake, "rest", "kind", "long").await;
+    let rested = ask(PLAYER, "rest", json!([opt("kind", long)])).await;
+    assert!(!ephemeral(&rested), "{rested}");
 }

@@ -1,5 +1,6 @@
 //! Autocomplete for slash-command options: monsters from the SRD, the
-//! invoking player's weapons, and the creatures in the channel's fight.
+//! invoking player's weapons and spells, and the creatures in the channel's
+//! fight.
 //! Suggestions only: whatever is chosen still goes through the grammar and
 //! the rules.
 
@@ -35,6 +36,35 @@ pub async fn monsters(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutoc
     let all = rules::content::monsters()
         .iter()
         .map(|m| (m.name.clone(), m.name.clone()));
+    choices(partial, all)
+}
+
+/// The invoking player's spells, or every SRD spell if they have none here.
+pub async fn spells(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let sender = format!("discord:{}", ctx.author().id);
+    let player = ctx.data().router.player_of(&sender);
+    let table = ctx.data().router.table(&table_id(ctx.channel_id())).await;
+    let known: Vec<String> = table
+        .ok()
+        .and_then(|t| {
+            let handle = t.players.get(&player)?;
+            Some(t.character(handle)?.spells.clone())
+        })
+        .unwrap_or_default();
+    let all: Vec<(String, String)> = if known.is_empty() {
+        rules::content::spells()
+            .iter()
+            .map(|s| (s.name.clone(), s.name.clone()))
+            .collect()
+    } else {
+        known
+            .iter()
+            .map(|id| {
+                let name = rules::content::spell(id).map_or(id.as_str(), |s| &s.name);
+                (name.to_owned(), name.to_owned())
+            })
+            .collect()
+    };
     choices(partial, all)
 }
 

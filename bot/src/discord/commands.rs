@@ -10,15 +10,35 @@ use super::{Context, Error, play};
 pub fn all() -> Vec<poise::Command<super::Data, Error>> {
     vec![
         roll(),
+        check(),
+        save(),
         character(),
         status(),
         init(),
         dm(),
         attack(),
+        cast(),
         move_to(),
+        rest(),
         verify(),
         help(),
     ]
+}
+
+/// Advantage or disadvantage on a d20.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum Edge {
+    /// Roll two d20s, keep the higher.
+    #[name = "adv"]
+    Adv,
+    /// Roll two d20s, keep the lower.
+    #[name = "dis"]
+    Dis,
+}
+
+/// The edge as a trailing word of the text form.
+fn edge(e: Option<Edge>) -> String {
+    e.map(|e| format!(" {}", e.name())).unwrap_or_default()
 }
 
 /// One word of the text form: quoted, with any quote inside dropped.
@@ -31,12 +51,50 @@ fn word(text: &str) -> String {
 pub async fn roll(
     ctx: Context<'_>,
     #[description = "Dice, e.g. 1d20+5 or 4d6kh3"] expr: String,
+    #[description = "Advantage or disadvantage on a d20"] edge: Option<Edge>,
 ) -> Result<(), Error> {
-    play(ctx, &format!("/roll {expr}"), &format!("roll {expr}")).await
+    let e = self::edge(edge);
+    play(ctx, &format!("/roll {expr}{e}"), &format!("roll {expr}{e}")).await
 }
 
-/// Characters: `/char new`.
-#[poise::command(slash_command, rename = "char", subcommands("char_new"))]
+/// An ability check: `/check athletics`, `/check dex`.
+#[poise::command(slash_command)]
+pub async fn check(
+    ctx: Context<'_>,
+    #[description = "A skill or ability, e.g. athletics or str"] skill: String,
+    #[description = "Advantage or disadvantage"] edge: Option<Edge>,
+) -> Result<(), Error> {
+    let e = self::edge(edge);
+    play(
+        ctx,
+        &format!("/check {skill}{e}"),
+        &format!("check {skill}{e}"),
+    )
+    .await
+}
+
+/// A saving throw: `/save dex`.
+#[poise::command(slash_command)]
+pub async fn save(
+    ctx: Context<'_>,
+    #[description = "str, dex, con, int, wis or cha"] ability: String,
+    #[description = "Advantage or disadvantage"] edge: Option<Edge>,
+) -> Result<(), Error> {
+    let e = self::edge(edge);
+    play(
+        ctx,
+        &format!("/save {ability}{e}"),
+        &format!("save {ability}{e}"),
+    )
+    .await
+}
+
+/// Characters: `/char new`, `/char sheet`, `/char link`.
+#[poise::command(
+    slash_command,
+    rename = "char",
+    subcommands("char_new", "char_sheet", "char_link")
+)]
 pub async fn character(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
@@ -62,14 +120,63 @@ pub async fn char_new(
     play(ctx, &format!("/char new {name}"), &text).await
 }
 
+/// Your character's full sheet (only you see it), or another's by name.
+#[poise::command(slash_command, rename = "sheet")]
+pub async fn char_sheet(
+    ctx: Context<'_>,
+    #[description = "Whose sheet (default: yours)"] name: Option<String>,
+) -> Result<(), Error> {
+    let text = match &name {
+        Some(n) => format!("sheet {}", word(n)),
+        None => "sheet".to_owned(),
+    };
+    play(ctx, "/char sheet", &text).await
+}
+
+/// Play as the same person on another transport: get a code, or give one.
+#[poise::command(slash_command, rename = "link")]
+pub async fn char_link(
+    ctx: Context<'_>,
+    #[description = "A code from `link` on another transport; none: get a code here"] code: Option<
+        String,
+    >,
+) -> Result<(), Error> {
+    let sender = format!("discord:{}", ctx.author().id);
+    let router = &ctx.data().router;
+    let text = match code {
+        None => format!(
+            "Say `link {}` on your other transport within 10 minutes to play there as you.",
+            router.link_code(&sender)
+        ),
+        Some(code) => match router.redeem_link(&sender, &code).await {
+            Ok(player) => format!("Linked: here you play as {player}."),
+            Err(crate::router::RouterError::BadLinkCode) => {
+                crate::router::RouterError::BadLinkCode.to_string()
+            }
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let card = super::render::Card {
+        content: super::render::prose(&text),
+        ephemeral: true,
+        ..Default::default()
+    }
+    .fitted();
+    ctx.send(super::reply_of(card)).await?;
+    Ok(())
+}
+
 /// Your character's hit points, conditions and the fight's order.
 #[poise::command(slash_command)]
 pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
     play(ctx, "/status", "status").await
 }
 
-/// Initiative: `/init begin`, `/init next`.
-#[poise::command(slash_command, subcommands("init_begin", "init_next"))]
+/// Initiative: `/init begin`, `/init join`, `/init next`, `/init end`.
+#[poise::command(
+    slash_command,
+    subcommands("init_begin", "init_join", "init_next", "init_end")
+)]
 pub async fn init(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
@@ -80,14 +187,29 @@ pub async fn init_begin(ctx: Context<'_>) -> Result<(), Error> {
     play(ctx, "/init begin", "dm encounter").await
 }
 
+/// Join the fight under way with your character.
+#[poise::command(slash_command, rename = "join")]
+pub async fn init_join(ctx: Context<'_>) -> Result<(), Error> {
+    play(ctx, "/init join", "init").await
+}
+
+/// End the encounter (the DM).
+#[poise::command(slash_command, rename = "end")]
+pub async fn init_end(ctx: Context<'_>) -> Result<(), Error> {
+    play(ctx, "/init end", "dm end").await
+}
+
 /// End your turn (the DM: end the current one, or start the fight).
 #[poise::command(slash_command, rename = "next")]
 pub async fn init_next(ctx: Context<'_>) -> Result<(), Error> {
     play(ctx, "/init next", "next").await
 }
 
-/// The DM's commands: `/dm madd`.
-#[poise::command(slash_command, subcommands("dm_madd"))]
+/// The DM's commands.
+#[poise::command(
+    slash_command,
+    subcommands("dm_madd", "dm_hp", "dm_condition", "dm_narrate", "dm_xp")
+)]
 pub async fn dm(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
@@ -109,6 +231,70 @@ pub async fn dm_madd(
     play(ctx, &format!("/dm madd {monster} ×{n}"), &text).await
 }
 
+/// Change a creature's hit points (the DM): `-5` or `+7`.
+#[poise::command(slash_command, rename = "hp")]
+pub async fn dm_hp(
+    ctx: Context<'_>,
+    #[description = "The creature's handle"]
+    #[autocomplete = "super::autocomplete::targets"]
+    target: String,
+    #[description = "Hit points to add (+) or take away (-)"] amount: i32,
+) -> Result<(), Error> {
+    let text = format!("dm hp {} {amount:+}", word(&target));
+    play(ctx, &format!("/dm hp {target} {amount:+}"), &text).await
+}
+
+/// Add or remove a condition (the DM).
+#[poise::command(slash_command, rename = "condition")]
+pub async fn dm_condition(
+    ctx: Context<'_>,
+    #[description = "The creature's handle"]
+    #[autocomplete = "super::autocomplete::targets"]
+    target: String,
+    #[description = "add or remove"] change: Change,
+    #[description = "e.g. prone, poisoned"] condition: String,
+) -> Result<(), Error> {
+    let change = change.name();
+    let text = format!("dm cond {} {change} {}", word(&target), word(&condition));
+    play(
+        ctx,
+        &format!("/dm condition {target} {change} {condition}"),
+        &text,
+    )
+    .await
+}
+
+/// Add or remove.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum Change {
+    /// Put it on.
+    #[name = "add"]
+    Add,
+    /// Take it off.
+    #[name = "remove"]
+    Remove,
+}
+
+/// Tell the table what happens (the DM).
+#[poise::command(slash_command, rename = "narrate")]
+pub async fn dm_narrate(
+    ctx: Context<'_>,
+    #[description = "What happens"] text: String,
+) -> Result<(), Error> {
+    play(ctx, "/dm narrate", &format!("dm narrate {text}")).await
+}
+
+/// Award experience to the party (the DM).
+#[poise::command(slash_command, rename = "xp")]
+pub async fn dm_xp(
+    ctx: Context<'_>,
+    #[description = "Experience points, split among the party"]
+    #[min = 1]
+    amount: u32,
+) -> Result<(), Error> {
+    play(ctx, &format!("/dm xp {amount}"), &format!("dm xp {amount}")).await
+}
+
 /// Attack a target with a weapon.
 #[poise::command(slash_command)]
 pub async fn attack(
@@ -119,9 +305,60 @@ pub async fn attack(
     #[description = "The target's handle, e.g. g1"]
     #[autocomplete = "super::autocomplete::targets"]
     target: String,
+    #[description = "Advantage or disadvantage"] edge: Option<Edge>,
 ) -> Result<(), Error> {
-    let text = format!("attack {} -t {}", word(&weapon), word(&target));
-    play(ctx, &format!("/attack {weapon} → {target}"), &text).await
+    let e = self::edge(edge);
+    let text = format!("attack {} -t {}{e}", word(&weapon), word(&target));
+    play(ctx, &format!("/attack {weapon} → {target}{e}"), &text).await
+}
+
+/// Cast a spell: `/cast fire bolt g1`, `/cast magic missile g1 g2 level:2`.
+#[poise::command(slash_command)]
+pub async fn cast(
+    ctx: Context<'_>,
+    #[description = "The spell, e.g. fire bolt"]
+    #[autocomplete = "super::autocomplete::spells"]
+    spell: String,
+    #[description = "Targets' handles, separated by spaces (none: yourself or no target)"]
+    targets: Option<String>,
+    #[description = "Spell slot level (default: the spell's)"]
+    #[min = 1]
+    #[max = 9]
+    level: Option<u8>,
+) -> Result<(), Error> {
+    let mut text = format!("cast {}", word(&spell));
+    for t in targets.as_deref().unwrap_or_default().split_whitespace() {
+        text.push_str(&format!(" -t {}", word(t)));
+    }
+    if let Some(l) = level {
+        text.push_str(&format!(" -l {l}"));
+    }
+    let on = targets
+        .as_deref()
+        .map(|t| format!(" → {t}"))
+        .unwrap_or_default();
+    play(ctx, &format!("/cast {spell}{on}"), &text).await
+}
+
+/// Rest: short (hit dice) or long (everything back).
+#[poise::command(slash_command)]
+pub async fn rest(
+    ctx: Context<'_>,
+    #[description = "short or long"] kind: RestKind,
+) -> Result<(), Error> {
+    let kind = kind.name();
+    play(ctx, &format!("/rest {kind}"), &format!("rest {kind}")).await
+}
+
+/// A short or a long rest.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum RestKind {
+    /// An hour: spend hit dice.
+    #[name = "short"]
+    Short,
+    /// Eight hours: hit points, slots and hit dice back.
+    #[name = "long"]
+    Long,
 }
 
 /// How far to move from a creature (theater of mind).
@@ -176,7 +413,13 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
             let params: String = c
                 .parameters
                 .iter()
-                .map(|p| format!(" {}", p.name))
+                .map(|p| {
+                    if p.required {
+                        format!(" {}", p.name)
+                    } else {
+                        format!(" [{}]", p.name)
+                    }
+                })
                 .collect();
             let about = c.description.as_deref().unwrap_or_default();
             lines.push(format!("`/{}{sub}{params}` — {about}", command.name));
