@@ -4,8 +4,9 @@
 //! player refused privately with nothing changed, autocomplete, a small
 //! fight with the
 //! monsters' turns sent as follow-ups, a planner slower than Discord's
-//! 3-second deadline that never delays the response, and malformed options
-//! answered privately through the one `on_error`.
+//! 3-second deadline that never delays the response, malformed options
+//! answered privately through the one `on_error`, a gateway reconnect that
+//! resumes the session, and the `dungeon serve` binary itself.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;
@@ -616,4 +617,26 @@ async fn checks_saves_sheets_spells_and_the_dms_tools_by_slash_commands() {
     let long = choice(&bot.fake, "rest", "kind", "long").await;
     let rested = ask(PLAYER, "rest", json!([opt("kind", long)])).await;
     assert!(!ephemeral(&rested), "{rested}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_gateway_reconnect_the_session_resumes_and_commands_go_on() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_008;
+    bot.fake
+        .wait_for("command registration", |c| c.method == "PUT")
+        .await;
+    bot.fake.reconnect();
+    // Sent while the bot is away: delivered once it is back.
+    let rolled = bot
+        .fake
+        .ask(PLAYER, channel, "roll", json!([opt("expr", "1d4")]))
+        .await;
+    assert!(text(&rolled).contains("1d4 ("), "{rolled}");
+    bot.fake.wait_for_op(6, 1).await;
+    assert_eq!(
+        bot.fake.ops(2),
+        1,
+        "it identified again instead of resuming"
+    );
 }

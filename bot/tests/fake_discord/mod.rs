@@ -39,6 +39,10 @@ struct Shared {
     changed: Notify,
     ws_url: String,
     next_message: AtomicU64,
+    /// The gateway's last sequence number, across sessions (a resume goes on from it).
+    seq: AtomicU64,
+    /// The op codes the bot sent on the gateway, in order.
+    gateway_ops: Mutex<Vec<u64>>,
 }
 
 /// The fake server. Dropping it leaves its tasks to end with the runtime.
@@ -60,6 +64,8 @@ impl FakeDiscord {
             changed: Notify::new(),
             ws_url: format!("ws://{}", gateway.local_addr().unwrap()),
             next_message: AtomicU64::new(1),
+            seq: AtomicU64::new(0),
+            gateway_ops: Mutex::default(),
         });
         let api = format!("http://{}", rest.local_addr().unwrap());
         let app = axum::Router::new()
@@ -67,13 +73,53 @@ impl FakeDiscord {
             .with_state(Arc::clone(&shared));
         tokio::spawn(async move { axum::serve(rest, app).await });
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(serve_gateway(gateway, rx));
+        tokio::spawn(serve_gateway(gateway, rx, Arc::clone(&shared)));
         FakeDiscord {
             api,
             shared,
             dispatch: tx,
             next_id: AtomicU64::new(1),
         }
+    }
+
+    /// Asks the bot to reconnect (op 7) and drops the connection.
+    pub fn reconnect(&self) {
+        self.dispatch
+            .send((RECONNECT.to_owned(), Value::Null))
+            .unwrap();
+    }
+
+    /// Waits (at most 20 s) until the bot has sent `op` on the gateway `times` times.
+    pub async fn wait_for_op(&self, op: u64, times: usize) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let changed = self.shared.changed.notified();
+            let seen = self
+                .shared
+                .gateway_ops
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|&&o| o == op)
+                .count();
+            if seen >= times {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                panic!("op {op} not sent {times} times within 20 s");
+            }
+        }
+    }
+
+    /// How many times the bot sent `op` on the gateway.
+    pub fn ops(&self, op: u64) -> usize {
+        self.shared
+            .gateway_ops
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|&&o| o == op)
+            .count()
     }
 
     /// Every REST call so far.
@@ -270,23 +316,32 @@ async fn rest_call(
 
 /// The gateway: one session at a time; events queued while none is
 /// connected wait for the next.
-async fn serve_gateway(listener: TcpListener, rx: mpsc::UnboundedReceiver<(String, Value)>) {
+async fn serve_gateway(
+    listener: TcpListener,
+    rx: mpsc::UnboundedReceiver<(String, Value)>,
+    shared: Arc<Shared>,
+) {
     let rx = Arc::new(tokio::sync::Mutex::new(rx));
     while let Ok((socket, _)) = listener.accept().await {
         let Ok(ws) = tokio_tungstenite::accept_async(socket).await else {
             continue;
         };
         let rx = Arc::clone(&rx);
+        let shared = Arc::clone(&shared);
         tokio::spawn(async move {
             let mut rx = rx.lock().await;
-            session(ws, &mut rx).await;
+            session(ws, &mut rx, &shared).await;
         });
     }
 }
 
+/// What a dispatch asks the gateway to do instead of sending an event.
+const RECONNECT: &str = "<op 7: reconnect>";
+
 async fn session(
     ws: tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>,
     rx: &mut mpsc::UnboundedReceiver<(String, Value)>,
+    shared: &Shared,
 ) {
     let (mut tx, mut incoming) = ws.split();
     let send = |v: Value| WsMessage::Text(v.to_string());
@@ -294,7 +349,7 @@ async fn session(
     if tx.send(send(hello)).await.is_err() {
         return;
     }
-    let mut seq = 0u64;
+    let next_seq = || shared.seq.fetch_add(1, Ordering::Relaxed) + 1;
     let mut ready = false;
     loop {
         tokio::select! {
@@ -302,14 +357,23 @@ async fn session(
                 let Some(Ok(frame)) = frame else { return };
                 let WsMessage::Text(text) = frame else { continue };
                 let Ok(v) = serde_json::from_str::<Value>(&text) else { continue };
-                let answer = match v["op"].as_u64() {
+                let op = v["op"].as_u64();
+                if let Some(op) = op {
+                    shared.gateway_ops.lock().unwrap().push(op);
+                    shared.changed.notify_waiters();
+                }
+                let answer = match op {
                     // Heartbeat → heartbeat ACK.
                     Some(1) => Some(json!({"op": 11})),
                     // Identify → READY.
                     Some(2) => {
-                        seq += 1;
                         ready = true;
-                        Some(ready_event(seq))
+                        Some(ready_event(next_seq(), &shared.ws_url))
+                    }
+                    // Resume → RESUMED: the session goes on.
+                    Some(6) => {
+                        ready = true;
+                        Some(json!({"op": 0, "s": next_seq(), "t": "RESUMED", "d": {}}))
                     }
                     _ => None,
                 };
@@ -321,8 +385,13 @@ async fn session(
             }
             event = rx.recv(), if ready => {
                 let Some((name, d)) = event else { return };
-                seq += 1;
-                let frame = json!({"op": 0, "s": seq, "t": name, "d": d});
+                if name == RECONNECT {
+                    // Discord asks the client to reconnect and resume, then
+                    // drops the connection.
+                    let _ = tx.send(send(json!({"op": 7, "d": null}))).await;
+                    return;
+                }
+                let frame = json!({"op": 0, "s": next_seq(), "t": name, "d": d});
                 if tx.send(send(frame)).await.is_err() {
                     return;
                 }
@@ -332,7 +401,7 @@ async fn session(
 }
 
 /// The READY dispatch that answers an Identify.
-fn ready_event(seq: u64) -> Value {
+fn ready_event(seq: u64, resume_url: &str) -> Value {
     json!({
         "op": 0, "s": seq, "t": "READY",
         "d": {
@@ -340,7 +409,7 @@ fn ready_event(seq: u64) -> Value {
             "user": {"id": APP.to_string(), "username": "dungeon", "bot": true, "discriminator": "0"},
             "guilds": [],
             "session_id": "fake-session",
-            "resume_gateway_url": "ws://127.0.0.1:1",
+            "resume_gateway_url": resume_url,
             "shard": [0, 1],
             "application": {"id": APP.to_string(), "flags": 0}
         }
