@@ -640,3 +640,99 @@ async fn after_a_gateway_reconnect_the_session_resumes_and_commands_go_on() {
         "it identified again instead of resuming"
     );
 }
+
+/// Interaction acknowledgement latency (INTERACTION_CREATE sent → its
+/// response received) for 200 interactions at once, over 20 channels, while
+/// a monster's turn waits on a model that takes 10 s. Prints p50/p99; set
+/// `DUNGEON_DISCORD_BENCH=1` to run it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bench_acknowledgement_latency_under_load() {
+    if std::env::var("DUNGEON_DISCORD_BENCH").is_err() {
+        println!("skipped: bench_acknowledgement_latency_under_load (set DUNGEON_DISCORD_BENCH=1)");
+        return;
+    }
+    let budget = Duration::from_secs(10);
+    let mut gemini = GeminiConfig::new("test-key");
+    gemini.base_url = silent_model().await;
+    gemini.timeout = budget;
+    let planner: Arc<dyn monsters::Planner> = Arc::new(GeminiPlanner::new(gemini).unwrap());
+    let bot = start_with(Some(planner), budget).await;
+    let fight = 500_000_000_000_000_100;
+    let table = table_id(fight.into());
+    bot.fake.ask(DM, fight, "verify", json!([])).await;
+    let made = vec![
+        opt("name", "Aria"),
+        opt("class", "fighter"),
+        opt("level", 3),
+        opt("race", "human"),
+    ];
+    bot.fake.ask(PLAYER, fight, "char", sub("new", made)).await;
+    bot.fake.ask(DM, fight, "init", sub("begin", vec![])).await;
+    let madd = vec![opt("monster", "goblin"), opt("count", 1)];
+    bot.fake.ask(DM, fight, "dm", sub("madd", madd)).await;
+    bot.fake.ask(DM, fight, "init", sub("next", vec![])).await;
+    let state = bot.router.table(&table).await.unwrap();
+    let enc = state.encounter.as_ref().unwrap();
+    if enc.monster(enc.current().unwrap()).is_none() {
+        bot.fake
+            .ask(PLAYER, fight, "init", sub("next", vec![]))
+            .await;
+    }
+    // The goblin's turn now waits on the silent model. The 20 tables are
+    // opened first (a table's first command also opens it in the store).
+    let one = tokio::time::Instant::now();
+    for i in 0..20u64 {
+        let channel = 500_000_000_000_001_000 + i;
+        bot.fake
+            .ask(DM, channel, "roll", json!([opt("expr", "1d4")]))
+            .await;
+    }
+    println!(
+        "one at a time (opening each table): {:?} each",
+        one.elapsed() / 20
+    );
+    let one = tokio::time::Instant::now();
+    for i in 0..20u64 {
+        let channel = 500_000_000_000_001_000 + i;
+        bot.fake
+            .ask(DM, channel, "roll", json!([opt("expr", "1d4")]))
+            .await;
+    }
+    println!("one at a time: {:?} each", one.elapsed() / 20);
+    let mut sent = Vec::new();
+    for i in 0..200u64 {
+        let channel = 500_000_000_000_001_000 + i % 20;
+        let user = 100_000_000_000_010_000 + i;
+        let at = tokio::time::Instant::now();
+        let (id, token) = bot
+            .fake
+            .command(user, channel, "roll", json!([opt("expr", "1d20+5")]));
+        sent.push((format!("interactions/{id}/{token}/callback"), at));
+    }
+    let is_response = |c: &fake_discord::Call| c.path.ends_with("/callback");
+    let before = bot.fake.calls().iter().filter(|c| is_response(c)).count();
+    bot.fake
+        .wait_for_count(before + sent.len(), is_response)
+        .await;
+    let calls = bot.fake.calls();
+    let mut latencies: Vec<Duration> = sent
+        .iter()
+        .map(|(path, at)| calls.iter().find(|c| c.path == *path).unwrap().at - *at)
+        .collect();
+    latencies.sort_unstable();
+    let p =
+        |q: f64| latencies[((latencies.len() as f64 * q).ceil() as usize).min(latencies.len()) - 1];
+    println!(
+        "acknowledgement latency, 200 interactions at once over 20 tables, a 10 s model pending: \
+         p50 {:?}, p99 {:?}, max {:?}",
+        p(0.50),
+        p(0.99),
+        latencies[latencies.len() - 1]
+    );
+    let still_thinking = bot.router.table(&table).await.unwrap();
+    let enc = still_thinking.encounter.as_ref().unwrap();
+    assert!(
+        enc.monster(enc.current().unwrap()).is_some(),
+        "the model was meant to be still thinking"
+    );
+}

@@ -32,6 +32,8 @@ pub struct Call {
     pub path: String,
     /// The JSON body (null if none).
     pub body: Value,
+    /// When it arrived.
+    pub at: tokio::time::Instant,
 }
 
 struct Shared {
@@ -120,6 +122,30 @@ impl FakeDiscord {
             .iter()
             .filter(|&&o| o == op)
             .count()
+    }
+
+    /// Waits (at most 60 s) until `n` calls match, looking without copying
+    /// them (for measurements), and returns when each arrived.
+    pub async fn wait_for_count(&self, n: usize, matches: impl Fn(&Call) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let changed = self.shared.changed.notified();
+            if self
+                .shared
+                .calls
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|c| matches(c))
+                .count()
+                >= n
+            {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                panic!("fewer than {n} matching calls within 60 s");
+            }
+        }
     }
 
     /// Every REST call so far.
@@ -309,6 +335,7 @@ async fn rest_call(
         method: method.to_string(),
         path,
         body,
+        at: tokio::time::Instant::now(),
     });
     shared.changed.notify_waiters();
     response
