@@ -402,6 +402,17 @@ async fn a_small_fight_by_slash_commands_with_monster_turns_as_follow_ups() {
         pinged |= t.starts_with(&format!("<@{PLAYER}>, it's your turn"));
     }
     assert!(pinged, "the player was never pinged for their turn");
+    // Only that player may be pinged, whatever a name says.
+    for f in bot.fake.follow_ups() {
+        let users = &f["allowed_mentions"]["users"];
+        let parse = &f["allowed_mentions"]["parse"];
+        assert!(parse.as_array().is_none_or(|p| p.is_empty()), "{f}");
+        if text(&f).starts_with("<@") {
+            assert_eq!(users, &json!([PLAYER.to_string()]), "{f}");
+        } else {
+            assert!(users.as_array().is_none_or(|u| u.is_empty()), "{f}");
+        }
+    }
 }
 
 /// A "model" that takes every connection and never says a word.

@@ -174,9 +174,13 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
 
 /// A card as poise's reply builder.
 fn reply_of(card: Card) -> poise::CreateReply {
+    // Only the player whose turn it is may be pinged, whatever names say.
+    let mentions = serenity::CreateAllowedMentions::new()
+        .users(card.mention.map(serenity::UserId::new))
+        .empty_roles();
     let mut reply = poise::CreateReply::default()
         .ephemeral(card.ephemeral)
-        .allowed_mentions(serenity::CreateAllowedMentions::new().all_users(true));
+        .allowed_mentions(mentions);
     if !card.content.is_empty() {
         reply = reply.content(card.content.clone());
     }
@@ -211,25 +215,32 @@ async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Erro
     let data = ctx.data();
     let table = table_id(ctx.channel_id());
     let sender = format!("discord:{}", ctx.author().id);
-    open(data, &table, &sender).await?;
     let envelope = Envelope {
         transport: Transport::Discord,
         table: table.clone(),
-        sender,
+        sender: sender.clone(),
         request_id: ctx.id().to_string(),
         command,
     };
-    let before = turn_of(&data.router.table(&table).await?);
-    let submit = data.router.submit(envelope);
-    tokio::pin!(submit);
-    let answer = tokio::select! {
-        answer = &mut submit => answer?,
+    // Everything up to the answer may touch the store (opening the table,
+    // loading it after a restart, the commit): one deadline covers it all.
+    let work = async {
+        open(data, &table, &sender).await?;
+        let before = turn_of(&data.router.table(&table).await?);
+        let answer = data.router.submit(envelope).await?;
+        let now = data.router.table(&table).await?;
+        Ok::<_, Error>((before, answer, now))
+    };
+    tokio::pin!(work);
+    let (before, answer, now) = tokio::select! {
+        done = &mut work => done?,
         () = tokio::time::sleep(DEFER_AFTER) => {
+            // Once deferred, the answer replaces a public "thinking…"
+            // message: a refusal after it is public too.
             ctx.defer().await?;
-            submit.await?
+            work.await?
         }
     };
-    let now = data.router.table(&table).await?;
     let after = turn_of(&now);
     let view = render::View::of(&now, after.is_some() && after != before);
     ctx.send(reply_of(render::answer(title, &answer, &view)))

@@ -78,6 +78,8 @@ pub struct Card {
     pub colour: u32,
     /// Only the one who asked sees it.
     pub ephemeral: bool,
+    /// The Discord user the content pings, if any (no one else can be).
+    pub mention: Option<u64>,
 }
 
 impl Card {
@@ -346,35 +348,39 @@ pub fn reply(title: &str, reply: &Reply, view: &View) -> Card {
         .map(|l| line(l, view))
         .collect::<Vec<_>>()
         .join("\n");
-    let (mut content, footer) = turn(reply);
-    if !view.ping {
-        content.clear();
-    }
+    let (footer, user) = turn(reply);
+    let mention = user.filter(|_| view.ping);
     Card {
-        content,
+        content: mention.map(|u| ping(reply, u)).unwrap_or_default(),
         title: title.to_owned(),
         description,
         footer,
         colour: GREEN,
         ephemeral: reply.private,
+        mention,
     }
     .fitted()
 }
 
-/// Whose turn it is: a ping for a Discord player, and the footer.
-fn turn(reply: &Reply) -> (String, String) {
+/// Whose turn it is: the footer, and a ping for a Discord player.
+fn turn(reply: &Reply) -> (String, Option<u64>) {
     let Some(t) = &reply.turn else {
-        return (String::new(), String::new());
+        return (String::new(), None);
     };
     let footer = format!("Round {} — {}'s turn", t.round, t.name);
-    let ping = t
+    let user = t
         .player
         .as_ref()
         .and_then(|p| p.0.strip_prefix("discord:"))
-        .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
-        .map(|id| format!("<@{id}>, it's your turn ({}).", escape(&t.name)))
-        .unwrap_or_default();
-    (ping, footer)
+        .and_then(|id| id.parse::<u64>().ok())
+        .filter(|&id| id != 0);
+    (footer, user)
+}
+
+/// The content that pings `user` for `reply`'s turn.
+fn ping(reply: &Reply, user: u64) -> String {
+    let name = reply.turn.as_ref().map_or("", |t| t.name.as_str());
+    format!("<@{user}>, it's your turn ({}).", escape(name))
 }
 
 /// The card of a command that did not go through: only its sender sees it.
@@ -418,14 +424,18 @@ pub fn monster_turn(report: &TurnReport, view: &View) -> Card {
             Answer::Limited { .. } => {}
         }
     }
-    let (content, footer) = last_turn.as_ref().map(turn).unwrap_or_default();
+    let (footer, mention) = last_turn.as_ref().map(turn).unwrap_or_default();
     Card {
-        content,
+        content: match (&last_turn, mention) {
+            (Some(r), Some(u)) => ping(r, u),
+            _ => String::new(),
+        },
         title: format!("{}'s turn", report.monster),
         description: lines.join("\n"),
         footer,
         colour: RED,
         ephemeral: false,
+        mention,
     }
     .fitted()
 }
@@ -495,6 +505,7 @@ mod tests {
         assert!(len(&card.content) <= MAX_CONTENT);
         assert!(len(&card.title) + len(&card.description) + len(&card.footer) <= MAX_EMBED_TOTAL);
         assert!(card.content.starts_with("<@42>"));
+        assert_eq!(card.mention, Some(42));
     }
 
     #[test]
