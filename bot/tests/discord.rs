@@ -12,6 +12,7 @@
 mod common;
 mod fake_discord;
 
+use std::io::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -659,7 +660,11 @@ async fn after_a_gateway_reconnect_the_session_resumes_and_commands_go_on() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bench_acknowledgement_latency_under_load() {
     if std::env::var("DUNGEON_DISCORD_BENCH").is_err() {
-        println!("skipped: bench_acknowledgement_latency_under_load (set DUNGEON_DISCORD_BENCH=1)");
+        // Straight to stdout, as the store tests report their skips.
+        let _ = writeln!(
+            std::io::stdout(),
+            "skipped: bench_acknowledgement_latency_under_load (set DUNGEON_DISCORD_BENCH=1)"
+        );
         return;
     }
     let budget = Duration::from_secs(10);
