@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use dm::{Command, PlayerId};
+use dm::Command;
 use monsters::{PlanError, Planner, Usage};
 use rules::mechanics::LifeState;
 
@@ -170,7 +170,7 @@ impl MonsterTurns {
                 .submit(Envelope {
                     transport: Transport::Planner,
                     table: table.to_owned(),
-                    sender: dm_sender(&dm_player),
+                    sender: dm_player.0.clone(),
                     request_id: format!("{round}:{turn}:{monster}:{step}"),
                     command: command.clone(),
                 })
@@ -185,7 +185,7 @@ impl MonsterTurns {
                     .submit(Envelope {
                         transport: Transport::Planner,
                         table: table.to_owned(),
-                        sender: dm_sender(&dm_player),
+                        sender: dm_player.0.clone(),
                         request_id: format!("{round}:{turn}:{monster}:end"),
                         command: Command::EndTurn,
                     })
@@ -204,9 +204,4 @@ impl MonsterTurns {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
-}
-
-/// The DM's identity as a sender (identity links map it back to the DM).
-fn dm_sender(dm: &PlayerId) -> String {
-    dm.0.clone()
 }

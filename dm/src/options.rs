@@ -66,7 +66,7 @@ pub fn snapshot(table: &Table) -> Option<Snapshot> {
                 } else {
                     AttackReach::Ranged { long_range: true }
                 };
-                c = c.with_attack(slug(&multi.name), reach);
+                c = c.with_attack(automation::option_slug(&multi.name), reach);
             }
             if let Some(sc) = &data.spellcasting {
                 c.spells = sc
@@ -80,8 +80,8 @@ pub fn snapshot(table: &Table) -> Option<Snapshot> {
                     .filter(|l| SpellLevel::new(*l).is_some_and(|lvl| m.slots.remaining(lvl) > 0))
                     .collect();
             }
-            // As the DM core moves it: walking or flying, whichever is faster.
-            c.speed = data.speed.walk.max(data.speed.fly);
+            // As the DM core moves it.
+            c.speed = crate::play::speed_of(table, h);
             c.hp = m.health.current();
             c.life = m.health.state();
             c.conditions = m.conditions.clone();
@@ -89,7 +89,7 @@ pub fn snapshot(table: &Table) -> Option<Snapshot> {
                 special.ready = data
                     .actions
                     .iter()
-                    .find(|a| slug(&a.name) == special.id)
+                    .find(|a| automation::option_slug(&a.name) == special.id)
                     .is_some_and(|a| m.resources.ready(&a.name));
             }
             c
@@ -148,27 +148,6 @@ fn character_combatant(ch: &crate::character::Character) -> Combatant {
         .filter(|l| SpellLevel::new(*l).is_some_and(|lvl| ch.slots.remaining(lvl) > 0))
         .collect();
     c
-}
-
-/// `Fire Breath` → `fire-breath`, as the rules engine's option ids spell it.
-fn slug(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for ch in name.chars().flat_map(char::to_lowercase) {
-        if ch.is_alphanumeric() {
-            out.push(ch);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_owned()
-}
-
-fn band(d: Distance) -> u32 {
-    match d {
-        Distance::Engaged => 0,
-        Distance::Near => 1,
-        Distance::Far => 2,
-    }
 }
 
 /// Every whole-turn option of `handle` now (empty if it is not in a fight
@@ -267,7 +246,7 @@ pub fn turn_options(table: &Table, handle: &str) -> Vec<TurnOption> {
         .iter()
         .filter(|c| c.team != mine.team && !matches!(c.life, LifeState::Dead))
     {
-        let steps = band(snap.distance(&me, &foe.id));
+        let steps = snap.distance(&me, &foe.id).band();
         if steps == 0 {
             continue;
         }
@@ -332,7 +311,7 @@ fn flee(
         .combatants
         .iter()
         .filter(|c| c.team != mine.team && c.life == LifeState::Conscious)
-        .map(|c| (band(snap.distance(&me, &c.id)), c.id.to_string()))
+        .map(|c| (snap.distance(&me, &c.id).band(), c.id.to_string()))
         .filter(|(d, _)| *d < 2)
         .min()?;
     let cost = (2 - d) * step;
@@ -491,7 +470,7 @@ fn weapon_name(table: &Table, handle: &str, attack: &str) -> Option<String> {
     let m = table.encounter.as_ref()?.monster(handle)?.data()?;
     m.actions
         .iter()
-        .find(|a| slug(&a.name) == base)
+        .find(|a| automation::option_slug(&a.name) == base)
         .map(|a| a.name.clone())
 }
 
@@ -499,7 +478,7 @@ fn special_name(table: &Table, handle: &str, id: &str) -> Option<String> {
     let m = table.encounter.as_ref()?.monster(handle)?.data()?;
     m.actions
         .iter()
-        .find(|a| slug(&a.name) == id)
+        .find(|a| automation::option_slug(&a.name) == id)
         .map(|a| a.name.clone())
 }
 
@@ -524,7 +503,7 @@ fn area_targets(table: &Table, handle: &str) -> Vec<String> {
         })
         .filter_map(|h| match enc.distance(handle, &h) {
             Distance::Far => None,
-            d => Some((band(d), h)),
+            d => Some((d.band(), h)),
         })
         .collect();
     foes.sort();

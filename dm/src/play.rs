@@ -1958,7 +1958,7 @@ fn move_to(
     let was = enc.distance(me, &t);
     // Theater of mind: each step between engaged, near and far costs the
     // mover's movement, up to 30 ft (a speed-25 dwarf still makes one step).
-    let steps = band(to).abs_diff(band(was));
+    let steps = to.band().abs_diff(was.band());
     if steps == 0 {
         return Err(no(format!(
             "{} and {} are already {to}",
@@ -2040,18 +2040,9 @@ fn move_to(
     Ok(())
 }
 
-/// How far apart a distance band is: engaged 0, near 1, far 2.
-fn band(d: Distance) -> u32 {
-    match d {
-        Distance::Engaged => 0,
-        Distance::Near => 1,
-        Distance::Far => 2,
-    }
-}
-
 /// A creature's speed in feet: a character's, or a monster's walking or
 /// flying speed, whichever is faster.
-fn speed_of(table: &Table, who: &str) -> u32 {
+pub(crate) fn speed_of(table: &Table, who: &str) -> u32 {
     if let Some(c) = table.character(who) {
         return c.speed;
     }

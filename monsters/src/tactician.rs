@@ -345,7 +345,11 @@ pub fn score(table: &Table, me: &str, option: &TurnOption) -> f64 {
                 return 0.0;
             };
             let base = attack.strip_suffix("-thrown").unwrap_or(attack);
-            let Some(action) = m.actions.iter().find(|a| slug(&a.name) == base) else {
+            let Some(action) = m
+                .actions
+                .iter()
+                .find(|a| rules::automation::option_slug(&a.name) == base)
+            else {
                 return 0.0;
             };
             let mut adv = *advantage;
@@ -360,10 +364,14 @@ pub fn score(table: &Table, me: &str, option: &TurnOption) -> f64 {
             worth(&f, action_damage(m, action, f.ac, adv), kill, int)
         }
         Some(ActionOption::Special { action, .. }) => {
-            let Some(a) = m.actions.iter().find(|a| slug(&a.name) == *action) else {
+            let Some(a) = m
+                .actions
+                .iter()
+                .find(|a| rules::automation::option_slug(&a.name) == *action)
+            else {
                 return 0.0;
             };
-            let targets: Vec<String> = area_targets(option);
+            let targets = crate::view::targets(option);
             targets
                 .iter()
                 .filter_map(|t| foe(table, t))
@@ -408,7 +416,7 @@ fn cast_value(
     let (Some(data), Some(sc)) = (rules::content::spell(spell), m.spellcasting.as_ref()) else {
         return 0.0;
     };
-    let targets = cast_targets(option);
+    let targets = crate::view::targets(option);
     let level = rules::mechanics::SpellLevel::new(slot.max(1));
     let dice = |by_slot: &std::collections::BTreeMap<rules::mechanics::SpellLevel, String>,
                 by_char: &std::collections::BTreeMap<u8, String>| {
@@ -493,51 +501,6 @@ fn is_foe(table: &Table, me: &str, other: &str) -> bool {
         .encounter
         .as_ref()
         .is_some_and(|e| e.monster(me).is_some() != e.monster(other).is_some())
-}
-
-fn cast_targets(option: &TurnOption) -> Vec<String> {
-    option
-        .commands
-        .iter()
-        .find_map(|c| match c {
-            dm::Command::Dm(dm::DmCommand::As { command, .. }) => match &**command {
-                dm::Command::Cast { targets, .. } => Some(targets.clone()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
-fn area_targets(option: &TurnOption) -> Vec<String> {
-    option
-        .commands
-        .iter()
-        .find_map(|c| match c {
-            dm::Command::Dm(dm::DmCommand::As { command, .. }) => match &**command {
-                dm::Command::Attack { targets, .. } => Some(targets.clone()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
-fn slug(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for ch in name.chars().flat_map(char::to_lowercase) {
-        if ch.is_alphanumeric() {
-            out.push(ch);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_owned()
-}
-
-/// The monster data of a handle, for callers that need it.
-pub fn data(table: &Table, h: &str) -> Option<&'static Monster> {
-    table.encounter.as_ref()?.monster(h)?.data()
 }
 
 #[cfg(test)]

@@ -80,7 +80,7 @@ pub fn request(table: &Table, actors: &[String]) -> TurnRequest {
                     .iter()
                     .map(|o| OptionView {
                         id: o.id.clone(),
-                        summary: summary(table, a, o),
+                        summary: summary(table, o),
                         score: score(table, a, o),
                     })
                     .collect(),
@@ -100,6 +100,24 @@ pub fn commands(table: &Table, actor: &str, id: &str) -> Option<Vec<Command>> {
         .into_iter()
         .find(|o| o.id == id)
         .map(|o| o.commands)
+}
+
+/// Whom an option's attack, area action or spell is aimed at.
+pub(crate) fn targets(option: &TurnOption) -> Vec<String> {
+    option
+        .commands
+        .iter()
+        .map(|c| match c {
+            Command::Dm(dm::DmCommand::As { command, .. }) => command.as_ref(),
+            other => other,
+        })
+        .find_map(|c| match c {
+            Command::Attack { targets, .. } | Command::Cast { targets, .. } => {
+                Some(targets.clone())
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 fn distance_word(d: Distance) -> &'static str {
@@ -124,7 +142,7 @@ fn name(table: &Table, h: &str) -> String {
 }
 
 /// A few words on what an option does, from content and numbers.
-fn summary(table: &Table, actor: &str, o: &TurnOption) -> String {
+fn summary(table: &Table, o: &TurnOption) -> String {
     let approach = o
         .approach
         .as_deref()
@@ -161,20 +179,7 @@ fn summary(table: &Table, actor: &str, o: &TurnOption) -> String {
         Some(ActionOption::Special { action, target }) => match target {
             Some(t) => format!("{approach}{action} on {}", name(table, &t.to_string())),
             None => {
-                let who: Vec<String> = o
-                    .commands
-                    .iter()
-                    .find_map(|c| match c {
-                        Command::Dm(dm::DmCommand::As { command, .. }) => match &**command {
-                            Command::Attack { targets, .. } => Some(targets.clone()),
-                            _ => None,
-                        },
-                        _ => None,
-                    })
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|h| name(table, h))
-                    .collect();
+                let who: Vec<String> = targets(o).iter().map(|h| name(table, h)).collect();
                 format!("{action} on {}", who.join(", "))
             }
         },
@@ -192,6 +197,5 @@ fn summary(table: &Table, actor: &str, o: &TurnOption) -> String {
         Some(ActionOption::EndTurn) => "end the turn".to_owned(),
         Some(other) => other.id(),
     };
-    let _ = actor;
     format!("{what}{risk}")
 }

@@ -64,14 +64,6 @@ fn spell_reach(spell: &Spell) -> Distance {
     }
 }
 
-fn band(d: Distance) -> u8 {
-    match d {
-        Distance::Engaged => 0,
-        Distance::Near => 1,
-        Distance::Far => 2,
-    }
-}
-
 /// How many creatures an area holds without a grid (DMG, "Targets in Areas
 /// of Effect"): cone length ÷ 10, cube side ÷ 5, cylinder or sphere radius
 /// ÷ 5, line length ÷ 30, rounded up, at least one.
@@ -88,7 +80,7 @@ pub(crate) fn area_capacity(area: &Area) -> usize {
 pub(super) fn spell(table: &Table, me: &str, spell: &Spell, targets: &[String]) -> Result<()> {
     let reach = spell_reach(spell);
     for t in targets.iter().filter(|t| *t != me) {
-        if band(distance(table, me, t)) > band(reach) {
+        if distance(table, me, t).band() > reach.band() {
             return Err(no(format!(
                 "{} is out of range of {} — move closer first",
                 name_of(table, t),

@@ -590,7 +590,7 @@ pub fn spell_profile(spell: &Spell) -> crate::mechanics::SpellProfile {
 }
 
 /// `Tail (Vampire Form Only)` → `tail-vampire-form-only`: letters, digits and dashes, as option ids need.
-fn option_slug(name: &str) -> String {
+pub fn option_slug(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {

@@ -32,6 +32,17 @@ pub enum Distance {
     Far,
 }
 
+impl Distance {
+    /// How many steps it is from engaged: engaged 0, near 1, far 2.
+    pub fn band(self) -> u32 {
+        match self {
+            Distance::Engaged => 0,
+            Distance::Near => 1,
+            Distance::Far => 2,
+        }
+    }
+}
+
 impl fmt::Display for Distance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
