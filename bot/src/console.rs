@@ -619,14 +619,7 @@ mod tests {
 
     /// The table's stored log.
     fn log(s: &Session) -> Vec<Event> {
-        s.block_on(s.router().store().events("t1", 0))
-            .unwrap()
-            .into_iter()
-            .map(|e| {
-                serde_json::from_value(e.payload.clone())
-                    .unwrap_or_else(|err| panic!("{err}: {}", e.payload))
-            })
-            .collect()
+        crate::games::decode(s.block_on(s.router().store().events("t1", 0)).unwrap()).unwrap()
     }
 
     #[test]
