@@ -13,5 +13,6 @@ pub mod output;
 pub mod planner;
 pub mod roll;
 pub mod router;
+pub mod serve;
 pub mod store;
 pub mod turns;

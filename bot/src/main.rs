@@ -3,7 +3,7 @@
 //! Thin by design: it parses the command line and calls into the library
 //! crates; errors reach the user through `anyhow` with their context.
 
-use bot::{bench, cli, console, content, discord, eval, games, output, roll};
+use bot::{bench, cli, console, content, eval, games, output, roll, serve};
 
 use std::process::ExitCode;
 
@@ -20,7 +20,7 @@ fn main() -> ExitCode {
             command: cli::ContentCommand::Coverage { json },
         } => content::coverage(json),
         cli::Command::Play(args) => console::run(&args),
-        cli::Command::Serve(args) => discord::serve(&args),
+        cli::Command::Serve(args) => serve::serve(&args),
         cli::Command::Tables(args) => games::tables(&args),
         cli::Command::Replay(args) => games::replay(&args),
         cli::Command::Verify(args) => games::verify(&args),

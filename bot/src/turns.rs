@@ -21,14 +21,16 @@ use rules::mechanics::LifeState;
 
 use crate::router::{Answer, Envelope, Router, RouterError, Transport};
 
-/// Plays monster turns through a router.
+/// Plays monster turns through a router. Cheap to clone: every transport
+/// of a process shares one (and its group plans).
+#[derive(Clone)]
 pub struct MonsterTurns {
     router: Arc<Router>,
     planner: Option<Arc<dyn Planner>>,
     budget: Duration,
     /// Choices made for the rest of a group in its first member's call:
     /// `(table, round, monster) → option id`.
-    planned: Mutex<HashMap<(String, u32, String), String>>,
+    planned: Arc<Mutex<HashMap<(String, u32, String), String>>>,
 }
 
 /// The most monsters one planner call decides for.
@@ -71,7 +73,7 @@ impl MonsterTurns {
             router,
             planner,
             budget,
-            planned: Mutex::default(),
+            planned: Arc::default(),
         }
     }
 

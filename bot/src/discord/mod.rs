@@ -302,35 +302,3 @@ async fn monster_turns(ctx: Context<'_>, table: &str) -> Result<(), Error> {
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
-
-/// `dungeon serve`: the bot on the store, until the process is stopped.
-pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
-    let token = std::env::var("DISCORD_TOKEN")
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-        .context(
-            "dungeon serve needs DISCORD_TOKEN: the bot token of your Discord application \
-             (Developer Portal → your application → Bot → Reset Token); see README, section Discord",
-        )?;
-    // Serenity's TLS and the planners' clients use rustls, which needs one provider.
-    monsters::llm::install_crypto_provider();
-    let planner = crate::planner::from_env(args.planner)?;
-    let database = crate::console::database_url(args.database.as_deref());
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    rt.block_on(async {
-        let store = crate::store::Store::open(&database).await?;
-        let config = crate::router::Config::for_store(&store);
-        let router = Arc::new(Router::start(store, config, crate::router::system_clock()).await?);
-        let turns = MonsterTurns::new(Arc::clone(&router), planner, crate::planner::TURN_BUDGET);
-        let settings = Settings {
-            token: token.trim().to_owned(),
-            api: args.discord_api.clone(),
-            seed: None,
-        };
-        eprintln!("dungeon serve: connecting to Discord; tables are kept in {database}");
-        run(router, turns, settings, std::future::pending()).await
-    })
-}
