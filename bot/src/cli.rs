@@ -31,7 +31,8 @@ pub enum Command {
     /// Play at the console: several players at one keyboard (`as aria: a longsword -t g1`),
     /// the DM's commands (`dm encounter`, `madd goblin -n 3`), monsters on the built-in choice.
     Play(PlayArgs),
-    /// Run the Discord bot (needs DISCORD_TOKEN): one table per channel, slash commands.
+    /// Run the bot: Discord (with DISCORD_TOKEN; one table per channel, slash commands) and/or
+    /// a Meshtastic radio (`--radio tcp://host:4403` or `--radio serial:/dev/ttyUSB0`).
     Serve(ServeArgs),
     /// List the stored games (tables) and how many events each has.
     Tables(TablesArgs),
@@ -184,6 +185,33 @@ pub struct ServeArgs {
     /// Another base URL for Discord's API (a local fake server, for tests).
     #[arg(long, value_name = "URL", hide = true)]
     pub discord_api: Option<String>,
+    /// A Meshtastic node to play through: tcp://HOST[:4403] or serial:/dev/ttyUSB0.
+    #[arg(long, value_name = "ADDR")]
+    pub radio: Option<radio::link::Endpoint>,
+    /// The table radio players sit at (`discord:<channel id>` joins a Discord channel's table).
+    #[arg(long, value_name = "ID", default_value = "radio:main")]
+    pub radio_table: String,
+    /// The channel index (0 = primary) whose texts are read and where notable events go.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub radio_channel: u32,
+    /// A DM's node (`!a1b2c3d4`): only these may give `dm …` commands; repeat for several.
+    #[arg(long = "radio-dm", value_name = "NODE", value_parser = radio::filter::parse_node_id)]
+    pub radio_dm: Vec<u32>,
+    /// Least seconds between two texts (firmware 2.7+ drops texts < 2 s apart).
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.2)]
+    pub radio_gap: f64,
+    /// Airtime allowed per rolling hour in seconds (EU 868: 10 % = 360); 0 = no limit.
+    #[arg(long, value_name = "SECONDS", default_value_t = 360)]
+    pub radio_hourly_airtime: u64,
+    /// The hop limit of our texts [default: the node's LoRa setting].
+    #[arg(long, value_name = "1-7", value_parser = clap::value_parser!(u32).range(1..=7))]
+    pub radio_hop_limit: Option<u32>,
+    /// Also take commands that came through an MQTT bridge.
+    #[arg(long)]
+    pub radio_allow_mqtt: bool,
+    /// Let unencrypted DMs act (nodes older than firmware 2.5; anyone could pose as them).
+    #[arg(long)]
+    pub radio_allow_plain_dms: bool,
 }
 
 /// Arguments of `dungeon tables`.

@@ -11,6 +11,7 @@ pub mod eval;
 pub mod games;
 pub mod output;
 pub mod planner;
+pub mod radio;
 pub mod roll;
 pub mod router;
 pub mod serve;

@@ -24,12 +24,16 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
         .ok()
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty());
-    if discord.is_none() {
+    if discord.is_none() && args.radio.is_none() {
         anyhow::bail!(
             "dungeon serve has no transport to run: set DISCORD_TOKEN to the bot token of your \
-             Discord application (Developer Portal → your application → Bot → Reset Token); \
-             see README, section Discord"
+             Discord application (Developer Portal → your application → Bot → Reset Token; \
+             see README, section Discord), and/or give --radio tcp://HOST:4403 or \
+             --radio serial:/dev/ttyUSB0 for a Meshtastic node (README, section Radio)"
         );
+    }
+    if !(args.radio_gap.is_finite() && (0.0..=600.0).contains(&args.radio_gap)) {
+        anyhow::bail!("--radio-gap must be between 0 and 600 seconds (2.2 is safe for firmware 2.7+)");
     }
     // Serenity's TLS and the planners' clients use rustls, which needs one provider.
     monsters::llm::install_crypto_provider();
@@ -64,8 +68,45 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
                 )),
             ));
         }
+        if let Some(endpoint) = &args.radio {
+            let (settings, link) = radio_setup(args);
+            eprintln!("dungeon serve: connecting to the radio at {endpoint:?}");
+            let link = radio::link::spawn(endpoint.connector(), link);
+            let (router, turns) = (Arc::clone(&router), turns.clone());
+            tasks.push((
+                "radio",
+                Box::pin(crate::radio::run(
+                    router,
+                    turns,
+                    settings,
+                    link,
+                    std::future::pending(),
+                )),
+            ));
+        }
         run_all(tasks).await
     })
+}
+
+/// The radio adapter's and the link's settings from the command line.
+fn radio_setup(args: &crate::cli::ServeArgs) -> (crate::radio::Settings, radio::link::LinkConfig) {
+    let mut link = radio::link::LinkConfig::default();
+    link.filter.channel = args.radio_channel;
+    link.filter.ignore_mqtt = !args.radio_allow_mqtt;
+    link.pace.min_gap = std::time::Duration::from_secs_f64(args.radio_gap);
+    link.pace.hourly_airtime = (args.radio_hourly_airtime > 0)
+        .then(|| std::time::Duration::from_secs(args.radio_hourly_airtime));
+    link.hop_limit = args.radio_hop_limit;
+    let settings = crate::radio::Settings {
+        table: args.radio_table.clone(),
+        channel: args.radio_channel,
+        trust: radio::identity::TrustConfig {
+            dm_nodes: args.radio_dm.clone(),
+            allow_plain_dms: args.radio_allow_plain_dms,
+        },
+        seed: None,
+    };
+    (settings, link)
 }
 
 /// Runs the transports side by side; the first to stop (with an error, or

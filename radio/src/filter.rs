@@ -17,6 +17,24 @@ pub fn node_id(num: u32) -> String {
     format!("!{num:08x}")
 }
 
+/// A node number from its text form: `!a1b2c3d4`, `a1b2c3d4` or decimal.
+pub fn parse_node_id(s: &str) -> Result<u32, String> {
+    let t = s.trim();
+    let parsed = match t.strip_prefix('!') {
+        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+        None if t.len() == 8 && t.chars().all(|c| c.is_ascii_hexdigit()) => {
+            u32::from_str_radix(t, 16).ok()
+        }
+        None => t.parse().ok(),
+    };
+    parsed.ok_or_else(|| {
+        format!(
+            "`{}` is not a node id: use the form !a1b2c3d4 (the node's id in the Meshtastic app)",
+            t.chars().take(40).collect::<String>()
+        )
+    })
+}
+
 /// What the filter lets through and how it judges age.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterConfig {
@@ -245,6 +263,15 @@ mod tests {
             d.payload = vec![0xFF, 0xFE];
         }
         assert_eq!(judge(&bad), Heard::Ignored(Ignored::Undecodable));
+    }
+
+    #[test]
+    fn node_ids_parse() {
+        assert_eq!(parse_node_id("!a1b2c3d4"), Ok(0xa1b2_c3d4));
+        assert_eq!(parse_node_id("a1b2c3d4"), Ok(0xa1b2_c3d4));
+        assert_eq!(parse_node_id("42"), Ok(42));
+        assert!(parse_node_id("!xyz").unwrap_err().contains("!a1b2c3d4"));
+        assert_eq!(node_id(0xa1b2_c3d4), "!a1b2c3d4");
     }
 
     #[test]

@@ -70,6 +70,7 @@ struct Inner {
     connections: u32,
     handshakes: u32,
     ack: bool,
+    rate_limit: Duration,
 }
 
 /// The fake node; clones share it.
@@ -94,6 +95,7 @@ impl FakeNode {
             hop_limit: 3,
             next_id: 0x1000,
             ack: true,
+            rate_limit: RATE_LIMIT,
             ..Inner::default()
         };
         Self {
@@ -115,6 +117,12 @@ impl FakeNode {
     /// Whether DMs get their ACK.
     pub fn set_acks(&self, on: bool) {
         self.lock().ack = on;
+    }
+
+    /// The least gap between texts the node accepts (2 s, as firmware
+    /// 2.7+; tests running on the real clock scale it down).
+    pub fn set_rate_limit(&self, gap: Duration) {
+        self.lock().rate_limit = gap;
     }
 
     /// Our node number.
@@ -381,7 +389,7 @@ impl FakeNode {
             Some(routing::Error::TooLarge)
         } else if inner
             .last_text
-            .is_some_and(|last| now.duration_since(last) < RATE_LIMIT)
+            .is_some_and(|last| now.duration_since(last) < inner.rate_limit)
         {
             Some(routing::Error::RateLimitExceeded)
         } else {

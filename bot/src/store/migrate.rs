@@ -26,6 +26,11 @@ pub(crate) const SQLITE: &[Source] = &[
         "seeds and identities",
         include_str!("../../../migrations/sqlite/0002_seeds_and_identities.sql"),
     ),
+    (
+        3,
+        "radio bindings",
+        include_str!("../../../migrations/sqlite/0003_radio_bindings.sql"),
+    ),
 ];
 
 /// `migrations/postgres/`, in version order.
@@ -39,6 +44,11 @@ pub(crate) const POSTGRES: &[Source] = &[
         2,
         "seeds and identities",
         include_str!("../../../migrations/postgres/0002_seeds_and_identities.sql"),
+    ),
+    (
+        3,
+        "radio bindings",
+        include_str!("../../../migrations/postgres/0003_radio_bindings.sql"),
     ),
 ];
 

@@ -308,6 +308,49 @@ impl Store {
         Ok(())
     }
 
+    /// The public key (hex) a radio node is bound to, if any.
+    pub async fn radio_binding(&self, node: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = on_pool!(self, |pool, _begin| {
+            sqlx::query_as("SELECT public_key FROM radio_bindings WHERE node = $1")
+                .bind(node)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(|(k,)| k))
+    }
+
+    /// Binds a radio node to `public_key` (hex) unless it is bound already;
+    /// `true` if this call bound it.
+    pub async fn bind_radio(&self, node: &str, public_key: &str) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let done = on_pool!(self, |pool, _begin| {
+            sqlx::query(
+                "INSERT INTO radio_bindings (node, public_key, bound_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (node) DO NOTHING",
+            )
+            .bind(node)
+            .bind(public_key)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
+    /// Forgets a radio node's key, so its next encrypted DM binds it again;
+    /// `true` if it was bound.
+    pub async fn unbind_radio(&self, node: &str) -> Result<bool, StoreError> {
+        let done = on_pool!(self, |pool, _begin| {
+            sqlx::query("DELETE FROM radio_bindings WHERE node = $1")
+                .bind(node)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
     /// Every linked identity and its player.
     pub async fn identities(&self) -> Result<Vec<(String, String)>, StoreError> {
         Ok(on_pool!(self, |pool, _begin| {

@@ -1,0 +1,341 @@
+//! The radio transport end to end: the adapter and the real link against
+//! the fake Meshtastic node, with a real router and store. The clock is the
+//! real one, so the node's 2 s rate limit and the queue's 2.2 s gap are
+//! scaled down together (15 ms and 20 ms); the pacing itself is tested on
+//! tokio's paused clock in `tests/tests/radio_link.rs`.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bot::radio::{Settings, run, sender};
+use bot::router::{Config, Router, system_clock};
+use bot::turns::MonsterTurns;
+use common::db::{Db, on_both_backends, unique};
+use dm::PlayerId;
+use radio::identity::{self, TrustConfig};
+use radio::link::{self, LinkConfig};
+use radio::pace::PaceConfig;
+use radio::protobufs::mesh_packet::PayloadVariant;
+use tests::fake_node::{BROADCAST, FakeNode};
+
+const ME: u32 = 0xB0B0_0001;
+const ARIA: u32 = 0xA1B2_C3D4;
+const BROM: u32 = 0xB2C3_D4E5;
+const KEY_A: &[u8] = &[0xA; 32];
+const KEY_B: &[u8] = &[0xB; 32];
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Game {
+    router: Arc<Router>,
+    node: FakeNode,
+    table: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+fn link_config() -> LinkConfig {
+    LinkConfig {
+        pace: PaceConfig {
+            min_gap: Duration::from_millis(20),
+            hourly_airtime: None,
+            node_hourly_airtime: None,
+            ..PaceConfig::default()
+        },
+        backoff_min: Duration::from_millis(20),
+        ..LinkConfig::default()
+    }
+}
+
+async fn router(db: &Db) -> Arc<Router> {
+    let store = db.open().await;
+    let config = Config {
+        rate_limit: None,
+        ..Config::for_store(&store)
+    };
+    Arc::new(Router::start(store, config, system_clock()).await.unwrap())
+}
+
+/// Starts the radio transport on `node` for `table`.
+async fn start(router: Arc<Router>, node: FakeNode, table: &str) -> Game {
+    let turns = MonsterTurns::new(router.clone(), None, Duration::from_secs(2));
+    let settings = Settings {
+        table: table.to_owned(),
+        channel: 0,
+        trust: TrustConfig {
+            dm_nodes: vec![ARIA],
+            allow_plain_dms: false,
+        },
+        seed: Some(7),
+    };
+    let handshakes = node.handshakes();
+    let link = link::spawn(node.connector(), link_config());
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    let task = tokio::spawn(run(router.clone(), turns, settings, link, async {
+        let _ = stopped.await;
+    }));
+    assert!(node.wait_handshakes(handshakes + 1, WAIT).await);
+    Game {
+        router,
+        node,
+        table: table.to_owned(),
+        stop: Some(stop),
+        task,
+    }
+}
+
+async fn game(db: &Db) -> Game {
+    let node = FakeNode::new(ME)
+        .with_node(ARIA, KEY_A)
+        .with_node(BROM, KEY_B);
+    node.set_rate_limit(Duration::from_millis(15));
+    start(router(db).await, node, &unique("radio")).await
+}
+
+impl Game {
+    /// `from` DMs `text` with `key`; returns the DMs it got back (waits
+    /// for the first, then a moment for the rest of a split reply).
+    async fn say_with(&self, from: u32, key: &[u8], text: &str) -> Vec<String> {
+        let before = self.node.texts_to(from).len();
+        assert!(self.node.say(from, key, text));
+        assert!(
+            self.node
+                .wait_until(WAIT, |s| s
+                    .iter()
+                    .filter(|s| s.to == from && s.refused.is_none())
+                    .count()
+                    > before)
+                .await,
+            "no answer to `{text}`"
+        );
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        self.node.texts_to(from)[before..].to_vec()
+    }
+
+    async fn say(&self, from: u32, text: &str) -> Vec<String> {
+        let key = if from == ARIA { KEY_A } else { KEY_B };
+        self.say_with(from, key, text).await
+    }
+
+    async fn seq(&self) -> u64 {
+        self.router.seq(&self.table).await.unwrap()
+    }
+
+    async fn stop(mut self) -> (Arc<Router>, FakeNode, String) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.task.await.unwrap().unwrap();
+        (self.router, self.node, self.table)
+    }
+}
+
+async fn seat_party(g: &Game) {
+    let a = g.say(ARIA, "char new Aria wizard 3 high elf").await;
+    assert!(!a[0].starts_with('✗'), "{a:?}");
+    let b = g.say(BROM, "char new Brom fighter 3 hill dwarf").await;
+    assert!(!b[0].starts_with('✗'), "{b:?}");
+}
+
+async fn a_full_encounter_by_radio_with_two_players(db: &Db) {
+    let g = game(db).await;
+    seat_party(&g).await;
+    g.say(ARIA, "dm encounter").await;
+    g.say(ARIA, "madd goblin -n 2 --avg").await;
+    g.say(ARIA, "n").await;
+    let mut sent_by = [0usize; 2];
+    for _ in 0..400 {
+        let table = g.router.table(&g.table).await.unwrap();
+        if bot::console::fight_over(&table) {
+            break;
+        }
+        let enc = table.encounter.as_ref().unwrap();
+        let current = enc.current().unwrap().to_owned();
+        let whose = [ARIA, BROM].into_iter().position(|n| {
+            table.players.get(&PlayerId::new(sender(n))) == Some(&current)
+        });
+        let Some(i) = whose else {
+            // A monster's turn being played: wait for it.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        };
+        let node = [ARIA, BROM][i];
+        let down = table.character(&current).unwrap().health.state() != rules::mechanics::LifeState::Conscious;
+        let first = if down { "ds" } else { "a" };
+        for text in [first, "e"] {
+            let got = g.say(node, text).await;
+            sent_by[i] += 1;
+            for p in &got {
+                assert!(p.len() <= 200, "{p}");
+            }
+        }
+    }
+    let table = g.router.table(&g.table).await.unwrap();
+    assert!(bot::console::fight_over(&table), "the fight ended");
+    let sent = g.node.sent();
+    assert!(sent.iter().all(|s| s.refused.is_none()), "no NAK: {sent:?}");
+    assert!(sent.iter().all(|s| s.text.len() <= 200));
+    for w in sent.windows(2) {
+        assert!(w[1].at - w[0].at >= Duration::from_millis(20));
+    }
+    // Both players heard more than their own answers: monster turns, turn calls.
+    let heard = [g.node.texts_to(ARIA).len(), g.node.texts_to(BROM).len()];
+    assert!(heard[1] > sent_by[1], "{heard:?} vs {sent_by:?}");
+    // The channel heard the fight begin and the deaths.
+    let channel = g.node.texts_to(BROADCAST);
+    assert!(
+        channel.iter().any(|t| t.contains("A fight begins")),
+        "{channel:?}"
+    );
+    assert!(channel.iter().any(|t| t.contains("dead")), "{channel:?}");
+    // Every DM went with the node's hop limit and asked for an ACK.
+    assert!(
+        sent.iter()
+            .filter(|s| s.to != BROADCAST)
+            .all(|s| s.want_ack && s.hop_limit == 3)
+    );
+    g.stop().await;
+}
+
+async fn a_spoofed_channel_command_is_refused_and_changes_nothing(db: &Db) {
+    let g = game(db).await;
+    seat_party(&g).await;
+    let before = g.seq().await;
+    // Anyone on the channel can claim to be Aria.
+    let spoof = g.node.text(ARIA, "char new Mallory rogue 1 human", false, b"");
+    g.node.deliver(spoof);
+    assert!(
+        g.node
+            .wait_until(WAIT, |s| s.iter().any(|s| s.to == BROADCAST))
+            .await
+    );
+    let said = g.node.texts_to(BROADCAST);
+    assert!(said[0].contains("channel can't act"), "{said:?}");
+    assert_eq!(g.seq().await, before);
+    // Looking is fine from the channel.
+    g.node.deliver(g.node.text(BROM, "s", false, b""));
+    assert!(
+        g.node
+            .wait_until(WAIT, |s| s.iter().filter(|s| s.to == BROADCAST).count() == 2)
+            .await
+    );
+    assert_eq!(g.seq().await, before);
+    g.stop().await;
+}
+
+async fn a_changed_key_is_refused_until_the_dm_rebinds_the_node(db: &Db) {
+    let g = game(db).await;
+    seat_party(&g).await;
+    let before = g.seq().await;
+    let got = g.say_with(BROM, &[0xEE; 32], "char new Imp rogue 1 human").await;
+    assert_eq!(got, vec![format!("✗ {}", identity::KEY_CHANGED)]);
+    assert_eq!(g.seq().await, before);
+    // The binding outlives the process: a new adapter refuses too.
+    let (router, node, table) = g.stop().await;
+    let g = start(router, node, &table).await;
+    let got = g.say_with(BROM, &[0xEE; 32], "rest short").await;
+    assert!(got[0].contains("key changed"), "{got:?}");
+    // The DM re-binds (forgets the old key): the new key binds on next contact.
+    assert!(
+        g.router
+            .store()
+            .unbind_radio(&radio::filter::node_id(BROM))
+            .await
+            .unwrap()
+    );
+    let got = g.say_with(BROM, &[0xEE; 32], "sheet").await;
+    assert!(!got[0].starts_with('✗'), "{got:?}");
+    g.stop().await;
+}
+
+async fn a_repeated_packet_is_not_applied_twice_even_after_a_restart(db: &Db) {
+    let g = game(db).await;
+    seat_party(&g).await;
+    g.say(ARIA, "dm encounter").await;
+    let packet = g.node.text(ARIA, "madd goblin --avg", true, KEY_A);
+    let before = g.node.texts_to(ARIA).len();
+    g.node.deliver(packet.clone());
+    assert!(
+        g.node
+            .wait_until(WAIT, |s| s.iter().filter(|s| s.to == ARIA).count() > before)
+            .await
+    );
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let seq = g.seq().await;
+    let answers = g.node.texts_to(ARIA).len();
+    // Heard again on the same link: dropped by the link.
+    g.node.deliver(packet.clone());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(g.node.texts_to(ARIA).len(), answers);
+    // Heard again after a restart (the node replays it): the first reply, nothing applied.
+    let (router, node, table) = g.stop().await;
+    let g = start(router, node, &table).await;
+    g.node.deliver(packet);
+    assert!(
+        g.node
+            .wait_until(WAIT, |s| s.iter().filter(|s| s.to == ARIA).count() > answers)
+            .await
+    );
+    let table = g.router.table(&g.table).await.unwrap();
+    assert_eq!(g.seq().await, seq);
+    assert_eq!(table.encounter.unwrap().monsters.len(), 1);
+    g.stop().await;
+}
+
+async fn tapbacks_are_ignored_and_rs_resends(db: &Db) {
+    let g = game(db).await;
+    seat_party(&g).await;
+    let seq = g.seq().await;
+    let mut tap = g.node.text(BROM, "a", true, KEY_B);
+    if let Some(PayloadVariant::Decoded(d)) = &mut tap.payload_variant {
+        d.emoji = 1;
+    }
+    g.node.deliver(tap);
+    let status = g.say(BROM, "s").await;
+    assert_eq!(g.seq().await, seq, "the tapback did nothing");
+    let again = g.say(BROM, "rs").await;
+    assert_eq!(again, status);
+    g.stop().await;
+}
+
+async fn a_long_multibyte_reply_is_split_between_characters(db: &Db) {
+    let g = game(db).await;
+    seat_party(&g).await;
+    let story = "Гоблины 🐉 выходят из чащи, и ";
+    let line = format!("dm narrate {}", story.repeat(8));
+    let got = g.say(ARIA, &line).await;
+    assert!(got.len() >= 2, "{got:?}");
+    let n = got.len();
+    for (i, p) in got.iter().enumerate() {
+        assert!(p.len() <= 200, "{} bytes", p.len());
+        assert!(p.starts_with(&format!("{}/{n} ", i + 1)), "{p}");
+        assert!(!p.contains('\u{FFFD}'), "cut inside a character: {p}");
+    }
+    g.stop().await;
+}
+
+async fn link_joins_a_node_to_a_discord_player(db: &Db) {
+    let g = game(db).await;
+    let code = g.router.link_code("discord:42");
+    let got = g.say(BROM, &format!("link {code}")).await;
+    assert!(got[0].starts_with("linked"), "{got:?}");
+    assert_eq!(
+        g.router.player_of(&sender(BROM)),
+        g.router.player_of("discord:42")
+    );
+    let got = g.say(BROM, "link 000000x").await;
+    assert!(got[0].starts_with('✗'), "{got:?}");
+    g.stop().await;
+}
+
+on_both_backends!(
+    a_full_encounter_by_radio_with_two_players,
+    a_spoofed_channel_command_is_refused_and_changes_nothing,
+    a_changed_key_is_refused_until_the_dm_rebinds_the_node,
+    a_repeated_packet_is_not_applied_twice_even_after_a_restart,
+    tapbacks_are_ignored_and_rs_resends,
+    a_long_multibyte_reply_is_split_between_characters,
+    link_joins_a_node_to_a_discord_player,
+);
