@@ -33,7 +33,9 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
         );
     }
     if !(args.radio_gap.is_finite() && (0.0..=600.0).contains(&args.radio_gap)) {
-        anyhow::bail!("--radio-gap must be between 0 and 600 seconds (2.2 is safe for firmware 2.7+)");
+        anyhow::bail!(
+            "--radio-gap must be between 0 and 600 seconds (2.2 is safe for firmware 2.7+)"
+        );
     }
     // Serenity's TLS and the planners' clients use rustls, which needs one provider.
     monsters::llm::install_crypto_provider();

@@ -22,13 +22,23 @@ use radio::protobufs::mesh_packet::PayloadVariant;
 use tests::fake_node::{BROADCAST, FakeNode};
 
 const ME: u32 = 0xB0B0_0001;
-const ARIA: u32 = 0xA1B2_C3D4;
-const BROM: u32 = 0xB2C3_D4E5;
 const KEY_A: &[u8] = &[0xA; 32];
 const KEY_B: &[u8] = &[0xB; 32];
 const WAIT: Duration = Duration::from_secs(20);
 
+/// Two node numbers no other check uses (bindings are per node, and the
+/// Postgres under test is shared).
+fn nodes() -> (u32, u32) {
+    let id = unique("n");
+    let h = id.bytes().fold(0x811C_9DC5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    (h & 0x7FFF_FFFE | 0x1000, h & 0x7FFF_FFFE | 0x1001)
+}
+
 struct Game {
+    aria: u32,
+    brom: u32,
     router: Arc<Router>,
     node: FakeNode,
     table: String,
@@ -59,13 +69,13 @@ async fn router(db: &Db) -> Arc<Router> {
 }
 
 /// Starts the radio transport on `node` for `table`.
-async fn start(router: Arc<Router>, node: FakeNode, table: &str) -> Game {
+async fn start(router: Arc<Router>, node: FakeNode, table: &str, (aria, brom): (u32, u32)) -> Game {
     let turns = MonsterTurns::new(router.clone(), None, Duration::from_secs(2));
     let settings = Settings {
         table: table.to_owned(),
         channel: 0,
         trust: TrustConfig {
-            dm_nodes: vec![ARIA],
+            dm_nodes: vec![aria],
             allow_plain_dms: false,
         },
         seed: Some(7),
@@ -78,6 +88,8 @@ async fn start(router: Arc<Router>, node: FakeNode, table: &str) -> Game {
     }));
     assert!(node.wait_handshakes(handshakes + 1, WAIT).await);
     Game {
+        aria,
+        brom,
         router,
         node,
         table: table.to_owned(),
@@ -87,11 +99,12 @@ async fn start(router: Arc<Router>, node: FakeNode, table: &str) -> Game {
 }
 
 async fn game(db: &Db) -> Game {
+    let (aria, brom) = nodes();
     let node = FakeNode::new(ME)
-        .with_node(ARIA, KEY_A)
-        .with_node(BROM, KEY_B);
+        .with_node(aria, KEY_A)
+        .with_node(brom, KEY_B);
     node.set_rate_limit(Duration::from_millis(15));
-    start(router(db).await, node, &unique("radio")).await
+    start(router(db).await, node, &unique("radio"), (aria, brom)).await
 }
 
 impl Game {
@@ -115,7 +128,7 @@ impl Game {
     }
 
     async fn say(&self, from: u32, text: &str) -> Vec<String> {
-        let key = if from == ARIA { KEY_A } else { KEY_B };
+        let key = if from == self.aria { KEY_A } else { KEY_B };
         self.say_with(from, key, text).await
     }
 
@@ -123,28 +136,28 @@ impl Game {
         self.router.seq(&self.table).await.unwrap()
     }
 
-    async fn stop(mut self) -> (Arc<Router>, FakeNode, String) {
+    async fn stop(mut self) -> (Arc<Router>, FakeNode, String, (u32, u32)) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         self.task.await.unwrap().unwrap();
-        (self.router, self.node, self.table)
+        (self.router, self.node, self.table, (self.aria, self.brom))
     }
 }
 
 async fn seat_party(g: &Game) {
-    let a = g.say(ARIA, "char new Aria wizard 3 high elf").await;
+    let a = g.say(g.aria, "char new Aria wizard 3 high elf").await;
     assert!(!a[0].starts_with('✗'), "{a:?}");
-    let b = g.say(BROM, "char new Brom fighter 3 hill dwarf").await;
+    let b = g.say(g.brom, "char new Brom fighter 3 hill dwarf").await;
     assert!(!b[0].starts_with('✗'), "{b:?}");
 }
 
 async fn a_full_encounter_by_radio_with_two_players(db: &Db) {
     let g = game(db).await;
     seat_party(&g).await;
-    g.say(ARIA, "dm encounter").await;
-    g.say(ARIA, "madd goblin -n 2 --avg").await;
-    g.say(ARIA, "n").await;
+    g.say(g.aria, "dm encounter").await;
+    g.say(g.aria, "madd goblin -n 2 --avg").await;
+    g.say(g.aria, "n").await;
     let mut sent_by = [0usize; 2];
     for _ in 0..400 {
         let table = g.router.table(&g.table).await.unwrap();
@@ -153,16 +166,17 @@ async fn a_full_encounter_by_radio_with_two_players(db: &Db) {
         }
         let enc = table.encounter.as_ref().unwrap();
         let current = enc.current().unwrap().to_owned();
-        let whose = [ARIA, BROM].into_iter().position(|n| {
-            table.players.get(&PlayerId::new(sender(n))) == Some(&current)
-        });
+        let whose = [g.aria, g.brom]
+            .into_iter()
+            .position(|n| table.players.get(&PlayerId::new(sender(n))) == Some(&current));
         let Some(i) = whose else {
             // A monster's turn being played: wait for it.
             tokio::time::sleep(Duration::from_millis(20)).await;
             continue;
         };
-        let node = [ARIA, BROM][i];
-        let down = table.character(&current).unwrap().health.state() != rules::mechanics::LifeState::Conscious;
+        let node = [g.aria, g.brom][i];
+        let down = table.character(&current).unwrap().health.state()
+            != rules::mechanics::LifeState::Conscious;
         let first = if down { "ds" } else { "a" };
         for text in [first, "e"] {
             let got = g.say(node, text).await;
@@ -181,7 +195,7 @@ async fn a_full_encounter_by_radio_with_two_players(db: &Db) {
         assert!(w[1].at - w[0].at >= Duration::from_millis(20));
     }
     // Both players heard more than their own answers: monster turns, turn calls.
-    let heard = [g.node.texts_to(ARIA).len(), g.node.texts_to(BROM).len()];
+    let heard = [g.node.texts_to(g.aria).len(), g.node.texts_to(g.brom).len()];
     assert!(heard[1] > sent_by[1], "{heard:?} vs {sent_by:?}");
     // The channel heard the fight begin and the deaths.
     let channel = g.node.texts_to(BROADCAST);
@@ -204,7 +218,9 @@ async fn a_spoofed_channel_command_is_refused_and_changes_nothing(db: &Db) {
     seat_party(&g).await;
     let before = g.seq().await;
     // Anyone on the channel can claim to be Aria.
-    let spoof = g.node.text(ARIA, "char new Mallory rogue 1 human", false, b"");
+    let spoof = g
+        .node
+        .text(g.aria, "char new Mallory rogue 1 human", false, b"");
     g.node.deliver(spoof);
     assert!(
         g.node
@@ -215,10 +231,11 @@ async fn a_spoofed_channel_command_is_refused_and_changes_nothing(db: &Db) {
     assert!(said[0].contains("channel can't act"), "{said:?}");
     assert_eq!(g.seq().await, before);
     // Looking is fine from the channel.
-    g.node.deliver(g.node.text(BROM, "s", false, b""));
+    g.node.deliver(g.node.text(g.brom, "s", false, b""));
     assert!(
         g.node
-            .wait_until(WAIT, |s| s.iter().filter(|s| s.to == BROADCAST).count() == 2)
+            .wait_until(WAIT, |s| s.iter().filter(|s| s.to == BROADCAST).count()
+                == 2)
             .await
     );
     assert_eq!(g.seq().await, before);
@@ -229,23 +246,25 @@ async fn a_changed_key_is_refused_until_the_dm_rebinds_the_node(db: &Db) {
     let g = game(db).await;
     seat_party(&g).await;
     let before = g.seq().await;
-    let got = g.say_with(BROM, &[0xEE; 32], "char new Imp rogue 1 human").await;
+    let got = g
+        .say_with(g.brom, &[0xEE; 32], "char new Imp rogue 1 human")
+        .await;
     assert_eq!(got, vec![format!("✗ {}", identity::KEY_CHANGED)]);
     assert_eq!(g.seq().await, before);
     // The binding outlives the process: a new adapter refuses too.
-    let (router, node, table) = g.stop().await;
-    let g = start(router, node, &table).await;
-    let got = g.say_with(BROM, &[0xEE; 32], "rest short").await;
+    let (router, node, table, nodes) = g.stop().await;
+    let g = start(router, node, &table, nodes).await;
+    let got = g.say_with(g.brom, &[0xEE; 32], "rest short").await;
     assert!(got[0].contains("key changed"), "{got:?}");
     // The DM re-binds (forgets the old key): the new key binds on next contact.
     assert!(
         g.router
             .store()
-            .unbind_radio(&radio::filter::node_id(BROM))
+            .unbind_radio(&radio::filter::node_id(g.brom))
             .await
             .unwrap()
     );
-    let got = g.say_with(BROM, &[0xEE; 32], "sheet").await;
+    let got = g.say_with(g.brom, &[0xEE; 32], "sheet").await;
     assert!(!got[0].starts_with('✗'), "{got:?}");
     g.stop().await;
 }
@@ -253,29 +272,31 @@ async fn a_changed_key_is_refused_until_the_dm_rebinds_the_node(db: &Db) {
 async fn a_repeated_packet_is_not_applied_twice_even_after_a_restart(db: &Db) {
     let g = game(db).await;
     seat_party(&g).await;
-    g.say(ARIA, "dm encounter").await;
-    let packet = g.node.text(ARIA, "madd goblin --avg", true, KEY_A);
-    let before = g.node.texts_to(ARIA).len();
+    g.say(g.aria, "dm encounter").await;
+    let packet = g.node.text(g.aria, "madd goblin --avg", true, KEY_A);
+    let before = g.node.texts_to(g.aria).len();
     g.node.deliver(packet.clone());
     assert!(
         g.node
-            .wait_until(WAIT, |s| s.iter().filter(|s| s.to == ARIA).count() > before)
+            .wait_until(WAIT, |s| s.iter().filter(|s| s.to == g.aria).count()
+                > before)
             .await
     );
     tokio::time::sleep(Duration::from_millis(150)).await;
     let seq = g.seq().await;
-    let answers = g.node.texts_to(ARIA).len();
+    let answers = g.node.texts_to(g.aria).len();
     // Heard again on the same link: dropped by the link.
     g.node.deliver(packet.clone());
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(g.node.texts_to(ARIA).len(), answers);
+    assert_eq!(g.node.texts_to(g.aria).len(), answers);
     // Heard again after a restart (the node replays it): the first reply, nothing applied.
-    let (router, node, table) = g.stop().await;
-    let g = start(router, node, &table).await;
+    let (router, node, table, nodes) = g.stop().await;
+    let g = start(router, node, &table, nodes).await;
     g.node.deliver(packet);
     assert!(
         g.node
-            .wait_until(WAIT, |s| s.iter().filter(|s| s.to == ARIA).count() > answers)
+            .wait_until(WAIT, |s| s.iter().filter(|s| s.to == g.aria).count()
+                > answers)
             .await
     );
     let table = g.router.table(&g.table).await.unwrap();
@@ -288,14 +309,14 @@ async fn tapbacks_are_ignored_and_rs_resends(db: &Db) {
     let g = game(db).await;
     seat_party(&g).await;
     let seq = g.seq().await;
-    let mut tap = g.node.text(BROM, "a", true, KEY_B);
+    let mut tap = g.node.text(g.brom, "a", true, KEY_B);
     if let Some(PayloadVariant::Decoded(d)) = &mut tap.payload_variant {
         d.emoji = 1;
     }
     g.node.deliver(tap);
-    let status = g.say(BROM, "s").await;
+    let status = g.say(g.brom, "s").await;
     assert_eq!(g.seq().await, seq, "the tapback did nothing");
-    let again = g.say(BROM, "rs").await;
+    let again = g.say(g.brom, "rs").await;
     assert_eq!(again, status);
     g.stop().await;
 }
@@ -305,7 +326,7 @@ async fn a_long_multibyte_reply_is_split_between_characters(db: &Db) {
     seat_party(&g).await;
     let story = "Гоблины 🐉 выходят из чащи, и ";
     let line = format!("dm narrate {}", story.repeat(8));
-    let got = g.say(ARIA, &line).await;
+    let got = g.say(g.aria, &line).await;
     assert!(got.len() >= 2, "{got:?}");
     let n = got.len();
     for (i, p) in got.iter().enumerate() {
@@ -319,13 +340,13 @@ async fn a_long_multibyte_reply_is_split_between_characters(db: &Db) {
 async fn link_joins_a_node_to_a_discord_player(db: &Db) {
     let g = game(db).await;
     let code = g.router.link_code("discord:42");
-    let got = g.say(BROM, &format!("link {code}")).await;
+    let got = g.say(g.brom, &format!("link {code}")).await;
     assert!(got[0].starts_with("linked"), "{got:?}");
     assert_eq!(
-        g.router.player_of(&sender(BROM)),
+        g.router.player_of(&sender(g.brom)),
         g.router.player_of("discord:42")
     );
-    let got = g.say(BROM, "link 000000x").await;
+    let got = g.say(g.brom, "link 000000x").await;
     assert!(got[0].starts_with('✗'), "{got:?}");
     g.stop().await;
 }

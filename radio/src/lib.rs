@@ -17,7 +17,7 @@ pub mod pace;
 pub mod render;
 
 pub use dm;
-/// The Meshtastic protobufs (for fakes and tests).
-pub use meshtastic::protobufs;
 /// Protobuf encoding and decoding of [`protobufs`].
 pub use meshtastic::Message;
+/// The Meshtastic protobufs (for fakes and tests).
+pub use meshtastic::protobufs;

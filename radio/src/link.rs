@@ -342,10 +342,10 @@ async fn session(st: &mut State, mut stream: Stream, backoff: &mut Duration) -> 
             }
         }
         st.stats.send_replace(st.pacer.stats(now));
-        let wake = st
-            .pacer
-            .next_wake(now)
-            .map_or_else(|| Instant::now() + Duration::from_secs(3_600), |w| st.start + w);
+        let wake = st.pacer.next_wake(now).map_or_else(
+            || Instant::now() + Duration::from_secs(3_600),
+            |w| st.start + w,
+        );
         tokio::select! {
             r = stream.read(&mut buf) => match r {
                 Ok(0) => return End::Lost("the node closed the connection (EOF; another client may have taken it)".into()),
@@ -407,10 +407,7 @@ async fn heard(st: &mut State, p: &MeshPacket, me: u32) -> bool {
             }
         }
         Heard::Routing { request_id, error } => {
-            match st
-                .pacer
-                .on_routing(request_id, error, st.start.elapsed())
-            {
+            match st.pacer.on_routing(request_id, error, st.start.elapsed()) {
                 Some(d) => LinkEvent::Delivery(d),
                 None => return true,
             }

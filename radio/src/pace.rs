@@ -259,7 +259,10 @@ impl Pacer {
         let mut at = now;
         let checks = [
             (self.cfg.hourly_airtime, None),
-            (self.cfg.node_hourly_airtime.filter(|_| node.is_some()), node),
+            (
+                self.cfg.node_hourly_airtime.filter(|_| node.is_some()),
+                node,
+            ),
         ];
         for (budget, who) in checks {
             let Some(budget) = budget else { continue };
@@ -295,11 +298,7 @@ impl Pacer {
         if self.gap_free_at() > now {
             return None;
         }
-        while self
-            .log
-            .front()
-            .is_some_and(|(at, _, _)| *at + HOUR <= now)
-        {
+        while self.log.front().is_some_and(|(at, _, _)| *at + HOUR <= now) {
             self.log.pop_front();
         }
         // DMs first, skipping nodes over their budget; then broadcasts.

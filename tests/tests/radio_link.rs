@@ -71,7 +71,10 @@ async fn handshake_then_texts_both_ways_with_hop_limit_and_acks() {
     assert!(node.say(ARIA, KEY, "a g1"));
     match next_heard(&mut link).await {
         LinkEvent::Text(t) => {
-            assert_eq!((t.from, t.text.as_str(), t.direct, t.pki), (ARIA, "a g1", true, true));
+            assert_eq!(
+                (t.from, t.text.as_str(), t.direct, t.pki),
+                (ARIA, "a g1", true, true)
+            );
             assert_eq!(t.public_key, KEY);
         }
         other => panic!("{other:?}"),
@@ -86,7 +89,10 @@ async fn handshake_then_texts_both_ways_with_hop_limit_and_acks() {
     let sent = node.sent();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].text, "Aria→g1 hit 17v15");
-    assert_eq!((sent[0].to, sent[0].hop_limit, sent[0].want_ack), (ARIA, 3, true));
+    assert_eq!(
+        (sent[0].to, sent[0].hop_limit, sent[0].want_ack),
+        (ARIA, 3, true)
+    );
     assert_eq!(link.stats.borrow().delivered, 1);
 }
 
@@ -137,7 +143,10 @@ async fn a_rate_limit_nak_is_sent_again_later() {
             .await
     );
     let sent = node.sent();
-    assert!(sent.iter().any(|s| s.refused.is_some()), "some were refused");
+    assert!(
+        sent.iter().any(|s| s.refused.is_some()),
+        "some were refused"
+    );
     assert_eq!(node.texts_to(ARIA), vec!["t0", "t1", "t2"]);
     assert!(link.stats.borrow().naks >= 1);
 }
@@ -238,11 +247,16 @@ async fn over_tcp_and_a_second_client_kicks_the_first() {
     assert!(matches!(next_heard(&mut link).await, LinkEvent::Text(t) if t.text == "status"));
     // Another app connects to the node's single TCP slot.
     let _other = tokio::net::TcpStream::connect(addr).await.unwrap();
-    assert!(matches!(next_heard(&mut link).await, LinkEvent::Down { .. }));
+    assert!(matches!(
+        next_heard(&mut link).await,
+        LinkEvent::Down { .. }
+    ));
     up(&mut link).await;
     link.out.send(dm(ARIA, "back")).unwrap();
     assert!(
-        node.wait_until(Duration::from_secs(10), |s| s.iter().any(|s| s.text == "back"))
+        node.wait_until(Duration::from_secs(10), |s| s
+            .iter()
+            .any(|s| s.text == "back"))
             .await
     );
 }
