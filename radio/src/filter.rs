@@ -208,6 +208,7 @@ impl Default for Dedupe {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
     use meshtastic::protobufs::Data;
 

@@ -382,10 +382,8 @@ async fn frames(st: &mut State, dec: &mut Decoder, me: u32) -> Option<End> {
             Err(_) => continue,
         };
         match msg.payload_variant {
-            Some(from_radio::PayloadVariant::Packet(p)) => {
-                if !heard(st, &p, me).await {
-                    return Some(End::Closed);
-                }
+            Some(from_radio::PayloadVariant::Packet(p)) if !heard(st, &p, me).await => {
+                return Some(End::Closed);
             }
             Some(from_radio::PayloadVariant::Rebooted(_)) => {
                 return Some(End::Lost("the node rebooted".into()));

@@ -387,9 +387,8 @@ impl Pacer {
     pub fn on_routing(&mut self, id: u32, error: i32, now: Duration) -> Option<Delivery> {
         let p = self.pending.remove(&id)?;
         if error == reason::NONE {
-            if p.deadline.is_none() {
-                return None; // a broadcast heard again: nothing to track
-            }
+            // A broadcast heard again: nothing to track.
+            p.deadline?;
             self.stats.delivered += 1;
             return Some(Delivery::Delivered { dest: p.out.dest });
         }
