@@ -151,7 +151,7 @@ const SHEET: Verb = verb("sheet", &[], "sheet [name]");
 const CHAR: Verb = verb(
     "char",
     &[],
-    "char new NAME CLASS LEVEL RACE [array|pointbuy 15,14,13,12,10,8]",
+    "char new NAME CLASS LEVEL RACE [array|pointbuy 15,14,13,12,10,8] | char use NAME",
 );
 const REST: Verb = verb("rest", &["shortrest", "longrest"], "rest short|long");
 const VOTE: Verb = verb(
@@ -842,6 +842,12 @@ fn new_character(args: &[Token]) -> Result<Command, ParseError> {
     let Some((sub, rest)) = words.split_first() else {
         return Err(usage(CHAR, "say `char new`"));
     };
+    if sub.is(&["use", "switch"]) {
+        return match rest {
+            [] => Err(usage(CHAR, "say which character: `char use NAME`")),
+            name => Ok(Command::UseCharacter { name: join(name) }),
+        };
+    }
     if !sub.is(&["new"]) {
         return Err(usage(CHAR, format!("unknown `char {}`", echo(&sub.text))));
     }
