@@ -247,6 +247,8 @@ pub struct Router {
     link_codes: SyncMutex<HashMap<String, (PlayerId, Instant)>>,
     buckets: SyncMutex<HashMap<PlayerId, Bucket>>,
     subscribers: SyncMutex<HashMap<String, broadcast::Sender<Published>>>,
+    /// Every table's replies, for a transport that serves many tables.
+    everything: broadcast::Sender<Published>,
     writers: Vec<mpsc::Sender<Job>>,
 }
 
@@ -281,6 +283,7 @@ impl Router {
             link_codes: SyncMutex::default(),
             buckets: SyncMutex::default(),
             subscribers: SyncMutex::default(),
+            everything: broadcast::channel(1024).0,
             writers,
         })
     }
@@ -388,6 +391,12 @@ impl Router {
         subs.entry(table.to_owned())
             .or_insert_with(|| broadcast::channel(256).0)
             .subscribe()
+    }
+
+    /// Replies published at every table from now on (a receiver that falls
+    /// more than 1,024 behind misses the oldest and is told how many).
+    pub fn subscribe_all(&self) -> broadcast::Receiver<Published> {
+        self.everything.subscribe()
     }
 
     /// The player a transport identity plays as.
@@ -699,6 +708,9 @@ impl Router {
     }
 
     fn publish(&self, published: Published) {
+        if self.everything.receiver_count() > 0 {
+            let _ = self.everything.send(published.clone());
+        }
         let subs = lock(&self.subscribers);
         if let Some(tx) = subs.get(&published.table) {
             // No receiver left is fine: nobody is listening at that table.

@@ -244,8 +244,8 @@ pub const DM_VERBS: &[Verb] = &[
     DM_AS,
 ];
 
-/// The fields `dm set` may change.
-const SET_FIELDS: &[&str] = &[
+/// The sheet fields `dm set` may change.
+pub const SET_FIELDS: &[&str] = &[
     "ac", "hp", "max_hp", "str", "dex", "con", "int", "wis", "cha", "level", "xp", "gold", "speed",
     "armor", "shield", "weapons", "spells",
 ];

@@ -2595,6 +2595,11 @@ fn set_field(c: &mut Character, field: &str, value: &str) -> Result<String> {
             }
             c.spells = ss;
         }
+        "ac" => {
+            return Err(no(
+                "AC comes from armor, shield and Dexterity: set `armor` (e.g. chain mail) or `shield`",
+            ));
+        }
         other => {
             let ability = other
                 .parse::<Ability>()
