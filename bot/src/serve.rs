@@ -57,6 +57,7 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
                 token,
                 api: args.discord_api.clone(),
                 seed: None,
+                defer_after: crate::discord::DEFER_AFTER,
             };
             eprintln!("dungeon serve: connecting to Discord");
             let (router, turns) = (Arc::clone(&router), turns.clone());
