@@ -42,6 +42,12 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Every edit of a character's sheet at a table: who, when, why, before and after.
     History(HistoryArgs),
+    /// Meshtastic upkeep: `dungeon radio rebind !a1b2c3d4` after a player's node got a new key.
+    Radio {
+        /// What to do.
+        #[command(subcommand)]
+        command: RadioCommand,
+    },
     /// Measure the bot: `dungeon bench load --tables 1000` drives actions through the router and store.
     Bench {
         /// What to measure.
@@ -275,6 +281,25 @@ pub enum BenchCommand {
     /// Actions through the router and the store, durable, without transports:
     /// latency p50/p99, committed actions per second, memory per live table.
     Load(LoadArgs),
+}
+
+/// `dungeon radio …`.
+#[derive(Debug, Subcommand)]
+pub enum RadioCommand {
+    /// Forget a node's public key (after a factory reset or a new device): its next encrypted DM
+    /// binds the new key. Until then, a node whose key changed may only look, not act.
+    Rebind(RebindArgs),
+}
+
+/// Arguments of `dungeon radio rebind`.
+#[derive(Debug, Args)]
+pub struct RebindArgs {
+    /// The node, as the Meshtastic app shows it: !a1b2c3d4.
+    #[arg(value_parser = radio::filter::parse_node_id)]
+    pub node: u32,
+    /// The store [default: $DATABASE_URL, else ./dungeon.db].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
 }
 
 /// Arguments of `dungeon bench load`.

@@ -3,7 +3,7 @@
 //! Thin by design: it parses the command line and calls into the library
 //! crates; errors reach the user through `anyhow` with their context.
 
-use bot::{bench, cli, console, content, eval, games, output, roll, serve};
+use bot::{bench, cli, console, content, eval, games, output, radio, roll, serve};
 
 use std::process::ExitCode;
 
@@ -28,6 +28,9 @@ fn main() -> ExitCode {
         cli::Command::Eval {
             command: cli::EvalCommand::Monsters(args),
         } => eval::monsters(&args),
+        cli::Command::Radio {
+            command: cli::RadioCommand::Rebind(args),
+        } => radio::rebind(&args),
         cli::Command::Bench {
             command: cli::BenchCommand::Load(args),
         } => bench::load(&args),

@@ -371,3 +371,24 @@ fn concerns(reply: &Reply, handle: &str, name: &str) -> bool {
         Line::Note { .. } => false,
     })
 }
+
+/// `dungeon radio rebind NODE`: forgets the node's key, so its next
+/// encrypted DM binds the new one.
+pub fn rebind(args: &crate::cli::RebindArgs) -> anyhow::Result<()> {
+    let database = crate::console::database_url(args.database.as_deref());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let node = node_id(args.node);
+    let was = rt.block_on(async {
+        let store = crate::store::Store::open(&database).await?;
+        anyhow::Ok(store.unbind_radio(&node).await?)
+    })?;
+    let text = if was {
+        format!("{node}: key forgotten; its next encrypted DM binds its new key")
+    } else {
+        format!("{node} was not bound (it binds on its first encrypted DM); nothing changed")
+    };
+    crate::output::emit(&text)
+}

@@ -360,3 +360,41 @@ on_both_backends!(
     a_long_multibyte_reply_is_split_between_characters,
     link_joins_a_node_to_a_discord_player,
 );
+
+/// `dungeon serve --radio tcp://…` alone (no DISCORD_TOKEN) plays with a node.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_plays_by_radio_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}?mode=rwc", dir.path().join("d.db").display());
+    let node = FakeNode::new(ME);
+    let addr = node.listen_tcp().await.unwrap();
+    let (aria, _) = nodes();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_dungeon"))
+        .args(["serve", "--database", &database, "--radio"])
+        .arg(format!("tcp://{addr}"))
+        .env_remove("DISCORD_TOKEN")
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    assert!(node.wait_handshakes(1, Duration::from_secs(30)).await);
+    assert!(node.say(aria, KEY_A, "r 1d1+4"));
+    assert!(
+        node.wait_until(WAIT, |s| s.iter().any(|s| s.to == aria))
+            .await
+    );
+    let got = node.texts_to(aria);
+    assert!(got[0].ends_with("=5"), "{got:?}");
+    child.kill().await.unwrap();
+}
+
+#[test]
+fn rebind_says_what_it_did_and_refuses_a_bad_node_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}?mode=rwc", dir.path().join("d.db").display());
+    let out = common::dungeon(&["radio", "rebind", "!0000abcd", "--database", &database]);
+    assert!(out.status.success());
+    assert!(common::stdout(&out).contains("!0000abcd was not bound"));
+    let out = common::dungeon(&["radio", "rebind", "!nope"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("!a1b2c3d4"));
+}

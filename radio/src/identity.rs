@@ -44,7 +44,7 @@ pub const CHANNEL_READ_ONLY: &str =
 pub const NEEDS_PKI: &str =
     "send it as an encrypted DM (firmware 2.5+) so I know it's you; channel texts can only look";
 /// The refusal for a key that changed.
-pub const KEY_CHANGED: &str = "this node's key changed, so I can't tell it's you: ask the DM to re-bind it (`dungeon radio rebind`)";
+pub const KEY_CHANGED: &str = "this node's key changed, so I can't tell it's you: ask the DM to run `dungeon radio rebind` for it";
 /// The refusal for a DM command from a player's node.
 pub const NOT_A_DM: &str = "only the DM's nodes may give dm commands";
 
