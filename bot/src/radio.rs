@@ -253,7 +253,13 @@ impl Adapter {
         match answer {
             Answer::Done { reply, seq } => {
                 self.answered.insert(seq);
-                self.answer_to(&t, render::packets(&reply));
+                // Still my turn after my own action: no need to say so.
+                let mine = reply
+                    .turn
+                    .as_ref()
+                    .and_then(|turn| turn.player.as_ref())
+                    .is_some_and(|p| *p == self.router.player_of(&sender(t.from)));
+                self.answer_to(&t, render::packets_with(&reply, !mine));
                 self.notable(&reply).await?;
             }
             Answer::Repeated { reply, .. } => self.answer_to(&t, render::packets(&reply)),

@@ -7,6 +7,7 @@
 
 mod common;
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -145,6 +146,38 @@ impl Game {
     }
 }
 
+/// The command a refusal suggests first (`move engaged g4`), if any.
+fn move_hint(reply: &[String]) -> Option<String> {
+    let refusal = reply.iter().find(|r| r.contains('✗'))?;
+    let (_, rest) = refusal.split_once("`move ")?;
+    let (target, _) = rest.split_once('`')?;
+    Some(format!("move {target}"))
+}
+
+/// A player's turn by radio: `a` (closing in first if the answer says so)
+/// or `ds` when down, then `e`. Returns the answers to each text.
+async fn take_turn<'a, F, Fut>(up: bool, say: F) -> Vec<Vec<String>>
+where
+    F: Fn(&'a str) -> Fut,
+    Fut: Future<Output = Vec<String>>,
+{
+    let mut answers = Vec::new();
+    if up {
+        let got = say("a").await;
+        let hint = move_hint(&got);
+        answers.push(got);
+        if let Some(m) = hint {
+            let m: &'static str = Box::leak(m.into_boxed_str());
+            answers.push(say(m).await);
+            answers.push(say("a").await);
+        }
+    } else {
+        answers.push(say("ds").await);
+    }
+    answers.push(say("e").await);
+    answers
+}
+
 async fn seat_party(g: &Game) {
     let a = g.say(g.aria, "char new Aria wizard 3 high elf").await;
     assert!(!a[0].starts_with('✗'), "{a:?}");
@@ -175,11 +208,9 @@ async fn a_full_encounter_by_radio_with_two_players(db: &Db) {
             continue;
         };
         let node = [g.aria, g.brom][i];
-        let down = table.character(&current).unwrap().health.state()
-            != rules::mechanics::LifeState::Conscious;
-        let first = if down { "ds" } else { "a" };
-        for text in [first, "e"] {
-            let got = g.say(node, text).await;
+        let up = table.character(&current).unwrap().health.state()
+            == rules::mechanics::LifeState::Conscious;
+        for got in take_turn(up, |text| g.say(node, text)).await {
             sent_by[i] += 1;
             for p in &got {
                 assert!(p.len() <= 200, "{p}");
@@ -397,4 +428,205 @@ fn rebind_says_what_it_did_and_refuses_a_bad_node_id() {
     let out = common::dungeon(&["radio", "rebind", "!nope"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("!a1b2c3d4"));
+}
+
+/// The closing note's figures: the demo encounter (bot/demo/goblin-ambush.txt:
+/// four level-3 characters, four goblins) played by four radio players, who
+/// attack (`a`, closing in first when told to) and end (`e`) on their
+/// turns. Time is scaled 1:10 (gap 220 ms, node limit 200 ms). Run with
+/// `cargo test -p bot --test radio -- --ignored --nocapture measure`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement: run it with --ignored --nocapture"]
+async fn measure_the_demo_encounter_by_radio() {
+    use radio::airtime::long_fast;
+    let db = Db::sqlite();
+    let party = [
+        ("Brom", "fighter 3 hill dwarf"),
+        ("Dara", "cleric 3 hill dwarf"),
+        ("Cade", "rogue 3 lightfoot halfling"),
+        ("Aria", "wizard 3 high elf"),
+    ];
+    let base = nodes().0 & 0x7FFF_FF00;
+    let ids: Vec<u32> = (0..4).map(|i| base + 0x10 + i).collect();
+    let key = |n: u32| vec![(n & 0xFF) as u8; 32];
+    let mut node = FakeNode::new(ME);
+    for &n in &ids {
+        node = node.with_node(n, &key(n));
+    }
+    node.set_rate_limit(Duration::from_millis(200));
+    let router = router(&db).await;
+    let table = unique("radio-demo");
+    let mut published = router.subscribe(&table);
+    let turns = MonsterTurns::new(router.clone(), None, Duration::from_secs(2));
+    let mut cfg = link_config();
+    cfg.pace.min_gap = Duration::from_millis(220);
+    let link = link::spawn(node.connector(), cfg);
+    let settings = Settings {
+        table: table.clone(),
+        channel: 0,
+        trust: TrustConfig {
+            dm_nodes: vec![ids[3]],
+            allow_plain_dms: false,
+        },
+        seed: Some(1),
+    };
+    let _task = tokio::spawn(run(
+        router.clone(),
+        turns,
+        settings,
+        link,
+        std::future::pending(),
+    ));
+    assert!(node.wait_handshakes(1, WAIT).await);
+    let say = |from: u32, text: String| {
+        let node = node.clone();
+        let k = key(from);
+        async move {
+            let before = node.texts_to(from).len();
+            assert!(node.say(from, &k, &text));
+            assert!(
+                node.wait_until(WAIT, |s| s.iter().filter(|s| s.to == from).count() > before)
+                    .await
+            );
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            node.texts_to(from)[before..].to_vec()
+        }
+    };
+    let dm = ids[3];
+    for (i, (name, rest)) in party.iter().enumerate() {
+        say(ids[i], format!("char new {name} {rest}")).await;
+    }
+    for line in [
+        "dm narrate Arrows hiss from the brush: goblins!",
+        "dm encounter",
+        "madd goblin -n 4 --avg",
+        "dm narrate The goblins charge out of the thicket.",
+        "n",
+    ] {
+        say(dm, line.to_owned()).await;
+    }
+    for _ in 0..1_000 {
+        let t = router.table(&table).await.unwrap();
+        if bot::console::fight_over(&t) {
+            break;
+        }
+        let current = t.encounter.as_ref().unwrap().current().unwrap().to_owned();
+        let Some(&n) = ids
+            .iter()
+            .find(|&&n| t.players.get(&PlayerId::new(sender(n))) == Some(&current))
+        else {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        };
+        let up =
+            t.character(&current).unwrap().health.state() == rules::mechanics::LifeState::Conscious;
+        take_turn(up, |text| say(n, text.to_owned())).await;
+    }
+    assert!(bot::console::fight_over(
+        &router.table(&table).await.unwrap()
+    ));
+    for line in [
+        "dm narrate The dust settles on the Triboar Trail.",
+        "dm xp 100",
+        "dm end",
+        "status",
+    ] {
+        say(dm, line.to_owned()).await;
+    }
+    // What went on air.
+    let sent = node.sent();
+    if std::env::var_os("RADIO_DUMP").is_some() {
+        for s in &sent {
+            println!("S {:08x} {}", s.to, s.text);
+        }
+    }
+    assert!(sent.iter().all(|s| s.refused.is_none()), "a NAK: {sent:?}");
+    let packets = sent.len();
+    let bytes: usize = sent.iter().map(|s| s.text.len()).sum();
+    let airtime: Duration = sent.iter().map(|s| long_fast(s.text.len())).sum();
+    let max_packet = sent.iter().map(|s| s.text.len()).max().unwrap_or(0);
+    let continuation = |t: &str| {
+        t.split_once(' ')
+            .and_then(|(h, _)| h.split_once('/'))
+            .is_some_and(|(k, n)| {
+                k.parse::<u32>().is_ok_and(|k| k >= 2) && n.parse::<u32>().is_ok()
+            })
+    };
+    let first_of_many = |t: &str| t.starts_with("1/") && t.split_once(' ').is_some();
+    let replies = sent.iter().filter(|s| !continuation(&s.text)).count();
+    let single = sent
+        .iter()
+        .filter(|s| !continuation(&s.text) && !first_of_many(&s.text))
+        .count();
+    // Reply sizes: a split reply counts all its parts.
+    let mut reply_bytes = Vec::new();
+    for s in &sent {
+        if continuation(&s.text) {
+            if let Some(last) = reply_bytes.last_mut() {
+                *last += s.text.len();
+            }
+        } else {
+            reply_bytes.push(s.text.len());
+        }
+    }
+    let min_gap = sent.windows(2).map(|w| w[1].at - w[0].at).min().unwrap();
+    // The same events, each sent once, rendered for radio and for the console.
+    let (mut radio_air, mut console_air, mut events) = (Duration::ZERO, Duration::ZERO, 0);
+    let mut console_lines_air = Duration::ZERO;
+    while let Ok(p) = published.try_recv() {
+        events += 1;
+        for part in radio::render::packets(&p.reply) {
+            radio_air += long_fast(part.len());
+        }
+        let console: Vec<String> = p
+            .reply
+            .lines
+            .iter()
+            .map(bot::console::render_line)
+            .collect();
+        if std::env::var_os("RADIO_DUMP").is_some() {
+            println!(
+                "R {:?}\nC {:?}",
+                radio::render::packets(&p.reply),
+                console.join("\n")
+            );
+        }
+        for part in radio::render::split(&console.join("\n"), radio::render::MAX_PACKET) {
+            console_air += long_fast(part.len());
+        }
+        for line in &console {
+            for part in radio::render::split(line, radio::render::MAX_PACKET) {
+                console_lines_air += long_fast(part.len());
+            }
+        }
+    }
+    println!("radio demo encounter (bot/demo/goblin-ambush.txt, 4 radio players, seed 1)");
+    println!("  packets sent            {packets}");
+    println!("  bytes sent              {bytes}");
+    println!("  LongFast airtime        {:.1} s", airtime.as_secs_f64());
+    println!(
+        "  replies in one packet   {single}/{replies} = {:.1} %",
+        100.0 * single as f64 / replies as f64
+    );
+    println!("  max packet bytes        {max_packet}");
+    println!(
+        "  max reply bytes         {}",
+        reply_bytes.iter().max().unwrap()
+    );
+    println!(
+        "  min gap between texts   {:.2} s (scaled ×10 from {} ms)",
+        min_gap.as_secs_f64() * 10.0,
+        min_gap.as_millis()
+    );
+    println!(
+        "  events {events}: radio rendering {:.1} s vs console rendering {:.1} s of airtime = {:.1} %",
+        radio_air.as_secs_f64(),
+        console_air.as_secs_f64(),
+        100.0 * radio_air.as_secs_f64() / console_air.as_secs_f64()
+    );
+    println!(
+        "  the console's lines one text each: {:.1} s; radio = {:.1} %",
+        console_lines_air.as_secs_f64(),
+        100.0 * radio_air.as_secs_f64() / console_lines_air.as_secs_f64()
+    );
 }

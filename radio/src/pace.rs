@@ -95,6 +95,10 @@ pub struct PaceConfig {
     pub ack_waits: Vec<Duration>,
     /// How long to hold everything after `DUTY_CYCLE_LIMIT`.
     pub duty_pause: Duration,
+    /// A text queued behind another to the same place is sent in the same
+    /// packet (joined by ` | `) if together they fit this many bytes
+    /// (0: never). Each packet costs ≈ 0.4 s of airtime before its first byte.
+    pub merge_up_to: usize,
 }
 
 impl Default for PaceConfig {
@@ -109,6 +113,7 @@ impl Default for PaceConfig {
                 Duration::from_secs(16),
             ],
             duty_pause: Duration::from_secs(60),
+            merge_up_to: crate::render::MAX_PACKET,
         }
     }
 }
@@ -132,6 +137,8 @@ pub struct Stats {
     pub failed: u64,
     /// NAKs received.
     pub naks: u64,
+    /// Texts that rode in the packet of the text before them.
+    pub merged: u64,
     /// Bytes of text sent.
     pub bytes: u64,
     /// Estimated LongFast airtime in the last hour.
@@ -141,6 +148,21 @@ pub struct Stats {
 }
 
 const HOUR: Duration = Duration::from_secs(3_600);
+
+/// What joins two texts sent in one packet.
+pub const MERGE_GLUE: &str = " | ";
+
+/// Whether a text is a numbered part of a split reply (`2/3 …`).
+fn numbered(text: &str) -> bool {
+    text.split_once(' ')
+        .and_then(|(head, _)| head.split_once('/'))
+        .is_some_and(|(k, n)| {
+            !k.is_empty()
+                && !n.is_empty()
+                && k.bytes().all(|b| b.is_ascii_digit())
+                && n.bytes().all(|b| b.is_ascii_digit())
+        })
+}
 
 #[derive(Debug, Clone)]
 struct Pending {
@@ -183,8 +205,24 @@ impl Pacer {
         }
     }
 
-    /// Queues a text.
+    /// Queues a text (in the same packet as the one before it, if both
+    /// go to the same place, neither is a numbered part, and they fit).
     pub fn push(&mut self, out: Outgoing) {
+        let queue = match out.dest {
+            Dest::Node(_) => &mut self.dms,
+            Dest::Channel(_) => &mut self.broadcasts,
+        };
+        if let Some((last, 0)) = queue.back_mut()
+            && last.dest == out.dest
+            && last.text.len() + MERGE_GLUE.len() + out.text.len() <= self.cfg.merge_up_to
+            && !numbered(&last.text)
+            && !numbered(&out.text)
+        {
+            last.text.push_str(MERGE_GLUE);
+            last.text.push_str(&out.text);
+            self.stats.merged += 1;
+            return;
+        }
         match out.dest {
             Dest::Node(_) => self.dms.push_back((out, 0)),
             Dest::Channel(_) => self.broadcasts.push_back((out, 0)),
@@ -540,6 +578,26 @@ mod tests {
         p.on_routing(t.id, reason::DUTY_CYCLE_LIMIT, s(11_100));
         assert_eq!(p.poll(s(60_000)), None);
         assert!(p.poll(s(71_100)).is_some());
+    }
+
+    #[test]
+    fn texts_to_the_same_place_share_a_packet_when_they_fit() {
+        let mut p = Pacer::new(PaceConfig::default(), 1);
+        p.push(dm(5, "R1: g4's turn."));
+        p.push(dm(5, "g4→Aria miss 10v17. Aria's turn"));
+        p.push(dm(6, "other"));
+        p.push(dm(5, "1/2 part"));
+        assert_eq!(
+            p.poll(s(0)).unwrap().text,
+            "R1: g4's turn. | g4→Aria miss 10v17. Aria's turn"
+        );
+        assert_eq!(p.poll(s(2_200)).unwrap().text, "other");
+        assert_eq!(p.poll(s(4_400)).unwrap().text, "1/2 part");
+        assert_eq!(p.stats(s(5_000)).merged, 1);
+        let mut big = Pacer::new(PaceConfig::default(), 1);
+        big.push(dm(5, &"x".repeat(150)));
+        big.push(dm(5, &"y".repeat(50)));
+        assert_eq!(big.queued(), 2, "together they would pass 200 bytes");
     }
 
     #[test]

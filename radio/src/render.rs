@@ -29,6 +29,15 @@ pub fn damage_type(t: &str) -> &str {
     }
 }
 
+/// A combatant's name as its handle when it has one: `Goblin (g4)` → `g4`.
+pub fn short(name: &str) -> &str {
+    name.strip_suffix(')')
+        .and_then(|n| n.rsplit_once(" ("))
+        .map(|(_, h)| h)
+        .filter(|h| is_handle(h))
+        .unwrap_or(name)
+}
+
 /// One reply line, compact.
 pub fn line(line: &Line) -> String {
     match line {
@@ -49,7 +58,7 @@ pub fn line(line: &Line) -> String {
                 "miss" => "miss",
                 other => other,
             };
-            format!("{attacker}→{target} {r} {total}v{ac}")
+            format!("{}→{} {r} {total}v{ac}", short(attacker), short(target))
         }
         Line::Save {
             who,
@@ -112,6 +121,12 @@ fn squash(text: &str) -> String {
 
 /// A whole reply as one text: lines joined by spaces, `. ` before the turn.
 pub fn text(reply: &Reply) -> String {
+    text_with(reply, true)
+}
+
+/// A reply as one text, with or without whose turn it is (the player who
+/// just acted on their own turn needs no reminder).
+pub fn text_with(reply: &Reply, with_turn: bool) -> String {
     let mut out = String::new();
     for l in &reply.lines {
         let part = line(l);
@@ -129,13 +144,75 @@ pub fn text(reply: &Reply) -> String {
         }
         out.push_str(&part);
     }
-    if let Some(turn) = &reply.turn {
-        if !out.is_empty() {
-            out.push_str(sentence_gap(&out));
+    let mut out = compact(&out);
+    if let Some(turn) = reply.turn.as_ref().filter(|_| with_turn) {
+        let call = format!("{}'s turn", compact(&turn.name));
+        if !out.contains(&call) {
+            if !out.is_empty() {
+                out.push_str(sentence_gap(&out));
+            }
+            out.push_str(&call);
         }
-        out.push_str(&format!("{}'s turn", turn.name));
     }
     out
+}
+
+/// Shorter names and rounds: `Goblin Boss (gb1)` → `gb1`, `Round 3:` → `R3:`.
+pub fn compact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find(" (") {
+        let after = &rest[open + 2..];
+        let handle_len = after.find(')').filter(|&n| is_handle(&after[..n]));
+        match handle_len {
+            Some(n) => {
+                // The capitalised words just before the handle are its name.
+                let before = &rest[..open];
+                let mut name_start = before.len();
+                let mut end = before.len();
+                loop {
+                    let ws = before[..end].rfind(' ').map_or(0, |i| i + 1);
+                    if !is_name_word(&before[ws..end]) {
+                        break;
+                    }
+                    name_start = ws;
+                    if ws == 0 {
+                        break;
+                    }
+                    end = ws - 1;
+                }
+                if name_start == before.len() {
+                    out.push_str(&rest[..open + 2 + n + 1]);
+                } else {
+                    out.push_str(&before[..name_start]);
+                    out.push_str(&after[..n]);
+                }
+                rest = &after[n + 1..];
+            }
+            None => {
+                out.push_str(&rest[..open + 2]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("Round ", "R")
+}
+
+/// A word of a name: capitalised letters (`Goblin`, `Half-Orc`).
+fn is_name_word(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+        && w.chars()
+            .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+}
+
+/// A combatant handle: letters then digits, at most 6 bytes (`g1`, `gb12`).
+fn is_handle(s: &str) -> bool {
+    let digits = s.trim_start_matches(|c: char| c.is_ascii_lowercase());
+    s.len() <= 6
+        && digits.len() < s.len()
+        && !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
 }
 
 /// `". "` after a sentence without its stop, else `" "`.
@@ -152,9 +229,14 @@ pub fn packets(reply: &Reply) -> Vec<String> {
     split(&text(reply), MAX_PACKET)
 }
 
+/// A reply as packets, with or without whose turn it is.
+pub fn packets_with(reply: &Reply, with_turn: bool) -> Vec<String> {
+    split(&text_with(reply, with_turn), MAX_PACKET)
+}
+
 /// A refusal as one packet.
 pub fn refusal(why: &str) -> String {
-    clip(&format!("✗ {}", squash(why)), MAX_PACKET)
+    clip(&format!("✗ {}", compact(&squash(why))), MAX_PACKET)
 }
 
 /// `text` cut to at most `max` bytes at a character boundary, with `…`.
@@ -263,6 +345,23 @@ mod tests {
             }),
             private: false,
         }
+    }
+
+    #[test]
+    fn names_with_handles_and_rounds_are_shortened() {
+        assert_eq!(compact("Round 1: Goblin (g4)'s turn."), "R1: g4's turn.");
+        assert_eq!(
+            compact("Goblin Boss (gb1) → Aria, Giant Rat (r2) too"),
+            "gb1 → Aria, r2 too"
+        );
+        assert_eq!(
+            compact("(g1) alone, Shield (+5 AC)"),
+            "(g1) alone, Shield (+5 AC)"
+        );
+        assert_eq!(compact("x (g1)"), "x (g1)");
+        assert_eq!(short("Goblin (g4)"), "g4");
+        assert_eq!(short("Aria"), "Aria");
+        assert_eq!(short("Shield (+5)"), "Shield (+5)");
     }
 
     #[test]

@@ -19,6 +19,8 @@ fn config() -> LinkConfig {
         pace: PaceConfig {
             hourly_airtime: None,
             node_hourly_airtime: None,
+            // Each text its own packet, to see the spacing.
+            merge_up_to: 0,
             ..PaceConfig::default()
         },
         ..LinkConfig::default()
