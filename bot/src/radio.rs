@@ -259,10 +259,15 @@ impl Adapter {
                     .as_ref()
                     .and_then(|turn| turn.player.as_ref())
                     .is_some_and(|p| *p == self.router.player_of(&sender(t.from)));
-                self.answer_to(&t, render::packets_with(&reply, !mine));
+                let hidden = self.hidden_from(t.from).await?;
+                let packets = render::packets_for(&reply, !mine, &hidden);
+                self.answer_to(&t, packets);
                 self.notable(&reply).await?;
             }
-            Answer::Repeated { reply, .. } => self.answer_to(&t, render::packets(&reply)),
+            Answer::Repeated { reply, .. } => {
+                let hidden = self.hidden_from(t.from).await?;
+                self.answer_to(&t, render::packets_for(&reply, true, &hidden));
+            }
             Answer::Refused { why } => self.answer_to(&t, vec![render::refusal(&why)]),
             Answer::Limited { retry_after } => {
                 let why = format!("slow down: try again in {} s", retry_after.as_secs() + 1);
@@ -273,6 +278,14 @@ impl Adapter {
             self.monster_turns().await?;
         }
         Ok(())
+    }
+
+    /// Whose numbers `node` may not see: the monsters', unless it is a DM's node.
+    async fn hidden_from(&self, node: u32) -> anyhow::Result<HashSet<String>> {
+        if self.settings.trust.dm_nodes.contains(&node) {
+            return Ok(HashSet::new());
+        }
+        Ok(monsters_of(&self.router.table(&self.settings.table).await?))
     }
 
     /// Opens the table with its DM, if this process has not yet.
@@ -319,7 +332,7 @@ impl Adapter {
             return Ok(());
         }
         let table = self.router.table(&self.settings.table).await?;
-        let packets = render::packets(&p.reply);
+        let hidden = monsters_of(&table);
         let audience: Vec<u32> = self.audience.iter().copied().collect();
         for node in audience {
             let player = self.router.player_of(&sender(node));
@@ -333,7 +346,8 @@ impl Adapter {
                 .character(handle)
                 .map_or_else(|| handle.clone(), |c| c.name.clone());
             if concerns(&p.reply, handle, &name) {
-                self.dm(node, packets.clone());
+                let packets = render::packets_for(&p.reply, true, &hidden);
+                self.dm(node, packets);
             }
         }
         self.notable(&p.reply).await
@@ -353,11 +367,20 @@ impl Adapter {
         self.fight = fight;
         self.over = over;
         if news && !reply.private {
-            let packets = render::packets(reply);
+            let packets = render::packets_for(reply, true, &monsters_of(&table));
             self.send(Dest::Channel(self.settings.channel), &packets);
         }
         Ok(())
     }
+}
+
+/// The display names of the monsters in `table`'s fight.
+fn monsters_of(table: &dm::Table) -> HashSet<String> {
+    table
+        .encounter
+        .iter()
+        .flat_map(|e| e.monsters.iter().map(dm::encounter::MonsterState::name))
+        .collect()
 }
 
 /// Whether a reply names a character (by handle or name) or gives it the turn.

@@ -4,6 +4,8 @@
 //! into numbered parts (`1/2 …`) at word boundaries, never inside a
 //! multi-byte character.
 
+use std::collections::HashSet;
+
 use dm::{Line, Reply};
 
 /// The most bytes of text in one packet (the official apps' limit).
@@ -38,8 +40,28 @@ pub fn short(name: &str) -> &str {
         .unwrap_or(name)
 }
 
+/// Hit points as players see a monster's: a word, not numbers.
+pub fn hp_word(hp: u32, max_hp: u32) -> &'static str {
+    if hp >= max_hp {
+        "unhurt"
+    } else if hp * 2 > max_hp {
+        "hurt"
+    } else if hp > 0 {
+        "bloodied"
+    } else {
+        "down"
+    }
+}
+
 /// One reply line, compact.
 pub fn line(line: &Line) -> String {
+    line_for(line, &HashSet::new())
+}
+
+/// One reply line, compact, with the hit points and AC of the creatures
+/// in `hidden` (display names: the monsters, for players) as words.
+pub fn line_for(line: &Line, hidden: &HashSet<String>) -> String {
+    let hide = |name: &str| hidden.contains(name);
     match line {
         Line::Roll {
             who, label, total, ..
@@ -58,7 +80,11 @@ pub fn line(line: &Line) -> String {
                 "miss" => "miss",
                 other => other,
             };
-            format!("{}→{} {r} {total}v{ac}", short(attacker), short(target))
+            if hide(target) {
+                format!("{}→{} {r} {total}", short(attacker), short(target))
+            } else {
+                format!("{}→{} {r} {total}v{ac}", short(attacker), short(target))
+            }
         }
         Line::Save {
             who,
@@ -90,7 +116,23 @@ pub fn line(line: &Line) -> String {
             } else {
                 format!(" {state}")
             };
-            format!("{amount}{} {target} {hp}/{max_hp}{st}", types.join("+"))
+            let types = types.join("+");
+            if hide(target) {
+                let word = if state.is_empty() {
+                    hp_word(*hp, *max_hp)
+                } else {
+                    ""
+                };
+                format!(
+                    "{amount}{types} {} {word}{}",
+                    short(target),
+                    st.trim_start()
+                )
+                .trim_end()
+                .to_owned()
+            } else {
+                format!("{amount}{types} {} {hp}/{max_hp}{st}", short(target))
+            }
         }
         Line::Heal {
             target,
@@ -98,7 +140,13 @@ pub fn line(line: &Line) -> String {
             hp,
             max_hp,
             ..
-        } => format!("{target} +{amount} {hp}/{max_hp}"),
+        } => {
+            if hide(target) {
+                format!("{} +{amount} {}", short(target), hp_word(*hp, *max_hp))
+            } else {
+                format!("{} +{amount} {hp}/{max_hp}", short(target))
+            }
+        }
         Line::Effect {
             target,
             what,
@@ -121,15 +169,16 @@ fn squash(text: &str) -> String {
 
 /// A whole reply as one text: lines joined by spaces, `. ` before the turn.
 pub fn text(reply: &Reply) -> String {
-    text_with(reply, true)
+    text_for(reply, true, &HashSet::new())
 }
 
 /// A reply as one text, with or without whose turn it is (the player who
-/// just acted on their own turn needs no reminder).
-pub fn text_with(reply: &Reply, with_turn: bool) -> String {
+/// just acted on their own turn needs no reminder), hiding the numbers of
+/// the creatures in `hidden` (see [`line_for`]).
+pub fn text_for(reply: &Reply, with_turn: bool, hidden: &HashSet<String>) -> String {
     let mut out = String::new();
     for l in &reply.lines {
-        let part = line(l);
+        let part = line_for(l, hidden);
         if part.is_empty() {
             continue;
         }
@@ -229,9 +278,9 @@ pub fn packets(reply: &Reply) -> Vec<String> {
     split(&text(reply), MAX_PACKET)
 }
 
-/// A reply as packets, with or without whose turn it is.
-pub fn packets_with(reply: &Reply, with_turn: bool) -> Vec<String> {
-    split(&text_with(reply, with_turn), MAX_PACKET)
+/// A reply as packets, as [`text_for`] writes it.
+pub fn packets_for(reply: &Reply, with_turn: bool, hidden: &HashSet<String>) -> Vec<String> {
+    split(&text_for(reply, with_turn, hidden), MAX_PACKET)
 }
 
 /// A refusal as one packet.
@@ -345,6 +394,24 @@ mod tests {
             }),
             private: false,
         }
+    }
+
+    #[test]
+    fn players_see_a_monsters_health_as_a_word_and_no_ac() {
+        let hidden: HashSet<String> = ["g1".to_owned()].into();
+        let mut reply = attack_reply();
+        assert_eq!(
+            text_for(&reply, false, &hidden),
+            "Aria→g1 hit 17 8sl g1 dead"
+        );
+        if let Line::Damage { hp, state, .. } = &mut reply.lines[1] {
+            *hp = 3;
+            state.clear();
+        }
+        assert_eq!(
+            text_for(&reply, false, &hidden),
+            "Aria→g1 hit 17 8sl g1 bloodied"
+        );
     }
 
     #[test]

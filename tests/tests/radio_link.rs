@@ -262,3 +262,21 @@ async fn over_tcp_and_a_second_client_kicks_the_first() {
             .await
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_oversized_text_is_refused_by_the_node_and_given_up() {
+    let node = FakeNode::new(ME);
+    let mut link = link::spawn(node.connector(), config());
+    up(&mut link).await;
+    // The renderer never makes one; the node's own limit is the backstop.
+    link.out.send(dm(ARIA, &"x".repeat(240))).unwrap();
+    assert_eq!(
+        next(&mut link).await,
+        LinkEvent::Delivery(Delivery::Failed {
+            dest: Dest::Node(ARIA),
+            why: "the node says the text is too large"
+        })
+    );
+    assert_eq!(node.sent().len(), 1, "not sent again");
+    assert_eq!(link.stats.borrow().failed, 1);
+}
