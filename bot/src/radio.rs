@@ -199,7 +199,7 @@ impl Adapter {
                 self.dm(t.from, vec![render::clip(&text, render::MAX_PACKET)]);
                 return Ok(());
             }
-            Input::Link(code) if t.direct && t.pki => {
+            Input::Link(code) if t.direct && (t.pki || self.settings.trust.allow_plain_dms) => {
                 let text = match self.router.redeem_link(&who, &code).await {
                     Ok(p) => format!("linked: this node now plays as {p}"),
                     Err(e) => format!("✗ {e}"),
@@ -252,6 +252,10 @@ impl Adapter {
         let done = matches!(answer, Answer::Done { .. });
         match answer {
             Answer::Done { reply, seq } => {
+                if self.answered.len() > 4_096 {
+                    // Their broadcasts were missed (lagged): forget them.
+                    self.answered.clear();
+                }
                 self.answered.insert(seq);
                 // Still my turn after my own action: no need to say so.
                 let mine = reply
