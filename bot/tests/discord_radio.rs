@@ -85,12 +85,12 @@ async fn a_discord_player_and_a_radio_player_share_a_fight() {
     });
     // The radio, seated at the channel's table.
     let node = FakeNode::new(0xB0B0_0001).with_node(NODE, KEY);
-    node.set_rate_limit(Duration::from_millis(15));
+    node.set_rate_limit(Duration::from_millis(10));
     let link = radio::link::spawn(
         node.connector(),
         radio::link::LinkConfig {
             pace: PaceConfig {
-                min_gap: Duration::from_millis(20),
+                min_gap: Duration::from_millis(40),
                 hourly_airtime: None,
                 node_hourly_airtime: None,
                 ..PaceConfig::default()

@@ -1,8 +1,9 @@
 //! The radio transport end to end: the adapter and the real link against
 //! the fake Meshtastic node, with a real router and store. The clock is the
 //! real one, so the node's 2 s rate limit and the queue's 2.2 s gap are
-//! scaled down together (15 ms and 20 ms); the pacing itself is tested on
-//! tokio's paused clock in `tests/tests/radio_link.rs`.
+//! scaled down (10 ms and 40 ms, a wide margin for a loaded machine); the
+//! pacing itself is tested on tokio's paused clock in
+//! `tests/tests/radio_link.rs`.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;
@@ -50,7 +51,7 @@ struct Game {
 fn link_config() -> LinkConfig {
     LinkConfig {
         pace: PaceConfig {
-            min_gap: Duration::from_millis(20),
+            min_gap: Duration::from_millis(40),
             hourly_airtime: None,
             node_hourly_airtime: None,
             ..PaceConfig::default()
@@ -104,7 +105,7 @@ async fn game(db: &Db) -> Game {
     let node = FakeNode::new(ME)
         .with_node(aria, KEY_A)
         .with_node(brom, KEY_B);
-    node.set_rate_limit(Duration::from_millis(15));
+    node.set_rate_limit(Duration::from_millis(10));
     start(router(db).await, node, &unique("radio"), (aria, brom)).await
 }
 
@@ -124,7 +125,7 @@ impl Game {
                 .await,
             "no answer to `{text}`"
         );
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
         self.node.texts_to(from)[before..].to_vec()
     }
 
@@ -222,8 +223,11 @@ async fn a_full_encounter_by_radio_with_two_players(db: &Db) {
     let sent = g.node.sent();
     assert!(sent.iter().all(|s| s.refused.is_none()), "no NAK: {sent:?}");
     assert!(sent.iter().all(|s| s.text.len() <= 200));
+    // As the node saw them (after the pipe's and the scheduler's jitter):
+    // never under its limit. The queue's own gap is checked on tokio's
+    // paused clock in tests/tests/radio_link.rs.
     for w in sent.windows(2) {
-        assert!(w[1].at - w[0].at >= Duration::from_millis(20));
+        assert!(w[1].at - w[0].at >= Duration::from_millis(10));
     }
     // Both players heard more than their own answers: monster turns, turn calls.
     let heard = [g.node.texts_to(g.aria).len(), g.node.texts_to(g.brom).len()];
@@ -313,7 +317,7 @@ async fn a_repeated_packet_is_not_applied_twice_even_after_a_restart(db: &Db) {
                 > before)
             .await
     );
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let seq = g.seq().await;
     let answers = g.node.texts_to(g.aria).len();
     // Heard again on the same link: dropped by the link.
