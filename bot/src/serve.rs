@@ -73,7 +73,7 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
         }
         if let Some(endpoint) = &args.radio {
             let (settings, link) = radio_setup(args);
-            eprintln!("dungeon serve: connecting to the radio at {endpoint:?}");
+            eprintln!("dungeon serve: connecting to the radio at {endpoint}");
             let link = radio::link::spawn(endpoint.connector(), link);
             let (router, turns) = (Arc::clone(&router), turns.clone());
             tasks.push((

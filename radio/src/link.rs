@@ -81,6 +81,15 @@ impl std::str::FromStr for Endpoint {
     }
 }
 
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Endpoint::Tcp(addr) => write!(f, "tcp://{addr}"),
+            Endpoint::Serial(path) => write!(f, "serial:{path}"),
+        }
+    }
+}
+
 impl Endpoint {
     /// A connector that opens this endpoint.
     pub fn connector(&self) -> Connector {
@@ -461,5 +470,6 @@ mod tests {
         let e = "usb0".parse::<Endpoint>().unwrap_err().to_string();
         assert!(e.contains("tcp://HOST"), "{e}");
         assert!("tcp://".parse::<Endpoint>().is_err());
+        assert_eq!(Endpoint::Tcp("h:1".into()).to_string(), "tcp://h:1");
     }
 }
