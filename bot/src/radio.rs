@@ -106,11 +106,15 @@ pub async fn run(
         tokio::select! {
             () = &mut shutdown => return Ok(()),
             e = events.recv() => match e {
-                Some(e) => a.event(e).await?,
+                Some(e) => a.event(e).await,
                 None => anyhow::bail!("the radio link stopped"),
             },
             p = published.recv() => match p {
-                Ok(p) => a.published(p).await?,
+                Ok(p) => {
+                    if let Err(e) = a.published(p).await {
+                        eprintln!("radio: could not pass on a reply at the table: {e:#}");
+                    }
+                }
                 Err(broadcast::error::RecvError::Lagged(n)) => {
                     eprintln!("radio: {n} replies at the table were missed (too many at once)");
                 }
@@ -138,7 +142,7 @@ impl Adapter {
         self.last.insert(node, packets);
     }
 
-    async fn event(&mut self, e: LinkEvent) -> anyhow::Result<()> {
+    async fn event(&mut self, e: LinkEvent) {
         match e {
             LinkEvent::Up { me, hop_limit, .. } => {
                 eprintln!(
@@ -151,9 +155,15 @@ impl Adapter {
                 eprintln!("radio: a text to {dest:?} was not delivered: {why}");
             }
             LinkEvent::Delivery(_) | LinkEvent::Ignored(_) => {}
-            LinkEvent::Text(t) => self.text(t).await?,
+            LinkEvent::Text(t) => {
+                // One failed command (a store hiccup) must not stop the transport.
+                if let Err(e) = self.text(t.clone()).await {
+                    eprintln!("radio: a command from {} failed: {e:#}", node_id(t.from));
+                    let sorry = render::refusal("something went wrong on our side; try again");
+                    self.answer_to(&t, vec![sorry]);
+                }
+            }
         }
-        Ok(())
     }
 
     /// Where answers to `t` go: the sender's DMs, or the channel.
