@@ -511,9 +511,11 @@ async fn a_slow_planner_never_holds_the_response_its_turn_follows_up() {
             .wait_for("the response", |c| c.path == callback)
             .await;
         let acked = sent.elapsed();
+        // Within Discord's deadline, and so before the planner (which takes
+        // longer than that) could have answered.
         assert!(
-            acked < Duration::from_millis(1_500),
-            "answered after {acked:?}"
+            acked < Duration::from_secs(3),
+            "answered after {acked:?}: past Discord's 3-second deadline"
         );
         let state = bot.router.table(&table).await.unwrap();
         let enc = state.encounter.as_ref().unwrap();

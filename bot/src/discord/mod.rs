@@ -336,6 +336,14 @@ async fn monster_turns(ctx: Context<'_>, table: &str) -> Result<(), Error> {
         if report.dropped || report.played.is_empty() {
             break;
         }
+        if report
+            .played
+            .iter()
+            .all(|(_, a)| matches!(a, Answer::Repeated { .. }))
+        {
+            // Another transport played this turn first: the relay posts it.
+            continue;
+        }
         lock(&data.turns_shown.seqs)
             .entry(table.to_owned())
             .or_default()
