@@ -25,6 +25,7 @@ use dm::Command;
 use poise::serenity_prelude as serenity;
 use serde_json::json;
 
+use crate::http::Link;
 use crate::router::{Answer, Envelope, Router, Transport};
 use crate::turns::MonsterTurns;
 use render::Card;
@@ -90,6 +91,17 @@ pub async fn run(
     settings: Settings,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
+    run_linked(router, turns, settings, Link::new(), shutdown).await
+}
+
+/// [`run`], keeping `link` up while the gateway is connected (for `/health/ready`).
+pub async fn run_linked(
+    router: Arc<Router>,
+    turns: MonsterTurns,
+    settings: Settings,
+    link: Link,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
     let data = Data {
         router,
         turns,
@@ -124,6 +136,7 @@ pub async fn run(
     let mut client =
         serenity::ClientBuilder::new_with_http(http.build(), serenity::GatewayIntents::GUILDS)
             .framework(framework)
+            .event_handler(GatewayWatch(link))
             .await
             .context("setting up the Discord client")?;
     let shards = Arc::clone(&client.shard_manager);
@@ -132,6 +145,24 @@ pub async fn run(
         () = shutdown => shards.shutdown_all().await,
     }
     Ok(())
+}
+
+/// Follows the gateway connection into a [`Link`].
+struct GatewayWatch(Link);
+
+#[serenity::async_trait]
+impl serenity::EventHandler for GatewayWatch {
+    async fn ready(&self, _: serenity::Context, _: serenity::Ready) {
+        self.0.up();
+    }
+
+    async fn shard_stage_update(&self, _: serenity::Context, e: serenity::ShardStageUpdateEvent) {
+        if e.new == serenity::ConnectionStage::Connected {
+            self.0.up();
+        } else {
+            self.0.down();
+        }
+    }
 }
 
 /// Users get a short private message; the log gets the cause chain.
@@ -213,6 +244,7 @@ async fn play(ctx: Context<'_>, title: &str, text: &str) -> Result<(), Error> {
 /// channel's table, answers, then plays any monster turns that are due.
 async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Error> {
     let data = ctx.data();
+    crate::telemetry::discord_interaction(&ctx.command().qualified_name);
     let table = table_id(ctx.channel_id());
     let sender = format!("discord:{}", ctx.author().id);
     let envelope = Envelope {
@@ -238,6 +270,7 @@ async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Erro
             // Once deferred, the answer replaces a public "thinking…"
             // message: a refusal after it is public too.
             ctx.defer().await?;
+            crate::telemetry::discord_defer();
             work.await?
         }
     };
