@@ -113,6 +113,11 @@ pub async fn run_linked(
         .options(poise::FrameworkOptions {
             commands: commands::all(),
             on_error: |error| Box::pin(on_error(error)),
+            pre_command: |ctx| {
+                Box::pin(async move {
+                    crate::telemetry::discord_interaction(&ctx.command().qualified_name);
+                })
+            },
             // Owners are unused: the DM of each table is in the table.
             initialize_owners: false,
             ..Default::default()
@@ -244,7 +249,6 @@ async fn play(ctx: Context<'_>, title: &str, text: &str) -> Result<(), Error> {
 /// channel's table, answers, then plays any monster turns that are due.
 async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Error> {
     let data = ctx.data();
-    crate::telemetry::discord_interaction(&ctx.command().qualified_name);
     let table = table_id(ctx.channel_id());
     let sender = format!("discord:{}", ctx.author().id);
     let envelope = Envelope {
