@@ -30,8 +30,11 @@ pub struct MonsterTurns {
     budget: Duration,
     /// Choices made for the rest of a group in its first member's call:
     /// `(table, round, monster) → option id`.
-    planned: Arc<Mutex<HashMap<(String, u32, String), String>>>,
+    planned: Arc<Mutex<Planned>>,
 }
+
+/// Options chosen ahead: `(table, round, monster) → option id`.
+type Planned = HashMap<(String, u32, String), String>;
 
 /// The most monsters one planner call decides for.
 const GROUP: usize = 6;
@@ -205,7 +208,7 @@ impl MonsterTurns {
 }
 
 impl MonsterTurns {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, u32, String), String>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Planned> {
         self.planned
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -312,8 +312,10 @@ async fn radio_metrics_are_exported_as_the_adapter_reports_them() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_configured_check_that_hangs_counts_as_down() {
-    let mut health = Health::default();
-    health.redis = Some(Arc::new(|| Box::pin(std::future::pending())));
+    let health = Health {
+        redis: Some(Arc::new(|| Box::pin(std::future::pending()))),
+        ..Health::default()
+    };
     let (ready, report) = health.check().await;
     assert!(!ready);
     assert_eq!(report["checks"]["redis"]["status"], "down");
