@@ -323,6 +323,84 @@ async fn a_configured_check_that_hangs_counts_as_down() {
     assert_eq!(report["checks"]["database"]["status"], "not_configured");
 }
 
+/// A "model" that takes every connection and never says a word.
+async fn silent_model() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn llm_calls_latency_and_fallbacks_are_counted() {
+    use monsters::llm::gemini::{GeminiConfig, GeminiPlanner};
+    let db = Db::sqlite();
+    let router = router_on(&db, None).await;
+    let mut gemini = GeminiConfig::new("test-key");
+    gemini.base_url = silent_model().await;
+    let planner = Arc::new(GeminiPlanner::new(gemini).unwrap());
+    let turns = bot::turns::MonsterTurns::new(
+        Arc::clone(&router),
+        Some(planner),
+        Duration::from_millis(300),
+    );
+    let table = open(&router).await;
+    // Radio, so the console counts of the endpoint check stay exact.
+    let mut n = 0;
+    let mut say = async |line: &str| {
+        n += 1;
+        send(&router, Transport::Radio, &table, &format!("s{n}"), line).await
+    };
+    for line in [
+        "char new Aria fighter 3 human",
+        "dm encounter",
+        "madd goblin --avg",
+        "n",
+    ] {
+        say(line).await;
+    }
+    for _ in 0..4 {
+        let t = router.table(&table).await.unwrap();
+        if t.encounter.as_ref().unwrap().current() == Some("g1") {
+            break;
+        }
+        say("n").await;
+    }
+    let http = Endpoint::start(Health::default()).await;
+    let (_, before) = http.get("/metrics").await;
+    let report = turns.play_due(&table).await.unwrap().unwrap();
+    assert_eq!(
+        report.error,
+        Some(monsters::PlanError::Timeout),
+        "{report:?}"
+    );
+    let (_, after) = http.get("/metrics").await;
+    let delta = |name: &str, labels: &[(&str, &str)]| {
+        sample(&after, name, labels) - sample(&before, name, labels)
+    };
+    let gemini = ("planner", "gemini");
+    assert_eq!(delta("dungeon_llm_calls_total", &[gemini]), 1.0, "{after}");
+    assert_eq!(
+        delta(
+            "dungeon_llm_fallbacks_total",
+            &[gemini, ("reason", "timeout")]
+        ),
+        1.0
+    );
+    assert_eq!(delta("dungeon_llm_seconds_count", &[gemini]), 1.0);
+    assert!(
+        delta("dungeon_llm_seconds_sum", &[gemini]) >= 0.3,
+        "{after}"
+    );
+    // The tactician's commands went through the router as the planner's.
+    assert!(delta("dungeon_commands_total", &[("transport", "planner")]) >= 1.0);
+}
+
 // ------------------------------------------------------- configuration
 
 fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
