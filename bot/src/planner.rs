@@ -21,6 +21,10 @@ pub const TURN_BUDGET: Duration = Duration::from_millis(2_500);
 /// The planner `kind` names, its settings from the environment (the
 /// `DUNGEON_PLANNER__*` names and the older ones); `None` for the tactician.
 pub fn from_env(kind: PlannerKind) -> Result<Option<Arc<dyn Planner>>> {
+    if matches!(kind, PlannerKind::Tactician | PlannerKind::Random) {
+        // No settings to read: a stray variable cannot stop a local game.
+        return Ok(None);
+    }
     let loaded = crate::config::parse(None, None, std::env::vars())
         .context("reading the planner's settings from the environment")?;
     let mut config = loaded.config.planner;

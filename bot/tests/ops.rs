@@ -336,25 +336,39 @@ async fn silent_model() -> String {
     url
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn llm_calls_latency_and_fallbacks_are_counted() {
-    use monsters::llm::gemini::{GeminiConfig, GeminiPlanner};
-    let db = Db::sqlite();
-    let router = router_on(&db, None).await;
-    let mut gemini = GeminiConfig::new("test-key");
-    gemini.base_url = silent_model().await;
-    let planner = Arc::new(GeminiPlanner::new(gemini).unwrap());
-    let turns = bot::turns::MonsterTurns::new(
-        Arc::clone(&router),
-        Some(planner),
-        Duration::from_millis(300),
-    );
-    let table = open(&router).await;
-    // Radio, so the console counts of the endpoint check stay exact.
+/// A Gemini that answers every call at once: no moves (the tactician
+/// plays them) and the token counts, as `generateContent` reports them.
+async fn answering_model() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let answer = json!({
+        "candidates": [{
+            "content": {"role": "model", "parts": [{"text": "{\"moves\": {}}"}]},
+            "finishReason": "STOP"
+        }],
+        "usageMetadata": {"promptTokenCount": 321, "candidatesTokenCount": 12, "totalTokenCount": 333}
+    });
+    let app = axum::Router::new().fallback(move || {
+        let answer = answer.clone();
+        async move {
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                answer.to_string(),
+            )
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+/// A table at the goblin's turn, set up through `router` by radio (so the
+/// console counts of the endpoint check stay exact).
+async fn at_the_goblins_turn(router: &Router) -> String {
+    let table = open(router).await;
     let mut n = 0;
     let mut say = async |line: &str| {
         n += 1;
-        send(&router, Transport::Radio, &table, &format!("s{n}"), line).await
+        send(router, Transport::Radio, &table, &format!("s{n}"), line).await
     };
     for line in [
         "char new Aria fighter 3 human",
@@ -371,9 +385,33 @@ async fn llm_calls_latency_and_fallbacks_are_counted() {
         }
         say("n").await;
     }
+    table
+}
+
+/// Both kinds of call in one check: they share the `gemini` series.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn llm_calls_tokens_latency_and_fallbacks_are_counted() {
+    use monsters::llm::gemini::{GeminiConfig, GeminiPlanner};
+    let db = Db::sqlite();
+    let router = router_on(&db, None).await;
     let http = Endpoint::start(Health::default()).await;
+    let turns_with = |base_url: String| {
+        let mut gemini = GeminiConfig::new("test-key");
+        gemini.base_url = base_url;
+        let planner = Arc::new(GeminiPlanner::new(gemini).unwrap());
+        bot::turns::MonsterTurns::new(
+            Arc::clone(&router),
+            Some(planner),
+            Duration::from_millis(300),
+        )
+    };
+    let gemini = ("planner", "gemini");
+
+    // A model that never answers: one call, one fallback for the timeout.
+    let silent = turns_with(silent_model().await);
+    let table = at_the_goblins_turn(&router).await;
     let (_, before) = http.get("/metrics").await;
-    let report = turns.play_due(&table).await.unwrap().unwrap();
+    let report = silent.play_due(&table).await.unwrap().unwrap();
     assert_eq!(
         report.error,
         Some(monsters::PlanError::Timeout),
@@ -383,7 +421,6 @@ async fn llm_calls_latency_and_fallbacks_are_counted() {
     let delta = |name: &str, labels: &[(&str, &str)]| {
         sample(&after, name, labels) - sample(&before, name, labels)
     };
-    let gemini = ("planner", "gemini");
     assert_eq!(delta("dungeon_llm_calls_total", &[gemini]), 1.0, "{after}");
     assert_eq!(
         delta(
@@ -397,8 +434,30 @@ async fn llm_calls_latency_and_fallbacks_are_counted() {
         delta("dungeon_llm_seconds_sum", &[gemini]) >= 0.3,
         "{after}"
     );
+    assert_eq!(delta("dungeon_llm_tokens_total", &[gemini]), 0.0);
     // The tactician's commands went through the router as the planner's.
     assert!(delta("dungeon_commands_total", &[("transport", "planner")]) >= 1.0);
+
+    // A model that answers: its tokens are counted, and no fallback.
+    let answering = turns_with(answering_model().await);
+    let table = at_the_goblins_turn(&router).await;
+    let (_, before) = http.get("/metrics").await;
+    let report = answering.play_due(&table).await.unwrap().unwrap();
+    assert_eq!(report.error, None, "{report:?}");
+    let (_, after) = http.get("/metrics").await;
+    let delta = |name: &str, labels: &[(&str, &str)]| {
+        sample(&after, name, labels) - sample(&before, name, labels)
+    };
+    assert_eq!(delta("dungeon_llm_calls_total", &[gemini]), 1.0, "{after}");
+    assert_eq!(delta("dungeon_llm_fallbacks_total", &[gemini]), 0.0);
+    assert_eq!(
+        delta("dungeon_llm_tokens_total", &[gemini, ("kind", "prompt")]),
+        321.0
+    );
+    assert_eq!(
+        delta("dungeon_llm_tokens_total", &[gemini, ("kind", "output")]),
+        12.0
+    );
 }
 
 // ------------------------------------------------------- configuration

@@ -174,9 +174,9 @@ impl serenity::EventHandler for GatewayWatch {
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     let why = match &error {
         poise::FrameworkError::Command { error, ctx, .. } => {
-            eprintln!(
-                "discord: /{} failed: {error:#}",
-                ctx.command().qualified_name
+            tracing::error!(
+                command = %ctx.command().qualified_name,
+                "discord: command failed: {error:#}"
             );
             "something went wrong on our side; try again".to_owned()
         }
@@ -186,16 +186,16 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         poise::FrameworkError::CommandStructureMismatch {
             description, ctx, ..
         } => {
-            eprintln!(
-                "discord: /{} arrived with options it does not have: {description}",
-                ctx.command().qualified_name
+            tracing::warn!(
+                command = %ctx.command().qualified_name,
+                "discord: arrived with options it does not have: {description}"
             );
             "this command's options have changed: wait for Discord to update them, then try again"
                 .to_owned()
         }
         _ => {
             if let Err(e) = poise::builtins::on_error(error).await {
-                eprintln!("discord: error while handling an error: {e}");
+                tracing::error!("discord: error while handling an error: {e}");
             }
             return;
         }
@@ -204,7 +204,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         return;
     };
     if let Err(e) = ctx.send(reply_of(render::refusal(&why))).await {
-        eprintln!("discord: could not report an error: {e}");
+        tracing::error!("discord: could not report an error: {e}");
     }
 }
 
