@@ -114,6 +114,14 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
                 )),
             ));
         }
+        if let Some(device) = &config.radio.device {
+            // The radio adapter attaches here, keeping an `http::Link` for
+            // `health.radio` up while its node answers.
+            anyhow::bail!(
+                "radio.device is set ({device}) but this build has no radio transport yet; \
+                 unset radio.device (or DUNGEON_RADIO__DEVICE)"
+            );
+        }
         if config.http.enabled {
             let address = config.http.address;
             let listener = tokio::net::TcpListener::bind(address)

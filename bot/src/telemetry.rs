@@ -239,9 +239,12 @@ pub fn init_logs(log: &LogConfig) -> anyhow::Result<()> {
         _ => EnvFilter::builder().parse(&log.level),
     }
     .map_err(|e| anyhow::anyhow!("log.level: {e}"))?;
+    use std::io::IsTerminal as _;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal, never into a journal or a file.
+        .with_ansi(std::io::stderr().is_terminal());
     let installed = match log.format {
         LogFormat::Json => builder
             .json()
