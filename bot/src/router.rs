@@ -247,6 +247,8 @@ pub struct Router {
     link_codes: SyncMutex<HashMap<String, (PlayerId, Instant)>>,
     buckets: SyncMutex<HashMap<PlayerId, Bucket>>,
     subscribers: SyncMutex<HashMap<String, broadcast::Sender<Published>>>,
+    /// Every table's replies, for a transport that serves many tables.
+    everything: broadcast::Sender<Published>,
     writers: Vec<mpsc::Sender<Job>>,
 }
 
@@ -281,6 +283,7 @@ impl Router {
             link_codes: SyncMutex::default(),
             buckets: SyncMutex::default(),
             subscribers: SyncMutex::default(),
+            everything: broadcast::channel(1024).0,
             writers,
         })
     }
@@ -333,12 +336,67 @@ impl Router {
         Ok(true)
     }
 
+    /// Gives `sender`'s player the DM's rights at `table`, because the
+    /// transport vouches for them (`reason`: "Manage Server on Discord").
+    /// `false` if they had them already (then nothing is written).
+    pub async fn grant_dm(
+        &self,
+        table: &str,
+        sender: &str,
+        reason: &str,
+    ) -> Result<bool, RouterError> {
+        let player = self.player_of(sender);
+        let slot = self.slot(table);
+        let mut guard = slot.lock().await;
+        for attempt in 0..CONFLICT_RETRIES {
+            let live = self.loaded(table, &mut guard).await?;
+            if live.table.is_dm(&player) {
+                return Ok(false);
+            }
+            let granted = Event::DmGranted {
+                player: player.clone(),
+                reason: reason.to_owned(),
+            };
+            let append = Append {
+                table_id: table.to_owned(),
+                expected_next_seq: live.seq + 1,
+                events: vec![new_event(&granted)],
+                request: None,
+                sheet_edits: Vec::new(),
+            };
+            match self.commit(append).await {
+                Ok(seq) => {
+                    live.table
+                        .apply(&granted)
+                        .map_err(|e| RouterError::Corrupt {
+                            table: table.to_owned(),
+                            why: e.to_string(),
+                        })?;
+                    live.seq = seq;
+                    return Ok(true);
+                }
+                Err(RouterError::Store(StoreError::Conflict { .. } | StoreError::Gap { .. })) => {
+                    *guard = None;
+                    tokio::time::sleep(Duration::from_millis(1 << attempt.min(5))).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(RouterError::Busy(table.to_owned()))
+    }
+
     /// Replies published at `table` from now on, whoever sent the command.
     pub fn subscribe(&self, table: &str) -> broadcast::Receiver<Published> {
         let mut subs = lock(&self.subscribers);
         subs.entry(table.to_owned())
             .or_insert_with(|| broadcast::channel(256).0)
             .subscribe()
+    }
+
+    /// Replies published at every table from now on (a receiver that falls
+    /// more than 1,024 behind misses the oldest and is told how many).
+    pub fn subscribe_all(&self) -> broadcast::Receiver<Published> {
+        self.everything.subscribe()
     }
 
     /// The player a transport identity plays as.
@@ -661,6 +719,9 @@ impl Router {
     }
 
     fn publish(&self, published: Published) {
+        if self.everything.receiver_count() > 0 {
+            let _ = self.everything.send(published.clone());
+        }
         let subs = lock(&self.subscribers);
         if let Some(tx) = subs.get(&published.table) {
             // No receiver left is fine: nobody is listening at that table.
@@ -713,6 +774,7 @@ pub fn new_event(event: &Event) -> NewEvent {
         Event::Opened { .. } => "opened",
         Event::Did { .. } => "did",
         Event::SeedRevealed { .. } => "seed_revealed",
+        Event::DmGranted { .. } => "dm_granted",
     };
     NewEvent {
         kind: kind.to_owned(),

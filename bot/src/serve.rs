@@ -98,6 +98,7 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
                 token: token.expose().to_owned(),
                 api: args.discord_api.clone(),
                 seed: None,
+                defer_after: crate::discord::DEFER_AFTER,
             };
             let link = Link::new();
             health.discord = Some(link.probe());

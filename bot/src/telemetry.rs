@@ -132,6 +132,7 @@ pub fn command_kind(command: &Command) -> &'static str {
         Command::Status => "status",
         Command::Sheet { .. } => "sheet",
         Command::NewCharacter(_) => "new_character",
+        Command::UseCharacter { .. } => "use_character",
         Command::Rest { .. } => "rest",
         Command::Vote { .. } => "vote",
         Command::VoteFor { .. } => "vote_for",

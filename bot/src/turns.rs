@@ -30,11 +30,11 @@ pub struct MonsterTurns {
     budget: Duration,
     /// Choices made for the rest of a group in its first member's call:
     /// `(table, round, monster) → option id`.
-    planned: Arc<Mutex<Planned>>,
+    planned: Arc<Mutex<Plans>>,
 }
 
-/// Options chosen ahead: `(table, round, monster) → option id`.
-type Planned = HashMap<(String, u32, String), String>;
+/// Group plans: `(table, round, monster) → option id`.
+type Plans = HashMap<(String, u32, String), String>;
 
 /// The most monsters one planner call decides for.
 const GROUP: usize = 6;
@@ -208,7 +208,7 @@ impl MonsterTurns {
 }
 
 impl MonsterTurns {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Planned> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Plans> {
         self.planned
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

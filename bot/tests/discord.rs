@@ -41,11 +41,25 @@ async fn start() -> Bot {
     start_with(None, bot::planner::TURN_BUDGET).await
 }
 
+/// The bot, deferring every response before it answers.
+async fn start_deferring() -> Bot {
+    start_full(None, bot::planner::TURN_BUDGET, Duration::ZERO).await
+}
+
 /// Every table's dice seed: the same fight every run.
 const SEED: u64 = 7;
 
 /// The bot with `planner` playing the monsters, waiting at most `budget` for it.
 async fn start_with(planner: Option<Arc<dyn monsters::Planner>>, budget: Duration) -> Bot {
+    start_full(planner, budget, bot::discord::DEFER_AFTER).await
+}
+
+/// The bot as [`start_with`], deferring responses that take over `defer_after`.
+async fn start_full(
+    planner: Option<Arc<dyn monsters::Planner>>,
+    budget: Duration,
+    defer_after: Duration,
+) -> Bot {
     let fake = FakeDiscord::start().await;
     let db = Db::sqlite();
     let store = db.open().await;
@@ -57,6 +71,7 @@ async fn start_with(planner: Option<Arc<dyn monsters::Planner>>, budget: Duratio
         token: "fake-token".to_owned(),
         api: Some(fake.api.clone()),
         seed: Some(SEED),
+        defer_after,
     };
     let (stop, stopped) = oneshot::channel::<()>();
     let r = Arc::clone(&router);
@@ -125,7 +140,7 @@ async fn the_bot_registers_its_slash_commands() {
         .collect();
     for want in [
         "roll", "check", "save", "char", "status", "init", "dm", "attack", "cast", "move", "rest",
-        "verify", "help",
+        "vote", "verify", "help",
     ] {
         assert!(names.contains(&want), "{want} missing from {names:?}");
     }
@@ -142,7 +157,37 @@ async fn the_bot_registers_its_slash_commands() {
         .iter()
         .map(|o| o["name"].as_str().unwrap())
         .collect();
-    assert_eq!(subs, ["begin", "join", "next", "end"]);
+    assert_eq!(subs, ["begin", "join", "next", "list", "end"]);
+    let dm = put
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "dm")
+        .unwrap();
+    let subs: Vec<&str> = dm["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        subs,
+        [
+            "encounter",
+            "madd",
+            "hp",
+            "condition",
+            "sheet",
+            "xp",
+            "narrate",
+            "end"
+        ]
+    );
+    // `/dm sheet set` is a subcommand group with its own options.
+    let sheet = &dm["options"][4];
+    assert_eq!(sheet["type"], 2, "{sheet}");
+    assert_eq!(sheet["options"][0]["name"], "set", "{sheet}");
 
     let help = bot
         .fake
@@ -402,6 +447,8 @@ async fn a_small_fight_by_slash_commands_with_monster_turns_as_follow_ups() {
         pinged |= t.starts_with(&format!("<@{PLAYER}>, it's your turn"));
     }
     assert!(pinged, "the player was never pinged for their turn");
+    // Monster turns played here are follow-ups only, never posted twice.
+    assert_eq!(bot.fake.channel_messages(channel), Vec::<Value>::new());
     // Only that player may be pinged, whatever a name says.
     for f in bot.fake.follow_ups() {
         let users = &f["allowed_mentions"]["users"];
@@ -747,4 +794,342 @@ async fn bench_acknowledgement_latency_under_load() {
         enc.monster(enc.current().unwrap()).is_some(),
         "the model was meant to be still thinking"
     );
+}
+
+/// A user who manages the server, not the table's DM.
+const MANAGER: u64 = 100_000_000_000_000_003;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_who_manages_the_server_has_the_dms_rights() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_010;
+    let table = table_id(channel.into());
+    bot.fake
+        .ask(DM, channel, "init", sub("begin", vec![]))
+        .await;
+    let madd = || sub("madd", vec![opt("monster", "goblin"), opt("count", 1)]);
+    let denied = bot.fake.ask(PLAYER, channel, "dm", madd()).await;
+    assert!(ephemeral(&denied), "{denied}");
+    let added = bot
+        .fake
+        .ask_as_manager(MANAGER, channel, "dm", madd())
+        .await;
+    assert!(!ephemeral(&added), "{added}");
+    assert!(text(&added).contains("Goblin"), "{added}");
+    let state = bot.router.table(&table).await.unwrap();
+    let manager = dm::PlayerId::new(format!("discord:{MANAGER}"));
+    assert_eq!(
+        state.co_dms.get(&manager).map(String::as_str),
+        Some("Manage Server on Discord")
+    );
+    assert_eq!(state.encounter.as_ref().unwrap().monsters.len(), 1);
+    // The player is still no DM.
+    assert!(!state.is_dm(&dm::PlayerId::new(format!("discord:{PLAYER}"))));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn char_use_votes_the_initiative_list_and_sheet_edits_by_slash_commands() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_011;
+    let table = table_id(channel.into());
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    for name in ["Aria", "Vex"] {
+        bot.fake
+            .ask(
+                PLAYER,
+                channel,
+                "char",
+                sub(
+                    "new",
+                    vec![
+                        opt("name", name),
+                        opt("class", "wizard"),
+                        opt("level", 3),
+                        opt("race", "human"),
+                    ],
+                ),
+            )
+            .await;
+    }
+    let player = dm::PlayerId::new(format!("discord:{PLAYER}"));
+    let offered = bot
+        .fake
+        .autocomplete(
+            PLAYER,
+            channel,
+            "char",
+            sub(
+                "use",
+                vec![json!({"name": "name", "type": 3, "value": "ar", "focused": true})],
+            ),
+        )
+        .await;
+    assert_eq!(offered[0]["value"], "aria", "{offered}");
+    let used = bot
+        .fake
+        .ask(
+            PLAYER,
+            channel,
+            "char",
+            sub("use", vec![opt("name", "aria")]),
+        )
+        .await;
+    assert!(text(&used).contains("You now play Aria"), "{used}");
+    let state = bot.router.table(&table).await.unwrap();
+    assert_eq!(state.players[&player], "aria");
+
+    // A vote: opened by anyone, answered by number.
+    let opened = bot
+        .fake
+        .ask(
+            PLAYER,
+            channel,
+            "vote",
+            sub("open", vec![opt("options", "left door | right door")]),
+        )
+        .await;
+    assert!(!ephemeral(&opened), "{opened}");
+    let chose = bot
+        .fake
+        .ask(DM, channel, "vote", sub("choose", vec![opt("option", "2")]))
+        .await;
+    assert!(!ephemeral(&chose), "{chose}");
+    assert!(text(&opened).contains("left door"), "{opened}");
+    assert!(text(&chose).contains("right door"), "{chose}");
+    let empty = bot
+        .fake
+        .ask(
+            PLAYER,
+            channel,
+            "vote",
+            sub("open", vec![opt("options", "only one")]),
+        )
+        .await;
+    assert!(ephemeral(&empty), "{empty}");
+
+    // The DM edits a sheet, with a reason; a player may not.
+    let set = |who: &'static str| {
+        sub(
+            "sheet",
+            vec![json!({"name": "set", "type": 1, "options": [
+                opt("character", "aria"), opt("field", "speed"), opt("value", "25"),
+                opt("reason", who)
+            ]})],
+        )
+    };
+    let refused = bot.fake.ask(PLAYER, channel, "dm", set("cheating")).await;
+    assert!(ephemeral(&refused), "{refused}");
+    assert_eq!(
+        bot.router
+            .table(&table)
+            .await
+            .unwrap()
+            .character("aria")
+            .unwrap()
+            .speed,
+        30
+    );
+    let edited = bot.fake.ask(DM, channel, "dm", set("found a shield")).await;
+    assert!(!ephemeral(&edited), "{edited}");
+    assert!(text(&edited).contains("found a shield"), "{edited}");
+    assert_eq!(
+        bot.router
+            .table(&table)
+            .await
+            .unwrap()
+            .character("aria")
+            .unwrap()
+            .speed,
+        25
+    );
+
+    // The initiative list; the DM alone sees the monsters' numbers, privately.
+    bot.fake
+        .ask(DM, channel, "dm", sub("encounter", vec![]))
+        .await;
+    bot.fake
+        .ask(
+            DM,
+            channel,
+            "dm",
+            sub("madd", vec![opt("monster", "goblin")]),
+        )
+        .await;
+    let listed = bot
+        .fake
+        .ask(PLAYER, channel, "init", sub("list", vec![]))
+        .await;
+    let listed_text = text(&listed);
+    assert!(!ephemeral(&listed), "{listed}");
+    assert!(
+        listed_text.contains("Goblin") && listed_text.contains("Aria"),
+        "{listed_text}"
+    );
+    let state = bot.router.table(&table).await.unwrap();
+    let goblin = &state.encounter.as_ref().unwrap().monsters[0];
+    let numbers = format!(
+        "Goblin (g1) {}/{}",
+        goblin.health.current(),
+        goblin.health.max()
+    );
+    assert!(!listed_text.contains(&numbers), "{listed_text}");
+    assert!(listed_text.contains("Goblin (g1) healthy"), "{listed_text}");
+    let dm_view = bot.fake.ask(DM, channel, "status", json!([])).await;
+    assert!(ephemeral(&dm_view), "{dm_view}");
+    assert!(text(&dm_view).contains(&numbers), "{dm_view}");
+    // Switching characters mid-fight is refused.
+    let switch = bot
+        .fake
+        .ask(
+            PLAYER,
+            channel,
+            "char",
+            sub("use", vec![opt("name", "vex")]),
+        )
+        .await;
+    assert!(ephemeral(&switch), "{switch}");
+    let ended = bot.fake.ask(DM, channel, "dm", sub("end", vec![])).await;
+    assert!(!ephemeral(&ended), "{ended}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_after_a_defer_reaches_only_its_sender() {
+    let bot = start_deferring().await;
+    let channel = 500_000_000_000_000_012;
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    let (id, token) = bot.fake.command(
+        PLAYER,
+        channel,
+        "dm",
+        sub("madd", vec![opt("monster", "goblin")]),
+    );
+    let callback = format!("interactions/{id}/{token}/callback");
+    let deferred = bot
+        .fake
+        .wait_for("the defer", |c| c.method == "POST" && c.path == callback)
+        .await;
+    assert_eq!(deferred.body["type"], 5, "{}", deferred.body);
+    let original = format!("webhooks/{APP}/{token}/messages/@original");
+    bot.fake
+        .wait_for("the deferred message taken back", |c| {
+            c.method == "DELETE" && c.path == original
+        })
+        .await;
+    let follow = format!("webhooks/{APP}/{token}");
+    let private = bot
+        .fake
+        .wait_for("the private answer", |c| {
+            c.method == "POST" && c.path == follow
+        })
+        .await;
+    assert!(ephemeral(&private.body), "{}", private.body);
+    assert!(
+        text(&private.body).contains("only the table's DM"),
+        "{}",
+        private.body
+    );
+    // Nothing public was said: the refusal is the interaction's only
+    // message, sent after the deferred one was taken back.
+    let said: Vec<_> = bot
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.path == follow || c.path == original)
+        .map(|c| c.method)
+        .collect();
+    assert_eq!(said, ["DELETE", "POST"]);
+    // An accepted command after a defer is public as before.
+    let (_, token) = bot
+        .fake
+        .command(DM, channel, "roll", json!([opt("expr", "1d20")]));
+    let follow = format!("webhooks/{APP}/{token}");
+    let filled = bot
+        .fake
+        .wait_for("the public answer", |c| {
+            c.method == "POST" && c.path == follow
+        })
+        .await;
+    assert!(!ephemeral(&filled.body), "{}", filled.body);
+    assert!(text(&filled.body).contains("/roll 1d20"), "{}", filled.body);
+    let original = format!("webhooks/{APP}/{token}/messages/@original");
+    assert!(
+        !bot.fake.calls().iter().any(|c| c.path == original),
+        "an accepted answer's message was taken back"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_other_transports_do_at_a_channel_s_table_is_posted_there() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_013;
+    let table = table_id(channel.into());
+    bot.fake
+        .ask(DM, channel, "init", sub("begin", vec![]))
+        .await;
+    // A player at the console (or on the radio) joins the same table.
+    let submit = |sender: &str, n: u32, line: &str| bot::router::Envelope {
+        transport: bot::router::Transport::Console,
+        table: table.clone(),
+        sender: sender.to_owned(),
+        request_id: format!("relay-{n}"),
+        command: dm::parse(line).unwrap(),
+    };
+    let made = bot
+        .router
+        .submit(submit("console:bo", 1, "char new Bo fighter 5 human"))
+        .await
+        .unwrap();
+    assert!(matches!(made, bot::router::Answer::Done { .. }), "{made:?}");
+    let posted = wait_for_channel_text(&bot.fake, channel, "Bo (by console)").await;
+    assert!(posted.contains("Bo"), "{posted}");
+    bot.fake
+        .ask(
+            DM,
+            channel,
+            "dm",
+            sub("madd", vec![opt("monster", "goblin")]),
+        )
+        .await;
+    bot.fake.ask(DM, channel, "init", sub("next", vec![])).await;
+    // Whoever's turn it is, the console side plays until a monster has
+    // acted: the monster turns it sets off are posted in the channel too.
+    let turns = MonsterTurns::new(Arc::clone(&bot.router), None, bot::planner::TURN_BUDGET);
+    let mut n = 10;
+    for _ in 0..10 {
+        if turns.play_due(&table).await.unwrap().is_some() {
+            break;
+        }
+        n += 1;
+        bot.router
+            .submit(submit("console:bo", n, "n"))
+            .await
+            .unwrap();
+    }
+    wait_for_channel_text(&bot.fake, channel, "Monster turn").await;
+    // Private replies stay private.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let posts = bot.fake.channel_messages(channel).len();
+    let sheet = bot
+        .router
+        .submit(submit("console:bo", 99, "sheet"))
+        .await
+        .unwrap();
+    assert!(sheet.reply().unwrap().private);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        bot.fake.channel_messages(channel).len(),
+        posts,
+        "a private sheet was posted"
+    );
+}
+
+/// Waits for a message in `channel` whose text contains `want`.
+async fn wait_for_channel_text(fake: &FakeDiscord, channel: u64, want: &str) -> String {
+    let path = format!("channels/{channel}/messages");
+    let call = fake
+        .wait_for(&format!("a post containing {want:?}"), |c| {
+            c.method == "POST" && c.path == path && text(&c.body).contains(want)
+        })
+        .await;
+    text(&call.body)
 }

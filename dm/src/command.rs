@@ -127,6 +127,11 @@ pub enum Command {
     },
     /// `char new Aria wizard 3 elf [array|pointbuy 15,14,13,12,10,8]`.
     NewCharacter(NewCharacter),
+    /// `char use Aria`: play another of your characters at this table.
+    UseCharacter {
+        /// The character's name or handle.
+        name: String,
+    },
     /// `rest short|long`.
     Rest {
         /// A long rest rather than a short one.

@@ -62,6 +62,15 @@ pub enum Event {
         /// The seed, hex.
         seed: String,
     },
+    /// A player was given the DM's rights at the table by a transport that
+    /// vouches for them (a Discord member with Manage Server, a radio node
+    /// listed as a DM in the config).
+    DmGranted {
+        /// The player.
+        player: PlayerId,
+        /// Why, as the transport put it.
+        reason: String,
+    },
 }
 
 /// The structured answer to a command, rendered by each transport.

@@ -151,7 +151,7 @@ const SHEET: Verb = verb("sheet", &[], "sheet [name]");
 const CHAR: Verb = verb(
     "char",
     &[],
-    "char new NAME CLASS LEVEL RACE [array|pointbuy 15,14,13,12,10,8]",
+    "char new NAME CLASS LEVEL RACE [array|pointbuy 15,14,13,12,10,8] | char use NAME",
 );
 const REST: Verb = verb("rest", &["shortrest", "longrest"], "rest short|long");
 const VOTE: Verb = verb(
@@ -244,8 +244,8 @@ pub const DM_VERBS: &[Verb] = &[
     DM_AS,
 ];
 
-/// The fields `dm set` may change.
-const SET_FIELDS: &[&str] = &[
+/// The sheet fields `dm set` may change.
+pub const SET_FIELDS: &[&str] = &[
     "ac", "hp", "max_hp", "str", "dex", "con", "int", "wis", "cha", "level", "xp", "gold", "speed",
     "armor", "shield", "weapons", "spells",
 ];
@@ -842,6 +842,12 @@ fn new_character(args: &[Token]) -> Result<Command, ParseError> {
     let Some((sub, rest)) = words.split_first() else {
         return Err(usage(CHAR, "say `char new`"));
     };
+    if sub.is(&["use", "switch"]) {
+        return match rest {
+            [] => Err(usage(CHAR, "say which character: `char use NAME`")),
+            name => Ok(Command::UseCharacter { name: join(name) }),
+        };
+    }
     if !sub.is(&["new"]) {
         return Err(usage(CHAR, format!("unknown `char {}`", echo(&sub.text))));
     }

@@ -83,7 +83,46 @@ pub fn execute(
                 scores_text(&c.scores)
             ));
             table.players.insert(actor.clone(), c.handle.clone());
+            table.owners.insert(c.handle.clone(), actor.clone());
             table.characters.push(c);
+        }
+        Command::UseCharacter { name } => {
+            let c = find_character(table, name)?;
+            let (handle, shown) = (c.handle.clone(), c.name.clone());
+            if table.players.get(actor) == Some(&handle) {
+                reply.say(format!("You already play {shown}."));
+                return Ok(reply);
+            }
+            let owner = table.owners.get(&handle);
+            let played_by = table
+                .players
+                .iter()
+                .find(|(_, h)| **h == handle)
+                .map(|(p, _)| p);
+            let allowed = match (owner, played_by) {
+                (Some(o), _) => o == actor,
+                // Made before owners were kept: whoever played it last.
+                (None, Some(p)) => p == actor,
+                (None, None) => table.is_dm(actor),
+            };
+            if !allowed {
+                return Err(no(format!(
+                    "{shown} is someone else's character; make your own with `char new`"
+                )));
+            }
+            if let Some(p) = played_by.filter(|p| *p != actor) {
+                return Err(no(format!("{shown} is being played by {p} right now")));
+            }
+            if let Some(enc) = &table.encounter {
+                let current = table.players.get(actor);
+                let fighting = |h: &String| enc.order.iter().any(|s| &s.handle == h);
+                if fighting(&handle) || current.is_some_and(fighting) {
+                    return Err(no("you can't switch characters in the middle of a fight; \
+                         wait for the DM to end it"));
+                }
+            }
+            table.players.insert(actor.clone(), handle);
+            reply.say(format!("You now play {shown}."));
         }
         Command::Sheet { name } => {
             let c = match name {
@@ -95,7 +134,16 @@ pub fn execute(
             reply.say(sheet_text(c));
             reply.private = true;
         }
-        Command::Status => reply.say(status_text(table)),
+        Command::Status => {
+            let dm_eyes = table.is_dm(actor)
+                && table
+                    .encounter
+                    .as_ref()
+                    .is_some_and(|e| !e.monsters.is_empty());
+            reply.say(status_text(table, dm_eyes));
+            // The monsters' numbers are for the DM alone.
+            reply.private = dm_eyes;
+        }
         Command::Commands => reply.say(HELP),
         Command::Verify => reply.say(match &table.revealed_seed {
             Some(seed) => format!(
@@ -2547,6 +2595,11 @@ fn set_field(c: &mut Character, field: &str, value: &str) -> Result<String> {
             }
             c.spells = ss;
         }
+        "ac" => {
+            return Err(no(
+                "AC comes from armor, shield and Dexterity: set `armor` (e.g. chain mail) or `shield`",
+            ));
+        }
         other => {
             let ability = other
                 .parse::<Ability>()
@@ -2725,7 +2778,9 @@ fn sheet_text(c: &Character) -> String {
     s
 }
 
-fn status_text(table: &Table) -> String {
+/// The table's status; `dm_eyes`: with the monsters' hit points as
+/// numbers (only ever shown to the DM).
+fn status_text(table: &Table, dm_eyes: bool) -> String {
     let mut out = Vec::new();
     match &table.encounter {
         Some(enc) => {
@@ -2742,7 +2797,7 @@ fn status_text(table: &Table) -> String {
                 };
                 let hp = health(table, &s.handle)
                     .map(|h| {
-                        if is_monster(table, &s.handle) {
+                        if is_monster(table, &s.handle) && !dm_eyes {
                             hp_word(h)
                         } else {
                             format!("{}/{}", h.current(), h.max())

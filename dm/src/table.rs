@@ -21,6 +21,9 @@ use crate::seed::RollRecord;
 pub struct Table {
     /// Its DM (who opened it).
     pub dm: Option<PlayerId>,
+    /// Players with the DM's rights besides the DM, and why they have them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub co_dms: BTreeMap<PlayerId, String>,
     /// The commitment to its dice seed (hex SHA-256), shown to players.
     pub commitment: String,
     /// The rules and content build that opened it (see [`rules::content::build`]).
@@ -32,6 +35,9 @@ pub struct Table {
     pub characters: Vec<Character>,
     /// Which character each player plays (by handle).
     pub players: BTreeMap<PlayerId, String>,
+    /// Who made each character (by handle): they may play it again with `char use`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub owners: BTreeMap<String, PlayerId>,
     /// The fight, if one is on.
     pub encounter: Option<Encounter>,
     /// The open party vote, if any.
@@ -172,6 +178,12 @@ impl Table {
                 self.revealed_seed = Some(seed.clone());
                 Reply::default()
             }
+            Event::DmGranted { player, reason } => {
+                if !self.is_dm(player) {
+                    self.co_dms.insert(player.clone(), reason.clone());
+                }
+                Reply::default()
+            }
             Event::Did {
                 actor,
                 command,
@@ -220,8 +232,9 @@ impl Table {
         self.characters.iter_mut().find(|c| c.handle == handle)
     }
 
-    /// Whether `player` is the table's DM.
+    /// Whether `player` has the DM's rights: the table's DM, or a player
+    /// granted them ([`Event::DmGranted`]).
     pub fn is_dm(&self, player: &PlayerId) -> bool {
-        self.dm.as_ref() == Some(player)
+        self.dm.as_ref() == Some(player) || self.co_dms.contains_key(player)
     }
 }

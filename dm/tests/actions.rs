@@ -597,3 +597,46 @@ fn a_breath_weapon_covers_several_targets_and_must_recharge() {
     assert!(!state.resources.ready("Fire Breath"));
     g.assert_replays();
 }
+
+#[test]
+fn a_player_switches_between_their_own_characters_out_of_a_fight() {
+    let mut g = Game::new(3);
+    g.ok("aria", "char new Aria wizard 3 high elf");
+    g.ok("aria", "char new Vex rogue 3 human");
+    g.ok("bo", "char new Bo fighter 3 human");
+    assert_eq!(g.table.players[&common::pid("aria")], "vex");
+    let said = notes(&g.ok("aria", "char use aria"));
+    assert!(said.contains("You now play Aria"), "{said}");
+    assert_eq!(g.table.players[&common::pid("aria")], "aria");
+    // Someone else's, or one being played, is not yours to take.
+    let why = g.refused("aria", "char use bo");
+    assert!(why.contains("someone else's"), "{why}");
+    let why = g.refused("bo", "char use vex");
+    assert!(why.contains("someone else's"), "{why}");
+    let why = g.refused("aria", "char use nobody");
+    assert!(!why.is_empty());
+    // Not in the middle of a fight.
+    g.ok("dm", "dm encounter");
+    let why = g.refused("aria", "char use vex");
+    assert!(why.contains("middle of a fight"), "{why}");
+    g.ok("dm", "dm end");
+    g.ok("aria", "char use vex");
+    assert_eq!(g.table.players[&common::pid("aria")], "vex");
+    g.assert_replays();
+}
+
+#[test]
+fn the_dm_sees_monster_hit_points_in_status_privately_players_see_words() {
+    let mut g = Game::new(4);
+    g.ok("aria", "char new Aria fighter 3 human");
+    g.ok("dm", "dm encounter");
+    g.ok("dm", "madd goblin --avg");
+    let player = g.ok("aria", "status");
+    assert!(!player.private);
+    let text = notes(&player);
+    assert!(text.contains("healthy") && !text.contains("7/7"), "{text}");
+    let dm = g.ok("dm", "status");
+    assert!(dm.private, "the DM's status with numbers is private");
+    let text = notes(&dm);
+    assert!(text.contains("7/7"), "{text}");
+}

@@ -122,3 +122,35 @@ pub async fn targets(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocom
         .unwrap_or_default();
     choices(partial, all)
 }
+
+/// The characters at the channel's table: "Aria (level 3 wizard)" → `aria`.
+pub async fn characters(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let table = ctx.data().router.table(&table_id(ctx.channel_id())).await;
+    let all: Vec<(String, String)> = table
+        .map(|t| {
+            t.characters
+                .iter()
+                .map(|c| {
+                    (
+                        format!("{} (level {} {})", c.name, c.level, c.class),
+                        c.handle.clone(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    choices(partial, all)
+}
+
+/// The sheet fields the DM can set.
+pub async fn sheet_fields(
+    _ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    // AC follows from armor and shield: it is not set by hand.
+    let all = dm::grammar::SET_FIELDS
+        .iter()
+        .filter(|f| **f != "ac")
+        .map(|f| ((*f).to_owned(), (*f).to_owned()));
+    choices(partial, all)
+}

@@ -20,6 +20,7 @@ pub fn all() -> Vec<poise::Command<super::Data, Error>> {
         cast(),
         move_to(),
         rest(),
+        vote(),
         verify(),
         help(),
     ]
@@ -89,11 +90,11 @@ pub async fn save(
     .await
 }
 
-/// Characters: `/char new`, `/char sheet`, `/char link`.
+/// Characters: `/char new`, `/char sheet`, `/char use`, `/char link`.
 #[poise::command(
     slash_command,
     rename = "char",
-    subcommands("char_new", "char_sheet", "char_link")
+    subcommands("char_new", "char_sheet", "char_use", "char_link")
 )]
 pub async fn character(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
@@ -131,6 +132,22 @@ pub async fn char_sheet(
         None => "sheet".to_owned(),
     };
     play(ctx, "/char sheet", &text).await
+}
+
+/// Play another of your characters at this table.
+#[poise::command(slash_command, rename = "use")]
+pub async fn char_use(
+    ctx: Context<'_>,
+    #[description = "Which of your characters"]
+    #[autocomplete = "super::autocomplete::characters"]
+    name: String,
+) -> Result<(), Error> {
+    play(
+        ctx,
+        &format!("/char use {name}"),
+        &format!("char use {}", word(&name)),
+    )
+    .await
 }
 
 /// Play as the same person on another transport: get a code, or give one.
@@ -172,10 +189,10 @@ pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
     play(ctx, "/status", "status").await
 }
 
-/// Initiative: `/init begin`, `/init join`, `/init next`, `/init end`.
+/// Initiative: `/init begin`, `/init join`, `/init next`, `/init list`, `/init end`.
 #[poise::command(
     slash_command,
-    subcommands("init_begin", "init_join", "init_next", "init_end")
+    subcommands("init_begin", "init_join", "init_next", "init_list", "init_end")
 )]
 pub async fn init(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
@@ -193,6 +210,12 @@ pub async fn init_join(ctx: Context<'_>) -> Result<(), Error> {
     play(ctx, "/init join", "init").await
 }
 
+/// The initiative order: who acts when, and how each stands.
+#[poise::command(slash_command, rename = "list")]
+pub async fn init_list(ctx: Context<'_>) -> Result<(), Error> {
+    play(ctx, "/init list", "status").await
+}
+
 /// End the encounter (the DM).
 #[poise::command(slash_command, rename = "end")]
 pub async fn init_end(ctx: Context<'_>) -> Result<(), Error> {
@@ -208,10 +231,65 @@ pub async fn init_next(ctx: Context<'_>) -> Result<(), Error> {
 /// The DM's commands.
 #[poise::command(
     slash_command,
-    subcommands("dm_madd", "dm_hp", "dm_condition", "dm_narrate", "dm_xp")
+    subcommands(
+        "dm_encounter",
+        "dm_madd",
+        "dm_hp",
+        "dm_condition",
+        "dm_sheet",
+        "dm_xp",
+        "dm_narrate",
+        "dm_end"
+    )
 )]
 pub async fn dm(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
+}
+
+/// Start an encounter at this channel's table (the DM).
+#[poise::command(slash_command, rename = "encounter")]
+pub async fn dm_encounter(ctx: Context<'_>) -> Result<(), Error> {
+    play(ctx, "/dm encounter", "dm encounter").await
+}
+
+/// End the encounter (the DM).
+#[poise::command(slash_command, rename = "end")]
+pub async fn dm_end(ctx: Context<'_>) -> Result<(), Error> {
+    play(ctx, "/dm end", "dm end").await
+}
+
+/// Character sheets (the DM): `/dm sheet set`.
+#[poise::command(slash_command, rename = "sheet", subcommands("dm_sheet_set"))]
+pub async fn dm_sheet(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Change a field of a character's sheet, with the reason kept in its history (the DM).
+#[poise::command(slash_command, rename = "set")]
+pub async fn dm_sheet_set(
+    ctx: Context<'_>,
+    #[description = "The character"]
+    #[autocomplete = "super::autocomplete::characters"]
+    character: String,
+    #[description = "The field, e.g. ac, max_hp, str, gold"]
+    #[autocomplete = "super::autocomplete::sheet_fields"]
+    field: String,
+    #[description = "The new value"] value: String,
+    #[description = "Why (kept in the sheet's history)"] reason: String,
+) -> Result<(), Error> {
+    let text = format!(
+        "dm set {} {} {} {}",
+        word(&character),
+        word(&field),
+        word(&value),
+        word(&reason)
+    );
+    play(
+        ctx,
+        &format!("/dm sheet set {character} {field} {value}"),
+        &text,
+    )
+    .await
 }
 
 /// Add monsters to the encounter (the DM).
@@ -338,6 +416,44 @@ pub async fn cast(
         .map(|t| format!(" → {t}"))
         .unwrap_or_default();
     play(ctx, &format!("/cast {spell}{on}"), &text).await
+}
+
+/// Party votes: `/vote open`, `/vote choose`.
+#[poise::command(slash_command, subcommands("vote_open", "vote_choose"))]
+pub async fn vote(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Ask the party to choose (closes by majority after five minutes).
+#[poise::command(slash_command, rename = "open")]
+pub async fn vote_open(
+    ctx: Context<'_>,
+    #[description = "The options, separated by | (e.g. left door | right door)"] options: String,
+) -> Result<(), Error> {
+    let text = options
+        .split(['|', ';'])
+        .map(|o| format!(" {}", word(o)))
+        .collect::<String>();
+    play(
+        ctx,
+        &format!("/vote open {options}"),
+        &format!("vote{text}"),
+    )
+    .await
+}
+
+/// Cast your vote: the option's number or the start of its text.
+#[poise::command(slash_command, rename = "choose")]
+pub async fn vote_choose(
+    ctx: Context<'_>,
+    #[description = "The option's number, or the start of its text"] option: String,
+) -> Result<(), Error> {
+    play(
+        ctx,
+        &format!("/vote choose {option}"),
+        &format!("v {}", option.replace(['"', '“', '”'], "")),
+    )
+    .await
 }
 
 /// Rest: short (hit dice) or long (everything back).

@@ -15,7 +15,7 @@ mod autocomplete;
 mod commands;
 pub mod render;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -35,12 +35,31 @@ pub struct Data {
     router: Arc<Router>,
     turns: MonsterTurns,
     seed: Option<u64>,
+    defer_after: Duration,
     /// Tables known to exist in the store, so a command opens its table at
     /// most once per process (a std Mutex: no await while it is held).
     opened: Mutex<HashSet<String>>,
+    /// What this process shows of each table's monster turns.
+    turns_shown: Arc<Shown>,
+}
+
+/// Monster turns this process plays and shows as follow-ups, per table; the
+/// relay posts the others (played after a radio or console command).
+#[derive(Default)]
+struct Shown {
     /// One player of monster turns per table at a time: two commands that
     /// both find a monster's turn due would otherwise both report it.
     playing: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// The seqs of the monster turns shown as follow-ups, per table (the
+    /// relay forgets those it has passed).
+    seqs: Mutex<HashMap<String, BTreeSet<u64>>>,
+}
+
+impl Shown {
+    /// The lock held while a table's monster turns are played here.
+    fn playing(&self, table: &str) -> Arc<tokio::sync::Mutex<()>> {
+        Arc::clone(lock(&self.playing).entry(table.to_owned()).or_default())
+    }
 }
 
 /// The error every command returns; [`on_error`] reports it.
@@ -59,6 +78,9 @@ pub struct Settings {
     /// Commit every new table to the dice seed of this number (a game that
     /// plays the same every time, for tests); `None`: a fresh random seed.
     pub seed: Option<u64>,
+    /// Waiting longer than this for the router defers the response first
+    /// (Discord's deadline is 3 s; [`DEFER_AFTER`] by default).
+    pub defer_after: Duration,
 }
 
 impl std::fmt::Debug for Settings {
@@ -68,12 +90,13 @@ impl std::fmt::Debug for Settings {
             .field("token", &"…")
             .field("api", &self.api)
             .field("seed", &self.seed)
+            .field("defer_after", &self.defer_after)
             .finish()
     }
 }
 
 /// Waiting longer than this for the router defers the response first.
-const DEFER_AFTER: Duration = Duration::from_millis(1_500);
+pub const DEFER_AFTER: Duration = Duration::from_millis(1_500);
 
 /// The most monster turns played in a row after one command.
 const MAX_MONSTER_TURNS: usize = 100;
@@ -102,12 +125,15 @@ pub async fn run_linked(
     link: Link,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
+    let shown = Arc::new(Shown::default());
+    let relay = (Arc::clone(&router), Arc::clone(&shown));
     let data = Data {
         router,
         turns,
         seed: settings.seed,
+        defer_after: settings.defer_after,
         opened: Mutex::default(),
-        playing: Mutex::default(),
+        turns_shown: shown,
     };
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
@@ -127,6 +153,8 @@ pub async fn run_linked(
                 poise::builtins::register_globally(ctx, &framework.options().commands)
                     .await
                     .context("registering the slash commands")?;
+                let (router, shown) = relay;
+                tokio::spawn(relay_other_transports(Arc::clone(&ctx.http), router, shown));
                 Ok(data)
             })
         })
@@ -221,16 +249,21 @@ fn reply_of(card: Card) -> poise::CreateReply {
         reply = reply.content(card.content.clone());
     }
     if card.has_embed() {
-        let mut embed = serenity::CreateEmbed::new()
-            .title(card.title.clone())
-            .description(card.description.clone())
-            .colour(card.colour);
-        if !card.footer.is_empty() {
-            embed = embed.footer(serenity::CreateEmbedFooter::new(card.footer.clone()));
-        }
-        reply = reply.embed(embed);
+        reply = reply.embed(embed_of(&card));
     }
     reply
+}
+
+/// A card's embed.
+fn embed_of(card: &Card) -> serenity::CreateEmbed {
+    let mut embed = serenity::CreateEmbed::new()
+        .title(card.title.clone())
+        .description(card.description.clone())
+        .colour(card.colour);
+    if !card.footer.is_empty() {
+        embed = embed.footer(serenity::CreateEmbedFooter::new(card.footer.clone()));
+    }
+    embed
 }
 
 /// Parses `text` (the command's text form) and plays it; a line the grammar
@@ -251,6 +284,8 @@ async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Erro
     let data = ctx.data();
     let table = table_id(ctx.channel_id());
     let sender = format!("discord:{}", ctx.author().id);
+    // Members who manage the server have the DM's rights at its tables.
+    let grant = matches!(command, Command::Dm(_)) && manages_server(ctx);
     let envelope = Envelope {
         transport: Transport::Discord,
         table: table.clone(),
@@ -262,26 +297,35 @@ async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Erro
     // loading it after a restart, the commit): one deadline covers it all.
     let work = async {
         open(data, &table, &sender).await?;
+        if grant {
+            data.router
+                .grant_dm(&table, &sender, "Manage Server on Discord")
+                .await?;
+        }
         let before = turn_of(&data.router.table(&table).await?);
         let answer = data.router.submit(envelope).await?;
         let now = data.router.table(&table).await?;
         Ok::<_, Error>((before, answer, now))
     };
     tokio::pin!(work);
+    let mut deferred = false;
     let (before, answer, now) = tokio::select! {
         done = &mut work => done?,
-        () = tokio::time::sleep(DEFER_AFTER) => {
-            // Once deferred, the answer replaces a public "thinking…"
-            // message: a refusal after it is public too.
+        () = tokio::time::sleep(data.defer_after) => {
             ctx.defer().await?;
             crate::telemetry::discord_defer();
+            deferred = true;
             work.await?
         }
     };
     let after = turn_of(&now);
     let view = render::View::of(&now, after.is_some() && after != before);
-    ctx.send(reply_of(render::answer(title, &answer, &view)))
-        .await?;
+    let card = render::answer(title, &answer, &view);
+    if deferred && card.ephemeral {
+        private_after_defer(ctx, card).await?;
+    } else {
+        ctx.send(reply_of(card)).await?;
+    }
     if matches!(answer, Answer::Done { .. }) {
         monster_turns(ctx, &table).await?;
     }
@@ -316,7 +360,7 @@ fn turn_of(table: &dm::Table) -> Option<(u32, String)> {
 /// Plays the monster turns now due at `table`, each as a follow-up.
 async fn monster_turns(ctx: Context<'_>, table: &str) -> Result<(), Error> {
     let data = ctx.data();
-    let playing = Arc::clone(lock(&data.playing).entry(table.to_owned()).or_default());
+    let playing = data.turns_shown.playing(table);
     // Waits for another command's monster turns; then plays what is still due.
     let _playing = playing.lock().await;
     for _ in 0..MAX_MONSTER_TURNS {
@@ -329,6 +373,13 @@ async fn monster_turns(ctx: Context<'_>, table: &str) -> Result<(), Error> {
         if report.dropped || report.played.is_empty() {
             break;
         }
+        lock(&data.turns_shown.seqs)
+            .entry(table.to_owned())
+            .or_default()
+            .extend(report.played.iter().filter_map(|(_, a)| match a {
+                Answer::Done { seq, .. } => Some(*seq),
+                _ => None,
+            }));
         let view = render::View::of(&data.router.table(table).await?, true);
         ctx.send(reply_of(render::monster_turn(&report, &view)))
             .await?;
@@ -338,4 +389,124 @@ async fn monster_turns(ctx: Context<'_>, table: &str) -> Result<(), Error> {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Whether the member who sent the interaction may manage the server
+/// (Manage Server, or Administrator, in the interaction's channel).
+fn manages_server(ctx: Context<'_>) -> bool {
+    let poise::Context::Application(app) = ctx else {
+        return false;
+    };
+    app.interaction
+        .member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.manage_guild() || p.administrator())
+}
+
+/// A private answer after a public defer: the "thinking…" message goes and
+/// the answer comes as an ephemeral follow-up, so only the sender sees it.
+async fn private_after_defer(ctx: Context<'_>, card: Card) -> Result<(), Error> {
+    let poise::Context::Application(app) = ctx else {
+        ctx.send(reply_of(card)).await?;
+        return Ok(());
+    };
+    if let Err(e) = app.interaction.delete_response(ctx.http()).await {
+        eprintln!("discord: could not take back the deferred response: {e}");
+    }
+    let mut follow = serenity::CreateInteractionResponseFollowup::new()
+        .ephemeral(true)
+        .allowed_mentions(
+            serenity::CreateAllowedMentions::new()
+                .empty_users()
+                .empty_roles(),
+        );
+    if !card.content.is_empty() {
+        follow = follow.content(card.content.clone());
+    }
+    if card.has_embed() {
+        follow = follow.embed(embed_of(&card));
+    }
+    app.interaction.create_followup(ctx.http(), follow).await?;
+    Ok(())
+}
+
+/// Posts into each channel what was done at its table through another
+/// transport (a radio player's attack, monster turns a radio command set
+/// off), so everyone at a mixed table sees the whole fight.
+async fn relay_other_transports(http: Arc<serenity::Http>, router: Arc<Router>, shown: Arc<Shown>) {
+    let mut feed = router.subscribe_all();
+    loop {
+        let published = match feed.recv().await {
+            Ok(p) => p,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                eprintln!(
+                    "discord: {n} replies from other transports were not posted (too many at once)"
+                );
+                continue;
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        };
+        let Some(channel) = published
+            .table
+            .strip_prefix("discord:")
+            .and_then(|c| c.parse::<u64>().ok())
+            .filter(|&c| c != 0)
+        else {
+            continue;
+        };
+        if published.reply.private || published.via == Transport::Discord {
+            continue;
+        }
+        if published.via == Transport::Planner {
+            // Played here? Then it was shown as a follow-up: wait until this
+            // process is done playing the table's turns, then look.
+            let playing = shown.playing(&published.table);
+            let _done = playing.lock().await;
+            let mut seqs = lock(&shown.seqs);
+            let mine = seqs.entry(published.table.clone()).or_default();
+            let was_shown = mine.remove(&published.seq);
+            mine.retain(|&s| s > published.seq);
+            if was_shown {
+                continue;
+            }
+        }
+        let Ok(table) = router.table(&published.table).await else {
+            continue;
+        };
+        let who = table
+            .players
+            .get(&published.actor)
+            .and_then(|h| table.character(h))
+            .map_or_else(|| "The DM".to_owned(), |c| c.name.clone());
+        let title = match published.via {
+            Transport::Planner => "Monster turn".to_owned(),
+            via => format!("{who} (by {})", via.name()),
+        };
+        let ping = published
+            .reply
+            .turn
+            .as_ref()
+            .is_some_and(|t| t.player.as_ref() != Some(&published.actor));
+        let mut card = render::reply(&title, &published.reply, &render::View::of(&table, ping));
+        if published.via == Transport::Planner {
+            card.colour = render::RED;
+        }
+        let mentions = serenity::CreateAllowedMentions::new()
+            .users(card.mention.map(serenity::UserId::new))
+            .empty_roles();
+        let mut message = serenity::CreateMessage::new().allowed_mentions(mentions);
+        if !card.content.is_empty() {
+            message = message.content(card.content.clone());
+        }
+        if card.has_embed() {
+            message = message.embed(embed_of(&card));
+        }
+        if let Err(e) = serenity::ChannelId::new(channel)
+            .send_message(&http, message)
+            .await
+        {
+            eprintln!("discord: could not post to channel {channel}: {e}");
+        }
+    }
 }

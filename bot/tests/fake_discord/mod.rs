@@ -22,6 +22,11 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 pub const APP: u64 = 900_000_000_000_000_001;
 /// The guild the interactions come from.
 pub const GUILD: u64 = 900_000_000_000_000_002;
+/// An ordinary member's permissions in the channel (no Manage Server, no
+/// Administrator).
+const MEMBER_PERMISSIONS: u64 = 2_248_473_465_835_073;
+/// Discord's Manage Server (MANAGE_GUILD) permission bit.
+const MANAGE_GUILD: u64 = 1 << 5;
 
 /// One REST call the bot made.
 #[derive(Debug, Clone)]
@@ -170,13 +175,42 @@ impl FakeDiscord {
     /// Sends a slash command as `user` in `channel` (INTERACTION_CREATE,
     /// type 2) and returns its interaction id and token.
     pub fn command(&self, user: u64, channel: u64, name: &str, options: Value) -> (u64, String) {
-        self.interaction(2, user, channel, name, options)
+        self.interaction(2, user, channel, name, options, MEMBER_PERMISSIONS)
+    }
+
+    /// Sends a slash command as `user`, a member with the Manage Server
+    /// permission, and waits for its interaction response.
+    pub async fn ask_as_manager(
+        &self,
+        user: u64,
+        channel: u64,
+        name: &str,
+        options: Value,
+    ) -> Value {
+        let permissions = MEMBER_PERMISSIONS | MANAGE_GUILD;
+        let (id, token) = self.interaction(2, user, channel, name, options, permissions);
+        let path = format!("interactions/{id}/{token}/callback");
+        self.wait_for(&format!("response to /{name}"), |c| {
+            c.method == "POST" && c.path == path
+        })
+        .await
+        .body
+    }
+
+    /// Every message the bot posted in `channel` (not interaction responses).
+    pub fn channel_messages(&self, channel: u64) -> Vec<Value> {
+        let path = format!("channels/{channel}/messages");
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == "POST" && c.path == path)
+            .map(|c| c.body)
+            .collect()
     }
 
     /// Asks for autocomplete choices (INTERACTION_CREATE, type 4; the
     /// option being typed has `"focused": true`) and returns the choices.
     pub async fn autocomplete(&self, user: u64, channel: u64, name: &str, options: Value) -> Value {
-        let (id, token) = self.interaction(4, user, channel, name, options);
+        let (id, token) = self.interaction(4, user, channel, name, options, MEMBER_PERMISSIONS);
         let path = format!("interactions/{id}/{token}/callback");
         let body = self
             .wait_for(&format!("choices for /{name}"), |c| {
@@ -195,6 +229,7 @@ impl FakeDiscord {
         channel: u64,
         name: &str,
         options: Value,
+        permissions: u64,
     ) -> (u64, String) {
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
         let id = 800_000_000_000_000_000 + n;
@@ -215,7 +250,7 @@ impl FakeDiscord {
                 "deaf": false,
                 "mute": false,
                 "flags": 0,
-                "permissions": "2248473465835073"
+                "permissions": permissions.to_string()
             },
             "data": {
                 "id": "700000000000000001",
@@ -325,6 +360,10 @@ async fn rest_call(
         ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
         ("POST", ["webhooks", _, _]) | ("PATCH", ["webhooks", _, _, "messages", _]) => {
             json_response(StatusCode::OK, message_json(&shared, "1", &body))
+        }
+        ("DELETE", ["webhooks", _, _, "messages", _]) => StatusCode::NO_CONTENT.into_response(),
+        ("POST", ["channels", channel, "messages"]) => {
+            json_response(StatusCode::OK, message_json(&shared, channel, &body))
         }
         _ => json_response(
             StatusCode::NOT_FOUND,
