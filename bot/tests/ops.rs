@@ -997,3 +997,50 @@ async fn serve_logs_json_and_serves_health_and_metrics() {
     );
     child.kill().await.unwrap();
 }
+
+#[test]
+fn serve_refuses_a_bad_configuration_and_says_which_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dungeon.toml");
+    std::fs::write(&file, "[http]\nadress = \"127.0.0.1:9100\"\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dungeon"))
+        .args(["serve", "--config", file.to_str().unwrap()])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("DISCORD_TOKEN", "fake-token")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("http.adress: unknown key `adress` (known: enabled, address)"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_says_what_to_do_when_its_http_address_is_taken() {
+    let fake = fake_discord::FakeDiscord::start().await;
+    let db = Db::sqlite();
+    let taken = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_dungeon"))
+        .args(["serve", "--database", &db.url, "--discord-api", &fake.api])
+        .args(["--http", &address])
+        .env("DISCORD_TOKEN", "fake-token")
+        .env_remove("RUST_LOG")
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(Duration::from_secs(30), out)
+        .await
+        .expect("serve stops at once")
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("serving health and metrics on {address}")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--no-http"), "{stderr}");
+    drop(taken);
+}
