@@ -1,3 +1,4 @@
+# syntax=docker/dockerfile:1
 # The `dungeon` binary in a small image, run as a user without privileges.
 #   docker build -t dungeon .
 #   docker run --rm -e DISCORD_TOKEN=... -p 127.0.0.1:9100:9100 dungeon
