@@ -1044,3 +1044,81 @@ async fn serve_says_what_to_do_when_its_http_address_is_taken() {
     assert!(stderr.contains("--no-http"), "{stderr}");
     drop(taken);
 }
+
+/// The Discord adapter in this process against the fake Discord: its
+/// `Link` goes up on READY, and with every response deferred, the
+/// interaction and defer counters move by one per command.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discord_keeps_its_link_and_counts_interactions_and_defers() {
+    let fake = fake_discord::FakeDiscord::start().await;
+    let db = Db::sqlite();
+    let router = router_on(&db, None).await;
+    let turns = bot::turns::MonsterTurns::new(Arc::clone(&router), None, bot::planner::TURN_BUDGET);
+    let settings = bot::discord::Settings {
+        token: "fake-token".to_owned(),
+        api: Some(fake.api.clone()),
+        seed: Some(7),
+        defer_after: Duration::ZERO,
+    };
+    let link = Link::new();
+    let http = Endpoint::start(Health {
+        discord: Some(link.probe()),
+        ..Health::default()
+    })
+    .await;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let running = tokio::spawn(bot::discord::run_linked(
+        router,
+        turns,
+        settings,
+        link.clone(),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    fake.wait_for("command registration", |c| c.method == "PUT")
+        .await;
+    for _ in 0..100 {
+        if link.is_up() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(link.is_up(), "the link never went up after READY");
+    let (status, ready) = http.json("/health/ready").await;
+    assert_eq!(status, 200, "{ready}");
+
+    let (_, before) = http.get("/metrics").await;
+    let channel = 500_000_000_000_000_077;
+    let (id, token) = fake.command(
+        100_000_000_000_000_001,
+        channel,
+        "roll",
+        json!([{"name": "expr", "type": 3, "value": "1d4"}]),
+    );
+    let callback = format!("interactions/{id}/{token}/callback");
+    let deferred = fake
+        .wait_for("the defer", |c| c.method == "POST" && c.path == callback)
+        .await;
+    assert_eq!(deferred.body["type"], 5, "{}", deferred.body);
+    // After a defer the answer edits or follows the deferred message.
+    let answer = format!("webhooks/{}/{token}", fake_discord::APP);
+    fake.wait_for("the answer", |c| c.path.starts_with(&answer))
+        .await;
+    let (_, after) = http.get("/metrics").await;
+    let delta = |name: &str, labels: &[(&str, &str)]| {
+        sample(&after, name, labels) - sample(&before, name, labels)
+    };
+    assert_eq!(
+        delta("dungeon_discord_interactions_total", &[("command", "roll")]),
+        1.0,
+        "{after}"
+    );
+    assert_eq!(delta("dungeon_discord_defers_total", &[]), 1.0, "{after}");
+    let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(10), running)
+        .await
+        .expect("the bot stops on shutdown")
+        .unwrap()
+        .unwrap();
+}
