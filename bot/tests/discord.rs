@@ -570,6 +570,8 @@ async fn serve_with_a_token_connects_and_answers() {
     let db = Db::sqlite();
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_dungeon"))
         .args(["serve", "--database", &db.url, "--discord-api", &fake.api])
+        // Any free port: 9100 may be taken on the machine running the tests.
+        .args(["--http", "127.0.0.1:0"])
         .env("DISCORD_TOKEN", "fake-token")
         .kill_on_drop(true)
         .spawn()
