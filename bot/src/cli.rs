@@ -32,8 +32,15 @@ pub enum Command {
     /// the DM's commands (`dm encounter`, `madd goblin -n 3`), monsters on the built-in choice.
     Play(PlayArgs),
     /// Run the bot: Discord (with DISCORD_TOKEN; one table per channel, slash commands) and/or
-    /// a Meshtastic radio (`--radio tcp://host:4403` or `--radio serial:/dev/ttyUSB0`).
+    /// a Meshtastic radio (`--radio tcp://host:4403`), health and metrics on
+    /// http://127.0.0.1:9100. Settings: dungeon.toml, DUNGEON_SECTION__KEY.
     Serve(ServeArgs),
+    /// The configuration of `dungeon serve`: `dungeon config check`.
+    Config {
+        /// What to do.
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
     /// List the stored games (tables) and how many events each has.
     Tables(TablesArgs),
     /// Rebuild a table from its event log and check it against the live state that was saved.
@@ -181,13 +188,15 @@ pub struct PlayArgs {
 
 /// Arguments of `dungeon serve`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Settings come from, each over the one before: defaults, the file (--config, else ./dungeon.toml
+if present), DUNGEON_SECTION__KEY environment variables (DUNGEON_HTTP__ADDRESS=0.0.0.0:9100;
+DATABASE_URL, REDIS_URL, DISCORD_TOKEN, GEMINI_API_KEY also work), then these flags.
+`dungeon config check` shows the result. See dungeon.example.toml.")]
 pub struct ServeArgs {
-    /// Where games are kept: a SQLite file or `postgres://…` [default: $DATABASE_URL, else ./dungeon.db].
-    #[arg(long, value_name = "URL")]
-    pub database: Option<String>,
-    /// Who plays the monsters.
-    #[arg(long, value_enum, default_value_t = PlannerKind::Tactician)]
-    pub planner: PlannerKind,
+    /// The settings the flags override.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
     /// Another base URL for Discord's API (a local fake server, for tests).
     #[arg(long, value_name = "URL", hide = true)]
     pub discord_api: Option<String>,
@@ -218,6 +227,54 @@ pub struct ServeArgs {
     /// Let unencrypted DMs act (nodes older than firmware 2.5; anyone could pose as them).
     #[arg(long)]
     pub radio_allow_plain_dms: bool,
+}
+
+/// The flags that override the configuration (`serve` and `config check`).
+#[derive(Debug, Clone, Args)]
+pub struct SettingsArgs {
+    /// The configuration file [default: ./dungeon.toml if it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+    /// Where games are kept: a SQLite file or `postgres://…` [config: database.url; default: ./dungeon.db].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// The Redis several processes share, `redis://host:6379` [config: redis.url].
+    #[arg(long, value_name = "URL")]
+    pub redis: Option<String>,
+    /// Who plays the monsters [config: planner.kind; default: tactician].
+    #[arg(long, value_enum)]
+    pub planner: Option<PlannerKind>,
+    /// Serve /health/live, /health/ready and /metrics here [config: http.address; default: 127.0.0.1:9100].
+    #[arg(long, value_name = "ADDR", conflicts_with = "no_http")]
+    pub http: Option<std::net::SocketAddr>,
+    /// No health or metrics endpoint [config: http.enabled = false].
+    #[arg(long)]
+    pub no_http: bool,
+    /// Log lines as text or one JSON object each [config: log.format].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub log_format: Option<crate::config::LogFormat>,
+}
+
+impl SettingsArgs {
+    /// The flags as configuration overrides.
+    pub fn overrides(&self) -> crate::config::Overrides {
+        crate::config::Overrides {
+            database: self.database.clone(),
+            redis: self.redis.clone(),
+            planner: self.planner,
+            http_address: self.http,
+            no_http: self.no_http,
+            log_format: self.log_format,
+        }
+    }
+}
+
+/// `dungeon config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration (secrets redacted) and check it: exits 1 with
+    /// one line per problem (unknown keys, bad URLs, bad values, no transport).
+    Check(SettingsArgs),
 }
 
 /// Arguments of `dungeon tables`.
@@ -348,7 +405,8 @@ pub enum EvalCommand {
 }
 
 /// Which planner runs the monsters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum PlannerKind {
     /// The built-in tactician (no network).
     Tactician,

@@ -4,11 +4,13 @@
 
 pub mod bench;
 pub mod cli;
+pub mod config;
 pub mod console;
 pub mod content;
 pub mod discord;
 pub mod eval;
 pub mod games;
+pub mod http;
 pub mod output;
 pub mod planner;
 pub mod radio;
@@ -16,4 +18,5 @@ pub mod roll;
 pub mod router;
 pub mod serve;
 pub mod store;
+pub mod telemetry;
 pub mod turns;

@@ -21,6 +21,9 @@ fn main() -> ExitCode {
         } => content::coverage(json),
         cli::Command::Play(args) => console::run(&args),
         cli::Command::Serve(args) => serve::serve(&args),
+        cli::Command::Config {
+            command: cli::ConfigCommand::Check(args),
+        } => serve::config_check(&args),
         cli::Command::Tables(args) => games::tables(&args),
         cli::Command::Replay(args) => games::replay(&args),
         cli::Command::Verify(args) => games::verify(&args),

@@ -13,52 +13,62 @@ use monsters::llm::gemini::{GeminiConfig, GeminiPlanner};
 use monsters::llm::openai::{OpenAiConfig, OpenAiPlanner};
 
 use crate::cli::PlannerKind;
+use crate::config::PlannerConfig;
 
 /// How long a monster's turn may wait for a model before the tactician plays it.
 pub const TURN_BUDGET: Duration = Duration::from_millis(2_500);
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+/// The planner `kind` names, its settings from the environment (the
+/// `DUNGEON_PLANNER__*` names and the older ones); `None` for the tactician.
+pub fn from_env(kind: PlannerKind) -> Result<Option<Arc<dyn Planner>>> {
+    if matches!(kind, PlannerKind::Tactician | PlannerKind::Random) {
+        // No settings to read: a stray variable cannot stop a local game.
+        return Ok(None);
+    }
+    let loaded = crate::config::parse(None, None, std::env::vars())
+        .context("reading the planner's settings from the environment")?;
+    let mut config = loaded.config.planner;
+    config.kind = kind;
+    from_config(&config)
 }
 
-/// The planner `kind` names; `None` for the tactician (no network).
-pub fn from_env(kind: PlannerKind) -> Result<Option<Arc<dyn Planner>>> {
-    match kind {
+/// The planner `config` names; `None` for the tactician (no network).
+pub fn from_config(config: &PlannerConfig) -> Result<Option<Arc<dyn Planner>>> {
+    let budget = Duration::from_millis(config.turn_budget_ms.max(1));
+    match config.kind {
         PlannerKind::Tactician | PlannerKind::Random => Ok(None),
         PlannerKind::Gemini => {
-            let Some(key) = env("GEMINI_API_KEY").or_else(|| env("DUNGEON_GEMINI_API_KEY")) else {
+            let Some(key) = &config.gemini_api_key else {
                 bail!(
                     "--planner gemini needs GEMINI_API_KEY (a key from Google AI Studio); \
                      without one the built-in tactician plays"
                 );
             };
-            let mut config = GeminiConfig::new(key);
-            if let Some(model) = env("DUNGEON_GEMINI_MODEL") {
-                config.model = model;
+            let mut gemini = GeminiConfig::new(key.expose().to_owned());
+            if let Some(model) = &config.gemini_model {
+                gemini.model.clone_from(model);
             }
-            if let Some(base) = env("DUNGEON_GEMINI_BASE_URL") {
-                config.base_url = base;
+            if let Some(base) = &config.gemini_base_url {
+                gemini.base_url.clone_from(base);
             }
-            config.timeout = TURN_BUDGET;
-            let planner = GeminiPlanner::new(config).context("setting up the Gemini client")?;
+            gemini.timeout = budget;
+            let planner = GeminiPlanner::new(gemini).context("setting up the Gemini client")?;
             Ok(Some(Arc::new(planner)))
         }
         PlannerKind::Openai => {
-            let (Some(base), Some(model)) =
-                (env("DUNGEON_OPENAI_BASE_URL"), env("DUNGEON_OPENAI_MODEL"))
-            else {
+            let (Some(base), Some(model)) = (&config.openai_base_url, &config.openai_model) else {
                 bail!(
                     "--planner openai needs DUNGEON_OPENAI_BASE_URL (e.g. http://localhost:11434/v1) \
                      and DUNGEON_OPENAI_MODEL; OPENAI_API_KEY if the server wants one"
                 );
             };
-            let mut config = OpenAiConfig::new(base, model);
-            if let Some(key) = env("OPENAI_API_KEY") {
-                config.api_key = key.into();
+            let mut openai = OpenAiConfig::new(base.clone(), model.clone());
+            if let Some(key) = &config.openai_api_key {
+                openai.api_key = key.expose().to_owned().into();
             }
-            config.timeout = TURN_BUDGET;
+            openai.timeout = budget;
             let planner =
-                OpenAiPlanner::new(config).context("setting up the OpenAI-compatible client")?;
+                OpenAiPlanner::new(openai).context("setting up the OpenAI-compatible client")?;
             Ok(Some(Arc::new(planner)))
         }
     }

@@ -45,6 +45,8 @@ pub struct Settings {
     pub trust: TrustConfig,
     /// Commit a new table to the dice seed of this number (tests); `None`: random.
     pub seed: Option<u64>,
+    /// Set up while the node answers, down while reconnecting (readiness).
+    pub health: Option<crate::http::Link>,
 }
 
 /// The sender name of a node.
@@ -145,12 +147,20 @@ impl Adapter {
     async fn event(&mut self, e: LinkEvent) {
         match e {
             LinkEvent::Up { me, hop_limit, .. } => {
+                if let Some(h) = &self.settings.health {
+                    h.up();
+                }
                 eprintln!(
                     "radio: connected to node {} (hop limit {hop_limit})",
                     node_id(me)
                 );
             }
-            LinkEvent::Down { why } => eprintln!("radio: link down: {why}; reconnecting"),
+            LinkEvent::Down { why } => {
+                if let Some(h) = &self.settings.health {
+                    h.down();
+                }
+                eprintln!("radio: link down: {why}; reconnecting");
+            }
             LinkEvent::Delivery(Delivery::Failed { dest, why }) => {
                 eprintln!("radio: a text to {dest:?} was not delivered: {why}");
             }

@@ -480,8 +480,19 @@ impl Router {
     }
 
     /// Carries one envelope through: identity, rate limit, the DM core,
-    /// commit, apply, publish.
+    /// commit, apply, publish. Counted in the metrics ([`crate::telemetry`]).
     pub async fn submit(&self, envelope: Envelope) -> Result<Answer, RouterError> {
+        let started = std::time::Instant::now();
+        let (via, kind) = (
+            envelope.transport,
+            crate::telemetry::command_kind(&envelope.command),
+        );
+        let result = self.carry(envelope).await;
+        crate::telemetry::command(via, kind, &result, started.elapsed());
+        result
+    }
+
+    async fn carry(&self, envelope: Envelope) -> Result<Answer, RouterError> {
         let actor = self.player_of(&envelope.sender);
         if let Some(wait) = self.rate_limited(&actor) {
             return Ok(Answer::Limited { retry_after: wait });

@@ -10,71 +10,130 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use anyhow::Context as _;
 
+use crate::cli::SettingsArgs;
+use crate::http::{Health, Link};
 use crate::router::Router;
 use crate::turns::MonsterTurns;
 
 /// A transport's run, to the end of the process.
 type Task = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
 
+/// Loads the configuration the flags in `args` point at, over the process's environment.
+pub fn load_config(args: &SettingsArgs) -> anyhow::Result<crate::config::Loaded> {
+    Ok(crate::config::load(
+        args.config.as_deref(),
+        std::env::vars(),
+        &args.overrides(),
+    )?)
+}
+
+/// `dungeon config check`: prints the effective configuration, secrets
+/// redacted, and fails with every problem found.
+pub fn config_check(args: &SettingsArgs) -> anyhow::Result<()> {
+    let loaded = load_config(args)?;
+    let mut out = String::new();
+    match &loaded.file {
+        Some(file) => out.push_str(&format!("# file: {}\n", file.display())),
+        None => out.push_str("# file: none (defaults)\n"),
+    }
+    if !loaded.env.is_empty() {
+        out.push_str(&format!("# environment: {}\n", loaded.env.join(", ")));
+    }
+    out.push_str(&loaded.config.redacted());
+    crate::output::emit(&out)?;
+    let problems = loaded.config.problems();
+    if problems.is_empty() {
+        eprintln!("configuration OK");
+        return Ok(());
+    }
+    anyhow::bail!(
+        "the configuration has {} problem{}:\n  {}",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        problems.join("\n  ")
+    )
+}
+
 /// Runs `dungeon serve` with `args`.
 pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
-    let discord = std::env::var("DISCORD_TOKEN")
-        .ok()
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty());
-    if discord.is_none() && args.radio.is_none() {
-        anyhow::bail!(
-            "dungeon serve has no transport to run: set DISCORD_TOKEN to the bot token of your \
-             Discord application (Developer Portal → your application → Bot → Reset Token; \
-             see README, section Discord), and/or give --radio tcp://HOST:4403 or \
-             --radio serial:/dev/ttyUSB0 for a Meshtastic node (README, section Radio)"
-        );
+    let loaded = load_config(&args.settings)?;
+    let mut config = loaded.config;
+    if let Some(endpoint) = &args.radio {
+        // `--radio` wins over radio.device.
+        config.radio.device = Some(endpoint.to_string());
     }
     if !(args.radio_gap.is_finite() && (0.0..=600.0).contains(&args.radio_gap)) {
         anyhow::bail!(
             "--radio-gap must be between 0 and 600 seconds (2.2 is safe for firmware 2.7+)"
         );
     }
+    let problems = config.problems();
+    if !problems.is_empty() {
+        anyhow::bail!(
+            "dungeon serve cannot start:\n  {}\n(`dungeon config check` shows the configuration; \
+             for Discord, the token is in the Developer Portal → your application → Bot → \
+             Reset Token; see README, section Production)",
+            problems.join("\n  ")
+        );
+    }
+    crate::telemetry::init_logs(&config.log)?;
     // Serenity's TLS and the planners' clients use rustls, which needs one provider.
     monsters::llm::install_crypto_provider();
-    let planner = crate::planner::from_env(args.planner)?;
-    let database = crate::console::database_url(args.database.as_deref());
+    let planner = crate::planner::from_config(&config.planner)?;
+    let budget = Duration::from_millis(config.planner.turn_budget_ms);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     rt.block_on(async {
-        let store = crate::store::Store::open(&database).await?;
-        let config = crate::router::Config::for_store(&store);
-        let router = Arc::new(Router::start(store, config, crate::router::system_clock()).await?);
-        let turns = MonsterTurns::new(Arc::clone(&router), planner, crate::planner::TURN_BUDGET);
-        eprintln!("dungeon serve: tables are kept in {database}");
+        let store = crate::store::Store::open(&config.database.url).await?;
+        let router_config = crate::router::Config::for_store(&store);
+        let router = Arc::new(
+            Router::start(store.clone(), router_config, crate::router::system_clock()).await?,
+        );
+        let turns = MonsterTurns::new(Arc::clone(&router), planner, budget);
+        tracing::info!(
+            database = %crate::store::mask_password(&config.database.url),
+            "tables are kept in the store"
+        );
+        let mut health = Health::default().with_store(store);
         let mut tasks: Vec<(&str, Task)> = Vec::new();
-        if let Some(token) = discord {
+        if let Some(token) = &config.discord.token {
             let settings = crate::discord::Settings {
-                token,
+                token: token.expose().to_owned(),
                 api: args.discord_api.clone(),
                 seed: None,
                 defer_after: crate::discord::DEFER_AFTER,
             };
-            eprintln!("dungeon serve: connecting to Discord");
+            let link = Link::new();
+            health.discord = Some(link.probe());
+            tracing::info!("connecting to Discord");
             let (router, turns) = (Arc::clone(&router), turns.clone());
             tasks.push((
                 "discord",
-                Box::pin(crate::discord::run(
+                Box::pin(crate::discord::run_linked(
                     router,
                     turns,
                     settings,
+                    link,
                     std::future::pending(),
                 )),
             ));
         }
-        if let Some(endpoint) = &args.radio {
-            let (settings, link) = radio_setup(args);
-            eprintln!("dungeon serve: connecting to the radio at {endpoint}");
-            let link = radio::link::spawn(endpoint.connector(), link);
+        if let Some(device) = &config.radio.device {
+            let endpoint: radio::link::Endpoint = device
+                .parse()
+                .map_err(|e| anyhow::anyhow!("radio.device: {e}"))?;
+            let (mut settings, link_config) = radio_setup(args);
+            let link = Link::new();
+            health.radio = Some(link.probe());
+            settings.health = Some(link);
+            tracing::info!(%endpoint, "connecting to the radio");
+            let link = radio::link::spawn(endpoint.connector(), link_config);
             let (router, turns) = (Arc::clone(&router), turns.clone());
             tasks.push((
                 "radio",
@@ -87,6 +146,29 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
                 )),
             ));
         }
+        if config.http.enabled {
+            let address = config.http.address;
+            let listener = tokio::net::TcpListener::bind(address)
+                .await
+                .with_context(|| {
+                    format!(
+                        "serving health and metrics on {address}: set http.address \
+                         (or --http ADDR) to a free address, or turn it off with --no-http"
+                    )
+                })?;
+            tracing::info!(
+                address = %listener.local_addr().unwrap_or(address),
+                "health on /health/live and /health/ready, metrics on /metrics"
+            );
+            tasks.push((
+                "http",
+                Box::pin(async move {
+                    crate::http::run(listener, health, std::future::pending())
+                        .await
+                        .context("the health and metrics endpoint failed")
+                }),
+            ));
+        }
         run_all(tasks).await
     })
 }
@@ -96,9 +178,9 @@ fn radio_setup(args: &crate::cli::ServeArgs) -> (crate::radio::Settings, radio::
     let mut link = radio::link::LinkConfig::default();
     link.filter.channel = args.radio_channel;
     link.filter.ignore_mqtt = !args.radio_allow_mqtt;
-    link.pace.min_gap = std::time::Duration::from_secs_f64(args.radio_gap);
-    link.pace.hourly_airtime = (args.radio_hourly_airtime > 0)
-        .then(|| std::time::Duration::from_secs(args.radio_hourly_airtime));
+    link.pace.min_gap = Duration::from_secs_f64(args.radio_gap);
+    link.pace.hourly_airtime =
+        (args.radio_hourly_airtime > 0).then(|| Duration::from_secs(args.radio_hourly_airtime));
     link.hop_limit = args.radio_hop_limit;
     let settings = crate::radio::Settings {
         table: args.radio_table.clone(),
@@ -108,6 +190,7 @@ fn radio_setup(args: &crate::cli::ServeArgs) -> (crate::radio::Settings, radio::
             allow_plain_dms: args.radio_allow_plain_dms,
         },
         seed: None,
+        health: None,
     };
     (settings, link)
 }
@@ -122,7 +205,7 @@ async fn run_all(tasks: Vec<(&str, Task)>) -> anyhow::Result<()> {
     }
     match set.join_next().await {
         None => Ok(()),
-        Some(Ok((name, Ok(())))) => anyhow::bail!("the {name} transport stopped"),
+        Some(Ok((name, Ok(())))) => anyhow::bail!("the {name} task stopped"),
         Some(Ok((name, Err(err)))) => Err(err.context(format!("the {name} transport failed"))),
         Some(Err(err)) => Err(anyhow::Error::new(err).context("a transport panicked")),
     }

@@ -120,6 +120,10 @@ impl MonsterTurns {
                     .collect();
                 let request = monsters::view::request(&state, &group);
                 let d = monsters::decide(self.planner.as_deref(), &request, self.budget).await;
+                if let Some(planner) = &self.planner {
+                    let fallback = d.error.as_ref().map(PlanError::kind);
+                    crate::telemetry::llm_call(planner.name(), d.latency, d.usage, fallback);
+                }
                 let mut option = "end".to_owned();
                 let mut later = self.lock();
                 // Whatever an earlier round planned and never played is stale.

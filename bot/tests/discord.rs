@@ -511,9 +511,11 @@ async fn a_slow_planner_never_holds_the_response_its_turn_follows_up() {
             .wait_for("the response", |c| c.path == callback)
             .await;
         let acked = sent.elapsed();
+        // Within Discord's deadline, and so before the planner (which takes
+        // longer than that) could have answered.
         assert!(
-            acked < Duration::from_millis(1_500),
-            "answered after {acked:?}"
+            acked < Duration::from_secs(3),
+            "answered after {acked:?}: past Discord's 3-second deadline"
         );
         let state = bot.router.table(&table).await.unwrap();
         let enc = state.encounter.as_ref().unwrap();
@@ -568,6 +570,8 @@ async fn serve_with_a_token_connects_and_answers() {
     let db = Db::sqlite();
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_dungeon"))
         .args(["serve", "--database", &db.url, "--discord-api", &fake.api])
+        // Any free port: 9100 may be taken on the machine running the tests.
+        .args(["--http", "127.0.0.1:0"])
         .env("DISCORD_TOKEN", "fake-token")
         .kill_on_drop(true)
         .spawn()

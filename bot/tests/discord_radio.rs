@@ -104,6 +104,7 @@ async fn a_discord_player_and_a_radio_player_share_a_fight() {
         channel: 0,
         trust: TrustConfig::default(),
         seed: Some(7),
+        health: None,
     };
     tokio::spawn(bot::radio::run(
         router.clone(),

@@ -81,6 +81,7 @@ async fn start(router: Arc<Router>, node: FakeNode, table: &str, (aria, brom): (
             allow_plain_dms: false,
         },
         seed: Some(7),
+        health: None,
     };
     let handshakes = node.handshakes();
     let link = link::spawn(node.connector(), link_config());
@@ -405,7 +406,7 @@ async fn serve_plays_by_radio_alone() {
     let addr = node.listen_tcp().await.unwrap();
     let (aria, _) = nodes();
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_dungeon"))
-        .args(["serve", "--database", &database, "--radio"])
+        .args(["serve", "--no-http", "--database", &database, "--radio"])
         .arg(format!("tcp://{addr}"))
         .env_remove("DISCORD_TOKEN")
         .kill_on_drop(true)
@@ -473,6 +474,7 @@ async fn measure_the_demo_encounter_by_radio() {
             allow_plain_dms: false,
         },
         seed: Some(1),
+        health: None,
     };
     let _task = tokio::spawn(run(
         router.clone(),

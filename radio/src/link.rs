@@ -49,7 +49,7 @@ pub enum Endpoint {
 /// Why an endpoint could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "`{0}` is not a radio address: use tcp://HOST[:PORT] (port 4403 by default) or serial:/dev/ttyUSB0"
+    "`{0}` is not a radio address: use tcp://HOST[:PORT] (port 4403 by default) or a serial port (/dev/ttyUSB0)"
 )]
 pub struct BadEndpoint(String);
 
@@ -77,6 +77,10 @@ impl std::str::FromStr for Endpoint {
         {
             return Ok(Endpoint::Serial(path.to_owned()));
         }
+        // A bare port, as in the configuration's radio.device.
+        if s.starts_with('/') || s.to_ascii_uppercase().starts_with("COM") {
+            return Ok(Endpoint::Serial(s.to_owned()));
+        }
         Err(bad())
     }
 }
@@ -85,7 +89,7 @@ impl std::fmt::Display for Endpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Endpoint::Tcp(addr) => write!(f, "tcp://{addr}"),
-            Endpoint::Serial(path) => write!(f, "serial:{path}"),
+            Endpoint::Serial(path) => write!(f, "{path}"),
         }
     }
 }
@@ -466,6 +470,10 @@ mod tests {
         assert_eq!(
             "serial:/dev/ttyUSB0".parse(),
             Ok(Endpoint::Serial("/dev/ttyUSB0".into()))
+        );
+        assert_eq!(
+            "/dev/ttyACM0".parse(),
+            Ok(Endpoint::Serial("/dev/ttyACM0".into()))
         );
         let e = "usb0".parse::<Endpoint>().unwrap_err().to_string();
         assert!(e.contains("tcp://HOST"), "{e}");

@@ -25,6 +25,7 @@ use dm::Command;
 use poise::serenity_prelude as serenity;
 use serde_json::json;
 
+use crate::http::Link;
 use crate::router::{Answer, Envelope, Router, Transport};
 use crate::turns::MonsterTurns;
 use render::Card;
@@ -113,6 +114,17 @@ pub async fn run(
     settings: Settings,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
+    run_linked(router, turns, settings, Link::new(), shutdown).await
+}
+
+/// [`run`], keeping `link` up while the gateway is connected (for `/health/ready`).
+pub async fn run_linked(
+    router: Arc<Router>,
+    turns: MonsterTurns,
+    settings: Settings,
+    link: Link,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
     let shown = Arc::new(Shown::default());
     let relay = (Arc::clone(&router), Arc::clone(&shown));
     let data = Data {
@@ -127,6 +139,11 @@ pub async fn run(
         .options(poise::FrameworkOptions {
             commands: commands::all(),
             on_error: |error| Box::pin(on_error(error)),
+            pre_command: |ctx| {
+                Box::pin(async move {
+                    crate::telemetry::discord_interaction(&ctx.command().qualified_name);
+                })
+            },
             // Owners are unused: the DM of each table is in the table.
             initialize_owners: false,
             ..Default::default()
@@ -152,6 +169,7 @@ pub async fn run(
     let mut client =
         serenity::ClientBuilder::new_with_http(http.build(), serenity::GatewayIntents::GUILDS)
             .framework(framework)
+            .event_handler(GatewayWatch(link))
             .await
             .context("setting up the Discord client")?;
     let shards = Arc::clone(&client.shard_manager);
@@ -162,13 +180,31 @@ pub async fn run(
     Ok(())
 }
 
+/// Follows the gateway connection into a [`Link`].
+struct GatewayWatch(Link);
+
+#[serenity::async_trait]
+impl serenity::EventHandler for GatewayWatch {
+    async fn ready(&self, _: serenity::Context, _: serenity::Ready) {
+        self.0.up();
+    }
+
+    async fn shard_stage_update(&self, _: serenity::Context, e: serenity::ShardStageUpdateEvent) {
+        if e.new == serenity::ConnectionStage::Connected {
+            self.0.up();
+        } else {
+            self.0.down();
+        }
+    }
+}
+
 /// Users get a short private message; the log gets the cause chain.
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     let why = match &error {
         poise::FrameworkError::Command { error, ctx, .. } => {
-            eprintln!(
-                "discord: /{} failed: {error:#}",
-                ctx.command().qualified_name
+            tracing::error!(
+                command = %ctx.command().qualified_name,
+                "discord: command failed: {error:#}"
             );
             "something went wrong on our side; try again".to_owned()
         }
@@ -178,16 +214,16 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         poise::FrameworkError::CommandStructureMismatch {
             description, ctx, ..
         } => {
-            eprintln!(
-                "discord: /{} arrived with options it does not have: {description}",
-                ctx.command().qualified_name
+            tracing::warn!(
+                command = %ctx.command().qualified_name,
+                "discord: arrived with options it does not have: {description}"
             );
             "this command's options have changed: wait for Discord to update them, then try again"
                 .to_owned()
         }
         _ => {
             if let Err(e) = poise::builtins::on_error(error).await {
-                eprintln!("discord: error while handling an error: {e}");
+                tracing::error!("discord: error while handling an error: {e}");
             }
             return;
         }
@@ -196,7 +232,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         return;
     };
     if let Err(e) = ctx.send(reply_of(render::refusal(&why))).await {
-        eprintln!("discord: could not report an error: {e}");
+        tracing::error!("discord: could not report an error: {e}");
     }
 }
 
@@ -277,6 +313,7 @@ async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Erro
         done = &mut work => done?,
         () = tokio::time::sleep(data.defer_after) => {
             ctx.defer().await?;
+            crate::telemetry::discord_defer();
             deferred = true;
             work.await?
         }
@@ -335,6 +372,14 @@ async fn monster_turns(ctx: Context<'_>, table: &str) -> Result<(), Error> {
         };
         if report.dropped || report.played.is_empty() {
             break;
+        }
+        if report
+            .played
+            .iter()
+            .all(|(_, a)| matches!(a, Answer::Repeated { .. }))
+        {
+            // Another transport played this turn first: the relay posts it.
+            continue;
         }
         lock(&data.turns_shown.seqs)
             .entry(table.to_owned())

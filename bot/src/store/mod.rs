@@ -224,6 +224,14 @@ impl Store {
         on_pool!(self, |pool, _begin| pool.close().await)
     }
 
+    /// One round trip to the database (`SELECT 1`), for readiness checks.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_pool!(self, |pool, _begin| {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
     /// Creates the table `id` with `meta`; returns whether it was new. A table
     /// that exists already keeps its meta.
     pub async fn create_table(&self, id: &str, meta: &Value) -> Result<bool, StoreError> {
@@ -841,7 +849,7 @@ fn now_ms() -> i64 {
 }
 
 /// The URL with its password replaced by `***`, fit for messages and logs.
-fn mask_password(url: &str) -> String {
+pub fn mask_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };

@@ -1,0 +1,690 @@
+//! The configuration of `dungeon serve`: defaults, then `dungeon.toml`, then
+//! the environment, then the command line, each layer over the one before.
+//!
+//! The environment names a key as `DUNGEON_SECTION__KEY`
+//! (`DUNGEON_HTTP__ADDRESS=0.0.0.0:9100`). The names the project used before
+//! the file existed still work (`DATABASE_URL`, `REDIS_URL`, `DISCORD_TOKEN`,
+//! `GEMINI_API_KEY`, `OPENAI_API_KEY`, `DUNGEON_GEMINI_MODEL`, …); a
+//! `DUNGEON_SECTION__KEY` variable wins over its older name.
+//!
+//! Parsing is strict: an unknown section or key, a value of the wrong type
+//! or a malformed URL is an error that names the key and where it came
+//! from. Secrets ([`Secret`]) and URL passwords never print: the
+//! configuration's `Serialize` is its redacted form.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::value::{Dict, Map, Value};
+use figment::{Figment, Metadata, Profile, Provider};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::cli::PlannerKind;
+
+/// The file read when no `--config` is given, if it exists.
+pub const DEFAULT_FILE: &str = "dungeon.toml";
+
+/// Where environment variables that set one key start.
+const ENV_PREFIX: &str = "DUNGEON_";
+
+/// The older environment names and the key each sets.
+const LEGACY_ENV: &[(&str, &str, &str)] = &[
+    ("DATABASE_URL", "database", "url"),
+    ("REDIS_URL", "redis", "url"),
+    ("DISCORD_TOKEN", "discord", "token"),
+    ("GEMINI_API_KEY", "planner", "gemini_api_key"),
+    ("DUNGEON_GEMINI_API_KEY", "planner", "gemini_api_key"),
+    ("DUNGEON_GEMINI_MODEL", "planner", "gemini_model"),
+    ("DUNGEON_GEMINI_BASE_URL", "planner", "gemini_base_url"),
+    ("DUNGEON_OPENAI_BASE_URL", "planner", "openai_base_url"),
+    ("DUNGEON_OPENAI_MODEL", "planner", "openai_model"),
+    ("OPENAI_API_KEY", "planner", "openai_api_key"),
+];
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where games are kept.
+    pub database: DatabaseConfig,
+    /// The Redis shared by several processes.
+    pub redis: RedisConfig,
+    /// The Discord bot.
+    pub discord: DiscordConfig,
+    /// The Meshtastic radio link.
+    pub radio: RadioConfig,
+    /// Who plays the monsters.
+    pub planner: PlannerConfig,
+    /// The health and metrics endpoint.
+    pub http: HttpConfig,
+    /// Logging.
+    pub log: LogConfig,
+}
+
+/// `[database]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// A SQLite file (`sqlite://dungeon.db?mode=rwc`, or a plain path) or
+    /// `postgres://user:password@host/db`.
+    #[serde(serialize_with = "masked_url", deserialize_with = "text")]
+    pub url: String,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: crate::console::DEFAULT_DATABASE.to_owned(),
+        }
+    }
+}
+
+/// `[redis]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RedisConfig {
+    /// `redis://host:6379` (or `rediss://` with TLS); none: one process alone.
+    #[serde(
+        serialize_with = "masked_opt_url",
+        deserialize_with = "opt_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub url: Option<String>,
+}
+
+/// `[discord]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiscordConfig {
+    /// The bot token; none: no Discord.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<Secret>,
+}
+
+/// `[radio]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RadioConfig {
+    /// The node: a serial port (`/dev/ttyUSB0`) or its TCP API
+    /// (`tcp://meshtastic.local:4403`); none: no radio.
+    #[serde(deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+}
+
+/// `[planner]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PlannerConfig {
+    /// `tactician` (built in, no network), `gemini`, `openai` or `random`.
+    pub kind: PlannerKind,
+    /// How long a monster's turn waits for a model before the tactician plays it.
+    pub turn_budget_ms: u64,
+    /// Google AI Studio key (`GEMINI_API_KEY`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gemini_api_key: Option<Secret>,
+    /// The Gemini model.
+    #[serde(deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub gemini_model: Option<String>,
+    /// Another base URL for Gemini's API.
+    #[serde(deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub gemini_base_url: Option<String>,
+    /// An OpenAI-compatible server (`http://localhost:11434/v1`).
+    #[serde(deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub openai_base_url: Option<String>,
+    /// Its model.
+    #[serde(deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
+    pub openai_model: Option<String>,
+    /// Its key, if it wants one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub openai_api_key: Option<Secret>,
+}
+
+impl Default for PlannerConfig {
+    fn default() -> Self {
+        Self {
+            kind: PlannerKind::Tactician,
+            turn_budget_ms: 2_500,
+            gemini_api_key: None,
+            gemini_model: None,
+            gemini_base_url: None,
+            openai_base_url: None,
+            openai_model: None,
+            openai_api_key: None,
+        }
+    }
+}
+
+/// `[http]`: `/health/live`, `/health/ready` and `/metrics`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// Serve them at all.
+    pub enabled: bool,
+    /// Where. Loopback by default: metrics are not for the internet.
+    pub address: SocketAddr,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            address: SocketAddr::from(([127, 0, 0, 1], 9100)),
+        }
+    }
+}
+
+/// `[log]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `text` for people, `json` (one object per line) for log collectors.
+    pub format: LogFormat,
+    /// Which messages: `info`, `debug`, or per module (`info,bot::router=debug`).
+    #[serde(deserialize_with = "text")]
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Text,
+            level: "info".to_owned(),
+        }
+    }
+}
+
+/// How log lines look.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One readable line each.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// A value that must never be shown: its `Debug`, `Display` and
+/// `Serialize` all print `<redacted>`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// A secret holding `value`.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str("<redacted>")
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        text(d).map(Secret)
+    }
+}
+
+/// Values the command line sets; they win over the file and the environment.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--database`.
+    pub database: Option<String>,
+    /// `--redis`.
+    pub redis: Option<String>,
+    /// `--planner`.
+    pub planner: Option<PlannerKind>,
+    /// `--http`.
+    pub http_address: Option<SocketAddr>,
+    /// `--no-http`.
+    pub no_http: bool,
+    /// `--log-format`.
+    pub log_format: Option<LogFormat>,
+}
+
+/// A configuration and where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The effective configuration.
+    pub config: Config,
+    /// The file read, if any.
+    pub file: Option<PathBuf>,
+    /// The environment variables that set something, by name.
+    pub env: Vec<String>,
+}
+
+/// Why there is no configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `--config` named a file that cannot be read.
+    #[error("cannot read the configuration file {path}: {cause}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        cause: std::io::Error,
+    },
+    /// A layer does not parse (syntax, unknown key, wrong type).
+    #[error("{}", .0.join("\n"))]
+    Parse(Vec<String>),
+}
+
+/// Loads the configuration: `file` (else `./dungeon.toml` if present), then
+/// the variables in `env`, then `overrides`.
+pub fn load(
+    file: Option<&Path>,
+    env: impl IntoIterator<Item = (String, String)>,
+    overrides: &Overrides,
+) -> Result<Loaded, ConfigError> {
+    let (text, path) = match file {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => (Some(text), Some(path.to_owned())),
+            Err(cause) => {
+                return Err(ConfigError::Read {
+                    path: path.to_owned(),
+                    cause,
+                });
+            }
+        },
+        None => {
+            let path = PathBuf::from(DEFAULT_FILE);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => (Some(text), Some(path)),
+                Err(_) => (None, None),
+            }
+        }
+    };
+    let mut loaded = parse(text.as_deref(), path.as_deref(), env)?;
+    loaded.config.apply(overrides);
+    Ok(loaded)
+}
+
+/// Parses the file's `text` (named `path` in messages) under the variables
+/// in `env`. Never panics, whatever the input.
+pub fn parse(
+    text: Option<&str>,
+    path: Option<&Path>,
+    env: impl IntoIterator<Item = (String, String)>,
+) -> Result<Loaded, ConfigError> {
+    // Defaults come from the structs' `Default` (`#[serde(default)]`).
+    let mut figment = Figment::new();
+    if let Some(text) = text {
+        let name = path.map_or_else(|| DEFAULT_FILE.to_owned(), |p| p.display().to_string());
+        figment = figment.merge(FileLayer {
+            name,
+            text: text.to_owned(),
+        });
+    }
+    let env = EnvLayer::from_vars(env);
+    let names = env.names.clone();
+    figment = figment.merge(env);
+    let config: Config = figment
+        .extract()
+        .map_err(|e| ConfigError::Parse(e.into_iter().map(|e| describe(&e)).collect::<Vec<_>>()))?;
+    Ok(Loaded {
+        config,
+        file: path.map(Path::to_owned),
+        env: names,
+    })
+}
+
+/// One figment error as a line that names the key and its source.
+fn describe(e: &figment::Error) -> String {
+    let key = e.path.join(".");
+    let from = e
+        .metadata
+        .as_ref()
+        .map(|m| match (&m.source, e.path.as_slice()) {
+            (Some(source), _) => format!(" (in {source})"),
+            (None, [section, key, ..]) if m.name == ENV_LAYER => {
+                format!(" (in environment variable {})", env_name(section, key))
+            }
+            (None, [section]) if m.name == ENV_LAYER => {
+                format!(" (in environment variables {})", env_name(section, "*"))
+            }
+            (None, _) => format!(" (in {})", m.name),
+        })
+        .unwrap_or_default();
+    let what = match &e.kind {
+        figment::error::Kind::UnknownField(field, known) => {
+            format!("unknown key `{field}` (known: {})", known.join(", "))
+        }
+        kind => kind.to_string(),
+    };
+    if key.is_empty() {
+        format!("{what}{from}")
+    } else {
+        format!("{key}: {what}{from}")
+    }
+}
+
+/// The TOML file as a figment layer. Parsed with the `toml` crate directly
+/// so that a syntax error's message keeps its line and column.
+struct FileLayer {
+    name: String,
+    text: String,
+}
+
+impl Provider for FileLayer {
+    fn metadata(&self) -> Metadata {
+        Metadata::named("configuration file").source(self.name.clone())
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        let dict: Dict = toml::from_str(&self.text).map_err(|e| {
+            let at = e.span().map_or(0, |s| s.start).min(self.text.len());
+            let before = self.text.get(..at).unwrap_or("");
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            figment::Error::from(format!(
+                "not valid TOML at line {line}, column {column}: {}",
+                e.message().trim_end().replace('\n', "; ")
+            ))
+        })?;
+        Ok(Profile::Default.collect(dict))
+    }
+}
+
+const ENV_LAYER: &str = "environment";
+
+/// `DUNGEON_SECTION__KEY` and the older names, as a figment layer.
+struct EnvLayer {
+    dict: Dict,
+    names: Vec<String>,
+}
+
+fn env_name(section: &str, key: &str) -> String {
+    format!(
+        "{ENV_PREFIX}{}__{}",
+        section.to_uppercase(),
+        key.to_uppercase()
+    )
+}
+
+impl EnvLayer {
+    fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
+        let mut legacy: Vec<(String, String, String, String)> = Vec::new();
+        let mut sectioned: Vec<(String, String, String, String)> = Vec::new();
+        for (name, value) in vars {
+            let value = value.trim().to_owned();
+            if value.is_empty() {
+                continue;
+            }
+            if let Some((_, section, key)) = LEGACY_ENV.iter().find(|(n, _, _)| *n == name) {
+                legacy.push((name, (*section).to_owned(), (*key).to_owned(), value));
+            } else if let Some(rest) = name.strip_prefix(ENV_PREFIX)
+                && let Some((section, key)) = rest.split_once("__")
+            {
+                let (section, key) = (section.to_lowercase(), key.to_lowercase());
+                sectioned.push((name, section, key, value));
+            }
+        }
+        // The same legacy key twice (GEMINI_API_KEY and DUNGEON_GEMINI_API_KEY):
+        // the order of LEGACY_ENV decides, not the order of the environment.
+        legacy.sort_by_key(|(n, ..)| LEGACY_ENV.iter().position(|(l, _, _)| l == n));
+        let mut dict = Dict::new();
+        let mut names = Vec::new();
+        for (name, section, key, value) in legacy.into_iter().rev() {
+            // Older names hold strings only: no guessing of numbers.
+            insert(&mut dict, &section, &key, Value::from(value));
+            names.push(name);
+        }
+        sectioned.sort();
+        for (name, section, key, value) in sectioned {
+            let parsed: Value = value.parse().unwrap_or_else(|_| Value::from(value));
+            insert(&mut dict, &section, &key, parsed);
+            names.push(name);
+        }
+        names.sort();
+        Self { dict, names }
+    }
+}
+
+fn insert(dict: &mut Dict, section: &str, key: &str, value: Value) {
+    let entry = dict
+        .entry(section.to_owned())
+        .or_insert_with(|| Value::from(Dict::new()));
+    match entry {
+        Value::Dict(_, inner) => {
+            inner.insert(key.to_owned(), value);
+        }
+        // A section name set to a plain value cannot happen here: every
+        // entry this layer makes is a section.
+        _ => {
+            let mut inner = Dict::new();
+            inner.insert(key.to_owned(), value);
+            *entry = Value::from(inner);
+        }
+    }
+}
+
+impl Provider for EnvLayer {
+    fn metadata(&self) -> Metadata {
+        Metadata::named(ENV_LAYER)
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        Ok(Profile::Default.collect(self.dict.clone()))
+    }
+}
+
+/// A string, also from an environment value that looked like a number
+/// (`DUNGEON_PLANNER__GEMINI_MODEL=2`).
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    struct Text;
+    impl serde::de::Visitor<'_> for Text {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_owned())
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_char<E: serde::de::Error>(self, v: char) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+    }
+    d.deserialize_any(Text)
+}
+
+fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    text(d).map(Some)
+}
+
+fn masked_url<S: Serializer>(url: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::store::mask_password(url))
+}
+
+fn masked_opt_url<S: Serializer>(url: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    match url {
+        Some(u) => masked_url(u, s),
+        None => s.serialize_none(),
+    }
+}
+
+impl Config {
+    /// Sets what the command line gave.
+    pub fn apply(&mut self, o: &Overrides) {
+        if let Some(url) = &o.database {
+            self.database.url.clone_from(url);
+        }
+        if let Some(url) = &o.redis {
+            self.redis.url = Some(url.clone());
+        }
+        if let Some(kind) = o.planner {
+            self.planner.kind = kind;
+        }
+        if let Some(address) = o.http_address {
+            self.http.address = address;
+            self.http.enabled = true;
+        }
+        if o.no_http {
+            self.http.enabled = false;
+        }
+        if let Some(format) = o.log_format {
+            self.log.format = format;
+        }
+    }
+
+    /// The configuration as TOML, secrets and URL passwords redacted.
+    pub fn redacted(&self) -> String {
+        toml::to_string(self).unwrap_or_else(|e| format!("# cannot show the configuration: {e}\n"))
+    }
+
+    /// Everything wrong with a configuration that parsed, one line each,
+    /// saying what to change; empty when it is good to serve with.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Err(why) = check_database_url(&self.database.url) {
+            out.push(format!("database.url: {why}"));
+        }
+        if let Some(url) = &self.redis.url
+            && let Err(why) = check_url(url, &["redis", "rediss"], true)
+        {
+            out.push(format!("redis.url: {why}"));
+        }
+        if let Some(token) = &self.discord.token {
+            let t = token.expose();
+            if t.chars().any(char::is_whitespace) {
+                out.push(
+                    "discord.token: has spaces in it, so it is not a bot token (the \
+                     Developer Portal → your application → Bot → Reset Token gives one)"
+                        .to_owned(),
+                );
+            }
+        }
+        if let Some(device) = &self.radio.device
+            && let Err(why) = check_device(device)
+        {
+            out.push(format!("radio.device: {why}"));
+        }
+        if self.discord.token.is_none() && self.radio.device.is_none() {
+            out.push(
+                "no transport: set discord.token (or DISCORD_TOKEN) or radio.device".to_owned(),
+            );
+        }
+        let p = &self.planner;
+        if !(1..=60_000).contains(&p.turn_budget_ms) {
+            out.push(format!(
+                "planner.turn_budget_ms: {} is out of range (1 to 60000)",
+                p.turn_budget_ms
+            ));
+        }
+        for (key, url) in [
+            ("gemini_base_url", &p.gemini_base_url),
+            ("openai_base_url", &p.openai_base_url),
+        ] {
+            if let Some(url) = url
+                && let Err(why) = check_url(url, &["http", "https"], true)
+            {
+                out.push(format!("planner.{key}: {why}"));
+            }
+        }
+        match p.kind {
+            PlannerKind::Gemini if p.gemini_api_key.is_none() => out.push(
+                "planner.kind = gemini needs planner.gemini_api_key (or GEMINI_API_KEY), \
+                 a key from Google AI Studio"
+                    .to_owned(),
+            ),
+            PlannerKind::Openai if p.openai_base_url.is_none() || p.openai_model.is_none() => {
+                out.push(
+                    "planner.kind = openai needs planner.openai_base_url \
+                     (e.g. http://localhost:11434/v1) and planner.openai_model"
+                        .to_owned(),
+                );
+            }
+            _ => {}
+        }
+        if let Err(e) = tracing_subscriber::EnvFilter::builder().parse(&self.log.level) {
+            out.push(format!(
+                "log.level: `{}` is not a level filter ({e}); try info, debug or info,bot=debug",
+                self.log.level
+            ));
+        }
+        out
+    }
+}
+
+fn check_database_url(url: &str) -> Result<(), String> {
+    if url.trim().is_empty() {
+        return Err("is empty; give a SQLite file or a postgres:// URL".to_owned());
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return check_url(url, &["postgres", "postgresql"], true);
+    }
+    if url.starts_with("sqlite:") || !url.contains("://") {
+        return Ok(());
+    }
+    Err(format!(
+        "`{}` is neither SQLite (sqlite://file.db?mode=rwc, or a path) nor postgres://",
+        crate::store::mask_password(url)
+    ))
+}
+
+fn check_url(url: &str, schemes: &[&str], host: bool) -> Result<(), String> {
+    let shown = crate::store::mask_password(url);
+    let parsed = url::Url::parse(url).map_err(|e| format!("`{shown}` is not a URL ({e})"))?;
+    if !schemes.contains(&parsed.scheme()) {
+        return Err(format!(
+            "`{shown}` should start with {}",
+            schemes
+                .iter()
+                .map(|s| format!("{s}://"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ));
+    }
+    if host && parsed.host_str().is_none_or(str::is_empty) {
+        return Err(format!("`{shown}` has no host"));
+    }
+    Ok(())
+}
+
+fn check_device(device: &str) -> Result<(), String> {
+    if device.trim().is_empty() {
+        return Err("is empty; give a serial port (/dev/ttyUSB0) or tcp://host:4403".to_owned());
+    }
+    if device.contains("://") {
+        return check_url(device, &["tcp"], true).and_then(|()| {
+            url::Url::parse(device)
+                .ok()
+                .and_then(|u| u.port())
+                .map(|_| ())
+                .ok_or_else(|| format!("`{device}` needs a port (tcp://host:4403)"))
+        });
+    }
+    Ok(())
+}
