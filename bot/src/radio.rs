@@ -16,6 +16,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use dm::{Line, Reply};
@@ -23,7 +24,7 @@ use radio::alias::{self, Input};
 use radio::filter::{Text, node_id};
 use radio::identity::{self, TrustConfig, Verdict};
 use radio::link::{Link, LinkEvent};
-use radio::pace::{Delivery, Dest, Outgoing};
+use radio::pace::{Delivery, Dest, Outgoing, Stats};
 use radio::render;
 use serde_json::json;
 use tokio::sync::broadcast;
@@ -88,8 +89,9 @@ pub async fn run(
     let Link {
         mut events,
         out,
-        stats: _,
+        mut stats,
     } = link;
+    let mut counted = Stats::default();
     let mut published = router.subscribe(&settings.table);
     let mut a = Adapter {
         router,
@@ -107,6 +109,11 @@ pub async fn run(
     loop {
         tokio::select! {
             () = &mut shutdown => return Ok(()),
+            Ok(()) = stats.changed() => {
+                let now = *stats.borrow_and_update();
+                count_sent(&counted, &now);
+                counted = now;
+            }
             e = events.recv() => match e {
                 Some(e) => a.event(e).await,
                 None => anyhow::bail!("the radio link stopped"),
@@ -166,6 +173,11 @@ impl Adapter {
             }
             LinkEvent::Delivery(_) | LinkEvent::Ignored(_) => {}
             LinkEvent::Text(t) => {
+                crate::telemetry::radio_packet(
+                    crate::telemetry::Direction::Rx,
+                    t.text.len(),
+                    Duration::ZERO,
+                );
                 // One failed command (a store hiccup) must not stop the transport.
                 if let Err(e) = self.text(t.clone()).await {
                     eprintln!("radio: a command from {} failed: {e:#}", node_id(t.from));
@@ -396,6 +408,27 @@ impl Adapter {
         }
         Ok(())
     }
+}
+
+/// Tells the metrics what the link sent since `before` (packets, bytes,
+/// airtime) and how long its queue is.
+fn count_sent(before: &Stats, now: &Stats) {
+    let packets = now.sent.saturating_sub(before.sent);
+    if packets > 0 {
+        let bytes = now.bytes.saturating_sub(before.bytes);
+        let air = now.airtime_total.saturating_sub(before.airtime_total);
+        // Texts are counted one by one; several at once share the totals.
+        for i in 0..packets {
+            let (b, a) = if i == 0 {
+                (bytes - bytes / packets * (packets - 1), air)
+            } else {
+                (bytes / packets, Duration::ZERO)
+            };
+            let b = usize::try_from(b).unwrap_or(usize::MAX);
+            crate::telemetry::radio_packet(crate::telemetry::Direction::Tx, b, a);
+        }
+    }
+    crate::telemetry::radio_queue(now.queued_dms + now.queued_broadcasts);
 }
 
 /// The display names of the monsters in `table`'s fight.

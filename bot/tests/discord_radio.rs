@@ -63,6 +63,8 @@ async fn say(node: &FakeNode, text: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_discord_player_and_a_radio_player_share_a_fight() {
+    // The metrics recorder, installed before anything counts.
+    let metrics = bot::telemetry::metrics();
     let db = Db::sqlite();
     let store = db.open().await;
     let config = Config {
@@ -172,6 +174,17 @@ async fn a_discord_player_and_a_radio_player_share_a_fight() {
     );
     // The radio player heard Discord's side: the turn handed to Bo by
     // `/init next` or a goblin's attack on him.
+    // The radio's traffic is in the metrics.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let text = metrics.render();
+    for want in [
+        "dungeon_radio_packets_total{direction=\"rx\"}",
+        "dungeon_radio_packets_total{direction=\"tx\"}",
+        "dungeon_radio_airtime_milliseconds_total",
+        "dungeon_radio_queue_length",
+    ] {
+        assert!(text.contains(want), "{want} missing:\n{text}");
+    }
     let heard = node.texts_to(NODE);
     if std::env::var_os("RADIO_DUMP").is_some() {
         println!("{posted:#?}\n{heard:#?}");
