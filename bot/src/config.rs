@@ -452,7 +452,14 @@ impl EnvLayer {
         }
         sectioned.sort();
         for (name, section, key, value) in sectioned {
-            let parsed: Value = value.parse().unwrap_or_else(|_| Value::from(value));
+            // figment's parser slices escaped strings by character index and
+            // panics on a backslash after a multi-byte character: a value
+            // with a backslash stays the text it is.
+            let parsed: Value = if value.contains('\\') {
+                Value::from(value)
+            } else {
+                value.parse().unwrap_or_else(|_| Value::from(value))
+            };
             insert(&mut dict, &section, &key, parsed);
             names.push(name);
         }

@@ -592,6 +592,15 @@ fn the_environment_overrides_the_file_and_the_command_line_overrides_both() {
 }
 
 #[test]
+fn a_backslash_after_multi_byte_text_in_the_environment_is_kept_as_typed() {
+    // figment's own parser panicked on this (a proptest found it).
+    let value = "\"®®𖩮a \\ \"";
+    let vars = vec![("DUNGEON_PLANNER__GEMINI_MODEL".to_owned(), value.to_owned())];
+    let loaded = config::parse(None, None, vars).expect("parses");
+    assert_eq!(loaded.config.planner.gemini_model.as_deref(), Some(value));
+}
+
+#[test]
 fn a_number_looking_value_from_the_environment_is_still_a_string_where_one_is_wanted() {
     let c = parse(
         "",
