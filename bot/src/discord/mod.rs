@@ -309,13 +309,21 @@ async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Erro
     };
     tokio::pin!(work);
     let mut deferred = false;
-    let (before, answer, now) = tokio::select! {
-        done = &mut work => done?,
-        () = tokio::time::sleep(data.defer_after) => {
-            ctx.defer().await?;
-            crate::telemetry::discord_defer();
-            deferred = true;
-            work.await?
+    let (before, answer, now) = if data.defer_after.is_zero() {
+        // Told to defer everything: before any work, so always.
+        ctx.defer().await?;
+        crate::telemetry::discord_defer();
+        deferred = true;
+        work.await?
+    } else {
+        tokio::select! {
+            done = &mut work => done?,
+            () = tokio::time::sleep(data.defer_after) => {
+                ctx.defer().await?;
+                crate::telemetry::discord_defer();
+                deferred = true;
+                work.await?
+            }
         }
     };
     let after = turn_of(&now);
