@@ -181,6 +181,7 @@ async fn the_bot_registers_its_slash_commands() {
             "sheet",
             "xp",
             "narrate",
+            "rebind",
             "end"
         ]
     );
@@ -1134,4 +1135,47 @@ async fn wait_for_channel_text(fake: &FakeDiscord, channel: u64, want: &str) -> 
         })
         .await;
     text(&call.body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dm_rebinds_a_radio_player_s_node_from_discord() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_014;
+    let table = table_id(channel.into());
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    let node = "!0000abcd";
+    let store = bot.router.store();
+    store.bind_radio(node, "00112233").await.unwrap();
+    let rebind = || sub("rebind", vec![opt("node", node)]);
+    // Not a player here yet: nothing to rebind at this table.
+    let stranger = bot.fake.ask(DM, channel, "dm", rebind()).await;
+    assert!(ephemeral(&stranger), "{stranger}");
+    assert!(text(&stranger).contains("plays no character"), "{stranger}");
+    let joined = bot
+        .router
+        .submit(bot::router::Envelope {
+            transport: bot::router::Transport::Radio,
+            table: table.clone(),
+            sender: format!("radio:{node}"),
+            request_id: "rebind-1".to_owned(),
+            command: dm::parse("char new Rad fighter 1 human").unwrap(),
+        })
+        .await
+        .unwrap();
+    assert!(
+        matches!(joined, bot::router::Answer::Done { .. }),
+        "{joined:?}"
+    );
+    let denied = bot.fake.ask(PLAYER, channel, "dm", rebind()).await;
+    assert!(text(&denied).contains("only the table's DM"), "{denied}");
+    assert!(store.radio_binding(node).await.unwrap().is_some());
+    let bad = bot
+        .fake
+        .ask(DM, channel, "dm", sub("rebind", vec![opt("node", "!zz")]))
+        .await;
+    assert!(text(&bad).contains("not a node id"), "{bad}");
+    let done = bot.fake.ask(DM, channel, "dm", rebind()).await;
+    assert!(ephemeral(&done), "{done}");
+    assert!(text(&done).contains("key forgotten"), "{done}");
+    assert!(store.radio_binding(node).await.unwrap().is_none());
 }

@@ -239,6 +239,7 @@ pub async fn init_next(ctx: Context<'_>) -> Result<(), Error> {
         "dm_sheet",
         "dm_xp",
         "dm_narrate",
+        "dm_rebind",
         "dm_end"
     )
 )]
@@ -256,6 +257,54 @@ pub async fn dm_encounter(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command, rename = "end")]
 pub async fn dm_end(ctx: Context<'_>) -> Result<(), Error> {
     play(ctx, "/dm end", "dm end").await
+}
+
+/// Forget a radio player's node key so its next message binds the new one (the DM).
+#[poise::command(slash_command, rename = "rebind")]
+pub async fn dm_rebind(
+    ctx: Context<'_>,
+    #[description = "The node, as the Meshtastic app shows it: !a1b2c3d4"] node: String,
+) -> Result<(), Error> {
+    let data = ctx.data();
+    let table = super::table_id(ctx.channel_id());
+    let me = data
+        .router
+        .player_of(&format!("discord:{}", ctx.author().id));
+    let text = match radio::filter::parse_node_id(&node) {
+        Err(why) => Err(why),
+        Ok(num) => {
+            let node = radio::filter::node_id(num);
+            let player = data.router.player_of(&format!("radio:{node}"));
+            match data.router.table(&table).await {
+                Ok(state) if !(state.is_dm(&me) || super::manages_server(ctx)) => {
+                    Err("only the table's DM can do that".to_owned())
+                }
+                Ok(state) if !state.players.contains_key(&player) => Err(format!(
+                    "{node} plays no character at this table: nothing changed"
+                )),
+                Ok(_) => Ok(if data.router.store().unbind_radio(&node).await? {
+                    format!("{node}: key forgotten; its next encrypted message binds its new key")
+                } else {
+                    format!("{node} has no key bound yet (it binds on its first encrypted message)")
+                }),
+                Err(crate::router::RouterError::UnknownTable(_)) => {
+                    Err("no game here yet: start one with a command first".to_owned())
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    let card = match text {
+        Ok(done) => super::render::Card {
+            content: super::render::prose(&done),
+            ephemeral: true,
+            ..Default::default()
+        }
+        .fitted(),
+        Err(why) => super::render::refusal(&why),
+    };
+    ctx.send(super::reply_of(card)).await?;
+    Ok(())
 }
 
 /// Character sheets (the DM): `/dm sheet set`.

@@ -409,7 +409,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Whether the member who sent the interaction may manage the server
 /// (Manage Server, or Administrator, in the interaction's channel).
-fn manages_server(ctx: Context<'_>) -> bool {
+pub(crate) fn manages_server(ctx: Context<'_>) -> bool {
     let poise::Context::Application(app) = ctx else {
         return false;
     };
