@@ -270,6 +270,13 @@ impl Adapter {
             Verdict::Act => {}
         }
         self.open(&who).await?;
+        if matches!(command, dm::Command::Dm(_)) && self.settings.trust.dm_nodes.contains(&t.from) {
+            // A DM node (its key checked above) has the DM's rights at the
+            // table, whoever opened it.
+            self.router
+                .grant_dm(&self.settings.table, &who, "a DM node in the radio config")
+                .await?;
+        }
         if t.direct {
             self.audience.insert(t.from);
         }

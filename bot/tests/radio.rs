@@ -387,7 +387,41 @@ async fn link_joins_a_node_to_a_discord_player(db: &Db) {
     g.stop().await;
 }
 
+async fn a_dm_node_has_the_dms_rights_at_a_table_someone_else_opened(db: &Db) {
+    let (aria, brom) = nodes();
+    let node = FakeNode::new(ME)
+        .with_node(aria, KEY_A)
+        .with_node(brom, KEY_B);
+    node.set_rate_limit(Duration::from_millis(10));
+    let router = router(db).await;
+    let table = unique("radio-dm");
+    let seed = dm::seed::TableSeed::from_entropy_bytes([3; 32]);
+    router
+        .open_table(
+            &table,
+            &serde_json::json!({"transport": "discord"}),
+            PlayerId::new("discord:1"),
+            &seed,
+        )
+        .await
+        .unwrap();
+    let g = start(router, node, &table, (aria, brom)).await;
+    // Brom's node is not listed as a DM's.
+    let refused = g.say(g.brom, "dm encounter").await;
+    assert!(refused[0].starts_with('✗'), "{refused:?}");
+    assert!(g.router.table(&table).await.unwrap().encounter.is_none());
+    // Aria's is: it gets the DM's rights at a table a Discord user opened.
+    let got = g.say(g.aria, "dm encounter").await;
+    assert!(!got[0].starts_with('✗'), "{got:?}");
+    let state = g.router.table(&table).await.unwrap();
+    assert!(state.encounter.is_some());
+    assert!(state.is_dm(&g.router.player_of(&sender(g.aria))));
+    assert!(!state.is_dm(&g.router.player_of(&sender(g.brom))));
+    g.stop().await;
+}
+
 on_both_backends!(
+    a_dm_node_has_the_dms_rights_at_a_table_someone_else_opened,
     a_full_encounter_by_radio_with_two_players,
     a_spoofed_channel_command_is_refused_and_changes_nothing,
     a_changed_key_is_refused_until_the_dm_rebinds_the_node,
