@@ -3,6 +3,7 @@
 //! same code the binary runs.
 
 pub mod bench;
+pub mod bus;
 pub mod cli;
 pub mod config;
 pub mod console;

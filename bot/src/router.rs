@@ -28,6 +28,7 @@ use serde_json::{Value, json};
 use tokio::sync::{Mutex, broadcast, mpsc, oneshot};
 use tokio::time::Instant;
 
+use crate::bus::{Bus, BusError, Grant};
 use crate::store::{Append, NewEvent, SheetEdit, Store, StoreError};
 
 /// Which transport a request came through; request ids are unique per transport.
@@ -114,7 +115,7 @@ impl Answer {
 }
 
 /// A reply for every transport attached to a table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Published {
     /// The table.
     pub table: String,
@@ -154,6 +155,10 @@ pub enum RouterError {
     /// A link code that is unknown or expired.
     #[error("that link code is unknown or expired: ask for a new one with `link`")]
     BadLinkCode,
+    /// The bus between processes could not confirm this process may write
+    /// the table (Redis is away and other processes serve tables).
+    #[error(transparent)]
+    Bus(#[from] BusError),
 }
 
 /// A per-player token bucket: `burst` commands at once, refilled at
@@ -246,10 +251,19 @@ pub struct Router {
     identities: SyncMutex<HashMap<String, PlayerId>>,
     link_codes: SyncMutex<HashMap<String, (PlayerId, Instant)>>,
     buckets: SyncMutex<HashMap<PlayerId, Bucket>>,
-    subscribers: SyncMutex<HashMap<String, broadcast::Sender<Published>>>,
+    /// This process's listeners, shared with the bus's listener, which
+    /// hands them other processes' replies.
+    listeners: Arc<Listeners>,
+    writers: Vec<mpsc::Sender<Job>>,
+    bus: Bus,
+}
+
+/// Who hears replies in this process.
+struct Listeners {
+    /// Each table's subscribers.
+    tables: SyncMutex<HashMap<String, broadcast::Sender<Published>>>,
     /// Every table's replies, for a transport that serves many tables.
     everything: broadcast::Sender<Published>,
-    writers: Vec<mpsc::Sender<Job>>,
 }
 
 /// How long a link code stays good.
@@ -260,8 +274,21 @@ const CONFLICT_RETRIES: u32 = 10;
 
 impl Router {
     /// A router over `store`, its group-commit writers started on the
-    /// current tokio runtime, and the identity links loaded.
+    /// current tokio runtime, and the identity links loaded; alone, with
+    /// the in-process bus.
     pub async fn start(store: Store, config: Config, clock: Clock) -> Result<Self, RouterError> {
+        Self::start_with_bus(store, config, clock, Bus::in_process()).await
+    }
+
+    /// [`Router::start`] with a bus to other processes serving the same
+    /// tables: replies fan out through it, and it gives out the tables'
+    /// writer leases, shared rate limits and request ids.
+    pub async fn start_with_bus(
+        store: Store,
+        config: Config,
+        clock: Clock,
+        bus: Bus,
+    ) -> Result<Self, RouterError> {
         let mut writers = Vec::new();
         for _ in 0..config.writers.max(1) {
             let (tx, rx) = mpsc::channel::<Job>(config.max_batch.max(1) * 4);
@@ -274,6 +301,12 @@ impl Router {
             .into_iter()
             .map(|(identity, player)| (identity, PlayerId::new(player)))
             .collect();
+        let listeners = Arc::new(Listeners {
+            tables: SyncMutex::default(),
+            everything: broadcast::channel(1024).0,
+        });
+        let local = Arc::clone(&listeners);
+        bus.listen(move |published| deliver(&local, published));
         Ok(Self {
             store,
             config,
@@ -282,15 +315,20 @@ impl Router {
             identities: SyncMutex::new(identities),
             link_codes: SyncMutex::default(),
             buckets: SyncMutex::default(),
-            subscribers: SyncMutex::default(),
-            everything: broadcast::channel(1024).0,
+            listeners,
             writers,
+            bus,
         })
     }
 
     /// The store underneath.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The bus to other processes (in-process if there are none).
+    pub fn bus(&self) -> &Bus {
+        &self.bus
     }
 
     /// Opens table `id` with its DM and dice seed; `false` if it existed
@@ -387,7 +425,7 @@ impl Router {
 
     /// Replies published at `table` from now on, whoever sent the command.
     pub fn subscribe(&self, table: &str) -> broadcast::Receiver<Published> {
-        let mut subs = lock(&self.subscribers);
+        let mut subs = lock(&self.listeners.tables);
         subs.entry(table.to_owned())
             .or_insert_with(|| broadcast::channel(256).0)
             .subscribe()
@@ -396,7 +434,7 @@ impl Router {
     /// Replies published at every table from now on (a receiver that falls
     /// more than 1,024 behind misses the oldest and is told how many).
     pub fn subscribe_all(&self) -> broadcast::Receiver<Published> {
-        self.everything.subscribe()
+        self.listeners.everything.subscribe()
     }
 
     /// The player a transport identity plays as.
@@ -494,14 +532,59 @@ impl Router {
 
     async fn carry(&self, envelope: Envelope) -> Result<Answer, RouterError> {
         let actor = self.player_of(&envelope.sender);
-        if let Some(wait) = self.rate_limited(&actor) {
+        if let Some(wait) = self.rate_limited(&actor).await {
             return Ok(Answer::Limited { retry_after: wait });
         }
         let request_key = format!("{}:{}", envelope.transport.name(), envelope.request_id);
         let slot = self.slot(&envelope.table);
         let mut guard = slot.lock().await;
+        let grant = match self.bus.acquire(&envelope.table, Some(&request_key)).await {
+            Ok(Grant::Seen) => {
+                // Seen in some process: carried out, or refused, or under way.
+                if self
+                    .store
+                    .reply_for(&envelope.table, &request_key)
+                    .await?
+                    .is_some()
+                {
+                    return self.repeated(&envelope.table, &request_key).await;
+                }
+                self.bus.acquire(&envelope.table, None).await
+            }
+            other => other,
+        };
+        let grant = match grant {
+            Ok(grant) => grant,
+            Err(BusError::Busy(table)) => return Err(RouterError::Busy(table)),
+            Err(e) => return Err(e.into()),
+        };
+        if let Grant::Lease { last_seq, .. } = &grant
+            && guard.as_ref().is_some_and(|live| live.seq < *last_seq)
+        {
+            // Another process wrote the table since this one last did.
+            *guard = None;
+        }
+        let answer = self
+            .submit_as_writer(envelope, actor, request_key, &mut guard)
+            .await;
+        let seq = match &answer {
+            Ok(Answer::Done { seq, .. }) => *seq,
+            _ => guard.as_ref().map_or(0, |live| live.seq),
+        };
+        self.bus.release(grant, seq).await;
+        answer
+    }
+
+    /// The rest of [`Router::submit`], as the table's one writer.
+    async fn submit_as_writer(
+        &self,
+        envelope: Envelope,
+        actor: PlayerId,
+        request_key: String,
+        guard: &mut Option<Live>,
+    ) -> Result<Answer, RouterError> {
         for attempt in 0..CONFLICT_RETRIES {
-            let live = self.loaded(&envelope.table, &mut guard).await?;
+            let live = self.loaded(&envelope.table, guard).await?;
             let now = (self.clock)();
             let mut dice = live
                 .seed
@@ -719,19 +802,20 @@ impl Router {
     }
 
     fn publish(&self, published: Published) {
-        if self.everything.receiver_count() > 0 {
-            let _ = self.everything.send(published.clone());
-        }
-        let subs = lock(&self.subscribers);
-        if let Some(tx) = subs.get(&published.table) {
-            // No receiver left is fine: nobody is listening at that table.
-            let _ = tx.send(published);
-        }
+        self.bus.publish(&published);
+        deliver(&self.listeners, published);
     }
 
-    /// `Some(wait)` if `player` is over the rate limit; otherwise takes a token.
-    fn rate_limited(&self, player: &PlayerId) -> Option<Duration> {
+    /// `Some(wait)` if `player` is over the rate limit; otherwise takes a
+    /// token: from the bucket shared by every process, or this process's
+    /// own while Redis is away (or not configured).
+    async fn rate_limited(&self, player: &PlayerId) -> Option<Duration> {
         let limit = self.config.rate_limit?;
+        if self.bus.is_shared()
+            && let Ok(shared) = self.bus.rate_limited(&player.0, limit).await
+        {
+            return shared;
+        }
         let now = Instant::now();
         let mut buckets = lock(&self.buckets);
         let bucket = buckets.entry(player.clone()).or_insert(Bucket {
@@ -750,6 +834,19 @@ impl Router {
                 missing / limit.per_second.max(1e-6),
             ))
         }
+    }
+}
+
+/// Hands a reply to this process's listeners: those of every table and
+/// those at its table.
+fn deliver(listeners: &Listeners, published: Published) {
+    if listeners.everything.receiver_count() > 0 {
+        let _ = listeners.everything.send(published.clone());
+    }
+    let subs = lock(&listeners.tables);
+    if let Some(tx) = subs.get(&published.table) {
+        // No receiver left is fine: nobody is listening at that table.
+        let _ = tx.send(published);
     }
 }
 

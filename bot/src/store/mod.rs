@@ -711,6 +711,21 @@ impl Store {
         Ok(row.map(|(seq, Json(reply))| (from_db_seq(seq), reply)))
     }
 
+    /// Every request id handled at a table with the seq of its last event,
+    /// in seq order (for checks that no request applied twice).
+    pub async fn requests(&self, table_id: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let rows: Vec<(String, i64)> = on_pool!(self, |pool, _begin| {
+            sqlx::query_as("SELECT request_id, seq FROM requests WHERE table_id = $1 ORDER BY seq")
+                .bind(table_id)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, seq)| (id, from_db_seq(seq)))
+            .collect())
+    }
+
     /// The edits of one character's sheet at a table, oldest first.
     pub async fn sheet_history(
         &self,
