@@ -93,7 +93,7 @@ impl Default for BusOptions {
     fn default() -> Self {
         Self {
             prefix: "dungeon".to_owned(),
-            lease: Duration::from_secs(5),
+            lease: Duration::from_secs(2),
             lease_wait: Duration::from_secs(3),
             request_memory: Duration::from_secs(600),
             heartbeat: Duration::from_millis(500),
