@@ -94,13 +94,6 @@ pub fn load(args: &LoadArgs) -> Result<()> {
     }
 }
 
-/// The Redis URL from `--redis`, else `$REDIS_URL`, if any.
-pub fn redis_url(flag: Option<&str>) -> Option<String> {
-    flag.map(str::to_owned)
-        .or_else(|| std::env::var("REDIS_URL").ok())
-        .filter(|u| !u.trim().is_empty())
-}
-
 /// Opens tables `ids` with `players` players each, each with a character
 /// (`P0`…); tables and characters that exist already are kept.
 pub async fn set_up(router: &Arc<Router>, ids: &[String], players: usize) -> Result<()> {
@@ -173,11 +166,15 @@ async fn run(args: &LoadArgs) -> Result<()> {
     if let Some(w) = args.writers {
         config.writers = w;
     }
-    let bus = match redis_url(args.redis.as_deref()) {
+    let prefix = args
+        .prefix
+        .clone()
+        .unwrap_or_else(|| crate::console::new_table_id("bench"));
+    let bus = match crate::bus::redis_url(args.redis.as_deref()) {
         Some(url) => Bus::redis(
             &url,
             BusOptions {
-                prefix: "dungeon-bench".to_owned(),
+                prefix: format!("dungeon-bench:{prefix}"),
                 ..BusOptions::default()
             },
         )?,
@@ -185,10 +182,6 @@ async fn run(args: &LoadArgs) -> Result<()> {
     };
     let router =
         Arc::new(Router::start_with_bus(store, config, router::system_clock(), bus).await?);
-    let prefix = args
-        .prefix
-        .clone()
-        .unwrap_or_else(|| crate::console::new_table_id("bench"));
     let acks = args.acks;
     let worker = args.worker;
     let workers = args.workers.max(1);

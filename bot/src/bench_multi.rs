@@ -13,7 +13,8 @@ use anyhow::{Context as _, Result, bail};
 use dm::{Event, Table};
 use serde_json::{Value, json};
 
-use crate::bench::{ms, percentile, redis_url, set_up, state_hash};
+use crate::bench::{ms, percentile, set_up, state_hash};
+use crate::bus::redis_url;
 use crate::cli::{Fault, LoadArgs};
 use crate::console::database_url;
 use crate::router::{self, Router};

@@ -216,6 +216,13 @@ redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 10)
 return redis.call('ZCARD', KEYS[1])
 ";
 
+/// The Redis URL from `--redis`, else `$REDIS_URL`, if any.
+pub fn redis_url(flag: Option<&str>) -> Option<String> {
+    flag.map(str::to_owned)
+        .or_else(|| std::env::var("REDIS_URL").ok())
+        .filter(|u| !u.trim().is_empty())
+}
+
 /// How long Redis counts as away after a failed call.
 const AWAY: Duration = Duration::from_secs(1);
 
