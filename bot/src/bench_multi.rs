@@ -343,6 +343,9 @@ pub async fn coordinate(args: &LoadArgs) -> Result<()> {
     }
     latencies.sort_unstable();
     from_due.sort_unstable();
+    // A new pool: the set-up's connections may have died with a Postgres restart.
+    store.close().await;
+    let store = Store::open(&database).await?;
     let check = check_store(&store, &acks).await?;
     let throughput = acks.len() as f64 / elapsed.as_secs_f64();
     let (p50, p99) = (percentile(&latencies, 50.0), percentile(&latencies, 99.0));
