@@ -11,6 +11,9 @@
 //! **One writer per table:** in one process, a table's commands run one at
 //! a time under its lock. Across processes the store's unique `(table_id,
 //! seq)` decides: a writer that loses reloads the table and tries again.
+//! With a Redis [`Bus`], a per-table lease makes such races rare, replies
+//! reach the other processes' subscribers, and request ids and rate limits
+//! are shared.
 //!
 //! **Duplicates:** a request id is stored with its reply in the transaction
 //! of its events, so a retried request (a Discord retry, a radio packet heard
