@@ -389,8 +389,27 @@ impl Router {
         let player = self.player_of(sender);
         let slot = self.slot(table);
         let mut guard = slot.lock().await;
+        let grant = self.bus.acquire(table, None).await;
+        let grant = self.writer(grant, &mut guard)?;
+        let granted = self
+            .grant_dm_as_writer(table, player, reason, &mut guard)
+            .await;
+        self.bus
+            .release(grant, guard.as_ref().map_or(0, |live| live.seq))
+            .await;
+        granted
+    }
+
+    /// The rest of [`Router::grant_dm`], as the table's one writer.
+    async fn grant_dm_as_writer(
+        &self,
+        table: &str,
+        player: PlayerId,
+        reason: &str,
+        guard: &mut Option<Live>,
+    ) -> Result<bool, RouterError> {
         for attempt in 0..CONFLICT_RETRIES {
-            let live = self.loaded(table, &mut guard).await?;
+            let live = self.loaded(table, guard).await?;
             if live.table.is_dm(&player) {
                 return Ok(false);
             }
@@ -556,17 +575,7 @@ impl Router {
             }
             other => other,
         };
-        let grant = match grant {
-            Ok(grant) => grant,
-            Err(BusError::Busy(table)) => return Err(RouterError::Busy(table)),
-            Err(e) => return Err(e.into()),
-        };
-        if let Grant::Lease { last_seq, .. } = &grant
-            && guard.as_ref().is_some_and(|live| live.seq < *last_seq)
-        {
-            // Another process wrote the table since this one last did.
-            *guard = None;
-        }
+        let grant = self.writer(grant, &mut guard)?;
         let answer = self
             .submit_as_writer(envelope, actor, request_key, &mut guard)
             .await;
@@ -576,6 +585,27 @@ impl Router {
         };
         self.bus.release(grant, seq).await;
         answer
+    }
+
+    /// The bus's answer to "may this process write the table?" as the
+    /// router's: a lease, or why not. A lease that says another process
+    /// wrote the table since this one loaded it drops the stale copy.
+    fn writer(
+        &self,
+        grant: Result<Grant, BusError>,
+        guard: &mut Option<Live>,
+    ) -> Result<Grant, RouterError> {
+        let grant = match grant {
+            Ok(grant) => grant,
+            Err(BusError::Busy(table)) => return Err(RouterError::Busy(table)),
+            Err(e) => return Err(e.into()),
+        };
+        if let Grant::Lease { last_seq, .. } = &grant
+            && guard.as_ref().is_some_and(|live| live.seq < *last_seq)
+        {
+            *guard = None;
+        }
+        Ok(grant)
     }
 
     /// The rest of [`Router::submit`], as the table's one writer.
