@@ -95,7 +95,7 @@ impl Default for BusOptions {
             prefix: "dungeon".to_owned(),
             lease: Duration::from_secs(2),
             lease_wait: Duration::from_secs(3),
-            request_memory: Duration::from_secs(600),
+            request_memory: Duration::from_secs(120),
             heartbeat: Duration::from_millis(500),
             timeout: Duration::from_millis(500),
         }

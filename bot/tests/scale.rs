@@ -449,3 +449,44 @@ async fn without_redis_several_processes_refuse_and_one_carries_on() {
     assert!(matches!(again, Answer::Repeated { .. }), "{again:?}");
     assert_eq!(a.store().last_seq(&t1).await.unwrap(), before + 1);
 }
+
+#[test]
+fn the_load_survives_a_worker_killed_and_restarted() {
+    let Some((db, redis)) = servers("the_load_survives_a_worker_killed_and_restarted") else {
+        return;
+    };
+    let prefix = unique("scale-kill");
+    let out = Command::new(env!("CARGO_BIN_EXE_dungeon"))
+        .args([
+            "bench",
+            "load",
+            "--processes",
+            "2",
+            "--faults",
+            "kill",
+            "--json",
+        ])
+        .args([
+            "--tables",
+            "10",
+            "--players",
+            "5",
+            "--rate",
+            "5",
+            "--duration",
+            "6",
+        ])
+        .args(["--prefix", &prefix, "--database", &db, "--redis", &redis])
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run dungeon");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{text}");
+    let figures: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    assert_eq!(figures["kills"], 1, "{figures}");
+    for zero in ["lost", "doubled", "diverged", "workers_failed"] {
+        assert_eq!(figures[zero], 0, "{zero}: {figures}");
+    }
+    // The workers made progress around the kill (10 tables at 5 a second for 6 s).
+    assert!(figures["committed"].as_u64().unwrap() > 100, "{figures}");
+}
