@@ -390,7 +390,7 @@ impl Router {
         let slot = self.slot(table);
         let mut guard = slot.lock().await;
         let grant = self.bus.acquire(table, None).await;
-        let grant = self.writer(grant, &mut guard)?;
+        let grant = self.writer(table, grant, &mut guard).await?;
         let granted = self
             .grant_dm_as_writer(table, player, reason, &mut guard)
             .await;
@@ -575,7 +575,7 @@ impl Router {
             }
             other => other,
         };
-        let grant = self.writer(grant, &mut guard)?;
+        let grant = self.writer(&envelope.table, grant, &mut guard).await?;
         let answer = self
             .submit_as_writer(envelope, actor, request_key, &mut guard)
             .await;
@@ -590,8 +590,9 @@ impl Router {
     /// The bus's answer to "may this process write the table?" as the
     /// router's: a lease, or why not. A lease that says another process
     /// wrote the table since this one loaded it drops the stale copy.
-    fn writer(
+    async fn writer(
         &self,
+        table: &str,
         grant: Result<Grant, BusError>,
         guard: &mut Option<Live>,
     ) -> Result<Grant, RouterError> {
@@ -601,11 +602,37 @@ impl Router {
             Err(e) => return Err(e.into()),
         };
         if let Grant::Lease { last_seq, .. } = &grant
-            && guard.as_ref().is_some_and(|live| live.seq < *last_seq)
+            && let Some(live) = guard.as_mut()
+            && live.seq < *last_seq
+            && self.catch_up(table, live).await.is_err()
         {
+            // It loads afresh on first use instead.
             *guard = None;
         }
         Ok(grant)
+    }
+
+    /// Applies the events other writers appended since `live`'s seq (far
+    /// cheaper than a reload, which replays from the last snapshot);
+    /// `live` is unchanged if any fails.
+    async fn catch_up(&self, id: &str, live: &mut Live) -> Result<(), RouterError> {
+        let corrupt = |why: String| RouterError::Corrupt {
+            table: id.to_owned(),
+            why,
+        };
+        let mut table = live.table.clone();
+        let mut seq = live.seq;
+        for stored in self.store.events(id, live.seq).await? {
+            let event: Event = serde_json::from_value(stored.payload)
+                .map_err(|e| corrupt(format!("event {}: {e}", stored.seq)))?;
+            table
+                .apply(&event)
+                .map_err(|e| corrupt(format!("event {}: {e}", stored.seq)))?;
+            seq = stored.seq;
+        }
+        live.table = table;
+        live.seq = seq;
+        Ok(())
     }
 
     /// The rest of [`Router::submit`], as the table's one writer.
@@ -718,10 +745,13 @@ impl Router {
                     return self.repeated(&envelope.table, &request_key).await;
                 }
                 Err(RouterError::Store(StoreError::Conflict { .. } | StoreError::Gap { .. })) => {
-                    // Another writer moved the table on: reload and decide
-                    // again, after a short random pause that grows, so that
-                    // two writers racing for one table stop colliding.
-                    *guard = None;
+                    // Another writer moved the table on: catch up (or reload)
+                    // and decide again, after a short random pause that
+                    // grows, so that two writers racing for one table stop
+                    // colliding.
+                    if self.catch_up(&envelope.table, live).await.is_err() {
+                        *guard = None;
+                    }
                     let mut r = [0u8; 1];
                     rand::fill(&mut r);
                     let pause = u64::from(r[0] % 4 + 1) << attempt.min(5);
