@@ -233,12 +233,12 @@ pub async fn coordinate(args: &LoadArgs) -> Result<()> {
             args.processes
         );
     };
-    let store = Store::open(&database).await?;
-    if !store.is_postgres() {
+    if !database.starts_with("postgres") {
         bail!(
             "--processes needs a Postgres store (--database postgres://…): SQLite is one process's"
         );
     }
+    let store = Store::open(&database).await?;
     let prefix = args
         .prefix
         .clone()
