@@ -372,8 +372,8 @@ impl Bus {
     }
 
     /// Takes a token from `player`'s shared bucket: `Ok(None)` if allowed,
-    /// `Ok(Some(wait))` if over the limit, `Err` if Redis did not answer
-    /// (the caller uses its own bucket then).
+    /// `Ok(Some(wait))` if over the limit, `Err` if Redis did not answer or
+    /// the bus is in-process (the caller uses its own bucket then).
     pub async fn rate_limited(
         &self,
         player: &str,
