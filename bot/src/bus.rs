@@ -338,7 +338,7 @@ impl Bus {
                         return Err(BusError::Busy(table.to_owned()));
                     }
                     tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_millis(16));
+                    pause = (pause * 2).min(Duration::from_millis(2));
                 }
                 Ok(seq) => {
                     return Ok(Grant::Lease {
