@@ -168,7 +168,14 @@ impl Store {
                     cause,
                 })?;
             probe.close().await?;
-            Pool::Postgres(PgPoolOptions::new().connect_lazy_with(options))
+            // Twice sqlx's default: the group-commit writers hold connections
+            // while they commit, and reads (a writer catching up on another
+            // process's events) should not queue behind them.
+            Pool::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(20)
+                    .connect_lazy_with(options),
+            )
         } else if url.starts_with("sqlite:") || !url.contains("://") {
             let options = if url.starts_with("sqlite:") {
                 SqliteConnectOptions::from_str(url).map_err(|cause| StoreError::Open {
