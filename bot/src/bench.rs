@@ -227,6 +227,9 @@ async fn run(args: &LoadArgs) -> Result<()> {
                 }
             });
         }
+        // The other workers start about now too: give their listeners time
+        // to come up before anyone acts, so that every reply has a listener.
+        tokio::time::sleep(Duration::from_secs(1)).await;
     }
     let rss_after = rss_bytes();
     let per_table = match (rss_before, rss_after) {

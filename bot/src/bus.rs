@@ -112,6 +112,11 @@ pub enum Grant {
         table: String,
         /// The last seq the previous writer recorded.
         last_seq: u64,
+        /// The table's latest events as their writers left them in Redis
+        /// (seq, JSON), when this process's copy is behind: a writer
+        /// catches up from these instead of the store when they reach
+        /// back far enough.
+        missed: Vec<(u64, String)>,
     },
     /// Not confirmed, but this process is alone (or the bus is in-process):
     /// go ahead, the store decides.
@@ -168,22 +173,33 @@ struct Wire {
     published: Published,
 }
 
-/// Takes the lease unless the request was seen (-2) or another process
-/// holds it (-1); else marks the request and returns the last seq stored
-/// with the lease key's companion (0 if none).
+/// Takes the lease unless the request was seen (`-2`) or another process
+/// holds it (`-1`); else marks the request and returns the table's last
+/// seq (`0` if unknown), followed by its latest events (`seq<TAB>json`)
+/// when the caller's seq (`ARGV[5]`) is behind it.
 const ACQUIRE: &str = r"
-if ARGV[4] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return -2 end
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
+if ARGV[4] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return {'-2'} end
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'-1'} end
 if ARGV[4] == '1' then redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[3]) end
-return tonumber(redis.call('GET', KEYS[2]) or '0')
+local last = redis.call('GET', KEYS[2]) or '0'
+if tonumber(last) <= tonumber(ARGV[5]) then return {last} end
+local out = redis.call('LRANGE', KEYS[4], 0, -1)
+table.insert(out, 1, last)
+return out
 ";
 
-/// Drops the lease if it is still ours and records the table's last seq.
+/// Drops the lease if it is still ours, records the table's last seq and
+/// keeps the events just written (`ARGV[3..]`), the last few only.
 const RELEASE: &str = r"
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 local seq = tonumber(ARGV[2])
 if seq > 0 and seq > tonumber(redis.call('GET', KEYS[2]) or '0') then
   redis.call('SET', KEYS[2], ARGV[2], 'PX', 86400000)
+end
+if #ARGV > 2 then
+  for i = 3, #ARGV do redis.call('RPUSH', KEYS[3], ARGV[i]) end
+  redis.call('LTRIM', KEYS[3], -8, -1)
+  redis.call('PEXPIRE', KEYS[3], 86400000)
 end
 return 1
 ";
@@ -310,40 +326,65 @@ impl Bus {
     /// transport-qualified request id), waiting while another process holds
     /// it; release it with [`Bus::release`]. `request: None` skips the
     /// duplicate check (after [`Grant::Seen`] found no stored reply).
-    pub async fn acquire(&self, table: &str, request: Option<&str>) -> Result<Grant, BusError> {
+    /// `known_seq` is the last seq of this process's copy of the table (0
+    /// for none): the events after it come with the lease if Redis has them.
+    pub async fn acquire(
+        &self,
+        table: &str,
+        request: Option<&str>,
+        known_seq: u64,
+    ) -> Result<Grant, BusError> {
         let Some(shared) = &self.redis else {
             return Ok(Grant::Alone);
         };
         let started = Instant::now();
         let mut pause = Duration::from_millis(1);
         loop {
-            let result: Result<i64, BusError> = shared
+            let result: Result<Vec<String>, BusError> = shared
                 .call(|mut conn| {
                     let mut invocation = shared.acquire.prepare_invoke();
                     invocation
                         .key(shared.key("lease", table))
                         .key(shared.key("seq", table))
                         .key(shared.key("req", &format!("{table}:{}", request.unwrap_or(""))))
+                        .key(shared.key("events", table))
                         .arg(&shared.me)
                         .arg(millis(shared.options.lease))
                         .arg(millis(shared.options.request_memory))
-                        .arg(if request.is_some() { "1" } else { "0" });
+                        .arg(if request.is_some() { "1" } else { "0" })
+                        .arg(known_seq);
                     async move { invocation.invoke_async(&mut conn).await }
                 })
                 .await;
-            match result {
-                Ok(-2) => return Ok(Grant::Seen),
-                Ok(-1) => {
+            let code = result.map(|mut v| {
+                let first = if v.is_empty() {
+                    String::new()
+                } else {
+                    v.remove(0)
+                };
+                (first.parse::<i64>().unwrap_or(0), v)
+            });
+            match code {
+                Ok((-2, _)) => return Ok(Grant::Seen),
+                Ok((-1, _)) => {
                     if started.elapsed() >= shared.options.lease_wait {
                         return Err(BusError::Busy(table.to_owned()));
                     }
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(Duration::from_millis(2));
                 }
-                Ok(seq) => {
+                Ok((seq, events)) => {
+                    let missed = events
+                        .iter()
+                        .filter_map(|e| {
+                            let (seq, json) = e.split_once('\t')?;
+                            Some((seq.parse().ok()?, json.to_owned()))
+                        })
+                        .collect();
                     return Ok(Grant::Lease {
                         table: table.to_owned(),
                         last_seq: u64::try_from(seq).unwrap_or(0),
+                        missed,
                     });
                 }
                 Err(_) if shared.peers.load(Ordering::Relaxed) == 0 => return Ok(Grant::Alone),
@@ -352,8 +393,10 @@ impl Bus {
         }
     }
 
-    /// Gives a lease back, recording `seq` as the table's last seq.
-    pub async fn release(&self, grant: Grant, seq: u64) {
+    /// Gives a lease back, recording `seq` as the table's last seq and
+    /// `written` (the events this process appended under it: seq, JSON) for
+    /// the next writer.
+    pub async fn release(&self, grant: Grant, seq: u64, written: &[(u64, String)]) {
         let (Some(shared), Grant::Lease { table, .. }) = (&self.redis, grant) else {
             return;
         };
@@ -364,8 +407,12 @@ impl Bus {
                 invocation
                     .key(shared.key("lease", &table))
                     .key(shared.key("seq", &table))
+                    .key(shared.key("events", &table))
                     .arg(&shared.me)
                     .arg(seq);
+                for (seq, json) in written {
+                    invocation.arg(format!("{seq}\t{json}"));
+                }
                 async move { invocation.invoke_async(&mut conn).await }
             })
             .await;

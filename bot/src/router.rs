@@ -230,6 +230,9 @@ struct Live {
     seq: u64,
     /// The seq of its last snapshot.
     snapshot_seq: u64,
+    /// The events this process appended under the current writer lease
+    /// (seq, JSON), handed to the bus for the next writer.
+    written: Vec<(u64, String)>,
 }
 
 type Slot = Arc<Mutex<Option<Live>>>;
@@ -373,6 +376,7 @@ impl Router {
             seed: Some(seed.clone()),
             seq,
             snapshot_seq: 0,
+            written: Vec::new(),
         });
         Ok(true)
     }
@@ -389,14 +393,12 @@ impl Router {
         let player = self.player_of(sender);
         let slot = self.slot(table);
         let mut guard = slot.lock().await;
-        let grant = self.bus.acquire(table, None).await;
+        let grant = self.bus.acquire(table, None, known_seq(&guard)).await;
         let grant = self.writer(table, grant, &mut guard).await?;
         let granted = self
             .grant_dm_as_writer(table, player, reason, &mut guard)
             .await;
-        self.bus
-            .release(grant, guard.as_ref().map_or(0, |live| live.seq))
-            .await;
+        self.release(grant, &mut guard).await;
         granted
     }
 
@@ -560,7 +562,11 @@ impl Router {
         let request_key = format!("{}:{}", envelope.transport.name(), envelope.request_id);
         let slot = self.slot(&envelope.table);
         let mut guard = slot.lock().await;
-        let grant = match self.bus.acquire(&envelope.table, Some(&request_key)).await {
+        let grant = match self
+            .bus
+            .acquire(&envelope.table, Some(&request_key), known_seq(&guard))
+            .await
+        {
             Ok(Grant::Seen) => {
                 // Seen in some process: carried out, or refused, or under way.
                 if self
@@ -571,7 +577,9 @@ impl Router {
                 {
                     return self.repeated(&envelope.table, &request_key).await;
                 }
-                self.bus.acquire(&envelope.table, None).await
+                self.bus
+                    .acquire(&envelope.table, None, known_seq(&guard))
+                    .await
             }
             other => other,
         };
@@ -579,12 +587,17 @@ impl Router {
         let answer = self
             .submit_as_writer(envelope, actor, request_key, &mut guard)
             .await;
-        let seq = match &answer {
-            Ok(Answer::Done { seq, .. }) => *seq,
-            _ => guard.as_ref().map_or(0, |live| live.seq),
-        };
-        self.bus.release(grant, seq).await;
+        self.release(grant, &mut guard).await;
         answer
+    }
+
+    /// Gives the table's lease back with its last seq and the events this
+    /// process wrote under it.
+    async fn release(&self, grant: Grant, guard: &mut Option<Live>) {
+        let (seq, written) = guard.as_mut().map_or((0, Vec::new()), |live| {
+            (live.seq, std::mem::take(&mut live.written))
+        });
+        self.bus.release(grant, seq, &written).await;
     }
 
     /// The bus's answer to "may this process write the table?" as the
@@ -601,9 +614,12 @@ impl Router {
             Err(BusError::Busy(table)) => return Err(RouterError::Busy(table)),
             Err(e) => return Err(e.into()),
         };
-        if let Grant::Lease { last_seq, .. } = &grant
+        if let Grant::Lease {
+            last_seq, missed, ..
+        } = &grant
             && let Some(live) = guard.as_mut()
             && live.seq < *last_seq
+            && !catch_up_from(live, missed, *last_seq)
             && self.catch_up(table, live).await.is_err()
         {
             // It loads afresh on first use instead.
@@ -725,6 +741,15 @@ impl Router {
                 Ok(seq) => {
                     live.table = next;
                     live.seq = seq;
+                    if self.bus.is_shared() {
+                        let first = seq + 1 - events.len() as u64;
+                        live.written.extend(
+                            events
+                                .iter()
+                                .zip(first..)
+                                .filter_map(|(e, s)| Some((s, serde_json::to_string(e).ok()?))),
+                        );
+                    }
                     if seq - live.snapshot_seq >= self.config.snapshot_every {
                         live.snapshot_seq = seq;
                         self.snapshot_later(&envelope.table, seq, &live.table);
@@ -837,6 +862,7 @@ impl Router {
             seed,
             seq,
             snapshot_seq: from,
+            written: Vec::new(),
         })
     }
 
@@ -898,6 +924,42 @@ impl Router {
             ))
         }
     }
+}
+
+/// The last seq of the table copy in `guard` (0 if none is held).
+fn known_seq(guard: &Option<Live>) -> u64 {
+    guard.as_ref().map_or(0, |live| live.seq)
+}
+
+/// Brings `live` up to `last_seq` with the events another writer left on
+/// the bus, if they cover every seq it missed; `false` (and `live`
+/// unchanged) if they do not or one fails to apply.
+fn catch_up_from(live: &mut Live, missed: &[(u64, String)], last_seq: u64) -> bool {
+    let mut wanted: Vec<&(u64, String)> = missed
+        .iter()
+        .filter(|(seq, _)| *seq > live.seq && *seq <= last_seq)
+        .collect();
+    wanted.sort_by_key(|(seq, _)| *seq);
+    wanted.dedup_by_key(|(seq, _)| *seq);
+    let contiguous = wanted
+        .iter()
+        .zip(live.seq + 1..)
+        .all(|((seq, _), expected)| *seq == expected);
+    if !contiguous || wanted.len() as u64 != last_seq - live.seq {
+        return false;
+    }
+    let mut table = live.table.clone();
+    for (_, json) in wanted {
+        let applied = serde_json::from_str::<Event>(json)
+            .ok()
+            .is_some_and(|event| table.apply(&event).is_ok());
+        if !applied {
+            return false;
+        }
+    }
+    live.table = table;
+    live.seq = last_seq;
+    true
 }
 
 /// Hands a reply to this process's listeners: those of every table and
