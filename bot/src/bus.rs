@@ -13,9 +13,10 @@
 //!   sender's own answer and the store are unaffected).
 //! - **A writer lease per table:** `SET <prefix>:lease:<table> NX PX` before
 //!   a command, deleted (if still ours) after its commit. The lease also
-//!   carries the table's last seq, so a process whose copy of the table is
-//!   older reloads it before running the command instead of losing the race
-//!   at commit. The store's unique `(table_id, seq)` stays the judge: an
+//!   carries the table's last seq and its last few events, so a process
+//!   whose copy of the table is older catches up before running the command
+//!   instead of losing the race at commit (from the store when Redis's
+//!   events do not reach back far enough). The store's unique `(table_id, seq)` stays the judge: an
 //!   expired lease can cost a retry, never a doubled command.
 //! - **Duplicate requests:** the lease script marks the request id; a
 //!   request seen before is answered from the store without taking the lease.
