@@ -295,6 +295,18 @@ impl Bus {
         })
     }
 
+    /// A round trip to Redis, for readiness checks; `Err` with why if it
+    /// fails or the bus is in-process.
+    pub async fn ping(&self) -> Result<(), String> {
+        let Some(shared) = &self.redis else {
+            return Err("no Redis configured".to_owned());
+        };
+        shared
+            .call(|mut conn| async move { redis::cmd("PING").query_async::<()>(&mut conn).await })
+            .await
+            .map_err(|e| e.to_string())
+    }
+
     /// Other processes seen at the last heartbeat (0 in-process).
     pub fn peers(&self) -> usize {
         self.redis
@@ -469,7 +481,7 @@ impl Shared {
         match tokio::time::timeout(self.options.timeout, f(self.conn.clone())).await {
             Ok(Ok(v)) => {
                 if self.warned.swap(false, Ordering::Relaxed) {
-                    eprintln!("dungeon: Redis is back; sharing tables with other processes again");
+                    tracing::info!("Redis is back; sharing tables with other processes again");
                 }
                 Ok(v)
             }
@@ -493,14 +505,14 @@ impl Shared {
         if !self.warned.swap(true, Ordering::Relaxed) {
             let peers = self.peers.load(Ordering::Relaxed);
             if peers == 0 {
-                eprintln!(
-                    "warning: Redis is unreachable ({why}); carrying on alone (no other process \
-                     was serving) until it returns"
+                tracing::warn!(
+                    "Redis is unreachable ({why}); carrying on alone (no other process was \
+                     serving) until it returns"
                 );
             } else {
-                eprintln!(
-                    "warning: Redis is unreachable ({why}); {peers} other process(es) were \
-                     serving, so commands are refused until it returns"
+                tracing::warn!(
+                    "Redis is unreachable ({why}); {peers} other process(es) were serving, so \
+                     commands are refused until it returns"
                 );
             }
         }

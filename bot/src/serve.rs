@@ -114,6 +114,13 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
             "tables are kept in the store"
         );
         let mut health = Health::default().with_store(store);
+        if router.bus().is_shared() {
+            let bus = router.bus().clone();
+            health.redis = Some(Arc::new(move || {
+                let bus = bus.clone();
+                Box::pin(async move { bus.ping().await })
+            }));
+        }
         let mut tasks: Vec<(&str, Task)> = Vec::new();
         if let Some(token) = &config.discord.token {
             let settings = crate::discord::Settings {
