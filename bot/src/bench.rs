@@ -9,6 +9,13 @@
 //! behind shows in the second figure (no coordinated omission), while the
 //! timer's 1 ms grain does not blur the first. Every action counted is
 //! committed before its answer, as in play.
+//!
+//! With `--processes N` it runs as a coordinator: it sets the tables up,
+//! starts N workers of itself on them (sharing Redis and Postgres), can
+//! kill -9 one and start it again (`--faults kill`), merges their figures,
+//! and then checks the store: every acknowledged action is stored once at
+//! the seq it was acknowledged with, and every table's log replays through
+//! the states the workers reported.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
@@ -20,6 +27,7 @@ use dm::{PlayerId, Table};
 use serde_json::json;
 use tokio::task::JoinSet;
 
+use crate::bus::{Bus, BusOptions};
 use crate::cli::LoadArgs;
 use crate::console::{database_url, random_seed};
 use crate::router::{self, Answer, Envelope, Router, Transport};
@@ -55,7 +63,7 @@ fn rss_bytes() -> Option<u64> {
 }
 
 /// The `p`-th percentile of sorted samples.
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
@@ -63,7 +71,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.min(sorted.len() - 1)]
 }
 
-fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
@@ -72,11 +80,68 @@ pub fn load(args: &LoadArgs) -> Result<()> {
     if args.tables == 0 || args.players == 0 {
         bail!("--tables and --players must be at least 1");
     }
+    if !args.faults.is_empty() && args.processes < 2 {
+        bail!("--faults needs --processes 2 or more (a fault kills one worker of several)");
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    rt.block_on(run(args))
+    if args.processes > 1 {
+        rt.block_on(crate::bench_multi::coordinate(args))
+    } else {
+        rt.block_on(run(args))
+    }
+}
+
+/// Opens tables `ids` with `players` players each, each with a character
+/// (`P0`…); tables and characters that exist already are kept.
+pub async fn set_up(router: &Arc<Router>, ids: &[String], players: usize) -> Result<()> {
+    let mut setup = JoinSet::new();
+    for id in ids {
+        let router = router.clone();
+        let id = id.clone();
+        setup.spawn(async move {
+            let dm = PlayerId::new(format!("bench:{id}:dm"));
+            router
+                .open_table(&id, &json!({"transport": "bench"}), dm, &random_seed())
+                .await?;
+            for p in 0..players {
+                let class = CLASSES[p % CLASSES.len()];
+                let answer = router
+                    .submit(Envelope {
+                        transport: Transport::Bench,
+                        table: id.clone(),
+                        sender: format!("bench:{id}:{p}"),
+                        request_id: format!("{id}:setup:{p}"),
+                        command: dm::parse(&format!("char new P{p} {class}"))?,
+                    })
+                    .await?;
+                if !matches!(answer, Answer::Done { .. } | Answer::Repeated { .. }) {
+                    bail!("setting up {id}: {answer:?}");
+                }
+            }
+            anyhow::Ok(())
+        });
+        // Keep a bounded number of set-ups in flight.
+        if setup.len() >= 64
+            && let Some(done) = setup.join_next().await
+        {
+            done??;
+        }
+    }
+    while let Some(done) = setup.join_next().await {
+        done??;
+    }
+    Ok(())
+}
+
+/// Prints one line to stdout at once (acks and heard lines interleave
+/// between tasks, whole lines only).
+fn say(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
 }
 
 struct Tally {
@@ -101,60 +166,77 @@ async fn run(args: &LoadArgs) -> Result<()> {
     if let Some(w) = args.writers {
         config.writers = w;
     }
-    let router = Arc::new(Router::start(store, config, router::system_clock()).await?);
     let prefix = args
         .prefix
         .clone()
         .unwrap_or_else(|| crate::console::new_table_id("bench"));
+    let bus = match crate::bus::redis_url(args.redis.as_deref()) {
+        Some(url) => Bus::redis(
+            &url,
+            BusOptions {
+                prefix: format!("dungeon-bench:{prefix}"),
+                ..BusOptions::default()
+            },
+        )?,
+        None => Bus::in_process(),
+    };
+    let router =
+        Arc::new(Router::start_with_bus(store, config, router::system_clock(), bus).await?);
     let acks = args.acks;
+    let worker = args.worker;
+    let workers = args.workers.max(1);
+    // A lone first run keeps the plain ids, so that running it again on the
+    // same tables repeats them (the crash test counts on it).
+    let tag = if workers == 1 && args.generation == 0 {
+        String::new()
+    } else {
+        format!("w{worker}g{}:", args.generation)
+    };
+    let quiet = args.json || acks || args.heard;
 
     // Set up: tables, players, characters.
     let rss_before = rss_bytes();
     let started = Instant::now();
-    let mut setup = JoinSet::new();
     let ids: Vec<String> = (0..args.tables).map(|t| format!("{prefix}-{t}")).collect();
-    for (n, id) in ids.iter().enumerate() {
-        let router = router.clone();
-        let id = id.clone();
-        let players = args.players;
-        setup.spawn(async move {
-            let dm = PlayerId::new(format!("bench:{id}:dm"));
-            router
-                .open_table(&id, &json!({"transport": "bench"}), dm, &random_seed())
-                .await?;
-            for p in 0..players {
-                let class = CLASSES[p % CLASSES.len()];
-                let answer = router
-                    .submit(Envelope {
-                        transport: Transport::Bench,
-                        table: id.clone(),
-                        sender: format!("bench:{id}:{p}"),
-                        request_id: format!("{id}:setup:{p}"),
-                        command: dm::parse(&format!("char new P{p} {class}"))?,
-                    })
-                    .await?;
-                if !matches!(answer, Answer::Done { .. } | Answer::Repeated { .. }) {
-                    bail!("setting up {id}: {answer:?}");
-                }
+    if args.skip_setup {
+        // Load every table before the clock starts, as a set-up here would
+        // have: the figures are of play, not of a cold start.
+        let mut loads = JoinSet::new();
+        for id in &ids {
+            let (router, id) = (router.clone(), id.clone());
+            loads.spawn(async move { router.seq(&id).await });
+            if loads.len() >= 64
+                && let Some(done) = loads.join_next().await
+            {
+                done??;
             }
-            anyhow::Ok(n)
-        });
-        // Keep a bounded number of set-ups in flight.
-        if setup.len() >= 64
-            && let Some(done) = setup.join_next().await
-        {
+        }
+        while let Some(done) = loads.join_next().await {
             done??;
         }
+    } else {
+        set_up(&router, &ids, args.players).await?;
     }
-    while let Some(done) = setup.join_next().await {
-        done??;
+    let mut listeners = JoinSet::new();
+    if args.heard {
+        for id in &ids {
+            let mut replies = router.subscribe(id);
+            listeners.spawn(async move {
+                while let Ok(p) = replies.recv().await {
+                    say(&format!("heard {} {} {}", p.table, p.seq, p.actor.0));
+                }
+            });
+        }
+        // The other workers start about now too: give their listeners time
+        // to come up before anyone acts, so that every reply has a listener.
+        tokio::time::sleep(Duration::from_secs(1)).await;
     }
     let rss_after = rss_bytes();
     let per_table = match (rss_before, rss_after) {
         (Some(a), Some(b)) => Some(b.saturating_sub(a) / args.tables as u64),
         _ => None,
     };
-    if !args.json && !acks {
+    if !quiet {
         eprintln!(
             "set up {} tables × {} players on {backend} in {:.1} s; running for {} s…",
             args.tables,
@@ -172,7 +254,12 @@ async fn run(args: &LoadArgs) -> Result<()> {
         let router = router.clone();
         let id = id.clone();
         let players = args.players;
-        let rate = args.rate;
+        // This worker's share of the table's players (every one when alone).
+        let mine: Vec<usize> = (0..players)
+            .filter(|p| *p % workers as usize == worker as usize)
+            .collect();
+        let rate = args.rate * mine.len() as f64 / players as f64;
+        let tag = tag.clone();
         tasks.spawn(async move {
             let mut tally = Tally {
                 latencies: Vec::new(),
@@ -182,7 +269,7 @@ async fn run(args: &LoadArgs) -> Result<()> {
             };
             let mut due = Instant::now();
             let mut i: u64 = 0;
-            while begin.elapsed() < duration {
+            while begin.elapsed() < duration && !mine.is_empty() {
                 if rate > 0.0 {
                     // Exponential gaps: arrivals of a Poisson process.
                     let u: f64 = rand::random::<f64>().max(1e-12);
@@ -194,9 +281,9 @@ async fn run(args: &LoadArgs) -> Result<()> {
                 } else {
                     due = Instant::now();
                 }
-                let p = (i as usize + t) % players;
+                let p = mine[(i as usize + t) % mine.len()];
                 let line = ACTIONS[(i as usize) % ACTIONS.len()];
-                let request_id = format!("{id}:{i}");
+                let request_id = format!("{id}:{tag}{i}");
                 i += 1;
                 let command = match dm::parse(line) {
                     Ok(c) => c,
@@ -221,9 +308,7 @@ async fn run(args: &LoadArgs) -> Result<()> {
                                 Ok(table) => state_hash(&table),
                                 Err(_) => 0,
                             };
-                            let mut out = std::io::stdout().lock();
-                            let _ = writeln!(out, "ack {id} {seq} {request_id} {hash}");
-                            let _ = out.flush();
+                            say(&format!("ack {id} {seq} {request_id} {hash}"));
                         }
                     }
                     Ok(_) => tally.refused += 1,
@@ -257,6 +342,30 @@ async fn run(args: &LoadArgs) -> Result<()> {
         percentile(&all.latencies, 99.0),
         all.latencies.last().copied().unwrap_or_default(),
     );
+    if args.heard {
+        // Replies from the other workers' last actions are still on their way.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        listeners.abort_all();
+    }
+    if workers > 1 {
+        // For the coordinator: the figures and every sample, in microseconds.
+        let micros = |v: &[Duration]| -> Vec<u64> {
+            v.iter()
+                .map(|d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+                .collect()
+        };
+        say(&format!(
+            "summary {}",
+            json!({
+                "committed": n,
+                "refused": all.refused,
+                "failed": all.failed,
+                "latencies_us": micros(&all.latencies),
+                "from_due_us": micros(&all.from_due),
+            })
+        ));
+        return Ok(());
+    }
     if acks {
         return Ok(());
     }

@@ -364,7 +364,14 @@ pub struct RebindArgs {
 #[command(after_help = "\
 Examples:
   dungeon bench load --tables 1000 --rate 1 --duration 20 --database sqlite://bench.db?mode=rwc
-  dungeon bench load --tables 1000 --rate 0 --duration 10 --database postgres://postgres@127.0.0.1/bench")]
+  dungeon bench load --tables 1000 --rate 0 --duration 10 --database postgres://postgres@127.0.0.1/bench
+  dungeon bench load --tables 2000 --players 5 --duration 30 --processes 2 --faults kill \\
+      --database postgres://postgres@127.0.0.1/bench --redis redis://127.0.0.1:6379
+
+With --processes N the command starts N workers of itself on the same tables (each drives its
+share of every table's players), then checks that every acknowledged action is in the log once
+and that every table replays to the state its workers reported. scripts/fault-run.sh adds
+Redis and Postgres restarts.")]
 pub struct LoadArgs {
     /// Tables playing at once.
     #[arg(long, default_value_t = 100)]
@@ -393,6 +400,38 @@ pub struct LoadArgs {
     /// Print the figures as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Share the tables with other processes through this Redis [default: $REDIS_URL, else alone].
+    #[arg(long, value_name = "URL")]
+    pub redis: Option<String>,
+    /// Worker processes to run on the same tables (needs Redis and Postgres when above 1).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
+    pub processes: u32,
+    /// Faults to cause while workers run (with --processes 2 or more): `kill` kill -9s the last
+    /// worker a third of the way in and starts it again.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub faults: Vec<Fault>,
+    /// As one of N workers: this worker's number (set by --processes).
+    #[arg(long, hide = true, default_value_t = 0)]
+    pub worker: u32,
+    /// As one of N workers: how many there are (set by --processes).
+    #[arg(long, hide = true, default_value_t = 1)]
+    pub workers: u32,
+    /// As a restarted worker: its restart count, part of its request ids.
+    #[arg(long, hide = true, default_value_t = 0)]
+    pub generation: u32,
+    /// The tables exist already with their characters (set by --processes).
+    #[arg(long, hide = true)]
+    pub skip_setup: bool,
+    /// Print `heard TABLE SEQ ACTOR` for each reply published at the tables (from any process).
+    #[arg(long, hide = true)]
+    pub heard: bool,
+}
+
+/// Faults `dungeon bench load --processes N` can cause itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Fault {
+    /// kill -9 one worker and start it again.
+    Kill,
 }
 
 /// `dungeon eval …`.

@@ -79,7 +79,7 @@ impl Link {
 pub struct Health {
     /// The store: `SELECT 1`.
     pub database: Option<Probe>,
-    /// The Redis bus; empty until the process uses Redis.
+    /// The Redis bus (a `PING`); empty when no Redis is configured.
     pub redis: Option<Probe>,
     /// The Discord gateway.
     pub discord: Option<Probe>,

@@ -3,6 +3,8 @@
 //! same code the binary runs.
 
 pub mod bench;
+mod bench_multi;
+pub mod bus;
 pub mod cli;
 pub mod config;
 pub mod console;

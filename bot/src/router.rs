@@ -11,6 +11,9 @@
 //! **One writer per table:** in one process, a table's commands run one at
 //! a time under its lock. Across processes the store's unique `(table_id,
 //! seq)` decides: a writer that loses reloads the table and tries again.
+//! With a Redis [`Bus`], a per-table lease makes such races rare, replies
+//! reach the other processes' subscribers, and request ids and rate limits
+//! are shared.
 //!
 //! **Duplicates:** a request id is stored with its reply in the transaction
 //! of its events, so a retried request (a Discord retry, a radio packet heard
@@ -28,6 +31,7 @@ use serde_json::{Value, json};
 use tokio::sync::{Mutex, broadcast, mpsc, oneshot};
 use tokio::time::Instant;
 
+use crate::bus::{Bus, BusError, Grant};
 use crate::store::{Append, NewEvent, SheetEdit, Store, StoreError};
 
 /// Which transport a request came through; request ids are unique per transport.
@@ -114,7 +118,7 @@ impl Answer {
 }
 
 /// A reply for every transport attached to a table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Published {
     /// The table.
     pub table: String,
@@ -154,6 +158,10 @@ pub enum RouterError {
     /// A link code that is unknown or expired.
     #[error("that link code is unknown or expired: ask for a new one with `link`")]
     BadLinkCode,
+    /// The bus between processes could not confirm this process may write
+    /// the table (Redis is away and other processes serve tables).
+    #[error(transparent)]
+    Bus(#[from] BusError),
 }
 
 /// A per-player token bucket: `burst` commands at once, refilled at
@@ -222,6 +230,9 @@ struct Live {
     seq: u64,
     /// The seq of its last snapshot.
     snapshot_seq: u64,
+    /// The events this process appended under the current writer lease
+    /// (seq, JSON), handed to the bus for the next writer.
+    written: Vec<(u64, String)>,
 }
 
 type Slot = Arc<Mutex<Option<Live>>>;
@@ -246,10 +257,19 @@ pub struct Router {
     identities: SyncMutex<HashMap<String, PlayerId>>,
     link_codes: SyncMutex<HashMap<String, (PlayerId, Instant)>>,
     buckets: SyncMutex<HashMap<PlayerId, Bucket>>,
-    subscribers: SyncMutex<HashMap<String, broadcast::Sender<Published>>>,
+    /// This process's listeners, shared with the bus's listener, which
+    /// hands them other processes' replies.
+    listeners: Arc<Listeners>,
+    writers: Vec<mpsc::Sender<Job>>,
+    bus: Bus,
+}
+
+/// Who hears replies in this process.
+struct Listeners {
+    /// Each table's subscribers.
+    tables: SyncMutex<HashMap<String, broadcast::Sender<Published>>>,
     /// Every table's replies, for a transport that serves many tables.
     everything: broadcast::Sender<Published>,
-    writers: Vec<mpsc::Sender<Job>>,
 }
 
 /// How long a link code stays good.
@@ -260,8 +280,21 @@ const CONFLICT_RETRIES: u32 = 10;
 
 impl Router {
     /// A router over `store`, its group-commit writers started on the
-    /// current tokio runtime, and the identity links loaded.
+    /// current tokio runtime, and the identity links loaded; alone, with
+    /// the in-process bus.
     pub async fn start(store: Store, config: Config, clock: Clock) -> Result<Self, RouterError> {
+        Self::start_with_bus(store, config, clock, Bus::in_process()).await
+    }
+
+    /// [`Router::start`] with a bus to other processes serving the same
+    /// tables: replies fan out through it, and it gives out the tables'
+    /// writer leases, shared rate limits and request ids.
+    pub async fn start_with_bus(
+        store: Store,
+        config: Config,
+        clock: Clock,
+        bus: Bus,
+    ) -> Result<Self, RouterError> {
         let mut writers = Vec::new();
         for _ in 0..config.writers.max(1) {
             let (tx, rx) = mpsc::channel::<Job>(config.max_batch.max(1) * 4);
@@ -274,6 +307,12 @@ impl Router {
             .into_iter()
             .map(|(identity, player)| (identity, PlayerId::new(player)))
             .collect();
+        let listeners = Arc::new(Listeners {
+            tables: SyncMutex::default(),
+            everything: broadcast::channel(1024).0,
+        });
+        let local = Arc::clone(&listeners);
+        bus.listen(move |published| deliver(&local, published));
         Ok(Self {
             store,
             config,
@@ -282,15 +321,20 @@ impl Router {
             identities: SyncMutex::new(identities),
             link_codes: SyncMutex::default(),
             buckets: SyncMutex::default(),
-            subscribers: SyncMutex::default(),
-            everything: broadcast::channel(1024).0,
+            listeners,
             writers,
+            bus,
         })
     }
 
     /// The store underneath.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The bus to other processes (in-process if there are none).
+    pub fn bus(&self) -> &Bus {
+        &self.bus
     }
 
     /// Opens table `id` with its DM and dice seed; `false` if it existed
@@ -332,6 +376,7 @@ impl Router {
             seed: Some(seed.clone()),
             seq,
             snapshot_seq: 0,
+            written: Vec::new(),
         });
         Ok(true)
     }
@@ -348,8 +393,25 @@ impl Router {
         let player = self.player_of(sender);
         let slot = self.slot(table);
         let mut guard = slot.lock().await;
+        let grant = self.bus.acquire(table, None, known_seq(&guard)).await;
+        let grant = self.writer(table, grant, &mut guard).await?;
+        let granted = self
+            .grant_dm_as_writer(table, player, reason, &mut guard)
+            .await;
+        self.release(grant, &mut guard).await;
+        granted
+    }
+
+    /// The rest of [`Router::grant_dm`], as the table's one writer.
+    async fn grant_dm_as_writer(
+        &self,
+        table: &str,
+        player: PlayerId,
+        reason: &str,
+        guard: &mut Option<Live>,
+    ) -> Result<bool, RouterError> {
         for attempt in 0..CONFLICT_RETRIES {
-            let live = self.loaded(table, &mut guard).await?;
+            let live = self.loaded(table, guard).await?;
             if live.table.is_dm(&player) {
                 return Ok(false);
             }
@@ -387,7 +449,7 @@ impl Router {
 
     /// Replies published at `table` from now on, whoever sent the command.
     pub fn subscribe(&self, table: &str) -> broadcast::Receiver<Published> {
-        let mut subs = lock(&self.subscribers);
+        let mut subs = lock(&self.listeners.tables);
         subs.entry(table.to_owned())
             .or_insert_with(|| broadcast::channel(256).0)
             .subscribe()
@@ -396,7 +458,7 @@ impl Router {
     /// Replies published at every table from now on (a receiver that falls
     /// more than 1,024 behind misses the oldest and is told how many).
     pub fn subscribe_all(&self) -> broadcast::Receiver<Published> {
-        self.everything.subscribe()
+        self.listeners.everything.subscribe()
     }
 
     /// The player a transport identity plays as.
@@ -494,14 +556,111 @@ impl Router {
 
     async fn carry(&self, envelope: Envelope) -> Result<Answer, RouterError> {
         let actor = self.player_of(&envelope.sender);
-        if let Some(wait) = self.rate_limited(&actor) {
+        if let Some(wait) = self.rate_limited(&actor).await {
             return Ok(Answer::Limited { retry_after: wait });
         }
         let request_key = format!("{}:{}", envelope.transport.name(), envelope.request_id);
         let slot = self.slot(&envelope.table);
         let mut guard = slot.lock().await;
+        let grant = match self
+            .bus
+            .acquire(&envelope.table, Some(&request_key), known_seq(&guard))
+            .await
+        {
+            Ok(Grant::Seen) => {
+                // Seen in some process: carried out, or refused, or under way.
+                if self
+                    .store
+                    .reply_for(&envelope.table, &request_key)
+                    .await?
+                    .is_some()
+                {
+                    return self.repeated(&envelope.table, &request_key).await;
+                }
+                self.bus
+                    .acquire(&envelope.table, None, known_seq(&guard))
+                    .await
+            }
+            other => other,
+        };
+        let grant = self.writer(&envelope.table, grant, &mut guard).await?;
+        let answer = self
+            .submit_as_writer(envelope, actor, request_key, &mut guard)
+            .await;
+        self.release(grant, &mut guard).await;
+        answer
+    }
+
+    /// Gives the table's lease back with its last seq and the events this
+    /// process wrote under it.
+    async fn release(&self, grant: Grant, guard: &mut Option<Live>) {
+        let (seq, written) = guard.as_mut().map_or((0, Vec::new()), |live| {
+            (live.seq, std::mem::take(&mut live.written))
+        });
+        self.bus.release(grant, seq, &written).await;
+    }
+
+    /// The bus's answer to "may this process write the table?" as the
+    /// router's: a lease, or why not. A lease that says another process
+    /// wrote the table since this one loaded it drops the stale copy.
+    async fn writer(
+        &self,
+        table: &str,
+        grant: Result<Grant, BusError>,
+        guard: &mut Option<Live>,
+    ) -> Result<Grant, RouterError> {
+        let grant = match grant {
+            Ok(grant) => grant,
+            Err(BusError::Busy(table)) => return Err(RouterError::Busy(table)),
+            Err(e) => return Err(e.into()),
+        };
+        if let Grant::Lease {
+            last_seq, missed, ..
+        } = &grant
+            && let Some(live) = guard.as_mut()
+            && live.seq < *last_seq
+            && !catch_up_from(live, missed, *last_seq)
+            && self.catch_up(table, live).await.is_err()
+        {
+            // It loads afresh on first use instead.
+            *guard = None;
+        }
+        Ok(grant)
+    }
+
+    /// Applies the events other writers appended since `live`'s seq (far
+    /// cheaper than a reload, which replays from the last snapshot);
+    /// `live` is unchanged if any fails.
+    async fn catch_up(&self, id: &str, live: &mut Live) -> Result<(), RouterError> {
+        let corrupt = |why: String| RouterError::Corrupt {
+            table: id.to_owned(),
+            why,
+        };
+        let mut table = live.table.clone();
+        let mut seq = live.seq;
+        for stored in self.store.events(id, live.seq).await? {
+            let event: Event = serde_json::from_value(stored.payload)
+                .map_err(|e| corrupt(format!("event {}: {e}", stored.seq)))?;
+            table
+                .apply(&event)
+                .map_err(|e| corrupt(format!("event {}: {e}", stored.seq)))?;
+            seq = stored.seq;
+        }
+        live.table = table;
+        live.seq = seq;
+        Ok(())
+    }
+
+    /// The rest of [`Router::submit`], as the table's one writer.
+    async fn submit_as_writer(
+        &self,
+        envelope: Envelope,
+        actor: PlayerId,
+        request_key: String,
+        guard: &mut Option<Live>,
+    ) -> Result<Answer, RouterError> {
         for attempt in 0..CONFLICT_RETRIES {
-            let live = self.loaded(&envelope.table, &mut guard).await?;
+            let live = self.loaded(&envelope.table, guard).await?;
             let now = (self.clock)();
             let mut dice = live
                 .seed
@@ -582,6 +741,15 @@ impl Router {
                 Ok(seq) => {
                     live.table = next;
                     live.seq = seq;
+                    if self.bus.is_shared() {
+                        let first = seq + 1 - events.len() as u64;
+                        live.written.extend(
+                            events
+                                .iter()
+                                .zip(first..)
+                                .filter_map(|(e, s)| Some((s, serde_json::to_string(e).ok()?))),
+                        );
+                    }
                     if seq - live.snapshot_seq >= self.config.snapshot_every {
                         live.snapshot_seq = seq;
                         self.snapshot_later(&envelope.table, seq, &live.table);
@@ -602,10 +770,13 @@ impl Router {
                     return self.repeated(&envelope.table, &request_key).await;
                 }
                 Err(RouterError::Store(StoreError::Conflict { .. } | StoreError::Gap { .. })) => {
-                    // Another writer moved the table on: reload and decide
-                    // again, after a short random pause that grows, so that
-                    // two writers racing for one table stop colliding.
-                    *guard = None;
+                    // Another writer moved the table on: catch up (or reload)
+                    // and decide again, after a short random pause that
+                    // grows, so that two writers racing for one table stop
+                    // colliding.
+                    if self.catch_up(&envelope.table, live).await.is_err() {
+                        *guard = None;
+                    }
                     let mut r = [0u8; 1];
                     rand::fill(&mut r);
                     let pause = u64::from(r[0] % 4 + 1) << attempt.min(5);
@@ -691,6 +862,7 @@ impl Router {
             seed,
             seq,
             snapshot_seq: from,
+            written: Vec::new(),
         })
     }
 
@@ -719,19 +891,20 @@ impl Router {
     }
 
     fn publish(&self, published: Published) {
-        if self.everything.receiver_count() > 0 {
-            let _ = self.everything.send(published.clone());
-        }
-        let subs = lock(&self.subscribers);
-        if let Some(tx) = subs.get(&published.table) {
-            // No receiver left is fine: nobody is listening at that table.
-            let _ = tx.send(published);
-        }
+        self.bus.publish(&published);
+        deliver(&self.listeners, published);
     }
 
-    /// `Some(wait)` if `player` is over the rate limit; otherwise takes a token.
-    fn rate_limited(&self, player: &PlayerId) -> Option<Duration> {
+    /// `Some(wait)` if `player` is over the rate limit; otherwise takes a
+    /// token: from the bucket shared by every process, or this process's
+    /// own while Redis is away (or not configured).
+    async fn rate_limited(&self, player: &PlayerId) -> Option<Duration> {
         let limit = self.config.rate_limit?;
+        if self.bus.is_shared()
+            && let Ok(shared) = self.bus.rate_limited(&player.0, limit).await
+        {
+            return shared;
+        }
         let now = Instant::now();
         let mut buckets = lock(&self.buckets);
         let bucket = buckets.entry(player.clone()).or_insert(Bucket {
@@ -750,6 +923,55 @@ impl Router {
                 missing / limit.per_second.max(1e-6),
             ))
         }
+    }
+}
+
+/// The last seq of the table copy in `guard` (0 if none is held).
+fn known_seq(guard: &Option<Live>) -> u64 {
+    guard.as_ref().map_or(0, |live| live.seq)
+}
+
+/// Brings `live` up to `last_seq` with the events another writer left on
+/// the bus, if they cover every seq it missed; `false` (and `live`
+/// unchanged) if they do not or one fails to apply.
+fn catch_up_from(live: &mut Live, missed: &[(u64, String)], last_seq: u64) -> bool {
+    let mut wanted: Vec<&(u64, String)> = missed
+        .iter()
+        .filter(|(seq, _)| *seq > live.seq && *seq <= last_seq)
+        .collect();
+    wanted.sort_by_key(|(seq, _)| *seq);
+    wanted.dedup_by_key(|(seq, _)| *seq);
+    let contiguous = wanted
+        .iter()
+        .zip(live.seq + 1..)
+        .all(|((seq, _), expected)| *seq == expected);
+    if !contiguous || wanted.len() as u64 != last_seq - live.seq {
+        return false;
+    }
+    let mut table = live.table.clone();
+    for (_, json) in wanted {
+        let applied = serde_json::from_str::<Event>(json)
+            .ok()
+            .is_some_and(|event| table.apply(&event).is_ok());
+        if !applied {
+            return false;
+        }
+    }
+    live.table = table;
+    live.seq = last_seq;
+    true
+}
+
+/// Hands a reply to this process's listeners: those of every table and
+/// those at its table.
+fn deliver(listeners: &Listeners, published: Published) {
+    if listeners.everything.receiver_count() > 0 {
+        let _ = listeners.everything.send(published.clone());
+    }
+    let subs = lock(&listeners.tables);
+    if let Some(tx) = subs.get(&published.table) {
+        // No receiver left is fine: nobody is listening at that table.
+        let _ = tx.send(published);
     }
 }
 

@@ -92,8 +92,21 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
     rt.block_on(async {
         let store = crate::store::Store::open(&config.database.url).await?;
         let router_config = crate::router::Config::for_store(&store);
+        let bus = match &config.redis.url {
+            Some(url) => {
+                tracing::info!("sharing tables with other processes through Redis");
+                crate::bus::Bus::redis(url, crate::bus::BusOptions::default())?
+            }
+            None => crate::bus::Bus::in_process(),
+        };
         let router = Arc::new(
-            Router::start(store.clone(), router_config, crate::router::system_clock()).await?,
+            Router::start_with_bus(
+                store.clone(),
+                router_config,
+                crate::router::system_clock(),
+                bus,
+            )
+            .await?,
         );
         let turns = MonsterTurns::new(Arc::clone(&router), planner, budget);
         tracing::info!(
@@ -101,6 +114,13 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
             "tables are kept in the store"
         );
         let mut health = Health::default().with_store(store);
+        if router.bus().is_shared() {
+            let bus = router.bus().clone();
+            health.redis = Some(Arc::new(move || {
+                let bus = bus.clone();
+                Box::pin(async move { bus.ping().await })
+            }));
+        }
         let mut tasks: Vec<(&str, Task)> = Vec::new();
         if let Some(token) = &config.discord.token {
             let settings = crate::discord::Settings {

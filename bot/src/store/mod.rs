@@ -168,7 +168,14 @@ impl Store {
                     cause,
                 })?;
             probe.close().await?;
-            Pool::Postgres(PgPoolOptions::new().connect_lazy_with(options))
+            // Twice sqlx's default: the group-commit writers hold connections
+            // while they commit, and reads (a writer catching up on another
+            // process's events) should not queue behind them.
+            Pool::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(20)
+                    .connect_lazy_with(options),
+            )
         } else if url.starts_with("sqlite:") || !url.contains("://") {
             let options = if url.starts_with("sqlite:") {
                 SqliteConnectOptions::from_str(url).map_err(|cause| StoreError::Open {
@@ -709,6 +716,21 @@ impl Store {
             .await?
         });
         Ok(row.map(|(seq, Json(reply))| (from_db_seq(seq), reply)))
+    }
+
+    /// Every request id handled at a table with the seq of its last event,
+    /// in seq order (for checks that no request applied twice).
+    pub async fn requests(&self, table_id: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let rows: Vec<(String, i64)> = on_pool!(self, |pool, _begin| {
+            sqlx::query_as("SELECT request_id, seq FROM requests WHERE table_id = $1 ORDER BY seq")
+                .bind(table_id)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, seq)| (id, from_db_seq(seq)))
+            .collect())
     }
 
     /// The edits of one character's sheet at a table, oldest first.
