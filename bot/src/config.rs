@@ -84,7 +84,7 @@ impl Default for DatabaseConfig {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RedisConfig {
-    /// `redis://host:6379` (or `rediss://` with TLS); none: one process alone.
+    /// `redis://host:6379` (TLS, `rediss://`, is not built in yet); none: one process alone.
     #[serde(
         serialize_with = "masked_opt_url",
         deserialize_with = "opt_text",
@@ -578,10 +578,16 @@ impl Config {
         if let Err(why) = check_database_url(&self.database.url) {
             out.push(format!("database.url: {why}"));
         }
-        if let Some(url) = &self.redis.url
-            && let Err(why) = check_url(url, &["redis", "rediss"], true)
-        {
-            out.push(format!("redis.url: {why}"));
+        if let Some(url) = &self.redis.url {
+            if let Err(why) = check_url(url, &["redis", "rediss"], true) {
+                out.push(format!("redis.url: {why}"));
+            } else if url.starts_with("rediss:") {
+                out.push(
+                    "redis.url: TLS to Redis (rediss://) is not built in yet; use redis:// on a \
+                     private network, or a TLS tunnel (stunnel, spiped) to a local port"
+                        .to_owned(),
+                );
+            }
         }
         if let Some(token) = &self.discord.token {
             let t = token.expose();

@@ -706,6 +706,11 @@ fn mistakes_get_one_clear_line_each() {
         "redis.url: `http://cache:6379` should start with redis:// or rediss://",
     );
     check(
+        &format!("{with_token}[redis]\nurl = \"rediss://cache:6380\""),
+        &[],
+        "redis.url: TLS to Redis (rediss://) is not built in yet",
+    );
+    check(
         &format!("{with_token}[redis]\nurl = \"redis//cache\""),
         &[],
         "redis.url: `redis//cache` is not a URL",
