@@ -266,3 +266,32 @@ impl DieRoller for Replayer<'_> {
         }
     }
 }
+
+/// How badly hurt a creature is, as players may see a monster's health:
+/// a band, never the numbers. Each transport words it its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HealthBand {
+    /// At full hit points.
+    Unhurt,
+    /// Above half.
+    Hurt,
+    /// Half or less, still up.
+    Bloodied,
+    /// At 0.
+    Down,
+}
+
+impl HealthBand {
+    /// The band of `hp` out of `max_hp`.
+    pub fn of(hp: u32, max_hp: u32) -> Self {
+        if hp >= max_hp {
+            Self::Unhurt
+        } else if hp * 2 > max_hp {
+            Self::Hurt
+        } else if hp > 0 {
+            Self::Bloodied
+        } else {
+            Self::Down
+        }
+    }
+}

@@ -14,7 +14,7 @@ pub mod seed;
 pub mod table;
 
 pub use command::{Command, DmCommand, Feature, NewCharacter, Scores, Simple};
-pub use event::{Event, Line, PlayerId, Reply};
+pub use event::{Event, HealthBand, Line, PlayerId, Reply};
 pub use grammar::{ParseError, parse};
 pub use play::{HELP, resolve, xp_for_level};
 pub use rules;

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use dm::{Line, Reply};
+use dm::{HealthBand, Line, Reply};
 
 /// The most bytes of text in one packet (the official apps' limit).
 pub const MAX_PACKET: usize = 200;
@@ -42,14 +42,11 @@ pub fn short(name: &str) -> &str {
 
 /// Hit points as players see a monster's: a word, not numbers.
 pub fn hp_word(hp: u32, max_hp: u32) -> &'static str {
-    if hp >= max_hp {
-        "unhurt"
-    } else if hp * 2 > max_hp {
-        "hurt"
-    } else if hp > 0 {
-        "bloodied"
-    } else {
-        "down"
+    match HealthBand::of(hp, max_hp) {
+        HealthBand::Unhurt => "unhurt",
+        HealthBand::Hurt => "hurt",
+        HealthBand::Bloodied => "bloodied",
+        HealthBand::Down => "down",
     }
 }
 

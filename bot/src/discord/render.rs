@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use dm::{Line, Reply, Table};
+use dm::{HealthBand, Line, Reply, Table};
 
 use crate::router::Answer;
 use crate::turns::TurnReport;
@@ -52,14 +52,11 @@ impl View {
 
 /// Hit points as players see a monster's: a word, not numbers.
 pub fn hp_word(hp: u32, max_hp: u32) -> &'static str {
-    if hp >= max_hp {
-        "Healthy"
-    } else if hp * 2 > max_hp {
-        "Injured"
-    } else if hp > 0 {
-        "Bloodied"
-    } else {
-        "Down"
+    match HealthBand::of(hp, max_hp) {
+        HealthBand::Unhurt => "Healthy",
+        HealthBand::Hurt => "Injured",
+        HealthBand::Bloodied => "Bloodied",
+        HealthBand::Down => "Down",
     }
 }
 
