@@ -238,13 +238,9 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
 
 /// A card as poise's reply builder.
 fn reply_of(card: Card) -> poise::CreateReply {
-    // Only the player whose turn it is may be pinged, whatever names say.
-    let mentions = serenity::CreateAllowedMentions::new()
-        .users(card.mention.map(serenity::UserId::new))
-        .empty_roles();
     let mut reply = poise::CreateReply::default()
         .ephemeral(card.ephemeral)
-        .allowed_mentions(mentions);
+        .allowed_mentions(mentions_of(&card));
     if !card.content.is_empty() {
         reply = reply.content(card.content.clone());
     }
@@ -252,6 +248,13 @@ fn reply_of(card: Card) -> poise::CreateReply {
         reply = reply.embed(embed_of(&card));
     }
     reply
+}
+
+/// Who a card may ping: only the player whose turn it is, whatever names say.
+fn mentions_of(card: &Card) -> serenity::CreateAllowedMentions {
+    serenity::CreateAllowedMentions::new()
+        .users(card.mention.map(serenity::UserId::new))
+        .empty_roles()
 }
 
 /// A card's embed.
@@ -297,12 +300,14 @@ async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Erro
     // loading it after a restart, the commit): one deadline covers it all.
     let work = async {
         open(data, &table, &sender).await?;
-        if grant {
+        let state = data.router.table(&table).await?;
+        // Granted once; later commands need no lease for it.
+        if grant && !state.is_dm(&data.router.player_of(&sender)) {
             data.router
                 .grant_dm(&table, &sender, "Manage Server on Discord")
                 .await?;
         }
-        let before = turn_of(&data.router.table(&table).await?);
+        let before = turn_of(&state);
         let answer = data.router.submit(envelope).await?;
         let now = data.router.table(&table).await?;
         Ok::<_, Error>((before, answer, now))
@@ -508,10 +513,7 @@ async fn relay_other_transports(http: Arc<serenity::Http>, router: Arc<Router>, 
         if published.via == Transport::Planner {
             card.colour = render::RED;
         }
-        let mentions = serenity::CreateAllowedMentions::new()
-            .users(card.mention.map(serenity::UserId::new))
-            .empty_roles();
-        let mut message = serenity::CreateMessage::new().allowed_mentions(mentions);
+        let mut message = serenity::CreateMessage::new().allowed_mentions(mentions_of(&card));
         if !card.content.is_empty() {
             message = message.content(card.content.clone());
         }
