@@ -999,7 +999,16 @@ async fn char_use_votes_the_initiative_list_and_sheet_edits_by_slash_commands() 
 async fn a_refusal_after_a_defer_reaches_only_its_sender() {
     let bot = start_deferring().await;
     let channel = 500_000_000_000_000_012;
-    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    // Deferred at once, so the DM's first command is answered by a
+    // follow-up: wait for it, or the player's command could open the table
+    // first and make the player its DM.
+    let (_, token) = bot.fake.command(DM, channel, "verify", json!([]));
+    let follow = format!("webhooks/{APP}/{token}");
+    bot.fake
+        .wait_for("the DM's first answer", |c| {
+            c.method == "POST" && c.path == follow
+        })
+        .await;
     let (id, token) = bot.fake.command(
         PLAYER,
         channel,
