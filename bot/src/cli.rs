@@ -200,33 +200,6 @@ pub struct ServeArgs {
     /// Another base URL for Discord's API (a local fake server, for tests).
     #[arg(long, value_name = "URL", hide = true)]
     pub discord_api: Option<String>,
-    /// A Meshtastic node to play through: tcp://HOST[:4403] or serial:/dev/ttyUSB0.
-    #[arg(long, value_name = "ADDR")]
-    pub radio: Option<radio::link::Endpoint>,
-    /// The table radio players sit at (`discord:<channel id>` joins a Discord channel's table).
-    #[arg(long, value_name = "ID", default_value = "radio:main")]
-    pub radio_table: String,
-    /// The channel index (0 = primary) whose texts are read and where notable events go.
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub radio_channel: u32,
-    /// A DM's node (`!a1b2c3d4`): only these may give `dm …` commands; repeat for several.
-    #[arg(long = "radio-dm", value_name = "NODE", value_parser = radio::filter::parse_node_id)]
-    pub radio_dm: Vec<u32>,
-    /// Least seconds between two texts (firmware 2.7+ drops texts < 2 s apart).
-    #[arg(long, value_name = "SECONDS", default_value_t = 2.2)]
-    pub radio_gap: f64,
-    /// Airtime allowed per rolling hour in seconds (EU 868: 10 % = 360); 0 = no limit.
-    #[arg(long, value_name = "SECONDS", default_value_t = 360)]
-    pub radio_hourly_airtime: u64,
-    /// The hop limit of our texts [default: the node's LoRa setting].
-    #[arg(long, value_name = "1-7", value_parser = clap::value_parser!(u32).range(1..=7))]
-    pub radio_hop_limit: Option<u32>,
-    /// Also take commands that came through an MQTT bridge.
-    #[arg(long)]
-    pub radio_allow_mqtt: bool,
-    /// Let unencrypted DMs act (nodes older than firmware 2.5; anyone could pose as them).
-    #[arg(long)]
-    pub radio_allow_plain_dms: bool,
 }
 
 /// The flags that override the configuration (`serve` and `config check`).
@@ -253,6 +226,39 @@ pub struct SettingsArgs {
     /// Log lines as text or one JSON object each [config: log.format].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub log_format: Option<crate::config::LogFormat>,
+    /// A Meshtastic node to play through: tcp://HOST[:4403] or serial:/dev/ttyUSB0 [config: radio.device].
+    #[arg(long, value_name = "ADDR")]
+    pub radio: Option<radio::link::Endpoint>,
+    /// The table radio players sit at; `discord:<channel id>` joins a Discord channel's table
+    /// [config: radio.table; default: radio:main].
+    #[arg(long, value_name = "ID")]
+    pub radio_table: Option<String>,
+    /// The channel index (0 = primary) whose texts are read and where notable events go
+    /// [config: radio.channel; default: 0].
+    #[arg(long, value_name = "N")]
+    pub radio_channel: Option<u32>,
+    /// A DM's node (`!a1b2c3d4`): only these may give `dm …` commands; repeat for several
+    /// [config: radio.dm_nodes, which the flags replace].
+    #[arg(long = "radio-dm", value_name = "NODE", value_parser = radio::filter::parse_node_id)]
+    pub radio_dm: Vec<u32>,
+    /// Least seconds between two texts, 0 to 600 (firmware 2.7+ drops texts < 2 s apart)
+    /// [config: radio.gap_secs; default: 2.2].
+    #[arg(long, value_name = "SECONDS")]
+    pub radio_gap: Option<f64>,
+    /// Airtime allowed per rolling hour in seconds (EU 868: 10 % = 360); 0 = no limit
+    /// [config: radio.hourly_airtime_secs; default: 360].
+    #[arg(long, value_name = "SECONDS")]
+    pub radio_hourly_airtime: Option<u64>,
+    /// The hop limit of our texts [config: radio.hop_limit; default: the node's LoRa setting].
+    #[arg(long, value_name = "1-7", value_parser = clap::value_parser!(u32).range(1..=7))]
+    pub radio_hop_limit: Option<u32>,
+    /// Also take commands that came through an MQTT bridge [config: radio.allow_mqtt = true].
+    #[arg(long)]
+    pub radio_allow_mqtt: bool,
+    /// Let unencrypted DMs act (nodes older than firmware 2.5; anyone could pose as them)
+    /// [config: radio.allow_plain_dms = true].
+    #[arg(long)]
+    pub radio_allow_plain_dms: bool,
 }
 
 impl SettingsArgs {
@@ -265,6 +271,15 @@ impl SettingsArgs {
             http_address: self.http,
             no_http: self.no_http,
             log_format: self.log_format,
+            radio_device: self.radio.as_ref().map(ToString::to_string),
+            radio_table: self.radio_table.clone(),
+            radio_channel: self.radio_channel,
+            radio_dm_nodes: self.radio_dm.iter().map(|n| format!("!{n:08x}")).collect(),
+            radio_gap_secs: self.radio_gap,
+            radio_hourly_airtime_secs: self.radio_hourly_airtime,
+            radio_hop_limit: self.radio_hop_limit,
+            radio_allow_mqtt: self.radio_allow_mqtt,
+            radio_allow_plain_dms: self.radio_allow_plain_dms,
         }
     }
 }

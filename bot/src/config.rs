@@ -5,7 +5,8 @@
 //! (`DUNGEON_HTTP__ADDRESS=0.0.0.0:9100`). The names the project used before
 //! the file existed still work (`DATABASE_URL`, `REDIS_URL`, `DISCORD_TOKEN`,
 //! `GEMINI_API_KEY`, `OPENAI_API_KEY`, `DUNGEON_GEMINI_MODEL`, …); a
-//! `DUNGEON_SECTION__KEY` variable wins over its older name.
+//! `DUNGEON_SECTION__KEY` variable wins over its older name. A list is
+//! written `[a, b]`; the radio's DM nodes also take `!a1b2c3d4,!e5f6a7b8`.
 //!
 //! Parsing is strict: an unknown section or key, a value of the wrong type
 //! or a malformed URL is an error that names the key and where it came
@@ -103,13 +104,96 @@ pub struct DiscordConfig {
 }
 
 /// `[radio]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RadioConfig {
     /// The node: a serial port (`/dev/ttyUSB0`) or its TCP API
     /// (`tcp://meshtastic.local:4403`); none: no radio.
     #[serde(deserialize_with = "opt_text", skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
+    /// The table radio players sit at (`discord:<channel id>` joins a
+    /// Discord channel's table).
+    #[serde(deserialize_with = "text")]
+    pub table: String,
+    /// The channel index (0 = primary) whose texts are read and where
+    /// notable events go.
+    pub channel: u32,
+    /// The DM's nodes (`!a1b2c3d4`, or a decimal node number): only these
+    /// may give `dm …` commands. Kept as written, not as numbers, so that
+    /// `Config::problems` can name every id that does not parse at once.
+    #[serde(deserialize_with = "node_list")]
+    pub dm_nodes: Vec<String>,
+    /// Least seconds between two texts (firmware 2.7+ drops texts < 2 s apart).
+    pub gap_secs: f64,
+    /// Airtime allowed per rolling hour, in seconds (EU 868: 10 % = 360); 0: no budget.
+    pub hourly_airtime_secs: u64,
+    /// The hop limit of our texts, 1 to 7; none: the node's LoRa setting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hop_limit: Option<u32>,
+    /// Also take commands that came through an MQTT bridge.
+    pub allow_mqtt: bool,
+    /// Let unencrypted DMs act (nodes older than firmware 2.5; anyone could pose as them).
+    pub allow_plain_dms: bool,
+}
+
+impl Default for RadioConfig {
+    fn default() -> Self {
+        Self {
+            device: None,
+            table: "radio:main".to_owned(),
+            channel: 0,
+            dm_nodes: Vec::new(),
+            gap_secs: 2.2,
+            hourly_airtime_secs: 360,
+            hop_limit: None,
+            allow_mqtt: false,
+            allow_plain_dms: false,
+        }
+    }
+}
+
+impl RadioConfig {
+    /// The DM nodes as numbers; the first id that does not parse is the error.
+    pub fn dm_node_ids(&self) -> Result<Vec<u32>, String> {
+        self.dm_nodes
+            .iter()
+            .map(|n| radio::filter::parse_node_id(n))
+            .collect()
+    }
+
+    /// What is wrong with the radio's settings, one line each; the flags
+    /// are merged in by then, so they are checked the same way.
+    fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.table.trim().is_empty() {
+            out.push(
+                "radio.table: is empty; give a table id such as radio:main, or \
+                 discord:<channel id> to join a Discord channel's table"
+                    .to_owned(),
+            );
+        }
+        for node in &self.dm_nodes {
+            if let Err(why) = radio::filter::parse_node_id(node) {
+                out.push(format!("radio.dm_nodes: {why}"));
+            }
+        }
+        if !(self.gap_secs.is_finite() && (0.0..=600.0).contains(&self.gap_secs)) {
+            out.push(format!(
+                "radio.gap_secs: {} is out of range (0 to 600 seconds; 2.2 is safe for \
+                 firmware 2.7+)",
+                self.gap_secs
+            ));
+        }
+        if let Some(hops) = self.hop_limit
+            && !(1..=7).contains(&hops)
+        {
+            out.push(format!(
+                "radio.hop_limit: {hops} is out of range (1 to 7; leave it unset for the \
+                 node's LoRa setting)"
+            ));
+        }
+        out
+    }
 }
 
 /// `[planner]`.
@@ -261,6 +345,24 @@ pub struct Overrides {
     pub no_http: bool,
     /// `--log-format`.
     pub log_format: Option<LogFormat>,
+    /// `--radio`.
+    pub radio_device: Option<String>,
+    /// `--radio-table`.
+    pub radio_table: Option<String>,
+    /// `--radio-channel`.
+    pub radio_channel: Option<u32>,
+    /// `--radio-dm`, as `!a1b2c3d4`; empty: the configuration's `radio.dm_nodes` stay.
+    pub radio_dm_nodes: Vec<String>,
+    /// `--radio-gap`.
+    pub radio_gap_secs: Option<f64>,
+    /// `--radio-hourly-airtime`.
+    pub radio_hourly_airtime_secs: Option<u64>,
+    /// `--radio-hop-limit`.
+    pub radio_hop_limit: Option<u32>,
+    /// `--radio-allow-mqtt`; false: the configuration decides.
+    pub radio_allow_mqtt: bool,
+    /// `--radio-allow-plain-dms`; false: the configuration decides.
+    pub radio_allow_plain_dms: bool,
 }
 
 /// A configuration and where it came from.
@@ -531,6 +633,47 @@ fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error>
     text(d).map(Some)
 }
 
+/// Node ids: a list of strings or numbers, or one text with several
+/// separated by commas or spaces (`DUNGEON_RADIO__DM_NODES=!a1b2c3d4,!e5f6a7b8`).
+fn node_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    struct Nodes;
+    impl<'de> serde::de::Visitor<'de> for Nodes {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of node ids (\"!a1b2c3d4\")")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Vec<String>, E> {
+            Ok(v.split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+                .collect())
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Vec<String>, A::Error> {
+            struct Node(String);
+            impl<'de> Deserialize<'de> for Node {
+                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    text(d).map(Node)
+                }
+            }
+            let mut out = Vec::new();
+            while let Some(Node(n)) = seq.next_element()? {
+                out.push(n);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_any(Nodes)
+}
+
 fn masked_url<S: Serializer>(url: &str, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&crate::store::mask_password(url))
 }
@@ -564,6 +707,30 @@ impl Config {
         if let Some(format) = o.log_format {
             self.log.format = format;
         }
+        let r = &mut self.radio;
+        if let Some(device) = &o.radio_device {
+            r.device = Some(device.clone());
+        }
+        if let Some(table) = &o.radio_table {
+            r.table.clone_from(table);
+        }
+        if let Some(channel) = o.radio_channel {
+            r.channel = channel;
+        }
+        if !o.radio_dm_nodes.is_empty() {
+            r.dm_nodes.clone_from(&o.radio_dm_nodes);
+        }
+        if let Some(gap) = o.radio_gap_secs {
+            r.gap_secs = gap;
+        }
+        if let Some(airtime) = o.radio_hourly_airtime_secs {
+            r.hourly_airtime_secs = airtime;
+        }
+        if let Some(hops) = o.radio_hop_limit {
+            r.hop_limit = Some(hops);
+        }
+        r.allow_mqtt |= o.radio_allow_mqtt;
+        r.allow_plain_dms |= o.radio_allow_plain_dms;
     }
 
     /// The configuration as TOML, secrets and URL passwords redacted.
@@ -604,6 +771,7 @@ impl Config {
         {
             out.push(format!("radio.device: {why}"));
         }
+        out.extend(self.radio.problems());
         if self.discord.token.is_none() && self.radio.device.is_none() {
             out.push(
                 "no transport: set discord.token (or DISCORD_TOKEN) or radio.device".to_owned(),

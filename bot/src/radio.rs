@@ -6,30 +6,37 @@
 //! - A node plays as `radio:!a1b2c3d4` at one table (`--radio-table`,
 //!   default `radio:main`), opened on first use with the first configured
 //!   DM node (else the first sender) as its DM.
-//! - Its own replies come back to it by DM; another player's node hears a
-//!   reply when it names that player's character or hands them the turn;
-//!   notable events (a fight begins, a death, the fight ends) also go to
-//!   the table's channel.
-//! - Monster turns due after a command are played right after its answer,
-//!   one player per table at a time (as on Discord).
+//! - A text is one command or a chain (`m engaged g1;a g1;e`), carried out
+//!   in order until one is refused. Monster turns due after it are played
+//!   at once.
+//! - What follows is told as one digest per node (`render::digest`): the
+//!   sender its answers; every node of the audience (the table's radio
+//!   players, seated from the table after a restart) what names its
+//!   character; a DM's node all of it; each ending with whose turn it now
+//!   is, and for that player which foes are in reach. Notable events (a
+//!   fight begins, a death) also go to the table's channel.
+//! - A [`Tally`] keeps the airtime told against the console's rendering of
+//!   the same replies to the same places (also a metric).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use dm::{Line, Reply};
+use dm::{Line, PlayerId, Reply};
+use radio::airtime::long_fast;
 use radio::alias::{self, Input};
 use radio::filter::{Text, node_id};
 use radio::identity::{self, TrustConfig, Verdict};
 use radio::link::{Link, LinkEvent};
 use radio::pace::{Delivery, Dest, Outgoing, Stats};
 use radio::render;
+use rules::mechanics::{Distance, LifeState};
 use serde_json::json;
 use tokio::sync::broadcast;
 
-use crate::router::{Answer, Envelope, Published, Router, Transport};
+use crate::router::{Answer, Envelope, Published, Router, RouterError, Transport};
 use crate::turns::MonsterTurns;
 
 /// The most monster turns played in a row after one command.
@@ -48,6 +55,8 @@ pub struct Settings {
     pub seed: Option<u64>,
     /// Set up while the node answers, down while reconnecting (readiness).
     pub health: Option<crate::http::Link>,
+    /// What the transport told, against the console's rendering.
+    pub tally: Tally,
 }
 
 /// The sender name of a node.
@@ -59,19 +68,118 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// What the radio told, against the console's rendering of the same
+/// replies to the same places (a text per reply, split at 200 bytes): the
+/// figures behind the closing note's airtime ratio, and the
+/// `dungeon_radio_console_equivalent_airtime_milliseconds_total` metric.
+#[derive(Debug, Clone, Default)]
+pub struct Tally(Arc<Mutex<Figures>>);
+
+/// The figures a [`Tally`] keeps.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// Tellings: what one place was told at once (a digest of a burst of
+    /// play, a refusal, a link code).
+    pub told: u64,
+    /// Of those, the ones that fit one packet.
+    pub single: u64,
+    /// Packets handed to the link (its queue may still merge some).
+    pub packets: u64,
+    /// Their estimated LongFast airtime.
+    pub airtime: Duration,
+    /// The console's rendering of the same replies and refusals to the
+    /// same places, a text per reply: its estimated LongFast airtime.
+    pub console_airtime: Duration,
+    /// The same, a text per console line (as a line-by-line bridge of the
+    /// console's output would send it).
+    pub console_lines_airtime: Duration,
+    /// The same, each telling's console lines packed into as few 200-byte
+    /// texts as they fill (the console's words, the radio's batching).
+    pub console_packed_airtime: Duration,
+    /// The longest telling, in bytes (all its packets).
+    pub max_bytes: usize,
+}
+
+impl Tally {
+    /// The figures so far.
+    pub fn figures(&self) -> Figures {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Counts `packets` told to one place, which the console would have
+    /// printed as the texts `console`.
+    fn add(&self, packets: &[String], console: &[String]) {
+        let air = |texts: &[String]| -> Duration { texts.iter().map(|t| long_fast(t.len())).sum() };
+        let console_air: Duration = console
+            .iter()
+            .map(|t| air(&render::split(t, render::MAX_PACKET)))
+            .sum();
+        let lines: Vec<String> = console
+            .iter()
+            .flat_map(|t| t.lines().map(str::to_owned))
+            .collect();
+        let lines_air: Duration = lines
+            .iter()
+            .map(|t| air(&render::split(t, render::MAX_PACKET)))
+            .sum();
+        let packed_air = air(&render::split(&lines.join("\n"), render::MAX_PACKET));
+        crate::telemetry::radio_console_airtime(console_air);
+        let mut f = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        f.console_lines_airtime += lines_air;
+        f.console_packed_airtime += packed_air;
+        f.told += 1;
+        f.single += u64::from(packets.len() == 1);
+        f.packets += packets.len() as u64;
+        f.airtime += air(packets);
+        f.console_airtime += console_air;
+        f.max_bytes = f.max_bytes.max(packets.iter().map(String::len).sum());
+    }
+}
+
+/// A reply as the console prints it: a line each.
+fn console_text(reply: &Reply) -> String {
+    reply
+        .lines
+        .iter()
+        .map(crate::console::render_line)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A reply published at the table during a burst.
+struct Heard {
+    seq: u64,
+    actor: PlayerId,
+    via: Transport,
+    reply: Reply,
+}
+
+/// A node's command (or chain) and what came of it.
+struct Asked {
+    /// The text it came in.
+    text: Text,
+    /// Its player.
+    player: PlayerId,
+    /// The answers of the commands carried out, with their seqs.
+    answers: Vec<(u64, Reply)>,
+    /// Why the chain stopped, if a command was refused.
+    refusal: Option<String>,
+}
+
 struct Adapter {
     router: Arc<Router>,
     turns: MonsterTurns,
     settings: Settings,
     out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
+    published: broadcast::Receiver<Published>,
     opened: bool,
-    /// Nodes that played at the table.
+    /// Nodes that play at the table: they hear what concerns them.
     audience: BTreeSet<u32>,
-    /// The last reply's packets per node, for `rs`.
+    /// The last telling per node, for `rs`.
     last: HashMap<u32, Vec<String>>,
     /// Seqs of replies already answered by DM (skipped when published).
     answered: HashSet<u64>,
-    /// Whether a fight was on, after the last reply.
+    /// Whether a fight was on, after the last burst.
     fight: bool,
     /// Whether it was over.
     over: bool,
@@ -92,12 +200,13 @@ pub async fn run(
         mut stats,
     } = link;
     let mut counted = Stats::default();
-    let mut published = router.subscribe(&settings.table);
+    let published = router.subscribe(&settings.table);
     let mut a = Adapter {
         router,
         turns,
         settings,
         out,
+        published,
         opened: false,
         audience: BTreeSet::new(),
         last: HashMap::new(),
@@ -105,6 +214,10 @@ pub async fn run(
         fight: false,
         over: false,
     };
+    a.audience.extend(a.settings.trust.dm_nodes.iter().copied());
+    if let Err(e) = a.seat_audience().await {
+        eprintln!("radio: could not read who plays at the table: {e:#}");
+    }
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -118,9 +231,9 @@ pub async fn run(
                 Some(e) => a.event(e).await,
                 None => anyhow::bail!("the radio link stopped"),
             },
-            p = published.recv() => match p {
+            p = a.published.recv() => match p {
                 Ok(p) => {
-                    if let Err(e) = a.published(p).await {
+                    if let Err(e) = a.others(p).await {
                         eprintln!("radio: could not pass on a reply at the table: {e:#}");
                     }
                 }
@@ -128,7 +241,7 @@ pub async fn run(
                     eprintln!("radio: {n} replies at the table were missed (too many at once)");
                 }
                 Err(broadcast::error::RecvError::Closed) => {
-                    published = a.router.subscribe(&a.settings.table);
+                    a.published = a.router.subscribe(&a.settings.table);
                 }
             },
         }
@@ -146,9 +259,45 @@ impl Adapter {
         }
     }
 
-    fn dm(&mut self, node: u32, packets: Vec<String>) {
-        self.send(Dest::Node(node), &packets);
-        self.last.insert(node, packets);
+    /// Tells `dest` `text` (split into packets), which the console would
+    /// have printed as the texts `console`.
+    fn tell(&mut self, dest: Dest, text: &str, console: &[String]) {
+        if text.is_empty() {
+            return;
+        }
+        let packets = render::split(text, render::MAX_PACKET);
+        self.settings.tally.add(&packets, console);
+        self.send(dest, &packets);
+        if let Dest::Node(n) = dest {
+            self.last.insert(n, packets);
+        }
+    }
+
+    /// Refuses `t` in one packet.
+    fn refuse(&mut self, t: &Text, why: &str) {
+        let dest = self.reply_dest(t);
+        let text = render::refusal(why);
+        self.tell(dest, &text, &[format!("✗ {why}")]);
+    }
+
+    /// The nodes of the radio players seated at the table (after a restart
+    /// they hear what concerns them before they next send a command).
+    async fn seat_audience(&mut self) -> anyhow::Result<()> {
+        let table = match self.router.table(&self.settings.table).await {
+            Ok(t) => t,
+            Err(RouterError::UnknownTable(_)) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        self.audience.extend(
+            table
+                .players
+                .keys()
+                .filter_map(|p| p.0.strip_prefix("radio:"))
+                .filter_map(|id| radio::filter::parse_node_id(id).ok()),
+        );
+        self.fight = table.encounter.is_some();
+        self.over = crate::console::fight_over(&table);
+        Ok(())
     }
 
     async fn event(&mut self, e: LinkEvent) {
@@ -181,8 +330,7 @@ impl Adapter {
                 // One failed command (a store hiccup) must not stop the transport.
                 if let Err(e) = self.text(t.clone()).await {
                     eprintln!("radio: a command from {} failed: {e:#}", node_id(t.from));
-                    let sorry = render::refusal("something went wrong on our side; try again");
-                    self.answer_to(&t, vec![sorry]);
+                    self.refuse(&t, "something went wrong on our side; try again");
                 }
             }
         }
@@ -197,24 +345,18 @@ impl Adapter {
         }
     }
 
-    fn answer_to(&mut self, t: &Text, packets: Vec<String>) {
-        match self.reply_dest(t) {
-            Dest::Node(n) => self.dm(n, packets),
-            dest => self.send(dest, &packets),
-        }
+    /// Tells `t`'s sender a one-packet answer that is no game reply.
+    fn answer_plain(&mut self, t: &Text, text: &str) {
+        let dest = self.reply_dest(t);
+        let text = render::clip(text, render::MAX_PACKET);
+        self.tell(dest, &text, std::slice::from_ref(&text));
     }
 
     async fn text(&mut self, t: Text) -> anyhow::Result<()> {
         let who = sender(t.from);
-        let input = match alias::parse(&t.text) {
-            Ok(i) => i,
-            Err(e) => {
-                self.answer_to(&t, vec![render::refusal(&e.to_string())]);
-                return Ok(());
-            }
-        };
-        let command = match input {
-            Input::Resend => {
+        let commands = match alias::parse(&t.text) {
+            Ok(Input::Commands(c)) => c,
+            Ok(Input::Resend) => {
                 let packets = self
                     .last
                     .get(&t.from)
@@ -223,112 +365,159 @@ impl Adapter {
                 self.send(self.reply_dest(&t), &packets);
                 return Ok(());
             }
-            Input::LinkCode if t.direct => {
+            Ok(Input::LinkCode) if t.direct => {
                 let code = self.router.link_code(&who);
                 let text = format!(
                     "link code {code}: on Discord use /char link code:{code} within 10 min to play as this node's player"
                 );
-                self.dm(t.from, vec![render::clip(&text, render::MAX_PACKET)]);
+                self.answer_plain(&t, &text);
                 return Ok(());
             }
-            Input::Link(code) if t.direct && (t.pki || self.settings.trust.allow_plain_dms) => {
+            Ok(Input::Link(code)) if t.direct && (t.pki || self.settings.trust.allow_plain_dms) => {
                 let text = match self.router.redeem_link(&who, &code).await {
                     Ok(p) => format!("linked: this node now plays as {p}"),
                     Err(e) => format!("✗ {e}"),
                 };
-                self.dm(t.from, vec![render::clip(&text, render::MAX_PACKET)]);
+                self.answer_plain(&t, &text);
                 return Ok(());
             }
-            Input::LinkCode | Input::Link(_) => {
-                self.answer_to(&t, vec![render::refusal(identity::NEEDS_PKI)]);
+            Ok(Input::LinkCode | Input::Link(_)) => {
+                self.refuse(&t, identity::NEEDS_PKI);
                 return Ok(());
             }
-            Input::Command(c) => c,
+            Err(e) => {
+                self.refuse(&t, &e.to_string());
+                return Ok(());
+            }
         };
         let node = node_id(t.from);
-        let bound = self.router.store().radio_binding(&node).await?;
-        let bound = bound.map(|h| {
-            // Stored as hex; compare as hex too.
-            h.into_bytes()
-        });
-        let key_hex = hex(&t.public_key).into_bytes();
+        // Stored as hex; compared as hex too.
+        let mut bound = self.router.store().radio_binding(&node).await?;
         let text_hex = Text {
-            public_key: key_hex,
+            public_key: hex(&t.public_key).into_bytes(),
             ..t.clone()
         };
-        match identity::judge(&text_hex, bound.as_deref(), &command, &self.settings.trust) {
-            Verdict::Refuse(why) => {
-                self.answer_to(&t, vec![render::refusal(why)]);
-                return Ok(());
+        let mut asked = Asked {
+            text: t.clone(),
+            player: self.router.player_of(&who),
+            answers: Vec::new(),
+            refusal: None,
+        };
+        let mut changed = false;
+        for (i, command) in commands.iter().enumerate() {
+            match identity::judge(
+                &text_hex,
+                bound.as_deref().map(str::as_bytes),
+                command,
+                &self.settings.trust,
+            ) {
+                Verdict::Refuse(why) => {
+                    asked.refusal = Some(why.to_owned());
+                    break;
+                }
+                Verdict::Bind { .. } => {
+                    let key = hex(&t.public_key);
+                    self.router.store().bind_radio(&node, &key).await?;
+                    bound = Some(key);
+                }
+                Verdict::Act => {}
             }
-            Verdict::Bind { .. } => {
+            self.open(&who).await?;
+            if matches!(command, dm::Command::Dm(_))
+                && self.settings.trust.dm_nodes.contains(&t.from)
+            {
+                // A DM node (its key checked above) has the DM's rights at
+                // the table, whoever opened it.
                 self.router
-                    .store()
-                    .bind_radio(&node, &hex(&t.public_key))
+                    .grant_dm(&self.settings.table, &who, "a DM node in the radio config")
                     .await?;
             }
-            Verdict::Act => {}
-        }
-        self.open(&who).await?;
-        if matches!(command, dm::Command::Dm(_)) && self.settings.trust.dm_nodes.contains(&t.from) {
-            // A DM node (its key checked above) has the DM's rights at the
-            // table, whoever opened it.
-            self.router
-                .grant_dm(&self.settings.table, &who, "a DM node in the radio config")
-                .await?;
-        }
-        if t.direct {
-            self.audience.insert(t.from);
-        }
-        let envelope = Envelope {
-            transport: Transport::Radio,
-            table: self.settings.table.clone(),
-            sender: who,
-            request_id: format!("{:08x}-{:08x}", t.from, t.id),
-            command: command.clone(),
-        };
-        let answer = self.router.submit(envelope).await?;
-        let done = matches!(answer, Answer::Done { .. });
-        match answer {
-            Answer::Done { reply, seq } => {
-                if self.answered.len() > 4_096 {
-                    // Their broadcasts were missed (lagged): forget them.
-                    self.answered.clear();
+            if t.direct {
+                self.audience.insert(t.from);
+            }
+            let request_id = if commands.len() == 1 {
+                format!("{:08x}-{:08x}", t.from, t.id)
+            } else {
+                format!("{:08x}-{:08x}-{i}", t.from, t.id)
+            };
+            let envelope = Envelope {
+                transport: Transport::Radio,
+                table: self.settings.table.clone(),
+                sender: who.clone(),
+                request_id,
+                command: command.clone(),
+            };
+            match self.router.submit(envelope).await? {
+                Answer::Done { reply, seq } => {
+                    if self.answered.len() > 4_096 {
+                        // Their broadcasts were missed (lagged): forget them.
+                        self.answered.clear();
+                    }
+                    self.answered.insert(seq);
+                    changed |= !alias::read_only(command);
+                    asked.answers.push((seq, reply));
                 }
-                self.answered.insert(seq);
-                // Still my turn after my own action: no need to say so.
-                let mine = reply
-                    .turn
-                    .as_ref()
-                    .and_then(|turn| turn.player.as_ref())
-                    .is_some_and(|p| *p == self.router.player_of(&sender(t.from)));
-                let hidden = self.hidden_from(t.from).await?;
-                let packets = render::packets_for(&reply, !mine, &hidden);
-                self.answer_to(&t, packets);
-                self.notable(&reply).await?;
-            }
-            Answer::Repeated { reply, .. } => {
-                let hidden = self.hidden_from(t.from).await?;
-                self.answer_to(&t, render::packets_for(&reply, true, &hidden));
-            }
-            Answer::Refused { why } => self.answer_to(&t, vec![render::refusal(&why)]),
-            Answer::Limited { retry_after } => {
-                let why = format!("slow down: try again in {} s", retry_after.as_secs() + 1);
-                self.answer_to(&t, vec![render::refusal(&why)]);
+                Answer::Repeated { reply, seq } => asked.answers.push((seq, reply)),
+                Answer::Refused { why } => {
+                    asked.refusal = Some(if i == 0 {
+                        why
+                    } else {
+                        format!(
+                            "{why} (command {} of {}; the rest not done)",
+                            i + 1,
+                            commands.len()
+                        )
+                    });
+                    break;
+                }
+                Answer::Limited { retry_after } => {
+                    asked.refusal = Some(format!(
+                        "slow down: try again in {} s",
+                        retry_after.as_secs() + 1
+                    ));
+                    break;
+                }
             }
         }
-        if done && !alias::read_only(&command) {
+        if changed {
             self.monster_turns().await?;
         }
-        Ok(())
+        let others = self.drain();
+        self.deliver(Some(asked), others).await
+    }
+
+    /// Everything published at the table that is waiting now, but this
+    /// transport's own answers and private replies.
+    fn drain(&mut self) -> Vec<Heard> {
+        let mut heard = Vec::new();
+        loop {
+            match self.published.try_recv() {
+                Ok(p) => {
+                    if !self.answered.remove(&p.seq) && !p.reply.private {
+                        heard.push(Heard {
+                            seq: p.seq,
+                            actor: p.actor,
+                            via: p.via,
+                            reply: p.reply,
+                        });
+                    }
+                }
+                Err(broadcast::error::TryRecvError::Lagged(n)) => {
+                    eprintln!("radio: {n} replies at the table were missed (too many at once)");
+                }
+                Err(_) => break,
+            }
+        }
+        heard
     }
 
     /// Whose numbers `node` may not see: the monsters', unless it is a DM's node.
-    async fn hidden_from(&self, node: u32) -> anyhow::Result<HashSet<String>> {
+    fn hidden_from(&self, node: u32, monsters: &HashSet<String>) -> HashSet<String> {
         if self.settings.trust.dm_nodes.contains(&node) {
-            return Ok(HashSet::new());
+            HashSet::new()
+        } else {
+            monsters.clone()
         }
-        Ok(monsters_of(&self.router.table(&self.settings.table).await?))
     }
 
     /// Opens the table with its DM, if this process has not yet.
@@ -369,52 +558,198 @@ impl Adapter {
         Ok(())
     }
 
-    /// A reply from another transport, another node or a monster turn.
-    async fn published(&mut self, p: Published) -> anyhow::Result<()> {
-        if self.answered.remove(&p.seq) || p.reply.private {
+    /// A reply from another transport or process, with whatever else is
+    /// waiting: told as one burst.
+    async fn others(&mut self, p: Published) -> anyhow::Result<()> {
+        let mut heard = Vec::new();
+        if !self.answered.remove(&p.seq) && !p.reply.private {
+            heard.push(Heard {
+                seq: p.seq,
+                actor: p.actor,
+                via: p.via,
+                reply: p.reply,
+            });
+        }
+        heard.extend(self.drain());
+        if heard.is_empty() {
             return Ok(());
         }
-        let table = self.router.table(&self.settings.table).await?;
-        let hidden = monsters_of(&table);
-        let audience: Vec<u32> = self.audience.iter().copied().collect();
-        for node in audience {
-            let player = self.router.player_of(&sender(node));
-            if player == p.actor {
-                continue;
-            }
-            let Some(handle) = table.players.get(&player) else {
-                continue;
-            };
-            let name = table
-                .character(handle)
-                .map_or_else(|| handle.clone(), |c| c.name.clone());
-            if concerns(&p.reply, handle, &name) {
-                let packets = render::packets_for(&p.reply, true, &hidden);
-                self.dm(node, packets);
-            }
-        }
-        self.notable(&p.reply).await
+        self.deliver(None, heard).await
     }
 
-    /// Sends `reply` to the channel too if it starts or ends a fight or
-    /// tells of a death.
-    async fn notable(&mut self, reply: &Reply) -> anyhow::Result<()> {
-        let table = self.router.table(&self.settings.table).await?;
+    /// Tells a burst of play: the asking node its answers and what
+    /// concerns it, every other node of the audience what concerns it (a
+    /// DM's node: all of it), each in one digest that ends with whose turn
+    /// it is if the turn moved; and the channel the notable replies.
+    async fn deliver(&mut self, asked: Option<Asked>, mut heard: Vec<Heard>) -> anyhow::Result<()> {
+        heard.sort_by_key(|h| h.seq);
+        // A refusal can come before the table is opened.
+        let table = match self.router.table(&self.settings.table).await {
+            Ok(t) => t,
+            Err(RouterError::UnknownTable(_)) => dm::Table::default(),
+            Err(e) => return Err(e.into()),
+        };
+        let dm_nodes = self.settings.trust.dm_nodes.clone();
+        let monsters = monsters_of(&table);
+        // Every reply of the burst in order: (seq, reply, asked's own).
+        let mut all: Vec<(u64, &Reply, bool)> =
+            heard.iter().map(|h| (h.seq, &h.reply, false)).collect();
+        if let Some(a) = &asked {
+            all.extend(a.answers.iter().map(|(s, r)| (*s, r, true)));
+        }
+        all.sort_by_key(|(s, _, _)| *s);
+        // The last call of whose turn it is, and the reply that made it.
+        let call = all
+            .iter()
+            .rev()
+            .find(|(_, r, _)| r.lines.iter().any(|l| render::is_turn_call(l, r)))
+            .map(|&(s, r, _)| (s, r));
+        // Whose turn it is, while the fight is still on.
+        let turn = all
+            .last()
+            .and_then(|(_, r, _)| r.turn.clone())
+            .filter(|_| !crate::console::fight_over(&table));
+        // What a node hears: the replies that concern it (all, for a DM's
+        // node), and the turn call when the turn moved.
+        // For the combatant whose turn it now is: which foes are in reach
+        // (so a radio player closes in and attacks in one chain).
+        let situation = |handle: &str| -> String {
+            let Some(enc) = table.encounter.as_ref() else {
+                return String::new();
+            };
+            let reach: Vec<&str> = enc
+                .monsters
+                .iter()
+                .filter(|m| m.health.state() != LifeState::Dead)
+                .filter(|m| enc.distance(handle, &m.handle) == Distance::Engaged)
+                .map(|m| m.handle.as_str())
+                .collect();
+            if reach.is_empty() {
+                "none in reach".to_owned()
+            } else {
+                format!("in reach: {}", reach.join(" "))
+            }
+        };
+        let for_node = |node: u32,
+                        player: &PlayerId,
+                        own: bool|
+         -> (Vec<&Reply>, Option<(&dm::event::TurnNote, String)>) {
+            let dm_node = dm_nodes.contains(&node);
+            let seat = table.players.get(player);
+            let name = seat.map(|h| {
+                table
+                    .character(h)
+                    .map_or_else(|| h.clone(), |c| c.name.clone())
+            });
+            let mut told: Vec<(u64, &Reply)> = Vec::new();
+            for &(seq, reply, mine) in &all {
+                let from_elsewhere = heard
+                    .iter()
+                    .find(|h| h.seq == seq)
+                    .is_some_and(|h| h.actor == *player && h.via != Transport::Planner);
+                // A private reply (a full sheet) only ever goes to its asker.
+                let hears = (mine && own)
+                    || (!from_elsewhere
+                        && !reply.private
+                        && (dm_node
+                            || seat
+                                .zip(name.as_ref())
+                                .is_some_and(|(h, n)| concerns(reply, h, n))));
+                if hears {
+                    told.push((seq, reply));
+                }
+            }
+            let theirs = turn.as_ref().is_some_and(|t| seat == Some(&t.handle));
+            let moved = call.is_some();
+            // Whose turn it is now: for the asker unless it is still their
+            // own; for the others when it moved, if they hear anything or
+            // it is now theirs.
+            let with_turn = turn.is_some()
+                && if own {
+                    moved || !theirs
+                } else {
+                    moved && (!told.is_empty() || theirs)
+                };
+            if with_turn
+                && let Some((seq, reply)) = call
+                && !told.iter().any(|(s, _)| *s == seq)
+            {
+                told.push((seq, reply));
+                told.sort_by_key(|(s, _)| *s);
+            }
+            let turn = turn.as_ref().filter(|_| with_turn).map(|t| {
+                let words = if theirs && t.player.is_some() {
+                    situation(&t.handle)
+                } else {
+                    String::new()
+                };
+                (t, words)
+            });
+            (told.into_iter().map(|(_, r)| r).collect(), turn)
+        };
+        let asker = asked.as_ref().map(|a| (a.text.from, a.text.direct));
+        // The asker.
+        if let Some(a) = &asked {
+            let node = a.text.from;
+            let (replies, turn) = for_node(node, &a.player, true);
+            let hidden = self.hidden_from(node, &monsters);
+            let turn = turn.as_ref().map(|(t, w)| (*t, w.as_str()));
+            let text = render::digest_with(&replies, a.refusal.as_deref(), turn, &hidden);
+            let mut console: Vec<String> = replies.iter().map(|r| console_text(r)).collect();
+            console.extend(a.refusal.iter().map(|why| format!("✗ {why}")));
+            let dest = self.reply_dest(&a.text);
+            let text = if text.is_empty() {
+                "ok".to_owned()
+            } else {
+                text
+            };
+            self.tell(dest, &text, &console);
+        }
+        // Everyone else at the table.
+        let audience: Vec<u32> = self.audience.iter().copied().collect();
+        for node in audience {
+            if asker.is_some_and(|(n, direct)| n == node && direct) {
+                continue;
+            }
+            let player = self.router.player_of(&sender(node));
+            let (replies, turn) = for_node(node, &player, false);
+            // Only private replies and the turn of nobody here: nothing to say.
+            if replies.is_empty() {
+                continue;
+            }
+            let hidden = self.hidden_from(node, &monsters);
+            let turn = turn.as_ref().map(|(t, w)| (*t, w.as_str()));
+            let text = render::digest_with(&replies, None, turn, &hidden);
+            let console: Vec<String> = replies.iter().map(|r| console_text(r)).collect();
+            self.tell(Dest::Node(node), &text, &console);
+        }
+        // The channel: a fight begins or ends, a death.
         let fight = table.encounter.is_some();
         let over = crate::console::fight_over(&table);
-        let death = reply
-            .lines
-            .iter()
-            .any(|l| matches!(l, Line::Damage { state, .. } if state == "dead"));
-        let news = (fight && !self.fight) || (over && !self.over) || death;
+        let began_or_ended = (fight && !self.fight) || (over && !self.over);
         self.fight = fight;
         self.over = over;
-        if news && !reply.private {
-            let packets = render::packets_for(reply, true, &monsters_of(&table));
-            self.send(Dest::Channel(self.settings.channel), &packets);
+        let news: Vec<&Reply> = all
+            .iter()
+            .enumerate()
+            .filter(|(i, (_, r, _))| (*i == 0 && began_or_ended) || has_death(r))
+            .map(|(_, (_, r, _))| *r)
+            .collect();
+        if !news.is_empty() {
+            let text = render::digest(&news, None, None, &monsters);
+            let console: Vec<String> = news.iter().map(|r| console_text(r)).collect();
+            self.tell(Dest::Channel(self.settings.channel), &text, &console);
         }
         Ok(())
     }
+}
+
+/// Whether a reply tells of a death.
+fn has_death(reply: &Reply) -> bool {
+    reply
+        .lines
+        .iter()
+        .any(|l| matches!(l, Line::Damage { state, .. } if state == "dead"))
 }
 
 /// Tells the metrics what the link sent since `before` (packets, bytes,

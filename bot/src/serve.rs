@@ -61,16 +61,7 @@ pub fn config_check(args: &SettingsArgs) -> anyhow::Result<()> {
 /// Runs `dungeon serve` with `args`.
 pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
     let loaded = load_config(&args.settings)?;
-    let mut config = loaded.config;
-    if let Some(endpoint) = &args.radio {
-        // `--radio` wins over radio.device.
-        config.radio.device = Some(endpoint.to_string());
-    }
-    if !(args.radio_gap.is_finite() && (0.0..=600.0).contains(&args.radio_gap)) {
-        anyhow::bail!(
-            "--radio-gap must be between 0 and 600 seconds (2.2 is safe for firmware 2.7+)"
-        );
-    }
+    let config = loaded.config;
     let problems = config.problems();
     if !problems.is_empty() {
         anyhow::bail!(
@@ -148,7 +139,7 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
             let endpoint: radio::link::Endpoint = device
                 .parse()
                 .map_err(|e| anyhow::anyhow!("radio.device: {e}"))?;
-            let (mut settings, link_config) = radio_setup(args);
+            let (mut settings, link_config) = radio_setup(&config.radio)?;
             let link = Link::new();
             health.radio = Some(link.probe());
             settings.health = Some(link);
@@ -193,26 +184,33 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-/// The radio adapter's and the link's settings from the command line.
-fn radio_setup(args: &crate::cli::ServeArgs) -> (crate::radio::Settings, radio::link::LinkConfig) {
+/// The radio adapter's and the link's settings from `[radio]`, flags merged
+/// in; `Config::problems` has found nothing wrong with it.
+fn radio_setup(
+    cfg: &crate::config::RadioConfig,
+) -> anyhow::Result<(crate::radio::Settings, radio::link::LinkConfig)> {
     let mut link = radio::link::LinkConfig::default();
-    link.filter.channel = args.radio_channel;
-    link.filter.ignore_mqtt = !args.radio_allow_mqtt;
-    link.pace.min_gap = Duration::from_secs_f64(args.radio_gap);
+    link.filter.channel = cfg.channel;
+    link.filter.ignore_mqtt = !cfg.allow_mqtt;
+    link.pace.min_gap = Duration::try_from_secs_f64(cfg.gap_secs)
+        .map_err(|e| anyhow::anyhow!("radio.gap_secs: {e}"))?;
     link.pace.hourly_airtime =
-        (args.radio_hourly_airtime > 0).then(|| Duration::from_secs(args.radio_hourly_airtime));
-    link.hop_limit = args.radio_hop_limit;
+        (cfg.hourly_airtime_secs > 0).then(|| Duration::from_secs(cfg.hourly_airtime_secs));
+    link.hop_limit = cfg.hop_limit;
     let settings = crate::radio::Settings {
-        table: args.radio_table.clone(),
-        channel: args.radio_channel,
+        table: cfg.table.clone(),
+        channel: cfg.channel,
         trust: radio::identity::TrustConfig {
-            dm_nodes: args.radio_dm.clone(),
-            allow_plain_dms: args.radio_allow_plain_dms,
+            dm_nodes: cfg
+                .dm_node_ids()
+                .map_err(|e| anyhow::anyhow!("radio.dm_nodes: {e}"))?,
+            allow_plain_dms: cfg.allow_plain_dms,
         },
         seed: None,
         health: None,
+        tally: crate::radio::Tally::default(),
     };
-    (settings, link)
+    Ok((settings, link))
 }
 
 /// Runs the transports side by side; the first to stop (with an error, or

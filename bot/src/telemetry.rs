@@ -43,6 +43,11 @@ pub const RADIO_BYTES: &str = "dungeon_radio_bytes_total";
 /// it (a counter: `metrics` counters are integers, and LoRa packets take
 /// tens to hundreds of milliseconds).
 pub const RADIO_AIRTIME: &str = "dungeon_radio_airtime_milliseconds_total";
+/// Milliseconds of airtime the console's rendering of what the radio told
+/// would have taken (a text per reply, to the same places): against
+/// [`RADIO_AIRTIME`], what the radio rendering saves.
+pub const RADIO_CONSOLE_AIRTIME: &str =
+    "dungeon_radio_console_equivalent_airtime_milliseconds_total";
 /// Packets waiting to be sent.
 pub const RADIO_QUEUE: &str = "dungeon_radio_queue_length";
 
@@ -104,6 +109,11 @@ fn describe() {
         RADIO_AIRTIME,
         Unit::Milliseconds,
         "Radio airtime used sending."
+    );
+    describe_counter!(
+        RADIO_CONSOLE_AIRTIME,
+        Unit::Milliseconds,
+        "Radio airtime the console's rendering of the same replies would have used."
     );
     describe_gauge!(RADIO_QUEUE, "Radio packets waiting to be sent.");
 }
@@ -223,6 +233,13 @@ pub fn radio_packet(direction: Direction, bytes: usize, airtime: Duration) {
     if !airtime.is_zero() {
         counter!(RADIO_AIRTIME).increment(u64::try_from(airtime.as_millis()).unwrap_or(u64::MAX));
     }
+}
+
+/// Counts the airtime the console's rendering of replies the radio just
+/// told would have taken; the radio adapter calls it.
+pub fn radio_console_airtime(airtime: Duration) {
+    counter!(RADIO_CONSOLE_AIRTIME)
+        .increment(u64::try_from(airtime.as_millis()).unwrap_or(u64::MAX));
 }
 
 /// Sets how many radio packets wait to be sent; the radio adapter calls it.

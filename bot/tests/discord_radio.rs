@@ -107,6 +107,7 @@ async fn a_discord_player_and_a_radio_player_share_a_fight() {
         trust: TrustConfig::default(),
         seed: Some(7),
         health: None,
+        tally: bot::radio::Tally::default(),
     };
     tokio::spawn(bot::radio::run(
         router.clone(),

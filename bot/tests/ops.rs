@@ -747,6 +747,276 @@ fn mistakes_get_one_clear_line_each() {
     );
 }
 
+// ------------------------------------------------------ [radio] keys
+
+/// Every `[radio]` key set to something other than its default.
+const RADIO: &str = r#"
+[radio]
+device = "/dev/ttyUSB0"
+table = "discord:1234"
+channel = 2
+dm_nodes = ["!a1b2c3d4", "2712847316"]
+gap_secs = 3.5
+hourly_airtime_secs = 0
+hop_limit = 5
+allow_mqtt = true
+allow_plain_dms = true
+"#;
+
+/// The radio flags of `dungeon serve`, parsed as the binary parses them.
+fn radio_flags(flags: &[&str]) -> Overrides {
+    use clap::Parser as _;
+    let cli = bot::cli::Cli::try_parse_from(["dungeon", "serve"].iter().chain(flags)).unwrap();
+    match cli.command {
+        bot::cli::Command::Serve(args) => args.settings.overrides(),
+        other => panic!("not serve: {other:?}"),
+    }
+}
+
+#[test]
+fn radio_defaults_are_the_flags_old_defaults() {
+    let r = Config::default().radio;
+    assert_eq!(r.device, None);
+    assert_eq!(r.table, "radio:main");
+    assert_eq!(r.channel, 0);
+    assert!(r.dm_nodes.is_empty());
+    assert!((r.gap_secs - 2.2).abs() < f64::EPSILON);
+    assert_eq!(r.hourly_airtime_secs, 360);
+    assert_eq!(r.hop_limit, None);
+    assert!(!r.allow_mqtt);
+    assert!(!r.allow_plain_dms);
+}
+
+#[test]
+fn every_radio_key_is_read_from_the_file() {
+    let r = parse(RADIO, &[]).unwrap().radio;
+    assert_eq!(r.device.as_deref(), Some("/dev/ttyUSB0"));
+    assert_eq!(r.table, "discord:1234");
+    assert_eq!(r.channel, 2);
+    assert_eq!(r.dm_nodes, ["!a1b2c3d4", "2712847316"]);
+    assert_eq!(r.dm_node_ids().unwrap(), [0xa1b2_c3d4, 2_712_847_316]);
+    assert!((r.gap_secs - 3.5).abs() < f64::EPSILON);
+    assert_eq!(r.hourly_airtime_secs, 0);
+    assert_eq!(r.hop_limit, Some(5));
+    assert!(r.allow_mqtt);
+    assert!(r.allow_plain_dms);
+    assert_eq!(parse(RADIO, &[]).unwrap().problems(), Vec::<String>::new());
+}
+
+#[test]
+fn every_radio_key_is_read_from_the_environment_over_the_file() {
+    let vars = [
+        ("DUNGEON_RADIO__DEVICE", "tcp://node:4403"),
+        ("DUNGEON_RADIO__TABLE", "radio:cellar"),
+        ("DUNGEON_RADIO__CHANNEL", "1"),
+        ("DUNGEON_RADIO__DM_NODES", "!0000abcd,!e5f6a7b8"),
+        ("DUNGEON_RADIO__GAP_SECS", "4"),
+        ("DUNGEON_RADIO__HOURLY_AIRTIME_SECS", "120"),
+        ("DUNGEON_RADIO__HOP_LIMIT", "2"),
+        ("DUNGEON_RADIO__ALLOW_MQTT", "false"),
+        ("DUNGEON_RADIO__ALLOW_PLAIN_DMS", "false"),
+    ];
+    let loaded = config::parse(Some(RADIO), None, env(&vars)).unwrap();
+    let r = &loaded.config.radio;
+    assert_eq!(r.device.as_deref(), Some("tcp://node:4403"));
+    assert_eq!(r.table, "radio:cellar");
+    assert_eq!(r.channel, 1);
+    assert_eq!(r.dm_node_ids().unwrap(), [0xabcd, 0xe5f6_a7b8]);
+    // A whole number of seconds from the environment is still a gap.
+    assert!((r.gap_secs - 4.0).abs() < f64::EPSILON);
+    assert_eq!(r.hourly_airtime_secs, 120);
+    assert_eq!(r.hop_limit, Some(2));
+    assert!(!r.allow_mqtt);
+    assert!(!r.allow_plain_dms);
+    for (name, _) in vars {
+        assert!(loaded.env.contains(&name.to_owned()), "{name}");
+    }
+}
+
+#[test]
+fn dm_nodes_from_the_environment_take_a_list_a_comma_list_or_one_number() {
+    let nodes = |value: &str| {
+        parse("", &[("DUNGEON_RADIO__DM_NODES", value)])
+            .unwrap()
+            .radio
+            .dm_node_ids()
+    };
+    assert_eq!(
+        nodes("[!a1b2c3d4, !0000abcd]"),
+        Ok(vec![0xa1b2_c3d4, 0xabcd])
+    );
+    assert_eq!(nodes("!a1b2c3d4, !0000abcd"), Ok(vec![0xa1b2_c3d4, 0xabcd]));
+    assert_eq!(nodes("!a1b2c3d4 !0000abcd"), Ok(vec![0xa1b2_c3d4, 0xabcd]));
+    assert_eq!(nodes("2712847316"), Ok(vec![2_712_847_316]));
+    assert_eq!(nodes("!a1b2c3d4"), Ok(vec![0xa1b2_c3d4]));
+}
+
+#[test]
+fn radio_flags_override_the_file_and_the_environment() {
+    let vars = [
+        ("DUNGEON_RADIO__TABLE", "radio:cellar"),
+        ("DUNGEON_RADIO__GAP_SECS", "4"),
+        ("DUNGEON_RADIO__HOP_LIMIT", "2"),
+    ];
+    let mut c = config::parse(Some(RADIO), None, env(&vars)).unwrap().config;
+    c.apply(&radio_flags(&[
+        "--radio",
+        "tcp://flag:4403",
+        "--radio-table",
+        "radio:flag",
+        "--radio-channel",
+        "3",
+        "--radio-dm",
+        "!0000beef",
+        "--radio-dm",
+        "48879",
+        "--radio-gap",
+        "1.5",
+        "--radio-hourly-airtime",
+        "60",
+        "--radio-hop-limit",
+        "7",
+    ]));
+    let r = &c.radio;
+    assert_eq!(r.device.as_deref(), Some("tcp://flag:4403"));
+    assert_eq!(r.table, "radio:flag");
+    assert_eq!(r.channel, 3);
+    // The flags replace the file's list rather than add to it.
+    assert_eq!(r.dm_nodes, ["!0000beef", "!0000beef"]);
+    assert!((r.gap_secs - 1.5).abs() < f64::EPSILON);
+    assert_eq!(r.hourly_airtime_secs, 60);
+    assert_eq!(r.hop_limit, Some(7));
+
+    // The two switches turn on what the configuration left off.
+    let mut c = Config::default();
+    c.apply(&radio_flags(&[
+        "--radio-allow-mqtt",
+        "--radio-allow-plain-dms",
+    ]));
+    assert!(c.radio.allow_mqtt);
+    assert!(c.radio.allow_plain_dms);
+}
+
+#[test]
+fn radio_flags_not_given_leave_the_configuration_alone() {
+    let vars = [("DUNGEON_RADIO__TABLE", "radio:cellar")];
+    let loaded = config::parse(Some(RADIO), None, env(&vars)).unwrap();
+    let mut c = loaded.config.clone();
+    c.apply(&radio_flags(&[]));
+    assert_eq!(c, loaded.config);
+    assert_eq!(c.radio.table, "radio:cellar");
+    assert!((c.radio.gap_secs - 3.5).abs() < f64::EPSILON);
+    assert_eq!(c.radio.hourly_airtime_secs, 0);
+    assert!(c.radio.allow_mqtt);
+
+    // One flag changes its key only.
+    c.apply(&radio_flags(&["--radio-gap", "9"]));
+    let mut want = loaded.config;
+    want.radio.gap_secs = 9.0;
+    assert_eq!(c, want);
+}
+
+#[test]
+fn every_radio_problem_is_listed_at_once_with_its_fix() {
+    let file = "[discord]\ntoken = \"t\"\n[radio]\ntable = \"\"\n\
+                dm_nodes = [\"!a1b2c3d4\", \"!zz\", \"bob\"]\ngap_secs = 601\nhop_limit = 0\n";
+    let problems = parse(file, &[]).unwrap().problems();
+    assert_eq!(
+        problems,
+        [
+            "radio.table: is empty; give a table id such as radio:main, or discord:<channel id> \
+             to join a Discord channel's table",
+            "radio.dm_nodes: `!zz` is not a node id: use the form !a1b2c3d4 (the node's id in \
+             the Meshtastic app)",
+            "radio.dm_nodes: `bob` is not a node id: use the form !a1b2c3d4 (the node's id in \
+             the Meshtastic app)",
+            "radio.gap_secs: 601 is out of range (0 to 600 seconds; 2.2 is safe for firmware 2.7+)",
+            "radio.hop_limit: 0 is out of range (1 to 7; leave it unset for the node's LoRa \
+             setting)",
+        ]
+    );
+}
+
+#[test]
+fn radio_values_at_the_edges_of_their_ranges() {
+    let problems = |radio: &str| {
+        parse(&format!("[discord]\ntoken = \"t\"\n[radio]\n{radio}"), &[])
+            .unwrap()
+            .problems()
+    };
+    for good in [
+        "gap_secs = 0",
+        "gap_secs = 600",
+        "hop_limit = 1",
+        "hop_limit = 7",
+    ] {
+        assert_eq!(problems(good), Vec::<String>::new(), "{good}");
+    }
+    for (bad, expect) in [
+        ("gap_secs = -0.1", "radio.gap_secs: -0.1 is out of range"),
+        ("gap_secs = nan", "radio.gap_secs: NaN is out of range"),
+        ("gap_secs = inf", "radio.gap_secs: inf is out of range"),
+        ("hop_limit = 8", "radio.hop_limit: 8 is out of range"),
+        ("table = \"  \"", "radio.table: is empty"),
+    ] {
+        let got = problems(bad).join("\n");
+        assert!(got.contains(expect), "{bad}: {got}");
+    }
+    // The gap flag is checked like the key (serve used to check it apart).
+    let mut c = parse("[discord]\ntoken = \"t\"", &[]).unwrap();
+    c.apply(&radio_flags(&["--radio-gap", "700"]));
+    assert_eq!(
+        c.problems(),
+        ["radio.gap_secs: 700 is out of range (0 to 600 seconds; 2.2 is safe for firmware 2.7+)"]
+    );
+}
+
+#[test]
+fn wrongly_typed_radio_keys_name_the_key_and_where_it_came_from() {
+    let err = |file: &str, vars: &[(&str, &str)]| parse(file, vars).unwrap_err();
+    let e = err("[radio]\nchannel = \"primary\"", &[]);
+    assert!(
+        e.contains("radio.channel: invalid type") && e.contains("(in test.toml)"),
+        "{e}"
+    );
+    let e = err("", &[("DUNGEON_RADIO__ALLOW_MQTT", "maybe")]);
+    assert!(
+        e.contains("(in environment variable DUNGEON_RADIO__ALLOW_MQTT)"),
+        "{e}"
+    );
+    let e = err("", &[("DUNGEON_RADIO__HOURLY_AIRTIME_SECS", "-1")]);
+    assert!(e.contains("radio.hourly_airtime_secs: "), "{e}");
+    let e = err("[radio]\ndm_nodes = [[1]]", &[]);
+    assert!(e.contains("radio.dm_nodes"), "{e}");
+    let e = err("[radio]\ngap = 2", &[]);
+    assert!(
+        e.contains(
+            "radio.gap: unknown key `gap` (known: device, table, channel, dm_nodes, gap_secs"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_example_config_shows_every_radio_key() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dungeon.example.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut every = Config::default();
+    every.radio.device = Some("/dev/ttyUSB0".to_owned());
+    every.radio.hop_limit = Some(3);
+    let shown: toml::Table = toml::from_str(&every.redacted()).unwrap();
+    let radio = shown["radio"].as_table().unwrap();
+    assert_eq!(radio.len(), 9, "{radio:?}");
+    for key in radio.keys() {
+        assert!(
+            text.lines().any(|l| l
+                .trim_start_matches(['#', ' '])
+                .starts_with(&format!("{key} = "))),
+            "dungeon.example.toml does not show radio.{key}"
+        );
+    }
+}
+
 #[test]
 fn the_example_config_in_the_repository_is_valid() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dungeon.example.toml");
@@ -763,6 +1033,17 @@ fn the_example_config_in_the_repository_is_valid() {
 mod properties {
     use super::config;
     use proptest::prelude::*;
+
+    /// `x` as a TOML float (which spells NaN and infinity `nan` and `inf`).
+    fn toml_float(x: f64) -> String {
+        if x.is_nan() {
+            "nan".to_owned()
+        } else if x.is_infinite() {
+            if x > 0.0 { "inf" } else { "-inf" }.to_owned()
+        } else {
+            format!("{x:?}")
+        }
+    }
 
     /// Text that looks like a config file often enough to reach the
     /// typed layer: section headers, known and unknown keys, any values.
@@ -781,13 +1062,24 @@ mod properties {
             "format",
             "level",
             "gemini_api_key",
+            "table",
+            "channel",
+            "dm_nodes",
+            "gap_secs",
+            "hourly_airtime_secs",
+            "hop_limit",
+            "allow_mqtt",
+            "allow_plain_dms",
             "y",
         ]);
         let value = prop_oneof![
             any::<i64>().prop_map(|n| n.to_string()),
             any::<bool>().prop_map(|b| b.to_string()),
+            any::<f64>().prop_map(toml_float),
             ".*".prop_map(|s| format!("{s:?}")),
+            prop::collection::vec(".*", 0..3).prop_map(|v| format!("{v:?}")),
             Just("[1, 2]".to_owned()),
+            Just("[\"!a1b2c3d4\", 5]".to_owned()),
             Just("{ a = 1 }".to_owned()),
         ];
         prop::collection::vec((section, key, value), 0..8).prop_map(|entries| {
@@ -826,6 +1118,26 @@ mod properties {
                 let _ = l.config.problems();
                 let _ = l.config.redacted();
             }
+        }
+
+        #[test]
+        fn dm_nodes_from_the_environment_are_the_nodes_given(
+            nodes in prop::collection::vec(any::<u32>(), 1..5),
+            separator in prop::sample::select(vec![",", ", ", " "]),
+        ) {
+            let value = nodes.iter().map(|n| format!("!{n:08x}")).collect::<Vec<_>>().join(separator);
+            let vars = vec![("DUNGEON_RADIO__DM_NODES".to_owned(), value)];
+            let c = config::parse(None, None, vars).unwrap().config;
+            prop_assert_eq!(c.radio.dm_node_ids(), Ok(nodes));
+            prop_assert!(c.problems().iter().all(|p| !p.starts_with("radio.")));
+        }
+
+        #[test]
+        fn a_radio_gap_is_a_problem_exactly_when_out_of_range(gap in any::<f64>()) {
+            let text = format!("[discord]\ntoken = \"t\"\n[radio]\ngap_secs = {}\n", toml_float(gap));
+            let c = config::parse(Some(&text), None, Vec::new()).unwrap().config;
+            let flagged = c.problems().iter().any(|p| p.starts_with("radio.gap_secs:"));
+            prop_assert_eq!(flagged, !(0.0..=600.0).contains(&gap));
         }
 
         #[test]
@@ -922,7 +1234,73 @@ fn config_check_exits_non_zero_with_every_problem() {
     );
 }
 
+#[test]
+fn config_check_shows_the_radio_keys_and_checks_the_radio_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("radio.toml");
+    std::fs::write(&file, RADIO).unwrap();
+    let path = file.to_str().unwrap();
+    let out = config_check(
+        dir.path(),
+        &["--config", path, "--radio-hop-limit", "6"],
+        &[("DUNGEON_RADIO__DM_NODES", "!0000abcd,!e5f6a7b8")],
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    for line in [
+        "[radio]",
+        "device = \"/dev/ttyUSB0\"",
+        "table = \"discord:1234\"",
+        "channel = 2",
+        "dm_nodes = [\"!0000abcd\", \"!e5f6a7b8\"]",
+        "gap_secs = 3.5",
+        "hourly_airtime_secs = 0",
+        "hop_limit = 6",
+        "allow_mqtt = true",
+        "allow_plain_dms = true",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l == line),
+            "{line} not in:\n{stdout}"
+        );
+    }
+
+    // A flag out of range is reported like the key it overrides.
+    let out = config_check(dir.path(), &["--config", path, "--radio-gap", "700"], &[]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("radio.gap_secs: 700 is out of range (0 to 600 seconds"),
+        "{stderr}"
+    );
+}
+
 // ------------------------------------------------------- dungeon serve
+
+#[test]
+fn serve_refuses_radio_settings_out_of_range_from_a_flag_or_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dungeon.toml");
+    std::fs::write(&file, "[radio]\nhop_limit = 9\ndm_nodes = [\"!nope\"]\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dungeon"))
+        .args(["serve", "--no-http", "--radio", "tcp://127.0.0.1:9"])
+        .args(["--config", file.to_str().unwrap(), "--radio-gap=-1"])
+        .current_dir(dir.path())
+        .env_clear()
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("dungeon serve cannot start"), "{stderr}");
+    for expect in [
+        "radio.gap_secs: -1 is out of range",
+        "radio.hop_limit: 9 is out of range",
+        "radio.dm_nodes: `!nope` is not a node id",
+    ] {
+        assert!(stderr.contains(expect), "{expect} not in:\n{stderr}");
+    }
+}
 
 /// The binary end to end: JSON log lines, the endpoint on the address
 /// they name, ready once the (fake) Discord gateway is connected, and a

@@ -82,6 +82,7 @@ async fn start(router: Arc<Router>, node: FakeNode, table: &str, (aria, brom): (
         },
         seed: Some(7),
         health: None,
+        tally: bot::radio::Tally::default(),
     };
     let handshakes = node.handshakes();
     let link = link::spawn(node.connector(), link_config());
@@ -178,6 +179,37 @@ where
     }
     answers.push(say("e").await);
     answers
+}
+
+/// A player's turn by radio as mesh players play it, one text a try. The
+/// turn call said whether a foe is in reach (`…, none in reach`): if none,
+/// `move engaged FOE;a FOE;e` (a living foe they know of); else `a;e`
+/// (`ds;e` when down). When told to close in first, `move …;a;e`; if that
+/// too is refused, `e`.
+async fn take_turn_chained<'a, F, Fut>(up: bool, call: &str, foe: Option<&str>, say: F)
+where
+    F: Fn(&'a str) -> Fut,
+    Fut: Future<Output = Vec<String>>,
+{
+    let refused = |got: &[String]| got.iter().any(|p| p.contains('✗'));
+    let first: &'static str = match foe {
+        Some(foe) if up && call.ends_with("none in reach") => {
+            Box::leak(format!("move engaged {foe};a {foe};e").into_boxed_str())
+        }
+        _ if up => "a;e",
+        _ => "ds;e",
+    };
+    let got = say(first).await;
+    if !refused(&got) {
+        return;
+    }
+    if let Some(m) = move_hint(&got) {
+        let chain: &'static str = Box::leak(format!("{m};a;e").into_boxed_str());
+        if !refused(&say(chain).await) {
+            return;
+        }
+    }
+    say("e").await;
 }
 
 async fn seat_party(g: &Game) {
@@ -420,7 +452,139 @@ async fn a_dm_node_has_the_dms_rights_at_a_table_someone_else_opened(db: &Db) {
     g.stop().await;
 }
 
+async fn a_chain_plays_a_turn_in_one_text_each_way_and_stops_at_a_refusal(db: &Db) {
+    let g = game(db).await;
+    seat_party(&g).await;
+    // A full sheet is private: the DM's node, which hears the whole table, does not get it.
+    let aria_heard = g.node.texts_to(g.aria).len();
+    let sheet = g.say(g.brom, "sheet").await;
+    assert!(sheet[0].contains("Brom"), "{sheet:?}");
+    assert_eq!(g.node.texts_to(g.aria).len(), aria_heard);
+    g.say(g.aria, "dm encounter; madd goblin --avg").await;
+    let got = g.say(g.aria, "n").await;
+    // Whoever's turn it is, their node heard so, and whether a foe is in reach.
+    let table = g.router.table(&g.table).await.unwrap();
+    assert_eq!(table.encounter.as_ref().unwrap().monsters.len(), 1);
+    let current = table
+        .encounter
+        .as_ref()
+        .unwrap()
+        .current()
+        .unwrap()
+        .to_owned();
+    let brom_up = table.players.get(&PlayerId::new(sender(g.brom))) == Some(&current);
+    let (node, name) = if brom_up {
+        (g.brom, "Brom")
+    } else {
+        (g.aria, "Aria")
+    };
+    let heard = if brom_up {
+        g.node.texts_to(g.brom)
+    } else {
+        got
+    };
+    assert!(
+        heard
+            .iter()
+            .any(|t| t.contains(&format!("{name}'s turn, none in reach"))),
+        "{heard:?}"
+    );
+    // A chain refused at its second command: the first stands, the rest is not done.
+    let before = g.seq().await;
+    let got = g.say(node, "move engaged g1; a nobody; e").await;
+    assert_eq!(got.len(), 1, "one packet: {got:?}");
+    assert!(
+        got[0].starts_with(&format!("{name} moves engaged g1. ✗ ")),
+        "{got:?}"
+    );
+    assert!(
+        got[0].contains("(command 2 of 3; the rest not done)"),
+        "{got:?}"
+    );
+    let table = g.router.table(&g.table).await.unwrap();
+    assert_eq!(
+        table.encounter.as_ref().unwrap().current(),
+        Some(current.as_str()),
+        "still {name}'s turn"
+    );
+    assert!(g.seq().await > before);
+    // The whole turn in one text: attack, end, the goblin's turn, and the
+    // next call come back in one packet.
+    let got = g.say(node, "a g1;e").await;
+    assert_eq!(got.len(), 1, "one packet: {got:?}");
+    assert!(got[0].starts_with(&format!("{name}→g1 ")), "{got:?}");
+    assert!(got[0].contains("'s turn"), "{got:?}");
+    assert_ne!(
+        g.router
+            .table(&g.table)
+            .await
+            .unwrap()
+            .encounter
+            .unwrap()
+            .current(),
+        Some(current.as_str())
+    );
+    // A chain that does not parse does nothing.
+    let before = g.seq().await;
+    let got = g.say(node, "s; fly; e").await;
+    assert!(
+        got[0].starts_with("✗ command 2 of 3: unknown command `fly`"),
+        "{got:?}"
+    );
+    assert_eq!(g.seq().await, before);
+    g.stop().await;
+}
+
+async fn the_dm_node_hears_the_monsters_and_players_are_heard_after_a_restart(db: &Db) {
+    let g = game(db).await;
+    seat_party(&g).await;
+    g.say(g.aria, "dm encounter; madd goblin -n 2 --avg").await;
+    let (router, node, table, nodes) = g.stop().await;
+    // A new process: Brom has not sent anything to it yet.
+    let g = start(router, node, &table, nodes).await;
+    let brom_before = g.node.texts_to(g.brom).len();
+    g.say(g.aria, "n").await;
+    // Play until a goblin has acted: the DM's node hears every monster turn
+    // (it is played in the DM's name), Brom what concerns Brom.
+    for _ in 0..40 {
+        let t = g.router.table(&g.table).await.unwrap();
+        let enc = t.encounter.as_ref().unwrap();
+        if enc.round > 1 || bot::console::fight_over(&t) {
+            break;
+        }
+        let current = enc.current().unwrap().to_owned();
+        match [g.aria, g.brom]
+            .into_iter()
+            .find(|&n| t.players.get(&PlayerId::new(sender(n))) == Some(&current))
+        {
+            Some(n) => {
+                if n == g.brom {
+                    // Called to his turn before he says anything to this process.
+                    let brom = g.brom;
+                    assert!(
+                        g.node
+                            .wait_until(WAIT, |s| s
+                                .iter()
+                                .filter(|s| s.to == brom)
+                                .skip(brom_before)
+                                .any(|s| s.text.contains("Brom's turn")))
+                            .await,
+                        "Brom was not called to his turn after the restart"
+                    );
+                }
+                g.say(n, "e").await;
+            }
+            None => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+    let aria = g.node.texts_to(g.aria).join(" ");
+    assert!(aria.contains("g1→") || aria.contains("g2→"), "{aria}");
+    g.stop().await;
+}
+
 on_both_backends!(
+    a_chain_plays_a_turn_in_one_text_each_way_and_stops_at_a_refusal,
+    the_dm_node_hears_the_monsters_and_players_are_heard_after_a_restart,
     a_dm_node_has_the_dms_rights_at_a_table_someone_else_opened,
     a_full_encounter_by_radio_with_two_players,
     a_spoofed_channel_command_is_refused_and_changes_nothing,
@@ -471,8 +635,8 @@ fn rebind_says_what_it_did_and_refuses_a_bad_node_id() {
 
 /// The closing note's figures: the demo encounter (bot/demo/goblin-ambush.txt:
 /// four level-3 characters, four goblins) played by four radio players, who
-/// attack (`a`, closing in first when told to) and end (`e`) on their
-/// turns. Time is scaled 1:10 (gap 220 ms, node limit 200 ms). Run with
+/// attack and end their turn in one text (`a;e`, or `move engaged g1;a g1;e`
+/// when their turn call says no foe is in reach). Time is scaled 1:10 (gap 220 ms, node limit 200 ms). Run with
 /// `cargo test -p bot --test radio -- --ignored --nocapture measure`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a measurement: run it with --ignored --nocapture"]
@@ -495,8 +659,8 @@ async fn measure_the_demo_encounter_by_radio() {
     node.set_rate_limit(Duration::from_millis(200));
     let router = router(&db).await;
     let table = unique("radio-demo");
-    let mut published = router.subscribe(&table);
     let turns = MonsterTurns::new(router.clone(), None, Duration::from_secs(2));
+    let tally = bot::radio::Tally::default();
     let mut cfg = link_config();
     cfg.pace.min_gap = Duration::from_millis(220);
     let link = link::spawn(node.connector(), cfg);
@@ -509,6 +673,7 @@ async fn measure_the_demo_encounter_by_radio() {
         },
         seed: Some(1),
         health: None,
+        tally: tally.clone(),
     };
     let _task = tokio::spawn(run(
         router.clone(),
@@ -560,7 +725,26 @@ async fn measure_the_demo_encounter_by_radio() {
         };
         let up =
             t.character(&current).unwrap().health.state() == rules::mechanics::LifeState::Conscious;
-        take_turn(up, |text| say(n, text.to_owned())).await;
+        // The player waits for their turn call, and knows a goblin that is up.
+        let name = t.character(&current).unwrap().name.clone();
+        let called = format!("{name}'s turn");
+        assert!(
+            node.wait_until(WAIT, |s| s
+                .iter()
+                .rev()
+                .find(|s| s.to == n)
+                .is_some_and(|s| s.text.contains(&called)))
+                .await,
+            "{name} was never told it is their turn"
+        );
+        let call = node.texts_to(n).last().cloned().unwrap_or_default();
+        let foe = t.encounter.as_ref().and_then(|e| {
+            e.monsters
+                .iter()
+                .find(|m| m.health.state() != rules::mechanics::LifeState::Dead)
+                .map(|m| m.handle.clone())
+        });
+        take_turn_chained(up, &call, foe.as_deref(), |text| say(n, text.to_owned())).await;
     }
     assert!(bot::console::fight_over(
         &router.table(&table).await.unwrap()
@@ -573,7 +757,7 @@ async fn measure_the_demo_encounter_by_radio() {
     ] {
         say(dm, line.to_owned()).await;
     }
-    // What went on air.
+    // What went on air, as the node recorded it.
     let sent = node.sent();
     if std::env::var_os("RADIO_DUMP").is_some() {
         for s in &sent {
@@ -585,88 +769,47 @@ async fn measure_the_demo_encounter_by_radio() {
     let bytes: usize = sent.iter().map(|s| s.text.len()).sum();
     let airtime: Duration = sent.iter().map(|s| long_fast(s.text.len())).sum();
     let max_packet = sent.iter().map(|s| s.text.len()).max().unwrap_or(0);
-    let continuation = |t: &str| {
-        t.split_once(' ')
-            .and_then(|(h, _)| h.split_once('/'))
-            .is_some_and(|(k, n)| {
-                k.parse::<u32>().is_ok_and(|k| k >= 2) && n.parse::<u32>().is_ok()
-            })
-    };
-    let first_of_many = |t: &str| t.starts_with("1/") && t.split_once(' ').is_some();
-    let replies = sent.iter().filter(|s| !continuation(&s.text)).count();
-    let single = sent
-        .iter()
-        .filter(|s| !continuation(&s.text) && !first_of_many(&s.text))
-        .count();
-    // Reply sizes: a split reply counts all its parts.
-    let mut reply_bytes = Vec::new();
-    for s in &sent {
-        if continuation(&s.text) {
-            if let Some(last) = reply_bytes.last_mut() {
-                *last += s.text.len();
-            }
-        } else {
-            reply_bytes.push(s.text.len());
-        }
-    }
     let min_gap = sent.windows(2).map(|w| w[1].at - w[0].at).min().unwrap();
-    // The same events, each sent once, rendered for radio and for the console.
-    let (mut radio_air, mut console_air, mut events) = (Duration::ZERO, Duration::ZERO, 0);
-    let mut console_lines_air = Duration::ZERO;
-    while let Ok(p) = published.try_recv() {
-        events += 1;
-        for part in radio::render::packets(&p.reply) {
-            radio_air += long_fast(part.len());
-        }
-        let console: Vec<String> = p
-            .reply
-            .lines
-            .iter()
-            .map(bot::console::render_line)
-            .collect();
-        if std::env::var_os("RADIO_DUMP").is_some() {
-            println!(
-                "R {:?}\nC {:?}",
-                radio::render::packets(&p.reply),
-                console.join("\n")
-            );
-        }
-        for part in radio::render::split(&console.join("\n"), radio::render::MAX_PACKET) {
-            console_air += long_fast(part.len());
-        }
-        for line in &console {
-            for part in radio::render::split(line, radio::render::MAX_PACKET) {
-                console_lines_air += long_fast(part.len());
-            }
-        }
-    }
+    // What the adapter told, and the console's rendering of the same
+    // replies to the same places (a text per reply).
+    let f = tally.figures();
+    assert!(f.told > 0 && f.packets as usize >= packets);
     println!("radio demo encounter (bot/demo/goblin-ambush.txt, 4 radio players, seed 1)");
-    println!("  packets sent            {packets}");
-    println!("  bytes sent              {bytes}");
+    println!(
+        "  packets on air          {packets} (of {} handed to the link; the queue merged the rest)",
+        f.packets
+    );
+    println!("  bytes on air            {bytes}");
     println!("  LongFast airtime        {:.1} s", airtime.as_secs_f64());
     println!(
-        "  replies in one packet   {single}/{replies} = {:.1} %",
-        100.0 * single as f64 / replies as f64
+        "  tellings in one packet  {}/{} = {:.1} %",
+        f.single,
+        f.told,
+        100.0 * f.single as f64 / f.told as f64
     );
     println!("  max packet bytes        {max_packet}");
-    println!(
-        "  max reply bytes         {}",
-        reply_bytes.iter().max().unwrap()
-    );
+    println!("  max telling bytes       {}", f.max_bytes);
     println!(
         "  min gap between texts   {:.2} s (scaled ×10 from {} ms)",
         min_gap.as_secs_f64() * 10.0,
         min_gap.as_millis()
     );
     println!(
-        "  events {events}: radio rendering {:.1} s vs console rendering {:.1} s of airtime = {:.1} %",
-        radio_air.as_secs_f64(),
-        console_air.as_secs_f64(),
-        100.0 * radio_air.as_secs_f64() / console_air.as_secs_f64()
+        "  airtime on air {:.1} s vs the console's rendering of the same replies to the same places {:.1} s = {:.1} %",
+        airtime.as_secs_f64(),
+        f.console_airtime.as_secs_f64(),
+        100.0 * airtime.as_secs_f64() / f.console_airtime.as_secs_f64()
     );
     println!(
-        "  the console's lines one text each: {:.1} s; radio = {:.1} %",
-        console_lines_air.as_secs_f64(),
-        100.0 * radio_air.as_secs_f64() / console_lines_air.as_secs_f64()
+        "  (before the queue merged texts: {:.1} s = {:.1} %)",
+        f.airtime.as_secs_f64(),
+        100.0 * f.airtime.as_secs_f64() / f.console_airtime.as_secs_f64()
+    );
+    println!(
+        "  against the console's lines a text each {:.1} s = {:.1} %; against its lines packed per telling {:.1} s = {:.1} %",
+        f.console_lines_airtime.as_secs_f64(),
+        100.0 * airtime.as_secs_f64() / f.console_lines_airtime.as_secs_f64(),
+        f.console_packed_airtime.as_secs_f64(),
+        100.0 * airtime.as_secs_f64() / f.console_packed_airtime.as_secs_f64()
     );
 }

@@ -2,9 +2,11 @@
 //! short forms mesh players expect. `a g1`, `r d20+5`, `s`, `e` and `?` are
 //! already the grammar's; this adds `rs` (resend my last reply), `link` /
 //! `link CODE` (join a player of another transport) and spell shorthands
-//! after `c` (`c fb g1 g2` is `cast fireball g1 g2`).
+//! after `c` (`c fb g1 g2` is `cast fireball g1 g2`), and chains: up to
+//! [`MAX_CHAIN`] commands in one text, split by `;` (`m engaged g1; a g1; e`),
+//! so a whole turn costs one packet each way.
 
-use dm::{Command, ParseError};
+use dm::{Command, DmCommand, ParseError};
 
 /// A radio text, understood.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,9 +17,16 @@ pub enum Input {
     LinkCode,
     /// `link CODE`: this node plays as the player who asked for `CODE`.
     Link(String),
-    /// A game command.
-    Command(Command),
+    /// One or more game commands (at most [`MAX_CHAIN`]), carried out in
+    /// order until one is refused.
+    Commands(Vec<Command>),
 }
+
+/// The most commands in one chained text.
+pub const MAX_CHAIN: usize = 6;
+
+/// How a chain is written, for its errors.
+const CHAIN_USAGE: &str = "CMD; CMD; … (at most 6, e.g. `m engaged g1; a g1; e`)";
 
 /// Spell shorthands after `c`/`cast`: (short, spell).
 pub const SPELLS: &[(&str, &str)] = &[
@@ -39,8 +48,82 @@ pub const SPELLS: &[(&str, &str)] = &[
     ("sw", "\"spiritual weapon\""),
 ];
 
-/// Understands one radio text.
+/// Understands one radio text: a radio word, or a chain of commands.
 pub fn parse(text: &str) -> Result<Input, ParseError> {
+    let pieces = split_chain(text);
+    if pieces.len() == 1 {
+        return parse_one(text);
+    }
+    // Free text may hold a `;` of its own: `dm narrate Dusk; rain falls`.
+    let first = parse_one(pieces[0]);
+    if let Ok(Input::Commands(c)) = &first
+        && c.first().is_some_and(takes_free_text)
+    {
+        return parse_one(text);
+    }
+    let pieces: Vec<&str> = pieces
+        .into_iter()
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    if pieces.len() > MAX_CHAIN {
+        return Err(ParseError::Usage {
+            reason: format!("{} commands in one text", pieces.len()),
+            usage: CHAIN_USAGE,
+        });
+    }
+    let mut commands = Vec::with_capacity(pieces.len());
+    for (i, piece) in pieces.iter().enumerate() {
+        match parse_one(piece) {
+            Ok(Input::Commands(c)) => commands.extend(c),
+            Ok(_) => {
+                return Err(ParseError::Usage {
+                    reason: format!("`{}` goes in a text of its own", piece.trim()),
+                    usage: CHAIN_USAGE,
+                });
+            }
+            Err(e) => {
+                return Err(ParseError::Usage {
+                    reason: format!("command {} of {}: {e}", i + 1, pieces.len()),
+                    usage: CHAIN_USAGE,
+                });
+            }
+        }
+    }
+    match commands.len() {
+        0 => Err(ParseError::Empty),
+        _ => Ok(Input::Commands(commands)),
+    }
+}
+
+/// Commands whose last argument is free text, where `;` is just a character.
+fn takes_free_text(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Vote { .. } | Command::Dm(DmCommand::Narrate { .. } | DmCommand::Decide { .. })
+    )
+}
+
+/// `text` cut at each `;` outside quotes (the grammar's quotes).
+fn split_chain(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut quoted = false;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' | '\u{201C}' | '\u{201D}' => quoted = !quoted,
+            ';' if !quoted => {
+                pieces.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    pieces.push(&text[start..]);
+    pieces
+}
+
+/// Understands one command or radio word.
+fn parse_one(text: &str) -> Result<Input, ParseError> {
     let text = text.trim();
     let mut words = text.split_whitespace();
     let first = words.next().unwrap_or_default().to_lowercase();
@@ -62,13 +145,13 @@ pub fn parse(text: &str) -> Result<Input, ParseError> {
                 if let Some((_, full)) = SPELLS.iter().find(|(s, _)| *s == short) {
                     let rest: Vec<&str> = words.collect();
                     let line = format!("cast {full} {}", rest.join(" "));
-                    return dm::parse(line.trim()).map(Input::Command);
+                    return dm::parse(line.trim()).map(|c| Input::Commands(vec![c]));
                 }
             }
         }
         _ => {}
     }
-    dm::parse(text).map(Input::Command)
+    dm::parse(text).map(|c| Input::Commands(vec![c]))
 }
 
 /// Commands that change nothing at the table: allowed from the channel,
@@ -92,9 +175,63 @@ mod tests {
 
     fn command(s: &str) -> Command {
         match parse(s).unwrap() {
-            Input::Command(c) => c,
+            Input::Commands(mut c) if c.len() == 1 => c.remove(0),
             other => panic!("{s}: {other:?}"),
         }
+    }
+
+    fn chain(s: &str) -> Vec<Command> {
+        match parse(s).unwrap() {
+            Input::Commands(c) => c,
+            other => panic!("{s}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_chain_is_its_commands_in_order() {
+        assert_eq!(
+            chain("m engaged g1; a g1;e"),
+            vec![
+                dm::parse("move engaged g1").unwrap(),
+                dm::parse("attack -t g1").unwrap(),
+                Command::EndTurn,
+            ]
+        );
+        // Aliases work inside a chain; empty pieces are nothing.
+        assert_eq!(
+            chain("c mm g1 ;; e;"),
+            vec![
+                dm::parse("cast \"magic missile\" g1").unwrap(),
+                Command::EndTurn
+            ]
+        );
+        // A quoted `;` is text.
+        assert_eq!(
+            chain("cast \"fire;bolt\" g1"),
+            vec![dm::parse("cast \"fire;bolt\" g1").unwrap()]
+        );
+    }
+
+    #[test]
+    fn free_text_keeps_its_semicolons() {
+        assert_eq!(
+            command("dm narrate Dusk; rain falls; e"),
+            dm::parse("dm narrate Dusk; rain falls; e").unwrap()
+        );
+    }
+
+    #[test]
+    fn a_bad_chain_says_which_command_and_runs_none() {
+        let e = parse("a g1; fly; e").unwrap_err().to_string();
+        assert!(
+            e.starts_with("command 2 of 3: unknown command `fly`"),
+            "{e}"
+        );
+        let e = parse("a; rs").unwrap_err().to_string();
+        assert!(e.contains("`rs` goes in a text of its own"), "{e}");
+        let e = parse(&["e"; 7].join(";")).unwrap_err().to_string();
+        assert!(e.starts_with("7 commands in one text"), "{e}");
+        assert_eq!(parse(" ; ;"), Err(ParseError::Empty));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use dm::event::TurnNote;
 use dm::{HealthBand, Line, Reply};
 
 /// The most bytes of text in one packet (the official apps' limit).
@@ -203,6 +204,164 @@ pub fn text_for(reply: &Reply, with_turn: bool, hidden: &HashSet<String>) -> Str
     out
 }
 
+/// Whether `line` is the call of whose turn it is that ends `reply`
+/// (`Round 2: Cade's turn.`): a digest says it once, at its end.
+pub fn is_turn_call(line: &Line, reply: &Reply) -> bool {
+    match (line, &reply.turn) {
+        (Line::Note { text }, Some(t)) => *text == format!("Round {}: {}'s turn.", t.round, t.name),
+        _ => false,
+    }
+}
+
+/// What a node or the channel hears of a burst of play (a command, or a
+/// chain of them, and the monster turns it set off) as one text:
+/// `replies` in order without their turn calls, then the `refusal` that
+/// stopped a chain, then whose `turn` it is now.
+/// `Brom moves engaged g2. Brom→g2 hit 16 10sl g2 dead. R1: Cade's turn`.
+pub fn digest(
+    replies: &[&Reply],
+    refusal: Option<&str>,
+    turn: Option<&TurnNote>,
+    hidden: &HashSet<String>,
+) -> String {
+    digest_with(replies, refusal, turn.map(|t| (t, "")), hidden)
+}
+
+/// [`digest`], with words on the turn's combatant after the call
+/// (`R2: Cade's turn, in reach: g2`).
+pub fn digest_with(
+    replies: &[&Reply],
+    refusal: Option<&str>,
+    turn: Option<(&TurnNote, &str)>,
+    hidden: &HashSet<String>,
+) -> String {
+    let full = digest_in(replies, refusal, turn, hidden, false);
+    if full.len() <= MAX_PACKET {
+        return full;
+    }
+    // Too long for one packet: without the hints and the repeats, if that fits.
+    let terse = digest_in(replies, refusal, turn, hidden, true);
+    if terse.len() < full.len() {
+        terse
+    } else {
+        full
+    }
+}
+
+/// A digest's text; `terse` leaves out what a player can do without when a
+/// packet is tight: command hints in parentheses (`(\`react shield off\`
+/// saves the slot)`), an effect just named by the spell cast before it, and
+/// an opportunity attack announced only to fail.
+fn digest_in(
+    replies: &[&Reply],
+    refusal: Option<&str>,
+    turn: Option<(&TurnNote, &str)>,
+    hidden: &HashSet<String>,
+    terse: bool,
+) -> String {
+    let mut out = String::new();
+    let push = |out: &mut String, part: &str, sentence: bool| {
+        if part.is_empty() {
+            return;
+        }
+        if !out.is_empty() {
+            out.push_str(if sentence { sentence_gap(out) } else { " " });
+        }
+        out.push_str(part);
+    };
+    for reply in replies {
+        // Each reply starts a sentence; within one, attack and damage run on.
+        let mut first = true;
+        let lines: Vec<&Line> = reply
+            .lines
+            .iter()
+            .filter(|l| !is_turn_call(l, reply))
+            .collect();
+        let mut i = 0;
+        while i < lines.len() {
+            let l = lines[i];
+            let next = lines.get(i + 1).copied();
+            let oa = |who: &str| format!("{who} makes an opportunity attack.");
+            let part = match (l, next) {
+                // `Aria makes an opportunity attack.` then her attack: `Aria OA→g3 …`.
+                (Line::Note { text }, Some(next @ Line::Attack { attacker, .. }))
+                    if *text == oa(attacker) =>
+                {
+                    i += 1;
+                    let attack = compact(&line_for(next, hidden));
+                    let who = short(attacker);
+                    match attack.strip_prefix(who) {
+                        Some(rest) => format!("{who} OA{rest}"),
+                        None => attack,
+                    }
+                }
+                (Line::Note { text }, Some(Line::Note { text: after }))
+                    if terse
+                        && text
+                            .strip_suffix(" makes an opportunity attack.")
+                            .is_some_and(|who| {
+                                after.starts_with(&format!("{who}'s opportunity attack"))
+                            }) =>
+                {
+                    String::new()
+                }
+                (
+                    Line::Effect {
+                        target,
+                        what,
+                        began: true,
+                    },
+                    _,
+                ) if terse
+                    && i > 0
+                    && matches!(lines[i - 1], Line::Note { text } if *text == format!("{target} casts {what}.")) =>
+                {
+                    String::new()
+                }
+                (Line::Note { text }, _) if terse => compact(&without_hints(&squash(text))),
+                _ => compact(&line_for(l, hidden)),
+            };
+            // A note, and an opportunity attack folded from one, is a sentence.
+            let sentence = first || matches!(l, Line::Note { .. });
+            push(&mut out, &part, sentence);
+            if !part.is_empty() {
+                first = false;
+            }
+            i += 1;
+        }
+    }
+    if let Some(why) = refusal {
+        push(&mut out, &format!("✗ {}", compact(&squash(why))), true);
+    }
+    if let Some((t, words)) = turn {
+        let mut call = format!("R{}: {}'s turn", t.round, compact(&t.name));
+        if !words.is_empty() {
+            call.push_str(", ");
+            call.push_str(words);
+        }
+        push(&mut out, &call, true);
+    }
+    out
+}
+
+/// `text` without its parenthesised command hints: ` (\`dash\` for more)`.
+fn without_hints(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find(" (") {
+        let Some(close) = rest[open..].find(')').map(|c| open + c) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        if !rest[open..close].contains('`') {
+            out.push_str(&rest[open..=close]);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Shorter names and rounds: `Goblin Boss (gb1)` → `gb1`, `Round 3:` → `R3:`.
 pub fn compact(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -273,11 +432,6 @@ fn sentence_gap(so_far: &str) -> &'static str {
 /// A reply as packets.
 pub fn packets(reply: &Reply) -> Vec<String> {
     split(&text(reply), MAX_PACKET)
-}
-
-/// A reply as packets, as [`text_for`] writes it.
-pub fn packets_for(reply: &Reply, with_turn: bool, hidden: &HashSet<String>) -> Vec<String> {
-    split(&text_for(reply, with_turn, hidden), MAX_PACKET)
 }
 
 /// A refusal as one packet.
@@ -437,6 +591,135 @@ mod tests {
     }
 
     #[test]
+    fn a_digest_tells_a_burst_once_with_one_turn_call_at_its_end() {
+        let turn = |round, name: &str| {
+            Some(TurnNote {
+                round,
+                handle: name.to_lowercase(),
+                name: name.into(),
+                player: None,
+            })
+        };
+        let moved = Reply {
+            lines: vec![Line::Note {
+                text: "Brom moves engaged Goblin (g2).".into(),
+            }],
+            turn: turn(1, "Brom"),
+            private: false,
+        };
+        let mut hit = attack_reply();
+        hit.turn = turn(1, "Brom");
+        let ended = Reply {
+            lines: vec![
+                Line::Note {
+                    text: "Round 1: Goblin (g3)'s turn.".into(),
+                },
+                Line::Effect {
+                    target: "Brom".into(),
+                    what: "Bless".into(),
+                    began: false,
+                },
+            ],
+            turn: turn(1, "Goblin (g3)"),
+            private: false,
+        };
+        let monster = Reply {
+            lines: vec![Line::Note {
+                text: "Round 2: Cade's turn.".into(),
+            }],
+            turn: turn(2, "Cade"),
+            private: false,
+        };
+        let hidden: HashSet<String> = ["g1".to_owned()].into();
+        assert!(is_turn_call(&ended.lines[0], &ended));
+        assert!(!is_turn_call(&ended.lines[0], &monster));
+        let text = digest(
+            &[&moved, &hit, &ended, &monster],
+            None,
+            monster.turn.as_ref(),
+            &hidden,
+        );
+        assert_eq!(
+            text,
+            "Brom moves engaged g2. Aria→g1 hit 17 8sl g1 dead. Brom -Bless. R2: Cade's turn"
+        );
+        // An opportunity attack is said once, with the attack.
+        let oa = Reply {
+            lines: vec![
+                Line::Note {
+                    text: "Brom makes an opportunity attack.".into(),
+                },
+                Line::Attack {
+                    attacker: "Brom".into(),
+                    target: "Goblin (g3)".into(),
+                    with: "Longsword".into(),
+                    d20: 3,
+                    total: 7,
+                    ac: 15,
+                    result: "miss".into(),
+                },
+                Line::Note {
+                    text: "Goblin (g3) moves far Brom.".into(),
+                },
+            ],
+            turn: turn(2, "Cade"),
+            private: false,
+        };
+        assert_eq!(
+            digest_with(
+                &[&oa],
+                None,
+                Some((&turn(2, "Cade").unwrap(), "in reach: g3")),
+                &hidden
+            ),
+            "Brom OA→g3 miss 7v15. g3 moves far Brom. R2: Cade's turn, in reach: g3"
+        );
+        // Too long for one packet: the hints and repeats go.
+        let shield = Reply {
+            lines: vec![
+                Line::Note {
+                    text: "Aria casts Shield.".into(),
+                },
+                Line::Effect {
+                    target: "Aria".into(),
+                    what: "Shield".into(),
+                    began: true,
+                },
+                Line::Note {
+                    text: "Shield (+5 AC) turns Goblin (g2)'s hit into a miss (`react shield off` saves the slot).".into(),
+                },
+                Line::Note {
+                    text: "Cade makes an opportunity attack.".into(),
+                },
+                Line::Note {
+                    text: "Cade's opportunity attack fails: Goblin (g3) is dead.".into(),
+                },
+            ],
+            turn: turn(1, "Cade"),
+            private: false,
+        };
+        let roomy = digest(&[&shield], None, None, &hidden);
+        assert_eq!(
+            roomy,
+            "Aria casts Shield. Aria Shield. Shield (+5 AC) turns g2's hit into a miss (`react shield off` saves the slot). Cade makes an opportunity attack. Cade's opportunity attack fails: g3 is dead."
+        );
+        let tight = digest(&[&shield, &moved], None, None, &hidden);
+        assert_eq!(
+            tight,
+            "Aria casts Shield. Shield (+5 AC) turns g2's hit into a miss. Cade's opportunity attack fails: g3 is dead. Brom moves engaged g2."
+        );
+        // A chain stopped by a refusal says so after what was done.
+        let text = digest(
+            &[&moved],
+            Some("Goblin (g2) is out of reach"),
+            None,
+            &hidden,
+        );
+        assert_eq!(text, "Brom moves engaged g2. ✗ g2 is out of reach");
+        assert_eq!(digest(&[], None, None, &hidden), "");
+    }
+
+    #[test]
     fn a_long_reply_is_numbered_and_cut_between_characters() {
         let text = "Ωмега🐉 ".repeat(40);
         let parts = split(&text, MAX_PACKET);
@@ -469,6 +752,15 @@ mod tests {
                 parts.iter().map(|p| p.split_once(' ').map_or("", |x| x.1)).collect::<Vec<_>>().join(" ").split_whitespace().collect()
             };
             prop_assert_eq!(back, squashed);
+        }
+
+        #[test]
+        fn hints_go_whole_and_nothing_else(s in "[ a-z`()Ω🐉]{0,120}") {
+            let out = without_hints(&s);
+            prop_assert!(out.len() <= s.len());
+            if !s.contains('`') {
+                prop_assert_eq!(out, s);
+            }
         }
 
         #[test]
