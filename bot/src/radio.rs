@@ -12,12 +12,15 @@
 //! - What follows is told as one digest per node (`render::digest`): the
 //!   sender its answers; every node of the audience (the table's radio
 //!   players, seated from the table after a restart) what names its
-//!   character; a DM's node all of it; each ending with whose turn it now
-//!   is, and for that player which foes are in reach. Notable events (a
+//!   character and what is announced to the whole table (`Reply::announce`),
+//!   without hints meant for others; a DM's node all play (of what players
+//!   only asked, their rolls); each ending with whose turn it now is, and
+//!   for that player which foes are in reach. Notable events (a
 //!   fight begins, a death) also go to the table's channel.
 //! - A [`Tally`] keeps the airtime told against the console's rendering of
 //!   the same replies to the same places (also a metric).
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -160,8 +163,9 @@ struct Asked {
     text: Text,
     /// Its player.
     player: PlayerId,
-    /// The answers of the commands carried out, with their seqs.
-    answers: Vec<(u64, Reply)>,
+    /// The answers of the commands carried out, with their seqs and
+    /// whether the command only read the table (status, a check).
+    answers: Vec<(u64, Reply, bool)>,
     /// Why the chain stopped, if a command was refused.
     refusal: Option<String>,
 }
@@ -455,9 +459,11 @@ impl Adapter {
                     }
                     self.answered.insert(seq);
                     changed |= !alias::read_only(command);
-                    asked.answers.push((seq, reply));
+                    asked.answers.push((seq, reply, alias::read_only(command)));
                 }
-                Answer::Repeated { reply, seq } => asked.answers.push((seq, reply)),
+                Answer::Repeated { reply, seq } => {
+                    asked.answers.push((seq, reply, alias::read_only(command)));
+                }
                 Answer::Refused { why } => {
                     asked.refusal = Some(if i == 0 {
                         why
@@ -591,23 +597,26 @@ impl Adapter {
         };
         let dm_nodes = self.settings.trust.dm_nodes.clone();
         let monsters = monsters_of(&table);
-        // Every reply of the burst in order: (seq, reply, asked's own).
-        let mut all: Vec<(u64, &Reply, bool)> =
-            heard.iter().map(|h| (h.seq, &h.reply, false)).collect();
+        // Every reply of the burst in order: (seq, reply, asked's own, read
+        // only).
+        let mut all: Vec<(u64, &Reply, bool, bool)> = heard
+            .iter()
+            .map(|h| (h.seq, &h.reply, false, false))
+            .collect();
         if let Some(a) = &asked {
-            all.extend(a.answers.iter().map(|(s, r)| (*s, r, true)));
+            all.extend(a.answers.iter().map(|(s, r, read)| (*s, r, true, *read)));
         }
-        all.sort_by_key(|(s, _, _)| *s);
+        all.sort_by_key(|(s, _, _, _)| *s);
         // The last call of whose turn it is, and the reply that made it.
         let call = all
             .iter()
             .rev()
-            .find(|(_, r, _)| r.lines.iter().any(|l| render::is_turn_call(l, r)))
-            .map(|&(s, r, _)| (s, r));
+            .find(|(_, r, _, _)| r.lines.iter().any(|l| render::is_turn_call(l, r)))
+            .map(|&(s, r, _, _)| (s, r));
         // Whose turn it is, while the fight is still on.
         let turn = all
             .last()
-            .and_then(|(_, r, _)| r.turn.clone())
+            .and_then(|(_, r, _, _)| r.turn.clone())
             .filter(|_| !crate::console::fight_over(&table));
         // What a node hears: the replies that concern it (all, for a DM's
         // node), and the turn call when the turn moved.
@@ -633,7 +642,7 @@ impl Adapter {
         let for_node = |node: u32,
                         player: &PlayerId,
                         own: bool|
-         -> (Vec<&Reply>, Option<(&dm::event::TurnNote, String)>) {
+         -> (Vec<Cow<'_, Reply>>, Option<(&dm::event::TurnNote, String)>) {
             let dm_node = dm_nodes.contains(&node);
             let seat = table.players.get(player);
             let name = seat.map(|h| {
@@ -641,23 +650,39 @@ impl Adapter {
                     .character(h)
                     .map_or_else(|| h.clone(), |c| c.name.clone())
             });
-            let mut told: Vec<(u64, &Reply)> = Vec::new();
-            for &(seq, reply, mine) in &all {
+            let mut told: Vec<(u64, Cow<'_, Reply>)> = Vec::new();
+            for &(seq, reply, mine, read) in &all {
                 let from_elsewhere = heard
                     .iter()
                     .find(|h| h.seq == seq)
                     .is_some_and(|h| h.actor == *player && h.via != Transport::Planner);
                 // A private reply (a full sheet) only ever goes to its asker.
+                // A DM's node hears all play, and of what a player only
+                // asked (status, help), the dice rolled.
+                let dm_hears = dm_node
+                    && (!read
+                        || reply
+                            .lines
+                            .iter()
+                            .any(|l| matches!(l, Line::Roll { .. } | Line::Save { .. })));
                 let hears = (mine && own)
                     || (!from_elsewhere
                         && !reply.private
-                        && (dm_node
+                        && (dm_hears
                             || seat
                                 .zip(name.as_ref())
-                                .is_some_and(|(h, n)| concerns(reply, h, n))));
-                if hears {
-                    told.push((seq, reply));
+                                .is_some_and(|(h, n)| concerns(reply, h, n, !read))));
+                if !hears {
+                    continue;
                 }
+                // What to type next is for whoever typed, the DM, and the
+                // player a hint names (`Dara is dying: \`ds\` …`).
+                let hints = (mine && own) || dm_node;
+                let reply = match name.as_deref() {
+                    Some(n) if !hints => without_others_hints(reply, n),
+                    _ => Cow::Borrowed(reply),
+                };
+                told.push((seq, reply));
             }
             let theirs = turn.as_ref().is_some_and(|t| seat == Some(&t.handle));
             let moved = call.is_some();
@@ -674,7 +699,7 @@ impl Adapter {
                 && let Some((seq, reply)) = call
                 && !told.iter().any(|(s, _)| *s == seq)
             {
-                told.push((seq, reply));
+                told.push((seq, Cow::Borrowed(reply)));
                 told.sort_by_key(|(s, _)| *s);
             }
             let turn = turn.as_ref().filter(|_| with_turn).map(|t| {
@@ -692,6 +717,7 @@ impl Adapter {
         if let Some(a) = &asked {
             let node = a.text.from;
             let (replies, turn) = for_node(node, &a.player, true);
+            let replies: Vec<&Reply> = replies.iter().map(AsRef::as_ref).collect();
             let hidden = self.hidden_from(node, &monsters);
             let turn = turn.as_ref().map(|(t, w)| (*t, w.as_str()));
             let text = render::digest_with(&replies, a.refusal.as_deref(), turn, &hidden);
@@ -713,6 +739,7 @@ impl Adapter {
             }
             let player = self.router.player_of(&sender(node));
             let (replies, turn) = for_node(node, &player, false);
+            let replies: Vec<&Reply> = replies.iter().map(AsRef::as_ref).collect();
             // Only private replies and the turn of nobody here: nothing to say.
             if replies.is_empty() {
                 continue;
@@ -732,8 +759,8 @@ impl Adapter {
         let news: Vec<&Reply> = all
             .iter()
             .enumerate()
-            .filter(|(i, (_, r, _))| (*i == 0 && began_or_ended) || has_death(r))
-            .map(|(_, (_, r, _))| *r)
+            .filter(|(i, (_, r, _, _))| (*i == 0 && began_or_ended) || has_death(r))
+            .map(|(_, (_, r, _, _))| *r)
             .collect();
         if !news.is_empty() {
             let text = render::digest(&news, None, None, &monsters);
@@ -782,10 +809,12 @@ fn monsters_of(table: &dm::Table) -> HashSet<String> {
         .collect()
 }
 
-/// Whether a reply names a character (by handle or name) or gives it the turn.
-fn concerns(reply: &Reply, handle: &str, name: &str) -> bool {
+/// Whether a player playing a character should hear a reply: it is for the
+/// whole table, names the character (by handle or name; in its notes too,
+/// if `notes`: not for someone's status) or gives it the turn.
+fn concerns(reply: &Reply, handle: &str, name: &str, notes: bool) -> bool {
     let is = |s: &str| s == handle || s == name;
-    if reply.turn.as_ref().is_some_and(|t| is(&t.handle)) {
+    if reply.announce || reply.turn.as_ref().is_some_and(|t| is(&t.handle)) {
         return true;
     }
     reply.lines.iter().any(|l| match l {
@@ -796,8 +825,33 @@ fn concerns(reply: &Reply, handle: &str, name: &str) -> bool {
             is(target)
         }
         Line::Save { who, .. } | Line::Roll { who, .. } => is(who),
-        Line::Note { .. } => false,
+        Line::Note { text } => notes && names(text, name),
     })
+}
+
+/// `reply` without the notes that tell someone else what to type
+/// (`Add monsters with \`madd NAME -n COUNT\`…`, for the DM), for the
+/// player of `name`; a hint that names them stays.
+fn without_others_hints<'a>(reply: &'a Reply, name: &str) -> Cow<'a, Reply> {
+    let others =
+        |l: &Line| matches!(l, Line::Note { text } if text.contains('`') && !names(text, name));
+    if !reply.lines.iter().any(others) {
+        return Cow::Borrowed(reply);
+    }
+    let mut kept = reply.clone();
+    kept.lines.retain(|l| !others(l));
+    Cow::Owned(kept)
+}
+
+/// Whether `text` has `name` as a word of its own ("Brom gains 100 XP",
+/// "Brom's opportunity attack", not "Bromwell").
+fn names(text: &str, name: &str) -> bool {
+    !name.is_empty()
+        && text.match_indices(name).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + name.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
 }
 
 /// `dungeon radio rebind NODE`: forgets the node's key, so its next
@@ -819,4 +873,35 @@ pub fn rebind(args: &crate::cli::RebindArgs) -> anyhow::Result<()> {
         format!("{node} was not bound (it binds on its first encrypted DM); nothing changed")
     };
     crate::output::emit(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_is_a_word_of_its_own() {
+        assert!(names("Brom gains 100 XP (100 total).", "Brom"));
+        assert!(names(
+            "Cade's opportunity attack fails: g3 is dead.",
+            "Cade"
+        ));
+        assert!(names("…and Brom.", "Brom"));
+        assert!(!names("Bromwell waves.", "Brom"));
+        assert!(!names("Abrom waves.", "Brom"));
+        assert!(!names("anything", ""));
+    }
+
+    #[test]
+    fn a_player_hears_what_names_them_and_what_the_table_is_told() {
+        let note = |text: &str| Reply::note(text);
+        assert!(concerns(&note("Brom gains 100 XP."), "brom", "Brom", true));
+        assert!(!concerns(&note("Dara gains 100 XP."), "brom", "Brom", true));
+        // Someone's `status` names everyone: only its asker hears it.
+        assert!(!concerns(&note("Brom HP 31/31"), "brom", "Brom", false));
+        let mut narration = note("Rain on the road.");
+        assert!(!concerns(&narration, "brom", "Brom", true));
+        narration.announce = true;
+        assert!(concerns(&narration, "brom", "Brom", true));
+    }
 }

@@ -582,7 +582,93 @@ async fn the_dm_node_hears_the_monsters_and_players_are_heard_after_a_restart(db
     g.stop().await;
 }
 
+/// What the DM tells the table reaches every player's node; a hint for
+/// the DM and someone else's status do not.
+async fn every_player_hears_the_table_and_not_the_dms_hints(db: &Db) {
+    let g = game(db).await;
+    seat_party(&g).await;
+    let heard_by_brom = |from: usize| g.node.texts_to(g.brom)[from..].join(" | ");
+    // The DM's setup in one chain, narration last (free text runs to the end).
+    let before = g.node.texts_to(g.brom).len();
+    let dm = g
+        .say(
+            g.aria,
+            "dm encounter;madd goblin -n 2 --avg;dm narrate Wolves howl; the goblins charge",
+        )
+        .await
+        .join(" | ");
+    assert!(
+        dm.contains("`madd NAME -n COUNT`"),
+        "the DM keeps the hint: {dm}"
+    );
+    assert!(
+        dm.contains("initiative: g1 "),
+        "monsters' initiative as a list: {dm}"
+    );
+    assert!(
+        g.node
+            .wait_until(WAIT, |s| s
+                .iter()
+                .filter(|s| s.to == g.brom)
+                .any(|s| s.text.contains("the goblins charge")))
+            .await,
+        "Brom never heard the narration: {}",
+        heard_by_brom(before)
+    );
+    let brom = heard_by_brom(before);
+    assert!(brom.contains("A fight begins! Initiative: "), "{brom}");
+    assert!(brom.contains("Wolves howl; the goblins charge"), "{brom}");
+    assert!(
+        !brom.contains('`'),
+        "no hint for the DM reaches a player: {brom}"
+    );
+    assert!(
+        !brom.contains("join with"),
+        "adding monsters is the DM's: {brom}"
+    );
+    // Brom's status names Aria: only Brom hears it. His roll, the DM does.
+    let before = g.node.texts_to(g.aria).len();
+    let status = g.say(g.brom, "status").await.join(" ");
+    assert!(status.contains("Aria 20/20"), "{status}");
+    let rolled = g.say(g.brom, "r 1d20+100").await.join(" ");
+    assert!(rolled.contains("1d20+100="), "{rolled}");
+    assert!(
+        g.node
+            .wait_until(WAIT, |s| s
+                .iter()
+                .filter(|s| s.to == g.aria)
+                .any(|s| s.text.contains("1d20+100=")))
+            .await,
+        "the DM never saw Brom's roll"
+    );
+    let aria = g.node.texts_to(g.aria)[before..].join(" | ");
+    assert!(
+        !aria.contains("Aria 20/20"),
+        "someone else's status: {aria}"
+    );
+    // The end of the fight and party XP: everyone.
+    let before = g.node.texts_to(g.brom).len();
+    g.say(g.aria, "dm xp 50;dm end").await;
+    assert!(
+        g.node
+            .wait_until(WAIT, |s| s
+                .iter()
+                .filter(|s| s.to == g.brom)
+                .any(|s| s.text.contains("The fight is over")))
+            .await,
+        "{}",
+        heard_by_brom(before)
+    );
+    let brom = heard_by_brom(before);
+    assert!(brom.contains("Brom gains 50 XP"), "{brom}");
+    assert!(
+        brom.contains("Aria gains 50 XP"),
+        "party XP is told whole: {brom}"
+    );
+}
+
 on_both_backends!(
+    every_player_hears_the_table_and_not_the_dms_hints,
     a_chain_plays_a_turn_in_one_text_each_way_and_stops_at_a_refusal,
     the_dm_node_hears_the_monsters_and_players_are_heard_after_a_restart,
     a_dm_node_has_the_dms_rights_at_a_table_someone_else_opened,
@@ -701,11 +787,11 @@ async fn measure_the_demo_encounter_by_radio() {
     for (i, (name, rest)) in party.iter().enumerate() {
         say(ids[i], format!("char new {name} {rest}")).await;
     }
+    // The demo's lines in its order, as a radio DM sends them: what runs
+    // together in one chain (free text last, as it runs to the end).
     for line in [
         "dm narrate Arrows hiss from the brush: goblins!",
-        "dm encounter",
-        "madd goblin -n 4 --avg",
-        "dm narrate The goblins charge out of the thicket.",
+        "dm encounter;madd goblin -n 4 --avg;dm narrate The goblins charge out of the thicket.",
         "n",
     ] {
         say(dm, line.to_owned()).await;
@@ -751,8 +837,7 @@ async fn measure_the_demo_encounter_by_radio() {
     ));
     for line in [
         "dm narrate The dust settles on the Triboar Trail.",
-        "dm xp 100",
-        "dm end",
+        "dm xp 100;dm end",
         "status",
     ] {
         say(dm, line.to_owned()).await;

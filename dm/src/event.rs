@@ -82,6 +82,11 @@ pub struct Reply {
     pub turn: Option<TurnNote>,
     /// Only the sender should see it (a full sheet).
     pub private: bool,
+    /// The whole table should hear it, whoever it names: narration, a fight
+    /// beginning or ending, rewards for the party, a vote settled.
+    /// Transports that answer in private (radio) tell it to every player.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub announce: bool,
 }
 
 /// Whose turn it is.

@@ -57,6 +57,7 @@ pub fn execute(
                 return Err(no("only the table's DM can do that"));
             }
             dm_command(table, actor, dm, dice, &mut reply)?;
+            reply.announce |= announced(dm);
         }
         Command::NewCharacter(new) => {
             let mut new = new.clone();
@@ -178,6 +179,7 @@ pub fn execute(
                 .map(|(i, o)| format!("{}. {o}", i + 1))
                 .collect();
             reply.say(format!("Vote open for 5 minutes: {}", list.join("  ")));
+            reply.announce = true;
         }
         Command::VoteFor { option } => {
             let vote = table
@@ -606,6 +608,46 @@ fn spend_bonus(table: &mut Table, me: &str) -> Result<()> {
         e.bonus_action_used = true;
     }
     Ok(())
+}
+
+/// Who joined a fight with how many hit points, in one sentence:
+/// `g1 and g2 join with 7 HP each.`, `g1 (7 HP) and g2 (5 HP) join.`
+fn joining(joined: &[(String, u32)]) -> String {
+    let list = |items: Vec<String>| match items.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    match joined {
+        [(name, hp)] => format!("{name} joins with {hp} HP."),
+        [(_, hp), ..] if joined.iter().all(|(_, h)| h == hp) => format!(
+            "{} join with {hp} HP each.",
+            list(joined.iter().map(|(n, _)| n.clone()).collect())
+        ),
+        _ => format!(
+            "{} join.",
+            list(
+                joined
+                    .iter()
+                    .map(|(n, hp)| format!("{n} ({hp} HP)"))
+                    .collect()
+            )
+        ),
+    }
+}
+
+/// The DM's commands the whole table hears of (see [`Reply::announce`]):
+/// rewards given to some players concern only them.
+fn announced(command: &DmCommand) -> bool {
+    match command {
+        DmCommand::StartEncounter
+        | DmCommand::EndEncounter
+        | DmCommand::Narrate { .. }
+        | DmCommand::Decide { .. }
+        | DmCommand::RevealSeed => true,
+        DmCommand::Xp { to, .. } | DmCommand::Loot { to, .. } => to.is_empty(),
+        _ => false,
+    }
 }
 
 fn roll_initiative(
@@ -2265,6 +2307,7 @@ fn dm_command(
             if *count == 0 || *count > 20 {
                 return Err(no("add 1 to 20 at a time"));
             }
+            let mut joined: Vec<(String, u32)> = Vec::new();
             for _ in 0..*count {
                 let handle = next_handle(table, &m.id);
                 let hp = if *average_hp {
@@ -2291,8 +2334,9 @@ fn dm_command(
                 if let Some(enc) = table.encounter.as_mut() {
                     enc.insert(handle.clone(), init);
                 }
-                reply.say(format!("{} joins with {hp} HP.", name_of(table, &handle)));
+                joined.push((name_of(table, &handle), hp));
             }
+            reply.say(joining(&joined));
         }
         DmCommand::Hp { target: t, delta } => {
             let h = resolve(table, t)?;
@@ -2708,6 +2752,7 @@ fn close_vote(table: &mut Table, reply: &mut Reply) {
     let Some(vote) = table.vote.take() else {
         return;
     };
+    reply.announce = true;
     let mut counts = vec![0usize; vote.options.len()];
     for &b in vote.ballots.values() {
         if let Some(c) = counts.get_mut(b) {

@@ -640,3 +640,50 @@ fn the_dm_sees_monster_hit_points_in_status_privately_players_see_words() {
     let text = notes(&dm);
     assert!(text.contains("7/7"), "{text}");
 }
+
+#[test]
+fn what_the_whole_table_hears_is_marked_and_a_reward_for_some_is_not() {
+    let mut g = Game::new(3);
+    g.ok("aria", "char new Aria fighter 3 human");
+    g.ok("bo", "char new Bo rogue 3 lightfoot halfling");
+    assert!(!g.ok("aria", "r d20").announce, "a player's own roll");
+    assert!(g.ok("dm", "dm narrate Rain on the road.").announce);
+    assert!(g.ok("dm", "dm xp 50").announce, "XP for the party");
+    assert!(!g.ok("dm", "dm xp 50 bo").announce, "XP for Bo only");
+    assert!(
+        !g.ok("dm", "dm loot 10gp -to aria").announce,
+        "loot for Aria only"
+    );
+    let vote = g.ok("aria", r#"vote "left" "right""#);
+    assert!(vote.announce, "a vote opens for everyone");
+    assert!(!g.ok("aria", "v 1").announce, "one ballot of two");
+    assert!(g.ok("bo", "v 1").announce, "the last ballot settles it");
+    assert!(g.ok("dm", "dm encounter").announce);
+    assert!(!g.ok("dm", "madd goblin --avg").announce);
+    assert!(!g.ok("dm", "n").announce, "turns are told as turn calls");
+    assert!(g.ok("dm", "dm end").announce);
+}
+
+#[test]
+fn monsters_added_together_are_told_in_one_sentence_after_their_initiative() {
+    let mut g = Game::new(4);
+    g.ok("dm", "dm encounter");
+    let three = g.ok("dm", "madd goblin -n 3 --avg");
+    let rolls = three
+        .lines
+        .iter()
+        .filter(|l| matches!(l, Line::Roll { label, .. } if label == "initiative"))
+        .count();
+    assert_eq!(rolls, 3, "{three:?}");
+    assert_eq!(
+        three.lines.last(),
+        Some(&Line::Note {
+            text: "Goblin (g1), Goblin (g2) and Goblin (g3) join with 7 HP each.".into()
+        })
+    );
+    let one = g.ok("dm", "madd wolf --avg");
+    assert!(
+        notes(&one).contains("Wolf (w1) joins with 11 HP."),
+        "{one:?}"
+    );
+}

@@ -50,27 +50,33 @@ pub const SPELLS: &[(&str, &str)] = &[
 
 /// Understands one radio text: a radio word, or a chain of commands.
 pub fn parse(text: &str) -> Result<Input, ParseError> {
-    let pieces = split_chain(text);
-    if pieces.len() == 1 {
-        return parse_one(text);
-    }
-    // Free text may hold a `;` of its own: `dm narrate Dusk; rain falls`.
-    let first = parse_one(pieces[0]);
-    if let Ok(Input::Commands(c)) = &first
-        && c.first().is_some_and(takes_free_text)
-    {
-        return parse_one(text);
-    }
-    let pieces: Vec<&str> = pieces
+    let mut pieces: Vec<(usize, &str)> = split_chain(text)
         .into_iter()
-        .filter(|p| !p.trim().is_empty())
+        .filter(|(_, p)| !p.trim().is_empty())
         .collect();
+    // Free text may hold a `;` of its own and runs to the end of the text:
+    // `dm narrate Dusk; rain falls`, `dm xp 100; dm narrate The end; rest`.
+    let free = pieces.iter().position(|(_, p)| {
+        matches!(parse_one(p), Ok(Input::Commands(c)) if c.first().is_some_and(takes_free_text))
+    });
+    if let Some(k) = free {
+        let at = pieces[k].0;
+        pieces.truncate(k);
+        pieces.push((at, &text[at..]));
+    }
+    match pieces.as_slice() {
+        [] if text.contains(';') => return Err(ParseError::Empty),
+        [] => return parse_one(text),
+        [(_, one)] => return parse_one(one),
+        _ => {}
+    }
     if pieces.len() > MAX_CHAIN {
         return Err(ParseError::Usage {
             reason: format!("{} commands in one text", pieces.len()),
             usage: CHAIN_USAGE,
         });
     }
+    let pieces: Vec<&str> = pieces.into_iter().map(|(_, p)| p).collect();
     let mut commands = Vec::with_capacity(pieces.len());
     for (i, piece) in pieces.iter().enumerate() {
         match parse_one(piece) {
@@ -103,8 +109,9 @@ fn takes_free_text(command: &Command) -> bool {
     )
 }
 
-/// `text` cut at each `;` outside quotes (the grammar's quotes).
-fn split_chain(text: &str) -> Vec<&str> {
+/// `text` cut at each `;` outside quotes (the grammar's quotes): each
+/// piece with where it starts.
+fn split_chain(text: &str) -> Vec<(usize, &str)> {
     let mut pieces = Vec::new();
     let mut quoted = false;
     let mut start = 0;
@@ -112,13 +119,13 @@ fn split_chain(text: &str) -> Vec<&str> {
         match c {
             '"' | '\u{201C}' | '\u{201D}' => quoted = !quoted,
             ';' if !quoted => {
-                pieces.push(&text[start..i]);
+                pieces.push((start, &text[start..i]));
                 start = i + 1;
             }
             _ => {}
         }
     }
-    pieces.push(&text[start..]);
+    pieces.push((start, &text[start..]));
     pieces
 }
 
@@ -217,6 +224,31 @@ mod tests {
         assert_eq!(
             command("dm narrate Dusk; rain falls; e"),
             dm::parse("dm narrate Dusk; rain falls; e").unwrap()
+        );
+        // Later in a chain, free text runs to the end of the text.
+        assert_eq!(
+            chain("dm xp 100; dm end; dm narrate Dusk; rain falls"),
+            vec![
+                dm::parse("dm xp 100").unwrap(),
+                dm::parse("dm end").unwrap(),
+                dm::parse("dm narrate Dusk; rain falls").unwrap(),
+            ]
+        );
+        // A vote too: its options may hold a `;`.
+        assert_eq!(
+            chain("e; vote \"rest\" \"press on; now\""),
+            vec![
+                Command::EndTurn,
+                dm::parse("vote \"rest\" \"press on; now\"").unwrap(),
+            ]
+        );
+        // What comes after free text is part of it, never a command.
+        assert_eq!(
+            chain("dm xp 5; dm narrate a;b;c;d;e;f;g;h"),
+            vec![
+                dm::parse("dm xp 5").unwrap(),
+                dm::parse("dm narrate a;b;c;d;e;f;g;h").unwrap(),
+            ]
         );
     }
 

@@ -349,10 +349,13 @@ async fn session(st: &mut State, mut stream: Stream, backoff: &mut Duration) -> 
         for d in st.pacer.expire(now) {
             let _ = st.events.send(LinkEvent::Delivery(d)).await;
         }
+        // The time again: telling of deliveries may have waited.
+        let now = st.start.elapsed();
         while let Some(t) = st.pacer.poll(now) {
             if let Err(e) = write(&mut stream, &to_radio(&t, hop_limit)).await {
                 return End::Lost(format!("writing to the node: {e}"));
             }
+            st.pacer.written(st.start.elapsed());
         }
         st.stats.send_replace(st.pacer.stats(now));
         let wake = st.pacer.next_wake(now).map_or_else(

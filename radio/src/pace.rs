@@ -331,6 +331,12 @@ impl Pacer {
         after_last.max(self.hold_until)
     }
 
+    /// The text [`poll`](Self::poll) gave was written out at `now`: the
+    /// gap to the next runs from here, so a slow write never shortens it.
+    pub fn written(&mut self, now: Duration) {
+        self.last_sent = self.last_sent.map(|l| l.max(now));
+    }
+
     /// The next text to send at `now`, if one may go.
     pub fn poll(&mut self, now: Duration) -> Option<Transmit> {
         if self.gap_free_at() > now {
@@ -504,6 +510,27 @@ mod tests {
             dest: Dest::Channel(0),
             text: text.into(),
         }
+    }
+
+    #[test]
+    fn the_gap_runs_from_when_a_text_was_written() {
+        let mut p = Pacer::new(PaceConfig::default(), 1);
+        // Broadcasts on three channels: nothing merged, no ACKs awaited.
+        for channel in 0..3 {
+            p.push(Outgoing {
+                dest: Dest::Channel(channel),
+                text: "news".into(),
+            });
+        }
+        assert!(p.poll(s(0)).is_some());
+        // The write took 30 ms: the next text waits 2.2 s from there.
+        p.written(s(30));
+        assert_eq!(p.poll(s(2_200)), None);
+        assert_eq!(p.next_wake(s(2_200)), Some(s(2_230)));
+        assert!(p.poll(s(2_230)).is_some());
+        // A time from before the send changes nothing.
+        p.written(s(1_000));
+        assert_eq!(p.next_wake(s(3_000)), Some(s(4_430)));
     }
 
     #[test]

@@ -280,6 +280,13 @@ fn digest_in(
         let mut i = 0;
         while i < lines.len() {
             let l = lines[i];
+            // Several rolls for one thing (initiative) run as a list.
+            if let Some((part, n)) = roll_run(&lines[i..], &out) {
+                push(&mut out, &part, first);
+                first = false;
+                i += n;
+                continue;
+            }
             let next = lines.get(i + 1).copied();
             let oa = |who: &str| format!("{who} makes an opportunity attack.");
             let part = match (l, next) {
@@ -342,6 +349,40 @@ fn digest_in(
         push(&mut out, &call, true);
     }
     out
+}
+
+/// Two or more rolls for the same thing at the head of `lines`, as one
+/// list, and how many lines it took: `initiative: Brom 9, g1 20`. The
+/// label is left out when the text so far ends with it (`Initiative:`).
+fn roll_run(lines: &[&Line], so_far: &str) -> Option<(String, usize)> {
+    let Some(Line::Roll { label, .. }) = lines.first() else {
+        return None;
+    };
+    let each: Vec<String> = lines
+        .iter()
+        .map_while(|l| match l {
+            Line::Roll {
+                who,
+                label: same,
+                total,
+                ..
+            } if same == label => Some(format!("{} {total}", short(who))),
+            _ => None,
+        })
+        .collect();
+    if each.len() < 2 {
+        return None;
+    }
+    let list = compact(&each.join(", "));
+    let said = so_far
+        .to_lowercase()
+        .ends_with(&format!("{}:", label.to_lowercase()));
+    let part = if said {
+        list
+    } else {
+        format!("{label}: {list}")
+    };
+    Some((part, each.len()))
 }
 
 /// `text` without its parenthesised command hints: ` (\`dash\` for more)`.
@@ -544,6 +585,7 @@ mod tests {
                 player: None,
             }),
             private: false,
+            announce: false,
         }
     }
 
@@ -606,6 +648,7 @@ mod tests {
             }],
             turn: turn(1, "Brom"),
             private: false,
+            announce: false,
         };
         let mut hit = attack_reply();
         hit.turn = turn(1, "Brom");
@@ -622,6 +665,7 @@ mod tests {
             ],
             turn: turn(1, "Goblin (g3)"),
             private: false,
+            announce: false,
         };
         let monster = Reply {
             lines: vec![Line::Note {
@@ -629,6 +673,7 @@ mod tests {
             }],
             turn: turn(2, "Cade"),
             private: false,
+            announce: false,
         };
         let hidden: HashSet<String> = ["g1".to_owned()].into();
         assert!(is_turn_call(&ended.lines[0], &ended));
@@ -664,6 +709,7 @@ mod tests {
             ],
             turn: turn(2, "Cade"),
             private: false,
+            announce: false,
         };
         assert_eq!(
             digest_with(
@@ -697,6 +743,7 @@ mod tests {
             ],
             turn: turn(1, "Cade"),
             private: false,
+            announce: false,
         };
         let roomy = digest(&[&shield], None, None, &hidden);
         assert_eq!(
@@ -735,6 +782,51 @@ mod tests {
             .collect::<Vec<_>>()
             .join(" ");
         assert_eq!(joined, text.trim());
+    }
+
+    #[test]
+    fn rolls_for_one_thing_run_as_a_list() {
+        let roll = |who: &str, total: i64| Line::Roll {
+            who: who.into(),
+            label: "initiative".into(),
+            detail: "d20 (9) +0".into(),
+            total,
+        };
+        let note = |text: &str| Line::Note { text: text.into() };
+        let begins = Reply {
+            lines: vec![
+                note("A fight begins! Initiative:"),
+                roll("Brom", 9),
+                roll("Dara", 18),
+                note("Add monsters with `madd NAME -n COUNT`."),
+            ],
+            ..Reply::default()
+        };
+        assert_eq!(
+            digest(&[&begins], None, None, &HashSet::new()),
+            "A fight begins! Initiative: Brom 9, Dara 18. Add monsters with `madd NAME -n COUNT`."
+        );
+        let added = Reply {
+            lines: vec![
+                roll("Goblin (g1)", 20),
+                roll("Goblin (g2)", 9),
+                note("Goblin (g1) and Goblin (g2) join with 7 HP each."),
+            ],
+            ..Reply::default()
+        };
+        assert_eq!(
+            digest(&[&added], None, None, &HashSet::new()),
+            "initiative: g1 20, g2 9. g1 and g2 join with 7 HP each."
+        );
+        // One roll is said as before.
+        let one = Reply {
+            lines: vec![roll("Cade", 8)],
+            ..Reply::default()
+        };
+        assert_eq!(
+            digest(&[&one], None, None, &HashSet::new()),
+            "Cade initiative=8"
+        );
     }
 
     proptest! {

@@ -490,6 +490,7 @@ mod tests {
                 player: Some(PlayerId::new("discord:42")),
             }),
             private: false,
+            announce: false,
         };
         let view = View {
             ping: true,
