@@ -475,6 +475,22 @@ pub fn render_line(line: &Line) -> String {
                 format!("{target}: {what} ends")
             }
         }
+        Line::Character {
+            name,
+            level,
+            race,
+            class,
+            max_hp,
+            ac,
+            speed,
+            scores,
+        } => format!(
+            "{name} — level {level} {race} {class}: HP {max_hp}, AC {ac}, speed {speed} ft. Scores {}.",
+            dm::event::abilities(scores)
+                .map(|(a, s)| format!("{a} {s}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Line::Note { text } => text.clone(),
     }
 }
@@ -575,6 +591,25 @@ mod tests {
 
     use super::*;
     use dm::Event;
+
+    #[test]
+    fn a_new_character_is_one_line() {
+        let brom = Line::Character {
+            name: "Brom".into(),
+            level: 3,
+            race: "dwarf".into(),
+            class: "fighter".into(),
+            max_hp: 31,
+            ac: 18,
+            speed: 25,
+            scores: [15, 13, 16, 8, 13, 10],
+        };
+        assert_eq!(
+            render_line(&brom),
+            "Brom — level 3 dwarf fighter: HP 31, AC 18, speed 25 ft. \
+             Scores STR 15, DEX 13, CON 16, INT 8, WIS 13, CHA 10."
+        );
+    }
 
     /// A writer the test can read back.
     #[derive(Clone, Default)]

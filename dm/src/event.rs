@@ -186,11 +186,39 @@ pub enum Line {
         /// Began (true) or ended.
         began: bool,
     },
+    /// A new character in brief: what it is and the figures a table asks
+    /// for first.
+    Character {
+        /// Its name.
+        name: String,
+        /// Its level.
+        level: u8,
+        /// Its race (subrace, if any).
+        race: String,
+        /// Its class.
+        class: String,
+        /// Hit point maximum.
+        max_hp: u32,
+        /// Armour class.
+        ac: i32,
+        /// Walking speed in feet.
+        speed: u32,
+        /// STR, DEX, CON, INT, WIS, CHA.
+        scores: [u8; 6],
+    },
     /// Anything else worth saying.
     Note {
         /// The text.
         text: String,
     },
+}
+
+/// Ability scores with their abbreviations, STR to CHA: `("STR", 15)`.
+pub fn abilities(scores: &[u8; 6]) -> impl Iterator<Item = (&'static str, u8)> + '_ {
+    rules::mechanics::Ability::ALL
+        .iter()
+        .map(|a| a.abbreviation())
+        .zip(scores.iter().copied())
 }
 
 impl Reply {

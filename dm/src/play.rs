@@ -72,17 +72,16 @@ pub fn execute(
                     c.name
                 )));
             }
-            reply.say(format!(
-                "{} — level {} {} {}: HP {}, AC {}, speed {} ft. Scores {}.",
-                c.name,
-                c.level,
-                c.race,
-                c.class,
-                c.health.max(),
-                c.ac(),
-                c.speed,
-                scores_text(&c.scores)
-            ));
+            reply.lines.push(Line::Character {
+                name: c.name.clone(),
+                level: c.level,
+                race: c.race.clone(),
+                class: c.class.clone(),
+                max_hp: c.health.max(),
+                ac: c.ac(),
+                speed: c.speed,
+                scores: c.scores,
+            });
             table.players.insert(actor.clone(), c.handle.clone());
             table.owners.insert(c.handle.clone(), actor.clone());
             table.characters.push(c);
@@ -2779,10 +2778,8 @@ fn close_vote(table: &mut Table, reply: &mut Reply) {
 // ---------------------------------------------------------------- text
 
 fn scores_text(scores: &[u8; 6]) -> String {
-    Ability::ALL
-        .iter()
-        .zip(scores)
-        .map(|(a, s)| format!("{} {s}", a.abbreviation()))
+    crate::event::abilities(scores)
+        .map(|(a, s)| format!("{a} {s}"))
         .collect::<Vec<_>>()
         .join(", ")
 }

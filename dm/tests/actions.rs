@@ -687,3 +687,23 @@ fn monsters_added_together_are_told_in_one_sentence_after_their_initiative() {
         "{one:?}"
     );
 }
+
+#[test]
+fn a_new_character_is_told_in_brief_with_its_sheet_s_figures() {
+    let mut g = Game::new(5);
+    let reply = g.ok("aria", "char new Aria fighter 3 human");
+    let aria = g.table.character("aria").unwrap();
+    assert_eq!(
+        reply.lines,
+        vec![Line::Character {
+            name: "Aria".into(),
+            level: 3,
+            race: aria.race.clone(),
+            class: "fighter".into(),
+            max_hp: aria.health.max(),
+            ac: aria.ac(),
+            speed: 30,
+            scores: aria.scores,
+        }]
+    );
+}

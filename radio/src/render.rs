@@ -156,6 +156,24 @@ pub fn line_for(line: &Line, hidden: &HashSet<String>) -> String {
                 format!("{target} -{what}")
             }
         }
+        Line::Character {
+            name,
+            level,
+            race,
+            class,
+            max_hp,
+            ac,
+            speed,
+            scores,
+        } => {
+            let scores: Vec<String> = dm::event::abilities(scores)
+                .map(|(a, s)| format!("{a}{s}"))
+                .collect();
+            format!(
+                "{name} L{level} {race} {class} HP{max_hp} AC{ac} {speed}ft {}",
+                scores.join(" ")
+            )
+        }
         Line::Note { text } => squash(text),
     }
 }
@@ -782,6 +800,24 @@ mod tests {
             .collect::<Vec<_>>()
             .join(" ");
         assert_eq!(joined, text.trim());
+    }
+
+    #[test]
+    fn a_new_character_in_one_short_line() {
+        let brom = Line::Character {
+            name: "Brom".into(),
+            level: 3,
+            race: "dwarf".into(),
+            class: "fighter".into(),
+            max_hp: 31,
+            ac: 18,
+            speed: 25,
+            scores: [15, 13, 16, 8, 13, 10],
+        };
+        assert_eq!(
+            line(&brom),
+            "Brom L3 dwarf fighter HP31 AC18 25ft STR15 DEX13 CON16 INT8 WIS13 CHA10"
+        );
     }
 
     #[test]

@@ -333,6 +333,25 @@ pub fn line(line: &Line, view: &View) -> String {
             escape(what),
             if *began { "" } else { " ends" }
         ),
+        Line::Character {
+            name,
+            level,
+            race,
+            class,
+            max_hp,
+            ac,
+            speed,
+            scores,
+        } => format!(
+            "**{}** — level {level} {} {}: **{max_hp}** HP, AC **{ac}**, speed {speed} ft\n{}",
+            escape(name),
+            escape(race),
+            escape(class),
+            dm::event::abilities(scores)
+                .map(|(a, s)| format!("{a} **{s}**"))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        ),
         Line::Note { text } => prose(text),
     }
 }
@@ -477,6 +496,29 @@ mod tests {
         assert!(!cut.contains('*'));
         assert!(cut.ends_with('…'));
         assert!(cut.starts_with("é🐉"));
+    }
+
+    #[test]
+    fn a_new_character_shows_its_figures() {
+        let brom = Line::Character {
+            name: "Brom_".into(),
+            level: 3,
+            race: "dwarf".into(),
+            class: "fighter".into(),
+            max_hp: 31,
+            ac: 18,
+            speed: 25,
+            scores: [15, 13, 16, 8, 13, 10],
+        };
+        let view = View {
+            ping: false,
+            hidden: HashSet::new(),
+        };
+        assert_eq!(
+            line(&brom, &view),
+            "**Brom\\_** — level 3 dwarf fighter: **31** HP, AC **18**, speed 25 ft\n\
+             STR **15** · DEX **13** · CON **16** · INT **8** · WIS **13** · CHA **10**"
+        );
     }
 
     #[test]
