@@ -192,7 +192,7 @@ fn a_party_fights_goblins_to_the_end_and_the_log_replays_exactly() {
     let (aria, grek) = (player("aria"), player("grek"));
     let reply = game.ok(&aria, new_char("Aria", "wizard", 3, "high elf"));
     assert!(
-        matches!(&reply.lines[0], Line::Note { text } if text.contains("Aria")),
+        matches!(&reply.lines[0], Line::Character { name, level: 3, .. } if name == "Aria"),
         "{reply:?}"
     );
     game.ok(&grek, new_char("Grek", "fighter", 3, "half-orc"));
