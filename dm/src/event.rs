@@ -315,6 +315,17 @@ pub enum HealthBand {
 }
 
 impl HealthBand {
+    /// The word every transport shows for it, as Avrae does: `healthy`,
+    /// `injured`, `bloodied`, `down`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Unhurt => "healthy",
+            Self::Hurt => "injured",
+            Self::Bloodied => "bloodied",
+            Self::Down => "down",
+        }
+    }
+
     /// The band of `hp` out of `max_hp`.
     pub fn of(hp: u32, max_hp: u32) -> Self {
         if hp >= max_hp {

@@ -2894,14 +2894,9 @@ fn hp_word(h: Health) -> String {
     if h.state() == LifeState::Dead {
         return "dead".into();
     }
-    let pct = h.current() * 100 / h.max().max(1);
-    match pct {
-        100 => "healthy",
-        50..=99 => "injured",
-        10..=49 => "bloodied",
-        _ => "critical",
-    }
-    .into()
+    crate::event::HealthBand::of(h.current(), h.max())
+        .word()
+        .into()
 }
 
 /// The command list.

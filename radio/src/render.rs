@@ -43,12 +43,7 @@ pub fn short(name: &str) -> &str {
 
 /// Hit points as players see a monster's: a word, not numbers.
 pub fn hp_word(hp: u32, max_hp: u32) -> &'static str {
-    match HealthBand::of(hp, max_hp) {
-        HealthBand::Unhurt => "unhurt",
-        HealthBand::Hurt => "hurt",
-        HealthBand::Bloodied => "bloodied",
-        HealthBand::Down => "down",
-    }
+    HealthBand::of(hp, max_hp).word()
 }
 
 /// One reply line, compact.
