@@ -756,12 +756,14 @@ impl Adapter {
         let began_or_ended = (fight && !self.fight) || (over && !self.over);
         self.fight = fight;
         self.over = over;
-        let news: Vec<&Reply> = all
+        // Hints are for someone in particular: none on the channel.
+        let news: Vec<Cow<'_, Reply>> = all
             .iter()
             .enumerate()
             .filter(|(i, (_, r, _, _))| (*i == 0 && began_or_ended) || has_death(r))
-            .map(|(_, (_, r, _, _))| *r)
+            .map(|(_, (_, r, _, _))| without_others_hints(r, ""))
             .collect();
+        let news: Vec<&Reply> = news.iter().map(AsRef::as_ref).collect();
         if !news.is_empty() {
             let text = render::digest(&news, None, None, &monsters);
             let console: Vec<String> = news.iter().map(|r| console_text(r)).collect();
@@ -832,7 +834,7 @@ fn concerns(reply: &Reply, handle: &str, name: &str, notes: bool) -> bool {
 
 /// `reply` without the notes that tell someone else what to type
 /// (`Add monsters with \`madd NAME -n COUNT\`…`, for the DM), for the
-/// player of `name`; a hint that names them stays.
+/// player of `name`; a hint that names them stays (none, for `""`).
 fn without_others_hints<'a>(reply: &'a Reply, name: &str) -> Cow<'a, Reply> {
     let others =
         |l: &Line| matches!(l, Line::Note { text } if text.contains('`') && !names(text, name));

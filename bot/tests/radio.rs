@@ -626,6 +626,16 @@ async fn every_player_hears_the_table_and_not_the_dms_hints(db: &Db) {
         !brom.contains("join with"),
         "adding monsters is the DM's: {brom}"
     );
+    assert!(
+        g.node
+            .wait_until(WAIT, |s| s
+                .iter()
+                .any(|s| s.to == BROADCAST && s.text.contains("A fight begins!")))
+            .await,
+        "the channel heard no fight begin"
+    );
+    let channel = g.node.texts_to(BROADCAST).join(" | ");
+    assert!(!channel.contains('`'), "no hint on the channel: {channel}");
     // Brom's status names Aria: only Brom hears it. His roll, the DM does.
     let before = g.node.texts_to(g.aria).len();
     let status = g.say(g.brom, "status").await.join(" ");
