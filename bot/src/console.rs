@@ -491,6 +491,19 @@ pub fn render_line(line: &Line) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+        Line::Xp {
+            who,
+            amount,
+            total,
+            level_up,
+        } => format!(
+            "{who} gains {amount} XP ({total} total){}.",
+            if *level_up {
+                " — enough for the next level: `levelup`"
+            } else {
+                ""
+            }
+        ),
         Line::Note { text } => text.clone(),
     }
 }
@@ -591,6 +604,21 @@ mod tests {
 
     use super::*;
     use dm::Event;
+
+    #[test]
+    fn xp_reads_as_before() {
+        let xp = |level_up| Line::Xp {
+            who: "Brom".into(),
+            amount: 100,
+            total: 2_700,
+            level_up,
+        };
+        assert_eq!(render_line(&xp(false)), "Brom gains 100 XP (2700 total).");
+        assert_eq!(
+            render_line(&xp(true)),
+            "Brom gains 100 XP (2700 total) — enough for the next level: `levelup`."
+        );
+    }
 
     #[test]
     fn a_new_character_is_one_line() {

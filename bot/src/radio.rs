@@ -827,7 +827,7 @@ fn concerns(reply: &Reply, handle: &str, name: &str, notes: bool) -> bool {
             is(target)
         }
         Line::Save { who, .. } | Line::Roll { who, .. } => is(who),
-        Line::Character { name: who, .. } => is(who),
+        Line::Character { name: who, .. } | Line::Xp { who, .. } => is(who),
         Line::Note { text } => notes && names(text, name),
     })
 }

@@ -158,6 +158,19 @@ async fn the_bot_registers_its_slash_commands() {
         .map(|o| o["name"].as_str().unwrap())
         .collect();
     assert_eq!(subs, ["begin", "join", "next", "list", "end"]);
+    let char_subs: Vec<&str> = put
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "char")
+        .unwrap()["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(char_subs, ["new", "sheet", "use", "levelup", "link"]);
     let dm = put
         .body
         .as_array()
@@ -653,6 +666,25 @@ async fn checks_saves_sheets_spells_and_the_dms_tools_by_slash_commands() {
     let link = ask(PLAYER, "char", sub("link", vec![])).await;
     assert!(ephemeral(&link), "{link}");
     assert!(text(&link).contains("`link "), "{link}");
+    // Enough XP for level 4 (2,700), then the player levels up.
+    let xp = ask(DM, "dm", sub("xp", vec![opt("amount", 2_700)])).await;
+    assert!(
+        text(&xp).contains(
+            "**Aria** gains **2700** XP (2700 total) — enough for the next level: `/char levelup`"
+        ),
+        "{xp}"
+    );
+    let up = ask(PLAYER, "char", sub("levelup", vec![])).await;
+    assert!(!ephemeral(&up), "{up}");
+    let level = bot
+        .router
+        .table(&table)
+        .await
+        .unwrap()
+        .character("aria")
+        .unwrap()
+        .level;
+    assert_eq!(level, 4, "{up}");
 
     ask(DM, "init", sub("begin", vec![])).await;
     let madd = vec![opt("monster", "goblin"), opt("count", 1)];

@@ -206,6 +206,17 @@ pub enum Line {
         /// STR, DEX, CON, INT, WIS, CHA.
         scores: [u8; 6],
     },
+    /// Experience points awarded.
+    Xp {
+        /// To whom.
+        who: String,
+        /// How many.
+        amount: u32,
+        /// Their total now.
+        total: u32,
+        /// Whether the total is enough for the next level.
+        level_up: bool,
+    },
     /// Anything else worth saying.
     Note {
         /// The text.

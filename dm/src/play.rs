@@ -2405,17 +2405,12 @@ fn dm_command(
                 if let Some(c) = table.character_mut(&h) {
                     c.xp = c.xp.saturating_add(*amount);
                     let next = xp_for_level(c.level + 1);
-                    let up = next.is_some_and(|n| c.xp >= n);
-                    reply.say(format!(
-                        "{} gains {amount} XP ({} total){}.",
-                        c.name,
-                        c.xp,
-                        if up {
-                            " — enough for the next level: `levelup`"
-                        } else {
-                            ""
-                        }
-                    ));
+                    reply.lines.push(Line::Xp {
+                        who: c.name.clone(),
+                        amount: *amount,
+                        total: c.xp,
+                        level_up: next.is_some_and(|n| c.xp >= n),
+                    });
                 }
             }
         }

@@ -169,6 +169,15 @@ pub fn line_for(line: &Line, hidden: &HashSet<String>) -> String {
                 scores.join(" ")
             )
         }
+        Line::Xp {
+            who,
+            amount,
+            total,
+            level_up,
+        } => format!(
+            "{who} +{amount} XP ({total}){}",
+            if *level_up { ", level up" } else { "" }
+        ),
         Line::Note { text } => squash(text),
     }
 }
@@ -293,8 +302,9 @@ fn digest_in(
         let mut i = 0;
         while i < lines.len() {
             let l = lines[i];
-            // Several rolls for one thing (initiative) run as a list.
-            if let Some((part, n)) = roll_run(&lines[i..], &out) {
+            // Several rolls for one thing (initiative), or the same XP for
+            // several, run as a list.
+            if let Some((part, n)) = roll_run(&lines[i..], &out).or_else(|| xp_run(&lines[i..])) {
                 push(&mut out, &part, first);
                 first = false;
                 i += n;
@@ -396,6 +406,30 @@ fn roll_run(lines: &[&Line], so_far: &str) -> Option<(String, usize)> {
         format!("{label}: {list}")
     };
     Some((part, each.len()))
+}
+
+/// The same XP for two or more at the head of `lines`, as one list, and how
+/// many lines it took: `+100 XP: Brom 100, Dara 300 level up`.
+fn xp_run(lines: &[&Line]) -> Option<(String, usize)> {
+    let Some(Line::Xp { amount, .. }) = lines.first() else {
+        return None;
+    };
+    let each: Vec<String> = lines
+        .iter()
+        .map_while(|l| match l {
+            Line::Xp {
+                who,
+                amount: same,
+                total,
+                level_up,
+            } if same == amount => Some(format!(
+                "{who} {total}{}",
+                if *level_up { " level up" } else { "" }
+            )),
+            _ => None,
+        })
+        .collect();
+    (each.len() > 1).then(|| (format!("+{amount} XP: {}", each.join(", ")), each.len()))
 }
 
 /// `text` without its parenthesised command hints: ` (\`dash\` for more)`.
@@ -795,6 +829,32 @@ mod tests {
             .collect::<Vec<_>>()
             .join(" ");
         assert_eq!(joined, text.trim());
+    }
+
+    #[test]
+    fn the_same_xp_for_several_is_one_list() {
+        let xp = |who: &str, total: u32, level_up: bool| Line::Xp {
+            who: who.into(),
+            amount: 100,
+            total,
+            level_up,
+        };
+        let party = Reply {
+            lines: vec![xp("Brom", 100, false), xp("Dara", 2_700, true)],
+            ..Reply::default()
+        };
+        assert_eq!(
+            digest(&[&party], None, None, &HashSet::new()),
+            "+100 XP: Brom 100, Dara 2700 level up"
+        );
+        let one = Reply {
+            lines: vec![xp("Cade", 300, true)],
+            ..Reply::default()
+        };
+        assert_eq!(
+            digest(&[&one], None, None, &HashSet::new()),
+            "Cade +100 XP (300), level up"
+        );
     }
 
     #[test]

@@ -90,11 +90,12 @@ pub async fn save(
     .await
 }
 
-/// Characters: `/char new`, `/char sheet`, `/char use`, `/char link`.
+/// Characters: `/char new`, `/char sheet`, `/char use`, `/char levelup`,
+/// `/char link`.
 #[poise::command(
     slash_command,
     rename = "char",
-    subcommands("char_new", "char_sheet", "char_use", "char_link")
+    subcommands("char_new", "char_sheet", "char_use", "char_levelup", "char_link")
 )]
 pub async fn character(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
@@ -148,6 +149,12 @@ pub async fn char_use(
         &format!("char use {}", word(&name)),
     )
     .await
+}
+
+/// Go up a level once your XP is enough (the DM's `/dm xp` says when).
+#[poise::command(slash_command, rename = "levelup")]
+pub async fn char_levelup(ctx: Context<'_>) -> Result<(), Error> {
+    play(ctx, "/char levelup", "levelup").await
 }
 
 /// Play as the same person on another transport: get a code, or give one.
@@ -415,7 +422,7 @@ pub async fn dm_narrate(
 #[poise::command(slash_command, rename = "xp")]
 pub async fn dm_xp(
     ctx: Context<'_>,
-    #[description = "Experience points, split among the party"]
+    #[description = "Experience points each character at the table gets"]
     #[min = 1]
     amount: u32,
 ) -> Result<(), Error> {

@@ -352,6 +352,20 @@ pub fn line(line: &Line, view: &View) -> String {
                 .collect::<Vec<_>>()
                 .join(" · ")
         ),
+        Line::Xp {
+            who,
+            amount,
+            total,
+            level_up,
+        } => format!(
+            "**{}** gains **{amount}** XP ({total} total){}",
+            escape(who),
+            if *level_up {
+                " — enough for the next level: `/char levelup`"
+            } else {
+                ""
+            }
+        ),
         Line::Note { text } => prose(text),
     }
 }
