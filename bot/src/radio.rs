@@ -369,6 +369,12 @@ impl Adapter {
                 self.send(self.reply_dest(&t), &packets);
                 return Ok(());
             }
+            Ok(Input::Help(text)) => {
+                // The console's `?` is its whole list: the same text, a line.
+                let dest = self.reply_dest(&t);
+                self.tell(dest, &text, &[dm::HELP.to_owned()]);
+                return Ok(());
+            }
             Ok(Input::LinkCode) if t.direct => {
                 let code = self.router.link_code(&who);
                 let text = format!(

@@ -386,6 +386,17 @@ async fn tapbacks_are_ignored_and_rs_resends(db: &Db) {
     assert_eq!(g.seq().await, seq, "the tapback did nothing");
     let again = g.say(g.brom, "rs").await;
     assert_eq!(again, status);
+    // `?` is one packet of radio words; `? all` the whole list.
+    let help = g.say(g.brom, "?").await;
+    assert_eq!(help.len(), 1, "{help:?}");
+    assert!(
+        help[0].contains("rs resend") && help[0].contains("? all"),
+        "{help:?}"
+    );
+    assert_eq!(g.say(g.brom, "rs").await, help);
+    let all = g.say(g.brom, "? all").await;
+    assert!(all.len() > 1 && all[0].starts_with("1/"), "{all:?}");
+    assert_eq!(g.seq().await, seq, "help changes nothing");
     g.stop().await;
 }
 

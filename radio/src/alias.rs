@@ -17,6 +17,9 @@ pub enum Input {
     LinkCode,
     /// `link CODE`: this node plays as the player who asked for `CODE`.
     Link(String),
+    /// `?`, `? dm`, `? c`: a one-packet help text ([`help`]); `? all` is the
+    /// game's whole command list, a command like any other.
+    Help(String),
     /// One or more game commands (at most [`MAX_CHAIN`]), carried out in
     /// order until one is refused.
     Commands(Vec<Command>),
@@ -136,6 +139,13 @@ fn parse_one(text: &str) -> Result<Input, ParseError> {
     let first = words.next().unwrap_or_default().to_lowercase();
     match first.as_str() {
         "rs" if words.next().is_none() => return Ok(Input::Resend),
+        "?" => {
+            let topic = words.collect::<Vec<_>>().join(" ").to_lowercase();
+            if topic == "all" {
+                return Ok(Input::Commands(vec![Command::Commands]));
+            }
+            return Ok(Input::Help(help(&topic)));
+        }
         "link" => {
             return match (words.next(), words.next()) {
                 (None, _) => Ok(Input::LinkCode),
@@ -159,6 +169,30 @@ fn parse_one(text: &str) -> Result<Input, ParseError> {
         _ => {}
     }
     dm::parse(text).map(|c| Input::Commands(vec![c]))
+}
+
+/// What `?` says, in one packet: the commands of a turn by their radio
+/// words; `? dm` the DM's; `? c` the spell shorthands (two packets).
+pub fn help(topic: &str) -> String {
+    match topic {
+        "dm" => "DM: dm encounter · madd goblin -n 4 · n (next turn) · dm narrate TEXT · \
+dm hp g1 -5 · dm xp 100 · dm end · dm as g1 a scimitar -t Aria · ? all"
+            .to_owned(),
+        "c" | "cast" => {
+            let shorts: Vec<String> = SPELLS
+                .iter()
+                .map(|(short, full)| format!("{short} {}", full.trim_matches('"')))
+                .collect();
+            format!("c SPELL T: {}", shorts.join(", "))
+        }
+        "" => "a T attack · c fb T cast (? c) · m engaged T · e end turn · ds death save · \
+s status · sheet · r d20+5 · rs resend · chain: m engaged g1;a g1;e · ? dm · ? all"
+            .to_owned(),
+        other => format!(
+            "no help on `{}`: try ?, ? c, ? dm or ? all",
+            crate::render::clip(other, 24)
+        ),
+    }
 }
 
 /// Commands that change nothing at the table: allowed from the channel,
@@ -253,6 +287,54 @@ mod tests {
     }
 
     #[test]
+    fn every_help_text_fits_one_packet_and_names_what_works() {
+        for topic in ["", "dm", "nonsense", &"é".repeat(300)] {
+            let text = help(topic);
+            assert!(
+                text.len() <= crate::render::MAX_PACKET,
+                "{topic}: {} bytes",
+                text.len()
+            );
+        }
+        // The spell shorthands take two.
+        assert_eq!(
+            crate::render::split(&help("c"), crate::render::MAX_PACKET).len(),
+            2
+        );
+        // What the short help shows can be typed as shown.
+        for example in [
+            "a g1",
+            "m engaged g1",
+            "e",
+            "ds",
+            "s",
+            "sheet",
+            "r d20+5",
+            "m engaged g1;a g1;e",
+        ] {
+            assert!(parse(example).is_ok(), "{example}");
+            assert!(help("").contains(example.split(' ').next().unwrap()));
+        }
+        for example in [
+            "dm encounter",
+            "madd goblin -n 4",
+            "n",
+            "dm narrate x",
+            "dm hp g1 -5",
+            "dm xp 100",
+            "dm end",
+        ] {
+            assert!(parse(example).is_ok(), "{example}");
+            assert!(
+                help("dm").contains(example.trim_end_matches(" x")),
+                "{example}"
+            );
+        }
+        assert!(help("c").contains("fb fireball"), "{}", help("c"));
+        assert!(help("c").contains("sw spiritual weapon"), "{}", help("c"));
+    }
+
+    #[test]
     fn a_bad_chain_says_which_command_and_runs_none() {
         let e = parse("a g1; fly; e").unwrap_err().to_string();
         assert!(
@@ -280,7 +362,9 @@ mod tests {
         assert_eq!(command("r d20+5"), dm::parse("roll d20+5").unwrap());
         assert_eq!(command("s"), Command::Status);
         assert_eq!(command("e"), Command::EndTurn);
-        assert_eq!(command("?"), Command::Commands);
+        assert_eq!(parse("?").unwrap(), Input::Help(help("")));
+        assert_eq!(command("? all"), Command::Commands);
+        assert_eq!(parse("? DM").unwrap(), Input::Help(help("dm")));
         assert_eq!(parse("rs").unwrap(), Input::Resend);
         assert_eq!(parse("link").unwrap(), Input::LinkCode);
         assert_eq!(parse("link 123456").unwrap(), Input::Link("123456".into()));
