@@ -149,6 +149,18 @@ fn console_text(reply: &Reply) -> String {
         .join("\n")
 }
 
+/// What an answer in a burst is, for who else hears it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Play that changed the table (or another's, heard).
+    Play,
+    /// What the asker only looked at (status, help, a roll): theirs, and of
+    /// it the DM's node hears the dice.
+    Read,
+    /// The first answer to a request sent again: the asker's alone.
+    Repeat,
+}
+
 /// A reply published at the table during a burst.
 struct Heard {
     seq: u64,
@@ -163,9 +175,9 @@ struct Asked {
     text: Text,
     /// Its player.
     player: PlayerId,
-    /// The answers of the commands carried out, with their seqs and
-    /// whether the command only read the table (status, a check).
-    answers: Vec<(u64, Reply, bool)>,
+    /// The answers of the commands carried out, with their seqs and what
+    /// kind of answer each is.
+    answers: Vec<(u64, Reply, Kind)>,
     /// Why the chain stopped, if a command was refused.
     refusal: Option<String>,
 }
@@ -463,12 +475,17 @@ impl Adapter {
                         // Their broadcasts were missed (lagged): forget them.
                         self.answered.clear();
                     }
-                    self.answered.insert(seq);
-                    changed |= !alias::read_only(command);
-                    asked.answers.push((seq, reply, alias::read_only(command)));
+                    let read = alias::read_only(command);
+                    // A read publishes nothing: its seq is someone else's.
+                    if !read {
+                        self.answered.insert(seq);
+                    }
+                    changed |= !read;
+                    let kind = if read { Kind::Read } else { Kind::Play };
+                    asked.answers.push((seq, reply, kind));
                 }
                 Answer::Repeated { reply, seq } => {
-                    asked.answers.push((seq, reply, alias::read_only(command)));
+                    asked.answers.push((seq, reply, Kind::Repeat));
                 }
                 Answer::Refused { why } => {
                     asked.refusal = Some(if i == 0 {
@@ -603,25 +620,38 @@ impl Adapter {
         };
         let dm_nodes = self.settings.trust.dm_nodes.clone();
         let monsters = monsters_of(&table);
-        // Every reply of the burst in order: (seq, reply, asked's own, read
-        // only).
-        let mut all: Vec<(u64, &Reply, bool, bool)> = heard
+        // Every reply of the burst in order: (seq, reply, asked's own, kind).
+        let mut all: Vec<(u64, &Reply, bool, Kind)> = heard
             .iter()
-            .map(|h| (h.seq, &h.reply, false, false))
+            .map(|h| (h.seq, &h.reply, false, Kind::Play))
             .collect();
         if let Some(a) = &asked {
-            all.extend(a.answers.iter().map(|(s, r, read)| (*s, r, true, *read)));
+            all.extend(a.answers.iter().map(|(s, r, kind)| (*s, r, true, *kind)));
         }
         all.sort_by_key(|(s, _, _, _)| *s);
-        // The last call of whose turn it is, and the reply that made it.
-        let call = all
+        // The last call of whose turn it is, as a reply of its own (the
+        // rest of the reply that made it is for whom it concerns), and the
+        // seq of that reply. Only play moves the turn.
+        let call: Option<(u64, Reply)> = all
             .iter()
             .rev()
-            .find(|(_, r, _, _)| r.lines.iter().any(|l| render::is_turn_call(l, r)))
-            .map(|&(s, r, _, _)| (s, r));
-        // Whose turn it is, while the fight is still on.
+            .filter(|(_, _, _, kind)| *kind == Kind::Play)
+            .find_map(|&(s, r, _, _)| {
+                let line = r.lines.iter().find(|l| render::is_turn_call(l, r))?;
+                Some((
+                    s,
+                    Reply {
+                        lines: vec![line.clone()],
+                        turn: r.turn.clone(),
+                        ..Reply::default()
+                    },
+                ))
+            });
+        // Whose turn it is, after the last play, while the fight is on.
         let turn = all
-            .last()
+            .iter()
+            .rev()
+            .find(|(_, _, _, kind)| *kind == Kind::Play)
             .and_then(|(_, r, _, _)| r.turn.clone())
             .filter(|_| !crate::console::fight_over(&table));
         // What a node hears: the replies that concern it (all, for a DM's
@@ -657,7 +687,7 @@ impl Adapter {
                     .map_or_else(|| h.clone(), |c| c.name.clone())
             });
             let mut told: Vec<(u64, Cow<'_, Reply>)> = Vec::new();
-            for &(seq, reply, mine, read) in &all {
+            for &(seq, reply, mine, kind) in &all {
                 let from_elsewhere = heard
                     .iter()
                     .find(|h| h.seq == seq)
@@ -665,19 +695,23 @@ impl Adapter {
                 // A private reply (a full sheet) only ever goes to its asker.
                 // A DM's node hears all play, and of what a player only
                 // asked (status, help), the dice rolled.
-                let dm_hears = dm_node
-                    && (!read
-                        || reply
-                            .lines
-                            .iter()
-                            .any(|l| matches!(l, Line::Roll { .. } | Line::Save { .. })));
-                let hears = (mine && own)
-                    || (!from_elsewhere
-                        && !reply.private
-                        && (dm_hears
+                let rolled = || {
+                    reply
+                        .lines
+                        .iter()
+                        .any(|l| matches!(l, Line::Roll { .. } | Line::Save { .. }))
+                };
+                let others_hear = match kind {
+                    Kind::Play => {
+                        dm_node
                             || seat
                                 .zip(name.as_ref())
-                                .is_some_and(|(h, n)| concerns(reply, h, n, !read))));
+                                .is_some_and(|(h, n)| concerns(reply, h, n))
+                    }
+                    Kind::Read => dm_node && rolled(),
+                    Kind::Repeat => false,
+                };
+                let hears = (mine && own) || (!from_elsewhere && !reply.private && others_hear);
                 if !hears {
                     continue;
                 }
@@ -702,10 +736,10 @@ impl Adapter {
                     moved && (!told.is_empty() || theirs)
                 };
             if with_turn
-                && let Some((seq, reply)) = call
-                && !told.iter().any(|(s, _)| *s == seq)
+                && let Some((seq, reply)) = &call
+                && !told.iter().any(|(s, _)| s == seq)
             {
-                told.push((seq, Cow::Borrowed(reply)));
+                told.push((*seq, Cow::Borrowed(reply)));
                 told.sort_by_key(|(s, _)| *s);
             }
             let turn = turn.as_ref().filter(|_| with_turn).map(|t| {
@@ -722,13 +756,30 @@ impl Adapter {
         // The asker.
         if let Some(a) = &asked {
             let node = a.text.from;
-            let (replies, turn) = for_node(node, &a.player, true);
+            let (mut replies, mut turn) = for_node(node, &a.player, true);
+            let mut hidden = self.hidden_from(node, &monsters);
+            let mut refusal = a.refusal.clone();
+            if !a.text.direct {
+                // Asked on the channel, answered there for anyone to read:
+                // its own answers only, nothing private, no monster's numbers.
+                let private = a.answers.iter().any(|(_, r, _)| r.private);
+                replies = a
+                    .answers
+                    .iter()
+                    .filter(|(_, r, _)| !r.private)
+                    .map(|(_, r, _)| Cow::Borrowed(r))
+                    .collect();
+                turn = None;
+                hidden.clone_from(&monsters);
+                if private && refusal.is_none() {
+                    refusal = Some("that answer is private: send it to me by DM".to_owned());
+                }
+            }
             let replies: Vec<&Reply> = replies.iter().map(AsRef::as_ref).collect();
-            let hidden = self.hidden_from(node, &monsters);
             let turn = turn.as_ref().map(|(t, w)| (*t, w.as_str()));
-            let text = render::digest_with(&replies, a.refusal.as_deref(), turn, &hidden);
+            let text = render::digest_with(&replies, refusal.as_deref(), turn, &hidden);
             let mut console: Vec<String> = replies.iter().map(|r| console_text(r)).collect();
-            console.extend(a.refusal.iter().map(|why| format!("✗ {why}")));
+            console.extend(refusal.iter().map(|why| format!("✗ {why}")));
             let dest = self.reply_dest(&a.text);
             let text = if text.is_empty() {
                 "ok".to_owned()
@@ -759,15 +810,19 @@ impl Adapter {
         // The channel: a fight begins or ends, a death.
         let fight = table.encounter.is_some();
         let over = crate::console::fight_over(&table);
-        let began_or_ended = (fight && !self.fight) || (over && !self.over);
+        let began_or_ended = (fight != self.fight) || (over && !self.over);
         self.fight = fight;
         self.over = over;
-        // Hints are for someone in particular: none on the channel.
+        // The fight's beginning or end (announced to the table) and deaths,
+        // without the hints that are for someone in particular.
         let news: Vec<Cow<'_, Reply>> = all
             .iter()
-            .enumerate()
-            .filter(|(i, (_, r, _, _))| (*i == 0 && began_or_ended) || has_death(r))
-            .map(|(_, (_, r, _, _))| without_others_hints(r, ""))
+            .filter(|(_, r, _, kind)| {
+                *kind == Kind::Play
+                    && !r.private
+                    && ((began_or_ended && r.announce) || has_death(r))
+            })
+            .map(|(_, r, _, _)| without_others_hints(r, ""))
             .collect();
         let news: Vec<&Reply> = news.iter().map(AsRef::as_ref).collect();
         if !news.is_empty() {
@@ -817,10 +872,10 @@ fn monsters_of(table: &dm::Table) -> HashSet<String> {
         .collect()
 }
 
-/// Whether a player playing a character should hear a reply: it is for the
-/// whole table, names the character (by handle or name; in its notes too,
-/// if `notes`: not for someone's status) or gives it the turn.
-fn concerns(reply: &Reply, handle: &str, name: &str, notes: bool) -> bool {
+/// Whether a player playing a character should hear a reply of play: it is
+/// for the whole table, names the character (by handle or name) or gives it
+/// the turn.
+fn concerns(reply: &Reply, handle: &str, name: &str) -> bool {
     let is = |s: &str| s == handle || s == name;
     if reply.announce || reply.turn.as_ref().is_some_and(|t| is(&t.handle)) {
         return true;
@@ -834,7 +889,7 @@ fn concerns(reply: &Reply, handle: &str, name: &str, notes: bool) -> bool {
         }
         Line::Save { who, .. } | Line::Roll { who, .. } => is(who),
         Line::Character { name: who, .. } | Line::Xp { who, .. } => is(who),
-        Line::Note { text } => notes && names(text, name),
+        Line::Note { text } => names(text, name),
     })
 }
 
@@ -847,9 +902,48 @@ fn without_others_hints<'a>(reply: &'a Reply, name: &str) -> Cow<'a, Reply> {
     if !reply.lines.iter().any(others) {
         return Cow::Borrowed(reply);
     }
+    // A reply of one note is someone's words (narration): only hints in
+    // parentheses go.
+    let words = reply.lines.len() == 1;
     let mut kept = reply.clone();
-    kept.lines.retain(|l| !others(l));
+    kept.lines.retain_mut(|l| {
+        if !others(l) {
+            return true;
+        }
+        let Line::Note { text } = l else {
+            return true;
+        };
+        match without_hint(text, words) {
+            Some(t) => {
+                *text = t;
+                true
+            }
+            None => false,
+        }
+    });
     Cow::Owned(kept)
+}
+
+/// A note without what it tells someone to type: hints in parentheses
+/// (`The shell reveals the seed (see \`verify\`).`), a clause after a dash
+/// (`The vote is tied — the DM decides with \`dm decide N\`.`); a note that
+/// is all instruction (`Add monsters with \`madd …\``) is `None`, unless
+/// it is someone's `words`.
+fn without_hint(text: &str, words: bool) -> Option<String> {
+    let mut t = render::without_hints(text);
+    if let Some(tick) = t.find('`')
+        && !words
+    {
+        match t[..tick].rfind(" — ") {
+            Some(dash) => {
+                t.truncate(dash);
+                t.push('.');
+            }
+            None => return None,
+        }
+    }
+    let t = t.trim();
+    (!t.is_empty() && t != ".").then(|| t.to_owned())
 }
 
 /// Whether `text` has `name` as a word of its own ("Brom gains 100 XP",
@@ -889,6 +983,61 @@ mod tests {
     use super::*;
 
     #[test]
+    fn hints_for_others_go_and_what_happened_stays() {
+        assert_eq!(
+            without_hint("The shell reveals the seed (see `verify`).", false).as_deref(),
+            Some("The shell reveals the seed.")
+        );
+        assert_eq!(
+            without_hint(
+                "The vote is tied — the DM decides with `dm decide N`.",
+                false
+            )
+            .as_deref(),
+            Some("The vote is tied.")
+        );
+        assert_eq!(
+            without_hint(
+                "Add monsters with `madd NAME -n COUNT`, then `n` starts round 1.",
+                false
+            ),
+            None
+        );
+        // Someone's words keep their backticks.
+        assert_eq!(
+            without_hint("The sign reads `beware`.", true).as_deref(),
+            Some("The sign reads `beware`.")
+        );
+        let tied = Reply {
+            lines: vec![
+                Line::Note {
+                    text: "Vote for left.".into(),
+                },
+                Line::Note {
+                    text: "The vote is tied — the DM decides with `dm decide N`.".into(),
+                },
+            ],
+            announce: true,
+            ..Reply::default()
+        };
+        let heard = without_others_hints(&tied, "Brom");
+        assert_eq!(
+            heard.lines.last(),
+            Some(&Line::Note {
+                text: "The vote is tied.".into()
+            })
+        );
+        let narration = Reply::note("They whisper `the password`.");
+        assert_eq!(
+            without_others_hints(&narration, "Brom").lines,
+            narration.lines
+        );
+        // A hint that names the player is theirs.
+        let dying = Reply::note("Brom is dying: `ds` rolls the death save.");
+        assert_eq!(without_others_hints(&dying, "Brom").lines, dying.lines);
+    }
+
+    #[test]
     fn a_name_is_a_word_of_its_own() {
         assert!(names("Brom gains 100 XP (100 total).", "Brom"));
         assert!(names(
@@ -904,13 +1053,11 @@ mod tests {
     #[test]
     fn a_player_hears_what_names_them_and_what_the_table_is_told() {
         let note = |text: &str| Reply::note(text);
-        assert!(concerns(&note("Brom gains 100 XP."), "brom", "Brom", true));
-        assert!(!concerns(&note("Dara gains 100 XP."), "brom", "Brom", true));
-        // Someone's `status` names everyone: only its asker hears it.
-        assert!(!concerns(&note("Brom HP 31/31"), "brom", "Brom", false));
+        assert!(concerns(&note("Brom is dying."), "brom", "Brom"));
+        assert!(!concerns(&note("Dara is dying."), "brom", "Brom"));
         let mut narration = note("Rain on the road.");
-        assert!(!concerns(&narration, "brom", "Brom", true));
+        assert!(!concerns(&narration, "brom", "Brom"));
         narration.announce = true;
-        assert!(concerns(&narration, "brom", "Brom", true));
+        assert!(concerns(&narration, "brom", "Brom"));
     }
 }

@@ -307,6 +307,56 @@ async fn a_spoofed_channel_command_is_refused_and_changes_nothing(db: &Db) {
             .await
     );
     assert_eq!(g.seq().await, before);
+    // A private answer is not read out on the channel.
+    g.node.deliver(g.node.text(g.brom, "sheet", false, b""));
+    assert!(
+        g.node
+            .wait_until(WAIT, |s| s.iter().filter(|s| s.to == BROADCAST).count()
+                == 3)
+            .await
+    );
+    let said = g.node.texts_to(BROADCAST);
+    assert!(said[2].contains("private: send it to me by DM"), "{said:?}");
+    assert!(!said[2].contains("Brom"), "{said:?}");
+    g.stop().await;
+}
+
+/// What a player only looks at is theirs, even for whose turn it is.
+async fn a_look_reaches_only_its_asker_even_during_someone_s_turn(db: &Db) {
+    let g = game(db).await;
+    seat_party(&g).await;
+    g.say(g.aria, "dm encounter;madd goblin --avg;n").await;
+    // Play on (the goblin's turns play themselves) until it is Aria's turn:
+    // the DM's node, which hears all play but not a player's look.
+    let mut arias = false;
+    for _ in 0..400 {
+        let t = g.router.table(&g.table).await.unwrap();
+        let current = t.encounter.as_ref().unwrap().current().unwrap().to_owned();
+        let seat = |n: u32| t.players.get(&PlayerId::new(sender(n))) == Some(&current);
+        if seat(g.aria) {
+            arias = true;
+            break;
+        }
+        if seat(g.brom) {
+            g.say(g.brom, "e").await;
+        } else {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    assert!(arias, "Aria never got a turn");
+    let (turn, asker) = (g.aria, g.brom);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = g.node.texts_to(turn).len();
+    let seq = g.seq().await;
+    let status = g.say(asker, "s").await.join(" ");
+    assert!(status.contains("round 1"), "{status}");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(
+        g.node.texts_to(turn)[before..].to_vec(),
+        Vec::<String>::new(),
+        "someone's status reached whoever's turn it is"
+    );
+    assert_eq!(g.seq().await, seq);
     g.stop().await;
 }
 
@@ -688,6 +738,7 @@ async fn every_player_hears_the_table_and_not_the_dms_hints(db: &Db) {
 }
 
 on_both_backends!(
+    a_look_reaches_only_its_asker_even_during_someone_s_turn,
     every_player_hears_the_table_and_not_the_dms_hints,
     a_chain_plays_a_turn_in_one_text_each_way_and_stops_at_a_refusal,
     the_dm_node_hears_the_monsters_and_players_are_heard_after_a_restart,

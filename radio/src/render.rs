@@ -433,7 +433,7 @@ fn xp_run(lines: &[&Line]) -> Option<(String, usize)> {
 }
 
 /// `text` without its parenthesised command hints: ` (\`dash\` for more)`.
-fn without_hints(text: &str) -> String {
+pub fn without_hints(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find(" (") {
