@@ -521,16 +521,7 @@ impl Adapter {
         let mut heard = Vec::new();
         loop {
             match self.published.try_recv() {
-                Ok(p) => {
-                    if !self.answered.remove(&p.seq) && !p.reply.private {
-                        heard.push(Heard {
-                            seq: p.seq,
-                            actor: p.actor,
-                            via: p.via,
-                            reply: p.reply,
-                        });
-                    }
-                }
+                Ok(p) => heard.extend(self.heard(p)),
                 Err(broadcast::error::TryRecvError::Lagged(n)) => {
                     eprintln!("radio: {n} replies at the table were missed (too many at once)");
                 }
@@ -538,6 +529,20 @@ impl Adapter {
             }
         }
         heard
+    }
+
+    /// A published reply to tell, unless it is this transport's own answer
+    /// (told with its command) or private.
+    fn heard(&mut self, p: Published) -> Option<Heard> {
+        if self.answered.remove(&p.seq) || p.reply.private {
+            return None;
+        }
+        Some(Heard {
+            seq: p.seq,
+            actor: p.actor,
+            via: p.via,
+            reply: p.reply,
+        })
     }
 
     /// Whose numbers `node` may not see: the monsters', unless it is a DM's node.
@@ -590,15 +595,7 @@ impl Adapter {
     /// A reply from another transport or process, with whatever else is
     /// waiting: told as one burst.
     async fn others(&mut self, p: Published) -> anyhow::Result<()> {
-        let mut heard = Vec::new();
-        if !self.answered.remove(&p.seq) && !p.reply.private {
-            heard.push(Heard {
-                seq: p.seq,
-                actor: p.actor,
-                via: p.via,
-                reply: p.reply,
-            });
-        }
+        let mut heard: Vec<Heard> = self.heard(p).into_iter().collect();
         heard.extend(self.drain());
         if heard.is_empty() {
             return Ok(());
