@@ -224,6 +224,11 @@ pub enum Line {
     },
 }
 
+/// The note that calls whose turn it is: `Round 2: Cade's turn.`
+pub fn turn_call(round: u32, name: &str) -> String {
+    format!("Round {round}: {name}'s turn.")
+}
+
 /// Ability scores with their abbreviations, STR to CHA: `("STR", 15)`.
 pub fn abilities(scores: &[u8; 6]) -> impl Iterator<Item = (&'static str, u8)> + '_ {
     rules::mechanics::Ability::ALL

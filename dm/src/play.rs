@@ -743,7 +743,7 @@ fn advance(table: &mut Table, dice: &mut dyn DieRoller, reply: &mut Reply) {
     enc.extra_actions.clear();
     enc.dodging.retain(|h| h != &next);
     let round = enc.round;
-    reply.say(format!("Round {round}: {}'s turn.", name_of(table, &next)));
+    reply.say(crate::event::turn_call(round, &name_of(table, &next)));
     reactions::expire_readied(table, &next, reply);
     let events = board_turn_point(table, &next, TurnPoint::Start, dice);
     if let Some(enc) = table.encounter.as_mut() {

@@ -230,7 +230,7 @@ pub fn text_for(reply: &Reply, with_turn: bool, hidden: &HashSet<String>) -> Str
 /// (`Round 2: Cade's turn.`): a digest says it once, at its end.
 pub fn is_turn_call(line: &Line, reply: &Reply) -> bool {
     match (line, &reply.turn) {
-        (Line::Note { text }, Some(t)) => *text == format!("Round {}: {}'s turn.", t.round, t.name),
+        (Line::Note { text }, Some(t)) => *text == dm::event::turn_call(t.round, &t.name),
         _ => false,
     }
 }
