@@ -486,10 +486,7 @@ pub fn render_line(line: &Line) -> String {
             scores,
         } => format!(
             "{name} — level {level} {race} {class}: HP {max_hp}, AC {ac}, speed {speed} ft. Scores {}.",
-            dm::event::abilities(scores)
-                .map(|(a, s)| format!("{a} {s}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            dm::event::scores_text(scores)
         ),
         Line::Xp {
             who,

@@ -237,6 +237,14 @@ pub fn abilities(scores: &[u8; 6]) -> impl Iterator<Item = (&'static str, u8)> +
         .zip(scores.iter().copied())
 }
 
+/// Ability scores as a sheet lists them: `STR 15, DEX 13, …`.
+pub fn scores_text(scores: &[u8; 6]) -> String {
+    abilities(scores)
+        .map(|(a, s)| format!("{a} {s}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Reply {
     /// A reply of one note.
     pub fn note(text: impl Into<String>) -> Self {

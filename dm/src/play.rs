@@ -2772,13 +2772,6 @@ fn close_vote(table: &mut Table, reply: &mut Reply) {
 
 // ---------------------------------------------------------------- text
 
-fn scores_text(scores: &[u8; 6]) -> String {
-    crate::event::abilities(scores)
-        .map(|(a, s)| format!("{a} {s}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn sheet_text(c: &Character) -> String {
     let (atk, dc) = c.spell_figures();
     let mut s = format!(
@@ -2794,7 +2787,7 @@ fn sheet_text(c: &Character) -> String {
         c.speed,
         c.xp,
         c.gold,
-        scores_text(&c.scores),
+        crate::event::scores_text(&c.scores),
         Ability::ALL
             .iter()
             .map(|a| format!("{} {:+}", a.abbreviation(), c.save_bonus(*a)))

@@ -50,14 +50,15 @@ impl View {
     }
 }
 
-/// Hit points as players see a monster's: a word, not numbers.
-pub fn hp_word(hp: u32, max_hp: u32) -> &'static str {
-    match HealthBand::of(hp, max_hp) {
-        HealthBand::Unhurt => "Healthy",
-        HealthBand::Hurt => "Injured",
-        HealthBand::Bloodied => "Bloodied",
-        HealthBand::Down => "Down",
-    }
+/// Hit points as players see a monster's: a word, not numbers, capitalised
+/// as Avrae shows it (`Bloodied`).
+pub fn hp_word(hp: u32, max_hp: u32) -> String {
+    let word = HealthBand::of(hp, max_hp).word();
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// One message to send: an optional embed and some content.
