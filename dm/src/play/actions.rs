@@ -7,6 +7,7 @@ use rules::mechanics::{Ability, Condition, D20Roll, Distance, Skill};
 use super::creatures::{check_bonus, conditions_mut, health_mut, name_of, resolve};
 use super::economy::{spend_action, spend_action_or_haste};
 use super::movement::speed_of;
+use super::outcome::heal_line;
 use super::rolls::{d20_text, roll_expr};
 use super::{Result, no};
 use crate::command::Simple;
@@ -191,14 +192,7 @@ pub(super) fn use_item(
     if let Some(hp) = health_mut(table, &who) {
         let hp_before = hp.current();
         let healed = hp.heal(u32::try_from(amount).unwrap_or(0)).unwrap_or(0);
-        let (now, max) = (hp.current(), hp.max());
-        reply.lines.push(Line::Heal {
-            target: tname,
-            amount: healed,
-            hp_before,
-            hp: now,
-            max_hp: max,
-        });
+        reply.lines.push(heal_line(tname, hp_before, healed, hp));
     }
     Ok(())
 }

@@ -11,16 +11,23 @@ use crate::character::{Character, index};
 use crate::encounter::{Encounter, MonsterState};
 use crate::table::Table;
 
+/// Something of a character's sheet or, failing that, of a monster's state.
+fn part<T>(
+    table: &Table,
+    handle: &str,
+    of_character: impl FnOnce(&Character) -> T,
+    of_monster: impl FnOnce(&MonsterState) -> T,
+) -> Option<T> {
+    if let Some(c) = table.character(handle) {
+        return Some(of_character(c));
+    }
+    table.encounter.as_ref()?.monster(handle).map(of_monster)
+}
+
 /// A creature's display name.
 pub(super) fn name_of(table: &Table, handle: &str) -> String {
-    if let Some(c) = table.character(handle) {
-        return c.name.clone();
-    }
-    table
-        .encounter
-        .as_ref()
-        .and_then(|e| e.monster(handle))
-        .map_or_else(|| handle.to_string(), MonsterState::name)
+    part(table, handle, |c| c.name.clone(), MonsterState::name)
+        .unwrap_or_else(|| handle.to_string())
 }
 
 pub(super) fn is_monster(table: &Table, handle: &str) -> bool {
@@ -110,44 +117,47 @@ pub(super) fn check_bonus(
 }
 
 pub(super) fn health(table: &Table, handle: &str) -> Option<Health> {
-    if let Some(c) = table.character(handle) {
-        return Some(c.health);
+    part(table, handle, |c| c.health, |m| m.health)
+}
+
+/// A part of a character's sheet or, failing that, of a monster's state.
+fn part_mut<'t, T>(
+    table: &'t mut Table,
+    handle: &str,
+    of_character: impl FnOnce(&'t mut Character) -> &'t mut T,
+    of_monster: impl FnOnce(&'t mut MonsterState) -> &'t mut T,
+) -> Option<&'t mut T> {
+    if table.character(handle).is_some() {
+        return table.character_mut(handle).map(of_character);
     }
-    table.encounter.as_ref()?.monster(handle).map(|m| m.health)
+    table
+        .encounter
+        .as_mut()?
+        .monster_mut(handle)
+        .map(of_monster)
 }
 
 pub(super) fn health_mut<'t>(table: &'t mut Table, handle: &str) -> Option<&'t mut Health> {
-    if table.character(handle).is_some() {
-        return table.character_mut(handle).map(|c| &mut c.health);
-    }
-    table
-        .encounter
-        .as_mut()?
-        .monster_mut(handle)
-        .map(|m| &mut m.health)
+    part_mut(table, handle, |c| &mut c.health, |m| &mut m.health)
 }
 
 fn own_conditions(table: &Table, handle: &str) -> Conditions {
-    if let Some(c) = table.character(handle) {
-        return c.conditions.clone();
-    }
-    table
-        .encounter
-        .as_ref()
-        .and_then(|e| e.monster(handle))
-        .map(|m| m.conditions.clone())
-        .unwrap_or_default()
+    part(
+        table,
+        handle,
+        |c| c.conditions.clone(),
+        |m| m.conditions.clone(),
+    )
+    .unwrap_or_default()
 }
 
 pub(super) fn conditions_mut<'t>(table: &'t mut Table, handle: &str) -> Option<&'t mut Conditions> {
-    if table.character(handle).is_some() {
-        return table.character_mut(handle).map(|c| &mut c.conditions);
-    }
-    table
-        .encounter
-        .as_mut()?
-        .monster_mut(handle)
-        .map(|m| &mut m.conditions)
+    part_mut(table, handle, |c| &mut c.conditions, |m| &mut m.conditions)
+}
+
+/// The fight that is on, or a refusal saying `why` not.
+pub(super) fn fight<'t>(table: &'t Table, why: &str) -> Result<&'t Encounter> {
+    table.encounter.as_ref().ok_or_else(|| no(why))
 }
 
 /// Conditions from the sheet, the board and hit points (unconscious at 0).

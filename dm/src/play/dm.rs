@@ -10,7 +10,7 @@ use super::characters::{level_up, xp_for_level};
 use super::creatures::{
     conditions_mut, enc_monster, find_character, handles, health_mut, name_of, resolve,
 };
-use super::outcome::harm;
+use super::outcome::{harm, heal_line};
 use super::turns::roll_initiative;
 use super::votes::pick_option;
 use super::{Result, act, no};
@@ -129,14 +129,7 @@ pub(super) fn dm_command(
                 let healed = hp
                     .heal(delta.unsigned_abs())
                     .map_err(|e| no(e.to_string()))?;
-                let (now, max) = (hp.current(), hp.max());
-                reply.lines.push(Line::Heal {
-                    target: name,
-                    amount: healed,
-                    hp_before,
-                    hp: now,
-                    max_hp: max,
-                });
+                reply.lines.push(heal_line(name, hp_before, healed, hp));
             }
         }
         DmCommand::Condition {
@@ -175,13 +168,7 @@ pub(super) fn dm_command(
             ));
         }
         DmCommand::Xp { amount, to } => {
-            let who: Vec<String> = if to.is_empty() {
-                table.characters.iter().map(|c| c.handle.clone()).collect()
-            } else {
-                to.iter()
-                    .map(|n| find_character(table, n).map(|c| c.handle.clone()))
-                    .collect::<Result<_>>()?
-            };
+            let who = recipients(table, to)?;
             for h in who {
                 if let Some(c) = table.character_mut(&h) {
                     c.xp = c.xp.saturating_add(*amount);
@@ -196,13 +183,7 @@ pub(super) fn dm_command(
             }
         }
         DmCommand::Loot { gold, items, to } => {
-            let who: Vec<String> = if to.is_empty() {
-                table.characters.iter().map(|c| c.handle.clone()).collect()
-            } else {
-                to.iter()
-                    .map(|n| find_character(table, n).map(|c| c.handle.clone()))
-                    .collect::<Result<_>>()?
-            };
+            let who = recipients(table, to)?;
             if who.is_empty() {
                 return Err(no("there is no one to give it to"));
             }
@@ -320,6 +301,16 @@ pub(super) fn joining(joined: &[(String, u32)]) -> String {
     }
 }
 
+/// The characters a reward goes to: those named, or everyone's.
+fn recipients(table: &Table, to: &[String]) -> Result<Vec<String>> {
+    if to.is_empty() {
+        return Ok(table.characters.iter().map(|c| c.handle.clone()).collect());
+    }
+    to.iter()
+        .map(|n| find_character(table, n).map(|c| c.handle.clone()))
+        .collect()
+}
+
 fn next_handle(table: &mut Table, monster: &str) -> String {
     let prefix: String = monster
         .split('-')
@@ -354,6 +345,14 @@ fn roll_hp(expr: &str, dice: &mut dyn DieRoller) -> Option<u32> {
     let e = dice::parse(expr).ok()?;
     let r = dice::roll(&e, dice).ok()?;
     u32::try_from(r.total.max(1)).ok()
+}
+
+/// The ids of a comma-separated list of `what`s, each found by `find`.
+fn ids(value: &str, what: &str, find: impl Fn(&str) -> Option<String>) -> Result<Vec<String>> {
+    value
+        .split(',')
+        .map(|x| find(x.trim()).ok_or_else(|| no(format!("no {what} `{x}`"))))
+        .collect()
 }
 
 fn set_field(c: &mut Character, field: &str, value: &str) -> Result<String> {
@@ -426,29 +425,13 @@ fn set_field(c: &mut Character, field: &str, value: &str) -> Result<String> {
         }
         "weapons" => {
             before = c.weapons.join(",");
-            let mut ws = Vec::new();
-            for w in value.split(',') {
-                ws.push(
-                    content::weapon(w.trim())
-                        .ok_or_else(|| no(format!("no weapon `{w}`")))?
-                        .id
-                        .clone(),
-                );
-            }
-            c.weapons = ws;
+            c.weapons = ids(value, "weapon", |w| {
+                content::weapon(w).map(|x| x.id.clone())
+            })?;
         }
         "spells" => {
             before = c.spells.join(",");
-            let mut ss = Vec::new();
-            for s in value.split(',') {
-                ss.push(
-                    content::spell(s.trim())
-                        .ok_or_else(|| no(format!("no spell `{s}`")))?
-                        .id
-                        .clone(),
-                );
-            }
-            c.spells = ss;
+            c.spells = ids(value, "spell", |s| content::spell(s).map(|x| x.id.clone()))?;
         }
         "ac" => {
             return Err(no(

@@ -26,6 +26,19 @@ pub(super) fn economy<'t>(table: &'t mut Table, me: &str) -> Option<&'t mut Econ
     (enc.round > 0).then(|| enc.economy.entry(me.to_string()).or_default())
 }
 
+/// Whether `me` may spend `spend` now: on its turn, able to act, and
+/// with nothing forbidding it.
+fn may_spend(table: &mut Table, me: &str, spend: limits::Spend) -> Result<()> {
+    my_turn(table, me)?;
+    if conditions(table, me).is_incapacitated() {
+        return Err(no(format!(
+            "{} can't act (incapacitated)",
+            name_of(table, me)
+        )));
+    }
+    limits::spend(table, me, spend)
+}
+
 pub(super) fn spend_action(table: &mut Table, me: &str) -> Result<()> {
     spend_action_or_haste(table, me, false).map(drop)
 }
@@ -34,14 +47,7 @@ pub(super) fn spend_action(table: &mut Table, me: &str) -> Result<()> {
 /// when `haste_ok` (one weapon attack, Dash, Disengage, Hide, Use an
 /// Object) Haste's extra action. True when Haste's paid.
 pub(super) fn spend_action_or_haste(table: &mut Table, me: &str, haste_ok: bool) -> Result<bool> {
-    my_turn(table, me)?;
-    if conditions(table, me).is_incapacitated() {
-        return Err(no(format!(
-            "{} can't act (incapacitated)",
-            name_of(table, me)
-        )));
-    }
-    limits::spend(table, me, limits::Spend::Action)?;
+    may_spend(table, me, limits::Spend::Action)?;
     if classes::surge_action(table, me) {
         return Ok(false);
     }
@@ -63,14 +69,7 @@ pub(super) fn spend_action_or_haste(table: &mut Table, me: &str, haste_ok: bool)
 
 /// Spends `me`'s bonus action on its turn.
 pub(super) fn spend_bonus(table: &mut Table, me: &str) -> Result<()> {
-    my_turn(table, me)?;
-    if conditions(table, me).is_incapacitated() {
-        return Err(no(format!(
-            "{} can't act (incapacitated)",
-            name_of(table, me)
-        )));
-    }
-    limits::spend(table, me, limits::Spend::Bonus)?;
+    may_spend(table, me, limits::Spend::Bonus)?;
     if let Some(e) = economy(table, me) {
         if e.bonus_action_used {
             return Err(no(

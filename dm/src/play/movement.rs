@@ -6,7 +6,7 @@ use rules::content;
 use rules::dice::{Advantage, DieRoller};
 use rules::mechanics::{Distance, LifeState};
 
-use super::creatures::{health, is_monster, monster_of, name_of, resolve, target, team};
+use super::creatures::{fight, health, is_monster, monster_of, name_of, resolve, target, team};
 use super::economy::{economy, my_turn};
 use super::outcome::land;
 use super::{Result, no, reactions};
@@ -24,10 +24,7 @@ pub(super) fn move_to(
 ) -> Result<()> {
     let t = resolve(table, other)?;
     my_turn(table, me)?;
-    let enc = table
-        .encounter
-        .as_ref()
-        .ok_or_else(|| no("positions matter in a fight only"))?;
+    let enc = fight(table, "positions matter in a fight only")?;
     let was = enc.distance(me, &t);
     // Theater of mind: each step between engaged, near and far costs the
     // mover's movement, up to 30 ft (a speed-25 dwarf still makes one step).

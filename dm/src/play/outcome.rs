@@ -5,7 +5,7 @@
 use rules::automation::{CastFigures, Resolution};
 use rules::dice::DieRoller;
 use rules::mechanics::{
-    Ability, AttackResult, Condition, D20Test, DamageType, Distance, LifeState,
+    Ability, AttackResult, Condition, D20Test, DamageType, Distance, Health, LifeState,
 };
 
 use super::creatures::{conditions_mut, health_mut, is_monster, name_of, save_bonus, target};
@@ -65,14 +65,9 @@ pub(super) fn land(
         {
             let hp_before = hp.current();
             let healed = hp.heal(r.healing).unwrap_or(0);
-            let (now, max) = (hp.current(), hp.max());
-            reply.lines.push(Line::Heal {
-                target: tname.clone(),
-                amount: healed,
-                hp_before,
-                hp: now,
-                max_hp: max,
-            });
+            reply
+                .lines
+                .push(heal_line(tname.clone(), hp_before, healed, hp));
         }
         if r.temp_hp > 0
             && let Some(hp) = health_mut(table, &h)
@@ -283,5 +278,17 @@ fn after_death(table: &mut Table, h: &str) {
         table
             .recent
             .push("All monsters are down — `dm end` closes the fight.".into());
+    }
+}
+
+/// The line that tells `target` was healed by `healed` from `hp_before`
+/// to `hp`.
+pub(super) fn heal_line(target: String, hp_before: u32, healed: u32, hp: &Health) -> Line {
+    Line::Heal {
+        target,
+        amount: healed,
+        hp_before,
+        hp: hp.current(),
+        max_hp: hp.max(),
     }
 }

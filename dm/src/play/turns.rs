@@ -7,7 +7,7 @@ use rules::content::TurnPoint;
 use rules::dice::{Advantage, DieRoller};
 use rules::mechanics::{Ability, D20Roll, Economy, LifeState};
 
-use super::creatures::{check_bonus, handles, health, name_of, target};
+use super::creatures::{check_bonus, fight, handles, health, name_of, target};
 use super::economy::{economy, my_turn};
 use super::movement::speed_of;
 use super::outcome::land;
@@ -85,10 +85,10 @@ pub(super) fn join_initiative(
     dice: &mut dyn DieRoller,
     reply: &mut Reply,
 ) -> Result<()> {
-    let enc = table
-        .encounter
-        .as_ref()
-        .ok_or_else(|| no("no fight is on — the DM starts one with `dm encounter`"))?;
+    let enc = fight(
+        table,
+        "no fight is on — the DM starts one with `dm encounter`",
+    )?;
     if enc.has(me) {
         return Err(no("you are already in the initiative order"));
     }
@@ -105,10 +105,7 @@ pub(super) fn end_turn(
     dice: &mut dyn DieRoller,
     reply: &mut Reply,
 ) -> Result<()> {
-    let enc = table
-        .encounter
-        .as_ref()
-        .ok_or_else(|| no("no fight is on"))?;
+    let enc = fight(table, "no fight is on")?;
     if enc.round == 0 {
         return Err(no("the fight hasn't started — the DM begins it with `n`"));
     }
