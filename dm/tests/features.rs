@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Dice, Game, pid};
+use common::{Dice, Game, attack_results, pid};
 use dm::command::{Command, NewCharacter, Scores};
 use dm::{Line, Reply, Table};
 use rules::mechanics::SpellLevel;
@@ -27,17 +27,6 @@ fn said(reply: &Reply, text: &str) -> bool {
         .lines
         .iter()
         .any(|l| matches!(l, Line::Note { text: t } if t.contains(text)))
-}
-
-fn attack_results(reply: &Reply) -> Vec<String> {
-    reply
-        .lines
-        .iter()
-        .filter_map(|l| match l {
-            Line::Attack { result, .. } => Some(result.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn slots(game: &Game, handle: &str, level: u8) -> u8 {

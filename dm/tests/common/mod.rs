@@ -246,14 +246,31 @@ pub fn notes(reply: &Reply) -> String {
         .join("\n")
 }
 
+/// What `pick` takes from each of the reply's lines, in order.
+pub fn picked<T>(reply: &Reply, pick: impl Fn(&Line) -> Option<T>) -> Vec<T> {
+    reply.lines.iter().filter_map(pick).collect()
+}
+
 /// The totals of the reply's roll lines, in order.
 pub fn totals(reply: &Reply) -> Vec<i64> {
-    reply
-        .lines
-        .iter()
-        .filter_map(|l| match l {
-            Line::Roll { total, .. } => Some(*total),
-            _ => None,
-        })
-        .collect()
+    picked(reply, |l| match l {
+        Line::Roll { total, .. } => Some(*total),
+        _ => None,
+    })
+}
+
+/// Who took damage in the reply, in order.
+pub fn damaged(reply: &Reply) -> Vec<String> {
+    picked(reply, |l| match l {
+        Line::Damage { target, .. } => Some(target.clone()),
+        _ => None,
+    })
+}
+
+/// The results of the reply's attacks (`hit`, `miss`, `critical hit`).
+pub fn attack_results(reply: &Reply) -> Vec<String> {
+    picked(reply, |l| match l {
+        Line::Attack { result, .. } => Some(result.clone()),
+        _ => None,
+    })
 }
