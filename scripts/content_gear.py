@@ -69,6 +69,20 @@ CASTERS = {
 # SRD stops the script instead of shipping a stale figure.
 DARKVISION_TRAITS = {"darkvision": 60}
 RESISTANCE_TRAITS = {"dwarven-resilience": "poison", "hellish-resistance": "fire"}
+# Saves with advantage against effects that impose a condition, each
+# confirmed against the trait's text like the figures above.
+SAVE_ADVANTAGE_TRAITS = {
+    "dwarven-resilience": ("poisoned", r"advantage on saving throws against poison"),
+    "fey-ancestry": ("charmed", r"advantage on saving throws against being charmed"),
+    "brave": ("frightened", r"advantage on saving throw against being frightened"),
+}
+# Hit points added at 1st level and at each level after.
+HP_PER_LEVEL_TRAITS = {"dwarven-toughness": (1, r"increases by 1 every time you gain a level")}
+# Skills the trait makes the character proficient in.
+SKILL_TRAITS = {
+    "keen-senses": ("perception", r"proficiency in the Perception skill"),
+    "menacing": ("intimidation", r"proficiency in the Intimidation skill"),
+}
 
 WEAPON_KEYS = {
     "index", "name", "equipment_category", "weapon_category", "weapon_range",
@@ -439,6 +453,45 @@ def _partial(*missing: str) -> dict:
 
 def _listed(*missing: str) -> dict:
     return {"level": "listed", "missing": list(missing)}
+
+
+# What the engine does with each SRD racial trait. Every trait of the export
+# must be here, so a new one stops the script until it is classified. The
+# figures themselves come from the tables above; this says how much of the
+# trait's rule the engine applies.
+NO_LIGHT = "the engine has no light or vision: the range is on the sheet for the table"
+NO_WEAPON_PROFICIENCY = "weapon proficiencies are not tracked: every weapon attack adds proficiency"
+OUTSIDE_PLAY = "a rule of exploration, social play or downtime, left to the table"
+RACE_TRAIT_AUTOMATION = {
+    "darkvision": _partial(NO_LIGHT),
+    "dwarven-resilience": _full(),
+    "dwarven-combat-training": _listed(NO_WEAPON_PROFICIENCY),
+    "tool-proficiency": _listed(OUTSIDE_PLAY),
+    "stonecunning": _listed(OUTSIDE_PLAY),
+    "dwarven-toughness": _full(),
+    "keen-senses": _full(),
+    "fey-ancestry": _partial("immunity to magical sleep"),
+    "trance": _listed(OUTSIDE_PLAY),
+    "elf-weapon-training": _listed(NO_WEAPON_PROFICIENCY),
+    "high-elf-cantrip": _listed("the cantrip is the player's choice: add it to the sheet"),
+    "extra-language": _listed(OUTSIDE_PLAY),
+    "lucky": _listed("rerolling a natural 1 on attack rolls, ability checks and saves"),
+    "brave": _full(),
+    "halfling-nimbleness": _listed("moving through larger creatures' spaces: no positions on the map"),
+    "naturally-stealthy": _listed(OUTSIDE_PLAY),
+    "draconic-ancestry": _listed("the ancestry is not recorded on the sheet"),
+    "breath-weapon": _listed("the breath weapon as an action (needs the ancestry on the sheet)"),
+    "damage-resistance": _listed("resistance by ancestry (needs the ancestry on the sheet)"),
+    "gnome-cunning": _listed("advantage on Intelligence, Wisdom and Charisma saves against magic only"),
+    "artificers-lore": _listed(OUTSIDE_PLAY),
+    "tinker": _listed(OUTSIDE_PLAY),
+    "skill-versatility": _listed("the two skills are the player's choice: add them to the sheet"),
+    "menacing": _full(),
+    "relentless-endurance": _listed("dropping to 1 hit point instead of 0 once per long rest"),
+    "savage-attacks": _listed("an extra weapon damage die on a melee critical hit"),
+    "hellish-resistance": _full(),
+    "infernal-legacy": _listed("thaumaturgy, and hellish rebuke once per long rest from 3rd level"),
+}
 
 
 def _counter(key: str) -> dict:
@@ -870,15 +923,35 @@ def confirm(entry: str, trait: dict, pattern: str) -> None:
         fail(entry, f"{trait['index']} no longer says {pattern!r}")
 
 
-def trait_figures(entry: str, refs: list, traits: dict, race: dict | None) -> list[dict]:
-    """Trait references, recording darkvision and resistances in `race` when given."""
+def trait_figures(entry: str, refs: list, traits: dict, race: dict | None, sub: dict) -> list[dict]:
+    """Trait references with their automation, recording darkvision,
+    resistances and save advantages in `race` (when given) and hit points
+    per level and skills in `sub` (the race or the subrace)."""
     out = []
     for ref in refs:
         trait = traits.get(ref["index"])
         if trait is None:
             fail(entry, f"unknown trait {ref['index']!r}")
-        out.append({"id": ref["index"], "name": ref["name"]})
         index = ref["index"]
+        if index not in RACE_TRAIT_AUTOMATION:
+            fail(entry, f"trait {index} is not classified in RACE_TRAIT_AUTOMATION")
+        out.append({"id": index, "name": ref["name"], "automation": RACE_TRAIT_AUTOMATION[index]})
+        if index in SAVE_ADVANTAGE_TRAITS:
+            if race is None:
+                fail(entry, f"subrace trait {index} changes save advantages")
+            condition, pattern = SAVE_ADVANTAGE_TRAITS[index]
+            confirm(entry, trait, pattern)
+            race.setdefault("save_advantage_against", []).append(condition)
+        if index in HP_PER_LEVEL_TRAITS:
+            amount, pattern = HP_PER_LEVEL_TRAITS[index]
+            confirm(entry, trait, pattern)
+            sub["hp_per_level"] = sub.get("hp_per_level", 0) + amount
+        if index in SKILL_TRAITS:
+            skill, pattern = SKILL_TRAITS[index]
+            confirm(entry, trait, pattern)
+            if skill.replace("_", "-") not in SKILLS:
+                fail(entry, f"unknown skill {skill!r}")
+            sub.setdefault("skills", []).append(skill)
         if index in DARKVISION_TRAITS or index in RESISTANCE_TRAITS:
             if race is None:
                 fail(entry, f"subrace trait {index} changes darkvision or resistances")
@@ -942,20 +1015,23 @@ def convert_race(raw: dict, subraces: dict, traits: dict) -> dict:
             "bonus": bonus_values.pop(),
             "from": by_ability_order(picks),
         }
-    race["traits"] = trait_figures(entry, raw["traits"], traits, race)
+    race["traits"] = trait_figures(entry, raw["traits"], traits, race, race)
     race["resistances"] = sorted(race.get("resistances", []))
+    if "save_advantage_against" in race:
+        race["save_advantage_against"].sort()
     race["subraces"] = []
     for ref in raw["subraces"]:
         sub = subraces.get(ref["index"])
         if sub is None or sub["race"]["index"] != entry:
             fail(entry, f"unknown subrace {ref['index']!r}")
         only_keys(ref["index"], sub, {"index", "name", "race", "desc", "ability_bonuses", "racial_traits", "url"})
-        race["subraces"].append({
+        out = {
             "id": sub["index"],
             "name": sub["name"],
             "ability_bonuses": bonuses(sub["index"], sub["ability_bonuses"]),
-            "traits": trait_figures(sub["index"], sub["racial_traits"], traits, None),
-        })
+        }
+        out["traits"] = trait_figures(sub["index"], sub["racial_traits"], traits, None, out)
+        race["subraces"].append(out)
     return race
 
 
