@@ -7,8 +7,9 @@ Usage:
 
 Reads the 5e-bits/5e-database export (equipment, weapon properties, classes,
 levels, features, races, subraces, traits, proficiencies) and writes
-`weapons.json`, `armor.json`, `classes.json` and `races.json` in the schemas
-of `rules::content` (rules/src/content/gear.rs, class.rs, race.rs). Only game
+`weapons.json`, `armor.json`, `gear.json` (ammunition and potions of
+healing), `classes.json` and `races.json` in the schemas of
+`rules::content` (rules/src/content/gear.rs, class.rs, race.rs). Only game
 figures are written: numbers, names, dice, damage types, proficiencies, level
 tables. The `desc` prose is never written out; it is read only to confirm the
 few race figures the structured data lacks (darkvision range, the damage type
@@ -82,6 +83,27 @@ HP_PER_LEVEL_TRAITS = {"dwarven-toughness": (1, r"increases by 1 every time you 
 SKILL_TRAITS = {
     "keen-senses": ("perception", r"proficiency in the Perception skill"),
     "menacing": ("intimidation", r"proficiency in the Intimidation skill"),
+}
+
+# The ammunition each ammunition weapon fires (the export does not link
+# them): ids of its adventuring gear in the "ammunition" category.
+WEAPON_AMMUNITION = {
+    "blowgun": "blowgun-needle",
+    "crossbow-hand": "crossbow-bolt",
+    "crossbow-heavy": "crossbow-bolt",
+    "crossbow-light": "crossbow-bolt",
+    "longbow": "arrow",
+    "shortbow": "arrow",
+    "sling": "sling-bullet",
+}
+# The potions of healing a character may carry: the common one keeps the
+# family's id ("potion-of-healing", what sheets hold). Their healing dice are
+# read from this table and confirmed against each potion's text.
+POTIONS = {
+    "potion-of-healing-common": ("potion-of-healing", "2d4+2", r"regain 2d4 \+ 2 hit points"),
+    "potion-of-healing-greater": ("potion-of-greater-healing", "4d4+4", r"regain 4d4 \+ 4 hit points"),
+    "potion-of-healing-superior": ("potion-of-superior-healing", "8d4+8", r"regain 8d4 \+ 8 hit points"),
+    "potion-of-healing-supreme": ("potion-of-supreme-healing", "10d4+20", r"regain 10d4 \+ 20 hit points"),
 }
 
 WEAPON_KEYS = {
@@ -208,6 +230,14 @@ def convert_weapon(raw: dict, corrections: list[str]) -> dict:
         fail(entry, "thrown without a throw range")
     if kind == "ranged" and "thrown" not in properties and "ammunition" not in properties:
         fail(entry, "ranged weapon that is neither thrown nor fires ammunition")
+    if ("ammunition" in properties) != (entry in WEAPON_AMMUNITION):
+        fail(entry, "the ammunition property and WEAPON_AMMUNITION disagree")
+    if entry in WEAPON_AMMUNITION:
+        weapon["ammunition"] = WEAPON_AMMUNITION[entry]
+    # "Crossbow, light" is also called what players say: "Light crossbow".
+    if ", " in raw["name"]:
+        noun, adjective = raw["name"].split(", ", 1)
+        weapon["aliases"] = [f"{adjective.capitalize()} {noun.lower()}"]
     if weapon.get("damage", {}).get("dice") == "1":
         corrections.append(f"{entry}: damage is a flat 1, not a die (kept as \"1\")")
     return weapon
@@ -248,18 +278,43 @@ def convert_armor(raw: dict) -> dict:
     return armor
 
 
-def weapons_and_armor(srd: Path, corrections: list[str]) -> tuple[list, list]:
+def weapons_and_armor(srd: Path, corrections: list[str]) -> tuple[list, list, list]:
+    """Weapons, armor, and the gear a character holds besides them
+    (ammunition, potions of healing)."""
     known = {p["index"] for p in load(srd, "5e-SRD-Weapon-Properties.json")}
     if known != WEAPON_PROPERTIES:
         raise SrdError(f"weapon properties changed: {sorted(known ^ WEAPON_PROPERTIES)}")
-    weapons, armor = [], []
+    weapons, armor, gear = [], [], []
     for raw in load(srd, "5e-SRD-Equipment.json"):
         category = raw["equipment_category"]["index"]
         if category == "weapon":
             weapons.append(convert_weapon(raw, corrections))
         elif category == "armor":
             armor.append(convert_armor(raw))
-    return sorted(weapons, key=lambda w: w["id"]), sorted(armor, key=lambda a: a["id"])
+        elif raw.get("gear_category", {}).get("index") == "ammunition":
+            gear.append({
+                "id": raw["index"],
+                "name": raw["name"],
+                "kind": "ammunition",
+                "quantity": raw["quantity"],
+                "weight": weight(raw["index"], raw["weight"]),
+                "cost_cp": cost_cp(raw["index"], raw["cost"]),
+            })
+    fired = set(WEAPON_AMMUNITION.values())
+    if fired != {g["id"] for g in gear}:
+        raise SrdError(f"ammunition changed: {sorted(fired ^ {g['id'] for g in gear})}")
+    potions = {m["index"]: m for m in load(srd, "5e-SRD-Magic-Items.json")}
+    for index, (id_, dice, pattern) in POTIONS.items():
+        raw = potions.get(index)
+        if raw is None:
+            fail(index, "no such magic item")
+        confirm(index, {"index": index, "desc": raw["desc"]}, pattern)
+        gear.append({"id": id_, "name": raw["name"], "kind": "potion", "quantity": 1, "healing": dice})
+    return (
+        sorted(weapons, key=lambda w: w["id"]),
+        sorted(armor, key=lambda a: a["id"]),
+        sorted(gear, key=lambda g: g["id"]),
+    )
 
 
 def counter(entry: str, key: str, value, out: dict) -> None:
@@ -1049,18 +1104,20 @@ def dump(value) -> str:
 def generate(srd: Path) -> tuple[dict[str, str], list[str], dict]:
     """File name → JSON text, the corrections made, and counts for the summary."""
     corrections: list[str] = []
-    weapons, armor = weapons_and_armor(srd, corrections)
+    weapons, armor, gear = weapons_and_armor(srd, corrections)
     class_list = classes(srd)
     race_list = races(srd)
     files = {
         "weapons.json": dump(weapons),
         "armor.json": dump(armor),
+        "gear.json": dump(gear),
         "classes.json": dump(class_list),
         "races.json": dump(race_list),
     }
     summary = {
         "weapons": len(weapons),
         "armor": len(armor),
+        "gear": len(gear),
         "classes": len(class_list),
         "combat features": sum(len(c["combat_features"]) for c in class_list),
         "races": len(race_list),

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use rules::content::{self, Class, Race, Subrace};
+use rules::content::{self, Class, Found, Race, Subrace, Weapon};
 use rules::mechanics::{
     Ability, AbilityScores, CasterKind, Condition, Conditions, DamageType, Health, Level, Skill,
     SpellLevel, SpellSlots, ZeroHp,
@@ -134,14 +134,15 @@ pub fn priorities(class: &str) -> [Ability; 6] {
 }
 
 /// A class's starting kit: armor, shield, weapons (the first is the default
-/// attack), following the SRD's starting equipment.
-fn kit(class: &str) -> (Option<&'static str>, bool, &'static [&'static str]) {
+/// attack), following the SRD's starting equipment, all by content id. The
+/// ammunition the weapons fire comes with them (see [`starting_items`]).
+pub fn kit(class: &str) -> (Option<&'static str>, bool, &'static [&'static str]) {
     match class {
         "barbarian" => (None, false, &["greataxe", "handaxe"]),
         "bard" => (Some("leather-armor"), false, &["rapier", "dagger"]),
-        "cleric" => (Some("scale-mail"), true, &["mace", "light-crossbow"]),
+        "cleric" => (Some("scale-mail"), true, &["mace", "crossbow-light"]),
         "druid" => (Some("leather-armor"), true, &["scimitar", "dart"]),
-        "fighter" => (Some("chain-mail"), true, &["longsword", "light-crossbow"]),
+        "fighter" => (Some("chain-mail"), true, &["longsword", "crossbow-light"]),
         "monk" => (None, false, &["shortsword", "dart"]),
         "paladin" => (Some("chain-mail"), true, &["longsword", "javelin"]),
         "ranger" => (Some("scale-mail"), false, &["shortsword", "longbow"]),
@@ -150,10 +151,27 @@ fn kit(class: &str) -> (Option<&'static str>, bool, &'static [&'static str]) {
             false,
             &["rapier", "shortbow", "dagger"],
         ),
-        "sorcerer" => (None, false, &["light-crossbow", "dagger"]),
-        "warlock" => (Some("leather-armor"), false, &["light-crossbow", "dagger"]),
+        "sorcerer" => (None, false, &["crossbow-light", "dagger"]),
+        "warlock" => (Some("leather-armor"), false, &["crossbow-light", "dagger"]),
         _ => (None, false, &["quarterstaff", "dagger"]),
     }
+}
+
+/// The items a new character of the class carries besides armor and
+/// weapons, by content gear id: a potion of healing and a bundle of the
+/// ammunition each of its weapons fires (20 bolts for a light crossbow).
+pub fn starting_items(class: &str) -> Vec<String> {
+    let mut items = vec![String::from("potion-of-healing")];
+    let (_, _, weapons) = kit(class);
+    for ammunition in weapons
+        .iter()
+        .filter_map(|w| content::weapon(w)?.ammunition.clone())
+    {
+        if !items.contains(&ammunition) {
+            items.push(ammunition);
+        }
+    }
+    items
 }
 
 /// The spells a new caster of the class starts with, by the lowest level
@@ -322,7 +340,7 @@ impl Character {
             speed: race.speed,
             xp: 0,
             gold: 10,
-            items: vec!["potion-of-healing".into()],
+            items: starting_items(&class.id),
             hit_dice_left: level,
             reactions_off: Vec::new(),
             spent: BTreeMap::new(),
@@ -391,6 +409,27 @@ impl Character {
         content::class(&self.class)
             .or_else(|| content::class("wizard"))
             .unwrap_or(&content::classes()[0])
+    }
+
+    /// A weapon it carries by what a player types: an id, a name or an
+    /// alias ("light crossbow", "crossbow-light", "Crossbow, light"), or
+    /// the unique start of one ("cross"); its first weapon for an empty
+    /// query. Older sheets' ids ("light-crossbow") resolve through the alias.
+    pub fn weapon(&self, query: &str) -> Option<&'static Weapon> {
+        let carried: Vec<Weapon> = self
+            .weapons
+            .iter()
+            .filter_map(|w| content::weapon(w).cloned())
+            .collect();
+        let id = if query.trim().is_empty() {
+            carried.first()?
+        } else {
+            match content::find(&carried, query) {
+                Found::One(w) => w,
+                Found::Several(_) | Found::Nothing(_) => return None,
+            }
+        };
+        content::weapon(&id.id)
     }
 
     /// Its race and subrace from the content; `None` for an edited race id

@@ -66,6 +66,7 @@ fn the_schemas_keep_every_field_the_generator_writes() {
     round_trips(content::armor_list(), include_str!("../content/armor.json"));
     round_trips(content::classes(), include_str!("../content/classes.json"));
     round_trips(content::races(), include_str!("../content/races.json"));
+    round_trips(content::gear_list(), include_str!("../content/gear.json"));
 }
 
 #[test]
@@ -424,6 +425,38 @@ fn every_race_trait_is_applied_or_listed_as_not_automated() {
             r.id
         );
     }
+}
+
+#[test]
+fn ammunition_weapons_name_their_ammunition_and_crossbows_answer_to_their_common_names() {
+    for w in content::weapons() {
+        assert_eq!(
+            w.has(WeaponProperty::Ammunition),
+            w.ammunition.is_some(),
+            "{}",
+            w.id
+        );
+        if let Some(id) = &w.ammunition {
+            let ammo = content::gear(id).unwrap_or_else(|| panic!("{}: no gear {id}", w.id));
+            assert_eq!(ammo.kind, content::GearKind::Ammunition);
+        }
+        for alias in &w.aliases {
+            assert_eq!(content::weapon(alias).unwrap().id, w.id);
+            match content::find(content::weapons(), alias) {
+                content::Found::One(found) => assert_eq!(found.id, w.id),
+                other => panic!("`{alias}` finds {other:?}"),
+            }
+        }
+    }
+    assert_eq!(weapon("light crossbow").id, "crossbow-light");
+    assert_eq!(weapon("light-crossbow").id, "crossbow-light");
+    assert_eq!(weapon("hand crossbow").id, "crossbow-hand");
+    assert_eq!(weapon("longbow").ammunition.as_deref(), Some("arrow"));
+    assert_eq!(weapon("sling").ammunition.as_deref(), Some("sling-bullet"));
+    let potion = content::gear("potion of healing").unwrap();
+    assert_eq!(potion.id, "potion-of-healing");
+    assert_eq!(potion.healing.as_deref(), Some("2d4+2"));
+    assert_eq!(content::gear_list().len(), 8);
 }
 
 #[test]
