@@ -12,7 +12,7 @@ use monsters::Planner;
 use monsters::llm::gemini::{GeminiConfig, GeminiPlanner};
 use monsters::llm::openai::{OpenAiConfig, OpenAiPlanner};
 
-use crate::cli::PlannerKind;
+use crate::config::PlannerKind;
 use crate::config::PlannerConfig;
 
 /// How long a monster's turn may wait for a model before the tactician plays it.

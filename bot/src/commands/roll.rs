@@ -8,8 +8,8 @@ use rand::rngs::ChaCha20Rng;
 use rules::dice::{self, Advantage, Crit, Die, Rolled};
 use serde::Serialize;
 
-use crate::cli::{Format, RollArgs};
-use crate::output::quiet_if_closed;
+use crate::commands::cli::{Format, RollArgs};
+use crate::commands::output::quiet_if_closed;
 
 /// Rolls `args.expr` `args.times` times and prints each result on its own line.
 pub fn run(args: &RollArgs) -> Result<()> {

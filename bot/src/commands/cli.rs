@@ -2,6 +2,8 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::PlannerKind;
+
 /// A dungeon master for D&D 5e that lives in chat: Discord, Meshtastic radios and a local console.
 #[derive(Debug, Parser)]
 #[command(name = "dungeon", version, about, long_about = None, propagate_version = true)]
@@ -456,22 +458,6 @@ pub enum EvalCommand {
     /// challenge) with the chosen planner and with a random-legal baseline, and prints
     /// monster win rate, legality, fallbacks, decision latency and tokens per turn.
     Monsters(EvalArgs),
-}
-
-/// Which planner runs the monsters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PlannerKind {
-    /// The built-in tactician (no network).
-    Tactician,
-    /// Google Gemini (GEMINI_API_KEY; DUNGEON_GEMINI_MODEL to pick the model); the tactician
-    /// plays any turn it fails or is slow on.
-    Gemini,
-    /// Any OpenAI-compatible server: Ollama, llama.cpp, vLLM (DUNGEON_OPENAI_BASE_URL,
-    /// DUNGEON_OPENAI_MODEL, OPENAI_API_KEY if needed); the tactician covers its failures.
-    Openai,
-    /// A random legal option every turn (the evaluation's baseline).
-    Random,
 }
 
 /// Arguments of `dungeon eval monsters`.
