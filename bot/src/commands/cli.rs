@@ -104,7 +104,7 @@ Operators on dice: k keep, p drop, rr reroll until none match, ro reroll once, r
 e explode, mi / ma minimum / maximum per die; selectors: 3 (showing 3), h2 (highest 2), l1, >4, <2.
 Labels in brackets are kept: 2d6 [slashing] + 1d6 [fire]. Trailing text is a comment: 1d20+5 to hit.
 
-An expression that starts with '-' goes after '--': dungeon roll -- -1d4+2
+An expression may start with '-': dungeon roll -1d4+2 --seed 3
 
 Examples:
   dungeon roll 1d20+5 --adv
@@ -112,8 +112,13 @@ Examples:
   dungeon roll '8d6 [fire]' --json --seed 42")]
 pub struct RollArgs {
     /// The dice expression (quote it when it has spaces or shell characters).
-    #[arg(required = true, num_args = 1.., value_name = "EXPR")]
-    pub expr: Vec<String>,
+    // Only its first word may start with `-` (`-1d4`): a later one would
+    // swallow the flags after the expression.
+    #[arg(value_name = "EXPR", allow_hyphen_values = true)]
+    pub expr: String,
+    /// The rest of an expression given unquoted, word by word (`1d20 + 5`).
+    #[arg(value_name = "EXPR", hide = true)]
+    pub more: Vec<String>,
     /// Roll the leftmost d20 with advantage (2d20, keep the higher).
     #[arg(long, short = 'a')]
     pub adv: bool,
