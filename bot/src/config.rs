@@ -270,7 +270,9 @@ impl Default for HttpConfig {
 }
 
 /// Which planner runs the monsters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum PlannerKind {
     /// The built-in tactician (no network).
@@ -291,7 +293,7 @@ pub enum PlannerKind {
 pub struct LogConfig {
     /// `text` for people, `json` (one object per line) for log collectors.
     pub format: LogFormat,
-    /// Which messages: `info`, `debug`, or per module (`info,bot::router=debug`).
+    /// Which messages: `info`, `debug`, or per module (`info,bot::core::router=debug`).
     #[serde(deserialize_with = "text")]
     pub level: String,
 }

@@ -15,9 +15,9 @@ mod fake_discord;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bot::transport::discord::{Settings, table_id};
 use bot::core::router::{Config, Router, system_clock};
 use bot::core::turns::MonsterTurns;
+use bot::transport::discord::{Settings, table_id};
 use common::db::Db;
 use fake_discord::{APP, FakeDiscord};
 use monsters::llm::gemini::{GeminiConfig, GeminiPlanner};
@@ -1129,7 +1129,10 @@ async fn what_other_transports_do_at_a_channel_s_table_is_posted_there() {
         .submit(submit("console:bo", 1, "char new Bo fighter 5 human"))
         .await
         .unwrap();
-    assert!(matches!(made, bot::core::router::Answer::Done { .. }), "{made:?}");
+    assert!(
+        matches!(made, bot::core::router::Answer::Done { .. }),
+        "{made:?}"
+    );
     let posted = wait_for_channel_text(&bot.fake, channel, "Bo (by console)").await;
     assert!(posted.contains("Bo"), "{posted}");
     bot.fake
@@ -1143,7 +1146,11 @@ async fn what_other_transports_do_at_a_channel_s_table_is_posted_there() {
     bot.fake.ask(DM, channel, "init", sub("next", vec![])).await;
     // Whoever's turn it is, the console side plays until a monster has
     // acted: the monster turns it sets off are posted in the channel too.
-    let turns = MonsterTurns::new(Arc::clone(&bot.router), None, bot::core::planner::TURN_BUDGET);
+    let turns = MonsterTurns::new(
+        Arc::clone(&bot.router),
+        None,
+        bot::core::planner::TURN_BUDGET,
+    );
     let mut n = 10;
     for _ in 0..10 {
         if turns.play_due(&table).await.unwrap().is_some() {

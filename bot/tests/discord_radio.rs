@@ -12,10 +12,10 @@ mod fake_discord;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bot::transport::discord::table_id;
-use bot::transport::radio::sender;
 use bot::core::router::{Config, Router, system_clock};
 use bot::core::turns::MonsterTurns;
+use bot::transport::discord::table_id;
+use bot::transport::radio::sender;
 use common::db::Db;
 use dm::PlayerId;
 use fake_discord::FakeDiscord;

@@ -344,14 +344,21 @@ fn a_lower_layer_importing_a_higher_one_is_caught() {
         ["config.rs: imports `commands::cli::PlannerKind`, a layer above it"]
     );
     assert_eq!(
-        one("core/router.rs", "let x = crate::commands::games::decode(y);\n").len(),
+        one(
+            "core/router.rs",
+            "let x = crate::commands::games::decode(y);\n"
+        )
+        .len(),
         1
     );
     assert_eq!(
         one("core/turns.rs", "use crate::transport::console::Session;\n").len(),
         1
     );
-    assert_eq!(one("ops/telemetry.rs", "use crate::core::router::Answer;\n").len(), 1);
+    assert_eq!(
+        one("ops/telemetry.rs", "use crate::core::router::Answer;\n").len(),
+        1
+    );
 }
 
 #[test]
@@ -397,12 +404,27 @@ fn a_transport_may_not_import_another() {
 fn allowed_imports_pass() {
     let files = [
         ("config.rs", "use std::fmt;\n"),
-        ("core/router.rs", "use crate::config::X;\nuse crate::ops::telemetry;\nuse crate::core::bus::Bus;\n"),
-        ("transport/radio.rs", "use crate::transport::text::render_line;\nuse crate::core::game::fight_over;\n"),
-        ("transport/discord/commands.rs", "use super::render::reply;\nuse crate::transport::discord::Data;\n"),
-        ("commands/serve.rs", "use crate::transport::{console, discord, radio};\n"),
+        (
+            "core/router.rs",
+            "use crate::config::X;\nuse crate::ops::telemetry;\nuse crate::core::bus::Bus;\n",
+        ),
+        (
+            "transport/radio.rs",
+            "use crate::transport::text::render_line;\nuse crate::core::game::fight_over;\n",
+        ),
+        (
+            "transport/discord/commands.rs",
+            "use super::render::reply;\nuse crate::transport::discord::Data;\n",
+        ),
+        (
+            "commands/serve.rs",
+            "use crate::transport::{console, discord, radio};\n",
+        ),
         // A comment or doc link is not an import.
-        ("core/bus.rs", "/// See [`crate::commands::cli`].\n// crate::transport::radio\n"),
+        (
+            "core/bus.rs",
+            "/// See [`crate::commands::cli`].\n// crate::transport::radio\n",
+        ),
     ]
     .map(|(f, s)| (f.to_owned(), s.to_owned()));
     assert_eq!(violations(&files), Vec::<String>::new());

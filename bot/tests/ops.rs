@@ -14,8 +14,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bot::config::{self, Config, LogFormat, Overrides, PlannerKind, Secret};
-use bot::ops::http::{Health, Link};
 use bot::core::router::{Answer, Envelope, RateLimit, Router, Transport, system_clock};
+use bot::ops::http::{Health, Link};
 use common::db::{Db, on_both_backends, unique};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -769,7 +769,8 @@ allow_plain_dms = true
 /// The radio flags of `dungeon serve`, parsed as the binary parses them.
 fn radio_flags(flags: &[&str]) -> Overrides {
     use clap::Parser as _;
-    let cli = bot::commands::cli::Cli::try_parse_from(["dungeon", "serve"].iter().chain(flags)).unwrap();
+    let cli =
+        bot::commands::cli::Cli::try_parse_from(["dungeon", "serve"].iter().chain(flags)).unwrap();
     match cli.command {
         bot::commands::cli::Command::Serve(args) => args.settings.overrides(),
         other => panic!("not serve: {other:?}"),
@@ -1448,7 +1449,11 @@ async fn discord_keeps_its_link_and_counts_interactions_and_defers() {
     let fake = fake_discord::FakeDiscord::start().await;
     let db = Db::sqlite();
     let router = router_on(&db, None).await;
-    let turns = bot::core::turns::MonsterTurns::new(Arc::clone(&router), None, bot::core::planner::TURN_BUDGET);
+    let turns = bot::core::turns::MonsterTurns::new(
+        Arc::clone(&router),
+        None,
+        bot::core::planner::TURN_BUDGET,
+    );
     let settings = bot::transport::discord::Settings {
         token: "fake-token".to_owned(),
         api: Some(fake.api.clone()),

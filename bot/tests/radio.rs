@@ -12,9 +12,9 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bot::transport::radio::{Settings, run, sender};
 use bot::core::router::{Config, Router, system_clock};
 use bot::core::turns::MonsterTurns;
+use bot::transport::radio::{Settings, run, sender};
 use common::db::{Db, on_both_backends, unique};
 use dm::PlayerId;
 use radio::identity::{self, TrustConfig};

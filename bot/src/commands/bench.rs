@@ -27,9 +27,9 @@ use dm::{PlayerId, Table};
 use serde_json::json;
 use tokio::task::JoinSet;
 
-use crate::core::bus::{Bus, BusOptions};
 use crate::commands::cli::LoadArgs;
 use crate::config::database_url;
+use crate::core::bus::{Bus, BusOptions};
 use crate::core::game::random_seed;
 use crate::core::router::{self, Answer, Envelope, Router, Transport};
 use crate::core::store::Store;

@@ -14,9 +14,9 @@ use dm::{Event, Table};
 use serde_json::{Value, json};
 
 use crate::commands::bench::{ms, percentile, set_up, state_hash};
-use crate::core::bus::redis_url;
 use crate::commands::cli::{Fault, LoadArgs};
 use crate::config::database_url;
+use crate::core::bus::redis_url;
 use crate::core::router::{self, Router};
 use crate::core::store::Store;
 

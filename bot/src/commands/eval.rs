@@ -10,8 +10,8 @@ use monsters::eval::{Outcome, Picker, encounter, pick_monsters, random_legal};
 use serde_json::json;
 
 use crate::commands::cli::EvalArgs;
-use crate::config::PlannerKind;
 use crate::commands::output::emit;
+use crate::config::PlannerKind;
 
 /// Figures over a set of encounters.
 struct Figures {

@@ -15,9 +15,9 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use crate::commands::cli::SettingsArgs;
-use crate::ops::http::{Health, Link};
 use crate::core::router::Router;
 use crate::core::turns::MonsterTurns;
+use crate::ops::http::{Health, Link};
 
 /// A transport's run, to the end of the process.
 type Task = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;

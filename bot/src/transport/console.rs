@@ -505,7 +505,8 @@ mod tests {
 
     /// The table's stored log.
     fn log(s: &Session) -> Vec<Event> {
-        crate::core::replay::decode(s.block_on(s.router().store().events("t1", 0)).unwrap()).unwrap()
+        crate::core::replay::decode(s.block_on(s.router().store().events("t1", 0)).unwrap())
+            .unwrap()
     }
 
     #[test]

@@ -25,9 +25,9 @@ use dm::Command;
 use poise::serenity_prelude as serenity;
 use serde_json::json;
 
-use crate::ops::http::Link;
 use crate::core::router::{Answer, Envelope, Router, Transport};
 use crate::core::turns::MonsterTurns;
+use crate::ops::http::Link;
 use render::Card;
 
 /// What every command can reach.
