@@ -70,3 +70,36 @@ fn coverage_counts_monsters_and_spells() {
     let text = stdout(&dungeon(&["content", "coverage"]));
     assert!(text.contains("What is missing most often:"), "{text}");
 }
+
+#[test]
+fn coverage_has_a_races_row_naming_every_trait_not_automated() {
+    let out = dungeon(&["content", "coverage", "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let traits = rules::content::race_traits();
+    let counted: u64 = ["full", "partial", "listed"]
+        .iter()
+        .map(|l| v["race_traits"][l].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, traits.len() as u64);
+    let text = stdout(&dungeon(&["content", "coverage"]));
+    assert!(text.contains("racial traits"), "{text}");
+    for t in traits {
+        let named = text.contains(&format!("\n  {} (", t.name));
+        let full = t.automation.level == rules::content::AutomationLevel::Full;
+        assert_eq!(named, !full, "{} in:\n{text}", t.name);
+    }
+    assert!(text.contains("Lucky (listed)"), "{text}");
+}
+
+#[test]
+fn item_finds_the_light_crossbow_and_a_potion() {
+    let text = stdout(&dungeon(&["item", "light", "crossbow"]));
+    assert!(
+        text.starts_with("Crossbow, light — simple ranged weapon"),
+        "{text}"
+    );
+    assert!(text.contains("range 80/320 ft."), "{text}");
+    let text = stdout(&dungeon(&["item", "potion of greater healing"]));
+    assert!(text.contains("heals 4d4+4"), "{text}");
+}

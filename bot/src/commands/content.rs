@@ -379,40 +379,57 @@ fn spell_text(s: &Spell) -> String {
     out.trim_end().to_string()
 }
 
-/// An item: a weapon or a piece of armor.
+/// An item: a weapon, a piece of armor or gear.
 #[derive(Serialize)]
 #[serde(untagged)]
 enum Item<'a> {
     Weapon(&'a content::Weapon),
     Armor(&'a content::Armor),
+    Gear(&'a content::Gear),
 }
 
-/// `dungeon item NAME`: weapons and armor.
+impl Item<'_> {
+    fn name(&self) -> &str {
+        match self {
+            Item::Weapon(w) => &w.name,
+            Item::Armor(a) => &a.name,
+            Item::Gear(g) => &g.name,
+        }
+    }
+}
+
+/// `dungeon item NAME`: weapons, armor and gear (ammunition, potions).
 pub fn item(query: &str, json: bool) -> Result<()> {
     let weapons = content::find(content::weapons(), query);
     let armor = content::find(content::armor_list(), query);
-    let found = match (weapons, armor) {
-        (Found::One(w), Found::One(a)) => {
+    let gear = content::find(content::gear_list(), query);
+    let mut single: Vec<Item> = Vec::new();
+    let mut candidates: Vec<&str> = Vec::new();
+    match weapons {
+        Found::One(w) => single.push(Item::Weapon(w)),
+        other => candidates.extend(found_names(&other)),
+    }
+    match armor {
+        Found::One(a) => single.push(Item::Armor(a)),
+        other => candidates.extend(found_names(&other)),
+    }
+    match gear {
+        Found::One(g) => single.push(Item::Gear(g)),
+        other => candidates.extend(found_names(&other)),
+    }
+    let found = match single.len() {
+        1 => single.remove(0),
+        0 if candidates.is_empty() => bail!("no item called \"{query}\""),
+        0 => bail!(
+            "no single item called \"{query}\"; candidates: {}",
+            candidates.join(", ")
+        ),
+        _ => {
+            let names: Vec<&str> = single.iter().map(Item::name).collect();
             bail!(
-                "\"{query}\" could be more than one item: {}, {}. Say which.",
-                w.name,
-                a.name
+                "\"{query}\" could be more than one item: {}. Say which.",
+                names.join(", ")
             )
-        }
-        (Found::One(w), _) => Item::Weapon(w),
-        (_, Found::One(a)) => Item::Armor(a),
-        (w, a) => {
-            let mut all: Vec<&str> = Vec::new();
-            for list in [found_names(&w), found_names(&a)] {
-                all.extend(list);
-            }
-            if all.is_empty() {
-                bail!("no item called \"{query}\"");
-            }
-            bail!(
-                "no single item called \"{query}\"; candidates: {}",
-                all.join(", ")
-            );
         }
     };
     if json {
@@ -467,6 +484,26 @@ pub fn item(query: &str, json: bool) -> Result<()> {
             }
             out.push_str(&line);
         }
+        Item::Gear(g) => {
+            let kind = match g.kind {
+                content::GearKind::Ammunition => "ammunition",
+                content::GearKind::Potion => "potion",
+            };
+            let _ = write!(out, "{} — {kind}", g.name);
+            let mut facts = Vec::new();
+            if g.quantity > 1 {
+                facts.push(format!("sold {} at a time", g.quantity));
+            }
+            if let Some(heal) = &g.healing {
+                facts.push(format!("heals {heal}"));
+            }
+            if let Some(w) = g.weight {
+                facts.push(format!("{w} lb."));
+            }
+            if !facts.is_empty() {
+                let _ = write!(out, "\n{}", facts.join(" · "));
+            }
+        }
     }
     emit(&out)
 }
@@ -487,6 +524,7 @@ struct Coverage {
     monster_attack_actions: Counts,
     spells: Counts,
     combat_spells: Counts,
+    race_traits: Counts,
     missing: BTreeMap<String, usize>,
 }
 
@@ -533,6 +571,7 @@ pub fn coverage(json: bool) -> Result<()> {
         monster_attack_actions: Counts::default(),
         spells: Counts::default(),
         combat_spells: Counts::default(),
+        race_traits: Counts::default(),
         missing: BTreeMap::new(),
     };
     for m in content::monsters() {
@@ -579,6 +618,12 @@ pub fn coverage(json: bool) -> Result<()> {
             *c.missing.entry(format!("spell: {why}")).or_default() += 1;
         }
     }
+    for t in content::race_traits() {
+        c.race_traits.add(t.automation.level);
+        for why in &t.automation.missing {
+            *c.missing.entry(format!("race trait: {why}")).or_default() += 1;
+        }
+    }
     if json {
         return emit(&serde_json::to_string_pretty(&c)?);
     }
@@ -590,6 +635,7 @@ pub fn coverage(json: bool) -> Result<()> {
         c.monster_attack_actions.line("  of which attacks"),
         c.spells.line("spells"),
         c.combat_spells.line("  with a combat effect"),
+        c.race_traits.line("racial traits"),
     ] {
         let _ = writeln!(out, "{line}");
     }
@@ -598,6 +644,19 @@ pub fn coverage(json: bool) -> Result<()> {
     reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     for (why, n) in reasons.into_iter().take(12) {
         let _ = write!(out, "\n  {n:>4}  {why}");
+    }
+    // Few enough to name each: a player looks here for their race's traits.
+    out.push_str("\nRacial traits the table runs by hand (partial or listed):");
+    for t in content::race_traits() {
+        if t.automation.level != AutomationLevel::Full {
+            let _ = write!(
+                out,
+                "\n  {} ({}): {}",
+                t.name,
+                label(&t.automation.level),
+                t.automation.missing.join(", ")
+            );
+        }
     }
     emit(&out)
 }
