@@ -12,6 +12,9 @@
 //! or a malformed URL is an error that names the key and where it came
 //! from. Secrets ([`Secret`]) and URL passwords never print: the
 //! configuration's `Serialize` is its redacted form.
+//!
+//! The bottom layer of the crate: the settings types and where they come
+//! from. It imports nothing of the crate; every other layer may import it.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -21,10 +24,18 @@ use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::cli::PlannerKind;
-
 /// The file read when no `--config` is given, if it exists.
 pub const DEFAULT_FILE: &str = "dungeon.toml";
+
+/// Where games are kept unless told otherwise.
+pub const DEFAULT_DATABASE: &str = "sqlite://dungeon.db?mode=rwc";
+
+/// The store to use: `--database`, else `DATABASE_URL`, else `dungeon.db`.
+pub fn database_url(flag: Option<&str>) -> String {
+    flag.map(str::to_owned)
+        .or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| DEFAULT_DATABASE.to_owned())
+}
 
 /// Where environment variables that set one key start.
 const ENV_PREFIX: &str = "DUNGEON_";
@@ -76,7 +87,7 @@ pub struct DatabaseConfig {
 impl Default for DatabaseConfig {
     fn default() -> Self {
         Self {
-            url: crate::console::DEFAULT_DATABASE.to_owned(),
+            url: DEFAULT_DATABASE.to_owned(),
         }
     }
 }
@@ -258,13 +269,31 @@ impl Default for HttpConfig {
     }
 }
 
+/// Which planner runs the monsters.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum PlannerKind {
+    /// The built-in tactician (no network).
+    Tactician,
+    /// Google Gemini (GEMINI_API_KEY; DUNGEON_GEMINI_MODEL to pick the model); the tactician
+    /// plays any turn it fails or is slow on.
+    Gemini,
+    /// Any OpenAI-compatible server: Ollama, llama.cpp, vLLM (DUNGEON_OPENAI_BASE_URL,
+    /// DUNGEON_OPENAI_MODEL, OPENAI_API_KEY if needed); the tactician covers its failures.
+    Openai,
+    /// A random legal option every turn (the evaluation's baseline).
+    Random,
+}
+
 /// `[log]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LogConfig {
     /// `text` for people, `json` (one object per line) for log collectors.
     pub format: LogFormat,
-    /// Which messages: `info`, `debug`, or per module (`info,bot::router=debug`).
+    /// Which messages: `info`, `debug`, or per module (`info,bot::core::router=debug`).
     #[serde(deserialize_with = "text")]
     pub level: String,
 }
@@ -675,7 +704,7 @@ fn node_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
 }
 
 fn masked_url<S: Serializer>(url: &str, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&crate::store::mask_password(url))
+    s.serialize_str(&mask_password(url))
 }
 
 fn masked_opt_url<S: Serializer>(url: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
@@ -831,12 +860,12 @@ fn check_database_url(url: &str) -> Result<(), String> {
     }
     Err(format!(
         "`{}` is neither SQLite (sqlite://file.db?mode=rwc, or a path) nor postgres://",
-        crate::store::mask_password(url)
+        mask_password(url)
     ))
 }
 
 fn check_url(url: &str, schemes: &[&str], host: bool) -> Result<(), String> {
-    let shown = crate::store::mask_password(url);
+    let shown = mask_password(url);
     let parsed = url::Url::parse(url).map_err(|e| format!("`{shown}` is not a URL ({e})"))?;
     if !schemes.contains(&parsed.scheme()) {
         return Err(format!(
@@ -868,4 +897,37 @@ fn check_device(device: &str) -> Result<(), String> {
         });
     }
     Ok(())
+}
+
+/// The URL with its password replaced by `***`, fit for messages and logs.
+pub fn mask_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_owned();
+    };
+    match rest[..at].split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_password;
+
+    #[test]
+    fn passwords_are_masked() {
+        assert_eq!(
+            mask_password("postgres://dm:s3cret@db:5432/dungeon"),
+            "postgres://dm:***@db:5432/dungeon"
+        );
+        assert_eq!(
+            mask_password("postgres://dm@db/dungeon"),
+            "postgres://dm@db/dungeon"
+        );
+        assert_eq!(mask_password("game.db"), "game.db");
+    }
 }

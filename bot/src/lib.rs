@@ -1,24 +1,20 @@
-//! The `dungeon` binary's library: the CLI, the store, the router and the
-//! console transport. A library so that tests and benchmarks drive the
-//! same code the binary runs.
+//! The `dungeon` binary's library. A library so that tests and benchmarks
+//! drive the same code the binary runs.
+//!
+//! Layers, bottom to top; a module imports only from its own layer or the
+//! ones below it (`tests/layers.rs` checks this):
+//!
+//! 1. [`config`]: the settings types and where they come from.
+//! 2. [`ops`]: telemetry (metrics, logs) and the health and metrics
+//!    endpoint; they know nothing of games.
+//! 3. [`core`]: the service core: router, bus, store, monster turns,
+//!    planner selection.
+//! 4. [`transport`]: one module per way in (console, Discord, radio), each
+//!    on top of the core and never using another transport.
+//! 5. [`commands`]: the binary's command line and the operator commands.
 
-pub mod bench;
-mod bench_multi;
-pub mod bus;
-pub mod cli;
+pub mod commands;
 pub mod config;
-pub mod console;
-pub mod content;
-pub mod discord;
-pub mod eval;
-pub mod games;
-pub mod http;
-pub mod output;
-pub mod planner;
-pub mod radio;
-pub mod roll;
-pub mod router;
-pub mod serve;
-pub mod store;
-pub mod telemetry;
-pub mod turns;
+pub mod core;
+pub mod ops;
+pub mod transport;

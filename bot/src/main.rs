@@ -3,7 +3,7 @@
 //! Thin by design: it parses the command line and calls into the library
 //! crates; errors reach the user through `anyhow` with their context.
 
-use bot::{bench, cli, console, content, eval, games, output, radio, roll, serve};
+use bot::commands::{bench, cli, content, eval, games, output, play, rebind, roll, serve};
 
 use std::process::ExitCode;
 
@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         cli::Command::Content {
             command: cli::ContentCommand::Coverage { json },
         } => content::coverage(json),
-        cli::Command::Play(args) => console::run(&args),
+        cli::Command::Play(args) => play::play(&args),
         cli::Command::Serve(args) => serve::serve(&args),
         cli::Command::Config {
             command: cli::ConfigCommand::Check(args),
@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         } => eval::monsters(&args),
         cli::Command::Radio {
             command: cli::RadioCommand::Rebind(args),
-        } => radio::rebind(&args),
+        } => rebind::rebind(&args),
         cli::Command::Bench {
             command: cli::BenchCommand::Load(args),
         } => bench::load(&args),

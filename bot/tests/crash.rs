@@ -12,8 +12,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use bot::bench::state_hash;
-use bot::router::{Config, Router, system_clock};
+use bot::commands::bench::state_hash;
+use bot::core::router::{Config, Router, system_clock};
 use common::db::{Db, on_both_backends, unique};
 use dm::{Event, Table};
 

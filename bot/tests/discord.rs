@@ -15,9 +15,9 @@ mod fake_discord;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bot::discord::{Settings, table_id};
-use bot::router::{Config, Router, system_clock};
-use bot::turns::MonsterTurns;
+use bot::core::router::{Config, Router, system_clock};
+use bot::core::turns::MonsterTurns;
+use bot::transport::discord::{Settings, table_id};
 use common::db::Db;
 use fake_discord::{APP, FakeDiscord};
 use monsters::llm::gemini::{GeminiConfig, GeminiPlanner};
@@ -38,12 +38,12 @@ struct Bot {
 }
 
 async fn start() -> Bot {
-    start_with(None, bot::planner::TURN_BUDGET).await
+    start_with(None, bot::core::planner::TURN_BUDGET).await
 }
 
 /// The bot, deferring every response before it answers.
 async fn start_deferring() -> Bot {
-    start_full(None, bot::planner::TURN_BUDGET, Duration::ZERO).await
+    start_full(None, bot::core::planner::TURN_BUDGET, Duration::ZERO).await
 }
 
 /// Every table's dice seed: the same fight every run.
@@ -51,7 +51,7 @@ const SEED: u64 = 7;
 
 /// The bot with `planner` playing the monsters, waiting at most `budget` for it.
 async fn start_with(planner: Option<Arc<dyn monsters::Planner>>, budget: Duration) -> Bot {
-    start_full(planner, budget, bot::discord::DEFER_AFTER).await
+    start_full(planner, budget, bot::transport::discord::DEFER_AFTER).await
 }
 
 /// The bot as [`start_with`], deferring responses that take over `defer_after`.
@@ -79,7 +79,7 @@ async fn start_full(
         let shutdown = async {
             let _ = stopped.await;
         };
-        if let Err(e) = bot::discord::run(r, turns, settings, shutdown).await {
+        if let Err(e) = bot::transport::discord::run(r, turns, settings, shutdown).await {
             panic!("the bot stopped: {e:#}");
         }
     });
@@ -397,7 +397,7 @@ async fn a_small_fight_by_slash_commands_with_monster_turns_as_follow_ups() {
         // Let the bot finish the last command and its follow-ups.
         tokio::time::sleep(Duration::from_millis(300)).await;
         let state = bot.router.table(&table).await.unwrap();
-        if bot::console::fight_over(&state) {
+        if bot::core::game::fight_over(&state) {
             break;
         }
         let enc = state.encounter.as_ref().unwrap();
@@ -449,7 +449,7 @@ async fn a_small_fight_by_slash_commands_with_monster_turns_as_follow_ups() {
     }
     assert!(attacks > 0, "Brom never attacked");
     let state = bot.router.table(&table).await.unwrap();
-    assert!(bot::console::fight_over(&state), "the fight did not end");
+    assert!(bot::core::game::fight_over(&state), "the fight did not end");
     let follow_ups: Vec<String> = bot.fake.follow_ups().iter().map(text).collect();
     assert!(!follow_ups.is_empty(), "no monster turn was sent");
     for (i, t) in follow_ups.iter().enumerate() {
@@ -1117,8 +1117,8 @@ async fn what_other_transports_do_at_a_channel_s_table_is_posted_there() {
         .ask(DM, channel, "init", sub("begin", vec![]))
         .await;
     // A player at the console (or on the radio) joins the same table.
-    let submit = |sender: &str, n: u32, line: &str| bot::router::Envelope {
-        transport: bot::router::Transport::Console,
+    let submit = |sender: &str, n: u32, line: &str| bot::core::router::Envelope {
+        transport: bot::core::router::Transport::Console,
         table: table.clone(),
         sender: sender.to_owned(),
         request_id: format!("relay-{n}"),
@@ -1129,7 +1129,10 @@ async fn what_other_transports_do_at_a_channel_s_table_is_posted_there() {
         .submit(submit("console:bo", 1, "char new Bo fighter 5 human"))
         .await
         .unwrap();
-    assert!(matches!(made, bot::router::Answer::Done { .. }), "{made:?}");
+    assert!(
+        matches!(made, bot::core::router::Answer::Done { .. }),
+        "{made:?}"
+    );
     let posted = wait_for_channel_text(&bot.fake, channel, "Bo (by console)").await;
     assert!(posted.contains("Bo"), "{posted}");
     bot.fake
@@ -1143,7 +1146,11 @@ async fn what_other_transports_do_at_a_channel_s_table_is_posted_there() {
     bot.fake.ask(DM, channel, "init", sub("next", vec![])).await;
     // Whoever's turn it is, the console side plays until a monster has
     // acted: the monster turns it sets off are posted in the channel too.
-    let turns = MonsterTurns::new(Arc::clone(&bot.router), None, bot::planner::TURN_BUDGET);
+    let turns = MonsterTurns::new(
+        Arc::clone(&bot.router),
+        None,
+        bot::core::planner::TURN_BUDGET,
+    );
     let mut n = 10;
     for _ in 0..10 {
         if turns.play_due(&table).await.unwrap().is_some() {
@@ -1200,8 +1207,8 @@ async fn the_dm_rebinds_a_radio_player_s_node_from_discord() {
     assert!(text(&stranger).contains("plays no character"), "{stranger}");
     let joined = bot
         .router
-        .submit(bot::router::Envelope {
-            transport: bot::router::Transport::Radio,
+        .submit(bot::core::router::Envelope {
+            transport: bot::core::router::Transport::Radio,
             table: table.clone(),
             sender: format!("radio:{node}"),
             request_id: "rebind-1".to_owned(),
@@ -1210,7 +1217,7 @@ async fn the_dm_rebinds_a_radio_player_s_node_from_discord() {
         .await
         .unwrap();
     assert!(
-        matches!(joined, bot::router::Answer::Done { .. }),
+        matches!(joined, bot::core::router::Answer::Done { .. }),
         "{joined:?}"
     );
     let denied = bot.fake.ask(PLAYER, channel, "dm", rebind()).await;

@@ -12,10 +12,10 @@ mod fake_discord;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bot::discord::table_id;
-use bot::radio::sender;
-use bot::router::{Config, Router, system_clock};
-use bot::turns::MonsterTurns;
+use bot::core::router::{Config, Router, system_clock};
+use bot::core::turns::MonsterTurns;
+use bot::transport::discord::table_id;
+use bot::transport::radio::sender;
 use common::db::Db;
 use dm::PlayerId;
 use fake_discord::FakeDiscord;
@@ -64,7 +64,7 @@ async fn say(node: &FakeNode, text: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_discord_player_and_a_radio_player_share_a_fight() {
     // The metrics recorder, installed before anything counts.
-    let metrics = bot::telemetry::metrics();
+    let metrics = bot::ops::telemetry::metrics();
     let db = Db::sqlite();
     let store = db.open().await;
     let config = Config {
@@ -75,15 +75,15 @@ async fn a_discord_player_and_a_radio_player_share_a_fight() {
     let turns = MonsterTurns::new(router.clone(), None, Duration::from_secs(2));
     // Discord.
     let fake = FakeDiscord::start().await;
-    let settings = bot::discord::Settings {
+    let settings = bot::transport::discord::Settings {
         token: "fake-token".to_owned(),
         api: Some(fake.api.clone()),
         seed: Some(7),
-        defer_after: bot::discord::DEFER_AFTER,
+        defer_after: bot::transport::discord::DEFER_AFTER,
     };
     let (r, t) = (router.clone(), turns.clone());
     tokio::spawn(async move {
-        let _ = bot::discord::run(r, t, settings, std::future::pending()).await;
+        let _ = bot::transport::discord::run(r, t, settings, std::future::pending()).await;
     });
     // The radio, seated at the channel's table.
     let node = FakeNode::new(0xB0B0_0001).with_node(NODE, KEY);
@@ -101,15 +101,15 @@ async fn a_discord_player_and_a_radio_player_share_a_fight() {
         },
     );
     let table = table_id(CHANNEL.into());
-    let radio_settings = bot::radio::Settings {
+    let radio_settings = bot::transport::radio::Settings {
         table: table.clone(),
         channel: 0,
         trust: TrustConfig::default(),
         seed: Some(7),
         health: None,
-        tally: bot::radio::Tally::default(),
+        tally: bot::transport::radio::Tally::default(),
     };
-    tokio::spawn(bot::radio::run(
+    tokio::spawn(bot::transport::radio::run(
         router.clone(),
         turns,
         radio_settings,
@@ -141,7 +141,7 @@ async fn a_discord_player_and_a_radio_player_share_a_fight() {
     let mut acted = false;
     for _ in 0..200 {
         let t = router.table(&table).await.unwrap();
-        if bot::console::fight_over(&t) {
+        if bot::core::game::fight_over(&t) {
             break;
         }
         let current = t.encounter.as_ref().unwrap().current().unwrap().to_owned();

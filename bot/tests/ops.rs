@@ -13,9 +13,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bot::config::{self, Config, LogFormat, Overrides, Secret};
-use bot::http::{Health, Link};
-use bot::router::{Answer, Envelope, RateLimit, Router, Transport, system_clock};
+use bot::config::{self, Config, LogFormat, Overrides, PlannerKind, Secret};
+use bot::core::router::{Answer, Envelope, RateLimit, Router, Transport, system_clock};
+use bot::ops::http::{Health, Link};
 use common::db::{Db, on_both_backends, unique};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -35,7 +35,7 @@ impl Endpoint {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(bot::http::run(listener, health, async move {
+        tokio::spawn(bot::ops::http::run(listener, health, async move {
             let _ = stopped.await;
         }));
         Endpoint {
@@ -94,7 +94,7 @@ fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
 
 async fn router_on(db: &Db, rate_limit: Option<RateLimit>) -> Arc<Router> {
     let store = db.open().await;
-    let mut config = bot::router::Config::for_store(&store);
+    let mut config = bot::core::router::Config::for_store(&store);
     config.rate_limit = rate_limit;
     Arc::new(Router::start(store, config, system_clock()).await.unwrap())
 }
@@ -102,7 +102,7 @@ async fn router_on(db: &Db, rate_limit: Option<RateLimit>) -> Arc<Router> {
 async fn open(router: &Router) -> String {
     let id = unique("ops");
     let dm = dm::PlayerId::new("console:dm");
-    let seed = bot::console::seed_from_number(7);
+    let seed = bot::core::game::seed_from_number(7);
     assert!(router.open_table(&id, &json!({}), dm, &seed).await.unwrap());
     id
 }
@@ -134,7 +134,10 @@ async fn endpoint_reports_health_and_counts_commands(db: &Db) {
     };
     let router = router_on(db, None).await;
     let discord = Link::new();
-    let mut health = Health::default().with_store(router.store().clone());
+    let mut health = Health {
+        database: Some(router.store().probe()),
+        ..Health::default()
+    };
     health.discord = Some(discord.probe());
     let http = Endpoint::start(health).await;
 
@@ -276,7 +279,7 @@ async fn rate_limited_commands_count_as_rejections() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn radio_metrics_are_exported_as_the_adapter_reports_them() {
-    use bot::telemetry::{Direction, radio_packet, radio_queue};
+    use bot::ops::telemetry::{Direction, radio_packet, radio_queue};
     let http = Endpoint::start(Health::default()).await;
     let (_, before) = http.get("/metrics").await;
     radio_packet(Direction::Tx, 120, Duration::from_millis(370));
@@ -399,7 +402,7 @@ async fn llm_calls_tokens_latency_and_fallbacks_are_counted() {
         let mut gemini = GeminiConfig::new("test-key");
         gemini.base_url = base_url;
         let planner = Arc::new(GeminiPlanner::new(gemini).unwrap());
-        bot::turns::MonsterTurns::new(
+        bot::core::turns::MonsterTurns::new(
             Arc::clone(&router),
             Some(planner),
             Duration::from_millis(300),
@@ -518,7 +521,7 @@ fn a_full_file_parses_into_every_section() {
         c.radio.device.as_deref(),
         Some("tcp://meshtastic.local:4403")
     );
-    assert_eq!(c.planner.kind, bot::cli::PlannerKind::Gemini);
+    assert_eq!(c.planner.kind, PlannerKind::Gemini);
     assert_eq!(c.planner.turn_budget_ms, 4000);
     assert_eq!(c.http.address.to_string(), "0.0.0.0:9200");
     assert_eq!(c.log.format, LogFormat::Json);
@@ -575,13 +578,13 @@ fn the_environment_overrides_the_file_and_the_command_line_overrides_both() {
 
     loaded.config.apply(&Overrides {
         database: Some("sqlite://flag.db".to_owned()),
-        planner: Some(bot::cli::PlannerKind::Tactician),
+        planner: Some(PlannerKind::Tactician),
         http_address: Some("127.0.0.1:9400".parse().unwrap()),
         log_format: Some(LogFormat::Json),
         ..Overrides::default()
     });
     assert_eq!(loaded.config.database.url, "sqlite://flag.db");
-    assert_eq!(loaded.config.planner.kind, bot::cli::PlannerKind::Tactician);
+    assert_eq!(loaded.config.planner.kind, PlannerKind::Tactician);
     assert_eq!(loaded.config.http.address.to_string(), "127.0.0.1:9400");
     assert_eq!(loaded.config.log.format, LogFormat::Json);
     loaded.config.apply(&Overrides {
@@ -766,9 +769,10 @@ allow_plain_dms = true
 /// The radio flags of `dungeon serve`, parsed as the binary parses them.
 fn radio_flags(flags: &[&str]) -> Overrides {
     use clap::Parser as _;
-    let cli = bot::cli::Cli::try_parse_from(["dungeon", "serve"].iter().chain(flags)).unwrap();
+    let cli =
+        bot::commands::cli::Cli::try_parse_from(["dungeon", "serve"].iter().chain(flags)).unwrap();
     match cli.command {
-        bot::cli::Command::Serve(args) => args.settings.overrides(),
+        bot::commands::cli::Command::Serve(args) => args.settings.overrides(),
         other => panic!("not serve: {other:?}"),
     }
 }
@@ -1445,8 +1449,12 @@ async fn discord_keeps_its_link_and_counts_interactions_and_defers() {
     let fake = fake_discord::FakeDiscord::start().await;
     let db = Db::sqlite();
     let router = router_on(&db, None).await;
-    let turns = bot::turns::MonsterTurns::new(Arc::clone(&router), None, bot::planner::TURN_BUDGET);
-    let settings = bot::discord::Settings {
+    let turns = bot::core::turns::MonsterTurns::new(
+        Arc::clone(&router),
+        None,
+        bot::core::planner::TURN_BUDGET,
+    );
+    let settings = bot::transport::discord::Settings {
         token: "fake-token".to_owned(),
         api: Some(fake.api.clone()),
         seed: Some(7),
@@ -1459,7 +1467,7 @@ async fn discord_keeps_its_link_and_counts_interactions_and_defers() {
     })
     .await;
     let (stop, stopped) = oneshot::channel::<()>();
-    let running = tokio::spawn(bot::discord::run_linked(
+    let running = tokio::spawn(bot::transport::discord::run_linked(
         router,
         turns,
         settings,

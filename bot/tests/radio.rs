@@ -12,9 +12,9 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bot::radio::{Settings, run, sender};
-use bot::router::{Config, Router, system_clock};
-use bot::turns::MonsterTurns;
+use bot::core::router::{Config, Router, system_clock};
+use bot::core::turns::MonsterTurns;
+use bot::transport::radio::{Settings, run, sender};
 use common::db::{Db, on_both_backends, unique};
 use dm::PlayerId;
 use radio::identity::{self, TrustConfig};
@@ -82,7 +82,7 @@ async fn start(router: Arc<Router>, node: FakeNode, table: &str, (aria, brom): (
         },
         seed: Some(7),
         health: None,
-        tally: bot::radio::Tally::default(),
+        tally: bot::transport::radio::Tally::default(),
     };
     let handshakes = node.handshakes();
     let link = link::spawn(node.connector(), link_config());
@@ -228,7 +228,7 @@ async fn a_full_encounter_by_radio_with_two_players(db: &Db) {
     let mut sent_by = [0usize; 2];
     for _ in 0..400 {
         let table = g.router.table(&g.table).await.unwrap();
-        if bot::console::fight_over(&table) {
+        if bot::core::game::fight_over(&table) {
             break;
         }
         let enc = table.encounter.as_ref().unwrap();
@@ -252,7 +252,7 @@ async fn a_full_encounter_by_radio_with_two_players(db: &Db) {
         }
     }
     let table = g.router.table(&g.table).await.unwrap();
-    assert!(bot::console::fight_over(&table), "the fight ended");
+    assert!(bot::core::game::fight_over(&table), "the fight ended");
     let sent = g.node.sent();
     assert!(sent.iter().all(|s| s.refused.is_none()), "no NAK: {sent:?}");
     assert!(sent.iter().all(|s| s.text.len() <= 200));
@@ -610,7 +610,7 @@ async fn the_dm_node_hears_the_monsters_and_players_are_heard_after_a_restart(db
     for _ in 0..40 {
         let t = g.router.table(&g.table).await.unwrap();
         let enc = t.encounter.as_ref().unwrap();
-        if enc.round > 1 || bot::console::fight_over(&t) {
+        if enc.round > 1 || bot::core::game::fight_over(&t) {
             break;
         }
         let current = enc.current().unwrap().to_owned();
@@ -817,7 +817,7 @@ async fn measure_the_demo_encounter_by_radio() {
     let router = router(&db).await;
     let table = unique("radio-demo");
     let turns = MonsterTurns::new(router.clone(), None, Duration::from_secs(2));
-    let tally = bot::radio::Tally::default();
+    let tally = bot::transport::radio::Tally::default();
     let mut cfg = link_config();
     cfg.pace.min_gap = Duration::from_millis(220);
     let link = link::spawn(node.connector(), cfg);
@@ -869,7 +869,7 @@ async fn measure_the_demo_encounter_by_radio() {
     }
     for _ in 0..1_000 {
         let t = router.table(&table).await.unwrap();
-        if bot::console::fight_over(&t) {
+        if bot::core::game::fight_over(&t) {
             break;
         }
         let current = t.encounter.as_ref().unwrap().current().unwrap().to_owned();
@@ -903,7 +903,7 @@ async fn measure_the_demo_encounter_by_radio() {
         });
         take_turn_chained(up, &call, foe.as_deref(), |text| say(n, text.to_owned())).await;
     }
-    assert!(bot::console::fight_over(
+    assert!(bot::core::game::fight_over(
         &router.table(&table).await.unwrap()
     ));
     for line in [

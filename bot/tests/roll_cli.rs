@@ -101,6 +101,46 @@ fn leading_minus_goes_after_double_dash() {
     assert!(line.starts_with("-1d4("), "{line}");
 }
 
+/// Runs `dungeon roll` with `args` and returns its output, failing on an error.
+fn rolled(args: &[&str]) -> String {
+    let out = dungeon(&[&["roll"], args].concat());
+    assert!(
+        out.status.success(),
+        "dungeon roll {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout(&out)
+}
+
+#[test]
+fn a_leading_minus_needs_no_double_dash() {
+    let line = rolled(&["-1d4", "--seed", "3", "--format", "compact"]);
+    assert!(line.starts_with("-1d4("), "{line}");
+    assert_eq!(
+        rolled(&["-1d4+2", "--seed", "3"]),
+        rolled(&["--seed", "3", "--", "-1d4+2"])
+    );
+}
+
+#[test]
+fn flags_still_work_around_a_leading_minus() {
+    for args in [
+        &["-1d20", "--adv", "--json", "--seed", "5"][..],
+        &["--adv", "-1d20", "--json", "--seed", "5"],
+        &["-1d20", "-a", "--json", "--seed", "5"],
+    ] {
+        let line = rolled(args);
+        let v: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+        assert_eq!(v["expr"], "-2d20kh1", "{args:?}: {line}");
+    }
+    // The rest of an unquoted expression is still read word by word.
+    let words: serde_json::Value =
+        serde_json::from_str(&rolled(&["-1d4", "+", "2", "--json", "--seed", "3"])).unwrap();
+    let joined: serde_json::Value =
+        serde_json::from_str(&rolled(&["-1d4+2", "--json", "--seed", "3"])).unwrap();
+    assert_eq!(words["total"], joined["total"]);
+}
+
 #[test]
 fn help_explains_the_grammar() {
     let out = dungeon(&["roll", "--help"]);

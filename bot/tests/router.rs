@@ -8,7 +8,9 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use bot::router::{Answer, Clock, Config, Envelope, RateLimit, Router, RouterError, Transport};
+use bot::core::router::{
+    Answer, Clock, Config, Envelope, RateLimit, Router, RouterError, Transport,
+};
 use common::db::{Db, on_both_backends, unique};
 use dm::seed::TableSeed;
 use dm::{Event, PlayerId, Table};

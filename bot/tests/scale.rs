@@ -22,9 +22,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use bot::bench::{set_up, state_hash};
-use bot::bus::{Bus, BusError, BusOptions};
-use bot::router::{
+use bot::commands::bench::{set_up, state_hash};
+use bot::core::bus::{Bus, BusError, BusOptions};
+use bot::core::router::{
     Answer, Config, Envelope, RateLimit, Router, RouterError, Transport, system_clock,
 };
 use common::db::unique;
@@ -108,7 +108,7 @@ async fn two_processes_serve_the_same_tables_as_one() {
     };
     let prefix = unique("scale");
     let tables = 8;
-    let store = bot::store::Store::open(&db).await.unwrap();
+    let store = bot::core::store::Store::open(&db).await.unwrap();
     let router = Arc::new(
         Router::start(store.clone(), config(), system_clock())
             .await
@@ -275,7 +275,7 @@ fn options(prefix: &str) -> BusOptions {
 
 /// A router with a Redis bus of its own: a process, as far as the bus knows.
 async fn process(db: &str, redis: &str, prefix: &str, config: Config) -> Router {
-    let store = bot::store::Store::open(db).await.unwrap();
+    let store = bot::core::store::Store::open(db).await.unwrap();
     let bus = Bus::redis(redis, options(prefix)).unwrap();
     Router::start_with_bus(store, config, system_clock(), bus)
         .await

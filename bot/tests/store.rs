@@ -7,7 +7,7 @@ mod common;
 
 use common::db::{Db, on_both_backends, unique};
 
-use bot::store::{Append, NewEvent, SheetEdit, Store, StoreError};
+use bot::core::store::{Append, NewEvent, SheetEdit, Store, StoreError};
 use serde_json::{Value, json};
 
 fn event(kind: &str, payload: Value) -> NewEvent {

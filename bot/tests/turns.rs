@@ -10,8 +10,8 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bot::router::{Answer, Config, Envelope, Router, Transport, system_clock};
-use bot::turns::MonsterTurns;
+use bot::core::router::{Answer, Config, Envelope, Router, Transport, system_clock};
+use bot::core::turns::MonsterTurns;
 use common::db::{Db, on_both_backends, unique};
 use dm::PlayerId;
 use dm::seed::TableSeed;

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use bot::store::Store;
+use bot::core::store::Store;
 use tempfile::TempDir;
 
 /// Where a check's store lives; `open` may be called again to reopen it.

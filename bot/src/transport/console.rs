@@ -9,6 +9,7 @@
 //! with `--table`, replayed and verified.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -18,23 +19,15 @@ use dm::{Command, DmCommand, Line, PlayerId, Reply, Table};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::cli::PlayArgs;
-use crate::router::{self, Answer, Envelope, Router, Transport};
-use crate::store::Store;
-use crate::turns::MonsterTurns;
+use crate::config::{PlannerKind, database_url};
+use crate::core::game::{fight_over, new_table_id, random_seed, seed_from_number};
+use crate::core::router::{self, Answer, Envelope, Router, Transport};
+use crate::core::store::Store;
+use crate::core::turns::MonsterTurns;
+use crate::transport::text::render_line;
 
 /// The demo: a goblin ambush for a party of four level-3 characters.
-pub const DEMO: &str = include_str!("../demo/goblin-ambush.txt");
-
-/// Where the console keeps its games unless told otherwise.
-pub const DEFAULT_DATABASE: &str = "sqlite://dungeon.db?mode=rwc";
-
-/// The store to use: `--database`, else `DATABASE_URL`, else `dungeon.db`.
-pub fn database_url(flag: Option<&str>) -> String {
-    flag.map(str::to_owned)
-        .or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()))
-        .unwrap_or_else(|| DEFAULT_DATABASE.to_owned())
-}
+pub const DEMO: &str = include_str!("../../demo/goblin-ambush.txt");
 
 /// One console game: a table behind the router.
 pub struct Session {
@@ -64,41 +57,11 @@ pub fn dm_id() -> PlayerId {
     PlayerId::new("console:dm")
 }
 
-/// A seed from a number (`--seed N`): reproducible runs.
-pub fn seed_from_number(n: u64) -> TableSeed {
-    let mut bytes = [0u8; 32];
-    for (i, chunk) in bytes.chunks_mut(8).enumerate() {
-        let word = n ^ (0x9e37_79b9_7f4a_7c15_u64.wrapping_mul(i as u64 + 1));
-        chunk.copy_from_slice(&word.to_le_bytes());
-    }
-    TableSeed::from_entropy_bytes(bytes)
-}
-
-/// A fresh random seed.
-pub fn random_seed() -> TableSeed {
-    let mut bytes = [0u8; 32];
-    rand::fill(&mut bytes);
-    TableSeed::from_entropy_bytes(bytes)
-}
-
 /// A clock that starts at a fixed time and moves six seconds (a round) per
 /// reading, so that a seeded game is the same game every time.
 pub fn round_clock() -> router::Clock {
     let t = Arc::new(AtomicU64::new(1_700_000_000));
     Arc::new(move || t.fetch_add(6, Ordering::Relaxed))
-}
-
-/// A new table id for a console game.
-pub fn new_table_id(prefix: &str) -> String {
-    let mut bytes = [0u8; 3];
-    rand::fill(&mut bytes);
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    format!(
-        "{prefix}-{secs}-{:02x}{:02x}{:02x}",
-        bytes[0], bytes[1], bytes[2]
-    )
 }
 
 impl Session {
@@ -142,7 +105,7 @@ impl Session {
             requests: 0,
             out,
             refused: 0,
-            turns: MonsterTurns::new(Arc::clone(&router), None, crate::planner::TURN_BUDGET),
+            turns: MonsterTurns::new(Arc::clone(&router), None, crate::core::planner::TURN_BUDGET),
         };
         if !json {
             let verb = if fresh { "open" } else { "resumed" };
@@ -159,7 +122,7 @@ impl Session {
         self.turns = MonsterTurns::new(
             Arc::clone(&self.router),
             planner,
-            crate::planner::TURN_BUDGET,
+            crate::core::planner::TURN_BUDGET,
         );
     }
 
@@ -359,24 +322,6 @@ impl Session {
     }
 }
 
-/// Whether one side has no one standing.
-pub fn fight_over(table: &Table) -> bool {
-    use rules::mechanics::LifeState;
-    let Some(enc) = &table.encounter else {
-        return false;
-    };
-    let monsters_up = enc
-        .monsters
-        .iter()
-        .any(|m| m.health.state() == LifeState::Conscious);
-    let party_up = enc.order.iter().any(|s| {
-        table
-            .character(&s.handle)
-            .is_some_and(|c| c.health.state() == LifeState::Conscious)
-    });
-    !enc.monsters.is_empty() && (!monsters_up || !party_up)
-}
-
 #[derive(Serialize)]
 struct JsonLine<'a> {
     seq: u64,
@@ -401,113 +346,27 @@ fn describe(command: &Command) -> String {
     }
 }
 
-/// One reply line as console text.
-pub fn render_line(line: &Line) -> String {
-    match line {
-        Line::Roll {
-            who,
-            label,
-            detail,
-            total,
-        } => {
-            if detail.contains('=') {
-                format!("{who} — {label}: {detail}")
-            } else {
-                format!("{who} — {label}: {detail} = {total}")
-            }
-        }
-        Line::Attack {
-            attacker,
-            target,
-            with,
-            d20,
-            total,
-            ac,
-            result,
-            ..
-        } => format!("{attacker} → {target} ({with}): d20 {d20} → {total} vs AC {ac}: {result}"),
-        Line::Save {
-            who,
-            what,
-            total,
-            dc,
-            success,
-        } => format!(
-            "{who} saves ({what}): {} vs DC {dc}: {}",
-            total.map_or_else(|| "auto-fail".to_string(), |t| t.to_string()),
-            if *success { "success" } else { "failure" }
-        ),
-        Line::Damage {
-            target,
-            amount,
-            types,
-            hp,
-            max_hp,
-            state,
-            ..
-        } => {
-            let kind = if types.is_empty() {
-                String::new()
-            } else {
-                format!(" {types}")
-            };
-            let st = if state.is_empty() {
-                String::new()
-            } else {
-                format!(" — {state}")
-            };
-            format!("{target} takes {amount}{kind} damage: {hp}/{max_hp} HP{st}")
-        }
-        Line::Heal {
-            target,
-            amount,
-            hp,
-            max_hp,
-            ..
-        } => format!("{target} heals {amount}: {hp}/{max_hp} HP"),
-        Line::Effect {
-            target,
-            what,
-            began,
-        } => {
-            if *began {
-                format!("{target}: {what}")
-            } else {
-                format!("{target}: {what} ends")
-            }
-        }
-        Line::Character {
-            name,
-            level,
-            race,
-            class,
-            max_hp,
-            ac,
-            speed,
-            scores,
-        } => format!(
-            "{name} — level {level} {race} {class}: HP {max_hp}, AC {ac}, speed {speed} ft. Scores {}.",
-            dm::event::scores_text(scores)
-        ),
-        Line::Xp {
-            who,
-            amount,
-            total,
-            level_up,
-        } => format!(
-            "{who} gains {amount} XP ({total} total){}.",
-            if *level_up {
-                " — enough for the next level: `levelup`"
-            } else {
-                ""
-            }
-        ),
-        Line::Note { text } => text.clone(),
-    }
+/// What a console game was asked for (`dungeon play`'s flags).
+#[derive(Debug, Clone)]
+pub struct Play {
+    /// Run the commands of this file, one per line, then stop.
+    pub script: Option<PathBuf>,
+    /// Play the shipped demo.
+    pub demo: bool,
+    /// Seed the dice with this number, and run on a clock of its own.
+    pub seed: Option<u64>,
+    /// Print every event as one JSON line.
+    pub json: bool,
+    /// Resume the stored game of this table id.
+    pub table: Option<String>,
+    /// Where games are kept (else `DATABASE_URL`, else `dungeon.db`).
+    pub database: Option<String>,
+    /// Who plays the monsters.
+    pub planner: PlannerKind,
 }
 
-/// `dungeon play`.
-pub fn run(args: &PlayArgs) -> Result<()> {
+/// Plays a console game: the demo, a script, or the keyboard.
+pub fn run(args: &Play) -> Result<()> {
     let seed = args.seed.map_or_else(random_seed, seed_from_number);
     let database = database_url(args.database.as_deref());
     let table_id = match &args.table {
@@ -525,7 +384,7 @@ pub fn run(args: &PlayArgs) -> Result<()> {
         router::system_clock()
     };
     let out: Box<dyn Write> = Box::new(std::io::stdout());
-    let planner = crate::planner::from_env(args.planner)?;
+    let planner = crate::core::planner::from_env(args.planner)?;
     let mut session = Session::open(&database, &table_id, &seed, clock, args.json, out)?;
     session.set_planner(planner);
     if args.demo {
@@ -603,40 +462,6 @@ mod tests {
     use super::*;
     use dm::Event;
 
-    #[test]
-    fn xp_reads_as_before() {
-        let xp = |level_up| Line::Xp {
-            who: "Brom".into(),
-            amount: 100,
-            total: 2_700,
-            level_up,
-        };
-        assert_eq!(render_line(&xp(false)), "Brom gains 100 XP (2700 total).");
-        assert_eq!(
-            render_line(&xp(true)),
-            "Brom gains 100 XP (2700 total) — enough for the next level: `levelup`."
-        );
-    }
-
-    #[test]
-    fn a_new_character_is_one_line() {
-        let brom = Line::Character {
-            name: "Brom".into(),
-            level: 3,
-            race: "dwarf".into(),
-            class: "fighter".into(),
-            max_hp: 31,
-            ac: 18,
-            speed: 25,
-            scores: [15, 13, 16, 8, 13, 10],
-        };
-        assert_eq!(
-            render_line(&brom),
-            "Brom — level 3 dwarf fighter: HP 31, AC 18, speed 25 ft. \
-             Scores STR 15, DEX 13, CON 16, INT 8, WIS 13, CHA 10."
-        );
-    }
-
     /// A writer the test can read back.
     #[derive(Clone, Default)]
     struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
@@ -680,7 +505,8 @@ mod tests {
 
     /// The table's stored log.
     fn log(s: &Session) -> Vec<Event> {
-        crate::games::decode(s.block_on(s.router().store().events("t1", 0)).unwrap()).unwrap()
+        crate::core::replay::decode(s.block_on(s.router().store().events("t1", 0)).unwrap())
+            .unwrap()
     }
 
     #[test]

@@ -18,8 +18,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Map, Value, json};
 
-use crate::store::Store;
-
 /// The longest one readiness check may take before it counts as down.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -88,15 +86,6 @@ pub struct Health {
 }
 
 impl Health {
-    /// Checks the store with a round trip.
-    pub fn with_store(mut self, store: Store) -> Self {
-        self.database = Some(Arc::new(move || {
-            let store = store.clone();
-            Box::pin(async move { store.ping().await.map_err(|e| e.to_string()) })
-        }));
-        self
-    }
-
     /// Every check, run side by side: `(ready, report)`.
     pub async fn check(&self) -> (bool, Value) {
         let slots = [
@@ -145,7 +134,7 @@ impl Health {
     }
 }
 
-/// The endpoint's routes over `health`, metrics from [`crate::telemetry`].
+/// The endpoint's routes over `health`, metrics from [`crate::ops::telemetry`].
 pub fn app(health: Health) -> axum::Router {
     axum::Router::new()
         .route("/health/live", get(live))
@@ -161,7 +150,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     // Installs the recorder now, so the first scrape already has the descriptions.
-    crate::telemetry::metrics();
+    crate::ops::telemetry::metrics();
     axum::serve(listener, app(health))
         .with_graceful_shutdown(shutdown)
         .await
@@ -191,7 +180,7 @@ async fn ready(State(health): State<Arc<Health>>) -> Response {
 }
 
 async fn metrics() -> Response {
-    let handle = crate::telemetry::metrics();
+    let handle = crate::ops::telemetry::metrics();
     // Drains histogram samples into their buckets; cheap, and scrapes are rare.
     handle.run_upkeep();
     (

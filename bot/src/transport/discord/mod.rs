@@ -25,9 +25,9 @@ use dm::Command;
 use poise::serenity_prelude as serenity;
 use serde_json::json;
 
-use crate::http::Link;
-use crate::router::{Answer, Envelope, Router, Transport};
-use crate::turns::MonsterTurns;
+use crate::core::router::{Answer, Envelope, Router, Transport};
+use crate::core::turns::MonsterTurns;
+use crate::ops::http::Link;
 use render::Card;
 
 /// What every command can reach.
@@ -141,7 +141,7 @@ pub async fn run_linked(
             on_error: |error| Box::pin(on_error(error)),
             pre_command: |ctx| {
                 Box::pin(async move {
-                    crate::telemetry::discord_interaction(&ctx.command().qualified_name);
+                    crate::ops::telemetry::discord_interaction(&ctx.command().qualified_name);
                 })
             },
             // Owners are unused: the DM of each table is in the table.
@@ -317,7 +317,7 @@ async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Erro
     let (before, answer, now) = if data.defer_after.is_zero() {
         // Told to defer everything: before any work, so always.
         ctx.defer().await?;
-        crate::telemetry::discord_defer();
+        crate::ops::telemetry::discord_defer();
         deferred = true;
         work.await?
     } else {
@@ -325,7 +325,7 @@ async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Erro
             done = &mut work => done?,
             () = tokio::time::sleep(data.defer_after) => {
                 ctx.defer().await?;
-                crate::telemetry::discord_defer();
+                crate::ops::telemetry::discord_defer();
                 deferred = true;
                 work.await?
             }
@@ -353,8 +353,8 @@ async fn open(data: &Data, table: &str, sender: &str) -> Result<(), Error> {
     let meta = json!({"transport": "discord"});
     let dm = data.router.player_of(sender);
     let seed = data.seed.map_or_else(
-        crate::console::random_seed,
-        crate::console::seed_from_number,
+        crate::core::game::random_seed,
+        crate::core::game::seed_from_number,
     );
     data.router
         .open_table(table, &meta, dm, &seed)
@@ -377,7 +377,7 @@ async fn monster_turns(ctx: Context<'_>, table: &str) -> Result<(), Error> {
     // Waits for another command's monster turns; then plays what is still due.
     let _playing = playing.lock().await;
     for _ in 0..MAX_MONSTER_TURNS {
-        if crate::console::fight_over(&data.router.table(table).await?) {
+        if crate::core::game::fight_over(&data.router.table(table).await?) {
             break;
         }
         let Some(report) = data.turns.play_due(table).await? else {

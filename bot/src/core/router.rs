@@ -31,8 +31,10 @@ use serde_json::{Value, json};
 use tokio::sync::{Mutex, broadcast, mpsc, oneshot};
 use tokio::time::Instant;
 
-use crate::bus::{Bus, BusError, Grant};
-use crate::store::{Append, NewEvent, SheetEdit, Store, StoreError};
+use crate::core::bus::{Bus, BusError, Grant};
+use crate::core::replay;
+use crate::core::store::{Append, NewEvent, SheetEdit, Store, StoreError};
+use crate::ops::telemetry;
 
 /// Which transport a request came through; request ids are unique per transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -114,6 +116,18 @@ impl Answer {
             Answer::Done { reply, .. } | Answer::Repeated { reply, .. } => Some(reply),
             _ => None,
         }
+    }
+}
+
+/// How a command ended, as the metrics label it, and the reason it counts
+/// as a rejection if it does.
+fn outcome(result: &Result<Answer, RouterError>) -> (&'static str, Option<&'static str>) {
+    match result {
+        Ok(Answer::Done { .. }) => ("done", None),
+        Ok(Answer::Repeated { .. }) => ("repeated", None),
+        Ok(Answer::Refused { .. }) => ("refused", Some("refused")),
+        Ok(Answer::Limited { .. }) => ("limited", Some("rate_limited")),
+        Err(_) => ("error", Some("error")),
     }
 }
 
@@ -542,15 +556,16 @@ impl Router {
     }
 
     /// Carries one envelope through: identity, rate limit, the DM core,
-    /// commit, apply, publish. Counted in the metrics ([`crate::telemetry`]).
+    /// commit, apply, publish. Counted in the metrics ([`telemetry`]).
     pub async fn submit(&self, envelope: Envelope) -> Result<Answer, RouterError> {
         let started = std::time::Instant::now();
         let (via, kind) = (
-            envelope.transport,
-            crate::telemetry::command_kind(&envelope.command),
+            envelope.transport.name(),
+            telemetry::command_kind(&envelope.command),
         );
         let result = self.carry(envelope).await;
-        crate::telemetry::command(via, kind, &result, started.elapsed());
+        let (outcome, rejected) = outcome(&result);
+        telemetry::command(via, kind, outcome, rejected, started.elapsed());
         result
     }
 
@@ -698,12 +713,12 @@ impl Router {
                 if matches!(envelope.command, Command::Verify) && live.table.revealed_seed.is_some()
                 {
                     // Anyone at the table can check every roll once the seed is out.
-                    let log = crate::games::decode(self.store.events(&envelope.table, 0).await?)
+                    let log = replay::decode(self.store.events(&envelope.table, 0).await?)
                         .map_err(|e| RouterError::Corrupt {
                             table: envelope.table.clone(),
                             why: e.to_string(),
                         })?;
-                    let line = match crate::games::verify_log(&log, None) {
+                    let line = match replay::verify_log(&log, None) {
                         Ok(v) => format!("verified: {v}"),
                         Err(why) => format!("cannot verify: {why}"),
                     };

@@ -2,6 +2,8 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::PlannerKind;
+
 /// A dungeon master for D&D 5e that lives in chat: Discord, Meshtastic radios and a local console.
 #[derive(Debug, Parser)]
 #[command(name = "dungeon", version, about, long_about = None, propagate_version = true)]
@@ -102,7 +104,7 @@ Operators on dice: k keep, p drop, rr reroll until none match, ro reroll once, r
 e explode, mi / ma minimum / maximum per die; selectors: 3 (showing 3), h2 (highest 2), l1, >4, <2.
 Labels in brackets are kept: 2d6 [slashing] + 1d6 [fire]. Trailing text is a comment: 1d20+5 to hit.
 
-An expression that starts with '-' goes after '--': dungeon roll -- -1d4+2
+An expression may start with '-': dungeon roll -1d4+2 --seed 3
 
 Examples:
   dungeon roll 1d20+5 --adv
@@ -110,8 +112,13 @@ Examples:
   dungeon roll '8d6 [fire]' --json --seed 42")]
 pub struct RollArgs {
     /// The dice expression (quote it when it has spaces or shell characters).
-    #[arg(required = true, num_args = 1.., value_name = "EXPR")]
-    pub expr: Vec<String>,
+    // Only its first word may start with `-` (`-1d4`): a later one would
+    // swallow the flags after the expression.
+    #[arg(value_name = "EXPR", allow_hyphen_values = true)]
+    pub expr: String,
+    /// The rest of an expression given unquoted, word by word (`1d20 + 5`).
+    #[arg(value_name = "EXPR", hide = true)]
+    pub more: Vec<String>,
     /// Roll the leftmost d20 with advantage (2d20, keep the higher).
     #[arg(long, short = 'a')]
     pub adv: bool,
@@ -456,22 +463,6 @@ pub enum EvalCommand {
     /// challenge) with the chosen planner and with a random-legal baseline, and prints
     /// monster win rate, legality, fallbacks, decision latency and tokens per turn.
     Monsters(EvalArgs),
-}
-
-/// Which planner runs the monsters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PlannerKind {
-    /// The built-in tactician (no network).
-    Tactician,
-    /// Google Gemini (GEMINI_API_KEY; DUNGEON_GEMINI_MODEL to pick the model); the tactician
-    /// plays any turn it fails or is slow on.
-    Gemini,
-    /// Any OpenAI-compatible server: Ollama, llama.cpp, vLLM (DUNGEON_OPENAI_BASE_URL,
-    /// DUNGEON_OPENAI_MODEL, OPENAI_API_KEY if needed); the tactician covers its failures.
-    Openai,
-    /// A random legal option every turn (the evaluation's baseline).
-    Random,
 }
 
 /// Arguments of `dungeon eval monsters`.

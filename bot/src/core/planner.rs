@@ -12,8 +12,8 @@ use monsters::Planner;
 use monsters::llm::gemini::{GeminiConfig, GeminiPlanner};
 use monsters::llm::openai::{OpenAiConfig, OpenAiPlanner};
 
-use crate::cli::PlannerKind;
 use crate::config::PlannerConfig;
+use crate::config::PlannerKind;
 
 /// How long a monster's turn may wait for a model before the tactician plays it.
 pub const TURN_BUDGET: Duration = Duration::from_millis(2_500);

@@ -19,7 +19,7 @@ use dm::Command;
 use monsters::{PlanError, Planner, Usage};
 use rules::mechanics::LifeState;
 
-use crate::router::{Answer, Envelope, Router, RouterError, Transport};
+use crate::core::router::{Answer, Envelope, Router, RouterError, Transport};
 
 /// Plays monster turns through a router. Cheap to clone: every transport
 /// of a process shares one (and its group plans).
@@ -122,7 +122,7 @@ impl MonsterTurns {
                 let d = monsters::decide(self.planner.as_deref(), &request, self.budget).await;
                 if let Some(planner) = &self.planner {
                     let fallback = d.error.as_ref().map(PlanError::kind);
-                    crate::telemetry::llm_call(planner.name(), d.latency, d.usage, fallback);
+                    crate::ops::telemetry::llm_call(planner.name(), d.latency, d.usage, fallback);
                 }
                 let mut option = "end".to_owned();
                 let mut later = self.lock();

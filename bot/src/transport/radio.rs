@@ -39,8 +39,8 @@ use rules::mechanics::{Distance, LifeState};
 use serde_json::json;
 use tokio::sync::broadcast;
 
-use crate::router::{Answer, Envelope, Published, Router, RouterError, Transport};
-use crate::turns::MonsterTurns;
+use crate::core::router::{Answer, Envelope, Published, Router, RouterError, Transport};
+use crate::core::turns::MonsterTurns;
 
 /// The most monster turns played in a row after one command.
 const MAX_MONSTER_TURNS: usize = 100;
@@ -57,7 +57,7 @@ pub struct Settings {
     /// Commit a new table to the dice seed of this number (tests); `None`: random.
     pub seed: Option<u64>,
     /// Set up while the node answers, down while reconnecting (readiness).
-    pub health: Option<crate::http::Link>,
+    pub health: Option<crate::ops::http::Link>,
     /// What the transport told, against the console's rendering.
     pub tally: Tally,
 }
@@ -126,7 +126,7 @@ impl Tally {
             .map(|t| air(&render::split(t, render::MAX_PACKET)))
             .sum();
         let packed_air = air(&render::split(&lines.join("\n"), render::MAX_PACKET));
-        crate::telemetry::radio_console_airtime(console_air);
+        crate::ops::telemetry::radio_console_airtime(console_air);
         let mut f = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         f.console_lines_airtime += lines_air;
         f.console_packed_airtime += packed_air;
@@ -144,7 +144,7 @@ fn console_text(reply: &Reply) -> String {
     reply
         .lines
         .iter()
-        .map(crate::console::render_line)
+        .map(crate::transport::text::render_line)
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -312,7 +312,7 @@ impl Adapter {
                 .filter_map(|id| radio::filter::parse_node_id(id).ok()),
         );
         self.fight = table.encounter.is_some();
-        self.over = crate::console::fight_over(&table);
+        self.over = crate::core::game::fight_over(&table);
         Ok(())
     }
 
@@ -338,8 +338,8 @@ impl Adapter {
             }
             LinkEvent::Delivery(_) | LinkEvent::Ignored(_) => {}
             LinkEvent::Text(t) => {
-                crate::telemetry::radio_packet(
-                    crate::telemetry::Direction::Rx,
+                crate::ops::telemetry::radio_packet(
+                    crate::ops::telemetry::Direction::Rx,
                     t.text.len(),
                     Duration::ZERO,
                 );
@@ -564,8 +564,8 @@ impl Adapter {
             None => self.router.player_of(who),
         };
         let seed = self.settings.seed.map_or_else(
-            crate::console::random_seed,
-            crate::console::seed_from_number,
+            crate::core::game::random_seed,
+            crate::core::game::seed_from_number,
         );
         let table = self.settings.table.clone();
         self.router
@@ -579,7 +579,7 @@ impl Adapter {
     async fn monster_turns(&mut self) -> anyhow::Result<()> {
         let table = self.settings.table.clone();
         for _ in 0..MAX_MONSTER_TURNS {
-            if crate::console::fight_over(&self.router.table(&table).await?) {
+            if crate::core::game::fight_over(&self.router.table(&table).await?) {
                 break;
             }
             let Some(report) = self.turns.play_due(&table).await? else {
@@ -650,7 +650,7 @@ impl Adapter {
             .rev()
             .find(|(_, _, _, kind)| *kind == Kind::Play)
             .and_then(|(_, r, _, _)| r.turn.clone())
-            .filter(|_| !crate::console::fight_over(&table));
+            .filter(|_| !crate::core::game::fight_over(&table));
         // What a node hears: the replies that concern it (all, for a DM's
         // node), and the turn call when the turn moved.
         // For the combatant whose turn it now is: which foes are in reach
@@ -806,7 +806,7 @@ impl Adapter {
         }
         // The channel: a fight begins or ends, a death.
         let fight = table.encounter.is_some();
-        let over = crate::console::fight_over(&table);
+        let over = crate::core::game::fight_over(&table);
         let began_or_ended = (fight != self.fight) || (over && !self.over);
         self.fight = fight;
         self.over = over;
@@ -854,10 +854,10 @@ fn count_sent(before: &Stats, now: &Stats) {
                 (bytes / packets, Duration::ZERO)
             };
             let b = usize::try_from(b).unwrap_or(usize::MAX);
-            crate::telemetry::radio_packet(crate::telemetry::Direction::Tx, b, a);
+            crate::ops::telemetry::radio_packet(crate::ops::telemetry::Direction::Tx, b, a);
         }
     }
-    crate::telemetry::radio_queue(now.queued_dms + now.queued_broadcasts);
+    crate::ops::telemetry::radio_queue(now.queued_dms + now.queued_broadcasts);
 }
 
 /// The display names of the monsters in `table`'s fight.
@@ -952,27 +952,6 @@ fn names(text: &str, name: &str) -> bool {
             let after = text[at + name.len()..].chars().next();
             !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
         })
-}
-
-/// `dungeon radio rebind NODE`: forgets the node's key, so its next
-/// encrypted DM binds the new one.
-pub fn rebind(args: &crate::cli::RebindArgs) -> anyhow::Result<()> {
-    let database = crate::console::database_url(args.database.as_deref());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    let node = node_id(args.node);
-    let was = rt.block_on(async {
-        let store = crate::store::Store::open(&database).await?;
-        anyhow::Ok(store.unbind_radio(&node).await?)
-    })?;
-    let text = if was {
-        format!("{node}: key forgotten; its next encrypted DM binds its new key")
-    } else {
-        format!("{node} was not bound (it binds on its first encrypted DM); nothing changed")
-    };
-    crate::output::emit(&text)
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use std::collections::HashSet;
 
 use dm::{HealthBand, Line, Reply, Table};
 
-use crate::router::Answer;
-use crate::turns::TurnReport;
+use crate::core::router::Answer;
+use crate::core::turns::TurnReport;
 
 /// Discord's limit on a message's content.
 pub const MAX_CONTENT: usize = 2_000;

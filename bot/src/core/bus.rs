@@ -41,7 +41,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
-use crate::router::{Published, RateLimit};
+use crate::core::router::{Published, RateLimit};
 
 /// Why the bus could not do what was asked.
 #[derive(Debug, thiserror::Error)]

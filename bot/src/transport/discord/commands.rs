@@ -174,8 +174,8 @@ pub async fn char_link(
         ),
         Some(code) => match router.redeem_link(&sender, &code).await {
             Ok(player) => format!("Linked: here you play as {player}."),
-            Err(crate::router::RouterError::BadLinkCode) => {
-                crate::router::RouterError::BadLinkCode.to_string()
+            Err(crate::core::router::RouterError::BadLinkCode) => {
+                crate::core::router::RouterError::BadLinkCode.to_string()
             }
             Err(e) => return Err(e.into()),
         },
@@ -294,7 +294,7 @@ pub async fn dm_rebind(
                 } else {
                     format!("{node} has no key bound yet (it binds on its first encrypted message)")
                 }),
-                Err(crate::router::RouterError::UnknownTable(_)) => {
+                Err(crate::core::router::RouterError::UnknownTable(_)) => {
                     Err("no game here yet: start one with a command first".to_owned())
                 }
                 Err(e) => return Err(e.into()),

@@ -25,6 +25,7 @@ mod error;
 mod migrate;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
@@ -36,6 +37,8 @@ use sqlx::sqlite::{
 use sqlx::types::Json;
 
 pub use error::StoreError;
+
+use crate::ops::http::Probe;
 
 /// How long a SQLite writer waits for another one to commit before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -153,7 +156,7 @@ impl Store {
     /// `sqlite://path?mode=rwc` or a plain file path opens SQLite (WAL,
     /// `synchronous=FULL`, a busy timeout); `postgres://…` opens Postgres.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
-        let shown = mask_password(url);
+        let shown = crate::config::mask_password(url);
         let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).map_err(|cause| StoreError::Open {
                 url: shown.clone(),
@@ -237,6 +240,15 @@ impl Store {
             sqlx::query("SELECT 1").execute(pool).await?;
         });
         Ok(())
+    }
+
+    /// The store as a readiness check: a [`ping`](Self::ping).
+    pub fn probe(&self) -> Probe {
+        let store = self.clone();
+        Arc::new(move || {
+            let store = store.clone();
+            Box::pin(async move { store.ping().await.map_err(|e| e.to_string()) })
+        })
     }
 
     /// Creates the table `id` with `meta`; returns whether it was new. A table
@@ -868,37 +880,4 @@ fn now_ms() -> i64 {
         .map_or(0, |since| {
             i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
         })
-}
-
-/// The URL with its password replaced by `***`, fit for messages and logs.
-pub fn mask_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let Some(at) = rest[..authority_end].rfind('@') else {
-        return url.to_owned();
-    };
-    match rest[..at].split_once(':') {
-        Some((user, _password)) => format!("{scheme}://{user}:***{}", &rest[at..]),
-        None => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mask_password;
-
-    #[test]
-    fn passwords_are_masked() {
-        assert_eq!(
-            mask_password("postgres://dm:s3cret@db:5432/dungeon"),
-            "postgres://dm:***@db:5432/dungeon"
-        );
-        assert_eq!(
-            mask_password("postgres://dm@db/dungeon"),
-            "postgres://dm@db/dungeon"
-        );
-        assert_eq!(mask_password("game.db"), "game.db");
-    }
 }

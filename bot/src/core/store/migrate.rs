@@ -19,17 +19,17 @@ pub(crate) const SQLITE: &[Source] = &[
     (
         1,
         "store",
-        include_str!("../../../migrations/sqlite/0001_store.sql"),
+        include_str!("../../../../migrations/sqlite/0001_store.sql"),
     ),
     (
         2,
         "seeds and identities",
-        include_str!("../../../migrations/sqlite/0002_seeds_and_identities.sql"),
+        include_str!("../../../../migrations/sqlite/0002_seeds_and_identities.sql"),
     ),
     (
         3,
         "radio bindings",
-        include_str!("../../../migrations/sqlite/0003_radio_bindings.sql"),
+        include_str!("../../../../migrations/sqlite/0003_radio_bindings.sql"),
     ),
 ];
 
@@ -38,17 +38,17 @@ pub(crate) const POSTGRES: &[Source] = &[
     (
         1,
         "store",
-        include_str!("../../../migrations/postgres/0001_store.sql"),
+        include_str!("../../../../migrations/postgres/0001_store.sql"),
     ),
     (
         2,
         "seeds and identities",
-        include_str!("../../../migrations/postgres/0002_seeds_and_identities.sql"),
+        include_str!("../../../../migrations/postgres/0002_seeds_and_identities.sql"),
     ),
     (
         3,
         "radio bindings",
-        include_str!("../../../migrations/postgres/0003_radio_bindings.sql"),
+        include_str!("../../../../migrations/postgres/0003_radio_bindings.sql"),
     ),
 ];
 

@@ -13,12 +13,12 @@ use anyhow::{Context as _, Result, bail};
 use dm::{Event, Table};
 use serde_json::{Value, json};
 
-use crate::bench::{ms, percentile, set_up, state_hash};
-use crate::bus::redis_url;
-use crate::cli::{Fault, LoadArgs};
-use crate::console::database_url;
-use crate::router::{self, Router};
-use crate::store::Store;
+use crate::commands::bench::{ms, percentile, set_up, state_hash};
+use crate::commands::cli::{Fault, LoadArgs};
+use crate::config::database_url;
+use crate::core::bus::redis_url;
+use crate::core::router::{self, Router};
+use crate::core::store::Store;
 
 /// One acknowledged action, as a worker printed it.
 #[derive(Debug, Clone)]
@@ -242,7 +242,7 @@ pub async fn coordinate(args: &LoadArgs) -> Result<()> {
     let prefix = args
         .prefix
         .clone()
-        .unwrap_or_else(|| crate::console::new_table_id("bench"));
+        .unwrap_or_else(|| crate::core::game::new_table_id("bench"));
     let started = Instant::now();
     {
         let router = Arc::new(
@@ -352,7 +352,7 @@ pub async fn coordinate(args: &LoadArgs) -> Result<()> {
     let max = latencies.last().copied().unwrap_or_default();
     let due_p99 = percentile(&from_due, 99.0);
     if args.json {
-        crate::output::emit(
+        crate::commands::output::emit(
             &json!({
                 "backend": "postgres",
                 "processes": args.processes,
@@ -378,7 +378,7 @@ pub async fn coordinate(args: &LoadArgs) -> Result<()> {
             .to_string(),
         )?;
     } else {
-        crate::output::emit(&format!(
+        crate::commands::output::emit(&format!(
             "postgres, {} processes: {} tables × {} players, {} per table per s: {} actions \
              acknowledged in {:.1} s = {throughput:.0}/s; latency p50 {:.2} ms, p99 {:.2} ms, \
              max {:.2} ms (p99 {:.2} ms from when due; samples of killed workers are not \

@@ -8,12 +8,16 @@ use rand::rngs::ChaCha20Rng;
 use rules::dice::{self, Advantage, Crit, Die, Rolled};
 use serde::Serialize;
 
-use crate::cli::{Format, RollArgs};
-use crate::output::quiet_if_closed;
+use crate::commands::cli::{Format, RollArgs};
+use crate::commands::output::quiet_if_closed;
 
-/// Rolls `args.expr` `args.times` times and prints each result on its own line.
+/// Rolls the expression `args.times` times and prints each result on its own line.
 pub fn run(args: &RollArgs) -> Result<()> {
-    let text = args.expr.join(" ");
+    let text = std::iter::once(&args.expr)
+        .chain(&args.more)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
     let parsed = match dice::parse_with_comment(&text) {
         Ok(p) => p,
         Err(e) => bail!("{e}"),

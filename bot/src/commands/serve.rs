@@ -2,7 +2,7 @@
 //! configured attached to it, until the process is stopped.
 //!
 //! Transports are adapters: each turns what it receives into
-//! [`crate::router::Envelope`]s and renders the answers for its channel.
+//! [`crate::core::router::Envelope`]s and renders the answers for its channel.
 //! They share one router and one [`MonsterTurns`], so players on Discord and
 //! on the radio can sit at the same table.
 
@@ -14,10 +14,10 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
-use crate::cli::SettingsArgs;
-use crate::http::{Health, Link};
-use crate::router::Router;
-use crate::turns::MonsterTurns;
+use crate::commands::cli::SettingsArgs;
+use crate::core::router::Router;
+use crate::core::turns::MonsterTurns;
+use crate::ops::http::{Health, Link};
 
 /// A transport's run, to the end of the process.
 type Task = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
@@ -44,7 +44,7 @@ pub fn config_check(args: &SettingsArgs) -> anyhow::Result<()> {
         out.push_str(&format!("# environment: {}\n", loaded.env.join(", ")));
     }
     out.push_str(&loaded.config.redacted());
-    crate::output::emit(&out)?;
+    crate::commands::output::emit(&out)?;
     let problems = loaded.config.problems();
     if problems.is_empty() {
         eprintln!("configuration OK");
@@ -59,7 +59,7 @@ pub fn config_check(args: &SettingsArgs) -> anyhow::Result<()> {
 }
 
 /// Runs `dungeon serve` with `args`.
-pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
+pub fn serve(args: &crate::commands::cli::ServeArgs) -> anyhow::Result<()> {
     let loaded = load_config(&args.settings)?;
     let config = loaded.config;
     let problems = config.problems();
@@ -71,40 +71,43 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
             problems.join("\n  ")
         );
     }
-    crate::telemetry::init_logs(&config.log)?;
+    crate::ops::telemetry::init_logs(&config.log)?;
     // Serenity's TLS and the planners' clients use rustls, which needs one provider.
     monsters::llm::install_crypto_provider();
-    let planner = crate::planner::from_config(&config.planner)?;
+    let planner = crate::core::planner::from_config(&config.planner)?;
     let budget = Duration::from_millis(config.planner.turn_budget_ms);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     rt.block_on(async {
-        let store = crate::store::Store::open(&config.database.url).await?;
-        let router_config = crate::router::Config::for_store(&store);
+        let store = crate::core::store::Store::open(&config.database.url).await?;
+        let router_config = crate::core::router::Config::for_store(&store);
         let bus = match &config.redis.url {
             Some(url) => {
                 tracing::info!("sharing tables with other processes through Redis");
-                crate::bus::Bus::redis(url, crate::bus::BusOptions::default())?
+                crate::core::bus::Bus::redis(url, crate::core::bus::BusOptions::default())?
             }
-            None => crate::bus::Bus::in_process(),
+            None => crate::core::bus::Bus::in_process(),
         };
         let router = Arc::new(
             Router::start_with_bus(
                 store.clone(),
                 router_config,
-                crate::router::system_clock(),
+                crate::core::router::system_clock(),
                 bus,
             )
             .await?,
         );
         let turns = MonsterTurns::new(Arc::clone(&router), planner, budget);
         tracing::info!(
-            database = %crate::store::mask_password(&config.database.url),
+            database = %crate::config::mask_password(&config.database.url),
             "tables are kept in the store"
         );
-        let mut health = Health::default().with_store(store);
+        let mut health = Health {
+            database: Some(store.probe()),
+            ..Health::default()
+        };
         if router.bus().is_shared() {
             let bus = router.bus().clone();
             health.redis = Some(Arc::new(move || {
@@ -114,11 +117,11 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
         }
         let mut tasks: Vec<(&str, Task)> = Vec::new();
         if let Some(token) = &config.discord.token {
-            let settings = crate::discord::Settings {
+            let settings = crate::transport::discord::Settings {
                 token: token.expose().to_owned(),
                 api: args.discord_api.clone(),
                 seed: None,
-                defer_after: crate::discord::DEFER_AFTER,
+                defer_after: crate::transport::discord::DEFER_AFTER,
             };
             let link = Link::new();
             health.discord = Some(link.probe());
@@ -126,7 +129,7 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
             let (router, turns) = (Arc::clone(&router), turns.clone());
             tasks.push((
                 "discord",
-                Box::pin(crate::discord::run_linked(
+                Box::pin(crate::transport::discord::run_linked(
                     router,
                     turns,
                     settings,
@@ -148,7 +151,7 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
             let (router, turns) = (Arc::clone(&router), turns.clone());
             tasks.push((
                 "radio",
-                Box::pin(crate::radio::run(
+                Box::pin(crate::transport::radio::run(
                     router,
                     turns,
                     settings,
@@ -174,7 +177,7 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
             tasks.push((
                 "http",
                 Box::pin(async move {
-                    crate::http::run(listener, health, std::future::pending())
+                    crate::ops::http::run(listener, health, std::future::pending())
                         .await
                         .context("the health and metrics endpoint failed")
                 }),
@@ -188,7 +191,7 @@ pub fn serve(args: &crate::cli::ServeArgs) -> anyhow::Result<()> {
 /// in; `Config::problems` has found nothing wrong with it.
 fn radio_setup(
     cfg: &crate::config::RadioConfig,
-) -> anyhow::Result<(crate::radio::Settings, radio::link::LinkConfig)> {
+) -> anyhow::Result<(crate::transport::radio::Settings, radio::link::LinkConfig)> {
     let mut link = radio::link::LinkConfig::default();
     link.filter.channel = cfg.channel;
     link.filter.ignore_mqtt = !cfg.allow_mqtt;
@@ -197,7 +200,7 @@ fn radio_setup(
     link.pace.hourly_airtime =
         (cfg.hourly_airtime_secs > 0).then(|| Duration::from_secs(cfg.hourly_airtime_secs));
     link.hop_limit = cfg.hop_limit;
-    let settings = crate::radio::Settings {
+    let settings = crate::transport::radio::Settings {
         table: cfg.table.clone(),
         channel: cfg.channel,
         trust: radio::identity::TrustConfig {
@@ -208,7 +211,7 @@ fn radio_setup(
         },
         seed: None,
         health: None,
-        tally: crate::radio::Tally::default(),
+        tally: crate::transport::radio::Tally::default(),
     };
     Ok((settings, link))
 }

@@ -27,11 +27,12 @@ use dm::{PlayerId, Table};
 use serde_json::json;
 use tokio::task::JoinSet;
 
-use crate::bus::{Bus, BusOptions};
-use crate::cli::LoadArgs;
-use crate::console::{database_url, random_seed};
-use crate::router::{self, Answer, Envelope, Router, Transport};
-use crate::store::Store;
+use crate::commands::cli::LoadArgs;
+use crate::config::database_url;
+use crate::core::bus::{Bus, BusOptions};
+use crate::core::game::random_seed;
+use crate::core::router::{self, Answer, Envelope, Router, Transport};
+use crate::core::store::Store;
 
 /// What players do under load, in turn.
 const ACTIONS: &[&str] = &["r 1d20+5", "check ath", "save dex", "r 2d6+3", "check perc"];
@@ -88,7 +89,7 @@ pub fn load(args: &LoadArgs) -> Result<()> {
         .build()
         .context("starting the async runtime")?;
     if args.processes > 1 {
-        rt.block_on(crate::bench_multi::coordinate(args))
+        rt.block_on(crate::commands::bench_multi::coordinate(args))
     } else {
         rt.block_on(run(args))
     }
@@ -169,8 +170,8 @@ async fn run(args: &LoadArgs) -> Result<()> {
     let prefix = args
         .prefix
         .clone()
-        .unwrap_or_else(|| crate::console::new_table_id("bench"));
-    let bus = match crate::bus::redis_url(args.redis.as_deref()) {
+        .unwrap_or_else(|| crate::core::game::new_table_id("bench"));
+    let bus = match crate::core::bus::redis_url(args.redis.as_deref()) {
         Some(url) => Bus::redis(
             &url,
             BusOptions {
@@ -370,7 +371,7 @@ async fn run(args: &LoadArgs) -> Result<()> {
         return Ok(());
     }
     if args.json {
-        crate::output::emit(
+        crate::commands::output::emit(
             &json!({
                 "backend": backend,
                 "tables": args.tables,
@@ -390,7 +391,7 @@ async fn run(args: &LoadArgs) -> Result<()> {
             .to_string(),
         )?;
     } else {
-        crate::output::emit(&format!(
+        crate::commands::output::emit(&format!(
             "{backend}: {} tables × {} players, {} per table per s: {n} actions committed in {:.1} s \
              = {throughput:.0}/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms \
              (p99 {:.2} ms from when due); refused {}, failed {}; memory {} per live table",

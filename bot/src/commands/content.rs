@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use rules::content::{self, Action, AutomationLevel, Found, Monster, Named, Spell, Usage};
 use serde::Serialize;
 
-use crate::output::emit;
+use crate::commands::output::emit;
 
 /// Finds `query` in `items` or explains what it could mean.
 fn pick<'a, T: Named>(items: &'a [T], query: &str, what: &str) -> Result<&'a T> {

@@ -13,7 +13,6 @@ use metrics::{counter, gauge, histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use crate::config::{LogConfig, LogFormat};
-use crate::router::{Answer, RouterError, Transport};
 
 /// Commands through the router: `transport`, `kind`, `outcome` (`done`,
 /// `repeated`, `refused`, `limited`, `error`).
@@ -153,21 +152,16 @@ pub fn command_kind(command: &Command) -> &'static str {
     }
 }
 
-/// Counts one command the router answered (or failed on) after `took`.
+/// Counts one command the router answered (or failed on) after `took`:
+/// through transport `via`, with `outcome` (`done`, `repeated`, `refused`,
+/// `limited`, `error`) and, for a rejection, its `rejected` reason.
 pub fn command(
-    transport: Transport,
+    via: &'static str,
     kind: &'static str,
-    result: &Result<Answer, RouterError>,
+    outcome: &'static str,
+    rejected: Option<&'static str>,
     took: Duration,
 ) {
-    let via = transport.name();
-    let (outcome, rejected) = match result {
-        Ok(Answer::Done { .. }) => ("done", None),
-        Ok(Answer::Repeated { .. }) => ("repeated", None),
-        Ok(Answer::Refused { .. }) => ("refused", Some("refused")),
-        Ok(Answer::Limited { .. }) => ("limited", Some("rate_limited")),
-        Err(_) => ("error", Some("error")),
-    };
     counter!(COMMANDS, "transport" => via, "kind" => kind, "outcome" => outcome).increment(1);
     histogram!(COMMAND_SECONDS, "transport" => via, "kind" => kind).record(took.as_secs_f64());
     if let Some(reason) = rejected {

@@ -9,8 +9,9 @@ use anyhow::{Result, bail};
 use monsters::eval::{Outcome, Picker, encounter, pick_monsters, random_legal};
 use serde_json::json;
 
-use crate::cli::{EvalArgs, PlannerKind};
-use crate::output::emit;
+use crate::commands::cli::EvalArgs;
+use crate::commands::output::emit;
+use crate::config::PlannerKind;
 
 /// Figures over a set of encounters.
 struct Figures {
@@ -148,7 +149,7 @@ pub fn monsters(args: &EvalArgs) -> Result<()> {
     if args.encounters == 0 {
         bail!("--encounters must be at least 1");
     }
-    let llm = crate::planner::from_env(args.planner)?;
+    let llm = crate::core::planner::from_env(args.planner)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -172,7 +173,7 @@ pub fn monsters(args: &EvalArgs) -> Result<()> {
                 let d = rt.block_on(monsters::decide(
                     Some(planner.as_ref()),
                     r,
-                    crate::planner::TURN_BUDGET,
+                    crate::core::planner::TURN_BUDGET,
                 ));
                 llm_stats.note(&d);
                 monsters::Plan {
