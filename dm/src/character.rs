@@ -416,11 +416,13 @@ impl Character {
     /// the unique start of one ("cross"); its first weapon for an empty
     /// query. Older sheets' ids ("light-crossbow") resolve through the alias.
     pub fn weapon(&self, query: &str) -> Option<&'static Weapon> {
-        let carried: Vec<Weapon> = self
-            .weapons
-            .iter()
-            .filter_map(|w| content::weapon(w).cloned())
-            .collect();
+        // Each kind once: two daggers are one answer to "dag", not two.
+        let mut carried: Vec<Weapon> = Vec::new();
+        for w in self.weapons.iter().filter_map(|w| content::weapon(w)) {
+            if carried.iter().all(|c| c.id != w.id) {
+                carried.push(w.clone());
+            }
+        }
         let id = if query.trim().is_empty() {
             carried.first()?
         } else {

@@ -127,6 +127,10 @@ pub enum Line {
         with: String,
         /// The kept d20 face.
         d20: u64,
+        /// Every d20 rolled, in order: two with advantage or disadvantage,
+        /// so the log shows the one left aside too.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        d20s: Vec<u64>,
         /// The total.
         total: i32,
         /// The AC it was against.
@@ -163,6 +167,10 @@ pub enum Line {
         max_hp: u32,
         /// "down", "dead" or "" .
         state: String,
+        /// Each type's part of the damage, as rolled and as taken through
+        /// resistance, vulnerability and immunity (none: the DM's `dm hp`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        parts: Vec<DamagePart>,
     },
     /// Healing or temporary hit points.
     Heal {
@@ -222,6 +230,17 @@ pub enum Line {
         /// The text.
         text: String,
     },
+}
+
+/// One damage type's part of a hit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DamagePart {
+    /// The type ("fire").
+    pub damage_type: String,
+    /// As rolled (doubled dice on a critical hit, halved on a save for half).
+    pub rolled: u32,
+    /// What got through resistance, vulnerability and immunity.
+    pub taken: u32,
 }
 
 /// The note that calls whose turn it is: `Round 2: Cade's turn.`

@@ -40,6 +40,11 @@ pub struct Table {
     pub owners: BTreeMap<String, PlayerId>,
     /// The fight, if one is on.
     pub encounter: Option<Encounter>,
+    /// Who concentrates on what (a spell's name) while no fight is on; a
+    /// fight holds it meanwhile ([`Encounter::concentration`]): see
+    /// [`Table::concentrations`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub concentration: BTreeMap<String, String>,
     /// The open party vote, if any.
     pub vote: Option<Vote>,
     /// The number of the next roll (every roll at the table is numbered).
@@ -230,6 +235,21 @@ impl Table {
     /// A character by handle, to change.
     pub fn character_mut(&mut self, handle: &str) -> Option<&mut Character> {
         self.characters.iter_mut().find(|c| c.handle == handle)
+    }
+
+    /// Who concentrates on what, in a fight or out of one.
+    pub fn concentrations(&self) -> &BTreeMap<String, String> {
+        self.encounter
+            .as_ref()
+            .map_or(&self.concentration, |e| &e.concentration)
+    }
+
+    /// Who concentrates on what, to change.
+    pub fn concentrations_mut(&mut self) -> &mut BTreeMap<String, String> {
+        match self.encounter.as_mut() {
+            Some(e) => &mut e.concentration,
+            None => &mut self.concentration,
+        }
     }
 
     /// Whether `player` has the DM's rights: the table's DM, or a player

@@ -614,6 +614,7 @@ mod tests {
                     total: 17,
                     ac: 15,
                     result: "hit".into(),
+                    d20s: Vec::new(),
                 },
                 Line::Damage {
                     target: "g1".into(),
@@ -623,6 +624,7 @@ mod tests {
                     hp: 0,
                     max_hp: 7,
                     state: "dead".into(),
+                    parts: Vec::new(),
                 },
             ],
             turn: Some(TurnNote {
@@ -749,6 +751,7 @@ mod tests {
                     total: 7,
                     ac: 15,
                     result: "miss".into(),
+                    d20s: Vec::new(),
                 },
                 Line::Note {
                     text: "Goblin (g3) moves far Brom.".into(),

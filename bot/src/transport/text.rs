@@ -26,6 +26,7 @@ pub fn render_line(line: &Line) -> String {
             total,
             ac,
             result,
+            ..
         } => format!("{attacker} → {target} ({with}): d20 {d20} → {total} vs AC {ac}: {result}"),
         Line::Save {
             who,

@@ -1,6 +1,7 @@
 //! The other actions in a fight: dash, dodge, disengage, hide, help,
 //! grapple and shove, and using an item.
 
+use rules::content::{self, GearKind};
 use rules::dice::{Advantage, DieRoller};
 use rules::mechanics::{Ability, Condition, D20Roll, Distance, Skill};
 
@@ -168,11 +169,21 @@ pub(super) fn use_item(
             ))
         })?;
     let name = c.items[have].clone();
-    if !name.starts_with("potion-of-healing") {
+    // A potion by its gear id; an item named after a potion of healing
+    // ("potion-of-healing-from-the-vault") is one.
+    let potion = content::gear(&name)
+        .or_else(|| {
+            name.starts_with("potion-of-healing")
+                .then(|| content::gear("potion-of-healing"))
+                .flatten()
+        })
+        .filter(|g| g.kind == GearKind::Potion)
+        .and_then(|g| Some((g.healing.as_deref()?, g.name.to_lowercase())));
+    let Some((healing, potion)) = potion else {
         return Err(no(format!(
             "{name} has no automated use — describe it to the DM"
         )));
-    }
+    };
     let who = match on {
         Some(t) => resolve(table, t)?,
         None => me.to_string(),
@@ -180,7 +191,7 @@ pub(super) fn use_item(
     spend_action_or_haste(table, me, true)?;
     let amount = roll_expr(
         &name_of(table, me),
-        "2d4+2 potion of healing",
+        &format!("{healing} {potion}"),
         Advantage::Normal,
         dice,
         reply,

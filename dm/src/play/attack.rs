@@ -341,23 +341,13 @@ pub(super) fn attack(
 }
 
 pub(super) fn find_weapon(c: &Character, query: &str) -> Result<&'static content::Weapon> {
-    let q = query.trim().to_lowercase().replace(' ', "-");
-    let pick = if q.is_empty() {
-        c.weapons.first()
-    } else {
-        c.weapons
-            .iter()
-            .find(|w| **w == q)
-            .or_else(|| c.weapons.iter().find(|w| w.starts_with(&q)))
-    };
-    let id = pick.ok_or_else(|| {
+    c.weapon(query).ok_or_else(|| {
         no(format!(
             "{} has no weapon `{query}` — carries: {}",
             c.name,
             c.weapons.join(", ")
         ))
-    })?;
-    content::weapon(id).ok_or_else(|| no(format!("unknown weapon {id}")))
+    })
 }
 
 fn weapon_ability(c: &Character, w: &content::Weapon) -> Ability {

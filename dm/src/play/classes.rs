@@ -121,10 +121,7 @@ fn rage(
     }
     spend_bonus(table, &c.handle)?;
     // A rager can't concentrate on spells.
-    let held = table
-        .encounter
-        .as_ref()
-        .and_then(|e| e.concentration.get(&c.handle).cloned());
+    let held = table.concentrations().get(&c.handle).cloned();
     if let Some(spell) = held {
         drop_concentration(table, &c.handle, &spell, reply);
     }

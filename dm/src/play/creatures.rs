@@ -194,10 +194,8 @@ pub(super) fn target(table: &Table, handle: &str, from: &str) -> Target {
             checks: Ability::ALL.map(|a| c.modifier(a)),
             ..Target::default()
         };
-        if let Some(race) = content::race(&c.race) {
-            for r in &race.resistances {
-                t.defenses.resistances.insert(*r);
-            }
+        for r in c.racial_resistances() {
+            t.defenses.resistances.insert(*r);
         }
         t
     } else if let Some(m) = monster_of(table, handle) {
@@ -211,12 +209,12 @@ pub(super) fn target(table: &Table, handle: &str, from: &str) -> Target {
     }
     t.conditions = conditions(table, handle);
     t.hostile = team(table, handle) != team(table, from);
+    t.concentrating = table.concentrations().contains_key(handle);
     if let (Some(board), Some(enc)) = (board, table.encounter.as_ref()) {
         t.modifiers = board.modifiers(&id);
         t.effects = board.names(&id);
         t.duplicates = board.duplicates(&id);
         t.immune_to = board.immunities(&id);
-        t.concentrating = enc.concentration.contains_key(handle);
         let engaged = enc.distance(handle, from) == Distance::Engaged;
         t.situation = AttackContext {
             within_5ft: engaged,
@@ -224,6 +222,15 @@ pub(super) fn target(table: &Table, handle: &str, from: &str) -> Target {
             target_dodging: enc.dodging.iter().any(|d| d == handle),
             ..AttackContext::default()
         };
+    }
+    // Racial traits hold in a fight and out of one (Dwarven Resilience,
+    // Fey Ancestry, Brave).
+    if let Some(c) = table.character(handle) {
+        for cond in c.racial_save_advantages() {
+            if !t.modifiers.save_advantage_against.contains(cond) {
+                t.modifiers.save_advantage_against.push(*cond);
+            }
+        }
     }
     t
 }

@@ -32,7 +32,11 @@ pub(super) fn dm_command(
             if table.encounter.is_some() {
                 return Err(no("a fight is already on — `dm end` closes it"));
             }
-            table.encounter = Some(Encounter::default());
+            // Concentration goes on into the fight, held there until it ends.
+            table.encounter = Some(Encounter {
+                concentration: std::mem::take(&mut table.concentration),
+                ..Encounter::default()
+            });
             reply.say("A fight begins! Initiative:");
             let party: Vec<String> = table
                 .players
@@ -56,6 +60,12 @@ pub(super) fn dm_command(
         }
         DmCommand::EndEncounter => {
             let enc = table.encounter.take().ok_or_else(|| no("no fight is on"))?;
+            // The monsters leave with the fight, and so do held spells; a
+            // character's concentration goes on out of the fight.
+            table.concentration = enc.concentration;
+            table.concentration.retain(|h, spell| {
+                enc.monsters.iter().all(|m| &m.handle != h) && !spell.ends_with("(readied)")
+            });
             for c in &mut table.characters {
                 c.conditions.remove(Condition::Grappled);
                 c.conditions.remove(Condition::Prone);
@@ -121,7 +131,7 @@ pub(super) fn dm_command(
         DmCommand::Hp { target: t, delta } => {
             let h = resolve(table, t)?;
             if *delta < 0 {
-                harm(table, &h, delta.unsigned_abs(), false, "", dice, reply);
+                harm(table, &h, delta.unsigned_abs(), false, &[], dice, reply);
             } else {
                 let name = name_of(table, &h);
                 let hp = health_mut(table, &h).ok_or_else(|| no("no such creature"))?;
@@ -129,7 +139,13 @@ pub(super) fn dm_command(
                 let healed = hp
                     .heal(delta.unsigned_abs())
                     .map_err(|e| no(e.to_string()))?;
-                reply.lines.push(heal_line(name, hp_before, healed, hp));
+                if healed == 0 && hp_before == hp.max() {
+                    reply.say(format!(
+                        "{name} is already at full HP ({hp_before}/{hp_before})."
+                    ));
+                } else {
+                    reply.lines.push(heal_line(name, hp_before, healed, hp));
+                }
             }
         }
         DmCommand::Condition {

@@ -4,16 +4,14 @@
 
 use rules::automation::{CastFigures, Resolution};
 use rules::dice::DieRoller;
-use rules::mechanics::{
-    Ability, AttackResult, Condition, D20Test, DamageType, Distance, Health, LifeState,
-};
+use rules::mechanics::{Ability, AttackResult, Condition, D20Test, Distance, Health, LifeState};
 
 use super::creatures::{conditions_mut, health_mut, is_monster, name_of, save_bonus, target};
 use super::rolls::push_save;
 use super::turns::turn_events;
 use super::{classes, reactions};
 use crate::encounter::Encounter;
-use crate::event::{Line, Reply};
+use crate::event::{DamagePart, Line, Reply};
 use crate::table::Table;
 
 /// Puts what a run did on the table: damage, healing, conditions, ongoing
@@ -39,6 +37,7 @@ pub(super) fn land(
                 target: tname.clone(),
                 with: r.action.clone(),
                 d20: u64::from(a.roll.face()),
+                d20s: a.roll.faces.iter().map(|f| u64::from(*f)).collect(),
                 total: a.total,
                 ac: a.target_ac,
                 result: match a.result {
@@ -58,7 +57,7 @@ pub(super) fn land(
             .as_ref()
             .is_some_and(|a| a.result == AttackResult::Critical);
         if damage > 0 || !r.damage.is_empty() {
-            harm(table, &h, damage, crit, &types_of(r), dice, reply);
+            harm(table, &h, damage, crit, &parts_of(r), dice, reply);
         }
         if r.healing > 0
             && let Some(hp) = health_mut(table, &h)
@@ -151,18 +150,26 @@ pub(super) fn land(
     }
 }
 
-fn types_of(r: &Resolution) -> String {
-    let mut types: Vec<DamageType> = Vec::new();
-    for d in &r.damage {
-        if !types.contains(&d.damage_type) {
-            types.push(d.damage_type);
+fn parts_of(r: &Resolution) -> Vec<DamagePart> {
+    r.damage
+        .iter()
+        .map(|d| DamagePart {
+            damage_type: d.damage_type.to_string(),
+            rolled: d.rolled,
+            taken: d.taken,
+        })
+        .collect()
+}
+
+/// The types of `parts`, each once, joined: "slashing+fire".
+fn types_of(parts: &[DamagePart]) -> String {
+    let mut types: Vec<&str> = Vec::new();
+    for p in parts {
+        if !types.contains(&p.damage_type.as_str()) {
+            types.push(&p.damage_type);
         }
     }
-    types
-        .iter()
-        .map(|t| t.to_string())
-        .collect::<Vec<_>>()
-        .join("+")
+    types.join("+")
 }
 
 /// Damage to a creature: hit points, concentration, effects damage ends, death.
@@ -171,7 +178,7 @@ pub(super) fn harm(
     h: &str,
     amount: u32,
     crit: bool,
-    types: &str,
+    parts: &[DamagePart],
     dice: &mut dyn DieRoller,
     reply: &mut Reply,
 ) {
@@ -189,7 +196,7 @@ pub(super) fn harm(
         target: name.clone(),
         amount,
         hp_before,
-        types: types.to_string(),
+        types: types_of(parts),
         hp: now,
         max_hp: max,
         state: match state {
@@ -198,13 +205,11 @@ pub(super) fn harm(
             LifeState::Conscious => "",
         }
         .into(),
+        parts: parts.to_vec(),
     });
     // Concentration: a Constitution save, DC 10 or half the damage.
     if report.taken() > 0
-        && let Some(spell) = table
-            .encounter
-            .as_ref()
-            .and_then(|e| e.concentration.get(h).cloned())
+        && let Some(spell) = table.concentrations().get(h).cloned()
     {
         let dc = rules::mechanics::concentration_dc(report.taken());
         let bonus = save_bonus(table, h, Ability::Constitution);
@@ -232,8 +237,8 @@ pub(super) fn harm(
                     began: false,
                 });
             }
-            enc.concentration.remove(h);
         }
+        table.concentrations_mut().remove(h);
         if state == LifeState::Dead {
             after_death(table, h);
         }
@@ -242,11 +247,11 @@ pub(super) fn harm(
 
 pub(super) fn drop_concentration(table: &mut Table, h: &str, spell: &str, reply: &mut Reply) {
     let name = name_of(table, h);
+    table.concentrations_mut().remove(h);
+    reply.say(format!("{name} loses concentration on {spell}."));
     if let Some(enc) = table.encounter.as_mut() {
-        enc.concentration.remove(h);
         reactions::drop_readied_spell(enc, h);
         let ended = enc.board.end_concentration(&Encounter::id(h));
-        reply.say(format!("{name} loses concentration on {spell}."));
         for e in ended {
             reply.lines.push(Line::Effect {
                 target: e.on.as_str().to_string(),
@@ -260,9 +265,9 @@ pub(super) fn drop_concentration(table: &mut Table, h: &str, spell: &str, reply:
 /// A dead monster leaves the order and its effects end; a character stays.
 fn after_death(table: &mut Table, h: &str) {
     let monster = is_monster(table, h);
+    table.concentrations_mut().remove(h);
     if let Some(enc) = table.encounter.as_mut() {
         enc.board.remove_creature(&Encounter::id(h));
-        enc.concentration.remove(h);
         // A monster that dies on its own turn keeps its place until the
         // turn moves on, so the next one's turn starts properly.
         if monster && enc.current() != Some(h) {

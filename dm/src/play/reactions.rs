@@ -320,17 +320,12 @@ pub(super) fn ready(table: &mut Table, me: &str, action: &str, reply: &mut Reply
         if let (Some(c), Some(lvl)) = (table.character_mut(me), slot) {
             c.slots.spend(lvl).map_err(|e| no(e.to_string()))?;
         }
-        let old = table
-            .encounter
-            .as_ref()
-            .and_then(|e| e.concentration.get(me).cloned());
-        if let Some(old) = old {
+        if let Some(old) = table.concentrations().get(me).cloned() {
             drop_concentration(table, me, &old, reply);
         }
-        if let Some(enc) = table.encounter.as_mut() {
-            enc.concentration
-                .insert(me.to_string(), format!("{spell} (readied)"));
-        }
+        table
+            .concentrations_mut()
+            .insert(me.to_string(), format!("{spell} (readied)"));
     }
     let by_name = name_of(table, &by);
     if let Some(enc) = table.encounter.as_mut() {
@@ -388,14 +383,7 @@ pub(super) fn fire_readied(
             _ => Ok(()),
         };
         if let Err(why) = done {
-            if let Some(enc) = table.encounter.as_mut()
-                && enc
-                    .concentration
-                    .get(&r.who)
-                    .is_some_and(|c| c.ends_with("(readied)"))
-            {
-                enc.concentration.remove(&r.who);
-            }
+            drop_held_spell(table, &r.who);
             reply.say(format!("{name}'s readied action is lost: {why}"));
         }
     }
@@ -412,14 +400,19 @@ pub(super) fn expire_readied(table: &mut Table, who: &str, reply: &mut Reply) {
         return;
     }
     enc.readied.retain(|r| r.who != who);
-    if enc
-        .concentration
+    drop_held_spell(table, who);
+    reply.say(format!("{name}'s readied action lapses."));
+}
+
+/// The concentration holding a readied spell ends (the spell is lost).
+pub(super) fn drop_held_spell(table: &mut Table, who: &str) {
+    if table
+        .concentrations()
         .get(who)
         .is_some_and(|c| c.ends_with("(readied)"))
     {
-        enc.concentration.remove(who);
+        table.concentrations_mut().remove(who);
     }
-    reply.say(format!("{name}'s readied action lapses."));
 }
 
 /// A held spell is lost with the concentration holding it.

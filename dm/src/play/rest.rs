@@ -40,6 +40,10 @@ pub(super) fn rest(
         reply.say(format!(
             "{name} takes a long rest: HP {max}/{max}, slots restored."
         ));
+        // Sleep ends concentration.
+        if let Some(spell) = table.concentrations_mut().remove(me) {
+            reply.say(format!("{name} no longer concentrates on {spell}."));
+        }
         return Ok(());
     }
     // Short rest: spend hit dice while hurt.

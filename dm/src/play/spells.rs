@@ -116,11 +116,9 @@ pub(super) fn cast(
         }
         *used = true;
     }
-    if via == Via::Readied
-        && let Some(enc) = table.encounter.as_mut()
-    {
+    if via == Via::Readied {
         // The readied spell's hold ends as it is let go.
-        enc.concentration.remove(me);
+        table.concentrations_mut().remove(me);
     }
     if slot > 0
         && via == Via::Normal
@@ -149,10 +147,13 @@ pub(super) fn cast(
         }
     ));
     if spell.concentration
-        && let Some(enc) = table.encounter.as_mut()
-        && let Some(old) = enc.concentration.insert(me.to_string(), spell.name.clone())
+        && let Some(old) = table
+            .concentrations_mut()
+            .insert(me.to_string(), spell.name.clone())
     {
-        reactions::drop_readied_spell(enc, me);
+        if let Some(enc) = table.encounter.as_mut() {
+            reactions::drop_readied_spell(enc, me);
+        }
         reply.say(format!("{} stops concentrating on {old}.", c.name));
     }
     land(

@@ -68,6 +68,10 @@ pub(super) fn sheet_text(c: &Character) -> String {
     if !c.items.is_empty() {
         s.push_str(&format!("\nItems: {}", c.items.join(", ")));
     }
+    let darkvision = c.darkvision_ft();
+    if darkvision > 0 {
+        s.push_str(&format!("\nSenses: darkvision {darkvision} ft"));
+    }
     s
 }
 
@@ -93,7 +97,7 @@ fn status_text(table: &Table, dm_eyes: bool) -> String {
                         if is_monster(table, &s.handle) && !dm_eyes {
                             hp_word(h)
                         } else {
-                            format!("{}/{}", h.current(), h.max())
+                            hp_numbers(h)
                         }
                     })
                     .unwrap_or_default();
@@ -119,12 +123,11 @@ fn status_text(table: &Table, dm_eyes: bool) -> String {
             }
             for c in &table.characters {
                 out.push(format!(
-                    "{} ({} {}) HP {}/{}",
+                    "{} ({} {}) HP {}",
                     c.name,
                     c.class,
                     c.level,
-                    c.health.current(),
-                    c.health.max()
+                    hp_numbers(c.health)
                 ));
             }
         }
@@ -138,6 +141,16 @@ fn status_text(table: &Table, dm_eyes: bool) -> String {
     }
     out.extend(table.recent.iter().rev().take(1).cloned());
     out.join("\n")
+}
+
+/// Hit points as numbers, and the dead mark: "0/49 dead".
+fn hp_numbers(h: Health) -> String {
+    let dead = if h.state() == LifeState::Dead {
+        " dead"
+    } else {
+        ""
+    };
+    format!("{}/{}{dead}", h.current(), h.max())
 }
 
 /// How a monster's health reads to players: no exact numbers.

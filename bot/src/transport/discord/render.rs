@@ -254,6 +254,7 @@ pub fn line(line: &Line, view: &View) -> String {
             total,
             ac,
             result,
+            ..
         } => {
             let against = if view.hidden.contains(target) {
                 String::new()
@@ -612,6 +613,7 @@ mod tests {
             hp: 3,
             max_hp: 7,
             state: String::new(),
+            parts: Vec::new(),
         };
         assert_eq!(
             line(&hit("Goblin (g1)"), &view),
@@ -629,6 +631,7 @@ mod tests {
             total: 14,
             ac: 15,
             result: "miss".into(),
+            d20s: Vec::new(),
         };
         assert!(!line(&attack, &view).contains("AC"));
         assert_eq!(hp_word(7, 7), "Healthy");
