@@ -584,13 +584,8 @@ impl Router {
         {
             Ok(Grant::Seen) => {
                 // Seen in some process: carried out, or refused, or under way.
-                if self
-                    .store
-                    .reply_for(&envelope.table, &request_key)
-                    .await?
-                    .is_some()
-                {
-                    return self.repeated(&envelope.table, &request_key).await;
+                if let Some(first) = self.answered(&envelope.table, &request_key).await? {
+                    return Ok(first);
                 }
                 self.bus
                     .acquire(&envelope.table, None, known_seq(&guard))
@@ -695,13 +690,8 @@ impl Router {
                 Err(why) => {
                     // A retry of a request that was carried out may be refused
                     // now (the character it made exists): answer as the first time.
-                    if self
-                        .store
-                        .reply_for(&envelope.table, &request_key)
-                        .await?
-                        .is_some()
-                    {
-                        return self.repeated(&envelope.table, &request_key).await;
+                    if let Some(first) = self.answered(&envelope.table, &request_key).await? {
+                        return Ok(first);
                     }
                     return Ok(Answer::Refused { why: why.0 });
                 }
@@ -805,16 +795,28 @@ impl Router {
 
     /// The first reply to a request that was carried out before.
     async fn repeated(&self, table: &str, request_key: &str) -> Result<Answer, RouterError> {
-        let (seq, stored) = self
-            .store
-            .reply_for(table, request_key)
+        self.answered(table, request_key)
             .await?
             .ok_or_else(|| RouterError::Corrupt {
                 table: table.to_owned(),
                 why: format!("request {request_key} is taken but has no stored reply"),
-            })?;
-        let reply = serde_json::from_value(stored["reply"].clone()).unwrap_or_default();
-        Ok(Answer::Repeated { reply, seq })
+            })
+    }
+
+    /// The first answer to a request, if the store holds one.
+    async fn answered(
+        &self,
+        table: &str,
+        request_key: &str,
+    ) -> Result<Option<Answer>, RouterError> {
+        Ok(self
+            .store
+            .reply_for(table, request_key)
+            .await?
+            .map(|(seq, stored)| Answer::Repeated {
+                reply: serde_json::from_value(stored["reply"].clone()).unwrap_or_default(),
+                seq,
+            }))
     }
 
     fn slot(&self, id: &str) -> Slot {
