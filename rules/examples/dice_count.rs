@@ -2,7 +2,9 @@
 //! (`scripts/callgrind-dice.sh`).
 //!
 //! `dice_count MODE N EXPR`: `parse-roll` parses and rolls the text every
-//! time; `roll` rolls a tree parsed once beforehand. Running it for N and 2N
+//! time; `roll` rolls a tree parsed once beforehand; `roller` rolls the text
+//! with a reused `Roller` (its parse cache, as d20's `roll(text)`);
+//! `roller-roll` rolls the parsed tree with a reused `Roller`. Running it for N and 2N
 //! and subtracting cancels the start-up cost. `dice_count modes` lists the modes.
 #![allow(missing_docs)]
 
@@ -12,7 +14,7 @@ use rand::SeedableRng;
 use rand::rngs::ChaCha20Rng;
 use rules::dice;
 
-const MODES: &[&str] = &["parse-roll", "roll"];
+const MODES: &[&str] = &["parse-roll", "roll", "roller", "roller-roll"];
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,7 +23,10 @@ fn main() {
         return;
     }
     let [mode, n, expr] = args.as_slice() else {
-        eprintln!("usage: dice_count modes | dice_count MODE N EXPR (MODE: {})", MODES.join(", "));
+        eprintln!(
+            "usage: dice_count modes | dice_count MODE N EXPR (MODE: {})",
+            MODES.join(", ")
+        );
         std::process::exit(2);
     };
     let Ok(n) = n.parse::<u64>() else {
@@ -50,6 +55,22 @@ fn main() {
         "roll" => {
             for _ in 0..n {
                 if let Ok(r) = dice::roll(black_box(&tree), &mut rng) {
+                    sum = sum.wrapping_add(r.total);
+                }
+            }
+        }
+        "roller" => {
+            let mut roller = dice::Roller::new();
+            for _ in 0..n {
+                if let Ok(r) = roller.roll_str(black_box(expr), &mut rng) {
+                    sum = sum.wrapping_add(r.total);
+                }
+            }
+        }
+        "roller-roll" => {
+            let mut roller = dice::Roller::new();
+            for _ in 0..n {
+                if let Ok(r) = roller.roll(black_box(&tree), &mut rng) {
                     sum = sum.wrapping_add(r.total);
                 }
             }

@@ -225,31 +225,95 @@ pub fn roll_with<'e, R: DieRoller + ?Sized>(
     adv: Advantage,
     rng: &mut R,
 ) -> Result<Rolled<'e>, RollError> {
-    let mut ctx = Ctx {
-        rng,
-        rolls: 0,
-        advantage: adv,
-        out: Rolled {
-            nodes: Vec::with_capacity(4),
+    let mut buffers = Buffers::default();
+    let mut out = buffers.take();
+    buffers.fill(&mut out, expr, adv, rng)?;
+    Ok(out)
+}
+
+/// The vectors a roll fills, kept between rolls by [`super::Roller`] so that
+/// rolling again reuses their memory instead of allocating.
+#[derive(Debug, Default)]
+pub(super) struct Buffers {
+    /// Always empty between rolls; its lifetime is reset by [`recycle_nodes`].
+    nodes: Vec<RolledNode<'static>>,
+    dice: Vec<Die>,
+    members: Vec<NodeId>,
+    /// Member ids of the sets being rolled, innermost last.
+    stack: Vec<NodeId>,
+    scratch: Scratch,
+}
+
+impl Buffers {
+    /// An empty roll holding these buffers' vectors, to [`Buffers::fill`]
+    /// and give back with [`Buffers::recycle`].
+    pub(super) fn take<'e>(&mut self) -> Rolled<'e> {
+        Rolled {
+            nodes: recycle_nodes(std::mem::take(&mut self.nodes)),
+            dice: std::mem::take(&mut self.dice),
+            members: std::mem::take(&mut self.members),
+            ..Rolled::empty()
+        }
+    }
+
+    /// Rolls `expr` into `out`, an empty roll from [`Buffers::take`].
+    pub(super) fn fill<'e, R: DieRoller + ?Sized>(
+        &mut self,
+        out: &mut Rolled<'e>,
+        expr: &'e Expr,
+        adv: Advantage,
+        rng: &mut R,
+    ) -> Result<(), RollError> {
+        self.stack.clear();
+        let mut ctx = Ctx {
+            rng,
+            rolls: 0,
+            advantage: adv,
+            out: &mut *out,
+            stack: &mut self.stack,
+            scratch: &mut self.scratch,
+        };
+        let root = ctx.eval(expr, true)?;
+        out.root = root;
+        out.value = out.total_of(root)?;
+        out.total = out.value.trunc()?;
+        out.crit = out.find_crit();
+        Ok(())
+    }
+
+    /// Takes back the vectors of a roll from [`Buffers::take`], emptied,
+    /// leaving it with none.
+    pub(super) fn recycle(&mut self, rolled: &mut Rolled<'_>) {
+        self.nodes = recycle_nodes(std::mem::take(&mut rolled.nodes));
+        rolled.dice.clear();
+        std::mem::swap(&mut self.dice, &mut rolled.dice);
+        rolled.members.clear();
+        std::mem::swap(&mut self.members, &mut rolled.members);
+    }
+}
+
+/// Empties a node vector and lets it hold nodes of another lifetime. The
+/// standard library collects an emptied `into_iter` into the same
+/// allocation when the element layout is unchanged, so nothing is allocated.
+fn recycle_nodes<'b>(mut nodes: Vec<RolledNode<'_>>) -> Vec<RolledNode<'b>> {
+    nodes.clear();
+    nodes.into_iter().filter_map(|_| None).collect()
+}
+
+impl<'e> Rolled<'e> {
+    /// A roll of nothing, owning no memory: what a [`super::Roll`] leaves behind when taken.
+    pub(super) fn empty() -> Self {
+        Self {
+            nodes: Vec::new(),
             dice: Vec::new(),
             members: Vec::new(),
             root: NodeId(0),
             value: Num::ZERO,
             total: 0,
             crit: Crit::None,
-        },
-        scratch: Scratch::default(),
-    };
-    let root = ctx.eval(expr, true)?;
-    let mut out = ctx.out;
-    out.root = root;
-    out.value = out.total_of(root)?;
-    out.total = out.value.trunc()?;
-    out.crit = out.find_crit();
-    Ok(out)
-}
+        }
+    }
 
-impl<'e> Rolled<'e> {
     /// The root node.
     pub fn root(&self) -> NodeId {
         self.root
@@ -340,16 +404,21 @@ impl<'e> Rolled<'e> {
                 _ => break,
             };
         }
-        let RolledKind::Dice(term) = &self.node(id).kind else {
+        let node = self.node(id);
+        let RolledKind::Dice(term) = &node.kind else {
             return Crit::None;
         };
-        if term.size != DieSize::Sides(20) || self.dice(term).iter().filter(|d| d.kept).count() != 1
-        {
+        if !node.kept || term.size != DieSize::Sides(20) {
             return Crit::None;
         }
-        match self.total_of(id) {
-            Ok(Num::Int(1)) => Crit::Fumble,
-            Ok(Num::Int(20)) => Crit::Crit,
+        // Exactly one kept die, whose value is then the term's total.
+        let mut kept = self.dice(term).iter().filter(|d| d.kept);
+        match (kept.next(), kept.next()) {
+            (Some(die), None) => match die.total() {
+                1 => Crit::Fumble,
+                20 => Crit::Crit,
+                _ => Crit::None,
+            },
             _ => Crit::None,
         }
     }
@@ -402,8 +471,10 @@ struct Ctx<'r, 'e, R: ?Sized> {
     rolls: usize,
     /// Applied to the leftmost term if it is `1d20`, as [`Expr::with_advantage`] does.
     advantage: Advantage,
-    out: Rolled<'e>,
-    scratch: Scratch,
+    out: &'r mut Rolled<'e>,
+    /// Member ids of the sets being rolled, innermost last.
+    stack: &'r mut Vec<NodeId>,
+    scratch: &'r mut Scratch,
 }
 
 impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
@@ -466,12 +537,14 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
                 return Ok(id);
             }
             Expr::Set { items, ops } => {
-                let mut ids = Vec::with_capacity(items.len());
+                // Nested sets push their members first, so this set's are the stack's tail.
+                let base = self.stack.len();
                 for (i, item) in items.iter().enumerate() {
-                    ids.push(self.eval(item, leftmost && i == 0)?);
+                    let id = self.eval(item, leftmost && i == 0)?;
+                    self.stack.push(id);
                 }
                 let start = self.out.members.len() as u32;
-                self.out.members.extend(ids);
+                self.out.members.extend(self.stack.drain(base..));
                 let items = start..self.out.members.len() as u32;
                 let id = self.push(RolledKind::Set { items, ops });
                 self.keep_or_drop_all(id, ops)?;
@@ -524,7 +597,7 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
 
     fn keep_or_drop_all(&mut self, id: NodeId, ops: &[Op]) -> Result<(), RollError> {
         for op in ops {
-            let mut s = std::mem::take(&mut self.scratch);
+            let mut s = std::mem::take(&mut *self.scratch);
             s.values.clear();
             let member = self.out.member_values(id, &mut s.values);
             if let Ok(member) = member {
@@ -540,7 +613,7 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
                     }
                 }
             }
-            self.scratch = s;
+            *self.scratch = s;
             member?;
         }
         Ok(())
@@ -548,7 +621,7 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
 
     /// `k` (or `p` with `drop_chosen`) on the dice from `start` on.
     fn keep_dice(&mut self, start: usize, selectors: &[Selector], drop_chosen: bool) {
-        let s = &mut self.scratch;
+        let s = &mut *self.scratch;
         s.select_dice(&self.out.dice, start, selectors, None);
         s.mark_chosen();
         for &(i, _) in &s.values {
@@ -565,9 +638,9 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
             }
             OpKind::Reroll | OpKind::RerollOnce | OpKind::RerollAdd | OpKind::Explode => {
                 // Scratch buffers live in the context so rerolling loops do not allocate.
-                let mut scratch = std::mem::take(&mut self.scratch);
+                let mut scratch = std::mem::take(&mut *self.scratch);
                 let result = self.reroll_op(start, size, op, &mut scratch);
-                self.scratch = scratch;
+                *self.scratch = scratch;
                 result?;
             }
             OpKind::Min | OpKind::Max => {
@@ -646,7 +719,8 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
             }
             _ => {
                 // A mask, not a list: at the 1000-dice limit a list lookup per die is cubic.
-                let mut done = vec![false; self.out.dice.len()];
+                s.done.clear();
+                s.done.resize(self.out.dice.len(), false);
                 s.select_dice(&self.out.dice, start, &op.selectors, None);
                 while !s.chosen.is_empty() {
                     let first_new = self.out.dice.len();
@@ -659,9 +733,10 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
                         s.chosen
                             .extend((first_new..dice.len()).filter(|&i| matches(&dice[i])));
                     } else {
-                        done.resize(self.out.dice.len(), false);
-                        s.chosen.iter().for_each(|&i| done[i] = true);
+                        s.done.resize(self.out.dice.len(), false);
+                        s.chosen.iter().for_each(|&i| s.done[i] = true);
                         s.select_dice(&self.out.dice, start, &op.selectors, None);
+                        let done = &s.done;
                         s.chosen.retain(|&i| !done[i]);
                     }
                 }
@@ -690,12 +765,14 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
 }
 
 /// Buffers for selecting members, reused across operators and the loops of `rr` and `e`.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Scratch {
     values: Vec<(usize, Num)>,
     sorted: Vec<(usize, Num)>,
     seen: Vec<bool>,
     chosen: Vec<usize>,
+    /// Dice that already exploded, for `e` with a highest/lowest selector.
+    done: Vec<bool>,
 }
 
 impl Scratch {
