@@ -150,6 +150,8 @@ impl<'e> Roll<'_, 'e> {
     }
 
     /// Keeps the roll beyond the roller's next one; its buffers stay with it.
+    /// A roll of a text borrows the roller's cached tree, so the roller stays
+    /// borrowed while it is kept; a roll of a tree of your own does not.
     pub fn into_rolled(mut self) -> Rolled<'e> {
         std::mem::replace(&mut self.rolled, Rolled::empty())
     }
