@@ -7,8 +7,9 @@ Usage:
 
 Reads the 5e-bits/5e-database export (equipment, weapon properties, classes,
 levels, features, races, subraces, traits, proficiencies) and writes
-`weapons.json`, `armor.json`, `classes.json` and `races.json` in the schemas
-of `rules::content` (rules/src/content/gear.rs, class.rs, race.rs). Only game
+`weapons.json`, `armor.json`, `gear.json` (ammunition and potions of
+healing), `classes.json` and `races.json` in the schemas of
+`rules::content` (rules/src/content/gear.rs, class.rs, race.rs). Only game
 figures are written: numbers, names, dice, damage types, proficiencies, level
 tables. The `desc` prose is never written out; it is read only to confirm the
 few race figures the structured data lacks (darkvision range, the damage type
@@ -69,6 +70,41 @@ CASTERS = {
 # SRD stops the script instead of shipping a stale figure.
 DARKVISION_TRAITS = {"darkvision": 60}
 RESISTANCE_TRAITS = {"dwarven-resilience": "poison", "hellish-resistance": "fire"}
+# Saves with advantage against effects that impose a condition, each
+# confirmed against the trait's text like the figures above.
+SAVE_ADVANTAGE_TRAITS = {
+    "dwarven-resilience": ("poisoned", r"advantage on saving throws against poison"),
+    "fey-ancestry": ("charmed", r"advantage on saving throws against being charmed"),
+    "brave": ("frightened", r"advantage on saving throw against being frightened"),
+}
+# Hit points added at 1st level and at each level after.
+HP_PER_LEVEL_TRAITS = {"dwarven-toughness": (1, r"increases by 1 every time you gain a level")}
+# Skills the trait makes the character proficient in.
+SKILL_TRAITS = {
+    "keen-senses": ("perception", r"proficiency in the Perception skill"),
+    "menacing": ("intimidation", r"proficiency in the Intimidation skill"),
+}
+
+# The ammunition each ammunition weapon fires (the export does not link
+# them): ids of its adventuring gear in the "ammunition" category.
+WEAPON_AMMUNITION = {
+    "blowgun": "blowgun-needle",
+    "crossbow-hand": "crossbow-bolt",
+    "crossbow-heavy": "crossbow-bolt",
+    "crossbow-light": "crossbow-bolt",
+    "longbow": "arrow",
+    "shortbow": "arrow",
+    "sling": "sling-bullet",
+}
+# The potions of healing a character may carry: the common one keeps the
+# family's id ("potion-of-healing", what sheets hold). Their healing dice are
+# read from this table and confirmed against each potion's text.
+POTIONS = {
+    "potion-of-healing-common": ("potion-of-healing", "2d4+2", r"regain 2d4 \+ 2 hit points"),
+    "potion-of-healing-greater": ("potion-of-greater-healing", "4d4+4", r"regain 4d4 \+ 4 hit points"),
+    "potion-of-healing-superior": ("potion-of-superior-healing", "8d4+8", r"regain 8d4 \+ 8 hit points"),
+    "potion-of-healing-supreme": ("potion-of-supreme-healing", "10d4+20", r"regain 10d4 \+ 20 hit points"),
+}
 
 WEAPON_KEYS = {
     "index", "name", "equipment_category", "weapon_category", "weapon_range",
@@ -194,6 +230,14 @@ def convert_weapon(raw: dict, corrections: list[str]) -> dict:
         fail(entry, "thrown without a throw range")
     if kind == "ranged" and "thrown" not in properties and "ammunition" not in properties:
         fail(entry, "ranged weapon that is neither thrown nor fires ammunition")
+    if ("ammunition" in properties) != (entry in WEAPON_AMMUNITION):
+        fail(entry, "the ammunition property and WEAPON_AMMUNITION disagree")
+    if entry in WEAPON_AMMUNITION:
+        weapon["ammunition"] = WEAPON_AMMUNITION[entry]
+    # "Crossbow, light" is also called what players say: "Light crossbow".
+    if ", " in raw["name"]:
+        noun, adjective = raw["name"].split(", ", 1)
+        weapon["aliases"] = [f"{adjective.capitalize()} {noun.lower()}"]
     if weapon.get("damage", {}).get("dice") == "1":
         corrections.append(f"{entry}: damage is a flat 1, not a die (kept as \"1\")")
     return weapon
@@ -234,18 +278,43 @@ def convert_armor(raw: dict) -> dict:
     return armor
 
 
-def weapons_and_armor(srd: Path, corrections: list[str]) -> tuple[list, list]:
+def weapons_and_armor(srd: Path, corrections: list[str]) -> tuple[list, list, list]:
+    """Weapons, armor, and the gear a character holds besides them
+    (ammunition, potions of healing)."""
     known = {p["index"] for p in load(srd, "5e-SRD-Weapon-Properties.json")}
     if known != WEAPON_PROPERTIES:
         raise SrdError(f"weapon properties changed: {sorted(known ^ WEAPON_PROPERTIES)}")
-    weapons, armor = [], []
+    weapons, armor, gear = [], [], []
     for raw in load(srd, "5e-SRD-Equipment.json"):
         category = raw["equipment_category"]["index"]
         if category == "weapon":
             weapons.append(convert_weapon(raw, corrections))
         elif category == "armor":
             armor.append(convert_armor(raw))
-    return sorted(weapons, key=lambda w: w["id"]), sorted(armor, key=lambda a: a["id"])
+        elif raw.get("gear_category", {}).get("index") == "ammunition":
+            gear.append({
+                "id": raw["index"],
+                "name": raw["name"],
+                "kind": "ammunition",
+                "quantity": raw["quantity"],
+                "weight": weight(raw["index"], raw["weight"]),
+                "cost_cp": cost_cp(raw["index"], raw["cost"]),
+            })
+    fired = set(WEAPON_AMMUNITION.values())
+    if fired != {g["id"] for g in gear}:
+        raise SrdError(f"ammunition changed: {sorted(fired ^ {g['id'] for g in gear})}")
+    potions = {m["index"]: m for m in load(srd, "5e-SRD-Magic-Items.json")}
+    for index, (id_, dice, pattern) in POTIONS.items():
+        raw = potions.get(index)
+        if raw is None:
+            fail(index, "no such magic item")
+        confirm(index, {"index": index, "desc": raw["desc"]}, pattern)
+        gear.append({"id": id_, "name": raw["name"], "kind": "potion", "quantity": 1, "healing": dice})
+    return (
+        sorted(weapons, key=lambda w: w["id"]),
+        sorted(armor, key=lambda a: a["id"]),
+        sorted(gear, key=lambda g: g["id"]),
+    )
 
 
 def counter(entry: str, key: str, value, out: dict) -> None:
@@ -439,6 +508,45 @@ def _partial(*missing: str) -> dict:
 
 def _listed(*missing: str) -> dict:
     return {"level": "listed", "missing": list(missing)}
+
+
+# What the engine does with each SRD racial trait. Every trait of the export
+# must be here, so a new one stops the script until it is classified. The
+# figures themselves come from the tables above; this says how much of the
+# trait's rule the engine applies.
+NO_LIGHT = "the engine has no light or vision: the range is on the sheet for the table"
+NO_WEAPON_PROFICIENCY = "weapon proficiencies are not tracked: every weapon attack adds proficiency"
+OUTSIDE_PLAY = "a rule of exploration, social play or downtime, left to the table"
+RACE_TRAIT_AUTOMATION = {
+    "darkvision": _partial(NO_LIGHT),
+    "dwarven-resilience": _full(),
+    "dwarven-combat-training": _listed(NO_WEAPON_PROFICIENCY),
+    "tool-proficiency": _listed(OUTSIDE_PLAY),
+    "stonecunning": _listed(OUTSIDE_PLAY),
+    "dwarven-toughness": _full(),
+    "keen-senses": _full(),
+    "fey-ancestry": _partial("immunity to magical sleep"),
+    "trance": _listed(OUTSIDE_PLAY),
+    "elf-weapon-training": _listed(NO_WEAPON_PROFICIENCY),
+    "high-elf-cantrip": _listed("the cantrip is the player's choice: add it to the sheet"),
+    "extra-language": _listed(OUTSIDE_PLAY),
+    "lucky": _listed("rerolling a natural 1 on attack rolls, ability checks and saves"),
+    "brave": _full(),
+    "halfling-nimbleness": _listed("moving through larger creatures' spaces: no positions on the map"),
+    "naturally-stealthy": _listed(OUTSIDE_PLAY),
+    "draconic-ancestry": _listed("the ancestry is not recorded on the sheet"),
+    "breath-weapon": _listed("the breath weapon as an action (needs the ancestry on the sheet)"),
+    "damage-resistance": _listed("resistance by ancestry (needs the ancestry on the sheet)"),
+    "gnome-cunning": _listed("advantage on Intelligence, Wisdom and Charisma saves against magic only"),
+    "artificers-lore": _listed(OUTSIDE_PLAY),
+    "tinker": _listed(OUTSIDE_PLAY),
+    "skill-versatility": _listed("the two skills are the player's choice: add them to the sheet"),
+    "menacing": _full(),
+    "relentless-endurance": _listed("dropping to 1 hit point instead of 0 once per long rest"),
+    "savage-attacks": _listed("an extra weapon damage die on a melee critical hit"),
+    "hellish-resistance": _full(),
+    "infernal-legacy": _listed("thaumaturgy, and hellish rebuke once per long rest from 3rd level"),
+}
 
 
 def _counter(key: str) -> dict:
@@ -870,15 +978,35 @@ def confirm(entry: str, trait: dict, pattern: str) -> None:
         fail(entry, f"{trait['index']} no longer says {pattern!r}")
 
 
-def trait_figures(entry: str, refs: list, traits: dict, race: dict | None) -> list[dict]:
-    """Trait references, recording darkvision and resistances in `race` when given."""
+def trait_figures(entry: str, refs: list, traits: dict, race: dict | None, sub: dict) -> list[dict]:
+    """Trait references with their automation, recording darkvision,
+    resistances and save advantages in `race` (when given) and hit points
+    per level and skills in `sub` (the race or the subrace)."""
     out = []
     for ref in refs:
         trait = traits.get(ref["index"])
         if trait is None:
             fail(entry, f"unknown trait {ref['index']!r}")
-        out.append({"id": ref["index"], "name": ref["name"]})
         index = ref["index"]
+        if index not in RACE_TRAIT_AUTOMATION:
+            fail(entry, f"trait {index} is not classified in RACE_TRAIT_AUTOMATION")
+        out.append({"id": index, "name": ref["name"], "automation": RACE_TRAIT_AUTOMATION[index]})
+        if index in SAVE_ADVANTAGE_TRAITS:
+            if race is None:
+                fail(entry, f"subrace trait {index} changes save advantages")
+            condition, pattern = SAVE_ADVANTAGE_TRAITS[index]
+            confirm(entry, trait, pattern)
+            race.setdefault("save_advantage_against", []).append(condition)
+        if index in HP_PER_LEVEL_TRAITS:
+            amount, pattern = HP_PER_LEVEL_TRAITS[index]
+            confirm(entry, trait, pattern)
+            sub["hp_per_level"] = sub.get("hp_per_level", 0) + amount
+        if index in SKILL_TRAITS:
+            skill, pattern = SKILL_TRAITS[index]
+            confirm(entry, trait, pattern)
+            if skill.replace("_", "-") not in SKILLS:
+                fail(entry, f"unknown skill {skill!r}")
+            sub.setdefault("skills", []).append(skill)
         if index in DARKVISION_TRAITS or index in RESISTANCE_TRAITS:
             if race is None:
                 fail(entry, f"subrace trait {index} changes darkvision or resistances")
@@ -942,20 +1070,23 @@ def convert_race(raw: dict, subraces: dict, traits: dict) -> dict:
             "bonus": bonus_values.pop(),
             "from": by_ability_order(picks),
         }
-    race["traits"] = trait_figures(entry, raw["traits"], traits, race)
+    race["traits"] = trait_figures(entry, raw["traits"], traits, race, race)
     race["resistances"] = sorted(race.get("resistances", []))
+    if "save_advantage_against" in race:
+        race["save_advantage_against"].sort()
     race["subraces"] = []
     for ref in raw["subraces"]:
         sub = subraces.get(ref["index"])
         if sub is None or sub["race"]["index"] != entry:
             fail(entry, f"unknown subrace {ref['index']!r}")
         only_keys(ref["index"], sub, {"index", "name", "race", "desc", "ability_bonuses", "racial_traits", "url"})
-        race["subraces"].append({
+        out = {
             "id": sub["index"],
             "name": sub["name"],
             "ability_bonuses": bonuses(sub["index"], sub["ability_bonuses"]),
-            "traits": trait_figures(sub["index"], sub["racial_traits"], traits, None),
-        })
+        }
+        out["traits"] = trait_figures(sub["index"], sub["racial_traits"], traits, None, out)
+        race["subraces"].append(out)
     return race
 
 
@@ -973,18 +1104,20 @@ def dump(value) -> str:
 def generate(srd: Path) -> tuple[dict[str, str], list[str], dict]:
     """File name → JSON text, the corrections made, and counts for the summary."""
     corrections: list[str] = []
-    weapons, armor = weapons_and_armor(srd, corrections)
+    weapons, armor, gear = weapons_and_armor(srd, corrections)
     class_list = classes(srd)
     race_list = races(srd)
     files = {
         "weapons.json": dump(weapons),
         "armor.json": dump(armor),
+        "gear.json": dump(gear),
         "classes.json": dump(class_list),
         "races.json": dump(race_list),
     }
     summary = {
         "weapons": len(weapons),
         "armor": len(armor),
+        "gear": len(gear),
         "classes": len(class_list),
         "combat features": sum(len(c["combat_features"]) for c in class_list),
         "races": len(race_list),

@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use rules::content::{self, Class, Race, Subrace};
+use rules::content::{self, Class, Found, Race, Subrace, Weapon};
 use rules::mechanics::{
-    Ability, AbilityScores, CasterKind, Conditions, Health, Level, Skill, SpellLevel, SpellSlots,
-    ZeroHp,
+    Ability, AbilityScores, CasterKind, Condition, Conditions, DamageType, Health, Level, Skill,
+    SpellLevel, SpellSlots, ZeroHp,
 };
 
 use crate::command::{NewCharacter, Scores};
@@ -134,14 +134,15 @@ pub fn priorities(class: &str) -> [Ability; 6] {
 }
 
 /// A class's starting kit: armor, shield, weapons (the first is the default
-/// attack), following the SRD's starting equipment.
-fn kit(class: &str) -> (Option<&'static str>, bool, &'static [&'static str]) {
+/// attack), following the SRD's starting equipment, all by content id. The
+/// ammunition the weapons fire comes with them (see [`starting_items`]).
+pub fn kit(class: &str) -> (Option<&'static str>, bool, &'static [&'static str]) {
     match class {
         "barbarian" => (None, false, &["greataxe", "handaxe"]),
         "bard" => (Some("leather-armor"), false, &["rapier", "dagger"]),
-        "cleric" => (Some("scale-mail"), true, &["mace", "light-crossbow"]),
+        "cleric" => (Some("scale-mail"), true, &["mace", "crossbow-light"]),
         "druid" => (Some("leather-armor"), true, &["scimitar", "dart"]),
-        "fighter" => (Some("chain-mail"), true, &["longsword", "light-crossbow"]),
+        "fighter" => (Some("chain-mail"), true, &["longsword", "crossbow-light"]),
         "monk" => (None, false, &["shortsword", "dart"]),
         "paladin" => (Some("chain-mail"), true, &["longsword", "javelin"]),
         "ranger" => (Some("scale-mail"), false, &["shortsword", "longbow"]),
@@ -150,10 +151,27 @@ fn kit(class: &str) -> (Option<&'static str>, bool, &'static [&'static str]) {
             false,
             &["rapier", "shortbow", "dagger"],
         ),
-        "sorcerer" => (None, false, &["light-crossbow", "dagger"]),
-        "warlock" => (Some("leather-armor"), false, &["light-crossbow", "dagger"]),
+        "sorcerer" => (None, false, &["crossbow-light", "dagger"]),
+        "warlock" => (Some("leather-armor"), false, &["crossbow-light", "dagger"]),
         _ => (None, false, &["quarterstaff", "dagger"]),
     }
+}
+
+/// The items a new character of the class carries besides armor and
+/// weapons, by content gear id: a potion of healing and a bundle of the
+/// ammunition each of its weapons fires (20 bolts for a light crossbow).
+pub fn starting_items(class: &str) -> Vec<String> {
+    let mut items = vec![String::from("potion-of-healing")];
+    let (_, _, weapons) = kit(class);
+    for ammunition in weapons
+        .iter()
+        .filter_map(|w| content::weapon(w)?.ammunition.clone())
+    {
+        if !items.contains(&ammunition) {
+            items.push(ammunition);
+        }
+    }
+    items
 }
 
 /// The spells a new caster of the class starts with, by the lowest level
@@ -277,7 +295,9 @@ impl Character {
         let die = u32::from(class.hit_die);
         // Maximum at 1st level, the fixed average after; at least 1 per level.
         let per_level = |roll: u32| (i64::from(roll) + i64::from(con)).max(1);
-        let max = per_level(die) + i64::from(level - 1) * per_level(die / 2 + 1);
+        let max = per_level(die)
+            + i64::from(level - 1) * per_level(die / 2 + 1)
+            + i64::from(level) * i64::from(hp_per_level(race, subrace));
         let max = u32::try_from(max).unwrap_or(1);
         let (armor, shield, weapons) = kit(&class.id);
         let caster = class.spellcasting.as_ref().map(|s| s.caster);
@@ -289,13 +309,18 @@ impl Character {
             .filter(|id| content::spell(id).is_some())
             .collect();
         let slots = class.spell_slots(level).unwrap_or_else(SpellSlots::none);
-        let skills = class
+        let mut skills: Vec<Skill> = class
             .skill_choices
             .from
             .iter()
             .take(usize::from(class.skill_choices.choose))
             .copied()
             .collect();
+        for skill in race_skills(race, subrace) {
+            if !skills.contains(skill) {
+                skills.push(*skill);
+            }
+        }
         Ok(Self {
             name: new.name.clone(),
             handle: new.name.to_lowercase(),
@@ -315,7 +340,7 @@ impl Character {
             speed: race.speed,
             xp: 0,
             gold: 10,
-            items: vec!["potion-of-healing".into()],
+            items: starting_items(&class.id),
             hit_dice_left: level,
             reactions_off: Vec::new(),
             spent: BTreeMap::new(),
@@ -323,7 +348,8 @@ impl Character {
     }
 
     /// Goes up one level: hit points by the class's fixed average + the
-    /// Constitution modifier (at least 1), a hit die, the new level's spell
+    /// Constitution modifier (at least 1) + the race's hit points per level
+    /// (Dwarven Toughness), a hit die, the new level's spell
     /// slots (those spent stay spent) and the class's starting spells the
     /// new level can cast. Proficiency, Extra Attack and feature uses follow
     /// from the level. `None` at 20th level.
@@ -334,9 +360,13 @@ impl Character {
         let class = self.class();
         self.level += 1;
         let average = i64::from(class.hit_die) / 2 + 1;
+        let racial = self
+            .race_and_subrace()
+            .map_or(0, |(race, subrace)| hp_per_level(race, subrace));
         let gain =
             u32::try_from((average + i64::from(self.modifier(Ability::Constitution))).max(1))
-                .unwrap_or(1);
+                .unwrap_or(1)
+                .saturating_add(racial);
         self.health.set_max(self.health.max().saturating_add(gain));
         let _ = self.health.heal(gain);
         self.hit_dice_left = self.hit_dice_left.saturating_add(1).min(self.level);
@@ -379,6 +409,55 @@ impl Character {
         content::class(&self.class)
             .or_else(|| content::class("wizard"))
             .unwrap_or(&content::classes()[0])
+    }
+
+    /// A weapon it carries by what a player types: an id, a name or an
+    /// alias ("light crossbow", "crossbow-light", "Crossbow, light"), or
+    /// the unique start of one ("cross"); its first weapon for an empty
+    /// query. Older sheets' ids ("light-crossbow") resolve through the alias.
+    pub fn weapon(&self, query: &str) -> Option<&'static Weapon> {
+        let carried: Vec<Weapon> = self
+            .weapons
+            .iter()
+            .filter_map(|w| content::weapon(w).cloned())
+            .collect();
+        let id = if query.trim().is_empty() {
+            carried.first()?
+        } else {
+            match content::find(&carried, query) {
+                Found::One(w) => w,
+                Found::Several(_) | Found::Nothing(_) => return None,
+            }
+        };
+        content::weapon(&id.id)
+    }
+
+    /// Its race and subrace from the content; `None` for an edited race id
+    /// that is not an SRD race.
+    pub fn race_and_subrace(&self) -> Option<(&'static Race, Option<&'static Subrace>)> {
+        let race = content::race(&self.race)?;
+        let subrace = self.subrace.as_deref().and_then(|s| race.subrace(s));
+        Some((race, subrace))
+    }
+
+    /// Its darkvision range in feet from its race; 0 for none.
+    pub fn darkvision_ft(&self) -> u32 {
+        self.race_and_subrace()
+            .map_or(0, |(race, _)| race.darkvision_ft)
+    }
+
+    /// Damage types its race resists (Dwarven Resilience: poison).
+    pub fn racial_resistances(&self) -> &'static [DamageType] {
+        self.race_and_subrace()
+            .map_or(&[], |(race, _)| race.resistances.as_slice())
+    }
+
+    /// Conditions its race saves against with advantage (Dwarven Resilience:
+    /// poisoned; Fey Ancestry: charmed; Brave: frightened): what the rules
+    /// engine reads from `Modifiers::save_advantage_against`.
+    pub fn racial_save_advantages(&self) -> &'static [Condition] {
+        self.race_and_subrace()
+            .map_or(&[], |(race, _)| race.save_advantage_against.as_slice())
     }
 
     /// The ability scores as the rules see them (clamped to 1–30).
@@ -468,6 +547,21 @@ fn find_race(query: &str) -> Result<(&'static Race, Option<&'static Subrace>), C
         query.to_string(),
         known(content::races(), |r| &r.id),
     ))
+}
+
+/// Hit points a race and subrace add at every level (Dwarven Toughness).
+fn hp_per_level(race: &Race, subrace: Option<&Subrace>) -> u32 {
+    race.hp_per_level + subrace.map_or(0, |s| s.hp_per_level)
+}
+
+/// Skills a race and subrace make a character proficient in (Keen Senses).
+fn race_skills<'a>(
+    race: &'a Race,
+    subrace: Option<&'a Subrace>,
+) -> impl Iterator<Item = &'a Skill> {
+    race.skills
+        .iter()
+        .chain(subrace.into_iter().flat_map(|s| &s.skills))
 }
 
 fn with_racial_bonuses(

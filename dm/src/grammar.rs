@@ -12,9 +12,11 @@
 //!   the table picks"; one word is a target (`a g1`); two or more words are
 //!   a weapon followed by one target: the last word is the target
 //!   (`a light crossbow g1`).
-//! - **Cast**: without flags the first word is the spell and the rest are
-//!   targets (`c fb g1 g2`); quote a multi-word spell (`cast "hold person"
-//!   g1`). With a flag, the words before the first flag are the spell and
+//! - **Cast**: without `-t` the spell is the longest run of leading words
+//!   that names an SRD spell (`c magic missile g1 g2`, `cast cure wounds
+//!   Brom`), or else the first word (a shorthand such as `c fb g1`), and
+//!   the rest are targets; quoting a spell (`cast "hold person" g1`) works
+//!   too. With `-t`, the words before the first flag are the spell and
 //!   words after it are targets too (`cast hold person -t g1`).
 //! - **`s`** alone is `status`; saves are spelled `save dex`.
 //! - **`help`** alone lists commands; `help g1` is the Help action.
@@ -29,6 +31,7 @@
 
 use std::fmt;
 
+use rules::content;
 use rules::dice::Advantage;
 use rules::mechanics::{Ability, Condition, Distance};
 
@@ -709,13 +712,11 @@ fn cast(args: &[Token]) -> Result<Command, ParseError> {
         ],
         CAST,
     )?;
-    let (spell, mut targets) = if split.flags.is_empty() {
-        match split.head.split_first() {
-            Some((spell, targets)) => (spell.text.clone(), texts(targets)),
-            None => (String::new(), Vec::new()),
-        }
-    } else {
+    let (spell, mut targets) = if split.has("-t") {
         (join(&split.head), Vec::new())
+    } else {
+        let (spell, targets) = split.head.split_at(spell_words(&split.head));
+        (join(spell), texts(targets))
     };
     if spell.is_empty() {
         return Err(usage(CAST, "name the spell first"));
@@ -738,6 +739,20 @@ fn cast(args: &[Token]) -> Result<Command, ParseError> {
         level,
         choice,
     })
+}
+
+/// How many of the leading `words` are the spell's name: the longest run
+/// of two or more that names an SRD spell, or else the first word alone.
+fn spell_words(words: &[Token]) -> usize {
+    let longest = content::spells()
+        .iter()
+        .map(|s| s.name.split_whitespace().count())
+        .max()
+        .unwrap_or(1);
+    (2..=longest.min(words.len()))
+        .rev()
+        .find(|&n| content::spell(&join(&words[..n])).is_some())
+        .unwrap_or(words.len().min(1))
 }
 
 fn texts(tokens: &[Token]) -> Vec<String> {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Game, notes, totals};
+use common::{Game, damaged, notes, totals};
 use dm::Line;
 use rules::mechanics::{Condition, Distance, LifeState};
 
@@ -706,4 +706,33 @@ fn a_new_character_is_told_in_brief_with_its_sheet_s_figures() {
             scores: aria.scores,
         }]
     );
+}
+
+/// Without `-t`, a spell's name of several words is read whole, and the
+/// words after it are its targets; a name no spell has is refused by name.
+#[test]
+fn a_multi_word_spell_without_t_targets_the_words_after_its_name() {
+    let mut g = fight(21);
+    g.ok("wiz", "char new Wiz wizard 3 high elf");
+    g.ok("wiz", "init");
+    g.skip_to("wiz");
+    let r = g.ok("wiz", "c magic missile g1 g2");
+    assert!(notes(&r).contains("Wiz casts Magic Missile."), "{r:?}");
+    let damaged = damaged(&r);
+    for goblin in ["Goblin (g1)", "Goblin (g2)"] {
+        assert!(damaged.iter().any(|d| d == goblin), "{damaged:?}");
+    }
+    let why = g.refused("wiz", "c witch bolt g1");
+    assert!(why.contains("doesn't know `witch`"), "{why}");
+    g.ok("dm", "dm end");
+    g.ok("dm", "dm hp aria -5");
+    let r = g.ok("cy", "cast cure wounds Aria");
+    assert!(notes(&r).contains("Cy casts Cure Wounds."), "{r:?}");
+    assert!(
+        r.lines
+            .iter()
+            .any(|l| matches!(l, Line::Heal { target, .. } if target == "Aria")),
+        "{r:?}"
+    );
+    g.assert_replays();
 }

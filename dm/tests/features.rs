@@ -4,173 +4,14 @@
 //! Every game's log replays to the same table.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use std::collections::VecDeque;
+mod common;
 
+use common::{Dice, Game, attack_results, pid};
 use dm::command::{Command, NewCharacter, Scores};
-use dm::grammar::parse;
-use dm::seed::TableSeed;
-use dm::{Ctx, Event, Line, PlayerId, Reply, Table, handle};
-use rules::dice::DieRoller;
+use dm::{Line, Reply, Table};
 use rules::mechanics::SpellLevel;
 
-/// Chosen faces first (clamped to the die), then the table's seeded dice.
-struct Scripted<'a> {
-    faces: VecDeque<u64>,
-    rest: &'a mut dyn DieRoller,
-}
-
-impl DieRoller for Scripted<'_> {
-    fn roll_die(&mut self, sides: u64) -> u64 {
-        match self.faces.pop_front() {
-            Some(f) => f.clamp(1, sides.max(1)),
-            None => self.rest.roll_die(sides),
-        }
-    }
-}
-
-struct Game {
-    table: Table,
-    log: Vec<Event>,
-    seed: TableSeed,
-    now: u64,
-}
-
-impl Game {
-    fn new() -> Self {
-        let seed = TableSeed::from_entropy_bytes([3; 32]);
-        let open = Table::opened(dm_id(), seed.commitment().to_string());
-        let mut table = Table::default();
-        table.apply(&open).unwrap();
-        Self {
-            table,
-            log: vec![open],
-            seed,
-            now: 1_000,
-        }
-    }
-
-    /// Runs a typed line with these first faces, commits and applies it.
-    fn run(&mut self, who: &PlayerId, line: &str, faces: &[u64]) -> Result<Reply, dm::Rejection> {
-        let command = parse(line).unwrap_or_else(|e| panic!("{line}: {e}"));
-        self.now += 1;
-        let mut stream = self.seed.stream(self.table.next_roll);
-        let mut dice = Scripted {
-            faces: faces.iter().copied().collect(),
-            rest: &mut stream,
-        };
-        let before = self.table.clone();
-        let outcome = handle(
-            &self.table,
-            &command,
-            Ctx {
-                actor: who.clone(),
-                dice: &mut dice,
-                now: self.now,
-            },
-        );
-        let outcome = match outcome {
-            Ok(o) => o,
-            Err(e) => {
-                assert_eq!(self.table, before, "a rejection changes nothing");
-                assert!(e.0.len() <= 160, "rejections fit a packet: {e}");
-                return Err(e);
-            }
-        };
-        for e in &outcome.events {
-            self.log.push(e.clone());
-            let replayed = self.table.apply(e).unwrap();
-            assert_eq!(replayed, outcome.reply, "applying gives the same reply");
-        }
-        Ok(outcome.reply)
-    }
-
-    #[track_caller]
-    fn ok(&mut self, who: &PlayerId, line: &str, faces: &[u64]) -> Reply {
-        match self.run(who, line, faces) {
-            Ok(r) => r,
-            Err(e) => panic!("{line} refused: {e}"),
-        }
-    }
-
-    #[track_caller]
-    fn no(&mut self, who: &PlayerId, line: &str) -> String {
-        match self.run(who, line, &[]) {
-            Ok(r) => panic!("{line} accepted: {r:?}"),
-            Err(e) => e.0,
-        }
-    }
-
-    fn current(&self) -> String {
-        let enc = self.table.encounter.as_ref().unwrap();
-        enc.current().unwrap_or_default().to_string()
-    }
-
-    /// The DM ends turns until it is `handle`'s.
-    fn skip_to(&mut self, handle: &str) {
-        for _ in 0..40 {
-            if self.current() == handle {
-                return;
-            }
-            self.ok(&dm_id(), "n", &[]);
-        }
-        panic!("{handle} never got a turn");
-    }
-
-    /// The DM ends the current turn, then turns until it is `handle`'s again.
-    fn next_turn_of(&mut self, handle: &str) {
-        self.ok(&dm_id(), "n", &[]);
-        self.skip_to(handle);
-    }
-
-    /// Opens a fight with these monsters (average hit points) and starts
-    /// round 1. The party rolls 1s for initiative, the monsters 20s: the
-    /// monsters go first, in the order they were added.
-    fn fight(&mut self, monsters: &[(&str, u8)]) {
-        self.ok(&dm_id(), "dm encounter", &[1; 8]);
-        for (m, n) in monsters {
-            self.ok(&dm_id(), &format!("madd {m} -n {n} --avg"), &[20; 20]);
-        }
-        self.ok(&dm_id(), "n", &[]);
-        // Everyone stands in melee with everyone, as a DM would set the scene.
-        let enc = self.table.encounter.as_ref().unwrap();
-        let (pcs, foes): (Vec<String>, Vec<String>) = enc
-            .order
-            .iter()
-            .map(|s| s.handle.clone())
-            .partition(|h| self.table.character(h).is_some());
-        for pc in &pcs {
-            for foe in &foes {
-                self.ok(&dm_id(), &format!("dm place {pc} engaged {foe}"), &[]);
-            }
-        }
-    }
-
-    fn replays(&self) {
-        assert_eq!(Table::replay(&self.log).unwrap(), self.table);
-    }
-
-    fn sheet(&self, handle: &str) -> &dm::character::Character {
-        self.table.character(handle).unwrap()
-    }
-
-    fn hp(&self, handle: &str) -> u32 {
-        if let Some(c) = self.table.character(handle) {
-            return c.health.current();
-        }
-        let enc = self.table.encounter.as_ref().unwrap();
-        enc.monster(handle).unwrap().health.current()
-    }
-}
-
-fn dm_id() -> PlayerId {
-    PlayerId::new("console:dm")
-}
-
-fn player(name: &str) -> PlayerId {
-    PlayerId::new(format!("console:{name}"))
-}
-
-fn make(game: &mut Game, who: &PlayerId, name: &str, class: &str, level: u8, race: &str) {
+fn make(game: &mut Game, who: &str, name: &str, class: &str, level: u8, race: &str) {
     let new = Command::NewCharacter(NewCharacter {
         name: name.into(),
         class: class.into(),
@@ -178,22 +19,7 @@ fn make(game: &mut Game, who: &PlayerId, name: &str, class: &str, level: u8, rac
         race: race.into(),
         scores: Scores::StandardArray,
     });
-    game.now += 1;
-    let mut dice = game.seed.stream(game.table.next_roll);
-    let outcome = handle(
-        &game.table,
-        &new,
-        Ctx {
-            actor: who.clone(),
-            dice: &mut dice,
-            now: game.now,
-        },
-    )
-    .unwrap();
-    for e in &outcome.events {
-        game.log.push(e.clone());
-        game.table.apply(e).unwrap();
-    }
+    game.play(&pid(who), &new, Dice::Seeded).unwrap();
 }
 
 fn said(reply: &Reply, text: &str) -> bool {
@@ -201,17 +27,6 @@ fn said(reply: &Reply, text: &str) -> bool {
         .lines
         .iter()
         .any(|l| matches!(l, Line::Note { text: t } if t.contains(text)))
-}
-
-fn attack_results(reply: &Reply) -> Vec<String> {
-    reply
-        .lines
-        .iter()
-        .filter_map(|l| match l {
-            Line::Attack { result, .. } => Some(result.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn slots(game: &Game, handle: &str, level: u8) -> u8 {
@@ -228,10 +43,10 @@ fn reaction_used(game: &Game, handle: &str) -> bool {
 // ---------------------------------------------------------------- Shield
 
 /// A wizard (AC 12: no armor, Dex 14) and a goblin (scimitar +4).
-fn wizard_and_goblin() -> (Game, PlayerId) {
-    let mut game = Game::new();
-    let aria = player("aria");
-    make(&mut game, &aria, "Aria", "wizard", 3, "human");
+fn wizard_and_goblin() -> (Game, &'static str) {
+    let mut game = Game::new(3);
+    let aria = "aria";
+    make(&mut game, aria, "Aria", "wizard", 3, "human");
     assert_eq!(game.sheet("aria").ac(), 12);
     game.fight(&[("goblin", 1)]);
     game.skip_to("g1");
@@ -244,7 +59,7 @@ fn shield_turns_a_hit_it_can_stop_into_a_miss_for_the_reaction_and_the_lowest_sl
     let hp = game.hp("aria");
     let first = slots(&game, "aria", 1);
     // 10 + 4 = 14 hits AC 12, but not AC 17.
-    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[10, 6]);
+    let r = game.ok_with("dm", "dm as g1 a scimitar -t aria", Dice::Faces(&[10, 6]));
     assert_eq!(attack_results(&r), ["miss"], "{r:?}");
     assert!(said(&r, "Aria casts Shield"), "{r:?}");
     assert!(said(&r, "turns Goblin (g1)'s hit into a miss"), "{r:?}");
@@ -260,26 +75,26 @@ fn shield_turns_a_hit_it_can_stop_into_a_miss_for_the_reaction_and_the_lowest_sl
             .iter()
             .all(|e| e.effect.name != "Shield")
     );
-    game.replays();
+    game.assert_replays();
 }
 
 #[test]
 fn shield_holds_against_the_later_attacks_of_the_round() {
-    let mut game = Game::new();
-    let aria = player("aria");
-    make(&mut game, &aria, "Aria", "wizard", 3, "human");
+    let mut game = Game::new(3);
+    let aria = "aria";
+    make(&mut game, aria, "Aria", "wizard", 3, "human");
     game.fight(&[("goblin", 2)]);
     assert_eq!(game.current(), "g1");
     let first = slots(&game, "aria", 1);
-    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[9, 3]);
+    let r = game.ok_with("dm", "dm as g1 a scimitar -t aria", Dice::Faces(&[9, 3]));
     assert_eq!(attack_results(&r), ["miss"], "{r:?}");
     game.skip_to("g2");
     // 12 + 4 = 16 misses AC 17 without a second slot; 15 + 4 = 19 would hit.
-    let r = game.ok(&dm_id(), "dm as g2 a scimitar -t aria", &[12]);
+    let r = game.ok_with("dm", "dm as g2 a scimitar -t aria", Dice::Faces(&[12]));
     assert_eq!(attack_results(&r), ["miss"], "{r:?}");
     assert!(!said(&r, "casts Shield"), "{r:?}");
     assert_eq!(slots(&game, "aria", 1), first - 1);
-    game.replays();
+    game.assert_replays();
 }
 
 #[test]
@@ -287,28 +102,32 @@ fn shield_is_not_cast_when_it_would_not_help() {
     let (mut game, _) = wizard_and_goblin();
     let first = slots(&game, "aria", 1);
     // 15 + 4 = 19 hits even AC 17: no slot wasted.
-    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[15, 3]);
+    let r = game.ok_with("dm", "dm as g1 a scimitar -t aria", Dice::Faces(&[15, 3]));
     assert_eq!(attack_results(&r), ["hit"]);
     // A critical hit is a hit whatever the AC.
     game.next_turn_of("g1");
-    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[20, 1, 1]);
+    let r = game.ok_with(
+        "dm",
+        "dm as g1 a scimitar -t aria",
+        Dice::Faces(&[20, 1, 1]),
+    );
     assert_eq!(attack_results(&r), ["critical hit"]);
     assert_eq!(slots(&game, "aria", 1), first);
     assert!(!reaction_used(&game, "aria"));
-    game.replays();
+    game.assert_replays();
 }
 
 #[test]
 fn shield_can_be_switched_off_and_on_and_needs_a_slot_and_a_reaction() {
     let (mut game, aria) = wizard_and_goblin();
-    let r = game.ok(&aria, "react shield off", &[]);
+    let r = game.ok(aria, "react shield off");
     assert!(said(&r, "automatic shield is off"), "{r:?}");
     let first = slots(&game, "aria", 1);
-    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[10, 1]);
+    let r = game.ok_with("dm", "dm as g1 a scimitar -t aria", Dice::Faces(&[10, 1]));
     assert_eq!(attack_results(&r), ["hit"]);
     assert_eq!(slots(&game, "aria", 1), first);
-    game.ok(&aria, "react shield on", &[]);
-    game.replays();
+    game.ok(aria, "react shield on");
+    game.assert_replays();
     game.next_turn_of("g1");
     // No reaction left: no Shield.
     game.table
@@ -320,9 +139,9 @@ fn shield_can_be_switched_off_and_on_and_needs_a_slot_and_a_reaction() {
         .or_default()
         .reaction_used = true;
     game.log.clear();
-    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[10, 1]);
+    let r = game.ok_with("dm", "dm as g1 a scimitar -t aria", Dice::Faces(&[10, 1]));
     assert_eq!(attack_results(&r), ["hit"]);
-    let no = game.no(&aria, "react counterspell off");
+    let no = game.refused(aria, "react counterspell off");
     assert!(no.contains("there is: shield"), "{no}");
 }
 
@@ -336,7 +155,7 @@ fn shield_uses_a_higher_slot_when_the_first_level_ones_are_spent() {
     }
     let second = c.slots.remaining(SpellLevel::new(2).unwrap());
     game.log.clear();
-    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[10, 1]);
+    let r = game.ok_with("dm", "dm as g1 a scimitar -t aria", Dice::Faces(&[10, 1]));
     assert_eq!(attack_results(&r), ["miss"], "{r:?}");
     assert_eq!(slots(&game, "aria", 2), second - 1);
 }
@@ -354,12 +173,12 @@ fn readied(game: &Game) -> usize {
 
 #[test]
 fn a_readied_attack_fires_when_the_creature_comes_within_reach() {
-    let mut game = Game::new();
-    let grek = player("grek");
-    make(&mut game, &grek, "Grek", "fighter", 3, "human");
+    let mut game = Game::new(3);
+    let grek = "grek";
+    make(&mut game, grek, "Grek", "fighter", 3, "human");
     game.fight(&[("goblin", 1)]);
     game.skip_to("grek");
-    let r = game.ok(&grek, "ready a longsword -t g1 when g1 comes", &[]);
+    let r = game.ok(grek, "ready a longsword -t g1 when g1 comes");
     assert!(
         said(
             &r,
@@ -367,20 +186,20 @@ fn a_readied_attack_fires_when_the_creature_comes_within_reach() {
         ),
         "{r:?}"
     );
-    let no = game.no(&grek, "dodge");
+    let no = game.refused(grek, "dodge");
     assert!(no.contains("already used your action"), "{no}");
     game.skip_to("g1");
     // Other doings are no trigger; ending a move engaged is.
-    let r = game.ok(&dm_id(), "dm as g1 dodge", &[]);
+    let r = game.ok("dm", "dm as g1 dodge");
     assert!(attack_results(&r).is_empty(), "{r:?}");
     assert_eq!(readied(&game), 1);
-    game.ok(&dm_id(), "dm place g1 near grek", &[]);
-    let r = game.ok(&dm_id(), "dm as g1 move engaged grek", &[2]);
+    game.ok("dm", "dm place g1 near grek");
+    let r = game.ok_with("dm", "dm as g1 move engaged grek", Dice::Faces(&[2]));
     assert!(said(&r, "Grek's readied action goes off"), "{r:?}");
     assert_eq!(attack_results(&r), ["miss"], "2 + 5 misses AC 15: {r:?}");
     assert!(reaction_used(&game, "grek"));
     assert_eq!(readied(&game), 0, "it fires once");
-    game.replays();
+    game.assert_replays();
 }
 
 #[test]
@@ -388,7 +207,7 @@ fn a_readied_spell_spends_its_slot_when_readied_and_holds_concentration() {
     let (mut game, aria) = wizard_and_goblin();
     game.skip_to("aria");
     let first = slots(&game, "aria", 1);
-    game.ok(&aria, "ready cast magic-missile -t g1 when g1 attacks", &[]);
+    game.ok(aria, "ready cast magic-missile -t g1 when g1 attacks");
     assert_eq!(slots(&game, "aria", 1), first - 1, "the slot goes now");
     assert_eq!(
         concentration(&game, "aria").as_deref(),
@@ -400,56 +219,60 @@ fn a_readied_spell_spends_its_slot_when_readied_and_holds_concentration() {
     game.skip_to("g1");
     // The goblin attacks (and misses): the missiles fly, no second slot.
     let hp = game.hp("g1");
-    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[1, 2, 2, 2]);
+    let r = game.ok_with(
+        "dm",
+        "dm as g1 a scimitar -t aria",
+        Dice::Faces(&[1, 2, 2, 2]),
+    );
     assert!(said(&r, "Aria's readied action goes off"), "{r:?}");
     assert!(said(&r, "Aria casts Magic Missile"), "{r:?}");
     assert!(game.hp("g1") < hp);
     assert_eq!(slots(&game, "aria", 1), first - 1);
     assert_eq!(concentration(&game, "aria"), None);
     assert!(reaction_used(&game, "aria"));
-    game.replays();
+    game.assert_replays();
 }
 
 #[test]
 fn a_readied_spell_is_lost_with_concentration_and_an_unused_one_lapses() {
     let (mut game, aria) = wizard_and_goblin();
     game.skip_to("aria");
-    game.ok(&aria, "ready c fire-bolt g1 when g1 moves", &[]);
+    game.ok(aria, "ready c fire-bolt g1 when g1 moves");
     assert_eq!(readied(&game), 1);
     // Damage and a failed Constitution save (1 + 1 < 10).
-    let r = game.ok(&dm_id(), "dm hp aria -2", &[1]);
+    let r = game.ok_with("dm", "dm hp aria -2", Dice::Faces(&[1]));
     assert!(
         said(&r, "loses concentration on Fire Bolt (readied)"),
         "{r:?}"
     );
     assert_eq!(readied(&game), 0);
     game.skip_to("g1");
-    game.ok(&dm_id(), "dm place g1 near aria", &[]);
-    let r = game.ok(&dm_id(), "dm as g1 move engaged aria", &[]);
+    game.ok("dm", "dm place g1 near aria");
+    let r = game.ok("dm", "dm as g1 move engaged aria");
     assert!(!said(&r, "readied"), "{r:?}");
     game.skip_to("aria");
     // Readied again, never triggered: it lapses at Aria's next turn.
-    game.ok(&aria, "ready a dagger -t g1 when g1 attacks", &[]);
+    game.ok(aria, "ready a dagger -t g1 when g1 attacks");
     let r = {
-        game.ok(&dm_id(), "n", &[]);
-        game.ok(&dm_id(), "n", &[])
+        game.ok("dm", "n");
+        game.ok("dm", "n")
     };
     assert!(said(&r, "Aria's readied action lapses"), "{r:?}");
     assert_eq!(readied(&game), 0);
-    game.replays();
+    game.assert_replays();
 }
 
 #[test]
 fn ready_needs_a_trigger_and_an_attack_or_a_spell() {
     let (mut game, aria) = wizard_and_goblin();
     game.skip_to("aria");
-    let no = game.no(&aria, "ready a -t g1");
+    let no = game.refused(aria, "ready a -t g1");
     assert!(no.starts_with("say when: `ready a -t g1 when g1"), "{no}");
-    let no = game.no(&aria, "ready dash when g1 moves");
+    let no = game.refused(aria, "ready dash when g1 moves");
     assert!(no.contains("only an attack or a spell"), "{no}");
-    let no = game.no(&aria, "ready a -t g1 when aria moves");
+    let no = game.refused(aria, "ready a -t g1 when aria moves");
     assert!(no.contains("another creature"), "{no}");
-    let no = game.no(&aria, "ready cast shield when g1 attacks");
+    let no = game.refused(aria, "ready cast shield when g1 attacks");
     assert!(no.contains("cast with an action"), "{no}");
 }
 
@@ -461,10 +284,10 @@ fn bonus_used(game: &Game, handle: &str) -> bool {
 }
 
 /// A level-3 rogue (rapier +5, 1d8+3) against an ogre (AC 11, 59 HP).
-fn rogue_and_ogre() -> (Game, PlayerId) {
-    let mut game = Game::new();
-    let vex = player("vex");
-    make(&mut game, &vex, "Vex", "rogue", 3, "human");
+fn rogue_and_ogre() -> (Game, &'static str) {
+    let mut game = Game::new(3);
+    let vex = "vex";
+    make(&mut game, vex, "Vex", "rogue", 3, "human");
     game.fight(&[("ogre", 1)]);
     game.skip_to("vex");
     (game, vex)
@@ -474,124 +297,134 @@ fn rogue_and_ogre() -> (Game, PlayerId) {
 fn sneak_attack_needs_advantage_or_an_ally_and_comes_once_per_turn() {
     let (mut game, vex) = rogue_and_ogre();
     let hp = game.hp("o1");
-    let r = game.ok(&vex, "a rapier -t o1", &[15, 4]);
+    let r = game.ok_with(vex, "a rapier -t o1", Dice::Faces(&[15, 4]));
     assert!(!said(&r, "Sneak Attack"), "no advantage, no ally: {r:?}");
     assert_eq!(game.hp("o1"), hp - 7);
     game.next_turn_of("vex");
     let hp = game.hp("o1");
-    let r = game.ok(&vex, "a rapier -t o1 adv", &[15, 15, 4, 3, 3]);
+    let r = game.ok_with(vex, "a rapier -t o1 adv", Dice::Faces(&[15, 15, 4, 3, 3]));
     assert!(said(&r, "Sneak Attack: +2d6 (6)"), "{r:?}");
     assert_eq!(game.hp("o1"), hp - 13);
-    game.replays();
+    game.assert_replays();
 }
 
 #[test]
 fn sneak_attack_with_an_ally_engaged_with_the_target() {
-    let mut game = Game::new();
-    let (vex, grek) = (player("vex"), player("grek"));
-    make(&mut game, &vex, "Vex", "rogue", 3, "human");
-    make(&mut game, &grek, "Grek", "fighter", 3, "human");
+    let mut game = Game::new(3);
+    let (vex, grek) = ("vex", "grek");
+    make(&mut game, vex, "Vex", "rogue", 3, "human");
+    make(&mut game, grek, "Grek", "fighter", 3, "human");
     game.fight(&[("ogre", 1)]);
     // Grek is in melee with the ogre; Vex shoots from near.
-    game.ok(&dm_id(), "dm place vex near o1", &[]);
+    game.ok("dm", "dm place vex near o1");
     game.skip_to("vex");
-    let r = game.ok(&vex, "a shortbow -t o1", &[15, 2, 1, 1]);
+    let r = game.ok_with(vex, "a shortbow -t o1", Dice::Faces(&[15, 2, 1, 1]));
     assert!(said(&r, "Sneak Attack: +2d6 (2)"), "{r:?}");
     // Disadvantage forbids it even with the ally there.
     game.next_turn_of("vex");
-    let r = game.ok(&vex, "a shortbow -t o1 dis", &[15, 15, 2, 1, 1]);
+    let r = game.ok_with(vex, "a shortbow -t o1 dis", Dice::Faces(&[15, 15, 2, 1, 1]));
     assert!(!said(&r, "Sneak Attack"), "{r:?}");
-    game.replays();
+    game.assert_replays();
 }
 
 #[test]
 fn rage_adds_damage_to_strength_melee_and_halves_physical_damage() {
-    let mut game = Game::new();
-    let brak = player("brak");
-    make(&mut game, &brak, "Brak", "barbarian", 3, "half-orc");
+    let mut game = Game::new(3);
+    let brak = "brak";
+    make(&mut game, brak, "Brak", "barbarian", 3, "half-orc");
     game.fight(&[("ogre", 1)]);
     game.skip_to("brak");
-    let no = game.no(&player("brak"), "surge");
+    let no = game.refused("brak", "surge");
     assert!(no.contains("no Action Surge"), "{no}");
-    let r = game.ok(&brak, "rage", &[]);
+    let r = game.ok(brak, "rage");
     assert!(said(&r, "Brak rages: +2 damage"), "{r:?}");
     assert!(said(&r, "(2 left)"), "{r:?}");
     assert!(bonus_used(&game, "brak"));
-    let no = game.no(&brak, "rage");
+    let no = game.refused(brak, "rage");
     assert!(no.contains("already raging"), "{no}");
-    game.ok(&dm_id(), "dm set brak spells fire-bolt \"a scroll\"", &[]);
-    let no = game.no(&brak, "c fire-bolt o1");
+    game.ok("dm", "dm set brak spells fire-bolt \"a scroll\"");
+    let no = game.refused(brak, "c fire-bolt o1");
     assert_eq!(no, "Brak can't cast spells while raging");
     let hp = game.hp("o1");
     // Greataxe 1d12 + 3 (Str 17) + 2 (rage).
-    game.ok(&brak, "a greataxe -t o1", &[15, 6]);
+    game.ok_with(brak, "a greataxe -t o1", Dice::Faces(&[15, 6]));
     assert_eq!(game.hp("o1"), hp - 11);
     game.skip_to("o1");
     let hp = game.hp("brak");
     // Greatclub 2d8 + 4 = 12 bludgeoning, halved.
-    game.ok(&dm_id(), "dm as o1 a greatclub -t brak", &[19, 4, 4]);
+    game.ok_with(
+        "dm",
+        "dm as o1 a greatclub -t brak",
+        Dice::Faces(&[19, 4, 4]),
+    );
     assert_eq!(game.hp("brak"), hp - 6);
     // Dropping to 0 ends it.
     let left = game.hp("brak");
-    let r = game.ok(&dm_id(), &format!("dm hp brak -{left}"), &[]);
+    let r = game.ok("dm", &format!("dm hp brak -{left}"));
     let enc = game.table.encounter.as_ref().unwrap();
     assert!(
         enc.board.effects().iter().all(|e| e.effect.name != "Rage"),
         "{r:?}"
     );
     assert_eq!(game.sheet("brak").spent.get("rage"), Some(&1));
-    game.replays();
+    game.assert_replays();
 }
 
 #[test]
 fn second_wind_heals_once_per_rest_and_action_surge_gives_one_more_action() {
-    let mut game = Game::new();
-    let grek = player("grek");
-    make(&mut game, &grek, "Grek", "fighter", 3, "human");
+    let mut game = Game::new(3);
+    let grek = "grek";
+    make(&mut game, grek, "Grek", "fighter", 3, "human");
     game.fight(&[("ogre", 1)]);
     game.skip_to("grek");
-    game.ok(&dm_id(), "dm hp grek -10", &[]);
+    game.ok("dm", "dm hp grek -10");
     let hp = game.hp("grek");
-    let r = game.ok(&grek, "sw", &[5]);
+    let r = game.ok_with(grek, "sw", Dice::Faces(&[5]));
     assert!(said(&r, "second wind"), "{r:?}");
     assert_eq!(game.hp("grek"), hp + 8, "1d10 + fighter level");
-    let no = game.no(&grek, "sw");
+    let no = game.refused(grek, "sw");
     assert!(no.contains("bonus action") || no.contains("spent"), "{no}");
     // Action Surge: a second action this turn, once per rest.
-    game.ok(&grek, "dodge", &[]);
-    assert!(game.no(&grek, "dash").contains("already used your action"));
-    let r = game.ok(&grek, "surge", &[]);
+    game.ok(grek, "dodge");
+    assert!(
+        game.refused(grek, "dash")
+            .contains("already used your action")
+    );
+    let r = game.ok(grek, "surge");
     assert!(said(&r, "one more action"), "{r:?}");
-    game.ok(&grek, "dash", &[]);
-    assert!(game.no(&grek, "hide").contains("already used your action"));
+    game.ok(grek, "dash");
+    assert!(
+        game.refused(grek, "hide")
+            .contains("already used your action")
+    );
     game.next_turn_of("grek");
-    assert!(game.no(&grek, "surge").contains("spent"));
-    assert!(game.no(&grek, "sw").contains("spent"));
-    game.ok(&dm_id(), "dm end", &[]);
-    game.ok(&grek, "rest short", &[]);
-    game.ok(&grek, "sw", &[]);
+    assert!(game.refused(grek, "surge").contains("spent"));
+    assert!(game.refused(grek, "sw").contains("spent"));
+    game.ok("dm", "dm end");
+    game.ok(grek, "rest short");
+    game.ok(grek, "sw");
     assert!(!game.sheet("grek").spent.contains_key("action-surge"));
-    game.replays();
+    game.assert_replays();
 }
 
 #[test]
 fn two_weapon_fighting_after_a_light_weapon_attack_adds_no_positive_modifier() {
     let (mut game, vex) = rogue_and_ogre();
-    let no = game.no(&vex, "oh dagger -t o1");
+    let no = game.refused(vex, "oh dagger -t o1");
     assert!(no.contains("`a dagger -t g1` first"), "{no}");
-    game.ok(&vex, "a dagger -t o1", &[15, 2]);
-    let no = game.no(&vex, "oh rapier -t o1");
+    game.ok_with(vex, "a dagger -t o1", Dice::Faces(&[15, 2]));
+    let no = game.refused(vex, "oh rapier -t o1");
     assert!(
         no.contains("rapier is not one") || no.contains("Rapier is not one"),
         "{no}"
     );
     let hp = game.hp("o1");
-    let r = game.ok(&vex, "oh -t o1", &[15, 3]);
+    let r = game.ok_with(vex, "oh -t o1", Dice::Faces(&[15, 3]));
     assert_eq!(attack_results(&r), ["hit"]);
     assert_eq!(game.hp("o1"), hp - 3, "1d4 without Dex");
     assert!(bonus_used(&game, "vex"));
-    assert!(game.no(&vex, "oh -t o1").contains("bonus action"));
-    game.replays();
+    assert!(game.refused(vex, "oh -t o1").contains("bonus action"));
+    game.assert_replays();
 }
 
 // ---------------------------------------------------------------- limits on commands
@@ -600,7 +433,7 @@ fn two_weapon_fighting_after_a_light_weapon_attack_adds_no_positive_modifier() {
 fn an_incapacitated_character_cannot_act_and_a_grappled_one_cannot_move() {
     let (mut game, aria) = wizard_and_goblin();
     game.skip_to("aria");
-    game.ok(&dm_id(), "dm cond aria add stunned", &[]);
+    game.ok("dm", "dm cond aria add stunned");
     for line in [
         "a dagger -t g1",
         "c fire-bolt g1",
@@ -608,43 +441,39 @@ fn an_incapacitated_character_cannot_act_and_a_grappled_one_cannot_move() {
         "oh -t g1",
         "move far g1",
     ] {
-        let no = game.no(&aria, line);
+        let no = game.refused(aria, line);
         assert!(no.starts_with("Aria can't"), "{line}: {no}");
     }
     assert_eq!(
-        game.no(&aria, "a dagger -t g1"),
+        game.refused(aria, "a dagger -t g1"),
         "Aria can't act: stunned — `n` ends the turn"
     );
-    game.ok(&dm_id(), "dm cond aria remove stunned", &[]);
-    game.ok(&dm_id(), "dm cond aria add grappled", &[]);
-    let no = game.no(&aria, "move far g1");
+    game.ok("dm", "dm cond aria remove stunned");
+    game.ok("dm", "dm cond aria add grappled");
+    let no = game.refused(aria, "move far g1");
     assert_eq!(
         no,
         "Aria can't move: grappled (speed 0) — act from where you are, or `n`"
     );
-    game.ok(&aria, "c fire-bolt g1", &[1]);
+    game.ok_with(aria, "c fire-bolt g1", Dice::Faces(&[1]));
     // A stunned wizard casts no Shield either.
-    game.ok(&dm_id(), "dm cond aria add stunned", &[]);
+    game.ok("dm", "dm cond aria add stunned");
     game.skip_to("g1");
     let slots_before = slots(&game, "aria", 1);
-    let r = game.ok(&dm_id(), "dm as g1 a scimitar -t aria", &[1]);
+    let r = game.ok_with("dm", "dm as g1 a scimitar -t aria", Dice::Faces(&[1]));
     assert!(!said(&r, "Shield"), "{r:?}");
     assert_eq!(slots(&game, "aria", 1), slots_before);
-    game.replays();
+    game.assert_replays();
 }
 
 /// Aria (wizard 5, knowing Command and Slow) and Grek (fighter 5) against a
 /// goblin; it is Aria's turn.
-fn caster_and_fighter() -> (Game, PlayerId, PlayerId) {
-    let mut game = Game::new();
-    let (aria, grek) = (player("aria"), player("grek"));
-    make(&mut game, &aria, "Aria", "wizard", 5, "human");
-    make(&mut game, &grek, "Grek", "fighter", 5, "human");
-    game.ok(
-        &dm_id(),
-        "dm set aria spells fire-bolt,command,slow \"tests\"",
-        &[],
-    );
+fn caster_and_fighter() -> (Game, &'static str, &'static str) {
+    let mut game = Game::new(3);
+    let (aria, grek) = ("aria", "grek");
+    make(&mut game, aria, "Aria", "wizard", 5, "human");
+    make(&mut game, grek, "Grek", "fighter", 5, "human");
+    game.ok("dm", "dm set aria spells fire-bolt,command,slow \"tests\"");
     game.fight(&[("goblin", 1)]);
     game.skip_to("aria");
     (game, aria, grek)
@@ -653,49 +482,49 @@ fn caster_and_fighter() -> (Game, PlayerId, PlayerId) {
 #[test]
 fn a_commanded_character_may_only_do_what_the_command_says() {
     let (mut game, aria, grek) = caster_and_fighter();
-    game.ok(&aria, "cast command -t grek -c flee", &[1]);
+    game.ok_with(aria, "cast command -t grek -c flee", Dice::Faces(&[1]));
     game.skip_to("grek");
-    let no = game.no(&grek, "a -t g1");
+    let no = game.refused(grek, "a -t g1");
     assert_eq!(
         no,
         "Grek must flee (Command: flee): only `dash`, `move` or `n`"
     );
-    game.ok(&grek, "dash", &[]);
-    game.ok(&grek, "move far g1", &[]);
-    game.replays();
+    game.ok(grek, "dash");
+    game.ok(grek, "move far g1");
+    game.assert_replays();
 }
 
 #[test]
 fn a_slowed_character_makes_one_attack_and_not_both_an_action_and_a_bonus_action() {
     let (mut game, aria, grek) = caster_and_fighter();
-    game.ok(&aria, "cast slow -t grek", &[1]);
+    game.ok_with(aria, "cast slow -t grek", Dice::Faces(&[1]));
     game.skip_to("grek");
-    let r = game.ok(&grek, "a -t g1", &[2]);
+    let r = game.ok_with(grek, "a -t g1", Dice::Faces(&[2]));
     assert!(!said(&r, "more attack"), "{r:?}");
-    let no = game.no(&grek, "a -t g1");
+    let no = game.refused(grek, "a -t g1");
     assert!(no.contains("already used your action"), "{no}");
-    let no = game.no(&grek, "sw");
+    let no = game.refused(grek, "sw");
     assert_eq!(
         no,
         "Grek is slowed: an action or a bonus action this turn, not both"
     );
-    game.replays();
+    game.assert_replays();
 }
 
 // ---------------------------------------------------------------- level-up
 
 #[test]
 fn levelup_needs_the_xp_and_brings_hp_proficiency_and_extra_attack() {
-    let mut game = Game::new();
-    let grek = player("grek");
-    make(&mut game, &grek, "Grek", "fighter", 4, "human");
+    let mut game = Game::new(3);
+    let grek = "grek";
+    make(&mut game, grek, "Grek", "fighter", 4, "human");
     let max = game.sheet("grek").health.max();
-    let no = game.no(&grek, "levelup");
+    let no = game.refused(grek, "levelup");
     assert_eq!(
         no,
         "Grek needs 6500 XP for level 5 (has 0) — or the DM's `dm levelup grek`"
     );
-    let r = game.ok(&dm_id(), "dm xp 6500 grek", &[]);
+    let r = game.ok("dm", "dm xp 6500 grek");
     assert_eq!(
         r.lines,
         vec![Line::Xp {
@@ -705,7 +534,7 @@ fn levelup_needs_the_xp_and_brings_hp_proficiency_and_extra_attack() {
             level_up: true,
         }]
     );
-    let r = game.ok(&grek, "levelup", &[]);
+    let r = game.ok(grek, "levelup");
     assert!(
         said(
             &r,
@@ -718,53 +547,57 @@ fn levelup_needs_the_xp_and_brings_hp_proficiency_and_extra_attack() {
     assert_eq!(sheet.health.current(), max + 8);
     assert_eq!(sheet.proficiency(), 3);
     assert_eq!(sheet.hit_dice_left, 5);
-    let no = game.no(&grek, "levelup");
+    let no = game.refused(grek, "levelup");
     assert!(no.contains("14000 XP for level 6"), "{no}");
     // The new level's Extra Attack is used at once.
     game.fight(&[("ogre", 1)]);
     game.skip_to("grek");
-    let r = game.ok(&grek, "a -t o1", &[2]);
+    let r = game.ok_with(grek, "a -t o1", Dice::Faces(&[2]));
     assert!(said(&r, "1 more attack"), "{r:?}");
-    assert!(game.no(&grek, "levelup").contains("after the fight"));
-    game.replays();
+    assert!(game.refused(grek, "levelup").contains("after the fight"));
+    game.assert_replays();
 }
 
 #[test]
 fn dm_levelup_gives_a_caster_new_slots_and_spells_keeping_spent_slots_spent() {
-    let mut game = Game::new();
-    let aria = player("aria");
-    make(&mut game, &aria, "Aria", "wizard", 4, "human");
-    game.ok(&aria, "c shield", &[]);
+    let mut game = Game::new(3);
+    let aria = "aria";
+    make(&mut game, aria, "Aria", "wizard", 4, "human");
+    game.ok(aria, "c shield");
     assert_eq!(slots(&game, "aria", 1), 3);
-    let no = game.no(&aria, "dm levelup aria");
+    let no = game.refused(aria, "dm levelup aria");
     assert_eq!(no, "only the table's DM can do that");
-    let r = game.ok(&dm_id(), "dm levelup aria", &[]);
+    let r = game.ok("dm", "dm levelup aria");
     assert!(said(&r, "Aria reaches level 5"), "{r:?}");
     assert!(said(&r, "learns fireball, counterspell"), "{r:?}");
     assert_eq!(slots(&game, "aria", 1), 3, "the spent slot stays spent");
     assert_eq!(slots(&game, "aria", 3), 2);
-    game.ok(&aria, "rest long", &[]);
+    game.ok(aria, "rest long");
     assert_eq!(slots(&game, "aria", 1), 4);
-    game.replays();
+    game.assert_replays();
 }
 
 #[test]
 fn rage_ends_after_a_turn_without_attacking_or_taking_damage() {
-    let mut game = Game::new();
-    let brak = player("brak");
-    make(&mut game, &brak, "Brak", "barbarian", 3, "half-orc");
+    let mut game = Game::new(3);
+    let brak = "brak";
+    make(&mut game, brak, "Brak", "barbarian", 3, "half-orc");
     game.fight(&[("ogre", 1)]);
     game.skip_to("brak");
-    game.ok(&brak, "rage", &[]);
-    let r = game.ok(&brak, "n", &[]);
+    game.ok(brak, "rage");
+    let r = game.ok(brak, "n");
     assert!(!said(&r, "rage ends"), "the turn it began counts: {r:?}");
     // Hit in between: the rage goes on through Brak's next turn.
-    game.ok(&dm_id(), "dm as o1 a greatclub -t brak", &[19, 1, 1]);
+    game.ok_with(
+        "dm",
+        "dm as o1 a greatclub -t brak",
+        Dice::Faces(&[19, 1, 1]),
+    );
     game.next_turn_of("brak");
-    let r = game.ok(&brak, "n", &[]);
+    let r = game.ok(brak, "n");
     assert!(!said(&r, "rage ends"), "{r:?}");
     game.next_turn_of("brak");
-    let r = game.ok(&brak, "n", &[]);
+    let r = game.ok(brak, "n");
     assert!(
         said(
             &r,
@@ -774,30 +607,26 @@ fn rage_ends_after_a_turn_without_attacking_or_taking_damage() {
     );
     let enc = game.table.encounter.as_ref().unwrap();
     assert!(enc.board.effects().iter().all(|e| e.effect.name != "Rage"));
-    game.replays();
+    game.assert_replays();
 }
 
 #[test]
 fn haste_gives_an_extra_action_for_one_attack_or_a_dash() {
     let (mut game, aria, grek) = caster_and_fighter();
-    game.ok(
-        &dm_id(),
-        "dm set aria spells fire-bolt,haste \"tests\"",
-        &[],
-    );
-    game.ok(&aria, "cast haste -t grek", &[]);
+    game.ok("dm", "dm set aria spells fire-bolt,haste \"tests\"");
+    game.ok(aria, "cast haste -t grek");
     game.skip_to("grek");
-    game.ok(&grek, "dodge", &[]);
+    game.ok(grek, "dodge");
     // The extra action: one attack only, though Grek has Extra Attack.
-    let r = game.ok(&grek, "a -t g1", &[2]);
+    let r = game.ok_with(grek, "a -t g1", Dice::Faces(&[2]));
     assert!(!said(&r, "more attack"), "{r:?}");
-    let no = game.no(&grek, "dash");
+    let no = game.refused(grek, "dash");
     assert!(no.contains("already used your action"), "{no}");
     game.next_turn_of("grek");
-    game.ok(&grek, "a -t g1", &[2]);
-    game.ok(&grek, "a -t g1", &[2]);
-    game.ok(&grek, "dash", &[]);
-    let no = game.no(&grek, "dodge");
+    game.ok_with(grek, "a -t g1", Dice::Faces(&[2]));
+    game.ok_with(grek, "a -t g1", Dice::Faces(&[2]));
+    game.ok(grek, "dash");
+    let no = game.refused(grek, "dodge");
     assert!(no.contains("already used your action"), "{no}");
-    game.replays();
+    game.assert_replays();
 }

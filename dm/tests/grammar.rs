@@ -190,6 +190,53 @@ fn casts() {
     assert!(error("cast bane -c a -c b").contains("once"));
 }
 
+/// Without `-t`, the spell is the longest run of leading words that names
+/// a spell; the rest are targets.
+#[test]
+fn cast_without_t_takes_the_longest_run_of_words_naming_a_spell() {
+    let cases: &[(&str, &str, &[&str], Option<u8>)] = &[
+        (
+            "c magic missile g1 g2",
+            "magic missile",
+            &["g1", "g2"],
+            None,
+        ),
+        ("cast cure wounds Brom", "cure wounds", &["Brom"], None),
+        ("c fire bolt g1", "fire bolt", &["g1"], None),
+        ("c Fire Bolt G1", "Fire Bolt", &["G1"], None),
+        // The longest name wins: Shield of Faith, not Shield.
+        ("c shield of faith aria", "shield of faith", &["aria"], None),
+        ("c shield aria", "shield", &["aria"], None),
+        // Five words; a name with an apostrophe typed without it.
+        (
+            "cast protection from evil and good aria",
+            "protection from evil and good",
+            &["aria"],
+            None,
+        ),
+        ("c hunters mark g1", "hunters mark", &["g1"], None),
+        // One word: a spell's id or a shorthand, the rest targets.
+        ("c fireball g1 g2", "fireball", &["g1", "g2"], None),
+        ("c magic-missile g1", "magic-missile", &["g1"], None),
+        // With `-t` (as Avrae players type it) the words before it are the spell.
+        ("cast magic missile -t g1", "magic missile", &["g1"], None),
+        (
+            "c magic missile -t g1 -t g2 -l 2",
+            "magic missile",
+            &["g1", "g2"],
+            Some(2),
+        ),
+        // Another flag without `-t` leaves the targets after the spell.
+        ("c magic missile g1 -l 2", "magic missile", &["g1"], Some(2)),
+        // No spell is called that: the first word is the spell, for the
+        // table to refuse by name.
+        ("c witch bolt g1", "witch", &["bolt", "g1"], None),
+    ];
+    for (line, spell, targets, level) in cases {
+        check(line, cast(spell, targets, *level, None));
+    }
+}
+
 #[test]
 fn simple_actions() {
     check("dash", Command::Act(Simple::Dash));

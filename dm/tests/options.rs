@@ -4,30 +4,17 @@
 
 mod common;
 
-use common::{Game, pid};
+use common::{Dice, Game, pid};
 use dm::options::turn_options;
-use dm::{Ctx, Table, handle};
+use dm::seed::TableSeed;
 
-/// Runs `commands` on a copy of the table as the DM; the first refusal, if any.
-fn refused(table: &Table, commands: &[dm::Command], seed: &dm::seed::TableSeed) -> Option<String> {
-    let mut t = table.clone();
+/// Runs `commands` as the DM on a copy of the game, with `seed`'s dice;
+/// the first refusal, if any.
+fn refused(game: &Game, commands: &[dm::Command], seed: &TableSeed) -> Option<String> {
+    let mut trial = game.clone();
     for c in commands {
-        let mut dice = seed.stream(t.next_roll);
-        match handle(
-            &t,
-            c,
-            Ctx {
-                actor: pid("dm"),
-                dice: &mut dice,
-                now: 20_000,
-            },
-        ) {
-            Ok(o) => {
-                for e in &o.events {
-                    t.apply(e).unwrap();
-                }
-            }
-            Err(why) => return Some(format!("{c:?}: {why}")),
+        if let Err(why) = trial.play(&pid("dm"), c, Dice::Seed(seed)) {
+            return Some(format!("{c:?}: {why}"));
         }
     }
     None
@@ -35,7 +22,7 @@ fn refused(table: &Table, commands: &[dm::Command], seed: &dm::seed::TableSeed) 
 
 #[test]
 fn every_srd_monster_has_legal_whole_turn_options() {
-    let seed = dm::seed::TableSeed::from_entropy_bytes([9; 32]);
+    let seed = TableSeed::from_entropy_bytes([9; 32]);
     let mut offered = 0;
     let mut kinds = 0;
     for m in rules::content::monsters() {
@@ -61,7 +48,7 @@ fn every_srd_monster_has_legal_whole_turn_options() {
             kinds += 1;
         }
         for o in &options {
-            if let Some(why) = refused(&g.table, &o.commands, &seed) {
+            if let Some(why) = refused(&g, &o.commands, &seed) {
                 panic!("{} option {} is refused: {why}", m.id, o.id);
             }
             offered += 1;

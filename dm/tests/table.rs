@@ -4,70 +4,15 @@
 //! against the seed, and a replay of the log equal to the live table.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod common;
+
+use common::{Dice, Game, pid};
+
 use dm::command::{Command, DmCommand, NewCharacter, Scores, Simple};
-use dm::seed::{RollRecord, TableSeed, verify};
-use dm::{Ctx, Event, Line, PlayerId, Table, handle};
+use dm::seed::{RollRecord, verify};
+use dm::{Event, Line, Table};
 use rules::dice::Advantage;
 use rules::mechanics::{Condition, Distance, LifeState};
-
-struct Game {
-    table: Table,
-    log: Vec<Event>,
-    seed: TableSeed,
-    now: u64,
-}
-
-impl Game {
-    fn new() -> Self {
-        let seed = TableSeed::from_entropy_bytes([7; 32]);
-        let open = Table::opened(dm_id(), seed.commitment().to_string());
-        let mut table = Table::default();
-        table.apply(&open).unwrap();
-        Self {
-            table,
-            log: vec![open],
-            seed,
-            now: 1_000,
-        }
-    }
-
-    /// Runs a command as the shell would: seeded dice for the next roll
-    /// number, commit the events, then apply them.
-    fn run(&mut self, who: &PlayerId, command: Command) -> Result<dm::Reply, dm::Rejection> {
-        self.now += 1;
-        let mut dice = self.seed.stream(self.table.next_roll);
-        let outcome = handle(
-            &self.table,
-            &command,
-            Ctx {
-                actor: who.clone(),
-                dice: &mut dice,
-                now: self.now,
-            },
-        )?;
-        for e in &outcome.events {
-            self.log.push(e.clone());
-            let replayed = self.table.apply(e).unwrap();
-            assert_eq!(replayed, outcome.reply, "applying gives the same reply");
-        }
-        Ok(outcome.reply)
-    }
-
-    fn ok(&mut self, who: &PlayerId, command: Command) -> dm::Reply {
-        match self.run(who, command.clone()) {
-            Ok(r) => r,
-            Err(e) => panic!("{command:?} refused: {e}"),
-        }
-    }
-}
-
-fn dm_id() -> PlayerId {
-    PlayerId::new("console:dm")
-}
-
-fn player(name: &str) -> PlayerId {
-    PlayerId::new(format!("console:{name}"))
-}
 
 fn new_char(name: &str, class: &str, level: u8, race: &str) -> Command {
     Command::NewCharacter(NewCharacter {
@@ -116,7 +61,7 @@ fn play_out(game: &mut Game) {
                 let me = game.table.character(&current).unwrap();
                 match me.health.state() {
                     LifeState::Dying { .. } => {
-                        game.ok(&p, Command::DeathSave);
+                        game.ok_command(&p, Command::DeathSave);
                     }
                     LifeState::Conscious => {
                         let foe = enc
@@ -128,7 +73,7 @@ fn play_out(game: &mut Game) {
                             .clone();
                         let far = enc.distance(&current, &foe) != Distance::Engaged;
                         if far {
-                            game.ok(
+                            game.ok_command(
                                 &p,
                                 Command::Move {
                                     to: Distance::Engaged,
@@ -136,11 +81,11 @@ fn play_out(game: &mut Game) {
                                 },
                             );
                         }
-                        game.ok(&p, attack(&foe));
+                        game.ok_command(&p, attack(&foe));
                     }
                     _ => {}
                 }
-                game.ok(&p, Command::EndTurn);
+                game.ok_command(&p, Command::EndTurn);
             }
             None => {
                 // The goblins go for whoever still stands, the fighter first.
@@ -150,8 +95,8 @@ fn play_out(game: &mut Game) {
                 if let Some(victim) = standing {
                     let enc = game.table.encounter.as_ref().unwrap();
                     if enc.distance(&current, victim) != Distance::Engaged {
-                        game.ok(
-                            &dm_id(),
+                        game.ok_command(
+                            &pid("dm"),
                             dm(DmCommand::As {
                                 monster: current.clone(),
                                 command: Box::new(Command::Move {
@@ -168,18 +113,18 @@ fn play_out(game: &mut Game) {
                         .as_ref()
                         .and_then(|e| e.monster(&current));
                     if alive.is_none_or(|m| m.health.state() == LifeState::Dead) {
-                        game.ok(&dm_id(), Command::EndTurn);
+                        game.ok_command(&pid("dm"), Command::EndTurn);
                         continue;
                     }
-                    game.ok(
-                        &dm_id(),
+                    game.ok_command(
+                        &pid("dm"),
                         dm(DmCommand::As {
                             monster: current.clone(),
                             command: Box::new(attack(victim)),
                         }),
                     );
                 }
-                game.ok(&dm_id(), Command::EndTurn);
+                game.ok_command(&pid("dm"), Command::EndTurn);
             }
         }
     }
@@ -188,21 +133,21 @@ fn play_out(game: &mut Game) {
 
 #[test]
 fn a_party_fights_goblins_to_the_end_and_the_log_replays_exactly() {
-    let mut game = Game::new();
-    let (aria, grek) = (player("aria"), player("grek"));
-    let reply = game.ok(&aria, new_char("Aria", "wizard", 3, "high elf"));
+    let mut game = Game::new(7);
+    let (aria, grek) = (pid("aria"), pid("grek"));
+    let reply = game.ok_command(&aria, new_char("Aria", "wizard", 3, "high elf"));
     assert!(
         matches!(&reply.lines[0], Line::Character { name, level: 3, .. } if name == "Aria"),
         "{reply:?}"
     );
-    game.ok(&grek, new_char("Grek", "fighter", 3, "half-orc"));
+    game.ok_command(&grek, new_char("Grek", "fighter", 3, "half-orc"));
     let grek_sheet = game.table.character("grek").unwrap();
     assert_eq!(grek_sheet.ac(), 18, "chain mail and a shield");
     assert_eq!(grek_sheet.scores[0], 17, "15 + 2 for a half-orc");
 
-    game.ok(&dm_id(), dm(DmCommand::StartEncounter));
-    game.ok(
-        &dm_id(),
+    game.ok_command(&pid("dm"), dm(DmCommand::StartEncounter));
+    game.ok_command(
+        &pid("dm"),
         dm(DmCommand::AddMonster {
             monster: "goblin".into(),
             count: 3,
@@ -214,7 +159,7 @@ fn a_party_fights_goblins_to_the_end_and_the_log_replays_exactly() {
     assert_eq!(handles, ["g1", "g2", "g3"]);
     assert_eq!(enc.order.len(), 5);
     // The DM starts round 1.
-    game.ok(&dm_id(), Command::EndTurn);
+    game.ok_command(&pid("dm"), Command::EndTurn);
     assert_eq!(game.table.encounter.as_ref().unwrap().round, 1);
 
     // Whoever is not up is refused, and nothing changes.
@@ -228,7 +173,9 @@ fn a_party_fights_goblins_to_the_end_and_the_log_replays_exactly() {
         .to_string();
     let outsider = if current == "aria" { &grek } else { &aria };
     let before = game.table.clone();
-    let refused = game.run(outsider, attack("g1")).unwrap_err();
+    let refused = game
+        .play(outsider, &attack("g1"), Dice::Seeded)
+        .unwrap_err();
     assert!(refused.0.starts_with("not your turn — it's "), "{refused}");
     assert_eq!(game.table, before);
 
@@ -239,7 +186,7 @@ fn a_party_fights_goblins_to_the_end_and_the_log_replays_exactly() {
             .iter()
             .all(|m| m.health.state() == LifeState::Dead)
     );
-    game.ok(&dm_id(), dm(DmCommand::EndEncounter));
+    game.ok_command(&pid("dm"), dm(DmCommand::EndEncounter));
     assert!(game.table.encounter.is_none());
 
     // State = fold(events).
@@ -262,10 +209,10 @@ fn a_party_fights_goblins_to_the_end_and_the_log_replays_exactly() {
 
 #[test]
 fn a_tampered_die_in_the_log_is_caught_on_replay_and_by_the_seed() {
-    let mut game = Game::new();
-    let aria = player("aria");
-    game.ok(&aria, new_char("Aria", "wizard", 1, "human"));
-    game.ok(
+    let mut game = Game::new(7);
+    let aria = pid("aria");
+    game.ok_command(&aria, new_char("Aria", "wizard", 1, "human"));
+    game.ok_command(
         &aria,
         Command::Roll {
             expr: "1d20+5".into(),
@@ -290,24 +237,30 @@ fn a_tampered_die_in_the_log_is_caught_on_replay_and_by_the_seed() {
 
 #[test]
 fn only_the_dm_runs_dm_commands_and_rejections_change_nothing() {
-    let mut game = Game::new();
-    let aria = player("aria");
-    game.ok(&aria, new_char("Aria", "cleric", 2, "hill dwarf"));
+    let mut game = Game::new(7);
+    let aria = pid("aria");
+    game.ok_command(&aria, new_char("Aria", "cleric", 2, "hill dwarf"));
     let before = game.table.clone();
-    let no = game.run(&aria, dm(DmCommand::StartEncounter)).unwrap_err();
+    let no = game
+        .play(&aria, &dm(DmCommand::StartEncounter), Dice::Seeded)
+        .unwrap_err();
     assert_eq!(no.0, "only the table's DM can do that");
     let no = game
-        .run(&aria, new_char("Aria", "wizard", 1, "elf"))
+        .play(&aria, &new_char("Aria", "wizard", 1, "elf"), Dice::Seeded)
         .unwrap_err();
     assert!(no.0.contains("already a character"), "{no}");
     let no = game
-        .run(&player("bo"), new_char("Bo", "necromancer", 1, "elf"))
+        .play(
+            &pid("bo"),
+            &new_char("Bo", "necromancer", 1, "elf"),
+            Dice::Seeded,
+        )
         .unwrap_err();
     assert!(
         no.0.starts_with("unknown class `necromancer` — try one of:"),
         "{no}"
     );
-    let no = game.run(&aria, attack("g1")).unwrap_err();
+    let no = game.play(&aria, &attack("g1"), Dice::Seeded).unwrap_err();
     assert!(no.0.contains("dm encounter"), "{no}");
     assert_eq!(game.table, before);
     assert_eq!(game.log.len(), 2, "opened + one character");
@@ -315,20 +268,20 @@ fn only_the_dm_runs_dm_commands_and_rejections_change_nothing() {
 
 #[test]
 fn spells_spend_slots_and_concentration_ends_with_damage_or_a_new_spell() {
-    let mut game = Game::new();
-    let (aria, grek) = (player("aria"), player("grek"));
-    game.ok(&aria, new_char("Aria", "wizard", 5, "human"));
-    game.ok(&grek, new_char("Grek", "fighter", 5, "human"));
-    game.ok(&dm_id(), dm(DmCommand::StartEncounter));
-    game.ok(
-        &dm_id(),
+    let mut game = Game::new(7);
+    let (aria, grek) = (pid("aria"), pid("grek"));
+    game.ok_command(&aria, new_char("Aria", "wizard", 5, "human"));
+    game.ok_command(&grek, new_char("Grek", "fighter", 5, "human"));
+    game.ok_command(&pid("dm"), dm(DmCommand::StartEncounter));
+    game.ok_command(
+        &pid("dm"),
         dm(DmCommand::AddMonster {
             monster: "bandit".into(),
             count: 2,
             average_hp: true,
         }),
     );
-    game.ok(&dm_id(), Command::EndTurn);
+    game.ok_command(&pid("dm"), Command::EndTurn);
     // Skip to Aria's turn.
     while game.table.encounter.as_ref().unwrap().current() != Some("aria") {
         let cur = game
@@ -339,8 +292,12 @@ fn spells_spend_slots_and_concentration_ends_with_damage_or_a_new_spell() {
             .current()
             .unwrap()
             .to_string();
-        let who = if cur == "grek" { grek.clone() } else { dm_id() };
-        game.ok(&who, Command::EndTurn);
+        let who = if cur == "grek" {
+            grek.clone()
+        } else {
+            pid("dm")
+        };
+        game.ok_command(&who, Command::EndTurn);
     }
     let slots_before = game
         .table
@@ -348,7 +305,7 @@ fn spells_spend_slots_and_concentration_ends_with_damage_or_a_new_spell() {
         .unwrap()
         .slots
         .remaining(rules::mechanics::SpellLevel::new(2).unwrap());
-    game.ok(
+    game.ok_command(
         &aria,
         Command::Cast {
             spell: "hold person".into(),
@@ -370,7 +327,9 @@ fn spells_spend_slots_and_concentration_ends_with_damage_or_a_new_spell() {
         Some("Hold Person")
     );
     // A second action is refused.
-    let no = game.run(&aria, Command::Act(Simple::Dodge)).unwrap_err();
+    let no = game
+        .play(&aria, &Command::Act(Simple::Dodge), Dice::Seeded)
+        .unwrap_err();
     assert!(no.0.contains("already used your action"), "{no}");
     // Damage forces a concentration save; the DM hurts Aria until it fails.
     for _ in 0..10 {
@@ -384,8 +343,8 @@ fn spells_spend_slots_and_concentration_ends_with_damage_or_a_new_spell() {
         {
             break;
         }
-        game.ok(
-            &dm_id(),
+        game.ok_command(
+            &pid("dm"),
             dm(DmCommand::Hp {
                 target: "aria".into(),
                 delta: -1,
@@ -412,19 +371,19 @@ fn spells_spend_slots_and_concentration_ends_with_damage_or_a_new_spell() {
 
 #[test]
 fn a_vote_closes_when_everyone_voted() {
-    let mut game = Game::new();
-    let (aria, grek) = (player("aria"), player("grek"));
-    game.ok(&aria, new_char("Aria", "wizard", 1, "human"));
-    game.ok(&grek, new_char("Grek", "fighter", 1, "human"));
-    game.ok(
+    let mut game = Game::new(7);
+    let (aria, grek) = (pid("aria"), pid("grek"));
+    game.ok_command(&aria, new_char("Aria", "wizard", 1, "human"));
+    game.ok_command(&grek, new_char("Grek", "fighter", 1, "human"));
+    game.ok_command(
         &aria,
         Command::Vote {
             options: vec!["left door".into(), "right door".into()],
         },
     );
-    game.ok(&aria, Command::VoteFor { option: "2".into() });
+    game.ok_command(&aria, Command::VoteFor { option: "2".into() });
     assert!(game.table.vote.is_some());
-    let r = game.ok(
+    let r = game.ok_command(
         &grek,
         Command::VoteFor {
             option: "right".into(),

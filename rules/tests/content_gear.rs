@@ -6,11 +6,12 @@
 use std::collections::HashSet;
 
 use rules::content::{
-    self, Armor, ArmorCategory, Class, Race, Weapon, WeaponCategory, WeaponKind, WeaponProperty,
+    self, Armor, ArmorCategory, AutomationLevel, Class, Race, Weapon, WeaponCategory, WeaponKind,
+    WeaponProperty,
 };
 use rules::dice;
 use rules::mechanics::{
-    Ability, CasterKind, DamageType, Level, Size, Skill, SpellLevel, SpellSlots,
+    Ability, CasterKind, Condition, DamageType, Level, Size, Skill, SpellLevel, SpellSlots,
 };
 
 fn weapon(id: &str) -> &'static Weapon {
@@ -65,6 +66,7 @@ fn the_schemas_keep_every_field_the_generator_writes() {
     round_trips(content::armor_list(), include_str!("../content/armor.json"));
     round_trips(content::classes(), include_str!("../content/classes.json"));
     round_trips(content::races(), include_str!("../content/races.json"));
+    round_trips(content::gear_list(), include_str!("../content/gear.json"));
 }
 
 #[test]
@@ -328,6 +330,133 @@ fn dwarf_elf_dragonborn_half_elf() {
     let choice = race("half elf").ability_bonus_choice.as_ref().unwrap();
     assert_eq!((choice.choose, choice.bonus), (2, 1));
     assert!(!choice.from.contains(&Ability::Charisma));
+}
+
+/// The trait ids of a race and its subraces.
+fn trait_ids(race: &Race) -> Vec<&str> {
+    race.traits
+        .iter()
+        .chain(race.subraces.iter().flat_map(|s| &s.traits))
+        .map(|t| t.id.as_str())
+        .collect()
+}
+
+#[test]
+fn every_race_trait_is_applied_or_listed_as_not_automated() {
+    let all = content::race_traits();
+    // The SRD's 28 distinct racial traits (the ten draconic ancestries are
+    // options of one of them).
+    assert_eq!(all.len(), 28);
+    let listed: usize = content::races().iter().map(|r| trait_ids(r).len()).sum();
+    assert!(listed > all.len(), "darkvision and fey ancestry are shared");
+    for t in &all {
+        match t.automation.level {
+            AutomationLevel::Full => assert!(t.automation.missing.is_empty(), "{}", t.id),
+            _ => assert!(
+                !t.automation.missing.is_empty(),
+                "{} says what is missing",
+                t.id
+            ),
+        }
+    }
+    let level = |id: &str| {
+        all.iter()
+            .find(|t| t.id == id)
+            .unwrap_or_else(|| panic!("no trait {id}"))
+            .automation
+            .level
+    };
+    // What the figures carry is applied; each of these has its figure.
+    for id in [
+        "dwarven-resilience",
+        "dwarven-toughness",
+        "brave",
+        "hellish-resistance",
+        "keen-senses",
+        "menacing",
+    ] {
+        assert_eq!(level(id), AutomationLevel::Full, "{id}");
+    }
+    for id in [
+        "lucky",
+        "relentless-endurance",
+        "savage-attacks",
+        "breath-weapon",
+        "stonecunning",
+        "trance",
+        "halfling-nimbleness",
+        "gnome-cunning",
+    ] {
+        assert_eq!(level(id), AutomationLevel::Listed, "{id}");
+    }
+    assert_eq!(level("fey-ancestry"), AutomationLevel::Partial);
+    assert_eq!(level("darkvision"), AutomationLevel::Partial);
+
+    let dwarf = race("dwarf");
+    assert_eq!(dwarf.save_advantage_against, [Condition::Poisoned]);
+    assert_eq!(dwarf.subrace("hill-dwarf").unwrap().hp_per_level, 1);
+    assert_eq!(race("elf").save_advantage_against, [Condition::Charmed]);
+    assert_eq!(race("elf").skills, [Skill::Perception]);
+    assert_eq!(
+        race("half-elf").save_advantage_against,
+        [Condition::Charmed]
+    );
+    assert_eq!(
+        race("halfling").save_advantage_against,
+        [Condition::Frightened]
+    );
+    assert_eq!(race("half-orc").skills, [Skill::Intimidation]);
+    // A full trait's figure is on its race: no figure, no `full`.
+    for r in content::races() {
+        let ids = trait_ids(r);
+        assert_eq!(
+            ids.contains(&"darkvision"),
+            r.darkvision_ft > 0,
+            "{} darkvision",
+            r.id
+        );
+        let resists = ids.contains(&"dwarven-resilience") || ids.contains(&"hellish-resistance");
+        assert_eq!(resists, !r.resistances.is_empty(), "{} resistances", r.id);
+        let hp: u32 = r.hp_per_level + r.subraces.iter().map(|s| s.hp_per_level).sum::<u32>();
+        assert_eq!(
+            ids.contains(&"dwarven-toughness"),
+            hp > 0,
+            "{} hit points",
+            r.id
+        );
+    }
+}
+
+#[test]
+fn ammunition_weapons_name_their_ammunition_and_crossbows_answer_to_their_common_names() {
+    for w in content::weapons() {
+        assert_eq!(
+            w.has(WeaponProperty::Ammunition),
+            w.ammunition.is_some(),
+            "{}",
+            w.id
+        );
+        if let Some(id) = &w.ammunition {
+            let ammo = content::gear(id).unwrap_or_else(|| panic!("{}: no gear {id}", w.id));
+            assert_eq!(ammo.kind, content::GearKind::Ammunition);
+        }
+        for alias in &w.aliases {
+            assert_eq!(content::weapon(alias).unwrap().id, w.id);
+            match content::find(content::weapons(), alias) {
+                content::Found::One(found) => assert_eq!(found.id, w.id),
+                other => panic!("`{alias}` finds {other:?}"),
+            }
+        }
+    }
+    assert_eq!(weapon("light crossbow").id, "crossbow-light");
+    assert_eq!(weapon("light-crossbow").id, "crossbow-light");
+    assert_eq!(weapon("hand crossbow").id, "crossbow-hand");
+    assert_eq!(weapon("longbow").ammunition.as_deref(), Some("arrow"));
+    assert_eq!(weapon("sling").ammunition.as_deref(), Some("sling-bullet"));
+    let potion = content::gear("potion of healing").unwrap();
+    assert_eq!(potion.id, "potion-of-healing");
+    assert_eq!(potion.healing.as_deref(), Some("2d4+2"));
+    assert_eq!(content::gear_list().len(), 8);
 }
 
 #[test]

@@ -2072,3 +2072,35 @@ fn concentration_save_counts_damage_absorbed_by_temporary_hit_points() {
     assert_eq!(check.dc, 10);
     assert!(check.lost.is_some(), "9 misses DC 10: bless ends");
 }
+
+#[test]
+fn concentration_dc_is_half_the_damage_taken_not_the_hp_lost() {
+    // 30 damage at 23 hit points: 23 lost, 7 beyond 0, DC 15 (not 11).
+    let mut h = hero(23);
+    let report = h.take_damage(30, false);
+    assert_eq!((report.lost, report.overflow, report.taken()), (23, 7, 30));
+    assert_eq!(concentration_dc(report.taken()), 15);
+    // 40 damage through 10 temporary hit points at 20 hit points: DC 20.
+    let mut h = hero(20);
+    h.grant_temp(10);
+    let report = h.take_damage(40, false);
+    assert_eq!(
+        (
+            report.absorbed,
+            report.lost,
+            report.overflow,
+            report.taken()
+        ),
+        (10, 20, 10, 40)
+    );
+    let mut concentration = Concentration::default();
+    concentration.start("bless");
+    let check = concentration
+        .on_damage(report.taken(), &D20Test::new(0), &mut dice(&[19]))
+        .unwrap();
+    assert_eq!(check.dc, 20);
+    assert!(check.lost.is_some(), "19 misses DC 20: bless ends");
+    // Damage while already at 0 hit points is damage taken too.
+    let report = h.take_damage(6, false);
+    assert_eq!((report.lost, report.overflow, report.taken()), (0, 6, 6));
+}

@@ -8,10 +8,11 @@ use rules::content::{self, ArmorCategory, Effect, Weapon, WeaponKind, WeaponProp
 use rules::dice::{self, DieRoller};
 use rules::mechanics::{Ability, AttackResult, Distance, LifeState};
 
-use super::{
-    Result, Via, conditions, drop_concentration, economy, find_weapon, health, land, my_turn,
-    name_of, no, spend_bonus, team,
-};
+use super::attack::{Via, find_weapon};
+use super::creatures::{conditions, health, name_of, target, team};
+use super::economy::{economy, my_turn, spend_bonus};
+use super::outcome::{drop_concentration, land};
+use super::{Result, no};
 use crate::character::Character;
 use crate::command::Feature;
 use crate::encounter::Encounter;
@@ -127,7 +128,7 @@ fn rage(
     if let Some(spell) = held {
         drop_concentration(table, &c.handle, &spell, reply);
     }
-    let me = [super::target(table, &c.handle, &c.handle)];
+    let me = [target(table, &c.handle, &c.handle)];
     let ctx = Context {
         name: "Rage".into(),
         ..Context::default()
@@ -264,7 +265,7 @@ fn second_wind(
     if in_fight(table) {
         spend_bonus(table, &c.handle)?;
     }
-    let me = [super::target(table, &c.handle, &c.handle)];
+    let me = [target(table, &c.handle, &c.handle)];
     let mut ctx = Context {
         name: "Second Wind".into(),
         ..Context::default()

@@ -7,7 +7,10 @@
 
 use rules::mechanics::{Behaviour, Condition, Conditions, Limits};
 
-use super::{Result, conditions, economy, find_spell, harmful, name_of, no};
+use super::creatures::{conditions, name_of};
+use super::economy::economy;
+use super::spells::{find_spell, harmful};
+use super::{Result, no};
 use crate::command::{Command, Simple};
 use crate::encounter::Encounter;
 use crate::table::Table;

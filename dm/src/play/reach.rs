@@ -11,7 +11,8 @@
 use rules::content::{self, Area, RangeKind, Shape, Spell, WeaponKind, WeaponProperty};
 use rules::mechanics::Distance;
 
-use super::{Result, name_of, no};
+use super::creatures::name_of;
+use super::{Result, no};
 use crate::table::Table;
 
 fn distance(table: &Table, a: &str, b: &str) -> Distance {
@@ -111,6 +112,11 @@ fn shape_name(shape: Shape) -> &'static str {
         Shape::Line => "line",
         Shape::Sphere => "sphere",
     }
+}
+
+/// Whether `me` reaches `targets` with `spell` from where everyone stands.
+pub(crate) fn spell_in_reach(table: &Table, me: &str, spell: &Spell, targets: &[String]) -> bool {
+    self::spell(table, me, spell, targets).is_ok()
 }
 
 #[cfg(test)]

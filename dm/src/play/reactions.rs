@@ -7,11 +7,12 @@ use rules::content::{CastingKind, WeaponKind};
 use rules::dice::DieRoller;
 use rules::mechanics::{AttackResult, LifeState, SpellLevel};
 
-use super::{
-    Result, Via, attack, attack_or_cast, cast, conditions, drop_concentration, economy,
-    find_action, find_spell, find_weapon, health, monster_of, my_turn, name_of, no, resolve,
-    spend_action, targets_of,
-};
+use super::attack::{Via, attack, attack_or_cast, find_action, find_weapon, targets_of};
+use super::creatures::{conditions, health, monster_of, name_of, resolve};
+use super::economy::{economy, my_turn, spend_action};
+use super::outcome::drop_concentration;
+use super::spells::{cast, find_spell};
+use super::{Result, no};
 use crate::command::Command;
 use crate::encounter::{Encounter, Readied, ReadyWhen};
 use crate::event::Reply;

@@ -40,15 +40,15 @@ pub use effect::{
 pub use effect::{ContestStep, HealSelfStep, LoseHpStep, ObjectStats, ScoreLoss};
 pub use effect::{TableRow, TableStep, WeaponDie};
 pub use gear::{
-    Armor, ArmorCategory, Weapon, WeaponCategory, WeaponDamage, WeaponKind, WeaponProperty, armor,
-    armor_list, weapon, weapons,
+    Armor, ArmorCategory, Gear, GearKind, Weapon, WeaponCategory, WeaponDamage, WeaponKind,
+    WeaponProperty, armor, armor_list, gear, gear_list, weapon, weapons,
 };
 pub use monster::{
     Action, Attack, AttackKind, Automation, AutomationLevel, Damage, DamageDefense, Monster,
     MonsterSpellcasting, MultiattackStep, OnSuccess, RestKind, Save, Senses, Speed, Trait, Usage,
     Variant,
 };
-pub use race::{AbilityBonusChoice, Ancestry, Race, Subrace, TraitRef, race, races};
+pub use race::{AbilityBonusChoice, Ancestry, Race, Subrace, TraitRef, race, race_traits, races};
 pub use search::{Found, MAX_CANDIDATES, Named, find};
 pub use spell::{
     Area, CastingKind, CastingTime, Components, Duration, DurationKind, Healing, Range, RangeKind,
@@ -69,6 +69,7 @@ pub fn build() -> &'static str {
             race::RACES_JSON,
             gear::WEAPONS_JSON,
             gear::ARMOR_JSON,
+            gear::GEAR_JSON,
         ] {
             for b in file.bytes() {
                 h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);

@@ -1,7 +1,7 @@
 //! Forgiving lookups by name: what players type (`gobln`, `fire ball`,
 //! `adult red`) finds the entry, or the short list of entries it could mean.
 
-use super::{Armor, Monster, Spell, Weapon};
+use super::{Armor, Gear, Monster, Spell, Weapon};
 
 /// Anything with an id and a display name that players look up.
 pub trait Named {
@@ -9,6 +9,10 @@ pub trait Named {
     fn id(&self) -> &str;
     /// The name as shown, e.g. `Adult Red Dragon`.
     fn name(&self) -> &str;
+    /// Other names it is found by, e.g. `Light crossbow` for `Crossbow, light`.
+    fn aliases(&self) -> &[String] {
+        &[]
+    }
 }
 
 macro_rules! named {
@@ -23,7 +27,19 @@ macro_rules! named {
         }
     )*};
 }
-named!(Monster, Spell, Weapon, Armor);
+named!(Monster, Spell, Armor, Gear);
+
+impl Named for Weapon {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn aliases(&self) -> &[String] {
+        &self.aliases
+    }
+}
 
 /// The result of a lookup.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,8 +63,18 @@ pub fn find<'a, T: Named>(items: &'a [T], query: &str) -> Found<'a, T> {
     if q.is_empty() {
         return Found::Nothing(Vec::new());
     }
-    let keys: Vec<(String, String)> = items.iter().map(|i| (key(i.id()), key(i.name()))).collect();
-    if let Some(i) = keys.iter().position(|(id, name)| *id == q || *name == q) {
+    // Each item's keys: its id, its name, then its aliases.
+    let keys: Vec<Vec<String>> = items
+        .iter()
+        .map(|i| {
+            [i.id(), i.name()]
+                .into_iter()
+                .chain(i.aliases().iter().map(String::as_str))
+                .map(key)
+                .collect()
+        })
+        .collect();
+    if let Some(i) = keys.iter().position(|k| k.contains(&q)) {
         return Found::One(&items[i]);
     }
     for matches in [
@@ -56,7 +82,7 @@ pub fn find<'a, T: Named>(items: &'a [T], query: &str) -> Found<'a, T> {
         |k: &str, q: &str| k.contains(q),
     ] {
         let hits: Vec<usize> = (0..items.len())
-            .filter(|&i| matches(&keys[i].0, &q) || matches(&keys[i].1, &q))
+            .filter(|&i| keys[i].iter().any(|k| matches(k, &q)))
             .collect();
         match hits.as_slice() {
             [] => {}
@@ -65,7 +91,10 @@ pub fn find<'a, T: Named>(items: &'a [T], query: &str) -> Found<'a, T> {
         }
     }
     let mut ranked: Vec<(usize, usize)> = (0..items.len())
-        .map(|i| (distance(&q, &keys[i].1).min(distance(&q, &keys[i].0)), i))
+        .map(|i| {
+            let nearest = keys[i].iter().map(|k| distance(&q, k)).min();
+            (nearest.unwrap_or(usize::MAX), i)
+        })
         .collect();
     ranked.sort();
     let best = ranked.first().map_or(usize::MAX, |r| r.0);

@@ -52,7 +52,8 @@ impl Concentration {
     /// Rolls the Constitution save `save` after one damage instance (each
     /// source of damage gets its own save); `None` when not concentrating or
     /// when no damage got through. `damage` is what the creature took after
-    /// resistances, temporary hit points included: [`crate::mechanics::DamageReport::taken`].
+    /// resistances, temporary hit points and damage beyond 0 included:
+    /// [`crate::mechanics::DamageReport::taken`], not the hit points lost.
     pub fn on_damage(
         &mut self,
         damage: u32,

@@ -65,6 +65,10 @@ pub struct DamageReport {
     pub absorbed: u32,
     /// Hit points lost.
     pub lost: u32,
+    /// Damage beyond what the hit points held: past 0, or taken while
+    /// already at 0. Still damage taken, for a concentration save.
+    #[serde(default)]
+    pub overflow: u32,
     /// Whether this damage took the creature from above 0 to 0 hit points.
     pub dropped_to_zero: bool,
     /// Death save failures this damage added (1, or 2 for a critical hit).
@@ -76,9 +80,13 @@ pub struct DamageReport {
 }
 
 impl DamageReport {
-    /// All damage taken, temporary hit points included: what a concentration save is rolled against.
+    /// All damage taken: what temporary hit points absorbed, the hit points
+    /// lost and what went beyond 0. A concentration save's DC is half of it,
+    /// not half of the hit points lost.
     pub fn taken(&self) -> u32 {
-        self.absorbed.saturating_add(self.lost)
+        self.absorbed
+            .saturating_add(self.lost)
+            .saturating_add(self.overflow)
     }
 }
 
@@ -206,8 +214,8 @@ impl Health {
             self.current -= report.lost;
             if self.current == 0 {
                 report.dropped_to_zero = true;
-                let overflow = rest - report.lost;
-                if overflow >= self.max {
+                report.overflow = rest - report.lost;
+                if report.overflow >= self.max {
                     report.instant_death = true;
                     self.state = LifeState::Dead;
                 } else if self.at_zero == ZeroHp::Dies {
@@ -220,9 +228,11 @@ impl Health {
                 }
             }
         } else if rest >= self.max {
+            report.overflow = rest;
             report.instant_death = true;
             self.state = LifeState::Dead;
         } else {
+            report.overflow = rest;
             let added = if critical { 2 } else { 1 };
             report.death_save_failures = added;
             // A stable creature that takes damage starts dying again from a clean slate.

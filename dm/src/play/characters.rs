@@ -1,0 +1,188 @@
+//! Characters: who a player plays, making one, switching to another,
+//! showing a sheet, and levelling up.
+
+use rules::automation::features;
+use rules::mechanics::LifeState;
+
+use super::creatures::find_character;
+use super::text::sheet_text;
+use super::{Result, no};
+use crate::character::Character;
+use crate::command::{NewCharacter, Scores};
+use crate::event::{Line, PlayerId, Reply};
+use crate::table::Table;
+
+/// The character the player acts as.
+pub(super) fn acting_character(table: &Table, actor: &PlayerId) -> Result<String> {
+    table.players.get(actor).cloned().ok_or_else(|| {
+        no("you have no character here — make one with `char new NAME CLASS LEVEL RACE`")
+    })
+}
+
+pub(super) fn actor_name(table: &Table, actor: &PlayerId) -> String {
+    table
+        .character_of(actor)
+        .map_or_else(|| actor.0.clone(), |c| c.name.clone())
+}
+
+/// `char new`: a new character, which its maker owns and plays.
+pub(super) fn create(
+    table: &mut Table,
+    actor: &PlayerId,
+    new: &NewCharacter,
+    reply: &mut Reply,
+) -> Result<()> {
+    let mut new = new.clone();
+    if let Scores::PointBuy { .. } = new.scores {
+    } else {
+        new.scores = Scores::StandardArray;
+    }
+    let c = Character::create(&new).map_err(|e| no(e.to_string()))?;
+    if table.character(&c.handle).is_some() {
+        return Err(no(format!(
+            "there is already a character called {}",
+            c.name
+        )));
+    }
+    reply.lines.push(Line::Character {
+        name: c.name.clone(),
+        level: c.level,
+        race: c.race.clone(),
+        class: c.class.clone(),
+        max_hp: c.health.max(),
+        ac: c.ac(),
+        speed: c.speed,
+        scores: c.scores,
+    });
+    table.players.insert(actor.clone(), c.handle.clone());
+    table.owners.insert(c.handle.clone(), actor.clone());
+    table.characters.push(c);
+    Ok(())
+}
+
+/// `char use NAME`: the actor plays one of its own characters (or, the DM,
+/// one nobody owns or plays). False when it plays that one already, which
+/// changes nothing.
+pub(super) fn switch(
+    table: &mut Table,
+    actor: &PlayerId,
+    name: &str,
+    reply: &mut Reply,
+) -> Result<bool> {
+    let c = find_character(table, name)?;
+    let (handle, shown) = (c.handle.clone(), c.name.clone());
+    if table.players.get(actor) == Some(&handle) {
+        reply.say(format!("You already play {shown}."));
+        return Ok(false);
+    }
+    let owner = table.owners.get(&handle);
+    let played_by = table
+        .players
+        .iter()
+        .find(|(_, h)| **h == handle)
+        .map(|(p, _)| p);
+    let allowed = match (owner, played_by) {
+        (Some(o), _) => o == actor,
+        // Made before owners were kept: whoever played it last.
+        (None, Some(p)) => p == actor,
+        (None, None) => table.is_dm(actor),
+    };
+    if !allowed {
+        return Err(no(format!(
+            "{shown} is someone else's character; make your own with `char new`"
+        )));
+    }
+    if let Some(p) = played_by.filter(|p| *p != actor) {
+        return Err(no(format!("{shown} is being played by {p} right now")));
+    }
+    if let Some(enc) = &table.encounter {
+        let current = table.players.get(actor);
+        let fighting = |h: &String| enc.order.iter().any(|s| &s.handle == h);
+        if fighting(&handle) || current.is_some_and(fighting) {
+            return Err(no("you can't switch characters in the middle of a fight; \
+                 wait for the DM to end it"));
+        }
+    }
+    table.players.insert(actor.clone(), handle);
+    reply.say(format!("You now play {shown}."));
+    Ok(true)
+}
+
+/// `sheet [NAME]`: a character's sheet (the actor's own by default), told
+/// to the asker alone.
+pub(super) fn sheet(
+    table: &Table,
+    actor: &PlayerId,
+    name: Option<&str>,
+    reply: &mut Reply,
+) -> Result<()> {
+    let c = match name {
+        Some(n) => find_character(table, n)?,
+        None => table.character_of(actor).ok_or_else(|| {
+            no("you have no character — make one with `char new NAME CLASS LEVEL RACE`")
+        })?,
+    };
+    reply.say(sheet_text(c));
+    reply.private = true;
+    Ok(())
+}
+
+/// `levelup` (the XP must reach the next level's) or `dm levelup NAME`
+/// (whatever the XP): one level up, out of a fight.
+pub(super) fn level_up(table: &mut Table, me: &str, by_dm: bool, reply: &mut Reply) -> Result<()> {
+    let in_fight = table.encounter.as_ref().is_some_and(|e| e.has(me));
+    let c = table
+        .character(me)
+        .ok_or_else(|| no("only characters level up"))?;
+    if in_fight {
+        return Err(no(format!("{} levels up after the fight", c.name)));
+    }
+    if c.health.state() != LifeState::Conscious {
+        return Err(no(format!("{} levels up once back on their feet", c.name)));
+    }
+    let next = c.level.saturating_add(1);
+    let Some(need) = xp_for_level(next) else {
+        return Err(no(format!("{} is level 20, the highest", c.name)));
+    };
+    if !by_dm && c.xp < need {
+        return Err(no(format!(
+            "{} needs {need} XP for level {next} (has {}) — or the DM's `dm levelup {}`",
+            c.name, c.xp, c.handle
+        )));
+    }
+    let c = table
+        .character_mut(me)
+        .ok_or_else(|| no("only characters level up"))?;
+    let attacks_before = features::attacks_per_action(c.class(), c.level);
+    let up = c.level_up().ok_or_else(|| no("level 20 is the highest"))?;
+    let mut text = format!(
+        "{} reaches level {}: +{} HP (max {}), proficiency +{}",
+        c.name,
+        c.level,
+        up.hp_gain,
+        c.health.max(),
+        c.proficiency()
+    );
+    let attacks = features::attacks_per_action(c.class(), c.level);
+    if attacks > attacks_before {
+        text.push_str(&format!(", {attacks} attacks per Attack action"));
+    }
+    if !c.spells.is_empty() {
+        text.push_str(&format!(", slots {}", c.slots.describe_remaining()));
+    }
+    if !up.learned.is_empty() {
+        text.push_str(&format!(", learns {}", up.learned.join(", ")));
+    }
+    text.push('.');
+    reply.say(text);
+    Ok(())
+}
+
+/// XP needed for a level (SRD table).
+pub fn xp_for_level(level: u8) -> Option<u32> {
+    const TABLE: [u32; 20] = [
+        0, 300, 900, 2700, 6500, 14000, 23000, 34000, 48000, 64000, 85000, 100000, 120000, 140000,
+        165000, 195000, 225000, 265000, 305000, 355000,
+    ];
+    TABLE.get(usize::from(level).checked_sub(1)?).copied()
+}

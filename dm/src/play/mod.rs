@@ -1,0 +1,153 @@
+//! Carrying out one command on a table: the rules of play between the
+//! command and the rules engine. [`execute`] changes the table it is given;
+//! [`crate::handle`] runs it on a copy, [`crate::Table::apply`] on the real one.
+//!
+//! [`execute`] (and `act`, for a combatant's commands) only routes each
+//! command to the file for what it does:
+//! - `attack.rs`: weapon attacks, monsters' attack and area actions;
+//!   `spells.rs`: casting; `outcome.rs`: what either did to its targets
+//!   (damage, healing, conditions, effects, deaths);
+//! - `actions.rs`: the other actions in a fight (dash, dodge, disengage,
+//!   hide, help, grapple, shove, use an item);
+//! - `movement.rs`: moving and opportunity attacks; `reach.rs`: who reaches
+//!   whom from where;
+//! - `turns.rs`: initiative, ending turns, turn starts and ends;
+//! - `rest.rs`: rests and death saves;
+//! - `votes.rs`: votes; `dm.rs`: the DM's commands;
+//! - `characters.rs`: making, switching, showing and levelling characters;
+//!   `text.rs`: the sheet, status, commitment and command list as text;
+//! - `rolls.rs`: rolls, checks and saves;
+//! - `classes.rs`: class features; `reactions.rs`: reactions and readied
+//!   actions; `limits.rs`: what conditions and effects forbid;
+//! - `creatures.rs` and `economy.rs`: the shared helpers, looking creatures
+//!   up on the table and spending actions on one's turn.
+//!
+//! Exploring out of a fight (look, go, search, open, disarm, talk) goes in
+//! `explore.rs`.
+
+use rules::dice::DieRoller;
+
+use crate::command::Command;
+use crate::event::{PlayerId, Reply};
+use crate::table::{Rejection, Table};
+
+mod actions;
+mod attack;
+mod characters;
+mod classes;
+mod creatures;
+mod dm;
+mod economy;
+mod limits;
+mod movement;
+mod outcome;
+mod reach;
+mod reactions;
+mod rest;
+mod rolls;
+mod spells;
+mod text;
+mod turns;
+mod votes;
+
+pub use characters::xp_for_level;
+pub use creatures::resolve;
+pub(crate) use movement::speed_of;
+pub(crate) use reach::{area_capacity, spell_in_reach};
+pub use text::HELP;
+
+type Result<T> = std::result::Result<T, Rejection>;
+
+fn no(why: impl Into<String>) -> Rejection {
+    Rejection::new(why)
+}
+
+/// Carries out `command` from `actor` on `table`.
+pub fn execute(
+    table: &mut Table,
+    actor: &PlayerId,
+    command: &Command,
+    now: u64,
+    dice: &mut dyn DieRoller,
+) -> Result<Reply> {
+    let mut reply = Reply::default();
+    votes::close_vote_if_due(table, now, &mut reply);
+    match command {
+        Command::Dm(dm) => {
+            if !table.is_dm(actor) {
+                return Err(no("only the table's DM can do that"));
+            }
+            dm::dm_command(table, actor, dm, dice, &mut reply)?;
+            reply.announce |= dm::announced(dm);
+        }
+        Command::NewCharacter(new) => characters::create(table, actor, new, &mut reply)?,
+        Command::UseCharacter { name } => {
+            if !characters::switch(table, actor, name, &mut reply)? {
+                return Ok(reply);
+            }
+        }
+        Command::Sheet { name } => characters::sheet(table, actor, name.as_deref(), &mut reply)?,
+        Command::Status => text::status(table, actor, &mut reply),
+        Command::Commands => reply.say(HELP),
+        Command::Verify => reply.say(text::verify(table)),
+        Command::Roll { expr, advantage } => {
+            rolls::roll(table, actor, expr, *advantage, dice, &mut reply)?;
+        }
+        Command::Vote { options } => votes::open(table, actor, options, now, &mut reply)?,
+        Command::VoteFor { option } => votes::ballot(table, actor, option, &mut reply)?,
+        Command::EndTurn if turns::dm_moves_turn(table, actor) => {
+            turns::dm_end_turn(table, dice, &mut reply)?;
+        }
+        other => {
+            let me = characters::acting_character(table, actor)?;
+            act(table, &me, other, dice, &mut reply)?;
+        }
+    }
+    turns::note_turn(table, &mut reply);
+    Ok(reply)
+}
+
+/// A command a combatant (a character, or a monster the DM runs) carries out.
+fn act(
+    table: &mut Table,
+    me: &str,
+    command: &Command,
+    dice: &mut dyn DieRoller,
+    reply: &mut Reply,
+) -> Result<()> {
+    limits::check(table, me, command)?;
+    match command {
+        Command::Check { what, advantage } => {
+            rolls::check(table, me, what, *advantage, dice, reply)
+        }
+        Command::Save { ability, advantage } => {
+            rolls::save(table, me, *ability, *advantage, dice, reply)
+        }
+        Command::JoinInitiative => turns::join_initiative(table, me, dice, reply),
+        Command::EndTurn => turns::end_turn(table, me, dice, reply),
+        Command::DeathSave => rest::death_save(table, me, dice, reply),
+        Command::Attack { .. } | Command::Cast { .. } | Command::OffHand { .. } => {
+            attack::attack_or_cast(table, me, command, attack::Via::Normal, dice, reply)
+        }
+        Command::Act(simple) => actions::simple_action(table, me, *simple, dice, reply),
+        Command::Help { target } => actions::help(table, me, target, reply),
+        Command::Grapple { target } => actions::contest(table, me, target, None, dice, reply),
+        Command::Shove { target, prone } => {
+            actions::contest(table, me, target, Some(*prone), dice, reply)
+        }
+        Command::Ready { action } => reactions::ready(table, me, action, reply),
+        Command::Feature(f) => classes::feature(table, me, *f, dice, reply),
+        Command::React { reaction, on } => {
+            let said = reactions::switch(table, me, reaction, *on)?;
+            reply.say(said);
+            Ok(())
+        }
+        Command::Use { item, target } => {
+            actions::use_item(table, me, item, target.as_deref(), dice, reply)
+        }
+        Command::Move { to, target } => movement::move_to(table, me, *to, target, dice, reply),
+        Command::Rest { long } => rest::rest(table, me, *long, dice, reply),
+        Command::LevelUp => characters::level_up(table, me, false, reply),
+        _ => Err(no("that command is not for a combatant")),
+    }
+}

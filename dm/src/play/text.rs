@@ -1,0 +1,160 @@
+//! The table as text: a character sheet, the status, the dice commitment
+//! and the command list.
+
+use rules::mechanics::{Ability, Condition, Health, LifeState};
+
+use super::creatures::{conditions, health, is_monster, name_of};
+use crate::character::Character;
+use crate::event::{PlayerId, Reply};
+use crate::table::Table;
+
+/// `status`: the table at a glance; the DM's own, in a fight with monsters,
+/// has their numbers and is told to the DM alone.
+pub(super) fn status(table: &Table, actor: &PlayerId, reply: &mut Reply) {
+    let dm_eyes = table.is_dm(actor)
+        && table
+            .encounter
+            .as_ref()
+            .is_some_and(|e| !e.monsters.is_empty());
+    reply.say(status_text(table, dm_eyes));
+    // The monsters' numbers are for the DM alone.
+    reply.private = dm_eyes;
+}
+
+/// `verify`: the table's dice commitment, and the seed once revealed.
+pub(super) fn verify(table: &Table) -> String {
+    match &table.revealed_seed {
+        Some(seed) => format!(
+            "seed revealed: {seed} (commitment {}); `dungeon verify` checks every roll",
+            table.commitment
+        ),
+        None => format!(
+            "dice commitment {} — the DM reveals the seed with `dm reveal`",
+            table.commitment
+        ),
+    }
+}
+
+pub(super) fn sheet_text(c: &Character) -> String {
+    let (atk, dc) = c.spell_figures();
+    let mut s = format!(
+        "{} — level {} {} {} · HP {}/{} (+{} temp) · AC {} · speed {} ft · XP {} · {} gp\n{}\nSaves: {}\nWeapons: {}",
+        c.name,
+        c.level,
+        c.race,
+        c.class,
+        c.health.current(),
+        c.health.max(),
+        c.health.temp(),
+        c.ac(),
+        c.speed,
+        c.xp,
+        c.gold,
+        crate::event::scores_text(&c.scores),
+        Ability::ALL
+            .iter()
+            .map(|a| format!("{} {:+}", a.abbreviation(), c.save_bonus(*a)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        c.weapons.join(", "),
+    );
+    if !c.spells.is_empty() {
+        s.push_str(&format!(
+            "\nSpells (attack {atk:+}, DC {dc}): {}\nSlots: {}",
+            c.spells.join(", "),
+            c.slots.describe_remaining()
+        ));
+    }
+    if !c.items.is_empty() {
+        s.push_str(&format!("\nItems: {}", c.items.join(", ")));
+    }
+    s
+}
+
+/// The table's status; `dm_eyes`: with the monsters' hit points as
+/// numbers (only ever shown to the DM).
+fn status_text(table: &Table, dm_eyes: bool) -> String {
+    let mut out = Vec::new();
+    match &table.encounter {
+        Some(enc) => {
+            out.push(if enc.round == 0 {
+                "Fight: not started (the DM begins with `n`)".to_string()
+            } else {
+                format!("Fight: round {}", enc.round)
+            });
+            for (i, s) in enc.order.iter().enumerate() {
+                let mark = if enc.round > 0 && i == enc.turn {
+                    "▶"
+                } else {
+                    " "
+                };
+                let hp = health(table, &s.handle)
+                    .map(|h| {
+                        if is_monster(table, &s.handle) && !dm_eyes {
+                            hp_word(h)
+                        } else {
+                            format!("{}/{}", h.current(), h.max())
+                        }
+                    })
+                    .unwrap_or_default();
+                let conds: Vec<&str> = conditions(table, &s.handle)
+                    .iter()
+                    .map(Condition::name)
+                    .collect();
+                out.push(format!(
+                    "{mark}{:>3} {} {hp}{}",
+                    s.initiative,
+                    name_of(table, &s.handle),
+                    if conds.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" [{}]", conds.join(", "))
+                    }
+                ));
+            }
+        }
+        None => {
+            if table.characters.is_empty() {
+                out.push("No characters yet — `char new Aria wizard 3 elf`".into());
+            }
+            for c in &table.characters {
+                out.push(format!(
+                    "{} ({} {}) HP {}/{}",
+                    c.name,
+                    c.class,
+                    c.level,
+                    c.health.current(),
+                    c.health.max()
+                ));
+            }
+        }
+    }
+    if let Some(v) = &table.vote {
+        out.push(format!(
+            "Vote open: {} ({} voted)",
+            v.options.join(" / "),
+            v.ballots.len()
+        ));
+    }
+    out.extend(table.recent.iter().rev().take(1).cloned());
+    out.join("\n")
+}
+
+/// How a monster's health reads to players: no exact numbers.
+fn hp_word(h: Health) -> String {
+    if h.state() == LifeState::Dead {
+        return "dead".into();
+    }
+    crate::event::HealthBand::of(h.current(), h.max())
+        .word()
+        .into()
+}
+
+/// The command list.
+pub const HELP: &str = "r EXPR · check SKILL · save ABIL · a WEAPON -t T · oh WEAPON -t T (off hand) · \
+rage · sw (second wind) · surge · cast SPELL -t T [-l N] · \
+dash · dodge · disengage · hide · help T · grapple T · shove T [prone] · ready CMD when T comes|moves|attacks · \
+react shield on|off · use ITEM · move engaged|near|far T · \
+n (end turn) · ds · init · status · sheet · char new NAME CLASS LVL RACE · rest short|long · levelup · vote \"A\" \"B\" · v N · verify · \
+DM: dm encounter · madd NAME -n N · dm hp T ±N · dm cond T add|remove C · dm set NAME FIELD VALUE \"why\" · dm xp N · \
+dm loot · dm levelup NAME · dm place A engaged|near|far B · dm narrate TEXT · dm decide N · dm as T CMD · dm end";
