@@ -3,7 +3,7 @@
 # on a shared machine is not). Runs rules' `dice_count` example for N and 2N
 # rolls of each expression and prints (count(2N) - count(N)) / N, so start-up
 # and parsing done once cancel out.
-# Usage: scripts/callgrind-dice.sh [EXPR...]   (default: 1d20)
+# Usage: [MODES="roller ..."] scripts/callgrind-dice.sh [EXPR...]   (default: 1d20, every mode)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${N:-10000}
@@ -11,7 +11,7 @@ exprs=("$@")
 [ ${#exprs[@]} -eq 0 ] && exprs=("1d20")
 cargo build --quiet --release -p rules --example dice_count
 bin=target/release/examples/dice_count
-modes=$("$bin" modes)
+modes=${MODES:-$("$bin" modes)}
 
 count() {
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" "$2" "$3" 2>&1 >/dev/null |

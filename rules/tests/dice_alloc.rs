@@ -7,7 +7,7 @@ use std::alloc::System;
 
 use rand::SeedableRng;
 use rand::rngs::ChaCha20Rng;
-use rules::dice::{self, Advantage, Roller};
+use rules::dice::{self, Advantage, FixedRolls, Roller};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
@@ -79,4 +79,30 @@ fn a_warm_roller_rolls_without_allocating() {
     });
     assert_eq!(n, 0, "allocations in 10,000 rolls of parsed trees");
     assert!(sum >= 10_000 * 3);
+
+    // A 51-term chain, and rerolls: each die's history of rerolled faces
+    // comes from the roller's pool. Every roll draws the same faces, so the
+    // histories it kept are long enough once warmed up.
+    let chain = format!("{}1d20", "1d20+".repeat(50));
+    let mut faces: Vec<u64> = (0..300).map(|i| (i * 7 % 20) + 1).collect();
+    faces.push(20);
+    let scripted =
+        |n| -> Vec<FixedRolls> { (0..n).map(|_| FixedRolls::new(faces.clone())).collect() };
+    for mut rolls in scripted(3) {
+        roller.roll_str("10d20rr<20", &mut rolls).unwrap();
+        roller.roll_str(&chain, &mut rolls).unwrap();
+    }
+    let mut many = scripted(1_000);
+    let n = allocations(|| {
+        for rolls in &mut many {
+            assert_eq!(roller.roll_str("10d20rr<20", rolls).unwrap().total, 200);
+            sum += roller.roll_str(&chain, rolls).unwrap().total;
+        }
+    });
+    assert_eq!(
+        n, 0,
+        "allocations in 1,000 rolls of 10d20rr<20 and of the chain"
+    );
+    // Each roll of 10d20rr<20 drew far more than its 10 dice, then 51 for the chain.
+    assert!(many.iter().all(|r| r.rolled() > 10 * 10 + 51));
 }

@@ -2,8 +2,8 @@
 //! concentration save it calls for), healing, conditions, ongoing effects,
 //! pushes and deaths.
 
+use super::Dice;
 use rules::automation::{CastFigures, Resolution};
-use rules::dice::DieRoller;
 use rules::mechanics::{
     Ability, AttackResult, Condition, D20Test, DamageType, Distance, Health, LifeState,
 };
@@ -24,7 +24,7 @@ pub(super) fn land(
     targets: &[String],
     resolutions: &[Resolution],
     kept: Option<(CastFigures, bool)>,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) {
     let source_name = name_of(table, source);
@@ -172,7 +172,7 @@ pub(super) fn harm(
     amount: u32,
     crit: bool,
     types: &str,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) {
     let name = name_of(table, h);

@@ -65,6 +65,8 @@ pub struct Rolled<'e> {
     dice: Vec<Die>,
     members: Vec<NodeId>,
     root: NodeId,
+    /// Some die was rerolled: [`Buffers::recycle`] then takes the histories back.
+    rerolled: bool,
     /// The exact value (a float when decimals or `/` were involved).
     pub value: Num,
     /// The total, truncated toward zero as d20 does.
@@ -242,6 +244,10 @@ pub(super) struct Buffers {
     /// Member ids of the sets being rolled, innermost last.
     stack: Vec<NodeId>,
     scratch: Scratch,
+    /// Emptied [`Die::rerolled`] vectors of earlier rolls, handed to the
+    /// next dice rerolled so that `rr` does not allocate once warmed up
+    /// (unless a die's history outgrows every one kept).
+    histories: Vec<Vec<Face>>,
 }
 
 impl Buffers {
@@ -272,12 +278,19 @@ impl Buffers {
             out: &mut *out,
             stack: &mut self.stack,
             scratch: &mut self.scratch,
+            histories: &mut self.histories,
+            deferred: None,
+            leftmost_dice: None,
         };
-        let root = ctx.eval(expr, true)?;
+        let (root, value) = ctx.eval(expr, true)?;
+        if let Some(e) = ctx.deferred {
+            return Err(e);
+        }
+        let leftmost_dice = ctx.leftmost_dice;
         out.root = root;
-        out.value = out.total_of(root)?;
-        out.total = out.value.trunc()?;
-        out.crit = out.find_crit();
+        out.value = value;
+        out.total = value.trunc()?;
+        out.crit = leftmost_dice.map_or(Crit::None, |id| out.crit_of(id));
         Ok(())
     }
 
@@ -285,6 +298,17 @@ impl Buffers {
     /// leaving it with none.
     pub(super) fn recycle(&mut self, rolled: &mut Rolled<'_>) {
         self.nodes = recycle_nodes(std::mem::take(&mut rolled.nodes));
+        if rolled.rerolled {
+            // In reverse, so the next roll hands them out in the same die order.
+            for die in rolled.dice.iter_mut().rev() {
+                if die.rerolled.capacity() > 0 {
+                    let mut history = std::mem::take(&mut die.rerolled);
+                    history.clear();
+                    self.histories.push(history);
+                }
+            }
+            rolled.rerolled = false;
+        }
         rolled.dice.clear();
         std::mem::swap(&mut self.dice, &mut rolled.dice);
         rolled.members.clear();
@@ -312,6 +336,7 @@ impl<'e> Rolled<'e> {
             dice: Vec::new(),
             members: Vec::new(),
             root: NodeId(0),
+            rerolled: false,
             value: Num::ZERO,
             total: 0,
             crit: Crit::None,
@@ -397,17 +422,9 @@ impl<'e> Rolled<'e> {
         }
     }
 
-    fn find_crit(&self) -> Crit {
-        let mut id = self.root;
-        loop {
-            id = match &self.node(id).kind {
-                RolledKind::Unary(_, x)
-                | RolledKind::Binary(_, x, _)
-                | RolledKind::Paren { inner: x, .. } => *x,
-                RolledKind::Set { items, .. } if !items.is_empty() => self.members(items)[0],
-                _ => break,
-            };
-        }
+    /// Crit or fumble from the leftmost dice term `id` (the one reached from
+    /// the root through first children only).
+    fn crit_of(&self, id: NodeId) -> Crit {
         let node = self.node(id);
         let RolledKind::Dice(term) = &node.kind else {
             return Crit::None;
@@ -416,13 +433,15 @@ impl<'e> Rolled<'e> {
             return Crit::None;
         }
         // Exactly one kept die, whose value is then the term's total.
-        let mut kept = self.dice(term).iter().filter(|d| d.kept);
-        match (kept.next(), kept.next()) {
-            (Some(die), None) => match die.total() {
-                1 => Crit::Fumble,
-                20 => Crit::Crit,
-                _ => Crit::None,
-            },
+        let mut kept = None;
+        for die in self.dice(term).iter().filter(|d| d.kept) {
+            if kept.replace(die).is_some() {
+                return Crit::None;
+            }
+        }
+        match kept.map(Die::total) {
+            Some(1) => Crit::Fumble,
+            Some(20) => Crit::Crit,
             _ => Crit::None,
         }
     }
@@ -479,6 +498,13 @@ struct Ctx<'r, 'e, R: ?Sized> {
     /// Member ids of the sets being rolled, innermost last.
     stack: &'r mut Vec<NodeId>,
     scratch: &'r mut Scratch,
+    histories: &'r mut Vec<Vec<Face>>,
+    /// The first error met computing values while rolling. It is reported
+    /// once every die is rolled, as a total computed afterwards would be, so
+    /// that a roll error further right (too many dice) still comes first.
+    deferred: Option<RollError>,
+    /// The dice term reached from the root through first children, for the crit.
+    leftmost_dice: Option<NodeId>,
 }
 
 impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
@@ -518,41 +544,63 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
         NodeId(self.out.nodes.len() as u32 - 1)
     }
 
-    /// Rolls `expr`; `leftmost` says whether it is the expression's leftmost
-    /// term, where advantage applies.
-    fn eval(&mut self, expr: &'e Expr, leftmost: bool) -> Result<NodeId, RollError> {
-        let kind = match expr {
-            Expr::Literal(n) => RolledKind::Literal(*n),
-            Expr::Unary(op, inner) => RolledKind::Unary(*op, self.eval(inner, leftmost)?),
+    /// Keeps the first error met computing a value, standing in 0 for the value.
+    fn settle(&mut self, value: Result<Num, RollError>) -> Num {
+        value.unwrap_or_else(|e| {
+            self.deferred.get_or_insert(e);
+            Num::ZERO
+        })
+    }
+
+    /// Rolls `expr` and computes its value (as if kept); `leftmost` says
+    /// whether it is the expression's leftmost term, where advantage applies.
+    /// Values are computed in the order a total computed afterwards would
+    /// take them, so the first error is the same.
+    fn eval(&mut self, expr: &'e Expr, leftmost: bool) -> Result<(NodeId, Num), RollError> {
+        let (kind, value) = match expr {
+            Expr::Literal(n) => (RolledKind::Literal(*n), *n),
+            Expr::Unary(op, inner) => {
+                let (x, v) = self.eval(inner, leftmost)?;
+                let v = match op {
+                    UnOp::Neg => self.settle(v.checked_neg()),
+                    UnOp::Pos => v,
+                };
+                (RolledKind::Unary(*op, x), v)
+            }
             Expr::Binary(op, l, r) => {
-                let l = self.eval(l, leftmost)?;
-                let r = self.eval(r, false)?;
-                RolledKind::Binary(*op, l, r)
+                let (l, lv) = self.eval(l, leftmost)?;
+                let (r, rv) = self.eval(r, false)?;
+                (
+                    RolledKind::Binary(*op, l, r),
+                    self.settle(binary(*op, lv, rv)),
+                )
             }
             Expr::Annotated(a) => {
-                let id = self.eval(&a.inner, leftmost)?;
+                let (id, v) = self.eval(&a.inner, leftmost)?;
                 self.out.nodes[id.0 as usize].labels = &a.labels;
-                return Ok(id);
+                return Ok((id, v));
             }
             Expr::Paren { inner, ops } => {
-                let inner = self.eval(inner, leftmost)?;
+                let (inner, v) = self.eval(inner, leftmost)?;
                 let id = self.push(RolledKind::Paren { inner, ops });
-                self.keep_or_drop_all(id, ops)?;
-                return Ok(id);
+                return self.keep_or_drop_all(id, ops, v);
             }
             Expr::Set { items, ops } => {
                 // Nested sets push their members first, so this set's are the stack's tail.
                 let base = self.stack.len();
+                let mut sum = Num::ZERO;
                 for (i, item) in items.iter().enumerate() {
-                    let id = self.eval(item, leftmost && i == 0)?;
+                    let (id, v) = self.eval(item, leftmost && i == 0)?;
                     self.stack.push(id);
+                    if ops.is_empty() {
+                        sum = self.settle(sum.checked_add(v));
+                    }
                 }
                 let start = self.out.members.len() as u32;
                 self.out.members.extend(self.stack.drain(base..));
                 let items = start..self.out.members.len() as u32;
                 let id = self.push(RolledKind::Set { items, ops });
-                self.keep_or_drop_all(id, ops)?;
-                return Ok(id);
+                return self.keep_or_drop_all(id, ops, sum);
             }
             Expr::Dice(d) => {
                 let advantage = if leftmost && d.count == 1 && d.size == DieSize::Sides(20) {
@@ -586,20 +634,45 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
                 for op in &d.ops {
                     self.dice_op(start, d.size, op)?;
                 }
+                let total = self.out.dice[start..]
+                    .iter()
+                    .try_fold(0_i64, |acc, d| acc.checked_add(d.total()))
+                    .map(Num::Int)
+                    .ok_or(RollError::TooLarge);
                 let dice = start as u32..self.out.dice.len() as u32;
-                RolledKind::Dice(DiceTerm {
+                let id = self.push(RolledKind::Dice(DiceTerm {
                     count,
                     size: d.size,
                     dice,
                     advantage,
                     ops: &d.ops,
-                })
+                }));
+                if leftmost {
+                    self.leftmost_dice = Some(id);
+                }
+                return Ok((id, self.settle(total)));
             }
         };
-        Ok(self.push(kind))
+        Ok((self.push(kind), value))
     }
 
-    fn keep_or_drop_all(&mut self, id: NodeId, ops: &[Op]) -> Result<(), RollError> {
+    /// Applies a set's or parenthesis' keep/drop operators; its value is
+    /// then the total of what they kept (`value` when there are none).
+    fn keep_or_drop_all(
+        &mut self,
+        id: NodeId,
+        ops: &[Op],
+        value: Num,
+    ) -> Result<(NodeId, Num), RollError> {
+        if ops.is_empty() {
+            return Ok((id, value));
+        }
+        self.apply_keep_ops(id, ops)?;
+        let total = self.out.total_of(id);
+        Ok((id, self.settle(total)))
+    }
+
+    fn apply_keep_ops(&mut self, id: NodeId, ops: &[Op]) -> Result<(), RollError> {
         for op in ops {
             let mut s = std::mem::take(&mut *self.scratch);
             s.values.clear();
@@ -755,7 +828,13 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
         let die = &mut self.out.dice[i];
         let mut old = std::mem::replace(&mut die.face, face);
         old.kept = false;
+        if die.rerolled.capacity() == 0
+            && let Some(history) = self.histories.pop()
+        {
+            die.rerolled = history;
+        }
         die.rerolled.push(old);
+        self.out.rerolled = true;
         Ok(())
     }
 

@@ -47,6 +47,14 @@ pub struct Roller {
     cache: ParseCache,
 }
 
+/// A clone starts empty: buffers and cache make rolling faster, never
+/// different, so there is nothing of them worth copying.
+impl Clone for Roller {
+    fn clone(&self) -> Self {
+        Self::new()
+    }
+}
+
 /// A roll made by a [`Roller`]: read it as a [`Rolled`]. Its buffers go back
 /// to the roller when it is dropped; [`Roll::into_rolled`] keeps them instead.
 #[derive(Debug)]
