@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use rules::dice::DieRoller;
+use rules::dice::{DieRoller, Roller};
 
 use crate::character::Character;
 use crate::command::Command;
@@ -95,6 +95,9 @@ pub struct Ctx<'a> {
     pub actor: PlayerId,
     /// Where the dice come from (the table's seeded stream for roll `next_roll`).
     pub dice: &'a mut dyn DieRoller,
+    /// Parses and rolls the command's dice texts, drawing faces from
+    /// `dice`; kept per table so its parse cache and buffers serve every command.
+    pub roller: &'a mut Roller,
     /// Now, in seconds since the Unix epoch.
     pub now: u64,
 }
@@ -124,7 +127,8 @@ pub enum ReplayError {
 pub fn handle(table: &Table, command: &Command, ctx: Ctx<'_>) -> Result<Outcome, Rejection> {
     let mut next = table.clone();
     let mut recorder = Recorder::new(ctx.dice);
-    let reply = play::execute(&mut next, &ctx.actor, command, ctx.now, &mut recorder)?;
+    let mut dice = play::Dice::new(&mut recorder, ctx.roller);
+    let reply = play::execute(&mut next, &ctx.actor, command, ctx.now, &mut dice)?;
     if !mutates(command) {
         return Ok(Outcome {
             events: Vec::new(),
@@ -167,6 +171,13 @@ impl Table {
     /// Applies one event: the only way the state changes. Returns the reply
     /// the command gave when it was accepted.
     pub fn apply(&mut self, event: &Event) -> Result<Reply, ReplayError> {
+        self.apply_with(event, &mut Roller::new())
+    }
+
+    /// [`Table::apply`] rolling the command's dice texts with `roller`, kept
+    /// across events (as [`Table::replay`] does) so that its parse cache
+    /// and buffers serve them all. The faces are the logged ones either way.
+    pub fn apply_with(&mut self, event: &Event, roller: &mut Roller) -> Result<Reply, ReplayError> {
         let index = self.applied;
         let reply = match event {
             Event::Opened {
@@ -197,7 +208,8 @@ impl Table {
             } => {
                 let faces = rolls.as_ref().map_or(&[][..], |r| &r.faces[..]);
                 let mut replay = Replayer::new(faces);
-                let reply = play::execute(self, actor, command, *at, &mut replay)
+                let mut dice = play::Dice::new(&mut replay, roller);
+                let reply = play::execute(self, actor, command, *at, &mut dice)
                     .map_err(|r| ReplayError::Refused { index, why: r.0 })?;
                 if !replay.exact() {
                     return Err(ReplayError::Dice { index });
@@ -215,8 +227,9 @@ impl Table {
     /// Rebuilds a table from its log.
     pub fn replay<'e>(events: impl IntoIterator<Item = &'e Event>) -> Result<Self, ReplayError> {
         let mut table = Self::default();
+        let mut roller = Roller::new();
         for e in events {
-            table.apply(e)?;
+            table.apply_with(e, &mut roller)?;
         }
         Ok(table)
     }

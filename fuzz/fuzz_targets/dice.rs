@@ -1,8 +1,17 @@
-//! Fuzzes the dice parser and roller: any bytes give a value or an error.
+//! Fuzzes the dice parser and roller: any bytes give a value or an error, and
+//! a reused `Roller` (through its parse cache) rolls exactly as a fresh parse
+//! and roll.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rules::dice::{self, Advantage, FixedRolls};
+use std::cell::RefCell;
+
+use rules::dice::{self, Advantage, FixedRolls, Roller};
+
+thread_local! {
+    /// One roller for the whole run, so its cache and buffers carry over between inputs.
+    static ROLLER: RefCell<Roller> = RefCell::new(Roller::new());
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
@@ -24,4 +33,22 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
+    let parsed = dice::parse_with_comment(text);
+    ROLLER.with_borrow_mut(|roller| {
+        for _ in 0..2 {
+            let fresh = parsed.as_ref().map_err(|e| dice::DiceError::from(e.clone())).and_then(|p| {
+                dice::roll_with(&p.expr, Advantage::Advantage, &mut FixedRolls::new(faces.clone()))
+                    .map_err(dice::DiceError::from)
+            });
+            let reused = roller.roll_commented(text, Advantage::Advantage, &mut FixedRolls::new(faces.clone()));
+            match (&reused, &fresh) {
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(**a, *b, "{text:?}");
+                    assert_eq!(a.comment(), parsed.as_ref().ok().and_then(|p| p.comment.as_deref()), "{text:?}");
+                }
+                (Err(a), Err(b)) => assert_eq!(a, b, "{text:?}"),
+                _ => panic!("{text:?}: the roller and a fresh roll disagree"),
+            }
+        }
+    });
 });

@@ -7,8 +7,9 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use dm::seed::TableSeed;
 use dm::{Ctx, PlayerId, Table, handle};
+use rules::dice::Roller;
 
-fn run(table: &mut Table, seed: &TableSeed, who: &str, line: &str) {
+fn run(table: &mut Table, roller: &mut Roller, seed: &TableSeed, who: &str, line: &str) {
     let command = dm::parse(line).unwrap();
     let mut dice = seed.stream(table.next_roll);
     let outcome = handle(
@@ -17,18 +18,20 @@ fn run(table: &mut Table, seed: &TableSeed, who: &str, line: &str) {
         Ctx {
             actor: PlayerId::new(who),
             dice: &mut dice,
+            roller: &mut *roller,
             now: 1_000,
         },
     )
     .unwrap();
     for e in &outcome.events {
-        table.apply(e).unwrap();
+        table.apply_with(e, roller).unwrap();
     }
 }
 
 fn fight() -> (Table, String) {
     let seed = TableSeed::from_entropy_bytes([5; 32]);
     let mut t = Table::default();
+    let mut roller = Roller::new();
     t.apply(&Table::opened(
         PlayerId::new("dm"),
         seed.commitment().to_string(),
@@ -40,21 +43,21 @@ fn fight() -> (Table, String) {
         ("cade", "char new Cade rogue 3 lightfoot halfling"),
         ("aria", "char new Aria wizard 3 high elf"),
     ] {
-        run(&mut t, &seed, who, line);
+        run(&mut t, &mut roller, &seed, who, line);
     }
-    run(&mut t, &seed, "dm", "dm encounter");
-    run(&mut t, &seed, "dm", "madd goblin -n 6 --avg");
-    run(&mut t, &seed, "dm", "n");
+    run(&mut t, &mut roller, &seed, "dm", "dm encounter");
+    run(&mut t, &mut roller, &seed, "dm", "madd goblin -n 6 --avg");
+    run(&mut t, &mut roller, &seed, "dm", "n");
     // Some goblins in melee, as mid-fight.
-    run(&mut t, &seed, "dm", "dm place g1 engaged brom");
-    run(&mut t, &seed, "dm", "dm place g2 engaged brom");
-    run(&mut t, &seed, "dm", "dm place g3 engaged dara");
+    run(&mut t, &mut roller, &seed, "dm", "dm place g1 engaged brom");
+    run(&mut t, &mut roller, &seed, "dm", "dm place g2 engaged brom");
+    run(&mut t, &mut roller, &seed, "dm", "dm place g3 engaged dara");
     for _ in 0..12 {
         let current = t.encounter.as_ref().unwrap().current().unwrap().to_owned();
         if current.starts_with('g') {
             return (t, current);
         }
-        run(&mut t, &seed, "dm", "n");
+        run(&mut t, &mut roller, &seed, "dm", "n");
     }
     panic!("no goblin turn");
 }

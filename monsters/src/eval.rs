@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use dm::seed::TableSeed;
 use dm::{Command, Ctx, PlayerId, Table, handle};
+use rules::dice::Roller;
 use rules::mechanics::LifeState;
 
 use crate::{Plan, TurnRequest, view};
@@ -118,6 +119,7 @@ struct Game {
     table: Table,
     seed: TableSeed,
     now: u64,
+    roller: Roller,
 }
 
 impl Game {
@@ -130,12 +132,13 @@ impl Game {
             Ctx {
                 actor: PlayerId::new(who),
                 dice: &mut dice,
+                roller: &mut self.roller,
                 now: self.now,
             },
         ) {
             Ok(outcome) => {
                 for e in &outcome.events {
-                    if self.table.apply(e).is_err() {
+                    if self.table.apply_with(e, &mut self.roller).is_err() {
                         return false;
                     }
                 }
@@ -184,6 +187,7 @@ pub fn encounter(
         table: Table::default(),
         seed: seed_bytes.clone(),
         now: 1_000,
+        roller: Roller::new(),
     };
     let open = Table::opened(PlayerId::new(dm_id), seed_bytes.commitment().to_string());
     let _ = g.table.apply(&open);

@@ -7,11 +7,13 @@ use dm::seed::TableSeed;
 use dm::{Ctx, PlayerId, Table, handle};
 use monsters::tactician::best;
 use monsters::view::{commands, request};
+use rules::dice::Roller;
 
 struct Game {
     table: Table,
     seed: TableSeed,
     now: u64,
+    roller: Roller,
 }
 
 impl Game {
@@ -28,6 +30,7 @@ impl Game {
             table,
             seed,
             now: 1_000,
+            roller: Roller::new(),
         }
     }
 
@@ -41,12 +44,13 @@ impl Game {
             Ctx {
                 actor: PlayerId::new(who),
                 dice: &mut dice,
+                roller: &mut self.roller,
                 now: self.now,
             },
         )
         .unwrap_or_else(|e| panic!("{line}: {e}"));
         for e in &outcome.events {
-            self.table.apply(e).unwrap();
+            self.table.apply_with(e, &mut self.roller).unwrap();
         }
     }
 
@@ -267,12 +271,13 @@ fn a_mage_casts_and_spends_its_slots() {
             Ctx {
                 actor: PlayerId::new("dm"),
                 dice: &mut dice,
+                roller: &mut g.roller,
                 now: 5_000,
             },
         )
         .unwrap_or_else(|e| panic!("{id}: {e}"));
         for e in &outcome.events {
-            g.table.apply(e).unwrap();
+            g.table.apply_with(e, &mut g.roller).unwrap();
         }
     }
     let after = &g

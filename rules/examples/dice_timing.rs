@@ -1,10 +1,14 @@
 //! Times parse + roll per expression, for `scripts/bench-vs-d20.sh`.
 //!
 //! `cargo run --release -p rules --example dice_timing -- EXPR...` prints one
-//! line per expression: the expression, then the median nanoseconds of one
-//! parse + roll and of one roll of the tree parsed beforehand (the way d20
-//! rolls a cached expression), tab-separated. Medians of 31 batches of about
-//! 20 ms each.
+//! line per expression, tab-separated: the expression, then the median
+//! nanoseconds of
+//! 1. `Roller::roll_str(text)`: a reused roller parsing through its cache and
+//!    rolling, as d20's `roll(text)` does with its parse cache;
+//! 2. `Roller::roll(&tree)`: rolling a tree parsed beforehand;
+//! 3. `parse(text)` then `roll(&tree)` with no roller: parsing every time.
+//!
+//! Medians of 31 batches of about 20 ms each.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
@@ -20,25 +24,33 @@ fn main() {
             eprintln!("{e}");
             std::process::exit(2);
         }
-        let mut rng = ChaCha20Rng::seed_from_u64(1);
         let tree = dice::parse(&expr).map_err(|e| e.to_string());
-        let with_parse = median_ns(|| {
-            let tree = dice::parse(black_box(&expr)).map_err(|e| e.to_string())?;
-            dice::roll(&tree, &mut rng)
+        let mut roller = dice::Roller::new();
+        let mut rng = ChaCha20Rng::seed_from_u64(1);
+        let cached = median_ns(|| {
+            roller
+                .roll_str(black_box(&expr), &mut rng)
                 .map(|r| r.total)
                 .map_err(|e| e.to_string())
         });
         let mut rng = ChaCha20Rng::seed_from_u64(2);
         let roll_only = median_ns(|| {
             let tree = tree.as_ref().map_err(Clone::clone)?;
-            dice::roll(black_box(tree), &mut rng)
+            roller
+                .roll(black_box(tree), &mut rng)
                 .map(|r| r.total)
                 .map_err(|e| e.to_string())
         });
-        println!("{expr}\t{with_parse:.1}\t{roll_only:.1}");
+        let mut rng = ChaCha20Rng::seed_from_u64(3);
+        let uncached = median_ns(|| {
+            let tree = dice::parse(black_box(&expr)).map_err(|e| e.to_string())?;
+            dice::roll(&tree, &mut rng)
+                .map(|r| r.total)
+                .map_err(|e| e.to_string())
+        });
+        println!("{expr}\t{cached:.1}\t{roll_only:.1}\t{uncached:.1}");
     }
 }
-
 /// Calibrates a batch to about 20 ms, then returns the median time per call over 31 batches.
 fn median_ns(mut once: impl FnMut() -> Result<i64, String>) -> f64 {
     let mut batch = 1u64;

@@ -124,6 +124,37 @@ proptest! {
     }
 
     #[test]
+    fn a_reused_roller_rolls_exactly_as_a_fresh_parse_and_roll(
+        texts in prop::collection::vec(prop_oneof![expr(), "[0-9d%()\\[\\],+\\-*/<>=khlpreoami .]{0,20}"], 1..6),
+        seed in any::<u64>(),
+    ) {
+        let mut roller = dice::Roller::new();
+        // Twice through: the second pass rolls every text from the cache.
+        for (i, text) in texts.iter().chain(texts.iter()).enumerate() {
+            let seed = seed.wrapping_add(i as u64);
+            let adv = if i % 2 == 0 { Advantage::Normal } else { Advantage::Advantage };
+            let fresh = dice::parse(text).map_err(dice::DiceError::from).and_then(|e| {
+                dice::roll_with(&e, adv, &mut ChaCha8Rng::seed_from_u64(seed))
+                    .map(|r| (r.markdown(), r.value, r.crit))
+                    .map_err(dice::DiceError::from)
+            });
+            let reused = roller
+                .roll_str_with(text, adv, &mut ChaCha8Rng::seed_from_u64(seed))
+                .map(|r| (r.markdown(), r.value, r.crit));
+            prop_assert_eq!(reused, fresh, "{:?}", text);
+            let fresh = dice::parse_with_comment(text).map_err(dice::DiceError::from).and_then(|p| {
+                dice::roll_with(&p.expr, adv, &mut ChaCha8Rng::seed_from_u64(seed))
+                    .map(|r| (r.markdown(), p.comment.clone()))
+                    .map_err(dice::DiceError::from)
+            });
+            let reused = roller
+                .roll_commented(text, adv, &mut ChaCha8Rng::seed_from_u64(seed))
+                .map(|r| (r.markdown(), r.comment().map(str::to_string)));
+            prop_assert_eq!(reused, fresh, "{:?} with a comment", text);
+        }
+    }
+
+    #[test]
     fn printing_a_tree_and_parsing_it_again_gives_the_same_tree(text in expr()) {
         let e = dice::parse(&text).unwrap();
         let again = dice::parse(&e.to_string());
@@ -160,4 +191,59 @@ fn fuzz_regressions_hold() {
             }
         }
     }
+}
+
+/// More texts than the cache holds: the oldest are dropped and parsed again,
+/// and every roll still matches a fresh parse and roll.
+#[test]
+fn a_roller_past_its_cache_size_still_rolls_every_text_right() {
+    let texts: Vec<String> = (0..dice::PARSE_CACHE_SIZE + 40)
+        .map(|i| format!("{}d6kh1+{i}", 1 + i % 4))
+        .collect();
+    let mut roller = dice::Roller::new();
+    for round in 0..3u64 {
+        for (i, text) in texts.iter().enumerate() {
+            let seed = round * 1_000 + i as u64;
+            let tree = dice::parse(text).unwrap();
+            let fresh = dice::roll(&tree, &mut ChaCha8Rng::seed_from_u64(seed)).unwrap();
+            let reused = roller
+                .roll_str(text, &mut ChaCha8Rng::seed_from_u64(seed))
+                .unwrap();
+            assert_eq!(*reused, fresh, "{text}");
+            drop(reused);
+            assert_eq!(roller_parse(&mut roller, text), dice::parse(text).unwrap());
+        }
+    }
+    // A roll kept past the next one is still whole.
+    let tree = dice::parse("4d6kh3").unwrap();
+    let kept = roller
+        .roll(&tree, &mut dice::FixedRolls::new([4, 4, 6, 3]))
+        .unwrap()
+        .into_rolled();
+    let next = roller
+        .roll_str("1d20", &mut dice::FixedRolls::new([20]))
+        .unwrap();
+    assert_eq!(next.crit, dice::Crit::Crit);
+    assert_eq!(kept.compact(), "4d6kh3(4,4,6,x3)=14");
+    drop(next);
+    // Errors come back as such, and the roller still works after them.
+    assert!(matches!(
+        roller.roll_str("1d", &mut dice::FixedRolls::new([1])),
+        Err(dice::DiceError::Parse(_))
+    ));
+    assert!(matches!(
+        roller.roll_str("1001d6", &mut dice::FixedRolls::new([1])),
+        Err(dice::DiceError::Roll(dice::RollError::TooManyRolls))
+    ));
+    assert_eq!(
+        roller
+            .roll_str("2d6", &mut dice::FixedRolls::new([3, 5]))
+            .unwrap()
+            .total,
+        8
+    );
+}
+
+fn roller_parse(roller: &mut dice::Roller, text: &str) -> dice::Expr {
+    roller.parse(text).unwrap().clone()
 }

@@ -24,6 +24,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex as SyncMutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use dm::rules::dice::Roller;
 use dm::seed::TableSeed;
 use dm::{Command, Ctx, DmCommand, Event, PlayerId, Reply, Table};
 use serde::{Deserialize, Serialize};
@@ -247,6 +248,9 @@ struct Live {
     /// The events this process appended under the current writer lease
     /// (seq, JSON), handed to the bus for the next writer.
     written: Vec<(u64, String)>,
+    /// The table's dice roller: its buffers and parsed expressions are
+    /// kept from one command to the next.
+    roller: Roller,
 }
 
 type Slot = Arc<Mutex<Option<Live>>>;
@@ -391,6 +395,7 @@ impl Router {
             seq,
             snapshot_seq: 0,
             written: Vec::new(),
+            roller: Roller::new(),
         });
         Ok(true)
     }
@@ -683,6 +688,7 @@ impl Router {
                 Ctx {
                     actor: actor.clone(),
                     dice: &mut dice,
+                    roller: &mut live.roller,
                     now,
                 },
             ) {
@@ -728,10 +734,11 @@ impl Router {
             }
             let mut next = live.table.clone();
             for e in &events {
-                next.apply(e).map_err(|e| RouterError::Corrupt {
-                    table: envelope.table.clone(),
-                    why: e.to_string(),
-                })?;
+                next.apply_with(e, &mut live.roller)
+                    .map_err(|e| RouterError::Corrupt {
+                        table: envelope.table.clone(),
+                        why: e.to_string(),
+                    })?;
             }
             let sheet_edits = sheet_edits(&envelope.command, &actor, &live.table, &next, now);
             let stored_reply = json!({ "reply": outcome.reply });
@@ -880,6 +887,7 @@ impl Router {
             seq,
             snapshot_seq: from,
             written: Vec::new(),
+            roller: Roller::new(),
         })
     }
 

@@ -2,7 +2,9 @@
 //! grapple and shove, and using an item.
 
 use rules::content::{self, GearKind};
-use rules::dice::{Advantage, DieRoller};
+use rules::dice::Advantage;
+
+use super::Dice;
 use rules::mechanics::{Ability, Condition, D20Roll, Distance, Skill};
 
 use super::creatures::{check_bonus, conditions_mut, health_mut, name_of, resolve};
@@ -19,7 +21,7 @@ pub(super) fn simple_action(
     table: &mut Table,
     me: &str,
     simple: Simple,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     spend_action_or_haste(table, me, simple != Simple::Dodge)?;
@@ -90,7 +92,7 @@ pub(super) fn contest(
     me: &str,
     target_name: &str,
     shove: Option<bool>,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     let t = resolve(table, target_name)?;
@@ -150,7 +152,7 @@ pub(super) fn use_item(
     me: &str,
     item: &str,
     on: Option<&str>,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     let key = item.trim().to_lowercase().replace(' ', "-");

@@ -3,7 +3,9 @@
 
 use rules::automation::{self, CastFigures, Target, features};
 use rules::content;
-use rules::dice::{Advantage, DieRoller};
+use rules::dice::Advantage;
+
+use super::Dice;
 use rules::mechanics::{Ability, Distance, LifeState};
 
 use super::creatures::{
@@ -70,7 +72,7 @@ fn area_action(
     m: &'static content::Monster,
     action: &'static content::Action,
     handles: &[String],
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     let name = name_of(table, me);
@@ -126,7 +128,7 @@ pub(super) fn attack_or_cast(
     me: &str,
     command: &Command,
     via: Via,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     match command {
@@ -177,7 +179,7 @@ pub(super) fn attack(
     targets: &[String],
     advantage: Advantage,
     via: Via,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     if table.encounter.as_ref().is_none_or(|e| e.round == 0) {

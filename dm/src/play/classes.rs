@@ -3,9 +3,9 @@
 //! through `rules::automation::features`; this file decides when they
 //! apply at the table and what they spend.
 
+use super::Dice;
 use rules::automation::{self, Context, DamageDealt, Resolution, Target, features};
 use rules::content::{self, ArmorCategory, Effect, Weapon, WeaponKind, WeaponProperty};
-use rules::dice::{self, DieRoller};
 use rules::mechanics::{Ability, AttackResult, Distance, LifeState};
 
 use super::attack::{Via, find_weapon};
@@ -41,7 +41,7 @@ pub(super) fn feature(
     table: &mut Table,
     me: &str,
     which: Feature,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     let c = table
@@ -71,12 +71,7 @@ fn in_fight(table: &Table) -> bool {
     table.encounter.as_ref().is_some_and(|e| e.round > 0)
 }
 
-fn rage(
-    table: &mut Table,
-    c: &Character,
-    dice: &mut dyn DieRoller,
-    reply: &mut Reply,
-) -> Result<()> {
+fn rage(table: &mut Table, c: &Character, dice: &mut Dice<'_>, reply: &mut Reply) -> Result<()> {
     if c.class != "barbarian" {
         return Err(no(format!(
             "{} is no barbarian: only barbarians rage",
@@ -237,7 +232,7 @@ pub(super) fn add_rage_damage(
 fn second_wind(
     table: &mut Table,
     c: &Character,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     if c.class != "fighter" {
@@ -392,7 +387,7 @@ pub(super) fn sneak_attack(
     on: &str,
     t: &Target,
     resolutions: &mut [Resolution],
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) {
     let Some(c) = table.character(me) else {
@@ -433,10 +428,8 @@ pub(super) fn sneak_attack(
         } else {
             extra.dice.clone()
         };
-        let Ok(expr) = dice::parse(&text) else {
-            return;
-        };
-        let Some(rolled) = dice::roll(&expr, dice)
+        let Some(rolled) = dice
+            .roll_str(&text)
             .ok()
             .and_then(|r| u32::try_from(r.total.max(0)).ok())
         else {

@@ -1,9 +1,9 @@
 //! The DM's commands: fights and monsters, hit points and conditions,
 //! sheet fields, rewards, positions, narration and deciding votes.
 
+use super::Dice;
 use rules::automation;
 use rules::content;
-use rules::dice::{self, DieRoller};
 use rules::mechanics::{Ability, Condition, Conditions, Health, LifeState, ZeroHp};
 
 use super::characters::{level_up, xp_for_level};
@@ -24,7 +24,7 @@ pub(super) fn dm_command(
     table: &mut Table,
     actor: &PlayerId,
     command: &DmCommand,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     match command {
@@ -357,10 +357,9 @@ fn next_handle(table: &mut Table, monster: &str) -> String {
     }
 }
 
-fn roll_hp(expr: &str, dice: &mut dyn DieRoller) -> Option<u32> {
-    let e = dice::parse(expr).ok()?;
-    let r = dice::roll(&e, dice).ok()?;
-    u32::try_from(r.total.max(1)).ok()
+fn roll_hp(expr: &str, dice: &mut Dice<'_>) -> Option<u32> {
+    let total = dice.roll_str(expr).ok()?.total;
+    u32::try_from(total.max(1)).ok()
 }
 
 /// The ids of a comma-separated list of `what`s, each found by `find`.

@@ -25,7 +25,7 @@
 //! Exploring out of a fight (look, go, search, open, disarm, talk) goes in
 //! `explore.rs`.
 
-use rules::dice::DieRoller;
+use rules::dice::{DieRoller, Roller};
 
 use crate::command::Command;
 use crate::event::{PlayerId, Reply};
@@ -62,13 +62,52 @@ fn no(why: impl Into<String>) -> Rejection {
     Rejection::new(why)
 }
 
+/// Where a command's dice come from: the faces, and the table's [`Roller`]
+/// that parses and rolls its dice texts (its parse cache and buffers kept
+/// between commands). It is a [`DieRoller`] itself, drawing from the faces.
+pub(crate) struct Dice<'a> {
+    faces: &'a mut dyn DieRoller,
+    roller: &'a mut Roller,
+}
+
+impl<'a> Dice<'a> {
+    /// Faces from `faces`, texts rolled by `roller`.
+    pub(crate) fn new(faces: &'a mut dyn DieRoller, roller: &'a mut Roller) -> Self {
+        Self { faces, roller }
+    }
+
+    /// Rolls a dice text allowing a trailing comment (`1d20+5 stealth`).
+    fn roll_commented(
+        &mut self,
+        text: &str,
+        advantage: rules::dice::Advantage,
+    ) -> std::result::Result<rules::dice::Roll<'_, '_>, rules::dice::DiceError> {
+        self.roller
+            .roll_commented(text, advantage, &mut *self.faces)
+    }
+
+    /// Rolls a dice text.
+    fn roll_str(
+        &mut self,
+        text: &str,
+    ) -> std::result::Result<rules::dice::Roll<'_, '_>, rules::dice::DiceError> {
+        self.roller.roll_str(text, &mut *self.faces)
+    }
+}
+
+impl DieRoller for Dice<'_> {
+    fn roll_die(&mut self, sides: u64) -> u64 {
+        self.faces.roll_die(sides)
+    }
+}
+
 /// Carries out `command` from `actor` on `table`.
 pub fn execute(
     table: &mut Table,
     actor: &PlayerId,
     command: &Command,
     now: u64,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
 ) -> Result<Reply> {
     let mut reply = Reply::default();
     votes::close_vote_if_due(table, now, &mut reply);
@@ -112,7 +151,7 @@ fn act(
     table: &mut Table,
     me: &str,
     command: &Command,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     limits::check(table, me, command)?;

@@ -3,7 +3,9 @@
 
 use rules::automation::{self, CastFigures};
 use rules::content;
-use rules::dice::{Advantage, DieRoller};
+use rules::dice::Advantage;
+
+use super::Dice;
 use rules::mechanics::{Distance, LifeState};
 
 use super::creatures::{fight, health, is_monster, monster_of, name_of, resolve, target, team};
@@ -19,7 +21,7 @@ pub(super) fn move_to(
     me: &str,
     to: Distance,
     other: &str,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     let t = resolve(table, other)?;
@@ -123,7 +125,7 @@ fn opportunity_attack(
     table: &mut Table,
     foe: &str,
     on: &str,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) {
     let Some(m) = monster_of(table, foe) else {

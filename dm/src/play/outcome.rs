@@ -2,8 +2,8 @@
 //! concentration save it calls for), healing, conditions, ongoing effects,
 //! pushes and deaths.
 
+use super::Dice;
 use rules::automation::{CastFigures, Resolution};
-use rules::dice::DieRoller;
 use rules::mechanics::{Ability, AttackResult, Condition, D20Test, Distance, Health, LifeState};
 
 use super::creatures::{conditions_mut, health_mut, is_monster, name_of, save_bonus, target};
@@ -22,7 +22,7 @@ pub(super) fn land(
     targets: &[String],
     resolutions: &[Resolution],
     kept: Option<(CastFigures, bool)>,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) {
     let source_name = name_of(table, source);
@@ -179,7 +179,7 @@ pub(super) fn harm(
     amount: u32,
     crit: bool,
     parts: &[DamagePart],
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) {
     let name = name_of(table, h);

@@ -2,9 +2,9 @@
 //! to ask: Shield when it turns a hit into a miss, and readied actions that
 //! fire on their trigger.
 
+use super::Dice;
 use rules::automation::Resolution;
 use rules::content::{CastingKind, WeaponKind};
-use rules::dice::DieRoller;
 use rules::mechanics::{AttackResult, LifeState, SpellLevel};
 
 use super::attack::{Via, attack, attack_or_cast, find_action, find_weapon, targets_of};
@@ -87,7 +87,7 @@ pub(super) fn player_opportunity_attack(
     table: &mut Table,
     who: &str,
     on: &str,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) {
     let Some(c) = table.character(who) else {
@@ -142,7 +142,7 @@ pub(super) fn shield(
     attacker: &str,
     target: &str,
     resolutions: &mut [Resolution],
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) {
     let turned = |r: &Resolution| {
@@ -356,7 +356,7 @@ pub(super) fn fire_readied(
     by: &str,
     when: ReadyWhen,
     readers: Option<&[String]>,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) {
     let due: Vec<Readied> = table.encounter.as_ref().map_or_else(Vec::new, |enc| {

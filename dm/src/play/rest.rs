@@ -2,6 +2,8 @@
 //! saves of the dying.
 
 use rules::dice::DieRoller;
+
+use super::Dice;
 use rules::mechanics::{Ability, Conditions, D20Test, Health, LifeState, ZeroHp};
 
 use super::creatures::{health_mut, name_of};
@@ -14,7 +16,7 @@ pub(super) fn rest(
     table: &mut Table,
     me: &str,
     long: bool,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     if table.encounter.as_ref().is_some_and(|e| e.round > 0) {
@@ -74,7 +76,7 @@ pub(super) fn rest(
 pub(super) fn death_save(
     table: &mut Table,
     me: &str,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     my_turn(table, me)?;

@@ -1,7 +1,9 @@
 //! Dice in the open: `r EXPR`, ability and skill checks, saving throws,
 //! and how a d20 roll and a save read in a reply.
 
-use rules::dice::{self, Advantage, DieRoller};
+use rules::dice::Advantage;
+
+use super::Dice;
 use rules::mechanics::{Ability, D20Roll, D20Test, Skill, TestOutcome};
 
 use super::characters::actor_name;
@@ -23,13 +25,15 @@ pub(super) fn roll_expr(
     who: &str,
     expr: &str,
     advantage: Advantage,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<i64> {
-    let parsed = dice::parse_with_comment(expr).map_err(|e| no(format!("dice: {e}")))?;
-    let rolled =
-        dice::roll_with(&parsed.expr, advantage, dice).map_err(|e| no(format!("dice: {e}")))?;
-    let label = parsed.comment.clone().unwrap_or_else(|| expr.to_string());
+    let rolled = dice
+        .roll_commented(expr, advantage)
+        .map_err(|e| no(format!("dice: {e}")))?;
+    let label = rolled
+        .comment()
+        .map_or_else(|| expr.to_string(), str::to_string);
     reply.lines.push(Line::Roll {
         who: who.to_string(),
         label,
@@ -45,7 +49,7 @@ pub(super) fn roll(
     actor: &PlayerId,
     expr: &str,
     advantage: Advantage,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     let who = actor_name(table, actor);
@@ -58,7 +62,7 @@ pub(super) fn check(
     me: &str,
     what: &str,
     advantage: Advantage,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     let (ability, skill, label) = if let Ok(skill) = what.parse::<Skill>() {
@@ -92,7 +96,7 @@ pub(super) fn save(
     me: &str,
     ability: Ability,
     advantage: Advantage,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     let bonus = save_bonus(table, me, ability);

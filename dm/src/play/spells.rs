@@ -1,9 +1,9 @@
 //! Casting a spell: the caster's spellbook (a character's sheet or a
 //! monster's stat block), finding the spell by name, what it spends.
 
+use super::Dice;
 use rules::automation::{self, Caster, Target};
 use rules::content::{self, Targeting};
-use rules::dice::DieRoller;
 use rules::mechanics::SpellLevel;
 
 use super::attack::{Via, targets_of};
@@ -25,7 +25,7 @@ pub(super) fn cast(
     level: Option<u8>,
     choice: Option<String>,
     via: Via,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     let c = spellbook(table, me)?;

@@ -4,7 +4,9 @@
 
 use rules::automation::{Target, TurnEvent};
 use rules::content::TurnPoint;
-use rules::dice::{Advantage, DieRoller};
+use rules::dice::Advantage;
+
+use super::Dice;
 use rules::mechanics::{Ability, D20Roll, Economy, LifeState};
 
 use super::creatures::{check_bonus, fight, handles, health, name_of, target};
@@ -29,11 +31,7 @@ pub(super) fn dm_moves_turn(table: &Table, actor: &PlayerId) -> bool {
 }
 
 /// The DM's `n` when [`dm_moves_turn`]: starts the fight or moves it on.
-pub(super) fn dm_end_turn(
-    table: &mut Table,
-    dice: &mut dyn DieRoller,
-    reply: &mut Reply,
-) -> Result<()> {
+pub(super) fn dm_end_turn(table: &mut Table, dice: &mut Dice<'_>, reply: &mut Reply) -> Result<()> {
     if table.encounter.is_none() {
         return Err(no("no fight is on — `dm encounter` starts one"));
     }
@@ -63,7 +61,7 @@ pub(super) fn note_turn(table: &Table, reply: &mut Reply) {
 pub(super) fn roll_initiative(
     table: &Table,
     handle: &str,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> i32 {
     let bonus = check_bonus(table, handle, Ability::Dexterity, None);
@@ -82,7 +80,7 @@ pub(super) fn roll_initiative(
 pub(super) fn join_initiative(
     table: &mut Table,
     me: &str,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     let enc = fight(
@@ -102,7 +100,7 @@ pub(super) fn join_initiative(
 pub(super) fn end_turn(
     table: &mut Table,
     me: &str,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     let enc = fight(table, "no fight is on")?;
@@ -115,7 +113,7 @@ pub(super) fn end_turn(
 }
 
 /// Ends the current turn and starts the next living combatant's.
-fn advance(table: &mut Table, dice: &mut dyn DieRoller, reply: &mut Reply) {
+fn advance(table: &mut Table, dice: &mut Dice<'_>, reply: &mut Reply) {
     if let Some(cur) = table
         .encounter
         .as_ref()
@@ -200,7 +198,7 @@ fn board_turn_point(
     table: &mut Table,
     who: &str,
     point: TurnPoint,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
 ) -> Vec<TurnEvent> {
     let me = target(table, who, who);
     let others: Vec<(String, Target)> = handles(table)
@@ -238,7 +236,7 @@ pub(super) fn turn_events(
     table: &mut Table,
     turn_of: &str,
     events: Vec<TurnEvent>,
-    dice: &mut dyn DieRoller,
+    dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) {
     for e in events {

@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 
 use dm::seed::TableSeed;
 use dm::{Command, Ctx, Event, Line, PlayerId, Rejection, Reply, Table, handle};
-use rules::dice::DieRoller;
+use rules::dice::{DieRoller, Roller};
 
 /// Which dice a command rolls.
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +45,8 @@ pub struct Game {
     pub log: Vec<Event>,
     pub seed: TableSeed,
     pub now: u64,
+    /// The table's roller, kept beside it as the shell keeps it.
+    pub roller: Roller,
 }
 
 /// `dm` is the table's DM; any other name is `console:<name>`.
@@ -64,6 +66,7 @@ impl Game {
             log: vec![open],
             seed,
             now: 10_000,
+            roller: Roller::new(),
         }
     }
 
@@ -97,6 +100,7 @@ impl Game {
             Ctx {
                 actor: who.clone(),
                 dice: &mut dice,
+                roller: &mut self.roller,
                 now: self.now,
             },
         );
@@ -111,7 +115,7 @@ impl Game {
         };
         for e in &outcome.events {
             self.log.push(e.clone());
-            let again = self.table.apply(e).unwrap();
+            let again = self.table.apply_with(e, &mut self.roller).unwrap();
             assert_eq!(again, outcome.reply, "applying gives the same reply");
         }
         Ok(outcome.reply)

@@ -218,6 +218,7 @@ pub fn run(
         healing_left: None,
         crit_times: 2,
         advantaged: false,
+        dice: dice::Roller::new(),
     };
     let mut out = Vec::with_capacity(targets.len());
     if effects.iter().any(|e| !matches!(e, Effect::Split(_))) {
@@ -299,6 +300,8 @@ struct Runner<'a, R: DieRoller + ?Sized> {
     crit_times: u8,
     /// The current attack roll had advantage.
     advantaged: bool,
+    /// Rolls the run's dice texts: one parse per text, buffers reused.
+    dice: dice::Roller,
 }
 
 impl<R: DieRoller + ?Sized> Runner<'_, R> {
@@ -1004,13 +1007,21 @@ impl<R: DieRoller + ?Sized> Runner<'_, R> {
             dice: text.to_string(),
             why,
         };
-        let expr = dice::parse(text).map_err(|e| bad(e.to_string()))?;
-        let expr = if critical {
-            expr.with_multiplied_dice(self.crit_times)
-        } else {
-            expr
-        };
-        Ok(dice::roll(&expr, self.roller)
+        if !critical {
+            return Ok(self
+                .dice
+                .roll_str(text, self.roller)
+                .map_err(|e| bad(e.to_string()))?
+                .total);
+        }
+        let expr = self
+            .dice
+            .parse(text)
+            .map_err(|e| bad(e.to_string()))?
+            .with_multiplied_dice(self.crit_times);
+        Ok(self
+            .dice
+            .roll(&expr, self.roller)
             .map_err(|e| bad(e.to_string()))?
             .total)
     }
@@ -1048,6 +1059,7 @@ pub fn saving_throw(
         healing_left: None,
         crit_times: 2,
         advantaged: false,
+        dice: dice::Roller::new(),
     };
     runner.saving_throw(target, ability, dc, Advantage::Normal)
 }

@@ -65,6 +65,8 @@ pub struct Rolled<'e> {
     dice: Vec<Die>,
     members: Vec<NodeId>,
     root: NodeId,
+    /// Some die was rerolled: [`Buffers::recycle`] then takes the histories back.
+    rerolled: bool,
     /// The exact value (a float when decimals or `/` were involved).
     pub value: Num,
     /// The total, truncated toward zero as d20 does.
@@ -225,31 +227,122 @@ pub fn roll_with<'e, R: DieRoller + ?Sized>(
     adv: Advantage,
     rng: &mut R,
 ) -> Result<Rolled<'e>, RollError> {
-    let mut ctx = Ctx {
-        rng,
-        rolls: 0,
-        advantage: adv,
-        out: Rolled {
-            nodes: Vec::with_capacity(4),
-            dice: Vec::new(),
-            members: Vec::new(),
-            root: NodeId(0),
-            value: Num::ZERO,
-            total: 0,
-            crit: Crit::None,
-        },
-        scratch: Scratch::default(),
-    };
-    let root = ctx.eval(expr, true)?;
-    let mut out = ctx.out;
-    out.root = root;
-    out.value = out.total_of(root)?;
-    out.total = out.value.trunc()?;
-    out.crit = out.find_crit();
+    let mut buffers = Buffers::default();
+    let mut out = buffers.take();
+    buffers.fill(&mut out, expr, adv, rng)?;
     Ok(out)
 }
 
+/// The vectors a roll fills, kept between rolls by [`super::Roller`] so that
+/// rolling again reuses their memory instead of allocating.
+#[derive(Debug, Default)]
+pub(super) struct Buffers {
+    /// Always empty between rolls; its lifetime is reset by [`recycle_nodes`].
+    nodes: Vec<RolledNode<'static>>,
+    dice: Vec<Die>,
+    members: Vec<NodeId>,
+    /// Member ids of the sets being rolled, innermost last.
+    stack: Vec<NodeId>,
+    scratch: Scratch,
+    /// Emptied [`Die::rerolled`] vectors of earlier rolls, handed to the
+    /// next dice rerolled so that `rr` does not allocate once warmed up
+    /// (unless a die's history outgrows every one kept).
+    histories: Vec<Vec<Face>>,
+}
+
+impl Buffers {
+    /// An empty roll holding these buffers' vectors, to [`Buffers::fill`]
+    /// and give back with [`Buffers::recycle`].
+    pub(super) fn take<'e>(&mut self) -> Rolled<'e> {
+        Rolled {
+            nodes: recycle_nodes(std::mem::take(&mut self.nodes)),
+            dice: std::mem::take(&mut self.dice),
+            members: std::mem::take(&mut self.members),
+            ..Rolled::empty()
+        }
+    }
+
+    /// Rolls `expr` into `out`, an empty roll from [`Buffers::take`].
+    pub(super) fn fill<'e, R: DieRoller + ?Sized>(
+        &mut self,
+        out: &mut Rolled<'e>,
+        expr: &'e Expr,
+        adv: Advantage,
+        rng: &mut R,
+    ) -> Result<(), RollError> {
+        self.stack.clear();
+        let mut ctx = Ctx {
+            rng,
+            rolls: 0,
+            advantage: adv,
+            out: &mut *out,
+            stack: &mut self.stack,
+            scratch: &mut self.scratch,
+            histories: &mut self.histories,
+            deferred: None,
+            leftmost_dice: None,
+        };
+        let (root, value) = ctx.eval(expr, true)?;
+        if let Some(e) = ctx.deferred {
+            return Err(e);
+        }
+        let leftmost_dice = ctx.leftmost_dice;
+        out.root = root;
+        out.value = value;
+        out.total = value.trunc()?;
+        out.crit = leftmost_dice.map_or(Crit::None, |id| out.crit_of(id));
+        Ok(())
+    }
+
+    /// Takes back the vectors of a roll from [`Buffers::take`], emptied,
+    /// leaving it with none.
+    pub(super) fn recycle(&mut self, rolled: &mut Rolled<'_>) {
+        self.nodes = recycle_nodes(std::mem::take(&mut rolled.nodes));
+        if rolled.rerolled {
+            // In reverse, so the next roll hands them out in the same die order.
+            for die in rolled.dice.iter_mut().rev() {
+                if die.rerolled.capacity() > 0 {
+                    let mut history = std::mem::take(&mut die.rerolled);
+                    history.clear();
+                    self.histories.push(history);
+                }
+            }
+            rolled.rerolled = false;
+        }
+        rolled.dice.clear();
+        std::mem::swap(&mut self.dice, &mut rolled.dice);
+        rolled.members.clear();
+        std::mem::swap(&mut self.members, &mut rolled.members);
+    }
+}
+
+/// Empties a node vector and lets it hold nodes of another lifetime. The
+/// standard library collects an emptied `into_iter` into the same
+/// allocation when the element layout is unchanged, so nothing is allocated.
+#[expect(
+    clippy::unnecessary_filter_map,
+    reason = "filter_map is what changes the element type; it never sees an element"
+)]
+fn recycle_nodes<'b>(mut nodes: Vec<RolledNode<'_>>) -> Vec<RolledNode<'b>> {
+    nodes.clear();
+    nodes.into_iter().filter_map(|_| None).collect()
+}
+
 impl<'e> Rolled<'e> {
+    /// A roll of nothing, owning no memory: what a [`super::Roll`] leaves behind when taken.
+    pub(super) fn empty() -> Self {
+        Self {
+            nodes: Vec::new(),
+            dice: Vec::new(),
+            members: Vec::new(),
+            root: NodeId(0),
+            rerolled: false,
+            value: Num::ZERO,
+            total: 0,
+            crit: Crit::None,
+        }
+    }
+
     /// The root node.
     pub fn root(&self) -> NodeId {
         self.root
@@ -329,27 +422,26 @@ impl<'e> Rolled<'e> {
         }
     }
 
-    fn find_crit(&self) -> Crit {
-        let mut id = self.root;
-        loop {
-            id = match &self.node(id).kind {
-                RolledKind::Unary(_, x)
-                | RolledKind::Binary(_, x, _)
-                | RolledKind::Paren { inner: x, .. } => *x,
-                RolledKind::Set { items, .. } if !items.is_empty() => self.members(items)[0],
-                _ => break,
-            };
-        }
-        let RolledKind::Dice(term) = &self.node(id).kind else {
+    /// Crit or fumble from the leftmost dice term `id` (the one reached from
+    /// the root through first children only).
+    fn crit_of(&self, id: NodeId) -> Crit {
+        let node = self.node(id);
+        let RolledKind::Dice(term) = &node.kind else {
             return Crit::None;
         };
-        if term.size != DieSize::Sides(20) || self.dice(term).iter().filter(|d| d.kept).count() != 1
-        {
+        if !node.kept || term.size != DieSize::Sides(20) {
             return Crit::None;
         }
-        match self.total_of(id) {
-            Ok(Num::Int(1)) => Crit::Fumble,
-            Ok(Num::Int(20)) => Crit::Crit,
+        // Exactly one kept die, whose value is then the term's total.
+        let mut kept = None;
+        for die in self.dice(term).iter().filter(|d| d.kept) {
+            if kept.replace(die).is_some() {
+                return Crit::None;
+            }
+        }
+        match kept.map(Die::total) {
+            Some(1) => Crit::Fumble,
+            Some(20) => Crit::Crit,
             _ => Crit::None,
         }
     }
@@ -402,8 +494,17 @@ struct Ctx<'r, 'e, R: ?Sized> {
     rolls: usize,
     /// Applied to the leftmost term if it is `1d20`, as [`Expr::with_advantage`] does.
     advantage: Advantage,
-    out: Rolled<'e>,
-    scratch: Scratch,
+    out: &'r mut Rolled<'e>,
+    /// Member ids of the sets being rolled, innermost last.
+    stack: &'r mut Vec<NodeId>,
+    scratch: &'r mut Scratch,
+    histories: &'r mut Vec<Vec<Face>>,
+    /// The first error met computing values while rolling. It is reported
+    /// once every die is rolled, as a total computed afterwards would be, so
+    /// that a roll error further right (too many dice) still comes first.
+    deferred: Option<RollError>,
+    /// The dice term reached from the root through first children, for the crit.
+    leftmost_dice: Option<NodeId>,
 }
 
 impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
@@ -443,39 +544,63 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
         NodeId(self.out.nodes.len() as u32 - 1)
     }
 
-    /// Rolls `expr`; `leftmost` says whether it is the expression's leftmost
-    /// term, where advantage applies.
-    fn eval(&mut self, expr: &'e Expr, leftmost: bool) -> Result<NodeId, RollError> {
-        let kind = match expr {
-            Expr::Literal(n) => RolledKind::Literal(*n),
-            Expr::Unary(op, inner) => RolledKind::Unary(*op, self.eval(inner, leftmost)?),
+    /// Keeps the first error met computing a value, standing in 0 for the value.
+    fn settle(&mut self, value: Result<Num, RollError>) -> Num {
+        value.unwrap_or_else(|e| {
+            self.deferred.get_or_insert(e);
+            Num::ZERO
+        })
+    }
+
+    /// Rolls `expr` and computes its value (as if kept); `leftmost` says
+    /// whether it is the expression's leftmost term, where advantage applies.
+    /// Values are computed in the order a total computed afterwards would
+    /// take them, so the first error is the same.
+    fn eval(&mut self, expr: &'e Expr, leftmost: bool) -> Result<(NodeId, Num), RollError> {
+        let (kind, value) = match expr {
+            Expr::Literal(n) => (RolledKind::Literal(*n), *n),
+            Expr::Unary(op, inner) => {
+                let (x, v) = self.eval(inner, leftmost)?;
+                let v = match op {
+                    UnOp::Neg => self.settle(v.checked_neg()),
+                    UnOp::Pos => v,
+                };
+                (RolledKind::Unary(*op, x), v)
+            }
             Expr::Binary(op, l, r) => {
-                let l = self.eval(l, leftmost)?;
-                let r = self.eval(r, false)?;
-                RolledKind::Binary(*op, l, r)
+                let (l, lv) = self.eval(l, leftmost)?;
+                let (r, rv) = self.eval(r, false)?;
+                (
+                    RolledKind::Binary(*op, l, r),
+                    self.settle(binary(*op, lv, rv)),
+                )
             }
             Expr::Annotated(a) => {
-                let id = self.eval(&a.inner, leftmost)?;
+                let (id, v) = self.eval(&a.inner, leftmost)?;
                 self.out.nodes[id.0 as usize].labels = &a.labels;
-                return Ok(id);
+                return Ok((id, v));
             }
             Expr::Paren { inner, ops } => {
-                let inner = self.eval(inner, leftmost)?;
+                let (inner, v) = self.eval(inner, leftmost)?;
                 let id = self.push(RolledKind::Paren { inner, ops });
-                self.keep_or_drop_all(id, ops)?;
-                return Ok(id);
+                return self.keep_or_drop_all(id, ops, v);
             }
             Expr::Set { items, ops } => {
-                let mut ids = Vec::with_capacity(items.len());
+                // Nested sets push their members first, so this set's are the stack's tail.
+                let base = self.stack.len();
+                let mut sum = Num::ZERO;
                 for (i, item) in items.iter().enumerate() {
-                    ids.push(self.eval(item, leftmost && i == 0)?);
+                    let (id, v) = self.eval(item, leftmost && i == 0)?;
+                    self.stack.push(id);
+                    if ops.is_empty() {
+                        sum = self.settle(sum.checked_add(v));
+                    }
                 }
                 let start = self.out.members.len() as u32;
-                self.out.members.extend(ids);
+                self.out.members.extend(self.stack.drain(base..));
                 let items = start..self.out.members.len() as u32;
                 let id = self.push(RolledKind::Set { items, ops });
-                self.keep_or_drop_all(id, ops)?;
-                return Ok(id);
+                return self.keep_or_drop_all(id, ops, sum);
             }
             Expr::Dice(d) => {
                 let advantage = if leftmost && d.count == 1 && d.size == DieSize::Sides(20) {
@@ -509,22 +634,47 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
                 for op in &d.ops {
                     self.dice_op(start, d.size, op)?;
                 }
+                let total = self.out.dice[start..]
+                    .iter()
+                    .try_fold(0_i64, |acc, d| acc.checked_add(d.total()))
+                    .map(Num::Int)
+                    .ok_or(RollError::TooLarge);
                 let dice = start as u32..self.out.dice.len() as u32;
-                RolledKind::Dice(DiceTerm {
+                let id = self.push(RolledKind::Dice(DiceTerm {
                     count,
                     size: d.size,
                     dice,
                     advantage,
                     ops: &d.ops,
-                })
+                }));
+                if leftmost {
+                    self.leftmost_dice = Some(id);
+                }
+                return Ok((id, self.settle(total)));
             }
         };
-        Ok(self.push(kind))
+        Ok((self.push(kind), value))
     }
 
-    fn keep_or_drop_all(&mut self, id: NodeId, ops: &[Op]) -> Result<(), RollError> {
+    /// Applies a set's or parenthesis' keep/drop operators; its value is
+    /// then the total of what they kept (`value` when there are none).
+    fn keep_or_drop_all(
+        &mut self,
+        id: NodeId,
+        ops: &[Op],
+        value: Num,
+    ) -> Result<(NodeId, Num), RollError> {
+        if ops.is_empty() {
+            return Ok((id, value));
+        }
+        self.apply_keep_ops(id, ops)?;
+        let total = self.out.total_of(id);
+        Ok((id, self.settle(total)))
+    }
+
+    fn apply_keep_ops(&mut self, id: NodeId, ops: &[Op]) -> Result<(), RollError> {
         for op in ops {
-            let mut s = std::mem::take(&mut self.scratch);
+            let mut s = std::mem::take(&mut *self.scratch);
             s.values.clear();
             let member = self.out.member_values(id, &mut s.values);
             if let Ok(member) = member {
@@ -540,7 +690,7 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
                     }
                 }
             }
-            self.scratch = s;
+            *self.scratch = s;
             member?;
         }
         Ok(())
@@ -548,7 +698,7 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
 
     /// `k` (or `p` with `drop_chosen`) on the dice from `start` on.
     fn keep_dice(&mut self, start: usize, selectors: &[Selector], drop_chosen: bool) {
-        let s = &mut self.scratch;
+        let s = &mut *self.scratch;
         s.select_dice(&self.out.dice, start, selectors, None);
         s.mark_chosen();
         for &(i, _) in &s.values {
@@ -565,9 +715,9 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
             }
             OpKind::Reroll | OpKind::RerollOnce | OpKind::RerollAdd | OpKind::Explode => {
                 // Scratch buffers live in the context so rerolling loops do not allocate.
-                let mut scratch = std::mem::take(&mut self.scratch);
+                let mut scratch = std::mem::take(&mut *self.scratch);
                 let result = self.reroll_op(start, size, op, &mut scratch);
-                self.scratch = scratch;
+                *self.scratch = scratch;
                 result?;
             }
             OpKind::Min | OpKind::Max => {
@@ -646,7 +796,8 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
             }
             _ => {
                 // A mask, not a list: at the 1000-dice limit a list lookup per die is cubic.
-                let mut done = vec![false; self.out.dice.len()];
+                s.done.clear();
+                s.done.resize(self.out.dice.len(), false);
                 s.select_dice(&self.out.dice, start, &op.selectors, None);
                 while !s.chosen.is_empty() {
                     let first_new = self.out.dice.len();
@@ -659,9 +810,10 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
                         s.chosen
                             .extend((first_new..dice.len()).filter(|&i| matches(&dice[i])));
                     } else {
-                        done.resize(self.out.dice.len(), false);
-                        s.chosen.iter().for_each(|&i| done[i] = true);
+                        s.done.resize(self.out.dice.len(), false);
+                        s.chosen.iter().for_each(|&i| s.done[i] = true);
                         s.select_dice(&self.out.dice, start, &op.selectors, None);
+                        let done = &s.done;
                         s.chosen.retain(|&i| !done[i]);
                     }
                 }
@@ -676,7 +828,13 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
         let die = &mut self.out.dice[i];
         let mut old = std::mem::replace(&mut die.face, face);
         old.kept = false;
+        if die.rerolled.capacity() == 0
+            && let Some(history) = self.histories.pop()
+        {
+            die.rerolled = history;
+        }
         die.rerolled.push(old);
+        self.out.rerolled = true;
         Ok(())
     }
 
@@ -690,12 +848,14 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
 }
 
 /// Buffers for selecting members, reused across operators and the loops of `rr` and `e`.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Scratch {
     values: Vec<(usize, Num)>,
     sorted: Vec<(usize, Num)>,
     seen: Vec<bool>,
     chosen: Vec<usize>,
+    /// Dice that already exploded, for `e` with a highest/lowest selector.
+    done: Vec<bool>,
 }
 
 impl Scratch {

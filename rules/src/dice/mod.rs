@@ -3,7 +3,9 @@
 //! Parse first, roll second: [`parse`] turns text into an [`Expr`] tree (or a
 //! [`ParseError`] naming the column and what was expected); [`roll`] evaluates
 //! a tree with an injected [`DieRoller`] and keeps every die — kept, dropped,
-//! rerolled, exploded — so that transports can show the whole story.
+//! rerolled, exploded — so that transports can show the whole story. A
+//! [`Roller`] does both again and again: it keeps its buffers between rolls
+//! (no allocation once warmed up) and the trees of texts it parsed.
 //!
 //! ```
 //! use rules::dice::{self, FixedRolls};
@@ -18,7 +20,8 @@
 //!   ("number too large") where Python would carry on with big integers;
 //! - d20 caches parse trees under a key with spaces removed, so in a
 //!   long-running d20 process `1 d20` may roll a d20 if `1d20` was parsed
-//!   before; here every text is parsed on its own (a fresh d20 rejects it).
+//!   before; a [`Roller`]'s cache is keyed by the exact text, so `1 d20` is
+//!   always rejected (as a fresh d20 rejects it).
 //!
 //! `d%` is kept as d20 has it: a tens die showing 0–90 in steps of 10. For a
 //! percentile roll of 1–100, roll `1d100`.
@@ -29,6 +32,7 @@ mod eval;
 mod num;
 mod parse;
 mod render;
+mod reusable;
 mod roller;
 
 pub use ast::{Annotated, BinOp, Dice, DieSize, Expr, Op, OpKind, Selector, SelectorKind, UnOp};
@@ -39,6 +43,7 @@ pub use eval::{
 };
 pub use num::Num;
 pub use parse::{ParseError, Parsed, parse, parse_with_comment};
+pub use reusable::{DiceError, PARSE_CACHE_SIZE, Roll, Roller};
 pub use roller::{DieRoller, FixedRolls};
 
 /// Advantage state of a d20 roll. Any advantage plus any disadvantage is a normal roll.
