@@ -163,14 +163,8 @@ fn a_party_fights_goblins_to_the_end_and_the_log_replays_exactly() {
     assert_eq!(game.table.encounter.as_ref().unwrap().round, 1);
 
     // Whoever is not up is refused, and nothing changes.
-    let current = game
-        .table
-        .encounter
-        .as_ref()
-        .unwrap()
-        .current()
-        .unwrap()
-        .to_string();
+    let current = game.current();
+    assert!(!current.is_empty(), "round 1 has someone up");
     let outsider = if current == "aria" { &grek } else { &aria };
     let before = game.table.clone();
     let refused = game
@@ -284,14 +278,7 @@ fn spells_spend_slots_and_concentration_ends_with_damage_or_a_new_spell() {
     game.ok_command(&pid("dm"), Command::EndTurn);
     // Skip to Aria's turn.
     while game.table.encounter.as_ref().unwrap().current() != Some("aria") {
-        let cur = game
-            .table
-            .encounter
-            .as_ref()
-            .unwrap()
-            .current()
-            .unwrap()
-            .to_string();
+        let cur = game.current();
         let who = if cur == "grek" {
             grek.clone()
         } else {

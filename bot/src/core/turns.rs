@@ -173,32 +173,23 @@ impl MonsterTurns {
             }
         };
         commands.push(Command::EndTurn);
+        let submit = |step: String, command: Command| {
+            self.router.submit(Envelope {
+                transport: Transport::Planner,
+                table: table.to_owned(),
+                sender: dm_player.0.clone(),
+                request_id: format!("{round}:{turn}:{monster}:{step}"),
+                command,
+            })
+        };
         for (step, command) in commands.into_iter().enumerate() {
-            let answer = self
-                .router
-                .submit(Envelope {
-                    transport: Transport::Planner,
-                    table: table.to_owned(),
-                    sender: dm_player.0.clone(),
-                    request_id: format!("{round}:{turn}:{monster}:{step}"),
-                    command: command.clone(),
-                })
-                .await?;
+            let answer = submit(step.to_string(), command.clone()).await?;
             let refused = matches!(answer, Answer::Refused { .. });
             report.played.push((command, answer));
             if refused {
                 // Cut down on the way (an opportunity attack), or the like:
                 // the rest of the plan no longer applies; end the turn.
-                let end = self
-                    .router
-                    .submit(Envelope {
-                        transport: Transport::Planner,
-                        table: table.to_owned(),
-                        sender: dm_player.0.clone(),
-                        request_id: format!("{round}:{turn}:{monster}:end"),
-                        command: Command::EndTurn,
-                    })
-                    .await?;
+                let end = submit("end".to_owned(), Command::EndTurn).await?;
                 report.played.push((Command::EndTurn, end));
                 break;
             }
