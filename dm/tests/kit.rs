@@ -305,3 +305,33 @@ fn a_two_handed_weapon_needs_both_hands() {
     g.ok_with("aria", &shot, MISS);
     g.assert_replays();
 }
+
+#[test]
+fn the_built_in_turn_fires_a_loading_weapon_once_and_skips_what_cannot_attack() {
+    let (mut g, _) = at_the_ogre("Aria fighter 5");
+    g.ok(
+        "dm",
+        "dm set aria weapons crossbow-light,longsword \"crossbow first\"",
+    );
+    g.ok("dm", "dm set aria shield no \"both hands\"");
+    let weapons = |g: &Game| -> Vec<String> {
+        dm::auto::turn(&g.table)
+            .into_iter()
+            .filter_map(|(_, c)| match c {
+                dm::Command::Attack { weapon, .. } => Some(weapon),
+                _ => None,
+            })
+            .collect()
+    };
+    // The default crossbow for the first attack, the longsword for Extra Attack's.
+    assert_eq!(weapons(&g), ["", "longsword"]);
+    for (_, c) in dm::auto::turn(&g.table) {
+        g.ok_command(&common::pid("aria"), c);
+    }
+    assert_eq!(g.sheet("aria").ammo_left("crossbow-bolt"), 19);
+    // With the shield back on, the crossbow is no choice at all.
+    g.ok("dm", "dm set aria shield yes \"strapped on\"");
+    g.skip_to("aria");
+    assert_eq!(weapons(&g), ["longsword", "longsword"]);
+    g.assert_replays();
+}
