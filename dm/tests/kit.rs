@@ -335,3 +335,27 @@ fn the_built_in_turn_fires_a_loading_weapon_once_and_skips_what_cannot_attack() 
     assert_eq!(weapons(&g), ["longsword", "longsword"]);
     g.assert_replays();
 }
+
+#[test]
+fn the_dm_sets_an_ammunition_count() {
+    let mut g = Game::new(24);
+    g.ok("vex", "char new Vex ranger 3 human");
+    g.ok("dm", "dm set vex ammo 30 \"a full quiver\"");
+    assert_eq!(g.sheet("vex").ammo_left("arrow"), 30);
+    let sheet = notes(&g.ok("vex", "sheet"));
+    assert!(sheet.contains("arrows 30"), "{sheet}");
+    assert!(
+        g.refused("dm", "dm set vex ammo lots \"why\"")
+            .contains("not a count")
+    );
+    let why = g.refused("dm", "dm set vex ammo pebbles=3 \"why\"");
+    assert!(why.contains("no ammunition `pebbles`"), "{why}");
+    // With bolts as well, the DM says which.
+    g.ok("dm", "dm loot crossbow bolt -to vex");
+    let why = g.refused("dm", "dm set vex ammo 5 \"why\"");
+    assert!(why.contains("`arrow=5` or `crossbow-bolt=5`"), "{why}");
+    g.ok("dm", "dm set vex ammo crossbow-bolts=5 \"wet\"");
+    assert_eq!(g.sheet("vex").ammo_left("crossbow-bolt"), 5);
+    assert_eq!(g.sheet("vex").ammo_left("arrow"), 30);
+    g.assert_replays();
+}
