@@ -85,9 +85,12 @@ pub fn turn(table: &Table) -> Vec<(bool, Command)> {
                     }
                 }
                 let attacks = attacks_per_turn(table, me);
-                for _ in 0..attacks {
+                for i in 0..attacks {
+                    let Some(weapon) = weapon_for(table, me, i == 0) else {
+                        break;
+                    };
                     out.push(wrap(Command::Attack {
-                        weapon: String::new(),
+                        weapon,
                         targets: vec![foe.clone()],
                         advantage: Advantage::Normal,
                     }));
@@ -172,6 +175,25 @@ fn melee_first(table: &Table, enc: &Encounter, me: &str) -> bool {
         .and_then(|m| m.actions.iter().find(|a| a.attack.is_some()))
         .and_then(|a| a.attack)
         .is_some_and(|a| a.kind != rules::content::AttackKind::Ranged)
+}
+
+/// The weapon for an attack: a monster's default action (empty), or a
+/// character's first weapon it can use now, a loading one only for the
+/// action's first attack (`first`), empty when that is its default (first)
+/// weapon. None: nothing it carries can attack.
+fn weapon_for(table: &Table, me: &str, first: bool) -> Option<String> {
+    let Some(c) = table.character(me) else {
+        return Some(String::new());
+    };
+    let usable = |w: &&rules::content::Weapon| {
+        c.cannot_attack_with(w).is_none()
+            && (first || !w.has(rules::content::WeaponProperty::Loading))
+    };
+    let mut carried = c.weapons.iter().filter_map(|w| rules::content::weapon(w));
+    if carried.next().is_some_and(|w| usable(&w)) {
+        return Some(String::new());
+    }
+    carried.find(usable).map(|w| w.id.clone())
 }
 
 /// Attacks in one Attack action (Extra Attack); a monster's multiattack is one command.

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use rules::content::{self, Class, Found, Race, Subrace, Weapon};
+use rules::content::{self, Class, Found, GearKind, Race, Subrace, Weapon, WeaponProperty};
 use rules::mechanics::{
     Ability, AbilityScores, CasterKind, Condition, Conditions, DamageType, Health, Level, Skill,
     SpellLevel, SpellSlots, ZeroHp,
@@ -67,6 +67,11 @@ pub struct Character {
     /// ("rage", "second-wind", "action-surge"), by feature.
     #[serde(default)]
     pub spent: BTreeMap<String, u32>,
+    /// Pieces of ammunition carried, by gear id ("crossbow-bolt": 19). An
+    /// ammunition item with no count here (a sheet saved before counting)
+    /// is one full bundle.
+    #[serde(default)]
+    pub ammo: BTreeMap<String, u32>,
 }
 
 /// What going up a level gave.
@@ -172,6 +177,23 @@ pub fn starting_items(class: &str) -> Vec<String> {
         }
     }
     items
+}
+
+/// The pieces of ammunition a new character of the class carries: one
+/// bundle (the gear's quantity) of each ammunition among its items.
+fn starting_ammo(class: &str) -> BTreeMap<String, u32> {
+    starting_items(class)
+        .into_iter()
+        .filter_map(|id| {
+            let g = content::gear(&id).filter(|g| g.kind == GearKind::Ammunition)?;
+            Some((id, g.quantity))
+        })
+        .collect()
+}
+
+/// How a count of the ammunition `id` reads: "crossbow bolts".
+pub fn ammo_name(id: &str) -> String {
+    content::gear(id).map_or_else(|| id.replace('-', " "), |g| g.name.to_lowercase()) + "s"
 }
 
 /// The spells a new caster of the class starts with, by the lowest level
@@ -340,6 +362,7 @@ impl Character {
             speed: race.speed,
             xp: 0,
             gold: 10,
+            ammo: starting_ammo(&class.id),
             items: starting_items(&class.id),
             hit_dice_left: level,
             reactions_off: Vec::new(),
@@ -432,6 +455,57 @@ impl Character {
             }
         };
         content::weapon(&id.id)
+    }
+
+    /// How many pieces of the ammunition `id` it carries.
+    pub fn ammo_left(&self, id: &str) -> u32 {
+        self.ammo.get(id).copied().unwrap_or_else(|| {
+            if self.items.iter().any(|i| i == id) {
+                content::gear(id).map_or(0, |g| g.quantity)
+            } else {
+                0
+            }
+        })
+    }
+
+    /// Why it cannot attack with `w` now, if it cannot: a two-handed weapon
+    /// while its shield is worn, or an ammunition weapon with nothing to fire.
+    pub fn cannot_attack_with(&self, w: &Weapon) -> Option<String> {
+        if w.has(WeaponProperty::TwoHanded) && self.shield {
+            return Some(format!(
+                "{}'s {} needs both hands: doff the shield first (the DM: `dm set {} shield no \"why\"`)",
+                self.name,
+                w.name.to_lowercase(),
+                self.handle
+            ));
+        }
+        match &w.ammunition {
+            Some(id) if w.has(WeaponProperty::Ammunition) && self.ammo_left(id) == 0 => {
+                Some(format!("{} has no {} left", self.name, ammo_name(id)))
+            }
+            _ => None,
+        }
+    }
+
+    /// Spends one piece of the ammunition `w` fires, if it fires any: the
+    /// gear id spent.
+    pub fn spend_ammo(&mut self, w: &Weapon) -> Option<String> {
+        let id = w
+            .ammunition
+            .clone()
+            .filter(|_| w.has(WeaponProperty::Ammunition))?;
+        let left = self.ammo_left(&id).saturating_sub(1);
+        self.ammo.insert(id.clone(), left);
+        Some(id)
+    }
+
+    /// Adds `count` pieces of the ammunition `id`, carrying it as an item.
+    pub fn add_ammo(&mut self, id: &str, count: u32) {
+        let have = self.ammo_left(id);
+        self.ammo.insert(id.to_string(), have.saturating_add(count));
+        if !self.items.iter().any(|i| i == id) {
+            self.items.push(id.to_string());
+        }
     }
 
     /// Its race and subrace from the content; `None` for an edited race id

@@ -128,6 +128,14 @@ pub struct Encounter {
     /// turn last ended (or began raging this turn): their rage goes on.
     #[serde(default)]
     pub rage_kept: Vec<String>,
+    /// Who fired a loading weapon in its current Attack action: no second
+    /// shot with one until the next action.
+    #[serde(default)]
+    pub loaded_fired: Vec<String>,
+    /// Ammunition spent in this fight, by shooter and gear id: half of it
+    /// is found again when the fight ends.
+    #[serde(default)]
+    pub ammo_spent: BTreeMap<String, BTreeMap<String, u32>>,
 }
 
 impl Encounter {

@@ -250,7 +250,7 @@ pub const DM_VERBS: &[Verb] = &[
 /// The sheet fields `dm set` may change.
 pub const SET_FIELDS: &[&str] = &[
     "ac", "hp", "max_hp", "str", "dex", "con", "int", "wis", "cha", "level", "xp", "gold", "speed",
-    "armor", "shield", "weapons", "spells",
+    "armor", "shield", "weapons", "spells", "ammo",
 ];
 
 /// Parses one line into a [`Command`].

@@ -121,7 +121,13 @@ fn character_combatant(ch: &crate::character::Character) -> Combatant {
     );
     c.life = ch.health.state();
     c.conditions = ch.conditions.clone();
-    for w in ch.weapons.iter().filter_map(|w| content::weapon(w)) {
+    // A weapon it cannot use now (no ammunition, two hands but a shield) is no option.
+    for w in ch
+        .weapons
+        .iter()
+        .filter_map(|w| content::weapon(w))
+        .filter(|w| ch.cannot_attack_with(w).is_none())
+    {
         let long_range = w.range.is_some_and(|[normal, long]| long > normal);
         match w.kind {
             WeaponKind::Ranged => {

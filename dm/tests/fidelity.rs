@@ -160,6 +160,8 @@ fn a_weapon_answers_to_its_common_name() {
     let mut g = party(22, &["Aria fighter 3 human"]);
     g.fight(&[("goblin", 1)]);
     g.skip_to("aria");
+    // The crossbow is two-handed: the fighter's shield comes off first.
+    g.ok("dm", "dm set aria shield no \"both hands\"");
     let r = g.ok("aria", "a light crossbow -t g1");
     let with = picked(&r, |l| match l {
         Line::Attack { with, .. } => Some(with.clone()),

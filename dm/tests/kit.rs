@@ -4,8 +4,14 @@
 //! two-handed grip).
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod common;
+
+use common::{Dice, Game, notes, picked};
+use dm::Line;
 use dm::character::{Character, kit, starting_items};
 use dm::command::{NewCharacter, Scores};
+use dm::options::turn_options;
+use rules::automation::features::attacks_per_action;
 use rules::content::{self, Found, GearKind, WeaponKind, WeaponProperty};
 
 fn make(class: &str, level: u8) -> Character {
@@ -108,4 +114,248 @@ fn the_fighter_and_the_cleric_carry_a_light_crossbow_and_its_bolts() {
     assert_eq!(old.weapon("light crossbow").unwrap().id, "crossbow-light");
     assert_eq!(old.weapon("").unwrap().id, "longsword");
     assert!(old.weapon("greataxe").is_none());
+}
+
+/// A table where `line` (`name class level`) is in a fight with an ogre,
+/// on its turn; the ogre's handle.
+fn at_the_ogre(line: &str) -> (Game, String) {
+    let mut g = Game::new(23);
+    let name = line.split_whitespace().next().unwrap().to_lowercase();
+    g.ok(&name, &format!("char new {line} human"));
+    g.fight(&[("ogre", 1)]);
+    let ogre = g.table.encounter.as_ref().unwrap().monsters[0]
+        .handle
+        .clone();
+    g.skip_to(&name);
+    (g, ogre)
+}
+
+/// A d20 of 1: the shot misses and the ogre stays up for the next.
+const MISS: Dice = Dice::Faces(&[1]);
+
+#[test]
+fn every_kit_weapon_fires_its_counted_ammunition_as_the_rules_say() {
+    // How many kits met each rule: none of them may go unchecked.
+    let (mut shot, mut doffed, mut loading) = (0, 0, 0);
+    for class in content::classes() {
+        let (mut g, ogre) = at_the_ogre(&format!("Kit {} 5", class.id));
+        let c = g.sheet("kit").clone();
+        let attacks = attacks_per_action(c.class(), c.level);
+        for id in &c.weapons {
+            let w = content::weapon(id).unwrap();
+            let Some(ammo) = w.ammunition.as_deref() else {
+                continue;
+            };
+            let bundle = content::gear(ammo).unwrap().quantity;
+            assert_eq!(c.ammo.get(ammo), Some(&bundle), "{}: {ammo}", class.id);
+            if w.has(WeaponProperty::TwoHanded) && g.sheet("kit").shield {
+                let why = g.refused("kit", &format!("a {id} -t {ogre}"));
+                assert!(why.contains("needs both hands"), "{}: {why}", class.id);
+                g.ok("dm", "dm set kit shield no \"both hands for the bow\"");
+                doffed += 1;
+            }
+            shot += 1;
+            g.ok_with("kit", &format!("a {id} -t {ogre}"), MISS);
+            assert_eq!(g.sheet("kit").ammo_left(ammo), bundle - 1, "{}", class.id);
+            let again = g.run_with("kit", &format!("a {id} -t {ogre}"), MISS);
+            match (w.has(WeaponProperty::Loading), attacks) {
+                (true, 2..) => {
+                    let why = again.unwrap_err().0;
+                    assert!(why.contains("once per action"), "{}: {why}", class.id);
+                    loading += 1;
+                }
+                (false, 2..) => assert!(again.is_ok(), "{}: {again:?}", class.id),
+                (_, _) => {
+                    let why = again.unwrap_err().0;
+                    assert!(
+                        why.contains("already used your action"),
+                        "{}: {why}",
+                        class.id
+                    );
+                }
+            }
+            g.next_turn_of("kit");
+        }
+        g.assert_replays();
+    }
+    // Fighter and cleric doff a shield; the fighter's Extra Attack meets loading.
+    assert!(
+        shot >= 5 && doffed >= 2 && loading >= 1,
+        "{shot} {doffed} {loading}"
+    );
+}
+
+#[test]
+fn an_attack_with_a_crossbow_spends_a_bolt() {
+    let (mut g, ogre) = at_the_ogre("Brom sorcerer 3");
+    assert_eq!(g.sheet("brom").ammo_left("crossbow-bolt"), 20);
+    for _ in 0..3 {
+        g.ok_with("brom", &format!("a light crossbow -t {ogre}"), MISS);
+        g.next_turn_of("brom");
+    }
+    assert_eq!(g.sheet("brom").ammo_left("crossbow-bolt"), 17);
+    let sheet = notes(&g.ok("brom", "sheet"));
+    assert!(sheet.contains("crossbow bolts 17"), "{sheet}");
+    // After the fight, half the 3 spent are found again (1, rounded down).
+    let end = notes(&g.ok("dm", "dm end"));
+    assert!(
+        end.contains("Brom recovers 1 of the 3 crossbow bolts spent (18 left)"),
+        "{end}"
+    );
+    assert_eq!(g.sheet("brom").ammo_left("crossbow-bolt"), 18);
+    // A thrown dagger is no ammunition: it spends none.
+    let (mut g, ogre) = at_the_ogre("Brom sorcerer 3");
+    g.ok_with("brom", &format!("a dagger -t {ogre}"), MISS);
+    assert_eq!(g.sheet("brom").ammo, starting_ammo_of("sorcerer"));
+    g.assert_replays();
+}
+
+fn starting_ammo_of(class: &str) -> std::collections::BTreeMap<String, u32> {
+    make(class, 1).ammo
+}
+
+#[test]
+fn no_ammunition_no_shot() {
+    let (mut g, ogre) = at_the_ogre("Brom sorcerer 3");
+    g.ok("dm", "dm set brom ammo 0 \"lost in the river\"");
+    let shot = format!("a light crossbow -t {ogre}");
+    assert_eq!(g.refused("brom", &shot), "Brom has no crossbow bolts left");
+    // The turn's options leave out a crossbow with nothing to fire.
+    let ids: Vec<String> = turn_options(&g.table, "brom")
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    assert!(ids.iter().any(|i| i.contains("dagger")), "{ids:?}");
+    assert!(ids.iter().all(|i| !i.contains("crossbow")), "{ids:?}");
+    // Looted bolts come as a bundle of 20 and add to the count.
+    g.ok("dm", "dm loot crossbow bolts -to brom");
+    assert_eq!(g.sheet("brom").ammo_left("crossbow-bolt"), 20);
+    assert_eq!(
+        g.sheet("brom")
+            .items
+            .iter()
+            .filter(|i| *i == "crossbow-bolt")
+            .count(),
+        1
+    );
+    g.ok_with("brom", &shot, MISS);
+    assert_eq!(g.sheet("brom").ammo_left("crossbow-bolt"), 19);
+    g.assert_replays();
+}
+
+#[test]
+fn a_sheet_saved_before_counting_carries_one_bundle() {
+    let mut old = make("sorcerer", 1);
+    old.ammo.clear();
+    assert_eq!(old.ammo_left("crossbow-bolt"), 20);
+    assert_eq!(old.ammo_left("arrow"), 0);
+    let json = serde_json::to_value(make("sorcerer", 1)).unwrap();
+    let mut fields = json.as_object().unwrap().clone();
+    fields.remove("ammo");
+    let loaded: Character = serde_json::from_value(fields.into()).unwrap();
+    assert_eq!(loaded.ammo_left("crossbow-bolt"), 20);
+}
+
+#[test]
+fn a_loading_weapon_fires_once_per_action() {
+    let (mut g, ogre) = at_the_ogre("Aria fighter 5");
+    g.ok(
+        "dm",
+        "dm set aria shield no \"both hands for the crossbow\"",
+    );
+    let shot = format!("a light crossbow -t {ogre}");
+    let r = g.ok_with("aria", &shot, MISS);
+    assert!(notes(&r).contains("1 more attack(s) this action"), "{r:?}");
+    let why = g.refused("aria", &shot);
+    assert!(why.contains("fires once per action (loading)"), "{why}");
+    // Extra Attack's second attack goes with another weapon.
+    g.ok_with("aria", &format!("a longsword -t {ogre}"), MISS);
+    // The next turn's action loads it again.
+    g.next_turn_of("aria");
+    g.ok_with("aria", &shot, MISS);
+    assert_eq!(g.sheet("aria").ammo_left("crossbow-bolt"), 18);
+    g.assert_replays();
+}
+
+#[test]
+fn a_two_handed_weapon_needs_both_hands() {
+    let (mut g, ogre) = at_the_ogre("Aria fighter 1");
+    assert!(g.sheet("aria").shield);
+    let shot = format!("a light crossbow -t {ogre}");
+    let why = g.refused("aria", &shot);
+    assert!(
+        why.contains("needs both hands: doff the shield first"),
+        "{why}"
+    );
+    // A versatile longsword with the shield on is one-handed: a d8, not a
+    // d10 (a face of 20 comes out as the die's highest).
+    let damage = |r: &dm::Reply| {
+        picked(r, |l| match l {
+            Line::Damage { amount, .. } => Some(*amount),
+            _ => None,
+        })
+    };
+    let sword = format!("a longsword -t {ogre}");
+    let one_hand = damage(&g.ok_with("aria", &sword, Dice::Faces(&[19, 20])));
+    g.ok("dm", "dm set aria shield no \"both hands\"");
+    g.next_turn_of("aria");
+    let two_hands = damage(&g.ok_with("aria", &sword, Dice::Faces(&[19, 20])));
+    assert_eq!(two_hands[0], one_hand[0] + 2, "{one_hand:?} {two_hands:?}");
+    g.next_turn_of("aria");
+    g.ok_with("aria", &shot, MISS);
+    g.assert_replays();
+}
+
+#[test]
+fn the_built_in_turn_fires_a_loading_weapon_once_and_skips_what_cannot_attack() {
+    let (mut g, _) = at_the_ogre("Aria fighter 5");
+    g.ok(
+        "dm",
+        "dm set aria weapons crossbow-light,longsword \"crossbow first\"",
+    );
+    g.ok("dm", "dm set aria shield no \"both hands\"");
+    let weapons = |g: &Game| -> Vec<String> {
+        dm::auto::turn(&g.table)
+            .into_iter()
+            .filter_map(|(_, c)| match c {
+                dm::Command::Attack { weapon, .. } => Some(weapon),
+                _ => None,
+            })
+            .collect()
+    };
+    // The default crossbow for the first attack, the longsword for Extra Attack's.
+    assert_eq!(weapons(&g), ["", "longsword"]);
+    for (_, c) in dm::auto::turn(&g.table) {
+        g.ok_command(&common::pid("aria"), c);
+    }
+    assert_eq!(g.sheet("aria").ammo_left("crossbow-bolt"), 19);
+    // With the shield back on, the crossbow is no choice at all.
+    g.ok("dm", "dm set aria shield yes \"strapped on\"");
+    g.skip_to("aria");
+    assert_eq!(weapons(&g), ["longsword", "longsword"]);
+    g.assert_replays();
+}
+
+#[test]
+fn the_dm_sets_an_ammunition_count() {
+    let mut g = Game::new(24);
+    g.ok("vex", "char new Vex ranger 3 human");
+    g.ok("dm", "dm set vex ammo 30 \"a full quiver\"");
+    assert_eq!(g.sheet("vex").ammo_left("arrow"), 30);
+    let sheet = notes(&g.ok("vex", "sheet"));
+    assert!(sheet.contains("arrows 30"), "{sheet}");
+    assert!(
+        g.refused("dm", "dm set vex ammo lots \"why\"")
+            .contains("not a count")
+    );
+    let why = g.refused("dm", "dm set vex ammo pebbles=3 \"why\"");
+    assert!(why.contains("no ammunition `pebbles`"), "{why}");
+    // With bolts as well, the DM says which.
+    g.ok("dm", "dm loot crossbow bolt -to vex");
+    let why = g.refused("dm", "dm set vex ammo 5 \"why\"");
+    assert!(why.contains("`arrow=5` or `crossbow-bolt=5`"), "{why}");
+    g.ok("dm", "dm set vex ammo crossbow-bolts=5 \"wet\"");
+    assert_eq!(g.sheet("vex").ammo_left("crossbow-bolt"), 5);
+    assert_eq!(g.sheet("vex").ammo_left("arrow"), 30);
+    g.assert_replays();
 }

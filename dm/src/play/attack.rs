@@ -2,7 +2,7 @@
 //! or its saving-throw area action, on the attacker's turn or readied.
 
 use rules::automation::{self, CastFigures, Target, features};
-use rules::content;
+use rules::content::{self, WeaponProperty};
 use rules::dice::Advantage;
 
 use super::Dice;
@@ -239,6 +239,24 @@ pub(super) fn attack(
         } else {
             find_weapon(&c, weapon)?
         };
+        if let Some(why) = c.cannot_attack_with(w) {
+            return Err(no(why));
+        }
+        // Loading: one shot per action, whatever Extra Attack leaves.
+        if via == Via::Normal
+            && left > 0
+            && w.has(WeaponProperty::Loading)
+            && table
+                .encounter
+                .as_ref()
+                .is_some_and(|e| e.loaded_fired.iter().any(|h| h == me))
+        {
+            return Err(no(format!(
+                "{}'s {} fires once per action (loading) — attack with another weapon, or `n`",
+                c.name,
+                w.name.to_lowercase()
+            )));
+        }
         reach::weapon(table, me, &target_handle, w)?;
         wielded = Some(w);
         let ability = weapon_ability(&c, w);
@@ -291,6 +309,7 @@ pub(super) fn attack(
     }
     if let Some(w) = wielded {
         classes::note_light_attack(table, me, w, via);
+        fired(table, me, w, via == Via::Normal && left == 0);
     }
     if team(table, &target_handle) != team(table, me) {
         classes::keep_rage(table, me);
@@ -342,6 +361,29 @@ pub(super) fn attack(
     Ok(())
 }
 
+/// Spends the piece of ammunition `w` fires and notes the shot of a
+/// loading weapon (`new_action`: this attack began an Attack action, so an
+/// earlier action's shot no longer counts).
+fn fired(table: &mut Table, me: &str, w: &content::Weapon, new_action: bool) {
+    let spent = table.character_mut(me).and_then(|c| c.spend_ammo(w));
+    let Some(enc) = table.encounter.as_mut() else {
+        return;
+    };
+    if let Some(id) = spent {
+        *enc.ammo_spent
+            .entry(me.to_string())
+            .or_default()
+            .entry(id)
+            .or_default() += 1;
+    }
+    if new_action {
+        enc.loaded_fired.retain(|h| h != me);
+    }
+    if w.has(WeaponProperty::Loading) && !enc.loaded_fired.iter().any(|h| h == me) {
+        enc.loaded_fired.push(me.to_string());
+    }
+}
+
 pub(super) fn find_weapon(c: &Character, query: &str) -> Result<&'static content::Weapon> {
     c.weapon(query).ok_or_else(|| {
         no(format!(
@@ -353,7 +395,7 @@ pub(super) fn find_weapon(c: &Character, query: &str) -> Result<&'static content
 }
 
 fn weapon_ability(c: &Character, w: &content::Weapon) -> Ability {
-    use rules::content::{WeaponKind, WeaponProperty};
+    use rules::content::WeaponKind;
     let (s, d) = (
         c.modifier(Ability::Strength),
         c.modifier(Ability::Dexterity),

@@ -1,9 +1,11 @@
 //! The DM's commands: fights and monsters, hit points and conditions,
 //! sheet fields, rewards, positions, narration and deciding votes.
 
+use std::collections::BTreeMap;
+
 use super::Dice;
 use rules::automation;
-use rules::content;
+use rules::content::{self, GearKind};
 use rules::mechanics::{Ability, Condition, Conditions, Health, LifeState, ZeroHp};
 
 use super::characters::{level_up, xp_for_level};
@@ -80,6 +82,7 @@ pub(super) fn dm_command(
                 enc.round,
                 enc.monsters.len()
             ));
+            recover_ammo(table, &enc.ammo_spent, reply);
         }
         DmCommand::AddMonster {
             monster,
@@ -208,8 +211,13 @@ pub(super) fn dm_command(
                 if let Some(c) = table.character_mut(h) {
                     c.gold = c.gold.saturating_add(share);
                     if i == 0 {
-                        c.items
-                            .extend(items.iter().map(|s| s.to_lowercase().replace(' ', "-")));
+                        for item in items {
+                            match ammunition(item) {
+                                // Ammunition comes by the bundle and adds to the count.
+                                Some(g) => c.add_ammo(&g.id, g.quantity),
+                                None => c.items.push(item.to_lowercase().replace(' ', "-")),
+                            }
+                        }
                     }
                 }
             }
@@ -275,6 +283,29 @@ pub(super) fn dm_command(
         }
     }
     Ok(())
+}
+
+/// After a fight, searching finds half the ammunition each shooter spent
+/// in it (rounded down), as the SRD's ammunition property says.
+fn recover_ammo(
+    table: &mut Table,
+    spent_by: &BTreeMap<String, BTreeMap<String, u32>>,
+    reply: &mut Reply,
+) {
+    for (who, spent) in spent_by {
+        for (id, &n) in spent {
+            let back = n / 2;
+            if let Some(c) = table.character_mut(who) {
+                c.add_ammo(id, back);
+                reply.say(format!(
+                    "{} recovers {back} of the {n} {} spent ({} left).",
+                    c.name,
+                    crate::character::ammo_name(id),
+                    c.ammo_left(id)
+                ));
+            }
+        }
+    }
 }
 
 /// The DM's commands the whole table hears of (see [`Reply::announce`]):
@@ -370,6 +401,13 @@ fn ids(value: &str, what: &str, find: impl Fn(&str) -> Option<String>) -> Result
         .collect()
 }
 
+/// An ammunition by its id or name, one or several ("crossbow-bolts").
+fn ammunition(name: &str) -> Option<&'static content::Gear> {
+    content::gear(name)
+        .or_else(|| content::gear(name.strip_suffix('s')?))
+        .filter(|g| g.kind == GearKind::Ammunition)
+}
+
 fn set_field(c: &mut Character, field: &str, value: &str) -> Result<String> {
     let num = || {
         value
@@ -453,10 +491,46 @@ fn set_field(c: &mut Character, field: &str, value: &str) -> Result<String> {
                 "AC comes from armor, shield and Dexterity: set `armor` (e.g. chain mail) or `shield`",
             ));
         }
+        "ammo" => {
+            // `30` for the one ammunition carried, `arrows=30` to say which.
+            let (which, count) = value.rsplit_once(['=', ':']).unwrap_or(("", value));
+            let g = if which.is_empty() {
+                let carried: Vec<&str> = c
+                    .items
+                    .iter()
+                    .filter(|i| ammunition(i).is_some())
+                    .map(String::as_str)
+                    .collect();
+                match carried.as_slice() {
+                    [one] => ammunition(one),
+                    [] => return Err(no("say which ammunition: `arrows=20`")),
+                    several => {
+                        return Err(no(format!(
+                            "say which ammunition: {}",
+                            several
+                                .iter()
+                                .map(|i| format!("`{i}={count}`"))
+                                .collect::<Vec<_>>()
+                                .join(" or ")
+                        )));
+                    }
+                }
+            } else {
+                ammunition(which)
+            }
+            .ok_or_else(|| no(format!("no ammunition `{which}` — arrows, crossbow-bolts, blowgun-needles or sling-bullets")))?;
+            before = c.ammo_left(&g.id).to_string();
+            let v = count
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| no(format!("`{count}` is not a count")))?;
+            c.add_ammo(&g.id, 0);
+            c.ammo.insert(g.id.clone(), v);
+        }
         other => {
             let ability = other
                 .parse::<Ability>()
-                .map_err(|_| no("fields: hp, max_hp, level, xp, gold, speed, armor, shield, weapons, spells, str…cha"))?;
+                .map_err(|_| no("fields: hp, max_hp, level, xp, gold, speed, armor, shield, weapons, spells, ammo, str…cha"))?;
             let i = index(ability);
             before = c.scores[i].to_string();
             let v = u8::try_from(num()?)

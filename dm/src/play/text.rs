@@ -1,6 +1,7 @@
 //! The table as text: a character sheet, the status, the dice commitment
 //! and the command list.
 
+use rules::content::{self, GearKind};
 use rules::mechanics::{Ability, Condition, Health, LifeState};
 
 use super::creatures::{conditions, health, is_monster, name_of};
@@ -66,7 +67,18 @@ pub(super) fn sheet_text(c: &Character) -> String {
         ));
     }
     if !c.items.is_empty() {
-        s.push_str(&format!("\nItems: {}", c.items.join(", ")));
+        // Ammunition shows its count: "crossbow bolts 19".
+        let items: Vec<String> = c
+            .items
+            .iter()
+            .map(|i| match content::gear(i) {
+                Some(g) if g.kind == GearKind::Ammunition => {
+                    format!("{} {}", crate::character::ammo_name(i), c.ammo_left(i))
+                }
+                _ => i.clone(),
+            })
+            .collect();
+        s.push_str(&format!("\nItems: {}", items.join(", ")));
     }
     let darkvision = c.darkvision_ft();
     if darkvision > 0 {

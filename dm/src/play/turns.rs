@@ -167,6 +167,7 @@ fn advance(table: &mut Table, dice: &mut Dice<'_>, reply: &mut Reply) {
     enc.attacks_left.remove(&next);
     enc.sneak_attacked.clear();
     enc.light_attack.clear();
+    enc.loaded_fired.clear();
     enc.extra_actions.clear();
     enc.dodging.retain(|h| h != &next);
     let round = enc.round;
