@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 use std::ops::Range;
 
 use super::Advantage;
-use super::ast::{BinOp, DieSize, Expr, Op, OpKind, Selector, SelectorKind, UnOp};
+use super::ast::{BinOp, Dice, DieSize, Expr, Op, OpKind, Selector, SelectorKind, UnOp};
 use super::num::Num;
 use super::roller::DieRoller;
 
@@ -602,58 +602,65 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
                 let id = self.push(RolledKind::Set { items, ops });
                 return self.keep_or_drop_all(id, ops, sum);
             }
-            Expr::Dice(d) => {
-                let advantage = if leftmost && d.count == 1 && d.size == DieSize::Sides(20) {
-                    self.advantage
-                } else {
-                    Advantage::Normal
-                };
-                let count = if advantage == Advantage::Normal {
-                    d.count
-                } else {
-                    2
-                };
-                self.reserve(count, d.size)?;
-                // A term's dice stay contiguous: its operators run before the next term rolls.
-                let start = self.out.dice.len();
-                self.out
-                    .dice
-                    .reserve(usize::try_from(count).unwrap_or(MAX_ROLLS));
-                for _ in 0..count {
-                    let face = self.face(d.size);
-                    self.out.dice.push(Die::new(face));
-                }
-                let implicit = match advantage {
-                    Advantage::Normal => None,
-                    Advantage::Advantage => Some(SelectorKind::Highest),
-                    Advantage::Disadvantage => Some(SelectorKind::Lowest),
-                };
-                if let Some(kind) = implicit {
-                    self.keep_dice(start, &[Selector { kind, num: 1 }], false);
-                }
-                for op in &d.ops {
-                    self.dice_op(start, d.size, op)?;
-                }
-                let total = self.out.dice[start..]
-                    .iter()
-                    .try_fold(0_i64, |acc, d| acc.checked_add(d.total()))
-                    .map(Num::Int)
-                    .ok_or(RollError::TooLarge);
-                let dice = start as u32..self.out.dice.len() as u32;
-                let id = self.push(RolledKind::Dice(DiceTerm {
-                    count,
-                    size: d.size,
-                    dice,
-                    advantage,
-                    ops: &d.ops,
-                }));
-                if leftmost {
-                    self.leftmost_dice = Some(id);
-                }
-                return Ok((id, self.settle(total)));
-            }
+            Expr::Dice(d) => return self.eval_dice(d, leftmost),
         };
         Ok((self.push(kind), value))
+    }
+
+    /// Rolls a dice term and computes its total, as [`Ctx::eval`] does for other nodes.
+    fn eval_dice(&mut self, d: &'e Dice, leftmost: bool) -> Result<(NodeId, Num), RollError> {
+        let advantage = if leftmost && d.count == 1 && d.size == DieSize::Sides(20) {
+            self.advantage
+        } else {
+            Advantage::Normal
+        };
+        let count = if advantage == Advantage::Normal {
+            d.count
+        } else {
+            2
+        };
+        self.reserve(count, d.size)?;
+        // A term's dice stay contiguous: its operators run before the next term rolls.
+        let start = self.out.dice.len();
+        self.out
+            .dice
+            .reserve(usize::try_from(count).unwrap_or(MAX_ROLLS));
+        // Without operators every die counts its face: the total is summed as they roll.
+        let mut sum = Some(0_i64);
+        for _ in 0..count {
+            let face = self.face(d.size);
+            sum = sum.and_then(|s| s.checked_add(face));
+            self.out.dice.push(Die::new(face));
+        }
+        let implicit = match advantage {
+            Advantage::Normal => None,
+            Advantage::Advantage => Some(SelectorKind::Highest),
+            Advantage::Disadvantage => Some(SelectorKind::Lowest),
+        };
+        if let Some(kind) = implicit {
+            self.keep_dice(start, &[Selector { kind, num: 1 }], false);
+        }
+        if implicit.is_some() || !d.ops.is_empty() {
+            for op in &d.ops {
+                self.dice_op(start, d.size, op)?;
+            }
+            sum = self.out.dice[start..]
+                .iter()
+                .try_fold(0_i64, |acc, d| acc.checked_add(d.total()));
+        }
+        let total = sum.map(Num::Int).ok_or(RollError::TooLarge);
+        let dice = start as u32..self.out.dice.len() as u32;
+        let id = self.push(RolledKind::Dice(DiceTerm {
+            count,
+            size: d.size,
+            dice,
+            advantage,
+            ops: &d.ops,
+        }));
+        if leftmost {
+            self.leftmost_dice = Some(id);
+        }
+        Ok((id, self.settle(total)))
     }
 
     /// Applies a set's or parenthesis' keep/drop operators; its value is
