@@ -255,7 +255,7 @@ impl Buffers {
     /// and give back with [`Buffers::recycle`].
     pub(super) fn take<'e>(&mut self) -> Rolled<'e> {
         Rolled {
-            nodes: recycle_nodes(std::mem::take(&mut self.nodes)),
+            nodes: std::mem::take(&mut self.nodes),
             dice: std::mem::take(&mut self.dice),
             members: std::mem::take(&mut self.members),
             ..Rolled::empty()

@@ -1,6 +1,7 @@
 //! A roller kept between rolls: it reuses its buffers and remembers the
 //! trees of texts it parsed, as d20's `Roller` keeps its parse cache.
 
+use std::mem::ManuallyDrop;
 use std::ops::Deref;
 
 use super::Advantage;
@@ -57,7 +58,10 @@ impl Clone for Roller {
 /// to the roller when it is dropped; [`Roll::into_rolled`] keeps them instead.
 #[derive(Debug)]
 pub struct Roll<'r, 'e> {
-    rolled: Rolled<'e>,
+    /// Never dropped: [`Buffers::recycle`] leaves it holding the emptied,
+    /// unallocated vectors [`Buffers::take`] left in the roller, so there is
+    /// nothing to free and dropping would only test that.
+    rolled: ManuallyDrop<Rolled<'e>>,
     comment: Option<&'e str>,
     home: &'r mut Buffers,
 }
@@ -85,7 +89,7 @@ impl Roller {
         rng: &mut R,
     ) -> Result<Roll<'_, 'e>, RollError> {
         let mut roll = Roll {
-            rolled: self.buffers.take(),
+            rolled: ManuallyDrop::new(self.buffers.take()),
             comment: None,
             home: &mut self.buffers,
         };
@@ -140,7 +144,7 @@ impl Roller {
     ) -> Result<Roll<'_, '_>, DiceError> {
         let parsed = self.cache.get(text, comments)?;
         let mut roll = Roll {
-            rolled: self.buffers.take(),
+            rolled: ManuallyDrop::new(self.buffers.take()),
             comment: parsed.comment.as_deref(),
             home: &mut self.buffers,
         };
@@ -159,7 +163,7 @@ impl<'e> Roll<'_, 'e> {
     /// A roll of a text borrows the roller's cached tree, so the roller stays
     /// borrowed while it is kept; a roll of a tree of your own does not.
     pub fn into_rolled(mut self) -> Rolled<'e> {
-        std::mem::replace(&mut self.rolled, Rolled::empty())
+        std::mem::replace(&mut *self.rolled, Rolled::empty())
     }
 }
 
