@@ -424,24 +424,19 @@ impl<'e> Rolled<'e> {
 
     /// Crit or fumble from the leftmost dice term `id` (the one reached from
     /// the root through first children only).
+    #[inline]
     fn crit_of(&self, id: NodeId) -> Crit {
         let node = self.node(id);
-        let RolledKind::Dice(term) = &node.kind else {
-            return Crit::None;
-        };
-        if !node.kept || term.size != DieSize::Sides(20) {
-            return Crit::None;
-        }
-        // Exactly one kept die, whose value is then the term's total.
-        let mut kept = None;
-        for die in self.dice(term).iter().filter(|d| d.kept) {
-            if kept.replace(die).is_some() {
-                return Crit::None;
+        match &node.kind {
+            RolledKind::Dice(term) if node.kept && term.size == DieSize::Sides(20) => {
+                // Exactly one kept die, whose value is then the term's total.
+                let mut kept = self.dice(term).iter().filter(|d| d.kept);
+                match (kept.next().map(Die::total), kept.next()) {
+                    (Some(1), None) => Crit::Fumble,
+                    (Some(20), None) => Crit::Crit,
+                    _ => Crit::None,
+                }
             }
-        }
-        match kept.map(Die::total) {
-            Some(1) => Crit::Fumble,
-            Some(20) => Crit::Crit,
             _ => Crit::None,
         }
     }
