@@ -65,8 +65,10 @@ pub struct Rolled<'e> {
     dice: Vec<Die>,
     members: Vec<NodeId>,
     root: NodeId,
-    /// Some die was rerolled: [`Buffers::recycle`] then takes the histories back.
-    rerolled: bool,
+    /// Some die may own memory (a reroll history or forced values):
+    /// [`Buffers::recycle`] then takes the histories back and drops the dice
+    /// one by one; otherwise it lets them go without a drop each.
+    owning: bool,
     /// The exact value (a float when decimals or `/` were involved).
     pub value: Num,
     /// The total, truncated toward zero as d20 does.
@@ -298,7 +300,15 @@ impl Buffers {
     /// leaving it with none.
     pub(super) fn recycle(&mut self, rolled: &mut Rolled<'_>) {
         self.nodes = recycle_nodes(std::mem::take(&mut rolled.nodes));
-        if rolled.rerolled {
+        if !rolled.owning {
+            // No die owns memory, so forgetting them frees nothing and skips a
+            // drop per die; for a few dice clearing costs less than draining.
+            if rolled.dice.len() > FEW_DICE {
+                rolled.dice.drain(..).for_each(std::mem::forget);
+            } else {
+                rolled.dice.clear();
+            }
+        } else {
             // In reverse, so the next roll hands them out in the same die order.
             for die in rolled.dice.iter_mut().rev() {
                 if die.rerolled.capacity() > 0 {
@@ -307,14 +317,17 @@ impl Buffers {
                     self.histories.push(history);
                 }
             }
-            rolled.rerolled = false;
+            rolled.owning = false;
+            rolled.dice.clear();
         }
-        rolled.dice.clear();
         std::mem::swap(&mut self.dice, &mut rolled.dice);
         rolled.members.clear();
         std::mem::swap(&mut self.members, &mut rolled.members);
     }
 }
+
+/// Up to this many dice, [`Buffers::recycle`] drops them rather than forgetting them.
+const FEW_DICE: usize = 4;
 
 /// Empties a node vector and lets it hold nodes of another lifetime. The
 /// standard library collects an emptied `into_iter` into the same
@@ -336,7 +349,7 @@ impl<'e> Rolled<'e> {
             dice: Vec::new(),
             members: Vec::new(),
             root: NodeId(0),
-            rerolled: false,
+            owning: false,
             value: Num::ZERO,
             total: 0,
             crit: Crit::None,
@@ -734,6 +747,7 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
                     });
                 }
                 let bound = i64::try_from(sel.num).unwrap_or(i64::MAX);
+                self.out.owning = true;
                 for die in self.out.dice[start..].iter_mut().filter(|d| d.kept) {
                     let v = die.total();
                     let out_of_bound = if op.kind == OpKind::Min {
@@ -836,7 +850,7 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
             die.rerolled = history;
         }
         die.rerolled.push(old);
-        self.out.rerolled = true;
+        self.out.owning = true;
         Ok(())
     }
 
