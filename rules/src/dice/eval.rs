@@ -578,10 +578,14 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
             Expr::Binary(op, l, r) => {
                 let (l, lv) = self.eval(l, leftmost)?;
                 let (r, rv) = self.eval(r, false)?;
-                (
-                    RolledKind::Binary(*op, l, r),
-                    self.settle(binary(*op, lv, rv)),
-                )
+                // Whole-number sums are most of what is rolled: added here, not in a call.
+                let v = match (op, lv, rv) {
+                    (BinOp::Add, Num::Int(a), Num::Int(b)) => {
+                        a.checked_add(b).map(Num::Int).ok_or(RollError::TooLarge)
+                    }
+                    _ => binary(*op, lv, rv),
+                };
+                (RolledKind::Binary(*op, l, r), self.settle(v))
             }
             Expr::Annotated(a) => {
                 let (id, v) = self.eval(&a.inner, leftmost)?;
