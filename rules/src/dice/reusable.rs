@@ -88,14 +88,7 @@ impl Roller {
         adv: Advantage,
         rng: &mut R,
     ) -> Result<Roll<'_, 'e>, RollError> {
-        let mut roll = Roll {
-            rolled: ManuallyDrop::new(self.buffers.take()),
-            comment: None,
-            home: &mut self.buffers,
-        };
-        // On an error `roll` is dropped, which hands the buffers back.
-        roll.home.fill(&mut roll.rolled, expr, adv, rng)?;
-        Ok(roll)
+        Roll::fill(&mut self.buffers, expr, None, adv, rng)
     }
 
     /// Parses `text` (from the cache when it was parsed before) and rolls it,
@@ -143,17 +136,33 @@ impl Roller {
         rng: &mut R,
     ) -> Result<Roll<'_, '_>, DiceError> {
         let parsed = self.cache.get(text, comments)?;
-        let mut roll = Roll {
-            rolled: ManuallyDrop::new(self.buffers.take()),
-            comment: parsed.comment.as_deref(),
-            home: &mut self.buffers,
-        };
-        roll.home.fill(&mut roll.rolled, &parsed.expr, adv, rng)?;
-        Ok(roll)
+        let comment = parsed.comment.as_deref();
+        Roll::fill(&mut self.buffers, &parsed.expr, comment, adv, rng)
     }
 }
 
-impl<'e> Roll<'_, 'e> {
+impl<'r, 'e> Roll<'r, 'e> {
+    /// Rolls `expr` with the buffers of `home`, giving them back on an error.
+    /// The roll is built once filled: one move of it instead of two.
+    fn fill<E: From<RollError>, R: DieRoller + ?Sized>(
+        home: &'r mut Buffers,
+        expr: &'e Expr,
+        comment: Option<&'e str>,
+        adv: Advantage,
+        rng: &mut R,
+    ) -> Result<Self, E> {
+        let mut rolled = home.take();
+        if let Err(e) = home.fill(&mut rolled, expr, adv, rng) {
+            home.recycle(&mut rolled);
+            return Err(e.into());
+        }
+        Ok(Roll {
+            rolled: ManuallyDrop::new(rolled),
+            comment,
+            home,
+        })
+    }
+
     /// The trailing comment of a text rolled with [`Roller::roll_commented`].
     pub fn comment(&self) -> Option<&'e str> {
         self.comment
