@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 use std::ops::Range;
 
 use super::Advantage;
-use super::ast::{BinOp, DieSize, Expr, Op, OpKind, Selector, SelectorKind, UnOp};
+use super::ast::{BinOp, Dice, DieSize, Expr, Op, OpKind, Selector, SelectorKind, UnOp};
 use super::num::Num;
 use super::roller::DieRoller;
 
@@ -65,8 +65,10 @@ pub struct Rolled<'e> {
     dice: Vec<Die>,
     members: Vec<NodeId>,
     root: NodeId,
-    /// Some die was rerolled: [`Buffers::recycle`] then takes the histories back.
-    rerolled: bool,
+    /// Some die may own memory (a reroll history or forced values):
+    /// [`Buffers::recycle`] then takes the histories back and drops the dice
+    /// one by one; otherwise it lets them go without a drop each.
+    owning: bool,
     /// The exact value (a float when decimals or `/` were involved).
     pub value: Num,
     /// The total, truncated toward zero as d20 does.
@@ -255,7 +257,7 @@ impl Buffers {
     /// and give back with [`Buffers::recycle`].
     pub(super) fn take<'e>(&mut self) -> Rolled<'e> {
         Rolled {
-            nodes: recycle_nodes(std::mem::take(&mut self.nodes)),
+            nodes: std::mem::take(&mut self.nodes),
             dice: std::mem::take(&mut self.dice),
             members: std::mem::take(&mut self.members),
             ..Rolled::empty()
@@ -298,7 +300,15 @@ impl Buffers {
     /// leaving it with none.
     pub(super) fn recycle(&mut self, rolled: &mut Rolled<'_>) {
         self.nodes = recycle_nodes(std::mem::take(&mut rolled.nodes));
-        if rolled.rerolled {
+        if !rolled.owning {
+            // No die owns memory, so forgetting them frees nothing and skips a
+            // drop per die; for a few dice clearing costs less than draining.
+            if rolled.dice.len() > FEW_DICE {
+                rolled.dice.drain(..).for_each(std::mem::forget);
+            } else {
+                rolled.dice.clear();
+            }
+        } else {
             // In reverse, so the next roll hands them out in the same die order.
             for die in rolled.dice.iter_mut().rev() {
                 if die.rerolled.capacity() > 0 {
@@ -307,14 +317,17 @@ impl Buffers {
                     self.histories.push(history);
                 }
             }
-            rolled.rerolled = false;
+            rolled.owning = false;
+            rolled.dice.clear();
         }
-        rolled.dice.clear();
         std::mem::swap(&mut self.dice, &mut rolled.dice);
         rolled.members.clear();
         std::mem::swap(&mut self.members, &mut rolled.members);
     }
 }
+
+/// Up to this many dice, [`Buffers::recycle`] drops them rather than forgetting them.
+const FEW_DICE: usize = 4;
 
 /// Empties a node vector and lets it hold nodes of another lifetime. The
 /// standard library collects an emptied `into_iter` into the same
@@ -336,7 +349,7 @@ impl<'e> Rolled<'e> {
             dice: Vec::new(),
             members: Vec::new(),
             root: NodeId(0),
-            rerolled: false,
+            owning: false,
             value: Num::ZERO,
             total: 0,
             crit: Crit::None,
@@ -424,24 +437,19 @@ impl<'e> Rolled<'e> {
 
     /// Crit or fumble from the leftmost dice term `id` (the one reached from
     /// the root through first children only).
+    #[inline]
     fn crit_of(&self, id: NodeId) -> Crit {
         let node = self.node(id);
-        let RolledKind::Dice(term) = &node.kind else {
-            return Crit::None;
-        };
-        if !node.kept || term.size != DieSize::Sides(20) {
-            return Crit::None;
-        }
-        // Exactly one kept die, whose value is then the term's total.
-        let mut kept = None;
-        for die in self.dice(term).iter().filter(|d| d.kept) {
-            if kept.replace(die).is_some() {
-                return Crit::None;
+        match &node.kind {
+            RolledKind::Dice(term) if node.kept && term.size == DieSize::Sides(20) => {
+                // Exactly one kept die, whose value is then the term's total.
+                let mut kept = self.dice(term).iter().filter(|d| d.kept);
+                match (kept.next().map(Die::total), kept.next()) {
+                    (Some(1), None) => Crit::Fumble,
+                    (Some(20), None) => Crit::Crit,
+                    _ => Crit::None,
+                }
             }
-        }
-        match kept.map(Die::total) {
-            Some(1) => Crit::Fumble,
-            Some(20) => Crit::Crit,
             _ => Crit::None,
         }
     }
@@ -570,10 +578,14 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
             Expr::Binary(op, l, r) => {
                 let (l, lv) = self.eval(l, leftmost)?;
                 let (r, rv) = self.eval(r, false)?;
-                (
-                    RolledKind::Binary(*op, l, r),
-                    self.settle(binary(*op, lv, rv)),
-                )
+                // Whole-number sums are most of what is rolled: added here, not in a call.
+                let v = match (op, lv, rv) {
+                    (BinOp::Add, Num::Int(a), Num::Int(b)) => {
+                        a.checked_add(b).map(Num::Int).ok_or(RollError::TooLarge)
+                    }
+                    _ => binary(*op, lv, rv),
+                };
+                (RolledKind::Binary(*op, l, r), self.settle(v))
             }
             Expr::Annotated(a) => {
                 let (id, v) = self.eval(&a.inner, leftmost)?;
@@ -602,58 +614,65 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
                 let id = self.push(RolledKind::Set { items, ops });
                 return self.keep_or_drop_all(id, ops, sum);
             }
-            Expr::Dice(d) => {
-                let advantage = if leftmost && d.count == 1 && d.size == DieSize::Sides(20) {
-                    self.advantage
-                } else {
-                    Advantage::Normal
-                };
-                let count = if advantage == Advantage::Normal {
-                    d.count
-                } else {
-                    2
-                };
-                self.reserve(count, d.size)?;
-                // A term's dice stay contiguous: its operators run before the next term rolls.
-                let start = self.out.dice.len();
-                self.out
-                    .dice
-                    .reserve(usize::try_from(count).unwrap_or(MAX_ROLLS));
-                for _ in 0..count {
-                    let face = self.face(d.size);
-                    self.out.dice.push(Die::new(face));
-                }
-                let implicit = match advantage {
-                    Advantage::Normal => None,
-                    Advantage::Advantage => Some(SelectorKind::Highest),
-                    Advantage::Disadvantage => Some(SelectorKind::Lowest),
-                };
-                if let Some(kind) = implicit {
-                    self.keep_dice(start, &[Selector { kind, num: 1 }], false);
-                }
-                for op in &d.ops {
-                    self.dice_op(start, d.size, op)?;
-                }
-                let total = self.out.dice[start..]
-                    .iter()
-                    .try_fold(0_i64, |acc, d| acc.checked_add(d.total()))
-                    .map(Num::Int)
-                    .ok_or(RollError::TooLarge);
-                let dice = start as u32..self.out.dice.len() as u32;
-                let id = self.push(RolledKind::Dice(DiceTerm {
-                    count,
-                    size: d.size,
-                    dice,
-                    advantage,
-                    ops: &d.ops,
-                }));
-                if leftmost {
-                    self.leftmost_dice = Some(id);
-                }
-                return Ok((id, self.settle(total)));
-            }
+            Expr::Dice(d) => return self.eval_dice(d, leftmost),
         };
         Ok((self.push(kind), value))
+    }
+
+    /// Rolls a dice term and computes its total, as [`Ctx::eval`] does for other nodes.
+    fn eval_dice(&mut self, d: &'e Dice, leftmost: bool) -> Result<(NodeId, Num), RollError> {
+        let advantage = if leftmost && d.count == 1 && d.size == DieSize::Sides(20) {
+            self.advantage
+        } else {
+            Advantage::Normal
+        };
+        let count = if advantage == Advantage::Normal {
+            d.count
+        } else {
+            2
+        };
+        self.reserve(count, d.size)?;
+        // A term's dice stay contiguous: its operators run before the next term rolls.
+        let start = self.out.dice.len();
+        self.out
+            .dice
+            .reserve(usize::try_from(count).unwrap_or(MAX_ROLLS));
+        // Without operators every die counts its face: the total is summed as they roll.
+        let mut sum = Some(0_i64);
+        for _ in 0..count {
+            let face = self.face(d.size);
+            sum = sum.and_then(|s| s.checked_add(face));
+            self.out.dice.push(Die::new(face));
+        }
+        let implicit = match advantage {
+            Advantage::Normal => None,
+            Advantage::Advantage => Some(SelectorKind::Highest),
+            Advantage::Disadvantage => Some(SelectorKind::Lowest),
+        };
+        if let Some(kind) = implicit {
+            self.keep_dice(start, &[Selector { kind, num: 1 }], false);
+        }
+        if implicit.is_some() || !d.ops.is_empty() {
+            for op in &d.ops {
+                self.dice_op(start, d.size, op)?;
+            }
+            sum = self.out.dice[start..]
+                .iter()
+                .try_fold(0_i64, |acc, d| acc.checked_add(d.total()));
+        }
+        let total = sum.map(Num::Int).ok_or(RollError::TooLarge);
+        let dice = start as u32..self.out.dice.len() as u32;
+        let id = self.push(RolledKind::Dice(DiceTerm {
+            count,
+            size: d.size,
+            dice,
+            advantage,
+            ops: &d.ops,
+        }));
+        if leftmost {
+            self.leftmost_dice = Some(id);
+        }
+        Ok((id, self.settle(total)))
     }
 
     /// Applies a set's or parenthesis' keep/drop operators; its value is
@@ -732,6 +751,7 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
                     });
                 }
                 let bound = i64::try_from(sel.num).unwrap_or(i64::MAX);
+                self.out.owning = true;
                 for die in self.out.dice[start..].iter_mut().filter(|d| d.kept) {
                     let v = die.total();
                     let out_of_bound = if op.kind == OpKind::Min {
@@ -834,7 +854,7 @@ impl<'e, R: DieRoller + ?Sized> Ctx<'_, 'e, R> {
             die.rerolled = history;
         }
         die.rerolled.push(old);
-        self.out.rerolled = true;
+        self.out.owning = true;
         Ok(())
     }
 

@@ -1,8 +1,7 @@
 //! A roller kept between rolls: it reuses its buffers and remembers the
 //! trees of texts it parsed, as d20's `Roller` keeps its parse cache.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::mem::ManuallyDrop;
 use std::ops::Deref;
 
 use super::Advantage;
@@ -59,7 +58,10 @@ impl Clone for Roller {
 /// to the roller when it is dropped; [`Roll::into_rolled`] keeps them instead.
 #[derive(Debug)]
 pub struct Roll<'r, 'e> {
-    rolled: Rolled<'e>,
+    /// Never dropped: [`Buffers::recycle`] leaves it holding the emptied,
+    /// unallocated vectors [`Buffers::take`] left in the roller, so there is
+    /// nothing to free and dropping would only test that.
+    rolled: ManuallyDrop<Rolled<'e>>,
     comment: Option<&'e str>,
     home: &'r mut Buffers,
 }
@@ -86,14 +88,7 @@ impl Roller {
         adv: Advantage,
         rng: &mut R,
     ) -> Result<Roll<'_, 'e>, RollError> {
-        let mut roll = Roll {
-            rolled: self.buffers.take(),
-            comment: None,
-            home: &mut self.buffers,
-        };
-        // On an error `roll` is dropped, which hands the buffers back.
-        roll.home.fill(&mut roll.rolled, expr, adv, rng)?;
-        Ok(roll)
+        Roll::fill(&mut self.buffers, expr, None, adv, rng)
     }
 
     /// Parses `text` (from the cache when it was parsed before) and rolls it,
@@ -141,17 +136,33 @@ impl Roller {
         rng: &mut R,
     ) -> Result<Roll<'_, '_>, DiceError> {
         let parsed = self.cache.get(text, comments)?;
-        let mut roll = Roll {
-            rolled: self.buffers.take(),
-            comment: parsed.comment.as_deref(),
-            home: &mut self.buffers,
-        };
-        roll.home.fill(&mut roll.rolled, &parsed.expr, adv, rng)?;
-        Ok(roll)
+        let comment = parsed.comment.as_deref();
+        Roll::fill(&mut self.buffers, &parsed.expr, comment, adv, rng)
     }
 }
 
-impl<'e> Roll<'_, 'e> {
+impl<'r, 'e> Roll<'r, 'e> {
+    /// Rolls `expr` with the buffers of `home`, giving them back on an error.
+    /// The roll is built once filled: one move of it instead of two.
+    fn fill<E: From<RollError>, R: DieRoller + ?Sized>(
+        home: &'r mut Buffers,
+        expr: &'e Expr,
+        comment: Option<&'e str>,
+        adv: Advantage,
+        rng: &mut R,
+    ) -> Result<Self, E> {
+        let mut rolled = home.take();
+        if let Err(e) = home.fill(&mut rolled, expr, adv, rng) {
+            home.recycle(&mut rolled);
+            return Err(e.into());
+        }
+        Ok(Roll {
+            rolled: ManuallyDrop::new(rolled),
+            comment,
+            home,
+        })
+    }
+
     /// The trailing comment of a text rolled with [`Roller::roll_commented`].
     pub fn comment(&self) -> Option<&'e str> {
         self.comment
@@ -161,7 +172,7 @@ impl<'e> Roll<'_, 'e> {
     /// A roll of a text borrows the roller's cached tree, so the roller stays
     /// borrowed while it is kept; a roll of a tree of your own does not.
     pub fn into_rolled(mut self) -> Rolled<'e> {
-        std::mem::replace(&mut self.rolled, Rolled::empty())
+        std::mem::replace(&mut *self.rolled, Rolled::empty())
     }
 }
 
@@ -179,12 +190,18 @@ impl Drop for Roll<'_, '_> {
     }
 }
 
-/// The last [`PARSE_CACHE_SIZE`] texts parsed, by exact text; the least
-/// recently used is replaced when it is full.
+/// The last [`PARSE_CACHE_SIZE`] texts parsed, by exact text; when it is
+/// full the least recently used is replaced (exact LRU, as d20's cache
+/// bound; d20 itself evicts the least frequently used).
+///
+/// The index is an open-addressing table of entry positions probed
+/// linearly, twice as large as the cache so probes stay short; a lookup is
+/// one hash of the text, a slot or two and one comparison of the text.
 #[derive(Debug, Default)]
 struct ParseCache {
-    /// Text → position in `entries`.
-    index: HashMap<Box<str>, usize, BuildHasherDefault<TextHasher>>,
+    /// Position in `entries` plus one, 0 for an empty slot; allocated on the
+    /// first insertion.
+    slots: Vec<u16>,
     entries: Vec<Entry>,
     /// Counts lookups, to date each entry's last use.
     clock: u64,
@@ -192,6 +209,7 @@ struct ParseCache {
 
 #[derive(Debug)]
 struct Entry {
+    hash: u64,
     text: Box<str>,
     /// Parsed allowing a comment.
     comments: bool,
@@ -199,10 +217,16 @@ struct Entry {
     used: u64,
 }
 
+/// Slots of the index: a power of two, at least twice [`PARSE_CACHE_SIZE`].
+const SLOT_BITS: u32 = 9;
+const SLOTS: usize = 1 << SLOT_BITS;
+const _: () = assert!(SLOTS >= 2 * PARSE_CACHE_SIZE && PARSE_CACHE_SIZE < u16::MAX as usize);
+
 impl ParseCache {
     fn get(&mut self, text: &str, comments: bool) -> Result<&Parsed, ParseError> {
         self.clock += 1;
-        let found = self.index.get(text).copied();
+        let hash = hash_text(text.as_bytes());
+        let found = self.find(hash, text);
         if let Some(i) = found
             && self.entries[i].comments == comments
         {
@@ -218,17 +242,22 @@ impl ParseCache {
             }
         };
         let entry = Entry {
+            hash,
             text: text.into(),
             comments,
             parsed,
             used: self.clock,
         };
         let i = match found {
+            // Same text, so the same slot: only the entry changes.
             Some(i) => i,
             None if self.entries.len() < PARSE_CACHE_SIZE => {
+                if self.slots.is_empty() {
+                    self.slots = vec![0; SLOTS];
+                }
                 self.entries.push(entry);
                 let i = self.entries.len() - 1;
-                self.index.insert(text.into(), i);
+                self.link(i);
                 return Ok(&self.entries[i].parsed);
             }
             None => {
@@ -238,54 +267,160 @@ impl ParseCache {
                     .enumerate()
                     .min_by_key(|(_, e)| e.used)
                     .map_or(0, |(i, _)| i);
-                self.index.remove(&self.entries[oldest].text);
-                self.index.insert(text.into(), oldest);
-                oldest
+                self.entries[oldest] = entry;
+                // Linear probing cannot simply empty a slot, so the index is
+                // rebuilt: a few hundred steps, next to the parse just done.
+                self.slots.fill(0);
+                for i in 0..self.entries.len() {
+                    self.link(i);
+                }
+                return Ok(&self.entries[oldest].parsed);
             }
         };
         self.entries[i] = entry;
         Ok(&self.entries[i].parsed)
     }
+
+    /// The position of `text` in `entries`.
+    fn find(&self, hash: u64, text: &str) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mut s = slot_of(hash);
+        loop {
+            // The table is at most half full, so an empty slot ends every probe.
+            let e = usize::from(self.slots[s]);
+            let entry = self.entries.get(e.checked_sub(1)?)?;
+            if entry.hash == hash && same_text(&entry.text, text) {
+                return Some(e - 1);
+            }
+            s = (s + 1) % SLOTS;
+        }
+    }
+
+    /// Puts entry `i` in the first free slot of its probe sequence.
+    fn link(&mut self, i: usize) {
+        let mut s = slot_of(self.entries[i].hash);
+        while self.slots[s] != 0 {
+            s = (s + 1) % SLOTS;
+        }
+        self.slots[s] = (i + 1) as u16;
+    }
 }
 
-/// A quick hash for short texts: one multiply per 8 bytes instead of SipHash's
-/// rounds, which took most of a cached `1d20`'s time. SipHash guards a map
-/// against texts crafted to collide; this map holds at most
-/// [`PARSE_CACHE_SIZE`] entries, so such texts cost one scan of them at worst.
-#[derive(Debug, Default)]
-struct TextHasher(u64);
+/// The first slot to probe: the top bits of the hash, its best mixed.
+fn slot_of(hash: u64) -> usize {
+    (hash >> (64 - SLOT_BITS)) as usize
+}
+
+/// A quick hash for short texts: one multiply per 8 bytes, where SipHash's
+/// rounds took most of a cached `1d20`'s time. SipHash guards a map against
+/// texts crafted to collide; this table holds at most [`PARSE_CACHE_SIZE`]
+/// entries, so such texts cost one scan of them at worst.
+fn hash_text(bytes: &[u8]) -> u64 {
+    let mut h = bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        h = mix(h, word_of(word));
+    }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        h = mix(h, tail_of(rest));
+    }
+    h
+}
+
+/// Whether two texts are equal, compared a word at a time: for texts this
+/// short a call to `memcmp` costs more than the comparison.
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut wa, mut wb) = (a.chunks_exact(8), b.chunks_exact(8));
+    if !(&mut wa)
+        .zip(&mut wb)
+        .all(|(x, y)| word_of(x) == word_of(y))
+    {
+        return false;
+    }
+    let (ra, rb) = (wa.remainder(), wb.remainder());
+    ra.is_empty() || tail_of(ra) == tail_of(rb)
+}
+
+/// Eight bytes as a word.
+fn word_of(bytes: &[u8]) -> u64 {
+    let mut w = [0; 8];
+    w.copy_from_slice(&bytes[..8]);
+    u64::from_le_bytes(w)
+}
+
+/// One to seven bytes as a word, from loads that may overlap (no byte-wise
+/// copy); two tails of the same length are equal exactly when their words are.
+fn tail_of(rest: &[u8]) -> u64 {
+    let n = rest.len();
+    if n >= 4 {
+        let lo = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+        let hi = u32::from_le_bytes([rest[n - 4], rest[n - 3], rest[n - 2], rest[n - 1]]);
+        u64::from(lo) | u64::from(hi) << 32
+    } else {
+        u64::from(rest[0]) | u64::from(rest[n / 2]) << 8 | u64::from(rest[n - 1]) << 16
+    }
+}
 
 /// An odd constant with well-spread bits (2⁶⁴ divided by the golden ratio).
 const SPREAD: u64 = 0x9e37_79b9_7f4a_7c15;
 
-impl TextHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SPREAD);
-    }
+fn mix(h: u64, word: u64) -> u64 {
+    (h.rotate_left(5) ^ word).wrapping_mul(SPREAD)
 }
 
-impl Hasher for TextHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            let mut w = [0; 8];
-            w.copy_from_slice(word);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut w = [0; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_are_the_same_only_when_every_byte_is() {
+        let base = "1d20+5*(2d6kh1)-3 [fire]";
+        for len in 0..=base.len() {
+            let a = &base[..len];
+            assert!(same_text(a, &String::from(a)));
+            for i in 0..len {
+                let mut b = a.as_bytes().to_vec();
+                b[i] = b'#';
+                let b = String::from_utf8(b).expect("ASCII");
+                assert!(!same_text(a, &b), "{a:?} vs {b:?}");
+                assert_eq!(hash_text(a.as_bytes()), hash_text(a.as_bytes()));
+            }
+            if len > 0 {
+                assert!(!same_text(a, &base[..len - 1]));
+            }
         }
     }
 
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn finish(&self) -> u64 {
-        // The multiply leaves its best bits high; the table indexes by the low ones.
-        self.0 ^ (self.0 >> 29)
+    #[test]
+    fn the_cache_finds_every_text_it_holds_and_forgets_the_least_recently_used() {
+        let mut cache = ParseCache::default();
+        let texts: Vec<String> = (1..=PARSE_CACHE_SIZE as u64 + 1)
+            .map(|n| format!("{n}"))
+            .collect();
+        for t in &texts[..PARSE_CACHE_SIZE] {
+            cache.get(t, false).expect("a number parses");
+        }
+        // Using the first text makes the second the least recently used.
+        cache.get(&texts[0], false).expect("a number parses");
+        cache
+            .get(&texts[PARSE_CACHE_SIZE], false)
+            .expect("a number parses");
+        assert_eq!(cache.entries.len(), PARSE_CACHE_SIZE);
+        assert!(
+            cache
+                .find(hash_text(texts[1].as_bytes()), &texts[1])
+                .is_none()
+        );
+        for t in texts.iter().filter(|t| *t != &texts[1]) {
+            let i = cache.find(hash_text(t.as_bytes()), t).expect(t);
+            assert_eq!(&*cache.entries[i].text, t.as_str());
+        }
     }
 }
