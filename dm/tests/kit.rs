@@ -359,3 +359,18 @@ fn the_dm_sets_an_ammunition_count() {
     assert_eq!(g.sheet("vex").ammo_left("arrow"), 30);
     g.assert_replays();
 }
+
+#[test]
+fn the_dm_sets_a_shield_on_or_off_and_nothing_else() {
+    let mut g = Game::new(25);
+    g.ok("aria", "char new Aria fighter 3 human");
+    assert!(g.sheet("aria").shield);
+    let said = notes(&g.ok("dm", "dm set aria shield off \"both hands\""));
+    assert!(!g.sheet("aria").shield);
+    assert!(said.contains("shield yes → off"), "{said}");
+    let why = g.refused("dm", "dm set aria shield maybe \"unsure\"");
+    assert!(why.contains("`yes` or `no`"), "{why}");
+    g.ok("dm", "dm set aria shield YES \"strapped on\"");
+    assert!(g.sheet("aria").shield);
+    g.assert_replays();
+}

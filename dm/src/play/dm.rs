@@ -473,8 +473,12 @@ fn set_field(c: &mut Character, field: &str, value: &str) -> Result<String> {
             };
         }
         "shield" => {
-            before = c.shield.to_string();
-            c.shield = matches!(value, "yes" | "true" | "on" | "1");
+            before = if c.shield { "yes" } else { "no" }.to_owned();
+            c.shield = match value.to_lowercase().as_str() {
+                "yes" | "true" | "on" | "1" => true,
+                "no" | "none" | "false" | "off" | "0" => false,
+                _ => return Err(no(format!("shield is `yes` or `no`, not `{value}`"))),
+            };
         }
         "weapons" => {
             before = c.weapons.join(",");
