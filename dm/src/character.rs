@@ -440,21 +440,19 @@ impl Character {
     /// query. Older sheets' ids ("light-crossbow") resolve through the alias.
     pub fn weapon(&self, query: &str) -> Option<&'static Weapon> {
         // Each kind once: two daggers are one answer to "dag", not two.
-        let mut carried: Vec<Weapon> = Vec::new();
+        let mut carried: Vec<&'static Weapon> = Vec::new();
         for w in self.weapons.iter().filter_map(|w| content::weapon(w)) {
             if carried.iter().all(|c| c.id != w.id) {
-                carried.push(w.clone());
+                carried.push(w);
             }
         }
-        let id = if query.trim().is_empty() {
-            carried.first()?
-        } else {
-            match content::find(&carried, query) {
-                Found::One(w) => w,
-                Found::Several(_) | Found::Nothing(_) => return None,
-            }
-        };
-        content::weapon(&id.id)
+        if query.trim().is_empty() {
+            return carried.first().copied();
+        }
+        match content::find(&carried, query) {
+            Found::One(w) => Some(*w),
+            Found::Several(_) | Found::Nothing(_) => None,
+        }
     }
 
     /// How many pieces of the ammunition `id` it carries.
@@ -501,8 +499,12 @@ impl Character {
 
     /// Adds `count` pieces of the ammunition `id`, carrying it as an item.
     pub fn add_ammo(&mut self, id: &str, count: u32) {
-        let have = self.ammo_left(id);
-        self.ammo.insert(id.to_string(), have.saturating_add(count));
+        self.set_ammo(id, self.ammo_left(id).saturating_add(count));
+    }
+
+    /// Carries exactly `count` pieces of the ammunition `id`, as an item.
+    pub fn set_ammo(&mut self, id: &str, count: u32) {
+        self.ammo.insert(id.to_string(), count);
         if !self.items.iter().any(|i| i == id) {
             self.items.push(id.to_string());
         }

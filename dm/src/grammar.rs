@@ -30,6 +30,7 @@
 //! line of at most [`MAX_ERROR_BYTES`] bytes, short enough for a radio packet.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use rules::content;
 use rules::dice::Advantage;
@@ -744,11 +745,15 @@ fn cast(args: &[Token]) -> Result<Command, ParseError> {
 /// How many of the leading `words` are the spell's name: the longest run
 /// of two or more that names an SRD spell, or else the first word alone.
 fn spell_words(words: &[Token]) -> usize {
-    let longest = content::spells()
-        .iter()
-        .map(|s| s.name.split_whitespace().count())
-        .max()
-        .unwrap_or(1);
+    // The most words in any spell's name, counted once.
+    static LONGEST: OnceLock<usize> = OnceLock::new();
+    let longest = *LONGEST.get_or_init(|| {
+        content::spells()
+            .iter()
+            .map(|s| s.name.split_whitespace().count())
+            .max()
+            .unwrap_or(1)
+    });
     (2..=longest.min(words.len()))
         .rev()
         .find(|&n| content::spell(&join(&words[..n])).is_some())

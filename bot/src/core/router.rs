@@ -647,23 +647,37 @@ impl Router {
     /// cheaper than a reload, which replays from the last snapshot);
     /// `live` is unchanged if any fails.
     async fn catch_up(&self, id: &str, live: &mut Live) -> Result<(), RouterError> {
-        let corrupt = |why: String| RouterError::Corrupt {
-            table: id.to_owned(),
-            why,
-        };
         let mut table = live.table.clone();
-        let mut seq = live.seq;
-        for stored in self.store.events(id, live.seq).await? {
-            let event: Event = serde_json::from_value(stored.payload)
-                .map_err(|e| corrupt(format!("event {}: {e}", stored.seq)))?;
-            table
-                .apply(&event)
-                .map_err(|e| corrupt(format!("event {}: {e}", stored.seq)))?;
-            seq = stored.seq;
-        }
+        let seq = self
+            .apply_stored(id, &mut table, live.seq, &mut live.roller)
+            .await?;
         live.table = table;
         live.seq = seq;
         Ok(())
+    }
+
+    /// Applies the stored events of table `id` after `seq` to `table`, in
+    /// order, and returns the seq of the last one.
+    async fn apply_stored(
+        &self,
+        id: &str,
+        table: &mut Table,
+        mut seq: u64,
+        roller: &mut Roller,
+    ) -> Result<u64, RouterError> {
+        let corrupt = |seq: u64, why: String| RouterError::Corrupt {
+            table: id.to_owned(),
+            why: format!("event {seq}: {why}"),
+        };
+        for stored in self.store.events(id, seq).await? {
+            let event: Event = serde_json::from_value(stored.payload)
+                .map_err(|e| corrupt(stored.seq, e.to_string()))?;
+            table
+                .apply_with(&event, roller)
+                .map_err(|e| corrupt(stored.seq, e.to_string()))?;
+            seq = stored.seq;
+        }
+        Ok(seq)
     }
 
     /// The rest of [`Router::submit`], as the table's one writer.
@@ -872,22 +886,15 @@ impl Router {
             },
             None => (Table::default(), 0),
         };
-        let mut seq = from;
-        for stored in self.store.events(id, from).await? {
-            let event: Event = serde_json::from_value(stored.payload)
-                .map_err(|e| corrupt(format!("event {}: {e}", stored.seq)))?;
-            table
-                .apply(&event)
-                .map_err(|e| corrupt(format!("event {}: {e}", stored.seq)))?;
-            seq = stored.seq;
-        }
+        let mut roller = Roller::new();
+        let seq = self.apply_stored(id, &mut table, from, &mut roller).await?;
         Ok(Live {
             table,
             seed,
             seq,
             snapshot_seq: from,
             written: Vec::new(),
-            roller: Roller::new(),
+            roller,
         })
     }
 

@@ -528,8 +528,7 @@ fn set_field(c: &mut Character, field: &str, value: &str) -> Result<String> {
                 .trim()
                 .parse::<u32>()
                 .map_err(|_| no(format!("`{count}` is not a count")))?;
-            c.add_ammo(&g.id, 0);
-            c.ammo.insert(g.id.clone(), v);
+            c.set_ammo(&g.id, v);
         }
         other => {
             let ability = other

@@ -41,6 +41,20 @@ impl Named for Weapon {
     }
 }
 
+/// A reference names what it refers to, so a list picked from the content
+/// (`&[&Weapon]`) is searched without copying its entries.
+impl<T: Named + ?Sized> Named for &T {
+    fn id(&self) -> &str {
+        (**self).id()
+    }
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn aliases(&self) -> &[String] {
+        (**self).aliases()
+    }
+}
+
 /// The result of a lookup.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Found<'a, T> {
