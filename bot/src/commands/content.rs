@@ -510,8 +510,8 @@ pub fn item(query: &str, json: bool) -> Result<()> {
 
 fn found_names<'a, T: Named>(found: &Found<'a, T>) -> Vec<&'a str> {
     match found {
-        Found::One(t) => vec![t.name()],
-        Found::Several(list) => list.iter().map(|t| t.name()).collect(),
+        Found::One(t) => vec![T::name(t)],
+        Found::Several(list) => list.iter().map(|t| T::name(t)).collect(),
         Found::Nothing(_) => Vec::new(),
     }
 }
