@@ -16,6 +16,7 @@ use rules::mechanics::{
 };
 
 use crate::command::{NewCharacter, Scores};
+pub use crate::sheet::{Choice, ChoiceKind, ClassLevels, SheetChange};
 
 /// A player character's sheet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,6 +73,53 @@ pub struct Character {
     /// is one full bundle.
     #[serde(default)]
     pub ammo: BTreeMap<String, u32>,
+    /// Every class it has levels in, the one it began with first; their
+    /// levels add up to `level`. Empty on sheets made before multiclassing:
+    /// then `class` at `level` is the only one (see [`Character::class_levels`]).
+    #[serde(default)]
+    pub classes: Vec<ClassLevels>,
+    /// The background id ("acolyte", "custom"), if any.
+    #[serde(default)]
+    pub background: Option<String>,
+    /// Feats taken, by id ("grappler"); names kept as written for feats the
+    /// SRD does not have.
+    #[serde(default)]
+    pub feats: Vec<String>,
+    /// Languages it speaks, by name ("Common", "Elvish").
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// Tool proficiencies, by name ("Thieves' Tools", "Calligrapher's Supplies").
+    #[serde(default)]
+    pub tools: Vec<String>,
+    /// Armor and weapon proficiencies besides those of the class it began
+    /// with (a multiclass's, an import's), by name ("Light Armor", "Martial Weapons").
+    #[serde(default)]
+    pub proficiencies: Vec<String>,
+    /// A wizard's spellbook (spell ids, no cantrips): what it may prepare.
+    /// `spells` holds what it can cast today: cantrips and the spells known
+    /// or prepared.
+    #[serde(default)]
+    pub spellbook: Vec<String>,
+    /// The dragonborn's draconic ancestry ("red"): its breath weapon's
+    /// damage type and its resistance.
+    #[serde(default)]
+    pub ancestry: Option<String>,
+    /// The scores before racial bonuses and improvements, as set at
+    /// creation, and how ("standard", "point-buy", "rolled", "manual").
+    #[serde(default)]
+    pub base_scores: Option<([u8; 6], String)>,
+    /// Choices the builder made by default that its player may still make.
+    #[serde(default)]
+    pub pending: Vec<Choice>,
+    /// The DM locked the sheet (`dm lock NAME`): `char set` is refused.
+    #[serde(default)]
+    pub locked: bool,
+    /// Every change made to the sheet after creation: who, when, why.
+    #[serde(default)]
+    pub history: Vec<SheetChange>,
+    /// Notes kept on the sheet (an import's lines it could not map).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// What going up a level gave.
@@ -367,6 +415,32 @@ impl Character {
             hit_dice_left: level,
             reactions_off: Vec::new(),
             spent: BTreeMap::new(),
+            classes: vec![ClassLevels {
+                class: class.id.clone(),
+                level,
+                subclass: None,
+                hit_dice: (1..=level)
+                    .map(|l| {
+                        if l == 1 {
+                            class.hit_die
+                        } else {
+                            class.hit_die / 2 + 1
+                        }
+                    })
+                    .collect(),
+            }],
+            background: None,
+            feats: Vec::new(),
+            languages: Vec::new(),
+            tools: Vec::new(),
+            proficiencies: Vec::new(),
+            spellbook: Vec::new(),
+            ancestry: None,
+            base_scores: None,
+            pending: Vec::new(),
+            locked: false,
+            history: Vec::new(),
+            notes: Vec::new(),
         })
     }
 
@@ -424,6 +498,21 @@ impl Character {
             hp_gain: gain,
             learned,
         })
+    }
+
+    /// Its classes and the levels in each: `classes`, or for a sheet made
+    /// before multiclassing, `class` at `level`.
+    pub fn class_levels(&self) -> Vec<ClassLevels> {
+        if self.classes.is_empty() {
+            vec![ClassLevels {
+                class: self.class.clone(),
+                level: self.level,
+                subclass: None,
+                hit_dice: Vec::new(),
+            }]
+        } else {
+            self.classes.clone()
+        }
     }
 
     /// Its class.

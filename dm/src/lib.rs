@@ -11,6 +11,7 @@ pub mod grammar;
 pub mod options;
 mod play;
 pub mod seed;
+pub mod sheet;
 pub mod table;
 
 pub use command::{Command, DmCommand, Feature, NewCharacter, Scores, Simple};
