@@ -3,6 +3,7 @@
 //! and the sans-IO session state machine. Like `rules`, it does no I/O.
 
 pub mod auto;
+pub mod builder;
 pub mod character;
 pub mod command;
 pub mod encounter;
