@@ -948,10 +948,28 @@ impl Character {
             .map_or(0, |(race, _)| race.darkvision_ft)
     }
 
-    /// Damage types its race resists (Dwarven Resilience: poison).
-    pub fn racial_resistances(&self) -> &'static [DamageType] {
-        self.race_and_subrace()
-            .map_or(&[], |(race, _)| race.resistances.as_slice())
+    /// Damage types its race resists (Dwarven Resilience: poison; a
+    /// dragonborn's Damage Resistance: its ancestry's type).
+    pub fn racial_resistances(&self) -> Vec<DamageType> {
+        let Some((race, _)) = self.race_and_subrace() else {
+            return Vec::new();
+        };
+        let mut out = race.resistances.clone();
+        if let Some(colour) = &self.ancestry
+            && let Some(a) = race
+                .ancestries
+                .iter()
+                .find(|a| a.id.trim_start_matches("draconic-ancestry-") == colour)
+            && !out.contains(&a.damage_type)
+        {
+            out.push(a.damage_type);
+        }
+        out
+    }
+
+    /// Whether its race resists a damage type.
+    pub fn resists(&self, t: DamageType) -> bool {
+        self.racial_resistances().contains(&t)
     }
 
     /// Conditions its race saves against with advantage (Dwarven Resilience:

@@ -484,7 +484,11 @@ fn names(value: &str, known: &[&str], what: &str) -> Result<Vec<String>> {
                 .iter()
                 .find(|k| k.eq_ignore_ascii_case(s))
                 .map(|k| (*k).to_string())
-                .ok_or_else(|| no(format!("no {what} `{s}`: {}", known.join(", "))))
+                .ok_or_else(|| {
+                    no(format!(
+                        "no {what} `{s}` in the SRD list; separate them with commas"
+                    ))
+                })
         })
         .collect()
 }
