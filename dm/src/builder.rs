@@ -660,3 +660,15 @@ pub fn slot_counts(slots: &SpellSlots) -> [u8; 9] {
     }
     out
 }
+
+/// A class's starting gold instead of its equipment package (SRD): the
+/// dice in the dice language, in gold pieces.
+pub fn starting_gold(class: &str) -> &'static str {
+    match class {
+        "barbarian" | "druid" => "2d4*10",
+        "monk" => "5d4",
+        "rogue" | "warlock" | "wizard" => "4d4*10",
+        "sorcerer" => "3d4*10",
+        _ => "5d4*10",
+    }
+}

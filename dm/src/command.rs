@@ -238,7 +238,6 @@ pub enum Scores {
     },
 }
 
-
 /// `char new NAME CLASS LEVEL RACE [scores] [sub SUBCLASS] [bg BACKGROUND]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewCharacter {
@@ -258,6 +257,10 @@ pub struct NewCharacter {
     /// The background asked for (none: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background: Option<String>,
+    /// Starting gold rolled by the class's dice instead of its equipment
+    /// package (`char new … gold`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub starting_gold: bool,
 }
 
 /// What only the table's DM may do.

@@ -155,7 +155,7 @@ const SHEET: Verb = verb("sheet", &[], "sheet [name]");
 const CHAR: Verb = verb(
     "char",
     &[],
-    "char new NAME CLASS LEVEL RACE [array|pointbuy|rolled|manual 15,14,..] [sub X] [bg X] | char roll|choose|set|use",
+    "char new NAME CLASS LEVEL RACE [array|pointbuy|rolled|manual 15,..] [sub X] [bg X] [gold] | char roll|choose|set|use",
 );
 const REST: Verb = verb("rest", &["shortrest", "longrest"], "rest short|long");
 const VOTE: Verb = verb(
@@ -957,6 +957,13 @@ fn new_character(args: &[Token]) -> Result<Command, ParseError> {
             };
             continue;
         }
+        if word.is(&["gold"]) {
+            if let Some(extra) = value.first() {
+                return Err(usage(CHAR, format!("unexpected `{}`", echo(&extra.text))));
+            }
+            new.starting_gold = true;
+            continue;
+        }
         if value.is_empty() {
             return Err(usage(
                 CHAR,
@@ -981,7 +988,7 @@ const SCORE_WORDS: &[&str] = &[
     "array", "standard", "pointbuy", "pb", "rolled", "roll", "manual",
 ];
 /// The other options of `char new`.
-const OPTION_WORDS: &[&str] = &["sub", "subclass", "bg", "background"];
+const OPTION_WORDS: &[&str] = &["sub", "subclass", "bg", "background", "gold"];
 
 /// Six scores of 3–18 (`15,14,13,12,10,8`); none at all when `may_be_empty`
 /// (rolled scores placed by the class's priorities).

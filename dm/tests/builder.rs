@@ -666,6 +666,7 @@ mod parsing {
                     scores: want,
                     subclass: sub,
                     background: bg.map(str::to_string),
+                    starting_gold: false,
                 })
             );
         }
@@ -707,4 +708,21 @@ mod engine_properties {
             game.assert_replays();
         }
     }
+}
+
+#[test]
+fn starting_gold_instead_of_the_package_is_rolled_with_the_tables_dice() {
+    let mut game = Game::new(16);
+    let seq = game.table.next_roll;
+    game.ok("g", "char new Gil fighter 1 human gold");
+    let mut stream = game.seed.stream(seq);
+    let d4s: u64 = (0..5).map(|_| stream.roll_die(4)).sum();
+    let gil = game.sheet("gil");
+    assert_eq!(u64::from(gil.gold), d4s * 10, "5d4 × 10 gp for a fighter");
+    assert!(gil.weapons.is_empty() && gil.armor.is_none() && gil.items.is_empty());
+    assert!(gil.history[0].what.contains("starting gold"));
+    // The kit is bought by hand, out of a fight.
+    game.ok("g", "char set weapons longsword \"bought\"");
+    assert_eq!(game.sheet("gil").weapons, ["longsword"]);
+    game.assert_replays();
 }

@@ -659,3 +659,32 @@ pub(super) fn level_up(
     reply.say(text);
     Ok(())
 }
+
+/// `char new … gold`: the class's starting gold, rolled with the table's
+/// dice, instead of its equipment package (armor, weapons, items).
+pub(super) fn take_starting_gold(
+    c: &mut Character,
+    actor: &PlayerId,
+    now: u64,
+    dice: &mut Dice<'_>,
+) -> Result<()> {
+    let expr = builder::starting_gold(&c.class);
+    let roll = dice
+        .roll_str(expr)
+        .map_err(|e| no(format!("the dice failed: {e}")))?;
+    let gold = u32::try_from(roll.total).unwrap_or(0);
+    c.gold = gold;
+    c.armor = None;
+    c.shield = false;
+    c.weapons.clear();
+    c.items.clear();
+    c.ammo.clear();
+    record(
+        c,
+        actor,
+        now,
+        format!("starting gold {expr} = {gold} gp instead of the equipment package"),
+        "player's choice",
+    );
+    Ok(())
+}

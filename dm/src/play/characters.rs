@@ -29,12 +29,16 @@ pub(super) fn create(
     actor: &PlayerId,
     new: &NewCharacter,
     now: u64,
+    dice: &mut super::Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     let mut new = new.clone();
     let (scores, used_rolled) = build::settle_scores(table, actor, &new.class, &new.scores)?;
     new.scores = scores;
     let mut c = Character::create(&new).map_err(|e| no(e.to_string()))?;
+    if new.starting_gold {
+        build::take_starting_gold(&mut c, actor, now, dice)?;
+    }
     if used_rolled && let Some(r) = table.rolled_scores.remove(actor) {
         build::record(
             &mut c,

@@ -120,7 +120,7 @@ pub fn execute(
             dm::dm_command(table, actor, dm, now, dice, &mut reply)?;
             reply.announce |= dm::announced(dm);
         }
-        Command::NewCharacter(new) => characters::create(table, actor, new, now, &mut reply)?,
+        Command::NewCharacter(new) => characters::create(table, actor, new, now, dice, &mut reply)?,
         Command::UseCharacter { name } => {
             if !characters::switch(table, actor, name, &mut reply)? {
                 return Ok(reply);
