@@ -132,6 +132,9 @@ pub async fn char_new(
     #[description = "Background: acolyte or custom"]
     #[autocomplete = "super::autocomplete::backgrounds"]
     background: Option<String>,
+    #[description = "Roll starting gold instead of taking the class's equipment"] gold: Option<
+        bool,
+    >,
 ) -> Result<(), Error> {
     let mut text = format!(
         "char new {} {} {level} {}",
@@ -145,6 +148,9 @@ pub async fn char_new(
         subclass.as_deref(),
         background.as_deref(),
     ));
+    if gold == Some(true) {
+        text.push_str(" gold");
+    }
     play(ctx, &format!("/char new {name}"), &text).await
 }
 
