@@ -726,3 +726,32 @@ fn starting_gold_instead_of_the_package_is_rolled_with_the_tables_dice() {
     assert_eq!(game.sheet("gil").weapons, ["longsword"]);
     game.assert_replays();
 }
+
+#[test]
+fn long_option_lists_come_a_page_at_a_time() {
+    let mut game = Game::new(17);
+    game.ok("w", "char new Wiz wizard 5 human");
+    let book = game
+        .sheet("wiz")
+        .pending
+        .iter()
+        .find(|p| p.kind == dm::sheet::ChoiceKind::Spellbook)
+        .unwrap()
+        .clone();
+    assert!(book.from.len() > 24, "{} options", book.from.len());
+    let first = common::notes(&game.ok("w", "ch book"));
+    assert!(
+        first.contains(": 1 ") && first.contains(", 12 ") && !first.contains(", 13 "),
+        "{first}"
+    );
+    assert!(first.contains("more: `ch book p2`"), "{first}");
+    let second = common::notes(&game.ok("w", "ch book p2"));
+    assert!(
+        second.contains(": 13 ") && !second.contains(", 12 "),
+        "{second}"
+    );
+    let pages = book.from.len().div_ceil(12);
+    let no = game.refused("w", &format!("ch book p{}", pages + 1));
+    assert!(no.contains(&format!("{pages} pages")), "{no}");
+    game.assert_replays();
+}

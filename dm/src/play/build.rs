@@ -181,15 +181,36 @@ pub(super) fn choose(
         .position(|p| p.kind == want && class.as_ref().is_none_or(|k| p.class.as_ref() == Some(k)))
         .ok_or_else(|| no(format!("{} has no {} choice pending", c.name, want.word())))?;
     let choice = c.pending[at].clone();
-    if picks.is_empty() {
+    // `ch spells` lists the options a page at a time (`ch spells p2`), so
+    // a long list costs the radio a few packets, not dozens.
+    let page = match picks {
+        [] => Some(1),
+        [p] => p
+            .strip_prefix(['p', 'P'])
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| *n >= 1),
+        _ => None,
+    };
+    if let Some(page) = page {
+        let pages = choice.from.len().div_ceil(PAGE).max(1);
+        if page > pages {
+            return Err(no(format!("there are {pages} pages of options")));
+        }
         let options: Vec<String> = choice
             .from
             .iter()
             .enumerate()
+            .skip((page - 1) * PAGE)
+            .take(PAGE)
             .map(|(i, id)| format!("{} {}", i + 1, short(id)))
             .collect();
+        let more = if page < pages {
+            format!(" · more: `ch {} p{}`", want.word(), page + 1)
+        } else {
+            String::new()
+        };
         reply.say(format!(
-            "{} {} (pick {}; now {}): {}",
+            "{} {} (pick {}; now {}): {}{more}",
             c.name,
             want.word(),
             choice.count,
@@ -243,6 +264,9 @@ pub(super) fn choose(
     record(c, actor, now, what, "player's choice");
     Ok(true)
 }
+
+/// Options per page of `ch KIND`.
+const PAGE: usize = 12;
 
 /// The kind a player's word names.
 fn kind_of(word: &str) -> Option<ChoiceKind> {
