@@ -302,6 +302,14 @@ fn fighter_5_wizard_3_has_the_multiclass_slots_and_needs_int_13() {
     assert_eq!(bo.proficiency(), 3);
     // Hit points: fighter 10 + 4×6, wizard 3×4, Con 15 (+2) at each of 8 levels.
     assert_eq!(bo.health.max(), 10 + 4 * 6 + 3 * 4 + 8 * 2);
+    // In a fight the fighter's features go by the fighter's level: Second
+    // Wind heals 1d10 + 5, not + 8.
+    game.ok("dm", "dm hp bo -30");
+    let hp = game.hp("bo");
+    game.fight(&[("goblin", 1)]);
+    game.skip_to("bo");
+    game.ok_with("bo", "sw", common::Dice::Faces(&[4]));
+    assert_eq!(game.hp("bo"), hp + 4 + 5);
     game.assert_replays();
 }
 
