@@ -156,6 +156,17 @@ fn parse_one(text: &str) -> Result<Input, ParseError> {
                 }),
             };
         }
+        // The builder's short forms: `cn Aria wizard 3 elf`, `cr`, `cs languages Common`.
+        "cn" | "cr" | "cs" => {
+            let sub = match first.as_str() {
+                "cn" => "new",
+                "cr" => "roll",
+                _ => "set",
+            };
+            let rest: Vec<&str> = words.collect();
+            let line = format!("char {sub} {}", rest.join(" "));
+            return dm::parse(line.trim()).map(|c| Input::Commands(vec![c]));
+        }
         "c" | "cast" => {
             if let Some(spell) = words.next() {
                 let short = spell.to_lowercase();
@@ -178,6 +189,11 @@ pub fn help(topic: &str) -> String {
         "dm" => "DM: dm encounter · madd goblin -n 4 · n (next turn) · dm narrate TEXT · \
 dm hp g1 -5 · dm xp 100 · dm end · dm as g1 a scimitar -t Aria · ? all"
             .to_owned(),
+        "ch" | "char" => {
+            "cn NAME CLASS LVL RACE [rolled|manual 15,14,..] [sub X] [bg X] · cr roll scores · \
+ch (pending) · ch spells 2 5 7 · ch asi str dex · cs FIELD VALUE · levelup [CLASS] [roll]"
+                .to_owned()
+        }
         "c" | "cast" => {
             let shorts: Vec<String> = SPELLS
                 .iter()
@@ -186,7 +202,7 @@ dm hp g1 -5 · dm xp 100 · dm end · dm as g1 a scimitar -t Aria · ? all"
             format!("c SPELL T: {}", shorts.join(", "))
         }
         "" => "a T attack · c fb T cast (? c) · m engaged T · e end turn · ds death save · \
-s status · sheet · r d20+5 · rs resend · chain: m engaged g1;a g1;e · ? dm · ? all"
+s status · sheet · r d20+5 · rs resend · chain: m engaged g1;a g1;e · ? ch · ? dm · ? all"
             .to_owned(),
         other => format!(
             "no help on `{}`: try ?, ? c, ? dm or ? all",
@@ -369,6 +385,51 @@ mod tests {
         assert_eq!(parse("link").unwrap(), Input::LinkCode);
         assert_eq!(parse("link 123456").unwrap(), Input::Link("123456".into()));
         assert!(parse("link 1 2").is_err());
+    }
+
+    #[test]
+    fn builder_short_forms_are_the_grammars_commands() {
+        assert_eq!(
+            command("cn Aria wizard 3 elf rolled"),
+            dm::parse("char new Aria wizard 3 elf rolled").unwrap()
+        );
+        assert_eq!(command("cr"), Command::RollScores);
+        assert_eq!(
+            command("cs languages Common, Elvish"),
+            dm::parse("char set languages Common, Elvish").unwrap()
+        );
+        assert_eq!(
+            command("ch spells 2 5 7"),
+            Command::Choose {
+                kind: Some("spells".into()),
+                picks: vec!["2".into(), "5".into(), "7".into()],
+            }
+        );
+        assert_eq!(
+            command("ch"),
+            Command::Choose {
+                kind: None,
+                picks: Vec::new(),
+            }
+        );
+        assert_eq!(
+            command("levelup wizard roll"),
+            Command::LevelUpIn {
+                class: Some("wizard".into()),
+                roll: true,
+            }
+        );
+        let text = help("ch");
+        assert!(
+            text.len() <= crate::render::MAX_PACKET,
+            "{} bytes",
+            text.len()
+        );
+        for example in ["cr", "ch", "ch spells 2 5 7", "ch asi str dex", "levelup"] {
+            assert!(parse(example).is_ok(), "{example}");
+            assert!(text.contains(example), "{example}");
+        }
+        assert!(help("").contains("? ch"));
     }
 
     #[test]

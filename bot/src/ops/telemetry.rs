@@ -149,6 +149,10 @@ pub fn command_kind(command: &Command) -> &'static str {
         Command::LevelUp => "level_up",
         Command::Commands => "commands",
         Command::Dm(_) => "dm",
+        Command::RollScores => "roll_scores",
+        Command::Choose { .. } => "choose",
+        Command::SetOwn { .. } => "set_own",
+        Command::LevelUpIn { .. } => "level_up",
     }
 }
 

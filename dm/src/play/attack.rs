@@ -267,7 +267,7 @@ pub(super) fn attack(
             features::weapon_attack(w, c.modifier(ability), c.proficiency(), true, two_handed)
         };
         classes::add_rage_damage(table, &c, w, ability, &mut tree);
-        let mut ctx = features::weapon_context(w, c.level);
+        let mut ctx = features::weapon_context(w, c.class_level());
         ctx.advantage = adv;
         ctx.conditions = conditions(table, me);
         if let Some(enc) = &table.encounter {
@@ -277,7 +277,10 @@ pub(super) fn attack(
         }
         let out = automation::run(&tree, &ctx, std::slice::from_ref(&t), dice)
             .map_err(|e| no(e.to_string()))?;
-        (out, features::attacks_per_action(c.class(), c.level))
+        (
+            out,
+            features::attacks_per_action(c.class(), c.class_level()),
+        )
     } else {
         let m = monster_of(table, me).ok_or_else(|| no("no such creature"))?;
         let action = find_action(m, weapon)?;

@@ -94,7 +94,7 @@ fn rage(table: &mut Table, c: &Character, dice: &mut Dice<'_>, reply: &mut Reply
         return Err(no("no rage in heavy armor — take it off first"));
     }
     // The 20th level's rages are unlimited: the table has no number then.
-    let max = features::rage_count(c.level).filter(|_| c.level < 20);
+    let max = features::rage_count(c.class_level()).filter(|_| c.class_level() < 20);
     let left = uses_left(c, RAGE, max);
     if left == Some(0) {
         return Err(no(format!(
@@ -131,7 +131,7 @@ fn rage(table: &mut Table, c: &Character, dice: &mut Dice<'_>, reply: &mut Reply
         // The turn it begins counts as kept.
         enc.rage_kept.push(c.handle.clone());
     }
-    let bonus = features::rage_damage(c.level).unwrap_or(2);
+    let bonus = features::rage_damage(c.class_level()).unwrap_or(2);
     reply.say(format!(
         "{} rages: +{bonus} damage with Strength melee weapons, resistance to bludgeoning, piercing and slashing for 1 minute{}.",
         c.name,
@@ -225,7 +225,7 @@ pub(super) fn add_rage_damage(
         && w.kind == WeaponKind::Melee
         && raging(table, &c.handle)
     {
-        features::add_flat_damage(tree, features::rage_damage(c.level).unwrap_or(2));
+        features::add_flat_damage(tree, features::rage_damage(c.class_level()).unwrap_or(2));
     }
 }
 
@@ -241,7 +241,7 @@ fn second_wind(
             c.name
         )));
     }
-    let max = features::uses("fighter", SECOND_WIND, c.level, 0);
+    let max = features::uses("fighter", SECOND_WIND, c.class_level(), 0);
     if uses_left(c, SECOND_WIND, max) == Some(0) {
         return Err(no(
             "Second Wind is spent — a short or long rest restores it",
@@ -262,7 +262,7 @@ fn second_wind(
         name: "Second Wind".into(),
         ..Context::default()
     };
-    ctx.figures.level = c.level;
+    ctx.figures.level = c.class_level();
     let out = automation::run(&feature.effects, &ctx, &me, dice).map_err(|e| no(e.to_string()))?;
     spend_use(table, &c.handle, SECOND_WIND);
     reply.say(format!("{} catches a second wind.", c.name));
@@ -280,7 +280,7 @@ fn second_wind(
 }
 
 fn action_surge(table: &mut Table, c: &Character, reply: &mut Reply) -> Result<()> {
-    let max = features::uses("fighter", "action-surge-1-use", c.level, 0)
+    let max = features::uses("fighter", "action-surge-1-use", c.class_level(), 0)
         .filter(|_| c.class == "fighter");
     let Some(max) = max else {
         return Err(no(format!(
@@ -396,7 +396,7 @@ pub(super) fn sneak_attack(
     if c.class != "rogue" {
         return;
     }
-    let level = c.level;
+    let level = c.class_level();
     let Some(enc) = table.encounter.as_ref() else {
         return;
     };

@@ -84,6 +84,55 @@ pub(super) fn sheet_text(c: &Character) -> String {
     if darkvision > 0 {
         s.push_str(&format!("\nSenses: darkvision {darkvision} ft"));
     }
+    s.push_str(&build_text(c));
+    s
+}
+
+/// The builder's part of a sheet: classes and subclasses, background,
+/// feats, languages, tools, proficiencies, ancestry, the spellbook, the
+/// choices still open and whether the DM locked it.
+fn build_text(c: &Character) -> String {
+    let mut s = String::new();
+    let classes: Vec<String> = c
+        .class_levels()
+        .iter()
+        .map(|cl| match &cl.subclass {
+            Some(sub) => format!("{} {} ({sub})", cl.class, cl.level),
+            None => format!("{} {}", cl.class, cl.level),
+        })
+        .collect();
+    s.push_str(&format!("\nClasses: {}", classes.join(" / ")));
+    if let Some(bg) = &c.background {
+        s.push_str(&format!(" · background {bg}"));
+    }
+    if let Some(a) = &c.ancestry {
+        s.push_str(&format!(" · {a} dragon ancestry"));
+    }
+    let skills: Vec<&str> = c.skills.iter().map(|k| k.name()).collect();
+    if !skills.is_empty() {
+        s.push_str(&format!("\nSkills: {}", skills.join(", ")));
+    }
+    for (label, list) in [
+        ("Feats", &c.feats),
+        ("Languages", &c.languages),
+        ("Tools", &c.tools),
+        ("Proficiencies", &c.proficiencies),
+        ("Spellbook", &c.spellbook),
+    ] {
+        if !list.is_empty() {
+            s.push_str(&format!("\n{label}: {}", list.join(", ")));
+        }
+    }
+    if !c.pending.is_empty() {
+        let kinds: Vec<&str> = c.pending.iter().map(|p| p.kind.word()).collect();
+        s.push_str(&format!(
+            "\nChoices open (defaults taken, `ch` to choose): {}",
+            kinds.join(", ")
+        ));
+    }
+    if c.locked {
+        s.push_str("\nSheet locked by the DM.");
+    }
     s
 }
 
@@ -180,6 +229,6 @@ pub const HELP: &str = "r EXPR · check SKILL · save ABIL · a WEAPON -t T · o
 rage · sw (second wind) · surge · cast SPELL -t T [-l N] · \
 dash · dodge · disengage · hide · help T · grapple T · shove T [prone] · ready CMD when T comes|moves|attacks · \
 react shield on|off · use ITEM · move engaged|near|far T · \
-n (end turn) · ds · init · status · sheet · char new NAME CLASS LVL RACE · rest short|long · levelup · vote \"A\" \"B\" · v N · verify · \
+n (end turn) · ds · init · status · sheet · char new NAME CLASS LVL RACE [rolled|manual|pointbuy S,S,..] [sub X] [bg X] · char roll · ch [KIND PICKS] · char set FIELD VALUE · rest short|long · levelup [CLASS] [roll] · vote \"A\" \"B\" · v N · verify · \
 DM: dm encounter · madd NAME -n N · dm hp T ±N · dm cond T add|remove C · dm set NAME FIELD VALUE \"why\" · dm xp N · \
-dm loot · dm levelup NAME · dm place A engaged|near|far B · dm narrate TEXT · dm decide N · dm as T CMD · dm end";
+dm loot · dm levelup NAME [CLASS] [roll] · dm lock|unlock NAME · dm allow manual on|off · dm place A engaged|near|far B · dm narrate TEXT · dm decide N · dm as T CMD · dm end";
