@@ -51,6 +51,8 @@ pub enum Transport {
     Bench,
     /// Monster turns the planner played.
     Planner,
+    /// The web table (a browser).
+    Web,
 }
 
 impl Transport {
@@ -62,6 +64,7 @@ impl Transport {
             Transport::Radio => "radio",
             Transport::Bench => "bench",
             Transport::Planner => "planner",
+            Transport::Web => "web",
         }
     }
 }
@@ -519,6 +522,17 @@ impl Router {
         self.store.link_identity(sender, &player.0).await?;
         lock(&self.identities).insert(sender.to_owned(), player.clone());
         Ok(player)
+    }
+
+    /// Links `sender` to `player` because a transport vouches for it (the
+    /// web table, after a sign-in code), kept in the store like a `link`.
+    pub async fn link_identity(&self, sender: &str, player: &PlayerId) -> Result<(), RouterError> {
+        if self.player_of(sender) == *player {
+            return Ok(());
+        }
+        self.store.link_identity(sender, &player.0).await?;
+        lock(&self.identities).insert(sender.to_owned(), player.clone());
+        Ok(())
     }
 
     /// A copy of the table's live state (loading it if needed).

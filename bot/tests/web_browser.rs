@@ -1,0 +1,484 @@
+//! The web table in a real browser: headless Chromium driven through
+//! WebDriver (chromedriver, `fantoccini`), against the web transport served
+//! on a real port over a real router and store.
+//!
+//! Without Chromium and chromedriver each test prints `skipped: <name>`;
+//! with `DD_REQUIRE_BROWSER=1` (as `.ci/run` sets) a missing browser fails.
+//! Screenshots go to `target/web-shots/`.
+
+mod common;
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bot::core::router::{Answer, Config, Envelope, Router, Transport, system_clock};
+use bot::core::turns::MonsterTurns;
+use bot::transport::web::{Settings, Web};
+use common::db::{Db, unique};
+use dm::PlayerId;
+use dm::seed::TableSeed;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// One browser test at a time: each drives its own Chromium, and the
+/// machine is small.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// chromedriver, killed when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn find(program: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(program))
+            .find(|p| p.is_file())
+    })
+}
+
+/// chromedriver on a free port, or `None` after saying the test is skipped
+/// (a failure under `DD_REQUIRE_BROWSER=1`).
+async fn driver(test: &str) -> Option<(Driver, std::path::PathBuf)> {
+    let driver = find("chromedriver");
+    let browser = find("chromium").or_else(|| find("chromium-browser"));
+    let (Some(driver), Some(browser)) = (driver, browser) else {
+        assert!(
+            std::env::var("DD_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "{test}: chromium and chromedriver are required (DD_REQUIRE_BROWSER=1): \
+             apt-get install -y --no-install-recommends chromium chromium-driver"
+        );
+        let _ = writeln!(
+            std::io::stdout(),
+            "skipped: {test} (no chromium/chromedriver on PATH)"
+        );
+        return None;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let d = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Some((d, browser))
+}
+
+/// A new browser (its own cookies) on `driver`.
+async fn browser(d: &Driver, chromium: &std::path::Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".to_owned(),
+        json!({
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                     "--window-size=1100,1300"],
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&d.url)
+        .await
+        .expect("a browser session")
+}
+
+/// The web table over a router and a SQLite store, on a free port, with
+/// one table: Aria (console:aria) and Bram (console:bram) against a goblin,
+/// at Aria's turn; its DM is console:dm.
+struct Site {
+    db: Db,
+    router: Arc<Router>,
+    addr: SocketAddr,
+    table: String,
+}
+
+async fn site() -> Site {
+    let db = Db::sqlite();
+    let config = Config {
+        rate_limit: None,
+        snapshot_every: 100,
+        max_batch: 64,
+        writers: 1,
+    };
+    let router = Arc::new(
+        Router::start(db.open().await, config, system_clock())
+            .await
+            .unwrap(),
+    );
+    let turns = MonsterTurns::new(router.clone(), None, Duration::from_millis(200));
+    let settings = Settings {
+        allow_watchers: false,
+        secret: b"a test secret, sixteen+ bytes".to_vec(),
+        admin_token: Some("admin-token-for-tests".to_owned()),
+        session_life: Duration::from_secs(3600),
+    };
+    let web = Web::new(router.clone(), turns, settings).unwrap();
+    tokio::spawn(web.clone().listen());
+    let app = bot::ops::http::app(bot::ops::http::Health::default())
+        .merge(bot::transport::web::app(web));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(bot::ops::http::serve(listener, app, std::future::pending()));
+    let table = unique("web");
+    router
+        .open_table(
+            &table,
+            &json!({}),
+            PlayerId::new("console:dm"),
+            &TableSeed::from_entropy_bytes([9; 32]),
+        )
+        .await
+        .unwrap();
+    let s = Site {
+        db,
+        router,
+        addr,
+        table,
+    };
+    for (who, line) in [
+        ("aria", "char new Aria fighter 3 human"),
+        ("bram", "char new Bram cleric 3 dwarf"),
+        ("dm", "dm encounter"),
+        ("dm", "madd goblin --avg"),
+        ("dm", "n"),
+    ] {
+        s.say(who, line).await;
+    }
+    for _ in 0..6 {
+        if s.current().await.as_deref() == Some("aria") {
+            break;
+        }
+        s.say("dm", "n").await;
+    }
+    assert_eq!(s.current().await.as_deref(), Some("aria"));
+    s
+}
+
+impl Site {
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    async fn say(&self, who: &str, line: &str) -> Answer {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.router
+            .submit(Envelope {
+                transport: Transport::Console,
+                table: self.table.clone(),
+                sender: format!("console:{who}"),
+                request_id: format!("c{n}"),
+                command: dm::parse(line).unwrap(),
+            })
+            .await
+            .unwrap()
+    }
+
+    async fn current(&self) -> Option<String> {
+        let t = self.router.table(&self.table).await.unwrap();
+        t.encounter
+            .as_ref()
+            .and_then(|e| e.current().map(str::to_owned))
+    }
+
+    /// A sign-in code from the console: `dungeon web link NAME`, the
+    /// binary, against this site's database.
+    fn code(&self, name: &str) -> String {
+        let out = common::dungeon(&["web", "link", name, "--database", &self.db.url]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        common::stdout(&out)
+            .lines()
+            .next()
+            .unwrap()
+            .trim()
+            .to_owned()
+    }
+
+    /// Signs `browser` in as `name` with a console code.
+    async fn sign_in(&self, b: &Client, name: &str) {
+        let code = self.code(name);
+        b.goto(&self.url("/signin")).await.unwrap();
+        b.find(Locator::Id("code"))
+            .await
+            .unwrap()
+            .send_keys(&code)
+            .await
+            .unwrap();
+        b.find(Locator::Css("form.signin button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.wait()
+            .for_element(Locator::Css("span.me"))
+            .await
+            .expect("signed in");
+    }
+}
+
+async fn text(b: &Client, css: &str) -> String {
+    b.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn shot(b: &Client, name: &str) {
+    let png = b.screenshot().await.unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/web-shots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+/// Waits until `check` holds on the page's source, up to `secs`.
+async fn until(b: &Client, secs: u64, what: &str, check: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let src = b.source().await.unwrap();
+        if check(&src) {
+            return src;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_with_a_console_code_opens_the_table() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some((d, chromium)) = driver("signing_in_with_a_console_code_opens_the_table").await else {
+        return;
+    };
+    let s = site().await;
+    let b = browser(&d, &chromium).await;
+    // Not signed in, and watchers not allowed: the table says to sign in.
+    b.goto(&s.url(&format!("/t/{}", s.table))).await.unwrap();
+    assert!(text(&b, "main").await.contains("sign in to see this table"));
+    // A code from the console signs in as Aria's player.
+    s.sign_in(&b, "aria").await;
+    assert!(text(&b, "span.me").await.contains("console:aria"));
+    assert!(text(&b, "ul.tables").await.contains(&s.table));
+    b.goto(&s.url(&format!("/t/{}", s.table))).await.unwrap();
+    let order = text(&b, "ol.order").await;
+    assert!(order.contains("Aria") && order.contains("Goblin (g1)"), "{order}");
+    assert!(text(&b, "h1").await.contains("player"));
+    // Aria's turn: her options are buttons.
+    assert!(!b.find_all(Locator::Css("button.opt")).await.unwrap().is_empty());
+    shot(&b, "table-player").await;
+    // The code worked once.
+    let code = s.code("aria");
+    let b2 = browser(&d, &chromium).await;
+    for expect_ok in [true, false] {
+        b2.goto(&s.url("/signin")).await.unwrap();
+        b2.find(Locator::Id("code"))
+            .await
+            .unwrap()
+            .send_keys(&code)
+            .await
+            .unwrap();
+        b2.find(Locator::Css("form.signin button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let src = until(&b2, 10, "the sign-in answer", |s| {
+            s.contains("Signed in as") || s.contains("signin-error")
+        })
+        .await;
+        assert_eq!(src.contains("Signed in as"), expect_ok, "{src}");
+        if expect_ok {
+            // Sign out again to try the spent code.
+            b2.find(Locator::Css("form.inline button"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            until(&b2, 10, "signed out", |s| !s.contains("Signed in as")).await;
+        } else {
+            assert!(src.contains("unknown, used or expired"));
+        }
+    }
+    b.close().await.unwrap();
+    b2.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attack_from_one_browser_shows_live_in_another_and_in_the_router() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some((d, chromium)) =
+        driver("an_attack_from_one_browser_shows_live_in_another_and_in_the_router").await
+    else {
+        return;
+    };
+    let s = site().await;
+    let mut heard = s.router.subscribe(&s.table);
+    let aria = browser(&d, &chromium).await;
+    let bram = browser(&d, &chromium).await;
+    s.sign_in(&aria, "aria").await;
+    s.sign_in(&bram, "bram").await;
+    let page = s.url(&format!("/t/{}", s.table));
+    aria.goto(&page).await.unwrap();
+    bram.goto(&page).await.unwrap();
+    // Bram's page is live (its socket is open) and is never reloaded: a
+    // marker set now would be gone after a reload.
+    until(&bram, 10, "the socket", |src| src.contains("data-live=\"on\"")).await;
+    until(&aria, 10, "the socket", |src| src.contains("data-live=\"on\"")).await;
+    bram.execute("window.__kept = 'yes';", vec![]).await.unwrap();
+    let before = b_log_len(&bram).await;
+    let cmd = aria.find(Locator::Id("cmd")).await.unwrap();
+    cmd.send_keys("a longsword -t g1").await.unwrap();
+    aria.find(Locator::Css("#cmd-form button[type=submit]:not(.opt)"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // Aria gets her answer in place.
+    let answer = until(&aria, 10, "the answer", |src| src.contains("Aria → Goblin (g1)")).await;
+    assert!(answer.contains("id=\"answer\""));
+    // Bram sees it in the log without reloading.
+    let src = until(&bram, 10, "the attack in Bram's log", |src| {
+        src.matches("Aria → Goblin (g1)").count() > 0
+    })
+    .await;
+    assert!(b_log_len(&bram).await > before);
+    let kept = bram.execute("return window.__kept;", vec![]).await.unwrap();
+    assert_eq!(kept, json!("yes"), "Bram's page was reloaded");
+    // Players never see the goblin's numbers (AC 15, 7 hit points).
+    assert!(!src.contains("AC 15"), "a player saw the goblin's AC");
+    assert!(!src.contains("/7 HP"), "a player saw the goblin's hit points");
+    // The router published it as a web command: every transport hears it.
+    let published = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            let p = heard.recv().await.unwrap();
+            if p.via == Transport::Web {
+                return p;
+            }
+        }
+    })
+    .await
+    .expect("the router published the browser's attack");
+    assert_eq!(published.actor, PlayerId::new("console:aria"));
+    shot(&bram, "table-live-update").await;
+    aria.close().await.unwrap();
+    bram.close().await.unwrap();
+}
+
+async fn b_log_len(b: &Client) -> usize {
+    b.find_all(Locator::Css("ol.log > li")).await.unwrap().len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_player_cannot_open_the_desk_and_sees_no_monster_numbers() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some((d, chromium)) =
+        driver("a_player_cannot_open_the_desk_and_sees_no_monster_numbers").await
+    else {
+        return;
+    };
+    let s = site().await;
+    let aria = browser(&d, &chromium).await;
+    let dm = browser(&d, &chromium).await;
+    s.sign_in(&aria, "aria").await;
+    s.sign_in(&dm, "dm").await;
+    aria.goto(&s.url(&format!("/t/{}/dm", s.table)))
+        .await
+        .unwrap();
+    let src = aria.source().await.unwrap();
+    assert!(src.contains("the desk is the DM's"), "{src}");
+    assert!(!src.contains("Hit points</h2>"));
+    aria.goto(&s.url(&format!("/t/{}", s.table))).await.unwrap();
+    let src = aria.source().await.unwrap();
+    assert!(src.contains("Goblin (g1)") && src.contains("healthy"));
+    assert!(!src.contains("AC 15") && !src.contains(">7/7<"), "{src}");
+    // The DM sees them, on the table and at the desk.
+    dm.goto(&s.url(&format!("/t/{}/dm", s.table))).await.unwrap();
+    let src = dm.source().await.unwrap();
+    assert!(src.contains("AC 15") && src.contains(">7/7<"), "{src}");
+    shot(&dm, "desk").await;
+    aria.close().await.unwrap();
+    dm.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dms_sheet_edit_shows_in_the_history() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some((d, chromium)) = driver("the_dms_sheet_edit_shows_in_the_history").await else {
+        return;
+    };
+    let s = site().await;
+    let dm = browser(&d, &chromium).await;
+    s.sign_in(&dm, "dm").await;
+    dm.goto(&s.url(&format!("/t/{}/dm", s.table))).await.unwrap();
+    let form = dm.find(Locator::Id("sheet-form")).await.unwrap();
+    for (name, value) in [
+        ("target", "aria"),
+        ("field", "ac"),
+        ("value", "19"),
+        ("reason", "found a shield"),
+    ] {
+        form.find(Locator::Css(&format!("input[name={name}]")))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    form.find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let src = until(&dm, 10, "the edit in the history", |src| {
+        src.contains("found a shield")
+    })
+    .await;
+    let history = text(&dm, "table.history").await;
+    assert!(history.contains("Aria"), "{history}");
+    assert!(history.contains("console:dm"), "{history}");
+    assert!(history.contains("→ 19"), "{history}");
+    assert!(src.contains("id=\"answer\""));
+    let t = s.router.table(&s.table).await.unwrap();
+    assert_eq!(t.character("aria").unwrap().ac(), 19);
+    dm.close().await.unwrap();
+}
