@@ -275,7 +275,16 @@ async fn until(b: &Client, secs: u64, what: &str, check: impl Fn(&str) -> bool) 
         if check(&src) {
             return src;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; the page:\n{}",
+            b.find(Locator::Css("main"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap_or_default()
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -364,17 +373,33 @@ async fn an_attack_from_one_browser_shows_live_in_another_and_in_the_router() {
     until(&aria, 10, "the socket", |src| src.contains("data-live=\"on\"")).await;
     bram.execute("window.__kept = 'yes';", vec![]).await.unwrap();
     let before = b_log_len(&bram).await;
+    // She closes in with the command box, then attacks with her option's button.
     let cmd = aria.find(Locator::Id("cmd")).await.unwrap();
-    cmd.send_keys("a longsword -t g1").await.unwrap();
+    cmd.send_keys("move engaged g1").await.unwrap();
     aria.find(Locator::Css("#cmd-form button[type=submit]:not(.opt)"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
+    until(&aria, 10, "the move", |src| src.contains("engaged")).await;
+    let attack = until(&aria, 10, "the attack button", |src| {
+        src.contains("value=\"attack:longsword:g1\"")
+    })
+    .await;
+    assert!(attack.contains("data-live=\"on\""));
+    aria.find(Locator::Css("button[value='attack:longsword:g1']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     // Aria gets her answer in place.
-    let answer = until(&aria, 10, "the answer", |src| src.contains("Aria → Goblin (g1)")).await;
-    assert!(answer.contains("id=\"answer\""));
+    let answer = until(&aria, 10, "the answer", |src| {
+        src.contains("role=\"status\">Aria → Goblin (g1)")
+    })
+    .await;
+    assert!(answer.contains("data-live=\"on\""), "Aria's page was reloaded");
     // Bram sees it in the log without reloading.
     let src = until(&bram, 10, "the attack in Bram's log", |src| {
         src.matches("Aria → Goblin (g1)").count() > 0
@@ -452,8 +477,8 @@ async fn the_dms_sheet_edit_shows_in_the_history() {
     let form = dm.find(Locator::Id("sheet-form")).await.unwrap();
     for (name, value) in [
         ("target", "aria"),
-        ("field", "ac"),
-        ("value", "19"),
+        ("field", "speed"),
+        ("value", "35"),
         ("reason", "found a shield"),
     ] {
         form.find(Locator::Css(&format!("input[name={name}]")))
@@ -476,9 +501,9 @@ async fn the_dms_sheet_edit_shows_in_the_history() {
     let history = text(&dm, "table.history").await;
     assert!(history.contains("Aria"), "{history}");
     assert!(history.contains("console:dm"), "{history}");
-    assert!(history.contains("→ 19"), "{history}");
+    assert!(history.contains("speed: 30 → 35"), "{history}");
     assert!(src.contains("id=\"answer\""));
     let t = s.router.table(&s.table).await.unwrap();
-    assert_eq!(t.character("aria").unwrap().ac(), 19);
+    assert_eq!(t.character("aria").unwrap().speed, 35);
     dm.close().await.unwrap();
 }

@@ -243,8 +243,9 @@ pub fn view(
         .map(|h| {
             dm::options::turn_options(table, h)
                 .into_iter()
+                .filter(|o| o.id != "end")
                 .map(|o| OptionButton {
-                    label: o.id.replace([':', '+'], " "),
+                    label: option_label(&o.id),
                     id: o.id,
                 })
                 .collect()
@@ -265,6 +266,26 @@ pub fn view(
         commitment: table.commitment.clone(),
         revealed_seed: table.revealed_seed.clone(),
     }
+}
+
+/// An option's id as a button says it: `move:g1+attack:longsword:g1` →
+/// `close in on g1, then longsword → g1`.
+pub fn option_label(id: &str) -> String {
+    id.split('+')
+        .map(|step| {
+            let parts: Vec<&str> = step.split(':').collect();
+            match parts.as_slice() {
+                ["move", who] => format!("close in on {who}"),
+                ["dash", who] => format!("dash to {who}"),
+                ["attack", with, who] => format!("{with} → {who}"),
+                ["cast", spell, rest @ ..] if !rest.is_empty() => {
+                    format!("cast {spell} → {}", rest.join(" "))
+                }
+                _ => parts.join(" "),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", then ")
 }
 
 /// Groups of combatants engaged with each other, each with the groups far from it.
@@ -397,5 +418,20 @@ fn entry(table: &Table, p: &Published, dm: bool) -> Entry {
         who,
         via: p.via.name(),
         lines,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn option_ids_read_as_words() {
+        assert_eq!(
+            option_label("move:g1+attack:longsword:g1"),
+            "close in on g1, then longsword → g1"
+        );
+        assert_eq!(option_label("dodge"), "dodge");
+        assert_eq!(option_label("help:bram"), "help bram");
     }
 }
