@@ -9,17 +9,12 @@
 mod common;
 
 use std::io::Write as _;
-use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bot::core::router::{Answer, Config, Envelope, Router, Transport, system_clock};
-use bot::core::turns::MonsterTurns;
-use bot::transport::web::{Settings, Web};
-use common::db::{Db, unique};
+use bot::core::router::Transport;
+use common::web::{Site, site};
 use dm::PlayerId;
-use dm::seed::TableSeed;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
@@ -112,143 +107,26 @@ async fn browser(d: &Driver, chromium: &std::path::Path) -> Client {
         .expect("a browser session")
 }
 
-/// The web table over a router and a SQLite store, on a free port, with
-/// one table: Aria (console:aria) and Bram (console:bram) against a goblin,
-/// at Aria's turn; its DM is console:dm.
-struct Site {
-    db: Db,
-    router: Arc<Router>,
-    addr: SocketAddr,
-    table: String,
-}
-
-async fn site() -> Site {
-    let db = Db::sqlite();
-    let config = Config {
-        rate_limit: None,
-        snapshot_every: 100,
-        max_batch: 64,
-        writers: 1,
-    };
-    let router = Arc::new(
-        Router::start(db.open().await, config, system_clock())
-            .await
-            .unwrap(),
-    );
-    let turns = MonsterTurns::new(router.clone(), None, Duration::from_millis(200));
-    let settings = Settings {
-        allow_watchers: false,
-        secret: b"a test secret, sixteen+ bytes".to_vec(),
-        admin_token: Some("admin-token-for-tests".to_owned()),
-        session_life: Duration::from_secs(3600),
-    };
-    let web = Web::new(router.clone(), turns, settings).unwrap();
-    tokio::spawn(web.clone().listen());
-    let app = bot::ops::http::app(bot::ops::http::Health::default())
-        .merge(bot::transport::web::app(web));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(bot::ops::http::serve(listener, app, std::future::pending()));
-    let table = unique("web");
-    router
-        .open_table(
-            &table,
-            &json!({}),
-            PlayerId::new("console:dm"),
-            &TableSeed::from_entropy_bytes([9; 32]),
-        )
+/// Signs `b` in as `name` with a console code.
+async fn sign_in(s: &Site, b: &Client, name: &str) {
+    let code = s.code(name);
+    b.goto(&s.url("/signin")).await.unwrap();
+    b.find(Locator::Id("code"))
+        .await
+        .unwrap()
+        .send_keys(&code)
         .await
         .unwrap();
-    let s = Site {
-        db,
-        router,
-        addr,
-        table,
-    };
-    for (who, line) in [
-        ("aria", "char new Aria fighter 3 human"),
-        ("bram", "char new Bram cleric 3 dwarf"),
-        ("dm", "dm encounter"),
-        ("dm", "madd goblin --avg"),
-        ("dm", "n"),
-    ] {
-        s.say(who, line).await;
-    }
-    for _ in 0..6 {
-        if s.current().await.as_deref() == Some("aria") {
-            break;
-        }
-        s.say("dm", "n").await;
-    }
-    assert_eq!(s.current().await.as_deref(), Some("aria"));
-    s
-}
-
-impl Site {
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    async fn say(&self, who: &str, line: &str) -> Answer {
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.router
-            .submit(Envelope {
-                transport: Transport::Console,
-                table: self.table.clone(),
-                sender: format!("console:{who}"),
-                request_id: format!("c{n}"),
-                command: dm::parse(line).unwrap(),
-            })
-            .await
-            .unwrap()
-    }
-
-    async fn current(&self) -> Option<String> {
-        let t = self.router.table(&self.table).await.unwrap();
-        t.encounter
-            .as_ref()
-            .and_then(|e| e.current().map(str::to_owned))
-    }
-
-    /// A sign-in code from the console: `dungeon web link NAME`, the
-    /// binary, against this site's database.
-    fn code(&self, name: &str) -> String {
-        let out = common::dungeon(&["web", "link", name, "--database", &self.db.url]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        common::stdout(&out)
-            .lines()
-            .next()
-            .unwrap()
-            .trim()
-            .to_owned()
-    }
-
-    /// Signs `browser` in as `name` with a console code.
-    async fn sign_in(&self, b: &Client, name: &str) {
-        let code = self.code(name);
-        b.goto(&self.url("/signin")).await.unwrap();
-        b.find(Locator::Id("code"))
-            .await
-            .unwrap()
-            .send_keys(&code)
-            .await
-            .unwrap();
-        b.find(Locator::Css("form.signin button"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        b.wait()
-            .for_element(Locator::Css("span.me"))
-            .await
-            .expect("signed in");
-    }
+    b.find(Locator::Css("form.signin button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("span.me"))
+        .await
+        .expect("signed in");
 }
 
 async fn text(b: &Client, css: &str) -> String {
@@ -301,15 +179,23 @@ async fn signing_in_with_a_console_code_opens_the_table() {
     b.goto(&s.url(&format!("/t/{}", s.table))).await.unwrap();
     assert!(text(&b, "main").await.contains("sign in to see this table"));
     // A code from the console signs in as Aria's player.
-    s.sign_in(&b, "aria").await;
+    sign_in(&s, &b, "aria").await;
     assert!(text(&b, "span.me").await.contains("console:aria"));
     assert!(text(&b, "ul.tables").await.contains(&s.table));
     b.goto(&s.url(&format!("/t/{}", s.table))).await.unwrap();
     let order = text(&b, "ol.order").await;
-    assert!(order.contains("Aria") && order.contains("Goblin (g1)"), "{order}");
+    assert!(
+        order.contains("Aria") && order.contains("Goblin (g1)"),
+        "{order}"
+    );
     assert!(text(&b, "h1").await.contains("player"));
     // Aria's turn: her options are buttons.
-    assert!(!b.find_all(Locator::Css("button.opt")).await.unwrap().is_empty());
+    assert!(
+        !b.find_all(Locator::Css("button.opt"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     shot(&b, "table-player").await;
     // The code worked once.
     let code = s.code("aria");
@@ -362,16 +248,24 @@ async fn an_attack_from_one_browser_shows_live_in_another_and_in_the_router() {
     let mut heard = s.router.subscribe(&s.table);
     let aria = browser(&d, &chromium).await;
     let bram = browser(&d, &chromium).await;
-    s.sign_in(&aria, "aria").await;
-    s.sign_in(&bram, "bram").await;
+    sign_in(&s, &aria, "aria").await;
+    sign_in(&s, &bram, "bram").await;
     let page = s.url(&format!("/t/{}", s.table));
     aria.goto(&page).await.unwrap();
     bram.goto(&page).await.unwrap();
     // Bram's page is live (its socket is open) and is never reloaded: a
     // marker set now would be gone after a reload.
-    until(&bram, 10, "the socket", |src| src.contains("data-live=\"on\"")).await;
-    until(&aria, 10, "the socket", |src| src.contains("data-live=\"on\"")).await;
-    bram.execute("window.__kept = 'yes';", vec![]).await.unwrap();
+    until(&bram, 10, "the socket", |src| {
+        src.contains("data-live=\"on\"")
+    })
+    .await;
+    until(&aria, 10, "the socket", |src| {
+        src.contains("data-live=\"on\"")
+    })
+    .await;
+    bram.execute("window.__kept = 'yes';", vec![])
+        .await
+        .unwrap();
     let before = b_log_len(&bram).await;
     // She closes in with the command box, then attacks with her option's button.
     let cmd = aria.find(Locator::Id("cmd")).await.unwrap();
@@ -399,7 +293,10 @@ async fn an_attack_from_one_browser_shows_live_in_another_and_in_the_router() {
         src.contains("role=\"status\">Aria → Goblin (g1)")
     })
     .await;
-    assert!(answer.contains("data-live=\"on\""), "Aria's page was reloaded");
+    assert!(
+        answer.contains("data-live=\"on\""),
+        "Aria's page was reloaded"
+    );
     // Bram sees it in the log without reloading.
     let src = until(&bram, 10, "the attack in Bram's log", |src| {
         src.matches("Aria → Goblin (g1)").count() > 0
@@ -410,7 +307,10 @@ async fn an_attack_from_one_browser_shows_live_in_another_and_in_the_router() {
     assert_eq!(kept, json!("yes"), "Bram's page was reloaded");
     // Players never see the goblin's numbers (AC 15, 7 hit points).
     assert!(!src.contains("AC 15"), "a player saw the goblin's AC");
-    assert!(!src.contains("/7 HP"), "a player saw the goblin's hit points");
+    assert!(
+        !src.contains("/7 HP"),
+        "a player saw the goblin's hit points"
+    );
     // The router published it as a web command: every transport hears it.
     let published = tokio::time::timeout(Duration::from_secs(5), async {
         loop {
@@ -443,8 +343,8 @@ async fn a_player_cannot_open_the_desk_and_sees_no_monster_numbers() {
     let s = site().await;
     let aria = browser(&d, &chromium).await;
     let dm = browser(&d, &chromium).await;
-    s.sign_in(&aria, "aria").await;
-    s.sign_in(&dm, "dm").await;
+    sign_in(&s, &aria, "aria").await;
+    sign_in(&s, &dm, "dm").await;
     aria.goto(&s.url(&format!("/t/{}/dm", s.table)))
         .await
         .unwrap();
@@ -456,7 +356,9 @@ async fn a_player_cannot_open_the_desk_and_sees_no_monster_numbers() {
     assert!(src.contains("Goblin (g1)") && src.contains("healthy"));
     assert!(!src.contains("AC 15") && !src.contains(">7/7<"), "{src}");
     // The DM sees them, on the table and at the desk.
-    dm.goto(&s.url(&format!("/t/{}/dm", s.table))).await.unwrap();
+    dm.goto(&s.url(&format!("/t/{}/dm", s.table)))
+        .await
+        .unwrap();
     let src = dm.source().await.unwrap();
     assert!(src.contains("AC 15") && src.contains(">7/7<"), "{src}");
     shot(&dm, "desk").await;
@@ -472,8 +374,10 @@ async fn the_dms_sheet_edit_shows_in_the_history() {
     };
     let s = site().await;
     let dm = browser(&d, &chromium).await;
-    s.sign_in(&dm, "dm").await;
-    dm.goto(&s.url(&format!("/t/{}/dm", s.table))).await.unwrap();
+    sign_in(&s, &dm, "dm").await;
+    dm.goto(&s.url(&format!("/t/{}/dm", s.table)))
+        .await
+        .unwrap();
     let form = dm.find(Locator::Id("sheet-form")).await.unwrap();
     for (name, value) in [
         ("target", "aria"),

@@ -212,8 +212,7 @@ async fn web_setup(
         admin_token: cfg.admin_token.as_ref().map(|t| t.expose().to_owned()),
         session_life: Duration::from_secs(cfg.session_hours * 3600),
     };
-    crate::transport::web::Web::new(router, turns, settings)
-        .context("the web table's templates")
+    crate::transport::web::Web::new(router, turns, settings).context("the web table's templates")
 }
 
 /// The radio adapter's and the link's settings from `[radio]`, flags merged

@@ -99,7 +99,12 @@ impl Session {
     }
 
     fn body(&self) -> String {
-        format!("{}.{}.{}", self.sid, hex(self.player.as_bytes()), self.expires)
+        format!(
+            "{}.{}.{}",
+            self.sid,
+            hex(self.player.as_bytes()),
+            self.expires
+        )
     }
 
     /// The cookie's value, signed with `secret`.
@@ -241,7 +246,10 @@ mod tests {
     #[test]
     fn hmac_matches_rfc_4231_case_6_long_key() {
         let key = [0xaau8; 131];
-        let mac = hmac(&key, b"Test Using Larger Than Block-Size Key - Hash Key First");
+        let mac = hmac(
+            &key,
+            b"Test Using Larger Than Block-Size Key - Hash Key First",
+        );
         assert_eq!(
             hex(&mac),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
@@ -253,10 +261,7 @@ mod tests {
         let s = Session::new("console:aria", 1_000, 60);
         let v = s.encode(b"k");
         assert_eq!(Session::decode(&v, b"k", 1_001), Ok(s.clone()));
-        assert_eq!(
-            Session::decode(&v, b"k", 1_060),
-            Err(CookieError::Expired)
-        );
+        assert_eq!(Session::decode(&v, b"k", 1_060), Err(CookieError::Expired));
         assert_eq!(
             Session::decode(&v, b"other", 1_001),
             Err(CookieError::Forged)

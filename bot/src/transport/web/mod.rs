@@ -17,8 +17,8 @@
 //! the desk; players see their party's hit points and monsters' health
 //! words; others watch only if `web.allow_watchers` is on.
 
-pub mod auth;
 mod api;
+pub mod auth;
 mod pages;
 pub mod view;
 mod ws;
@@ -145,8 +145,8 @@ impl Web {
         let mut bucket = lock(&self.signins);
         let now = std::time::Instant::now();
         let (tokens, at) = *bucket;
-        let tokens = (tokens + now.duration_since(at).as_secs_f64() * SIGNIN_PER_SECOND)
-            .min(SIGNIN_BURST);
+        let tokens =
+            (tokens + now.duration_since(at).as_secs_f64() * SIGNIN_PER_SECOND).min(SIGNIN_BURST);
         if tokens < 1.0 {
             *bucket = (tokens, now);
             return false;
@@ -227,8 +227,9 @@ impl Web {
             Action::Option(id) => {
                 let state = self.router.table(table).await?;
                 let Some(handle) = state.players.get(player) else {
-                    return Ok("you play no character here: `char new` or `char use` first"
-                        .to_owned());
+                    return Ok(
+                        "you play no character here: `char new` or `char use` first".to_owned()
+                    );
                 };
                 match dm::options::turn_options(&state, handle)
                     .into_iter()
@@ -236,8 +237,9 @@ impl Web {
                 {
                     Some(o) => o.commands,
                     None => {
-                        return Ok("that option is not open now: the page shows those that are"
-                            .to_owned());
+                        return Ok(
+                            "that option is not open now: the page shows those that are".to_owned()
+                        );
                     }
                 }
             }
@@ -280,7 +282,11 @@ impl Web {
 
     /// Plays the monster turns now due at `table`, in the background.
     fn play_monsters(&self, table: &str) {
-        let (turns, router, table) = (self.turns.clone(), Arc::clone(&self.router), table.to_owned());
+        let (turns, router, table) = (
+            self.turns.clone(),
+            Arc::clone(&self.router),
+            table.to_owned(),
+        );
         tokio::spawn(async move {
             for _ in 0..32 {
                 match router.table(&table).await {

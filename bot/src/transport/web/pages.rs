@@ -77,7 +77,11 @@ impl Web {
     pub(super) fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Response> {
         self.templates.render(name, ctx).map_err(|e| {
             tracing::error!(template = name, error = %e, "a web template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "the page failed to render").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page failed to render",
+            )
+                .into_response()
         })
     }
 
@@ -430,7 +434,11 @@ async fn new_table(
     {
         return web.failed(&e);
     }
-    (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/t/{id}"))]).into_response()
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, format!("/t/{id}"))],
+    )
+        .into_response()
 }
 
 /// The signed-in session of a form post whose CSRF token matches.
@@ -500,7 +508,12 @@ async fn table_do(
     let action = match (form.cmd, form.opt) {
         (Some(c), _) if !c.trim().is_empty() => Action::Text(c),
         (_, Some(o)) if !o.is_empty() => Action::Option(o),
-        _ => return web.error(StatusCode::BAD_REQUEST, "type a command, or press an option"),
+        _ => {
+            return web.error(
+                StatusCode::BAD_REQUEST,
+                "type a command, or press an option",
+            );
+        }
     };
     if matches!(&action, Action::Text(t) | Action::Option(t) if t.len() > MAX_FIELD) {
         return web.error(StatusCode::PAYLOAD_TOO_LARGE, "that command is too long");
@@ -517,11 +530,7 @@ async fn table_do(
     web.table_response(&id, Some(&session), Some(&answer)).await
 }
 
-async fn desk(
-    State(web): State<Arc<Web>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
+async fn desk(State(web): State<Arc<Web>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
     let session = match web.session(&headers) {
         Ok(s) => s,
         Err(r) => return r,
@@ -566,7 +575,11 @@ pub(super) fn desk_command(f: &DeskFields<'_>) -> Result<String, String> {
         "cond_add" | "cond_remove" => format!(
             "dm cond {} {} {}",
             one_word("who", f.target)?,
-            if f.action == "cond_add" { "add" } else { "remove" },
+            if f.action == "cond_add" {
+                "add"
+            } else {
+                "remove"
+            },
             one_word("condition", f.value)?
         ),
         "set" => {
@@ -581,11 +594,7 @@ pub(super) fn desk_command(f: &DeskFields<'_>) -> Result<String, String> {
                 quoted(f.reason)
             )
         }
-        "xp" => format!(
-            "dm xp {} {}",
-            one_word("amount", f.value)?,
-            f.target.trim()
-        ),
+        "xp" => format!("dm xp {} {}", one_word("amount", f.value)?, f.target.trim()),
         "loot" => format!("dm loot {} {}", one_word("what", f.value)?, f.target.trim()),
         "narrate" => {
             if f.value.trim().is_empty() {
@@ -651,7 +660,13 @@ async fn desk_do(
             let request = format!("{}-{}", session.sid, request_part(&form.rid));
             let player = PlayerId::new(session.player.clone());
             match web
-                .act(&id, &session.sender(), &player, &request, Action::Text(text))
+                .act(
+                    &id,
+                    &session.sender(),
+                    &player,
+                    &request,
+                    Action::Text(text),
+                )
                 .await
             {
                 Ok(a) => a,
@@ -689,6 +704,7 @@ impl Web {
                             "character": c.name,
                             "who": e.who,
                             "at": e.at_ms / 1000,
+                            "when": utc(e.at_ms / 1000),
                             "reason": e.reason,
                             "changes": changes(&e.before, &e.after),
                         }));
@@ -723,6 +739,26 @@ impl Web {
             Err(r) => r,
         }
     }
+}
+
+/// Unix seconds as `YYYY-MM-DD HH:MM UTC`.
+pub(super) fn utc(secs: i64) -> String {
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        rem / 3_600,
+        rem % 3_600 / 60
+    )
 }
 
 /// What an edit changed: `field: before → after` for each top-level field.
@@ -783,6 +819,13 @@ mod tests {
         assert!(desk_command(&fields("hp", "g1 g2", "-5")).is_err());
         assert!(desk_command(&fields("set", "aria", "16")).is_err());
         assert!(desk_command(&fields("drop tables", "", "")).is_err());
+    }
+
+    #[test]
+    fn times_read_as_utc() {
+        assert_eq!(utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(utc(1_796_598_161), "2026-12-06 23:02 UTC");
     }
 
     #[test]

@@ -386,8 +386,20 @@ pub fn line_text(table: &Table, line: &Line, dm: bool) -> String {
             "{target} heals {amount}: {}",
             HealthBand::of(*hp, *max_hp).word()
         ),
+        Line::Note { text } if reveals_numbers(table, text) => String::new(),
         other => render_line(other),
     }
+}
+
+/// Whether a note tells hit points or AC of someone who is not a
+/// character ("Goblin (g1) joins with 7 HP"): players do not read those.
+fn reveals_numbers(table: &Table, text: &str) -> bool {
+    let numbers = text.contains(" HP") || text.contains("AC ");
+    numbers
+        && !table
+            .characters
+            .iter()
+            .any(|c| text.starts_with(c.name.as_str()))
 }
 
 fn entry(table: &Table, p: &Published, dm: bool) -> Entry {
@@ -409,9 +421,13 @@ fn entry(table: &Table, p: &Published, dm: bool) -> Entry {
         .lines
         .iter()
         .map(|l| line_text(table, l, dm))
+        .filter(|l| !l.is_empty())
         .collect();
     if let Some(t) = &p.reply.turn {
-        lines.push(dm::event::turn_call(t.round, &t.name));
+        let call = dm::event::turn_call(t.round, &t.name);
+        if lines.last() != Some(&call) {
+            lines.push(call);
+        }
     }
     Entry {
         seq: p.seq,
