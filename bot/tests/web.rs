@@ -213,7 +213,7 @@ async fn forms_without_the_token_or_from_another_site_change_nothing() {
     )
     .await;
     assert_eq!(status, 200);
-    assert!(body.contains("Dodge"), "{body}");
+    assert!(body.contains("Aria dodges"), "{body}");
     let after = seq(&s).await;
     assert!(after > before);
     // The same form sent again (a reload) is carried out once.
