@@ -3,6 +3,8 @@
 //! another site's form, oversized and flooding sockets) and the admin API.
 //! Each refusal is checked to change nothing.
 
+#![allow(clippy::unwrap_used, missing_docs)]
+
 mod common;
 
 use std::time::Duration;
@@ -160,6 +162,42 @@ async fn stale_unknown_and_spent_codes_sign_no_one_in() {
         set.contains("HttpOnly") && set.contains("SameSite=Strict"),
         "{set}"
     );
+    let (status, _) = post(&s, "/signin", None, &[("code", &code)], None).await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_from_discord_or_the_radio_signs_in_as_that_player() {
+    let s = site().await;
+    // `/char link` on Discord and `link` on the radio ask the router for a code.
+    let code = s.router.link_code("discord:4242");
+    let resp = client()
+        .post(s.url("/signin"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(encode(&[("code", code.as_str())]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303);
+    let set = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let value = set
+        .split(';')
+        .next()
+        .unwrap()
+        .strip_prefix(&format!("{COOKIE}="))
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let session = Session::decode(value, SECRET, now).unwrap();
+    assert_eq!(session.player, "discord:4242");
+    // The browser plays as that player through the router.
+    assert_eq!(
+        s.router.player_of(&session.sender()),
+        dm::PlayerId::new("discord:4242")
+    );
+    // Spent.
     let (status, _) = post(&s, "/signin", None, &[("code", &code)], None).await;
     assert_eq!(status, 401);
 }

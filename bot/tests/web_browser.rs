@@ -6,6 +6,8 @@
 //! with `DD_REQUIRE_BROWSER=1` (as `.ci/run` sets) a missing browser fails.
 //! Screenshots go to `target/web-shots/`.
 
+#![allow(clippy::unwrap_used, missing_docs)]
+
 mod common;
 
 use std::io::Write as _;
@@ -410,4 +412,104 @@ async fn the_dms_sheet_edit_shows_in_the_history() {
     let t = s.router.table(&s.table).await.unwrap();
     assert_eq!(t.character("aria").unwrap().speed, 35);
     dm.close().await.unwrap();
+}
+
+/// The Postgres and Redis under test, or `None` after reporting the skip.
+fn servers(test: &str) -> Option<(String, String)> {
+    let get = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    match (get("TEST_DATABASE_URL"), get("TEST_REDIS_URL")) {
+        (Some(db), Some(redis)) => Some((db, redis)),
+        _ => {
+            let _ = writeln!(
+                std::io::stdout(),
+                "skipped: {test} (TEST_DATABASE_URL and TEST_REDIS_URL must both be set)"
+            );
+            None
+        }
+    }
+}
+
+/// A router with a Redis bus of its own: a process, as far as the bus knows.
+async fn process(db: &str, redis: &str, prefix: &str) -> std::sync::Arc<bot::core::router::Router> {
+    use bot::core::bus::{Bus, BusOptions};
+    let store = bot::core::store::Store::open(db).await.unwrap();
+    let options = BusOptions {
+        prefix: prefix.to_owned(),
+        heartbeat: Duration::from_millis(100),
+        ..BusOptions::default()
+    };
+    let bus = Bus::redis(redis, options).unwrap();
+    let config = bot::core::router::Config {
+        rate_limit: None,
+        snapshot_every: 100,
+        max_batch: 64,
+        writers: 2,
+    };
+    std::sync::Arc::new(
+        bot::core::router::Router::start_with_bus(
+            store,
+            config,
+            bot::core::router::system_clock(),
+            bus,
+        )
+        .await
+        .unwrap(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_process_behind_postgres_and_redis_pushes_to_the_browser() {
+    const NAME: &str = "another_process_behind_postgres_and_redis_pushes_to_the_browser";
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some((db_url, redis)) = servers(NAME) else {
+        return;
+    };
+    let Some((d, chromium)) = driver(NAME).await else {
+        return;
+    };
+    let prefix = common::db::unique("webbus");
+    // Process A serves the web table; process B only has a router (as a
+    // Discord or radio process would).
+    let a = process(&db_url, &redis, &prefix).await;
+    let b = process(&db_url, &redis, &prefix).await;
+    let db = common::db::Db::postgres(NAME).expect("TEST_DATABASE_URL");
+    let s = common::web::site_with(db, a).await;
+    let browser = browser(&d, &chromium).await;
+    sign_in(&s, &browser, "aria").await;
+    browser
+        .goto(&s.url(&format!("/t/{}", s.table)))
+        .await
+        .unwrap();
+    until(&browser, 10, "the socket", |src| {
+        src.contains("data-live=\"on\"")
+    })
+    .await;
+    browser
+        .execute("window.__kept = 'yes';", vec![])
+        .await
+        .unwrap();
+    let answer = b
+        .submit(bot::core::router::Envelope {
+            transport: Transport::Console,
+            table: s.table.clone(),
+            sender: "console:dm".to_owned(),
+            request_id: "from-b-1".to_owned(),
+            command: dm::parse("dm narrate The torches gutter in a cold wind").unwrap(),
+        })
+        .await
+        .unwrap();
+    assert!(
+        matches!(answer, bot::core::router::Answer::Done { .. }),
+        "{answer:?}"
+    );
+    until(&browser, 15, "process B's narration", |src| {
+        src.contains("The torches gutter in a cold wind")
+    })
+    .await;
+    let kept = browser
+        .execute("return window.__kept;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(kept, json!("yes"), "the page was reloaded");
+    browser.close().await.unwrap();
 }

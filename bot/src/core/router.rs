@@ -524,6 +524,17 @@ impl Router {
         Ok(player)
     }
 
+    /// Takes a link code from `link` / `/char link` without linking an
+    /// identity: the player who asked for it, if it is known and fresh (the
+    /// web table signs a browser in with it). The code is spent either way.
+    pub fn take_link_code(&self, code: &str) -> Option<PlayerId> {
+        let mut codes = lock(&self.link_codes);
+        match codes.remove(code.trim()) {
+            Some((player, at)) if at.elapsed() < LINK_CODE_LIFE => Some(player),
+            _ => None,
+        }
+    }
+
     /// Links `sender` to `player` because a transport vouches for it (the
     /// web table, after a sign-in code), kept in the store like a `link`.
     pub async fn link_identity(&self, sender: &str, player: &PlayerId) -> Result<(), RouterError> {

@@ -42,6 +42,12 @@ pub async fn site() -> Site {
             .await
             .unwrap(),
     );
+    site_with(db, router).await
+}
+
+/// The web table served on `router` (whose store is `db`), with the table
+/// set up as [`site`] says.
+pub async fn site_with(db: Db, router: Arc<Router>) -> Site {
     let turns = MonsterTurns::new(router.clone(), None, Duration::from_millis(200));
     let settings = Settings {
         allow_watchers: false,

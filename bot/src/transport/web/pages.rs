@@ -1,5 +1,9 @@
 //! The web table's routes: pages, forms, assets and the admin API.
 
+// An early return of the page or status to answer with is how these
+// handlers read; the `Response` is as large as axum makes it.
+#![allow(clippy::result_large_err)]
+
 use std::sync::Arc;
 
 use axum::Form;
@@ -360,10 +364,7 @@ async fn signin(
     // `link` on the radio or `/char link` on Discord (kept by the router).
     let player = match web.router.store().take_web_code(&code).await {
         Ok(Some(name)) => Some(web.router.player_of(&name)),
-        Ok(None) => {
-            let probe = format!("web:code-{}", auth::random_hex(8));
-            web.router.redeem_link(&probe, &code).await.ok()
-        }
+        Ok(None) => web.router.take_link_code(&code),
         Err(e) => return web.failed(&e.into()),
     };
     let Some(player) = player else {

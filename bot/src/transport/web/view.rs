@@ -137,11 +137,7 @@ pub struct View {
 }
 
 fn percent(hp: u32, max: u32) -> u32 {
-    if max == 0 {
-        0
-    } else {
-        (hp.min(max) * 100) / max
-    }
+    (hp.min(max) * 100).checked_div(max).unwrap_or(0)
 }
 
 fn character_row(table: &Table, handle: &str, viewer: Option<&PlayerId>) -> Option<Row> {
