@@ -486,3 +486,79 @@ fn serve_with_only_the_web_is_a_valid_configuration() {
     assert!(!shown.contains("a-very-secret-admin-token"), "{shown}");
     assert!(out.status.success());
 }
+
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Figures, run by hand: memory per idle socket and fan-out time with
+/// `DD_WEB_SOCKETS` (1,000) WebSockets on one table:
+/// `cargo test -p bot --release --test web -- --ignored figures --nocapture`.
+/// The memory is the whole test process's (server and clients both), so
+/// the figure per socket is an upper bound on the server's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement: run by hand"]
+async fn figures_socket_memory_and_fan_out() {
+    let n: usize = std::env::var("DD_WEB_SOCKETS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000);
+    let s = site().await;
+    let (_, dm) = cookie("console:dm");
+    // Warm up: templates, the table, one socket.
+    drop(socket(&s, &dm).await);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let before = rss_kb();
+    let mut sockets = Vec::with_capacity(n);
+    for _ in 0..n {
+        sockets.push(socket(&s, &dm).await);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after = rss_kb();
+    let per_socket = (after.saturating_sub(before)) as f64 * 1024.0 / n as f64;
+    // Fan-out: every socket reads until it has the live part of each command.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, std::time::Instant)>();
+    for (i, mut ws) in sockets.into_iter().enumerate() {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            while let Some(Ok(m)) = ws.next().await {
+                if let Message::Text(t) = m
+                    && t.contains("\"type\":\"live\"")
+                {
+                    let _ = tx.send((i, std::time::Instant::now()));
+                }
+            }
+        });
+    }
+    drop(tx);
+    let rounds = 20;
+    let mut fan_out = Vec::new();
+    for round in 0..rounds {
+        let at = std::time::Instant::now();
+        s.say("dm", "r 1d20").await;
+        let mut got = 0;
+        let mut last = at;
+        while got < n {
+            let (_, when) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+                .await
+                .unwrap_or_else(|_| panic!("round {round}: {got} of {n} sockets heard"))
+                .unwrap();
+            got += 1;
+            last = last.max(when);
+        }
+        fan_out.push(last.duration_since(at).as_secs_f64() * 1000.0);
+    }
+    fan_out.sort_by(f64::total_cmp);
+    println!(
+        "figures: {n} idle sockets: {:.1} KB each (process RSS {before} → {after} KB); \
+         commit → last of {n} sockets: p50 {:.1} ms, p99 {:.1} ms over {rounds} commands",
+        per_socket / 1024.0,
+        fan_out[fan_out.len() / 2],
+        fan_out[((fan_out.len() - 1) as f64 * 0.99).round() as usize],
+    );
+}

@@ -513,3 +513,131 @@ async fn another_process_behind_postgres_and_redis_pushes_to_the_browser() {
     assert_eq!(kept, json!("yes"), "the page was reloaded");
     browser.close().await.unwrap();
 }
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+        * 1000.0
+}
+
+/// Figures, run by hand: commit → DOM update latency in real browser tabs,
+/// `DD_WEB_TABLES` tables (20) × `DD_WEB_WATCHERS` watchers (5), each
+/// table getting `DD_WEB_ROUNDS` commands (10):
+/// `cargo test -p bot --release --test web_browser -- --ignored figures --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement: run by hand"]
+async fn figures_commit_to_dom_latency() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some((d, chromium)) = driver("figures_commit_to_dom_latency").await else {
+        return;
+    };
+    let (tables, watchers, rounds) = (
+        env_or("DD_WEB_TABLES", 20),
+        env_or("DD_WEB_WATCHERS", 5),
+        env_or("DD_WEB_ROUNDS", 10),
+    );
+    let s = site().await;
+    let mut ids = vec![s.table.clone()];
+    for i in 1..tables {
+        let id = format!("{}-{i}", s.table);
+        s.router
+            .open_table(
+                &id,
+                &json!({}),
+                PlayerId::new("console:dm"),
+                &dm::seed::TableSeed::from_entropy_bytes([3; 32]),
+            )
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    let b = browser(&d, &chromium).await;
+    sign_in(&s, &b, "dm").await;
+    // One tab per watcher; each records when its live part changes.
+    let mut tabs = Vec::new();
+    for (t, id) in ids.iter().enumerate() {
+        for w in 0..watchers {
+            if t + w > 0 {
+                let h = b.new_window(true).await.unwrap();
+                b.switch_to_window(h.handle.clone()).await.unwrap();
+            }
+            b.goto(&s.url(&format!("/t/{id}"))).await.unwrap();
+            until(&b, 20, "the socket", |src| src.contains("data-live=\"on\"")).await;
+            b.execute(
+                "window.__t = []; new MutationObserver(function () { \
+                 window.__t.push(Date.now()); }).observe(document.getElementById('live'), \
+                 {childList: true});",
+                vec![],
+            )
+            .await
+            .unwrap();
+            tabs.push((t, b.window().await.unwrap()));
+        }
+    }
+    let mut sent = vec![Vec::new(); ids.len()];
+    for round in 0..rounds {
+        for (t, id) in ids.iter().enumerate() {
+            let at = now_ms();
+            let answer = s
+                .router
+                .submit(bot::core::router::Envelope {
+                    transport: Transport::Console,
+                    table: id.clone(),
+                    sender: "console:dm".to_owned(),
+                    request_id: format!("fig-{round}-{t}"),
+                    command: dm::parse("r 1d20").unwrap(),
+                })
+                .await
+                .unwrap();
+            assert!(matches!(answer, bot::core::router::Answer::Done { .. }));
+            sent[t].push(at);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut latencies = Vec::new();
+    let mut missing = 0;
+    for (t, handle) in &tabs {
+        b.switch_to_window(handle.clone()).await.unwrap();
+        let seen = b.execute("return window.__t;", vec![]).await.unwrap();
+        let seen: Vec<f64> = seen
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(serde_json::Value::as_f64)
+            .collect();
+        for (k, at) in sent[*t].iter().enumerate() {
+            match seen.get(k) {
+                Some(dom) => latencies.push(dom - at),
+                None => missing += 1,
+            }
+        }
+    }
+    latencies.sort_by(f64::total_cmp);
+    println!(
+        "figures: commit → DOM over {tables} tables × {watchers} watchers × {rounds} commands: \
+         p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} updates, {missing} missing)",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        latencies.last().copied().unwrap_or(f64::NAN),
+        latencies.len()
+    );
+    assert_eq!(missing, 0, "some tabs missed updates");
+}

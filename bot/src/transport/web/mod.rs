@@ -66,6 +66,8 @@ pub struct Web {
     /// Rendered live fragments by (table, seq, role, viewer): watchers of
     /// one table share one rendering per change.
     fragments: Mutex<HashMap<(String, u64, String), Arc<String>>>,
+    /// Each table's state at its last seen seq, shared by its sockets.
+    states: Mutex<HashMap<String, (u64, Arc<dm::Table>)>>,
     /// Sign-in attempts allowed now (a token bucket for the whole process:
     /// guessing codes stays slow however many addresses guess).
     signins: Mutex<(f64, std::time::Instant)>,
@@ -136,6 +138,7 @@ impl Web {
             logs: Mutex::default(),
             hub: Mutex::default(),
             fragments: Mutex::default(),
+            states: Mutex::default(),
             signins: Mutex::new((SIGNIN_BURST, std::time::Instant::now())),
         }))
     }
@@ -190,6 +193,29 @@ impl Web {
         if let Some(tx) = lock(&self.hub).get(&table) {
             let _ = tx.send(seq);
         }
+    }
+
+    /// The table's state at `seq` or later, read once for all its sockets.
+    async fn state_since(
+        &self,
+        table: &str,
+        seq: u64,
+    ) -> Result<(u64, Arc<dm::Table>), RouterError> {
+        if let Some((at, state)) = lock(&self.states).get(table)
+            && *at >= seq
+        {
+            return Ok((*at, Arc::clone(state)));
+        }
+        let state = Arc::new(self.router.table(table).await?);
+        let at = self.router.seq(table).await?;
+        let mut states = lock(&self.states);
+        let entry = states
+            .entry(table.to_owned())
+            .or_insert_with(|| (at, Arc::clone(&state)));
+        if entry.0 < at {
+            *entry = (at, Arc::clone(&state));
+        }
+        Ok((at, state))
     }
 
     /// The changes of `table` from now on.

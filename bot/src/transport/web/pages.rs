@@ -182,14 +182,7 @@ impl Web {
         session: Option<&Session>,
     ) -> Result<Arc<String>, Response> {
         let player = session.map(|s| PlayerId::new(s.player.clone()));
-        let key = (
-            id.to_owned(),
-            seq,
-            match (role, &player) {
-                (Role::Watcher, None) => "watcher".to_owned(),
-                (r, p) => format!("{r:?}:{}", p.as_ref().map_or("", |p| p.0.as_str())),
-            },
-        );
+        let key = (id.to_owned(), seq, viewer_key(role, session));
         if let Some(hit) = lock(&self.fragments).get(&key) {
             return Ok(Arc::clone(hit));
         }
@@ -204,6 +197,29 @@ impl Web {
         }
         cache.insert(key, Arc::clone(&body));
         Ok(body)
+    }
+
+    /// The socket message carrying [`Web::live_html`], shared the same way.
+    pub(super) fn live_message(
+        &self,
+        id: &str,
+        seq: u64,
+        table: &Table,
+        role: Role,
+        session: Option<&Session>,
+    ) -> Result<Arc<String>, Response> {
+        let html = self.live_html(id, seq, table, role, session)?;
+        let key = (
+            id.to_owned(),
+            seq,
+            format!("msg:{}", viewer_key(role, session)),
+        );
+        if let Some(hit) = lock(&self.fragments).get(&key) {
+            return Ok(Arc::clone(hit));
+        }
+        let msg = Arc::new(json!({"type": "live", "seq": seq, "html": html.as_str()}).to_string());
+        lock(&self.fragments).insert(key, Arc::clone(&msg));
+        Ok(msg)
     }
 
     async fn table_response(
@@ -231,6 +247,15 @@ impl Web {
             Ok(body) => html(StatusCode::OK, body),
             Err(r) => r,
         }
+    }
+}
+
+/// Who sees the same live part: everyone with `role` who is not signed
+/// in, or one signed-in player in `role`.
+fn viewer_key(role: Role, session: Option<&Session>) -> String {
+    match session {
+        None => format!("{role:?}"),
+        Some(s) => format!("{role:?}:{}", s.player),
     }
 }
 

@@ -66,6 +66,9 @@ pub(super) async fn upgrade(
     // The protocol's own limit sits above ours, so ours answers with 1009.
     ws.max_message_size(64 * 1024)
         .max_frame_size(64 * 1024)
+        // Small buffers: most sockets sit idle, and a page's update is ~10 KB.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(16 * 1024)
         .on_upgrade(move |socket| serve(web, id, session, socket))
 }
 
@@ -90,26 +93,31 @@ async fn close(mut socket: WebSocket, code: u16, reason: &'static str) {
 
 async fn serve(web: Arc<Web>, id: String, session: Option<Session>, mut socket: WebSocket) {
     let mut changes = web.changes(&id);
+    let player = session.as_ref().map(|s| PlayerId::new(s.player.clone()));
+    let watchers = web.settings.allow_watchers;
     let mut tokens = BURST;
     let mut at = Instant::now();
     crate::ops::telemetry::metrics();
     loop {
         tokio::select! {
             change = changes.recv() => {
-                match change {
-                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                let seen = match change {
+                    Ok(seq) => seq,
+                    Err(RecvError::Lagged(_)) => 0,
                     Err(RecvError::Closed) => return,
-                }
-                // Rights are checked again: a player removed from the table stops seeing it.
-                let (table, seq, role) = match web.access(&id, session.as_ref()).await {
-                    Ok(x) => x,
-                    Err(_) => return close(socket, POLICY, "no longer allowed at this table").await,
                 };
-                let Ok(html) = web.live_html(&id, seq, &table, role, session.as_ref()) else {
+                let Ok((seq, table)) = web.state_since(&id, seen).await else {
                     continue;
                 };
-                let msg = json!({"type": "live", "seq": seq, "html": html.as_str()});
-                if socket.send(Message::Text(msg.to_string().into())).await.is_err() {
+                // Rights are checked again: a player removed from the table stops seeing it.
+                let role = Role::of(&table, player.as_ref());
+                if role == Role::Watcher && !watchers {
+                    return close(socket, POLICY, "no longer allowed at this table").await;
+                }
+                let Ok(msg) = web.live_message(&id, seq, &table, role, session.as_ref()) else {
+                    continue;
+                };
+                if socket.send(Message::Text(msg.as_str().into())).await.is_err() {
                     return;
                 }
             }
