@@ -419,6 +419,37 @@ async fn the_admin_api_lists_tables_and_exports_the_log() {
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 404);
+    // A co-DM's rights taken back, logged; the table's DM keeps theirs.
+    assert!(
+        s.router
+            .grant_dm(&s.table, "discord:77", "Manage Server on Discord")
+            .await
+            .unwrap()
+    );
+    let revoke = |who: &str| {
+        c.delete(s.url(&format!("/api/tables/{}/co-dms/{who}?reason=left", s.table)))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+    };
+    let r: serde_json::Value = revoke("discord:77").await.unwrap().json().await.unwrap();
+    assert_eq!(r["revoked"], true);
+    let t = s.router.table(&s.table).await.unwrap();
+    assert!(!t.is_dm(&dm::PlayerId::new("discord:77")));
+    let r: serde_json::Value = revoke("console:dm").await.unwrap().json().await.unwrap();
+    assert_eq!(r["revoked"], false);
+    assert!(
+        s.router
+            .table(&s.table)
+            .await
+            .unwrap()
+            .is_dm(&dm::PlayerId::new("console:dm"))
+    );
+    let unauthorized = c
+        .delete(s.url(&format!("/api/tables/{}/co-dms/x", s.table)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unauthorized.status().as_u16(), 401);
     let doc: serde_json::Value = c
         .get(s.url("/api/openapi.json"))
         .send()

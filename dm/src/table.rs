@@ -200,6 +200,10 @@ impl Table {
                 }
                 Reply::default()
             }
+            Event::DmRevoked { player, .. } => {
+                self.co_dms.remove(player);
+                Reply::default()
+            }
             Event::Did {
                 actor,
                 command,

@@ -469,6 +469,71 @@ impl Router {
         Err(RouterError::Busy(table.to_owned()))
     }
 
+    /// Takes back `player`'s co-DM rights at `table` (an operator's act,
+    /// logged as `Event::DmRevoked`); `false` if they had none to take (the
+    /// table's own DM keeps theirs), and then nothing is written.
+    pub async fn revoke_dm(
+        &self,
+        table: &str,
+        player: &PlayerId,
+        reason: &str,
+    ) -> Result<bool, RouterError> {
+        let slot = self.slot(table);
+        let mut guard = slot.lock().await;
+        let grant = self.bus.acquire(table, None, known_seq(&guard)).await;
+        let grant = self.writer(table, grant, &mut guard).await?;
+        let revoked = self
+            .revoke_dm_as_writer(table, player, reason, &mut guard)
+            .await;
+        self.release(grant, &mut guard).await;
+        revoked
+    }
+
+    /// The rest of [`Router::revoke_dm`], as the table's one writer.
+    async fn revoke_dm_as_writer(
+        &self,
+        table: &str,
+        player: &PlayerId,
+        reason: &str,
+        guard: &mut Option<Live>,
+    ) -> Result<bool, RouterError> {
+        for attempt in 0..CONFLICT_RETRIES {
+            let live = self.loaded(table, guard).await?;
+            if !live.table.co_dms.contains_key(player) {
+                return Ok(false);
+            }
+            let revoked = Event::DmRevoked {
+                player: player.clone(),
+                reason: reason.to_owned(),
+            };
+            let append = Append {
+                table_id: table.to_owned(),
+                expected_next_seq: live.seq + 1,
+                events: vec![new_event(&revoked)],
+                request: None,
+                sheet_edits: Vec::new(),
+            };
+            match self.commit(append).await {
+                Ok(seq) => {
+                    live.table
+                        .apply(&revoked)
+                        .map_err(|e| RouterError::Corrupt {
+                            table: table.to_owned(),
+                            why: e.to_string(),
+                        })?;
+                    live.seq = seq;
+                    return Ok(true);
+                }
+                Err(RouterError::Store(StoreError::Conflict { .. } | StoreError::Gap { .. })) => {
+                    *guard = None;
+                    tokio::time::sleep(Duration::from_millis(1 << attempt.min(5))).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(RouterError::Busy(table.to_owned()))
+    }
+
     /// Replies published at `table` from now on, whoever sent the command.
     pub fn subscribe(&self, table: &str) -> broadcast::Receiver<Published> {
         let mut subs = lock(&self.listeners.tables);
@@ -1054,6 +1119,7 @@ pub fn new_event(event: &Event) -> NewEvent {
         Event::Did { .. } => "did",
         Event::SeedRevealed { .. } => "seed_revealed",
         Event::DmGranted { .. } => "dm_granted",
+        Event::DmRevoked { .. } => "dm_revoked",
     };
     NewEvent {
         kind: kind.to_owned(),

@@ -1,5 +1,5 @@
 //! The admin API: `/api/tables`, `/api/tables/{table}/log` (JSON Lines),
-//! `/api/openapi.json`. Every route but the OpenAPI document wants
+//! `DELETE /api/tables/{table}/co-dms/{player}`, `/api/openapi.json`. Every route but the OpenAPI document wants
 //! `Authorization: Bearer <web.admin_token>`; with no token configured the
 //! API is off (404).
 
@@ -103,6 +103,47 @@ pub(super) async fn log(
         body,
     )
         .into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct Why {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// `DELETE /api/tables/{table}/co-dms/{player}?reason=…`: takes back a
+/// co-DM's rights (logged in the table's events).
+pub(super) async fn revoke_co_dm(
+    State(web): State<Arc<Web>>,
+    Path((id, player)): Path<(String, String)>,
+    axum::extract::Query(why): axum::extract::Query<Why>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = admitted(&web, &headers) {
+        return r;
+    }
+    if web.router.store().secret(&id).await.is_err() {
+        return problem(StatusCode::NOT_FOUND, "no such table");
+    }
+    let reason = why
+        .reason
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| "revoked by an operator".to_owned());
+    if reason.len() > 200 || player.len() > 128 {
+        return problem(StatusCode::BAD_REQUEST, "the player or reason is too long");
+    }
+    match web
+        .router
+        .revoke_dm(&id, &dm::PlayerId::new(player.clone()), &reason)
+        .await
+    {
+        Ok(revoked) => (
+            [(header::CONTENT_TYPE, "application/json")],
+            json!({"table": id, "player": player, "revoked": revoked}).to_string(),
+        )
+            .into_response(),
+        Err(e) => problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    }
 }
 
 pub(super) async fn openapi() -> Response {
