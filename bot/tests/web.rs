@@ -450,6 +450,25 @@ async fn the_admin_api_lists_tables_and_exports_the_log() {
         .await
         .unwrap();
     assert_eq!(unauthorized.status().as_u16(), 401);
+    // Closing: logged, then nothing changes the table, but it can be read.
+    let close = || {
+        c.post(s.url(&format!("/api/tables/{}/close?reason=over", s.table)))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+    };
+    let r: serde_json::Value = close().await.unwrap().json().await.unwrap();
+    assert_eq!(r["closed"], true);
+    let r: serde_json::Value = close().await.unwrap().json().await.unwrap();
+    assert_eq!(r["closed"], false);
+    let before = seq(&s).await;
+    match s.say("dm", "n").await {
+        bot::core::router::Answer::Refused { why } => assert!(why.contains("closed"), "{why}"),
+        other => panic!("a closed table took a command: {other:?}"),
+    }
+    assert_eq!(seq(&s).await, before);
+    let (_, dm) = cookie("console:dm");
+    let (status, _) = get(&s, &format!("/t/{}", s.table), Some(&dm)).await;
+    assert_eq!(status, 200);
     let doc: serde_json::Value = c
         .get(s.url("/api/openapi.json"))
         .send()

@@ -79,6 +79,11 @@ pub enum Event {
         /// Why, as the operator put it.
         reason: String,
     },
+    /// An operator closed the table: no command changes it any more.
+    Closed {
+        /// Why, as the operator put it.
+        reason: String,
+    },
 }
 
 /// The structured answer to a command, rendered by each transport.

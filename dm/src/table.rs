@@ -53,6 +53,10 @@ pub struct Table {
     pub applied: u64,
     /// Narration and results kept for `status` (the last few lines).
     pub recent: Vec<String>,
+    /// Closed by an operator, and why: nothing more happens here (looking
+    /// and verifying still work).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<String>,
 }
 
 /// A party vote.
@@ -125,6 +129,13 @@ pub enum ReplayError {
 /// a copy: the events it makes and the reply, or why it is refused (and
 /// then nothing changed). Commit the events, then [`Table::apply`] them.
 pub fn handle(table: &Table, command: &Command, ctx: Ctx<'_>) -> Result<Outcome, Rejection> {
+    if let Some(why) = &table.closed
+        && mutates(command)
+    {
+        return Err(Rejection::new(format!(
+            "this table is closed ({why}): nothing more happens here"
+        )));
+    }
     let mut next = table.clone();
     let mut recorder = Recorder::new(ctx.dice);
     let mut dice = play::Dice::new(&mut recorder, ctx.roller);
@@ -202,6 +213,10 @@ impl Table {
             }
             Event::DmRevoked { player, .. } => {
                 self.co_dms.remove(player);
+                Reply::default()
+            }
+            Event::Closed { reason } => {
+                self.closed = Some(reason.clone());
                 Reply::default()
             }
             Event::Did {

@@ -420,3 +420,24 @@ fn a_revoked_co_dm_loses_the_rights_and_the_dm_keeps_them() {
     let json = serde_json::to_value(&log[2]).unwrap();
     assert_eq!(serde_json::from_value::<Event>(json).unwrap(), log[2]);
 }
+
+#[test]
+fn a_closed_table_refuses_what_would_change_it_and_still_answers_status() {
+    let mut g = Game::new(4);
+    g.ok("aria", "char new Aria fighter 3 human");
+    let closed = Event::Closed {
+        reason: "campaign over".into(),
+    };
+    g.table.apply(&closed).unwrap();
+    g.log.push(closed);
+    let why = g.refused("aria", "r 1d20");
+    assert!(why.contains("closed (campaign over)"), "{why}");
+    g.refused("dm", "dm encounter");
+    g.ok("aria", "status");
+    // The log with its closing replays to the same table.
+    let mut again = Table::default();
+    for e in &g.log {
+        again.apply(e).unwrap();
+    }
+    assert_eq!(again, g.table);
+}

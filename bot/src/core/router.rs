@@ -478,49 +478,67 @@ impl Router {
         player: &PlayerId,
         reason: &str,
     ) -> Result<bool, RouterError> {
+        self.append_fact(table, |t| {
+            t.co_dms.contains_key(player).then(|| Event::DmRevoked {
+                player: player.clone(),
+                reason: reason.to_owned(),
+            })
+        })
+        .await
+    }
+
+    /// Closes `table` for good (an operator's act, logged as
+    /// `Event::Closed`): commands that would change it are refused from
+    /// then on; `false` if it was closed already.
+    pub async fn close_table(&self, table: &str, reason: &str) -> Result<bool, RouterError> {
+        self.append_fact(table, |t| {
+            t.closed.is_none().then(|| Event::Closed {
+                reason: reason.to_owned(),
+            })
+        })
+        .await
+    }
+
+    /// Appends the event `fact` makes of the table's live state, as the
+    /// table's one writer; `false` if it makes none (nothing is written).
+    async fn append_fact(
+        &self,
+        table: &str,
+        fact: impl Fn(&Table) -> Option<Event>,
+    ) -> Result<bool, RouterError> {
         let slot = self.slot(table);
         let mut guard = slot.lock().await;
         let grant = self.bus.acquire(table, None, known_seq(&guard)).await;
         let grant = self.writer(table, grant, &mut guard).await?;
-        let revoked = self
-            .revoke_dm_as_writer(table, player, reason, &mut guard)
-            .await;
+        let done = self.append_fact_as_writer(table, &fact, &mut guard).await;
         self.release(grant, &mut guard).await;
-        revoked
+        done
     }
 
-    /// The rest of [`Router::revoke_dm`], as the table's one writer.
-    async fn revoke_dm_as_writer(
+    async fn append_fact_as_writer(
         &self,
         table: &str,
-        player: &PlayerId,
-        reason: &str,
+        fact: &impl Fn(&Table) -> Option<Event>,
         guard: &mut Option<Live>,
     ) -> Result<bool, RouterError> {
         for attempt in 0..CONFLICT_RETRIES {
             let live = self.loaded(table, guard).await?;
-            if !live.table.co_dms.contains_key(player) {
+            let Some(event) = fact(&live.table) else {
                 return Ok(false);
-            }
-            let revoked = Event::DmRevoked {
-                player: player.clone(),
-                reason: reason.to_owned(),
             };
             let append = Append {
                 table_id: table.to_owned(),
                 expected_next_seq: live.seq + 1,
-                events: vec![new_event(&revoked)],
+                events: vec![new_event(&event)],
                 request: None,
                 sheet_edits: Vec::new(),
             };
             match self.commit(append).await {
                 Ok(seq) => {
-                    live.table
-                        .apply(&revoked)
-                        .map_err(|e| RouterError::Corrupt {
-                            table: table.to_owned(),
-                            why: e.to_string(),
-                        })?;
+                    live.table.apply(&event).map_err(|e| RouterError::Corrupt {
+                        table: table.to_owned(),
+                        why: e.to_string(),
+                    })?;
                     live.seq = seq;
                     return Ok(true);
                 }
@@ -1120,6 +1138,7 @@ pub fn new_event(event: &Event) -> NewEvent {
         Event::SeedRevealed { .. } => "seed_revealed",
         Event::DmGranted { .. } => "dm_granted",
         Event::DmRevoked { .. } => "dm_revoked",
+        Event::Closed { .. } => "closed",
     };
     NewEvent {
         kind: kind.to_owned(),

@@ -1,5 +1,6 @@
 //! The admin API: `/api/tables`, `/api/tables/{table}/log` (JSON Lines),
-//! `DELETE /api/tables/{table}/co-dms/{player}`, `/api/openapi.json`. Every route but the OpenAPI document wants
+//! `POST /api/tables/{table}/close`, `DELETE /api/tables/{table}/co-dms/{player}`,
+//! `/api/openapi.json`. Every route but the OpenAPI document wants
 //! `Authorization: Bearer <web.admin_token>`; with no token configured the
 //! API is off (404).
 
@@ -140,6 +141,37 @@ pub(super) async fn revoke_co_dm(
         Ok(revoked) => (
             [(header::CONTENT_TYPE, "application/json")],
             json!({"table": id, "player": player, "revoked": revoked}).to_string(),
+        )
+            .into_response(),
+        Err(e) => problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    }
+}
+
+/// `POST /api/tables/{table}/close?reason=…`: closes a table for good
+/// (logged in its events); its pages stay readable.
+pub(super) async fn close(
+    State(web): State<Arc<Web>>,
+    Path(id): Path<String>,
+    axum::extract::Query(why): axum::extract::Query<Why>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = admitted(&web, &headers) {
+        return r;
+    }
+    if web.router.store().secret(&id).await.is_err() {
+        return problem(StatusCode::NOT_FOUND, "no such table");
+    }
+    let reason = why
+        .reason
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| "closed by an operator".to_owned());
+    if reason.len() > 200 {
+        return problem(StatusCode::BAD_REQUEST, "the reason is too long");
+    }
+    match web.router.close_table(&id, &reason).await {
+        Ok(closed) => (
+            [(header::CONTENT_TYPE, "application/json")],
+            json!({"table": id, "closed": closed}).to_string(),
         )
             .into_response(),
         Err(e) => problem(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),

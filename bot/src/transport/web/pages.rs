@@ -40,6 +40,7 @@ pub fn app(web: Arc<Web>) -> axum::Router {
         .route("/api/openapi.json", get(super::api::openapi))
         .route("/api/tables", get(super::api::tables))
         .route("/api/tables/{table}/log", get(super::api::log))
+        .route("/api/tables/{table}/close", post(super::api::close))
         .route(
             "/api/tables/{table}/co-dms/{player}",
             axum::routing::delete(super::api::revoke_co_dm),
