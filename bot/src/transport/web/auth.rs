@@ -42,7 +42,8 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
+    // Digits only: `from_str_radix` would also take a sign.
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..text.len())
@@ -131,7 +132,11 @@ impl Session {
         };
         let valid_sid = sid.len() == 32 && sid.bytes().all(|b| b.is_ascii_hexdigit());
         let player = unhex(player).and_then(|p| String::from_utf8(p).ok());
-        let expires = expires.parse::<u64>().ok();
+        let expires = expires
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| expires.parse::<u64>().ok())
+            .flatten();
         let mac = unhex(mac);
         let (true, Some(player), Some(expires), Some(mac)) = (valid_sid, player, expires, mac)
         else {
@@ -278,6 +283,25 @@ mod tests {
         assert_eq!(
             Session::decode(&parts.join("."), b"k", 1_001),
             Err(CookieError::Forged)
+        );
+    }
+
+    #[test]
+    fn only_the_canonical_cookie_is_read() {
+        let s = Session::new("console:aria", 1_000, 60);
+        let v = s.encode(b"k");
+        let mut parts: Vec<String> = v.split('.').map(str::to_owned).collect();
+        // The same player and time written with signs are not the cookie we made.
+        parts[1] = format!("+{}", &parts[1][1..]);
+        assert_eq!(
+            Session::decode(&parts.join("."), b"k", 1_001),
+            Err(CookieError::Malformed)
+        );
+        let mut parts: Vec<String> = v.split('.').map(str::to_owned).collect();
+        parts[2] = format!("+{}", parts[2]);
+        assert_eq!(
+            Session::decode(&parts.join("."), b"k", 1_001),
+            Err(CookieError::Malformed)
         );
     }
 
