@@ -72,6 +72,8 @@ pub struct Config {
     pub http: HttpConfig,
     /// Logging.
     pub log: LogConfig,
+    /// The web table, served on the `[http]` address.
+    pub web: WebConfig,
 }
 
 /// `[database]`.
@@ -269,6 +271,37 @@ impl Default for HttpConfig {
     }
 }
 
+/// `[web]`: the web table (`/`, `/t/{table}`, the DM's desk, `/api/…`),
+/// served beside health and metrics on `http.address`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebConfig {
+    /// Serve it (a transport on its own: no Discord or radio needed).
+    pub enabled: bool,
+    /// Anyone may watch a table's page without signing in (read-only,
+    /// monsters as health words).
+    pub allow_watchers: bool,
+    /// The key that signs session cookies; none: one is generated and kept
+    /// in the store, so every process behind the same database shares it.
+    pub secret: Option<Secret>,
+    /// The bearer token of the admin API (`/api/…`); none: the API is off.
+    pub admin_token: Option<Secret>,
+    /// How long a session lasts, in hours.
+    pub session_hours: u64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            allow_watchers: false,
+            secret: None,
+            admin_token: None,
+            session_hours: 24 * 7,
+        }
+    }
+}
+
 /// Which planner runs the monsters.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
@@ -392,6 +425,8 @@ pub struct Overrides {
     pub radio_allow_mqtt: bool,
     /// `--radio-allow-plain-dms`; false: the configuration decides.
     pub radio_allow_plain_dms: bool,
+    /// `--web`; false: the configuration decides.
+    pub web: bool,
 }
 
 /// A configuration and where it came from.
@@ -760,6 +795,37 @@ impl Config {
         }
         r.allow_mqtt |= o.radio_allow_mqtt;
         r.allow_plain_dms |= o.radio_allow_plain_dms;
+        self.web.enabled |= o.web;
+    }
+
+    /// What is wrong with `[web]`.
+    fn web_problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let w = &self.web;
+        if w.enabled && !self.http.enabled {
+            out.push(
+                "web.enabled: the web table is served on the http address; drop --no-http \
+                 (or set http.enabled = true)"
+                    .to_owned(),
+            );
+        }
+        if !(1..=24 * 365).contains(&w.session_hours) {
+            out.push(format!(
+                "web.session_hours: {} is out of range (1 to 8760)",
+                w.session_hours
+            ));
+        }
+        for (key, secret) in [("secret", &w.secret), ("admin_token", &w.admin_token)] {
+            if let Some(s) = secret
+                && s.expose().len() < 16
+            {
+                out.push(format!(
+                    "web.{key}: too short to be safe; use at least 16 random characters \
+                     (`openssl rand -hex 32`)"
+                ));
+            }
+        }
+        out
     }
 
     /// The configuration as TOML, secrets and URL passwords redacted.
@@ -801,11 +867,14 @@ impl Config {
             out.push(format!("radio.device: {why}"));
         }
         out.extend(self.radio.problems());
-        if self.discord.token.is_none() && self.radio.device.is_none() {
+        if self.discord.token.is_none() && self.radio.device.is_none() && !self.web.enabled {
             out.push(
-                "no transport: set discord.token (or DISCORD_TOKEN) or radio.device".to_owned(),
+                "no transport: set discord.token (or DISCORD_TOKEN), radio.device or \
+                 web.enabled = true (--web)"
+                    .to_owned(),
             );
         }
+        out.extend(self.web_problems());
         let p = &self.planner;
         if !(1..=60_000).contains(&p.turn_budget_ms) {
             out.push(format!(

@@ -3,7 +3,7 @@
 //! Thin by design: it parses the command line and calls into the library
 //! crates; errors reach the user through `anyhow` with their context.
 
-use bot::commands::{bench, cli, content, eval, games, output, play, rebind, roll, serve};
+use bot::commands::{bench, cli, content, eval, games, output, play, rebind, roll, serve, web};
 
 use std::process::ExitCode;
 
@@ -38,6 +38,9 @@ fn main() -> ExitCode {
             command: cli::BenchCommand::Load(args),
         } => bench::load(&args),
         cli::Command::Credits => output::emit(cli::CREDITS),
+        cli::Command::Web {
+            command: cli::WebCommand::Link(args),
+        } => web::link(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

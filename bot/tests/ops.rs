@@ -538,7 +538,10 @@ fn defaults_without_a_file() {
     assert_eq!(c.redis.url, None);
     assert_eq!(
         c.problems(),
-        ["no transport: set discord.token (or DISCORD_TOKEN) or radio.device"]
+        [
+            "no transport: set discord.token (or DISCORD_TOKEN), radio.device or \
+          web.enabled = true (--web)"
+        ]
     );
 }
 

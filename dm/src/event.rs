@@ -71,6 +71,19 @@ pub enum Event {
         /// Why, as the transport put it.
         reason: String,
     },
+    /// A co-DM's rights were taken back (by an operator, through the admin
+    /// API). The table's own DM keeps theirs.
+    DmRevoked {
+        /// The player.
+        player: PlayerId,
+        /// Why, as the operator put it.
+        reason: String,
+    },
+    /// An operator closed the table: no command changes it any more.
+    Closed {
+        /// Why, as the operator put it.
+        reason: String,
+    },
 }
 
 /// The structured answer to a command, rendered by each transport.

@@ -61,6 +61,10 @@ pub struct Table {
     /// The DM forbade typed ability scores (`dm allow manual off`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub manual_scores_forbidden: bool,
+    /// Closed by an operator, and why: nothing more happens here (looking
+    /// and verifying still work).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<String>,
 }
 
 /// A set of six ability scores rolled at the table, with the number of the
@@ -143,6 +147,13 @@ pub enum ReplayError {
 /// a copy: the events it makes and the reply, or why it is refused (and
 /// then nothing changed). Commit the events, then [`Table::apply`] them.
 pub fn handle(table: &Table, command: &Command, ctx: Ctx<'_>) -> Result<Outcome, Rejection> {
+    if let Some(why) = &table.closed
+        && mutates(command)
+    {
+        return Err(Rejection::new(format!(
+            "this table is closed ({why}): nothing more happens here"
+        )));
+    }
     let mut next = table.clone();
     let mut recorder = Recorder::new(ctx.dice);
     let mut dice = play::Dice::new(&mut recorder, ctx.roller);
@@ -216,6 +227,14 @@ impl Table {
                 if !self.is_dm(player) {
                     self.co_dms.insert(player.clone(), reason.clone());
                 }
+                Reply::default()
+            }
+            Event::DmRevoked { player, .. } => {
+                self.co_dms.remove(player);
+                Reply::default()
+            }
+            Event::Closed { reason } => {
+                self.closed = Some(reason.clone());
                 Reply::default()
             }
             Event::Did {

@@ -385,3 +385,60 @@ fn a_vote_closes_when_everyone_voted() {
         "{r:?}"
     );
 }
+
+#[test]
+fn a_revoked_co_dm_loses_the_rights_and_the_dm_keeps_them() {
+    use dm::PlayerId;
+    let dm_player = PlayerId::new("dm");
+    let helper = PlayerId::new("discord:7");
+    let log = [
+        Table::opened(dm_player.clone(), "c".repeat(64)),
+        Event::DmGranted {
+            player: helper.clone(),
+            reason: "Manage Server on Discord".into(),
+        },
+        Event::DmRevoked {
+            player: helper.clone(),
+            reason: "left the group".into(),
+        },
+        Event::DmRevoked {
+            player: dm_player.clone(),
+            reason: "an operator's mistake".into(),
+        },
+    ];
+    let mut table = Table::default();
+    for (i, event) in log.iter().enumerate() {
+        table.apply(event).unwrap();
+        if i == 1 {
+            assert!(table.is_dm(&helper));
+        }
+    }
+    assert!(!table.is_dm(&helper));
+    assert!(table.co_dms.is_empty());
+    // The table's own DM is not a co-DM: revoking does not touch them.
+    assert!(table.is_dm(&dm_player));
+    // And the events round-trip through JSON as the store keeps them.
+    let json = serde_json::to_value(&log[2]).unwrap();
+    assert_eq!(serde_json::from_value::<Event>(json).unwrap(), log[2]);
+}
+
+#[test]
+fn a_closed_table_refuses_what_would_change_it_and_still_answers_status() {
+    let mut g = Game::new(4);
+    g.ok("aria", "char new Aria fighter 3 human");
+    let closed = Event::Closed {
+        reason: "campaign over".into(),
+    };
+    g.table.apply(&closed).unwrap();
+    g.log.push(closed);
+    let why = g.refused("aria", "r 1d20");
+    assert!(why.contains("closed (campaign over)"), "{why}");
+    g.refused("dm", "dm encounter");
+    g.ok("aria", "status");
+    // The log with its closing replays to the same table.
+    let mut again = Table::default();
+    for e in &g.log {
+        again.apply(e).unwrap();
+    }
+    assert_eq!(again, g.table);
+}

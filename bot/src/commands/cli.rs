@@ -72,6 +72,33 @@ pub enum Command {
     /// Show the licences and the SRD 5.1 attribution.
     #[command(alias = "legal")]
     Credits,
+    /// The web table: `dungeon web link NAME` gives a one-time sign-in code.
+    Web {
+        /// What to do.
+        #[command(subcommand)]
+        command: WebCommand,
+    },
+}
+
+/// `dungeon web …`.
+#[derive(Debug, Subcommand)]
+pub enum WebCommand {
+    /// A one-time code (good for 10 minutes) that signs a browser in as a console player:
+    /// type it on the web table's sign-in page. The code is kept in the database the
+    /// running `dungeon serve --web` shares.
+    Link(WebLinkArgs),
+}
+
+/// `dungeon web link`.
+#[derive(Debug, Args)]
+pub struct WebLinkArgs {
+    /// The player, as the console names them (`dm`, `aria`), or an identity with its
+    /// transport (`discord:1234`, `radio:!a1b2c3d4`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The database `dungeon serve` uses [default: DATABASE_URL, else sqlite://dungeon.db].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
 }
 
 /// Arguments of the lookups.
@@ -266,6 +293,10 @@ pub struct SettingsArgs {
     /// [config: radio.allow_plain_dms = true].
     #[arg(long)]
     pub radio_allow_plain_dms: bool,
+    /// Serve the web table (live pages, play from a browser, the DM's desk) on the --http
+    /// address; needs no Discord token or radio [config: web.enabled = true].
+    #[arg(long)]
+    pub web: bool,
 }
 
 impl SettingsArgs {
@@ -287,6 +318,7 @@ impl SettingsArgs {
             radio_hop_limit: self.radio_hop_limit,
             radio_allow_mqtt: self.radio_allow_mqtt,
             radio_allow_plain_dms: self.radio_allow_plain_dms,
+            web: self.web,
         }
     }
 }

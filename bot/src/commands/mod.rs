@@ -17,3 +17,4 @@ pub mod play;
 pub mod rebind;
 pub mod roll;
 pub mod serve;
+pub mod web;

@@ -174,10 +174,17 @@ pub fn serve(args: &crate::commands::cli::ServeArgs) -> anyhow::Result<()> {
                 address = %listener.local_addr().unwrap_or(address),
                 "health on /health/live and /health/ready, metrics on /metrics"
             );
+            let mut app = crate::ops::http::app(health);
+            if config.web.enabled {
+                let web = web_setup(&config.web, Arc::clone(&router), turns.clone()).await?;
+                tokio::spawn(Arc::clone(&web).listen());
+                tracing::info!("the web table on / (tables), /t/{{table}} and /api/");
+                app = app.merge(crate::transport::web::app(web));
+            }
             tasks.push((
                 "http",
                 Box::pin(async move {
-                    crate::ops::http::run(listener, health, std::future::pending())
+                    crate::ops::http::serve(listener, app, std::future::pending())
                         .await
                         .context("the health and metrics endpoint failed")
                 }),
@@ -185,6 +192,27 @@ pub fn serve(args: &crate::commands::cli::ServeArgs) -> anyhow::Result<()> {
         }
         run_all(tasks).await
     })
+}
+
+/// The web table from `[web]`: its secret configured or kept in the store.
+async fn web_setup(
+    cfg: &crate::config::WebConfig,
+    router: Arc<Router>,
+    turns: MonsterTurns,
+) -> anyhow::Result<Arc<crate::transport::web::Web>> {
+    let secret = crate::transport::web::secret(
+        router.store(),
+        cfg.secret.as_ref().map(crate::config::Secret::expose),
+    )
+    .await
+    .context("the web table's session secret")?;
+    let settings = crate::transport::web::Settings {
+        allow_watchers: cfg.allow_watchers,
+        secret,
+        admin_token: cfg.admin_token.as_ref().map(|t| t.expose().to_owned()),
+        session_life: Duration::from_secs(cfg.session_hours * 3600),
+    };
+    crate::transport::web::Web::new(router, turns, settings).context("the web table's templates")
 }
 
 /// The radio adapter's and the link's settings from `[radio]`, flags merged

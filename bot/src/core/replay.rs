@@ -30,7 +30,10 @@ pub fn verify_log(events: &[Event], seed: Option<&TableSeed>) -> Result<Verifica
             Event::Opened { commitment: c, .. } => commitment = Some(c.clone()),
             Event::SeedRevealed { seed } => revealed = Some(seed.clone()),
             Event::Did { rolls: Some(r), .. } => rolls.push(r.clone()),
-            Event::Did { .. } | Event::DmGranted { .. } => {}
+            Event::Did { .. }
+            | Event::DmGranted { .. }
+            | Event::DmRevoked { .. }
+            | Event::Closed { .. } => {}
         }
     }
     let commitment: Commitment = commitment

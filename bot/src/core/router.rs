@@ -51,6 +51,8 @@ pub enum Transport {
     Bench,
     /// Monster turns the planner played.
     Planner,
+    /// The web table (a browser).
+    Web,
 }
 
 impl Transport {
@@ -62,6 +64,7 @@ impl Transport {
             Transport::Radio => "radio",
             Transport::Bench => "bench",
             Transport::Planner => "planner",
+            Transport::Web => "web",
         }
     }
 }
@@ -466,6 +469,89 @@ impl Router {
         Err(RouterError::Busy(table.to_owned()))
     }
 
+    /// Takes back `player`'s co-DM rights at `table` (an operator's act,
+    /// logged as `Event::DmRevoked`); `false` if they had none to take (the
+    /// table's own DM keeps theirs), and then nothing is written.
+    pub async fn revoke_dm(
+        &self,
+        table: &str,
+        player: &PlayerId,
+        reason: &str,
+    ) -> Result<bool, RouterError> {
+        self.append_fact(table, |t| {
+            t.co_dms.contains_key(player).then(|| Event::DmRevoked {
+                player: player.clone(),
+                reason: reason.to_owned(),
+            })
+        })
+        .await
+    }
+
+    /// Closes `table` for good (an operator's act, logged as
+    /// `Event::Closed`): commands that would change it are refused from
+    /// then on; `false` if it was closed already.
+    pub async fn close_table(&self, table: &str, reason: &str) -> Result<bool, RouterError> {
+        self.append_fact(table, |t| {
+            t.closed.is_none().then(|| Event::Closed {
+                reason: reason.to_owned(),
+            })
+        })
+        .await
+    }
+
+    /// Appends the event `fact` makes of the table's live state, as the
+    /// table's one writer; `false` if it makes none (nothing is written).
+    async fn append_fact(
+        &self,
+        table: &str,
+        fact: impl Fn(&Table) -> Option<Event>,
+    ) -> Result<bool, RouterError> {
+        let slot = self.slot(table);
+        let mut guard = slot.lock().await;
+        let grant = self.bus.acquire(table, None, known_seq(&guard)).await;
+        let grant = self.writer(table, grant, &mut guard).await?;
+        let done = self.append_fact_as_writer(table, &fact, &mut guard).await;
+        self.release(grant, &mut guard).await;
+        done
+    }
+
+    async fn append_fact_as_writer(
+        &self,
+        table: &str,
+        fact: &impl Fn(&Table) -> Option<Event>,
+        guard: &mut Option<Live>,
+    ) -> Result<bool, RouterError> {
+        for attempt in 0..CONFLICT_RETRIES {
+            let live = self.loaded(table, guard).await?;
+            let Some(event) = fact(&live.table) else {
+                return Ok(false);
+            };
+            let append = Append {
+                table_id: table.to_owned(),
+                expected_next_seq: live.seq + 1,
+                events: vec![new_event(&event)],
+                request: None,
+                sheet_edits: Vec::new(),
+            };
+            match self.commit(append).await {
+                Ok(seq) => {
+                    live.table.apply(&event).map_err(|e| RouterError::Corrupt {
+                        table: table.to_owned(),
+                        why: e.to_string(),
+                    })?;
+                    live.seq = seq;
+                    return Ok(true);
+                }
+                Err(RouterError::Store(StoreError::Conflict { .. } | StoreError::Gap { .. })) => {
+                    *guard = None;
+                    tokio::time::sleep(Duration::from_millis(1 << attempt.min(5))).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(RouterError::Busy(table.to_owned()))
+    }
+
     /// Replies published at `table` from now on, whoever sent the command.
     pub fn subscribe(&self, table: &str) -> broadcast::Receiver<Published> {
         let mut subs = lock(&self.listeners.tables);
@@ -519,6 +605,28 @@ impl Router {
         self.store.link_identity(sender, &player.0).await?;
         lock(&self.identities).insert(sender.to_owned(), player.clone());
         Ok(player)
+    }
+
+    /// Takes a link code from `link` / `/char link` without linking an
+    /// identity: the player who asked for it, if it is known and fresh (the
+    /// web table signs a browser in with it). The code is spent either way.
+    pub fn take_link_code(&self, code: &str) -> Option<PlayerId> {
+        let mut codes = lock(&self.link_codes);
+        match codes.remove(code.trim()) {
+            Some((player, at)) if at.elapsed() < LINK_CODE_LIFE => Some(player),
+            _ => None,
+        }
+    }
+
+    /// Links `sender` to `player` because a transport vouches for it (the
+    /// web table, after a sign-in code), kept in the store like a `link`.
+    pub async fn link_identity(&self, sender: &str, player: &PlayerId) -> Result<(), RouterError> {
+        if self.player_of(sender) == *player {
+            return Ok(());
+        }
+        self.store.link_identity(sender, &player.0).await?;
+        lock(&self.identities).insert(sender.to_owned(), player.clone());
+        Ok(())
     }
 
     /// A copy of the table's live state (loading it if needed).
@@ -1029,6 +1137,8 @@ pub fn new_event(event: &Event) -> NewEvent {
         Event::Did { .. } => "did",
         Event::SeedRevealed { .. } => "seed_revealed",
         Event::DmGranted { .. } => "dm_granted",
+        Event::DmRevoked { .. } => "dm_revoked",
+        Event::Closed { .. } => "closed",
     };
     NewEvent {
         kind: kind.to_owned(),

@@ -149,9 +149,19 @@ pub async fn run(
     health: Health,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve(listener, app(health), shutdown).await
+}
+
+/// Serves `app` ([`app`] with other routes merged in: the web table) on
+/// `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     // Installs the recorder now, so the first scrape already has the descriptions.
     crate::ops::telemetry::metrics();
-    axum::serve(listener, app(health))
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -10,3 +10,4 @@ pub mod console;
 pub mod discord;
 pub mod radio;
 pub mod text;
+pub mod web;

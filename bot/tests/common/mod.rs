@@ -3,6 +3,7 @@
 #![allow(dead_code, unused_macros, unused_imports)]
 
 pub mod db;
+pub mod web;
 
 use std::process::{Command, Output};
 

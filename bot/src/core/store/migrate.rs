@@ -31,6 +31,11 @@ pub(crate) const SQLITE: &[Source] = &[
         "radio bindings",
         include_str!("../../../../migrations/sqlite/0003_radio_bindings.sql"),
     ),
+    (
+        4,
+        "web",
+        include_str!("../../../../migrations/sqlite/0004_web.sql"),
+    ),
 ];
 
 /// `migrations/postgres/`, in version order.
@@ -49,6 +54,11 @@ pub(crate) const POSTGRES: &[Source] = &[
         3,
         "radio bindings",
         include_str!("../../../../migrations/postgres/0003_radio_bindings.sql"),
+    ),
+    (
+        4,
+        "web",
+        include_str!("../../../../migrations/postgres/0004_web.sql"),
     ),
 ];
 
