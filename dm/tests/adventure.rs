@@ -410,3 +410,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_readme_example_loads_and_checks_clean() {
+    let readme = include_str!("../../adventures/README.md");
+    let start = readme.find("## A small, complete example").unwrap();
+    let block = &readme[start..];
+    let body = &block[block.find("```toml\n").unwrap() + 8..];
+    let body = &body[..body.find("```").unwrap()];
+    let adv = load(body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(check(&adv), []);
+    assert_eq!(adv.areas.len(), 2);
+}
