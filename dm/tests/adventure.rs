@@ -405,7 +405,11 @@ proptest! {
         while !text.is_char_boundary(end) { end -= 1; }
         let mutated = format!("{}{}{}", &text[..at], insert, &text[end..]);
         match load(&mutated) {
-            Ok(adv) => { let _ = check(&adv); }
+            Ok(adv) => {
+                let _ = check(&adv);
+                // What loads writes back to TOML that loads to the same value.
+                prop_assert_eq!(load(&adventure::to_toml(&adv)), Ok(adv));
+            }
             Err(e) => prop_assert!(!e.to_string().is_empty()),
         }
     }
