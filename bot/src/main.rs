@@ -3,7 +3,9 @@
 //! Thin by design: it parses the command line and calls into the library
 //! crates; errors reach the user through `anyhow` with their context.
 
-use bot::commands::{bench, cli, content, eval, games, output, play, rebind, roll, serve, web};
+use bot::commands::{
+    adventure, bench, cli, content, eval, games, output, play, rebind, roll, serve, web,
+};
 
 use std::process::ExitCode;
 
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         cli::Command::Web {
             command: cli::WebCommand::Link(args),
         } => web::link(&args),
+        cli::Command::Adventure { command } => adventure::run(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

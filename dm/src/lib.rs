@@ -2,6 +2,7 @@
 //! order, the `Command` / `Event` / `Reply` types, the text command grammar
 //! and the sans-IO session state machine. Like `rules`, it does no I/O.
 
+pub mod adventure;
 pub mod auto;
 pub mod builder;
 pub mod character;
