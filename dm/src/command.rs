@@ -155,6 +155,18 @@ pub enum Command {
     Commands,
     /// A DM command.
     Dm(DmCommand),
+    /// `note TEXT`: write in the table's notebook (everyone may read it).
+    Note {
+        /// The text.
+        text: String,
+    },
+    /// `notes [about WORDS]`: read the notebook, newest first.
+    Notes {
+        /// Words every note shown must contain (none: the latest notes).
+        about: Option<String>,
+    },
+    /// `recap`: what happened last session, from the table's journal.
+    Recap,
 }
 
 /// The standard actions that need nothing more.
@@ -306,5 +318,12 @@ pub enum DmCommand {
         /// the enclosing [`Command`].)
         #[serde(rename = "does")]
         command: Box<Command>,
+    },
+    /// `dm note [private] TEXT`: a note from the DM, shared or for the DM only.
+    Note {
+        /// The text.
+        text: String,
+        /// Only the DM (and co-DMs) may read it.
+        private: bool,
     },
 }

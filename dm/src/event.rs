@@ -230,6 +230,13 @@ pub enum Line {
         /// The text.
         text: String,
     },
+    /// A recap of a session (see [`crate::journal::Recap`]).
+    Recap {
+        /// In full sentences.
+        text: String,
+        /// In one radio packet (≤ 200 bytes).
+        brief: String,
+    },
 }
 
 /// One damage type's part of a hit.

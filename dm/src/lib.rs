@@ -8,6 +8,7 @@ pub mod command;
 pub mod encounter;
 pub mod event;
 pub mod grammar;
+pub mod journal;
 pub mod options;
 mod play;
 pub mod seed;

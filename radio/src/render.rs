@@ -179,6 +179,7 @@ pub fn line_for(line: &Line, hidden: &HashSet<String>) -> String {
             if *level_up { ", level up" } else { "" }
         ),
         Line::Note { text } => squash(text),
+        Line::Recap { brief, .. } => brief.clone(),
     }
 }
 

@@ -149,6 +149,9 @@ pub fn command_kind(command: &Command) -> &'static str {
         Command::LevelUp => "level_up",
         Command::Commands => "commands",
         Command::Dm(_) => "dm",
+        Command::Note { .. } => "note",
+        Command::Notes { .. } => "notes",
+        Command::Recap => "recap",
     }
 }
 

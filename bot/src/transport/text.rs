@@ -105,6 +105,7 @@ pub fn render_line(line: &Line) -> String {
             }
         ),
         Line::Note { text } => text.clone(),
+        Line::Recap { text, .. } => text.clone(),
     }
 }
 

@@ -40,6 +40,7 @@ mod dm;
 mod economy;
 mod limits;
 mod movement;
+mod notebook;
 mod outcome;
 mod reach;
 mod reactions;
@@ -112,6 +113,15 @@ pub fn execute(
     let mut reply = Reply::default();
     votes::close_vote_if_due(table, now, &mut reply);
     match command {
+        Command::Dm(crate::command::DmCommand::Note { text, private }) => {
+            if !table.is_dm(actor) {
+                return Err(no("only the table's DM can do that"));
+            }
+            notebook::write(table, actor, text, *private, now, &mut reply)?;
+        }
+        Command::Note { text } => notebook::write(table, actor, text, false, now, &mut reply)?,
+        Command::Notes { about } => notebook::read(table, actor, about.as_deref(), &mut reply),
+        Command::Recap => notebook::recap(table, &mut reply),
         Command::Dm(dm) => {
             if !table.is_dm(actor) {
                 return Err(no("only the table's DM can do that"));

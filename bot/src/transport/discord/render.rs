@@ -369,6 +369,7 @@ pub fn line(line: &Line, view: &View) -> String {
             }
         ),
         Line::Note { text } => prose(text),
+        Line::Recap { text, .. } => prose(text),
     }
 }
 
