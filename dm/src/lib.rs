@@ -9,6 +9,7 @@ pub mod encounter;
 pub mod event;
 pub mod grammar;
 pub mod journal;
+pub mod narration;
 pub mod options;
 mod play;
 pub mod seed;
