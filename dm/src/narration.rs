@@ -273,7 +273,8 @@ pub fn vet(prose: &str, facts: &Facts) -> Result<(), Invented> {
     let numbers = facts.numbers();
     for (n, text) in numbers_in(prose) {
         // "one" is how prose counts a single blow; any other count must be a fact.
-        if !numbers.contains(&n) && !(n == 1 && text.eq_ignore_ascii_case("one")) {
+        let one = n == 1 && text.eq_ignore_ascii_case("one");
+        if !(numbers.contains(&n) || one) {
             return Err(Invented::Number(text));
         }
     }

@@ -43,6 +43,13 @@ pub fn estimate_tokens(text: &str) -> usize {
 #[error("the prompt template failed: {0}")]
 pub struct PromptError(String);
 
+impl PromptError {
+    /// A template failure saying `why`.
+    pub(crate) fn new(why: String) -> Self {
+        PromptError(why)
+    }
+}
+
 /// Renders the prompt for `request`.
 pub fn render(request: &TurnRequest) -> Result<Prompt, PromptError> {
     let tera = templates()?;
