@@ -167,6 +167,12 @@ pub enum Command {
     },
     /// `recap`: what happened last session, from the table's journal.
     Recap,
+    /// `narrate on|off`: narration on the radio at this table (area
+    /// entries and fight ends, ≤ 120 bytes; off by default for airtime).
+    RadioNarration {
+        /// On rather than off.
+        on: bool,
+    },
 }
 
 /// The standard actions that need nothing more.

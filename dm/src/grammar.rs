@@ -176,6 +176,7 @@ const MADD: Verb = verb("madd", &[], "madd monster [-n 1-20] [--avg]");
 const NOTE: Verb = verb("note", &[], "note TEXT");
 const NOTES: Verb = verb("notes", &[], "notes [about WORDS]");
 const RECAP: Verb = verb("recap", &[], "recap");
+const NARRATE: Verb = verb("narrate", &[], "narrate on|off");
 
 /// Every player verb (and `dm`, `madd`), in help-text order.
 pub const VERBS: &[Verb] = &[
@@ -216,6 +217,7 @@ pub const VERBS: &[Verb] = &[
     NOTE,
     NOTES,
     RECAP,
+    NARRATE,
 ];
 
 const DM_ENCOUNTER: Verb = verb("encounter", &["begin", "start"], "dm encounter");
@@ -591,6 +593,14 @@ fn parse_player(verb: &str, args: &[Token]) -> Result<Command, ParseError> {
         "note" => Ok(Command::Note { text: join(args) }),
         "notes" => notes(args),
         "recap" => no_args(args, RECAP, Command::Recap),
+        "narrate" => match args {
+            [t] if t.text.eq_ignore_ascii_case("on") => Ok(Command::RadioNarration { on: true }),
+            [t] if t.text.eq_ignore_ascii_case("off") => Ok(Command::RadioNarration { on: false }),
+            _ => Err(usage(
+                NARRATE,
+                "say on or off (the DM tells the story with `dm narrate TEXT`)",
+            )),
+        },
         _ => Err(unknown(verb, VERBS, "")),
     }
 }

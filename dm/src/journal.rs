@@ -42,6 +42,10 @@ pub struct Journal {
     /// When the last event came (seconds since the epoch).
     #[serde(default)]
     pub last_at: u64,
+    /// How many happenings were ever written (the journal keeps the last
+    /// [`JOURNAL_CAP`]).
+    #[serde(default)]
+    pub written: u64,
 }
 
 /// One thing that happened.
@@ -207,6 +211,7 @@ impl Journal {
     }
 
     fn push(&mut self, at: u64, what: Happening) {
+        self.written += 1;
         self.entries.push(Entry {
             at,
             session: self.session,
@@ -566,4 +571,40 @@ fn and_list(names: &[String]) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
+}
+
+/// A short memory of the table for a model's prompt (at most `cap`
+/// bytes): who the party is, what happened lately, the latest shared notes.
+pub fn memory(table: &Table, cap: usize) -> String {
+    let party: Vec<String> = table
+        .characters
+        .iter()
+        .map(|c| format!("{} ({} {})", c.name, c.class, c.level))
+        .collect();
+    let mut parts = Vec::new();
+    if !party.is_empty() {
+        parts.push(format!("Party: {}.", party.join(", ")));
+    }
+    if let Some(r) = Recap::last(&table.journal) {
+        parts.push(r.text());
+    }
+    let notes: Vec<&str> = table
+        .journal
+        .notes
+        .iter()
+        .rev()
+        .filter(|n| !n.private)
+        .take(3)
+        .map(|n| n.text.as_str())
+        .collect();
+    if !notes.is_empty() {
+        parts.push(format!("Notes: {}.", notes.join("; ")));
+    }
+    crate::narration::cut(&parts.join(" "), cap)
+}
+
+/// The happenings `after` holds that `before` did not: what one event added.
+pub fn added<'a>(before: &Journal, after: &'a Journal) -> &'a [Entry] {
+    let new = usize::try_from(after.written.saturating_sub(before.written)).unwrap_or(usize::MAX);
+    &after.entries[after.entries.len().saturating_sub(new)..]
 }

@@ -158,6 +158,7 @@ impl Facts {
                 | Line::Character { .. }
                 | Line::Xp { .. }
                 | Line::Note { .. }
+                | Line::Narration { .. }
                 | Line::Recap { .. } => {}
             }
         }

@@ -58,6 +58,9 @@ pub struct Table {
     /// notebook (see [`crate::journal`]).
     #[serde(default, skip_serializing_if = "journal_is_empty")]
     pub journal: Journal,
+    /// Radio players hear narration of area entries and fight ends (`narrate on`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub radio_narration: bool,
     /// The option a vote settled by the command being applied (taken by
     /// the journal as the command ends; always empty between commands).
     #[serde(skip)]

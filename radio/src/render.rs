@@ -180,6 +180,8 @@ pub fn line_for(line: &Line, hidden: &HashSet<String>) -> String {
         ),
         Line::Note { text } => squash(text),
         Line::Recap { brief, .. } => brief.clone(),
+        // The radio tells narration only in its short form (`narrate on`).
+        Line::Narration { radio, .. } => radio.clone().unwrap_or_default(),
     }
 }
 

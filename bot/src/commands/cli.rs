@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::PlannerKind;
+use crate::config::{NarratorKind, PlannerKind};
 
 /// A dungeon master for D&D 5e that lives in chat: Discord, Meshtastic radios and a local console.
 #[derive(Debug, Parser)]
@@ -191,6 +191,10 @@ pub struct PlayArgs {
     /// Who plays the monsters.
     #[arg(long, value_enum, default_value_t = PlannerKind::Tactician)]
     pub planner: PlannerKind,
+    /// Who narrates after the rules' lines: templates (area entries and fight
+    /// ends), a model (every command; the planner's connection settings), or off.
+    #[arg(long, value_enum, default_value_t = NarratorKind::Templates)]
+    pub narrator: NarratorKind,
 }
 
 /// Arguments of `dungeon serve`.

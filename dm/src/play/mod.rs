@@ -122,6 +122,17 @@ pub fn execute(
         Command::Note { text } => notebook::write(table, actor, text, false, now, &mut reply)?,
         Command::Notes { about } => notebook::read(table, actor, about.as_deref(), &mut reply),
         Command::Recap => notebook::recap(table, &mut reply),
+        Command::RadioNarration { on } => {
+            if !table.is_dm(actor) && !table.players.contains_key(actor) {
+                return Err(no("only the table's players and DM can change that"));
+            }
+            table.radio_narration = *on;
+            reply.say(if *on {
+                "Radio narration on: area entries and fight ends, one short line."
+            } else {
+                "Radio narration off."
+            });
+        }
         Command::Dm(dm) => {
             if !table.is_dm(actor) {
                 return Err(no("only the table's DM can do that"));
