@@ -302,7 +302,11 @@ pub fn vet(prose: &str, facts: &Facts) -> Result<(), Invented> {
         }
     }
     let outcome = |words_of_kind: &[&str], allowed: bool| -> Result<(), Invented> {
-        match words.iter().find(|w| words_of_kind.contains(&w.as_str())) {
+        // A word of a fact's own names ("Copper" of a copper dragon) tells nothing.
+        let told = words
+            .iter()
+            .find(|w| words_of_kind.contains(&w.as_str()) && !known.contains(w.as_str()));
+        match told {
             Some(w) if !allowed => Err(Invented::Outcome(w.clone())),
             _ => Ok(()),
         }
@@ -459,7 +463,12 @@ fn capitalized_mid_sentence(prose: &str) -> Vec<String> {
             .trim_end_matches("'s")
             .to_owned();
         if !start && word.chars().next().is_some_and(char::is_uppercase) {
-            out.push(word);
+            // "Half-Red" is two words, as a fact's name splits it.
+            out.extend(
+                word.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+                    .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                    .map(str::to_owned),
+            );
         }
         start = raw.ends_with(['.', '!', '?', ':', '—', '"']) || raw == "—";
     }

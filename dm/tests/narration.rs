@@ -139,6 +139,36 @@ fn the_facts_of_a_real_attack_narrate_and_pass() {
     assert!(template(&Facts::default()).is_none());
 }
 
+/// Every SRD monster struck with every SRD weapon: the templates' prose
+/// passes, whatever words the names hold ("Copper", "Hit", "Death").
+#[test]
+fn templates_pass_for_every_srd_name() {
+    for m in rules::content::monsters() {
+        for w in rules::content::weapons() {
+            let target = format!("{} (m1)", m.name);
+            for (result, state) in [("hit", "dead"), ("critical", "down"), ("miss", "")] {
+                let mut facts = vec![Fact::Attack {
+                    attacker: "Aria".into(),
+                    target: target.clone(),
+                    with: w.name.clone(),
+                    result: result.into(),
+                }];
+                if result != "miss" {
+                    facts.push(Fact::Damage {
+                        target: target.clone(),
+                        amount: 5,
+                        types: "slashing".into(),
+                        state: state.into(),
+                    });
+                }
+                let facts = Facts { facts };
+                let prose = template(&facts).unwrap();
+                assert_eq!(vet(&prose, &facts), Ok(()), "{prose}");
+            }
+        }
+    }
+}
+
 fn name() -> impl Strategy<Value = String> {
     "[A-Z][a-z]{2,8}( \\(g[0-9]\\))?"
 }

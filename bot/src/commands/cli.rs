@@ -467,6 +467,28 @@ pub enum EvalCommand {
     /// challenge) with the chosen planner and with a random-legal baseline, and prints
     /// monster win rate, legality, fallbacks, decision latency and tokens per turn.
     Monsters(EvalArgs),
+    /// Narrates a seeded set of fights' facts with the chosen narrator and prints the
+    /// acceptance rate (answers that invented nothing), latency p50/p95, tokens per line
+    /// and the templates' cost per line.
+    Narration(EvalNarrationArgs),
+}
+
+/// Arguments of `dungeon eval narration`.
+#[derive(Debug, Args)]
+pub struct EvalNarrationArgs {
+    /// The narrator to measure (a model uses the planner's connection settings:
+    /// GEMINI_API_KEY, or DUNGEON_OPENAI_BASE_URL and DUNGEON_OPENAI_MODEL).
+    #[arg(long, value_enum, default_value_t = NarratorKind::Templates)]
+    pub narrator: NarratorKind,
+    /// How many facts to narrate.
+    #[arg(long, default_value_t = 50)]
+    pub samples: usize,
+    /// The seed of the facts (the same seed, the same facts).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Print the figures as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `dungeon eval monsters`.

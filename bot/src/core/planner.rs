@@ -86,25 +86,36 @@ pub fn narrator_from_config(
     narrator: &NarratorConfig,
     planner: &PlannerConfig,
 ) -> Result<Option<Narrator>> {
-    let kind = match narrator.kind {
-        NarratorKind::Off => return Ok(None),
-        NarratorKind::Templates => return Ok(Some(Narrator::templates())),
-        NarratorKind::Gemini => PlannerKind::Gemini,
-        NarratorKind::Openai => PlannerKind::Openai,
-    };
-    let mut connection = planner.clone();
-    connection.kind = kind;
-    connection.turn_budget_ms = narrator.budget_ms;
+    if matches!(narrator.kind, NarratorKind::Off) {
+        return Ok(None);
+    }
+    if matches!(narrator.kind, NarratorKind::Templates) {
+        return Ok(Some(Narrator::templates()));
+    }
     let budget = Duration::from_millis(narrator.budget_ms.max(1));
-    let model: Arc<dyn monsters::llm::narrate::Narrator> = match kind {
-        PlannerKind::Gemini => Arc::new(gemini_client(&connection)?),
-        _ => Arc::new(openai_client(&connection)?),
-    };
+    let model = narrator_model(narrator, planner)?;
     Ok(Some(Narrator::with_model(
         model,
         budget,
         narrator.tone.clone(),
     )))
+}
+
+/// The model `narrator` names (Gemini or an OpenAI-style server),
+/// connecting as `planner`'s settings say.
+pub fn narrator_model(
+    narrator: &NarratorConfig,
+    planner: &PlannerConfig,
+) -> Result<Arc<dyn monsters::llm::narrate::Narrator>> {
+    let mut connection = planner.clone();
+    connection.turn_budget_ms = narrator.budget_ms;
+    Ok(match narrator.kind {
+        NarratorKind::Gemini => Arc::new(gemini_client(&connection)?),
+        NarratorKind::Openai => Arc::new(openai_client(&connection)?),
+        NarratorKind::Off | NarratorKind::Templates => {
+            bail!("--narrator gemini or openai names a model; templates and off need none")
+        }
+    })
 }
 
 /// [`narrator_from_config`] with `kind` and the environment's settings.
