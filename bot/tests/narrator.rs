@@ -188,3 +188,53 @@ async fn no_narrator_tells_nothing() {
     let (seen, _) = a_fight_ends(None, Duration::from_millis(300)).await;
     assert!(narrations(&seen).is_empty());
 }
+
+/// An OpenAI-style server that answers the n-th call with `answers[n % len]`.
+async fn chat_server(answers: &'static [&'static str]) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    let calls = Arc::new(AtomicU64::new(0));
+    let app = axum::Router::new().fallback(move || {
+        let calls = Arc::clone(&calls);
+        async move {
+            let n = calls.fetch_add(1, Ordering::Relaxed) as usize;
+            let answer = json!({
+                "choices": [{ "index": 0, "finish_reason": "stop",
+                              "message": { "role": "assistant", "content": answers[n % answers.len()] } }],
+                "usage": { "prompt_tokens": 250, "completion_tokens": 20 }
+            });
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                answer.to_string(),
+            )
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eval_narration_counts_what_a_local_model_invents() {
+    // Half the answers invent 500 gold: half are turned down.
+    let url = chat_server(&["The blow is struck.", "A purse of 500 gold spills out."]).await;
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dungeon"))
+            .args(["eval", "narration", "--narrator", "openai", "--samples", "20", "--json"])
+            .env("DUNGEON_OPENAI_BASE_URL", &url)
+            .env("DUNGEON_OPENAI_MODEL", "local-test")
+            .env_remove("OPENAI_API_KEY")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let figures: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(figures["samples"], 20);
+    assert_eq!(figures["model"], "openai");
+    let acceptance = figures["acceptance"].as_f64().unwrap();
+    assert!(acceptance < 0.75, "{figures}");
+    assert!(figures["dropped"]["invented"].as_u64().unwrap() >= 5, "{figures}");
+    assert_eq!(figures["template_acceptance"], 1.0);
+    assert!(figures["prompt_tokens_per_line"].as_f64().unwrap() > 0.0);
+}
