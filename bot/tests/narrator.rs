@@ -219,7 +219,15 @@ async fn eval_narration_counts_what_a_local_model_invents() {
     let url = chat_server(&["The blow is struck.", "A purse of 500 gold spills out."]).await;
     let out = tokio::task::spawn_blocking(move || {
         std::process::Command::new(env!("CARGO_BIN_EXE_dungeon"))
-            .args(["eval", "narration", "--narrator", "openai", "--samples", "20", "--json"])
+            .args([
+                "eval",
+                "narration",
+                "--narrator",
+                "openai",
+                "--samples",
+                "20",
+                "--json",
+            ])
             .env("DUNGEON_OPENAI_BASE_URL", &url)
             .env("DUNGEON_OPENAI_MODEL", "local-test")
             .env_remove("OPENAI_API_KEY")
@@ -228,13 +236,20 @@ async fn eval_narration_counts_what_a_local_model_invents() {
     })
     .await
     .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let figures: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(figures["samples"], 20);
     assert_eq!(figures["model"], "openai");
     let acceptance = figures["acceptance"].as_f64().unwrap();
     assert!(acceptance < 0.75, "{figures}");
-    assert!(figures["dropped"]["invented"].as_u64().unwrap() >= 5, "{figures}");
+    assert!(
+        figures["dropped"]["invented"].as_u64().unwrap() >= 5,
+        "{figures}"
+    );
     assert_eq!(figures["template_acceptance"], 1.0);
     assert!(figures["prompt_tokens_per_line"].as_f64().unwrap() > 0.0);
 }

@@ -181,7 +181,8 @@ impl Facts {
         self.facts.is_empty()
     }
 
-    /// Every number the facts hold.
+    /// Every number the facts hold (numbers inside a name never count: a
+    /// player could name a character "Aria 500").
     fn numbers(&self) -> BTreeSet<u64> {
         let mut out = BTreeSet::new();
         for f in &self.facts {
@@ -196,9 +197,6 @@ impl Facts {
                 Fact::Told { text } => out.extend(numbers_in(text).into_iter().map(|(n, _)| n)),
                 _ => {}
             }
-            for name in f.names() {
-                out.extend(numbers_in(name).into_iter().map(|(n, _)| n));
-            }
         }
         out
     }
@@ -210,6 +208,24 @@ impl Facts {
         for f in &self.facts {
             for name in f.names() {
                 out.extend(words_of(name));
+            }
+            if let Fact::Told { text } = f {
+                out.extend(words_of(text));
+            }
+        }
+        out
+    }
+
+    /// The words of the names that are SRD content (a monster, a weapon, a
+    /// spell, a damage type) or the adventure's text: only these may hold
+    /// outcome words ("Copper Dragon"), never a player's character's name.
+    fn trusted_words(&self) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for f in &self.facts {
+            for name in f.names() {
+                if is_content(name) {
+                    out.extend(words_of(name));
+                }
             }
             if let Fact::Told { text } = f {
                 out.extend(words_of(text));
@@ -280,6 +296,7 @@ pub fn vet(prose: &str, facts: &Facts) -> Result<(), Invented> {
         }
     }
     let known = facts.words();
+    let trusted = facts.trusted_words();
     // "hit points" is a measure, not a blow.
     let measured = prose.to_lowercase().replace("hit point", "hp");
     let words = words_of(&measured);
@@ -302,10 +319,10 @@ pub fn vet(prose: &str, facts: &Facts) -> Result<(), Invented> {
         }
     }
     let outcome = |words_of_kind: &[&str], allowed: bool| -> Result<(), Invented> {
-        // A word of a fact's own names ("Copper" of a copper dragon) tells nothing.
+        // A word of a content name ("Copper" of a copper dragon) tells nothing.
         let told = words
             .iter()
-            .find(|w| words_of_kind.contains(&w.as_str()) && !known.contains(w.as_str()));
+            .find(|w| words_of_kind.contains(&w.as_str()) && !trusted.contains(w.as_str()));
         match told {
             Some(w) if !allowed => Err(Invented::Outcome(w.clone())),
             _ => Ok(()),
@@ -419,6 +436,28 @@ fn lexicon() -> &'static Lexicon {
     })
 }
 
+/// Whether `name` (without a trailing `(handle)`) is SRD content.
+fn is_content(name: &str) -> bool {
+    static NAMES: OnceLock<BTreeSet<String>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let monsters = rules::content::monsters().iter().map(|m| &m.name);
+        let weapons = rules::content::weapons().iter().map(|w| &w.name);
+        let spells = rules::content::spells().iter().map(|s| &s.name);
+        monsters
+            .chain(weapons)
+            .chain(spells)
+            .map(|n| n.to_lowercase())
+            .collect()
+    });
+    let bare = name.split(" (").next().unwrap_or(name).trim();
+    names.contains(&bare.to_lowercase())
+        || bare.split('+').all(|t| {
+            rules::mechanics::DamageType::ALL
+                .iter()
+                .any(|d| d.name() == t)
+        })
+}
+
 fn known_phrase(facts: &Facts, phrase: &str) -> bool {
     facts.facts.iter().any(|f| {
         f.names().iter().any(|n| n.to_lowercase().contains(phrase))
@@ -509,15 +548,24 @@ const NUMBER_WORDS: &[(&str, u64)] = &[
 fn numbers_in(text: &str) -> Vec<(u64, String)> {
     let mut out = Vec::new();
     let mut digits = String::new();
+    // Digits inside a word (a handle: g1, m2) are a name, not a number.
+    let mut in_word = false;
+    let mut prev = ' ';
     for c in text.chars().chain(std::iter::once(' ')) {
         if c.is_ascii_digit() {
+            if digits.is_empty() {
+                in_word = prev.is_alphabetic();
+            }
             digits.push(c);
         } else if c == ',' && !digits.is_empty() {
             // 1,000
         } else if !digits.is_empty() {
-            out.push((digits.parse().unwrap_or(u64::MAX), digits.clone()));
+            if !in_word && !c.is_alphabetic() {
+                out.push((digits.parse().unwrap_or(u64::MAX), digits.clone()));
+            }
             digits.clear();
         }
+        prev = c;
     }
     for w in text.split(|c: char| !c.is_alphabetic()) {
         let lower = w.to_lowercase();

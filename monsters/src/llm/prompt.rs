@@ -95,6 +95,7 @@ struct TurnData {
     combatants: Vec<CombatantRow>,
     actors: Vec<ActorRow>,
     handles: String,
+    memory: String,
 }
 
 #[derive(Serialize)]
@@ -183,6 +184,10 @@ impl TurnData {
             .collect::<Vec<_>>()
             .join(", ");
         TurnData {
+            memory: super::sanitize::sanitize_summary_capped(
+                &request.memory,
+                super::narrate::MEMORY_CAP,
+            ),
             round: request.round,
             combatants,
             actors,
