@@ -68,6 +68,8 @@ pub struct Config {
     pub radio: RadioConfig,
     /// Who plays the monsters.
     pub planner: PlannerConfig,
+    /// Who narrates (the model's connection is `[planner]`'s).
+    pub narrator: NarratorConfig,
     /// The health and metrics endpoint.
     pub http: HttpConfig,
     /// Logging.
@@ -318,6 +320,46 @@ pub enum PlannerKind {
     Openai,
     /// A random legal option every turn (the evaluation's baseline).
     Random,
+}
+
+/// `[narrator]`: prose after the rules' lines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NarratorConfig {
+    /// `off`, `templates` (area entries and fight ends, no network),
+    /// `gemini` or `openai` (every accepted command; the templates cover
+    /// late, failed or invented answers). Connection settings: `[planner]`.
+    pub kind: NarratorKind,
+    /// How long a model may take before the template is told instead.
+    pub budget_ms: u64,
+    /// The table's tone, told to the model ("grim and terse").
+    pub tone: String,
+}
+
+impl Default for NarratorConfig {
+    fn default() -> Self {
+        Self {
+            kind: NarratorKind::Templates,
+            budget_ms: 2_000,
+            tone: String::new(),
+        }
+    }
+}
+
+/// Who narrates.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum NarratorKind {
+    /// Nobody.
+    Off,
+    /// The templates: area entries and fight ends, no network.
+    Templates,
+    /// Google Gemini (GEMINI_API_KEY), templates when it fails.
+    Gemini,
+    /// An OpenAI-compatible server (DUNGEON_OPENAI_BASE_URL, DUNGEON_OPENAI_MODEL).
+    Openai,
 }
 
 /// `[log]`.

@@ -33,6 +33,9 @@ fn main() -> ExitCode {
         cli::Command::Eval {
             command: cli::EvalCommand::Monsters(args),
         } => eval::monsters(&args),
+        cli::Command::Eval {
+            command: cli::EvalCommand::Narration(args),
+        } => eval::narration(&args),
         cli::Command::Radio {
             command: cli::RadioCommand::Rebind(args),
         } => rebind::rebind(&args),

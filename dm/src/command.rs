@@ -184,6 +184,24 @@ pub enum Command {
         /// Roll the hit die rather than take the average.
         roll: bool,
     },
+    /// `note TEXT`: write in the table's notebook (everyone may read it).
+    Note {
+        /// The text.
+        text: String,
+    },
+    /// `notes [about WORDS]`: read the notebook, newest first.
+    Notes {
+        /// Words every note shown must contain (none: the latest notes).
+        about: Option<String>,
+    },
+    /// `recap`: what happened last session, from the table's journal.
+    Recap,
+    /// `narrate on|off`: narration on the radio at this table (area
+    /// entries and fight ends, ≤ 120 bytes; off by default for airtime).
+    RadioNarration {
+        /// On rather than off.
+        on: bool,
+    },
 }
 
 /// The standard actions that need nothing more.
@@ -380,5 +398,12 @@ pub enum DmCommand {
         class: Option<String>,
         /// Roll the hit die rather than take the average.
         roll: bool,
+    },
+    /// `dm note [private] TEXT`: a note from the DM, shared or for the DM only.
+    Note {
+        /// The text.
+        text: String,
+        /// Only the DM (and co-DMs) may read it.
+        private: bool,
     },
 }

@@ -243,6 +243,23 @@ pub enum Line {
         /// The text.
         text: String,
     },
+    /// Narration of what the rules decided (see [`crate::narration`]): told
+    /// after the reply it decorates, never part of the log.
+    Narration {
+        /// The prose.
+        text: String,
+        /// The radio's line (≤ 120 bytes), only for area entries and fight
+        /// ends at a table that turned radio narration on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        radio: Option<String>,
+    },
+    /// A recap of a session (see [`crate::journal::Recap`]).
+    Recap {
+        /// In full sentences.
+        text: String,
+        /// In one radio packet (≤ 200 bytes).
+        brief: String,
+    },
 }
 
 /// One damage type's part of a hit.

@@ -173,6 +173,10 @@ const DM: Verb = verb(
     "dm encounter|end|madd|hp|cond|set|xp|loot|levelup|narrate|decide|reveal|as|lock|allow",
 );
 const MADD: Verb = verb("madd", &[], "madd monster [-n 1-20] [--avg]");
+const NOTE: Verb = verb("note", &[], "note TEXT");
+const NOTES: Verb = verb("notes", &[], "notes [about WORDS]");
+const RECAP: Verb = verb("recap", &[], "recap");
+const NARRATE: Verb = verb("narrate", &[], "narrate on|off");
 
 /// Every player verb (and `dm`, `madd`), in help-text order.
 pub const VERBS: &[Verb] = &[
@@ -211,6 +215,10 @@ pub const VERBS: &[Verb] = &[
     DM,
     MADD,
     CHOOSE,
+    NOTE,
+    NOTES,
+    RECAP,
+    NARRATE,
 ];
 
 const DM_ENCOUNTER: Verb = verb("encounter", &["begin", "start"], "dm encounter");
@@ -230,6 +238,7 @@ const DM_DECIDE: Verb = verb("decide", &[], "dm decide <option>");
 const DM_PLACE: Verb = verb("place", &[], "dm place A engaged|near|far B");
 const DM_REVEAL: Verb = verb("reveal", &[], "dm reveal");
 const DM_AS: Verb = verb("as", &[], "dm as HANDLE <player command>");
+const DM_NOTE: Verb = verb("note", &[], "dm note [private] TEXT");
 
 /// Every DM sub-command (after `dm`), in help-text order.
 pub const DM_VERBS: &[Verb] = &[
@@ -249,6 +258,7 @@ pub const DM_VERBS: &[Verb] = &[
     DM_AS,
     DM_LOCK,
     DM_ALLOW,
+    DM_NOTE,
 ];
 
 const DM_LOCK: Verb = verb("lock", &["unlock"], "dm lock|unlock NAME");
@@ -604,6 +614,18 @@ fn parse_player(verb: &str, args: &[Token]) -> Result<Command, ParseError> {
         "verify" => no_args(args, VERIFY, Command::Verify),
         "levelup" | "lvlup" => level_up(args),
         "ch" | "choose" => choose(args),
+        "note" if args.is_empty() => Err(usage(NOTE, "write the note")),
+        "note" => Ok(Command::Note { text: join(args) }),
+        "notes" => notes(args),
+        "recap" => no_args(args, RECAP, Command::Recap),
+        "narrate" => match args {
+            [t] if t.text.eq_ignore_ascii_case("on") => Ok(Command::RadioNarration { on: true }),
+            [t] if t.text.eq_ignore_ascii_case("off") => Ok(Command::RadioNarration { on: false }),
+            _ => Err(usage(
+                NARRATE,
+                "say on or off (the DM tells the story with `dm narrate TEXT`)",
+            )),
+        },
         _ => Err(unknown(verb, VERBS, "")),
     }
 }
@@ -1194,9 +1216,40 @@ fn parse_dm(args: &[Token]) -> Result<Command, ParseError> {
         "decide" => Command::Dm(DmCommand::Decide { option: join(rest) }),
         "reveal" => no_args(rest, DM_REVEAL, Command::Dm(DmCommand::RevealSeed))?,
         "as" => Command::Dm(act_as(rest)?),
+        "note" => Command::Dm(dm_note(rest)?),
         _ => return Err(unknown(&sub_name, DM_VERBS, "dm ")),
     };
     Ok(command)
+}
+
+/// `notes`, `notes about the bell`, `notes bell`.
+fn notes(args: &[Token]) -> Result<Command, ParseError> {
+    let words = match args.first() {
+        Some(t) if !t.quoted && t.text.eq_ignore_ascii_case("about") => &args[1..],
+        _ => args,
+    };
+    if words.is_empty() && !args.is_empty() {
+        return Err(usage(NOTES, "say what the notes should be about"));
+    }
+    let about = join(words);
+    Ok(Command::Notes {
+        about: (!about.is_empty()).then_some(about),
+    })
+}
+
+/// `dm note [private] TEXT`.
+fn dm_note(args: &[Token]) -> Result<DmCommand, ParseError> {
+    let (private, text) = match args.first() {
+        Some(t) if !t.quoted && t.text.eq_ignore_ascii_case("private") => (true, &args[1..]),
+        _ => (false, args),
+    };
+    if text.is_empty() {
+        return Err(usage(DM_NOTE, "write the note"));
+    }
+    Ok(DmCommand::Note {
+        text: join(text),
+        private,
+    })
 }
 
 fn add_monster(args: &[Token]) -> Result<DmCommand, ParseError> {

@@ -10,6 +10,8 @@ pub mod command;
 pub mod encounter;
 pub mod event;
 pub mod grammar;
+pub mod journal;
+pub mod narration;
 pub mod options;
 mod play;
 pub mod seed;

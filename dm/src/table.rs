@@ -12,6 +12,7 @@ use crate::character::Character;
 use crate::command::Command;
 use crate::encounter::Encounter;
 use crate::event::{Event, PlayerId, Recorder, Replayer, Reply};
+use crate::journal::{self, Glance, Journal};
 use crate::play;
 use crate::seed::RollRecord;
 
@@ -65,6 +66,21 @@ pub struct Table {
     /// and verifying still work).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<String>,
+    /// What the table remembers: the journal of what happened and the
+    /// notebook (see [`crate::journal`]).
+    #[serde(default, skip_serializing_if = "journal_is_empty")]
+    pub journal: Journal,
+    /// Radio players hear narration of area entries and fight ends (`narrate on`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub radio_narration: bool,
+    /// The option a vote settled by the command being applied (taken by
+    /// the journal as the command ends; always empty between commands).
+    #[serde(skip)]
+    pub(crate) settled_vote: Option<String>,
+}
+
+fn journal_is_empty(j: &Journal) -> bool {
+    *j == Journal::default()
 }
 
 /// A set of six ability scores rolled at the table, with the number of the
@@ -183,7 +199,12 @@ pub fn handle(table: &Table, command: &Command, ctx: Ctx<'_>) -> Result<Outcome,
 fn mutates(command: &Command) -> bool {
     !matches!(
         command,
-        Command::Status | Command::Sheet { .. } | Command::Commands | Command::Verify
+        Command::Status
+            | Command::Sheet { .. }
+            | Command::Commands
+            | Command::Verify
+            | Command::Notes { .. }
+            | Command::Recap
     )
 }
 
@@ -246,8 +267,11 @@ impl Table {
                 let faces = rolls.as_ref().map_or(&[][..], |r| &r.faces[..]);
                 let mut replay = Replayer::new(faces);
                 let mut dice = play::Dice::new(&mut replay, roller);
+                self.journal.tick(*at);
+                let before = Glance::of(self);
                 let reply = play::execute(self, actor, command, *at, &mut dice)
                     .map_err(|r| ReplayError::Refused { index, why: r.0 })?;
+                journal::record(self, &before, *at);
                 if !replay.exact() {
                     return Err(ReplayError::Dice { index });
                 }

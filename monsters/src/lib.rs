@@ -32,6 +32,10 @@ pub struct TurnRequest {
     pub combatants: Vec<CombatantView>,
     /// The monsters deciding now, each with its own legal options.
     pub actors: Vec<ActorTurn>,
+    /// What the table remembers (the party, the last session, notes): a
+    /// short block from [`dm::journal::memory`]; may be empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub memory: String,
 }
 
 /// One monster deciding, and what it may do.

@@ -18,6 +18,7 @@ pub fn request(table: &Table, actors: &[String]) -> TurnRequest {
             round: 0,
             combatants: Vec::new(),
             actors: Vec::new(),
+            memory: String::new(),
         };
     };
     let combatants = enc
@@ -91,6 +92,7 @@ pub fn request(table: &Table, actors: &[String]) -> TurnRequest {
         round: enc.round,
         combatants,
         actors,
+        memory: dm::journal::memory(table, crate::llm::narrate::MEMORY_CAP),
     }
 }
 

@@ -179,6 +179,9 @@ pub fn line_for(line: &Line, hidden: &HashSet<String>) -> String {
             if *level_up { ", level up" } else { "" }
         ),
         Line::Note { text } => squash(text),
+        Line::Recap { brief, .. } => brief.clone(),
+        // The radio tells narration only in its short form (`narrate on`).
+        Line::Narration { radio, .. } => radio.clone().unwrap_or_default(),
     }
 }
 

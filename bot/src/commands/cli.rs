@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::PlannerKind;
+use crate::config::{NarratorKind, PlannerKind};
 
 /// A dungeon master for D&D 5e that lives in chat: Discord, Meshtastic radios and a local console.
 #[derive(Debug, Parser)]
@@ -296,6 +296,10 @@ pub struct PlayArgs {
     /// Who plays the monsters.
     #[arg(long, value_enum, default_value_t = PlannerKind::Tactician)]
     pub planner: PlannerKind,
+    /// Who narrates after the rules' lines: templates (area entries and fight
+    /// ends), a model (every command; the planner's connection settings), or off.
+    #[arg(long, value_enum, default_value_t = NarratorKind::Templates)]
+    pub narrator: NarratorKind,
 }
 
 /// Arguments of `dungeon serve`.
@@ -573,6 +577,28 @@ pub enum EvalCommand {
     /// challenge) with the chosen planner and with a random-legal baseline, and prints
     /// monster win rate, legality, fallbacks, decision latency and tokens per turn.
     Monsters(EvalArgs),
+    /// Narrates a seeded set of fights' facts with the chosen narrator and prints the
+    /// acceptance rate (answers that invented nothing), latency p50/p95, tokens per line
+    /// and the templates' cost per line.
+    Narration(EvalNarrationArgs),
+}
+
+/// Arguments of `dungeon eval narration`.
+#[derive(Debug, Args)]
+pub struct EvalNarrationArgs {
+    /// The narrator to measure (a model uses the planner's connection settings:
+    /// GEMINI_API_KEY, or DUNGEON_OPENAI_BASE_URL and DUNGEON_OPENAI_MODEL).
+    #[arg(long, value_enum, default_value_t = NarratorKind::Templates)]
+    pub narrator: NarratorKind,
+    /// How many facts to narrate.
+    #[arg(long, default_value_t = 50)]
+    pub samples: usize,
+    /// The seed of the facts (the same seed, the same facts).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Print the figures as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `dungeon eval monsters`.

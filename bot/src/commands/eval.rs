@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 use monsters::eval::{Outcome, Picker, encounter, pick_monsters, random_legal};
 use serde_json::json;
 
-use crate::commands::cli::EvalArgs;
+use crate::commands::cli::{EvalArgs, EvalNarrationArgs};
 use crate::commands::output::emit;
 use crate::config::PlannerKind;
 
@@ -217,4 +217,174 @@ pub fn monsters(args: &EvalArgs) -> Result<()> {
         emit(&a.line(name))?;
         emit(&b.line("random-legal"))
     }
+}
+
+/// The facts of `n` seeded moments of play: party members' blows against
+/// SRD monsters with SRD weapons, hits, misses, falls and deaths, and some
+/// fights' ends with their loot.
+fn sample_facts(n: usize, seed: u64) -> Vec<dm::narration::Facts> {
+    use dm::narration::{Fact, Facts};
+    let mut pick = Picker::new(seed);
+    let party = ["Aria", "Brom", "Cade", "Dara"];
+    let monsters = rules::content::monsters();
+    let weapons = rules::content::weapons();
+    (0..n)
+        .map(|i| {
+            let attacker = party[pick.below(party.len())].to_owned();
+            let m = &monsters[pick.below(monsters.len())];
+            let target = format!("{} (m{})", m.name, 1 + pick.below(4));
+            let with = weapons[pick.below(weapons.len())].name.clone();
+            let mut facts = Vec::new();
+            let roll = pick.below(20);
+            let result = match roll {
+                0..=6 => "miss",
+                19 => "critical",
+                _ => "hit",
+            };
+            facts.push(Fact::Attack {
+                attacker,
+                target: target.clone(),
+                with,
+                result: result.into(),
+            });
+            if result != "miss" {
+                let state = match pick.below(6) {
+                    0 => "dead",
+                    1 => "down",
+                    _ => "",
+                };
+                facts.push(Fact::Damage {
+                    target,
+                    amount: u32::try_from(1 + pick.below(20)).unwrap_or(1),
+                    types: "slashing".into(),
+                    state: state.into(),
+                });
+            }
+            if i % 5 == 4 {
+                facts.push(Fact::FightOver { won: true });
+                facts.push(Fact::Loot {
+                    who: party[pick.below(party.len())].to_owned(),
+                    gold: u32::try_from(pick.below(100)).unwrap_or(0),
+                    items: Vec::new(),
+                });
+            }
+            Facts { facts }
+        })
+        .collect()
+}
+
+/// `dungeon eval narration`.
+pub fn narration(args: &EvalNarrationArgs) -> Result<()> {
+    use dm::narration::{template, vet};
+    use monsters::llm::narrate::{NarrationRequest, prompt};
+    if args.samples == 0 {
+        bail!("--samples must be at least 1");
+    }
+    let samples = sample_facts(args.samples, args.seed);
+    // The templates' cost: every sample, many times over.
+    let rounds = 200;
+    let started = std::time::Instant::now();
+    let mut bytes = 0usize;
+    for _ in 0..rounds {
+        for f in &samples {
+            bytes += template(f).map_or(0, |t| t.len());
+        }
+    }
+    let per_template = started.elapsed() / u32::try_from(rounds * samples.len()).unwrap_or(1);
+    let templates_pass = samples
+        .iter()
+        .filter(|f| template(f).is_none_or(|t| vet(&t, f).is_ok()))
+        .count();
+    let prompt_tokens: Vec<usize> = samples
+        .iter()
+        .filter_map(|f| {
+            prompt(&NarrationRequest {
+                facts: f.clone(),
+                ..NarrationRequest::default()
+            })
+            .ok()
+        })
+        .map(|p| p.estimated_tokens())
+        .collect();
+    let mean_prompt =
+        prompt_tokens.iter().sum::<usize>() as f64 / prompt_tokens.len().max(1) as f64;
+    let mut figures = json!({
+        "samples": samples.len(),
+        "template_us_per_line": per_template.as_secs_f64() * 1e6,
+        "template_acceptance": templates_pass as f64 / samples.len() as f64,
+        "estimated_prompt_tokens_mean": mean_prompt,
+        "template_bytes": bytes / rounds,
+    });
+    let kind = args.narrator;
+    if matches!(
+        kind,
+        crate::config::NarratorKind::Gemini | crate::config::NarratorKind::Openai
+    ) {
+        monsters::llm::install_crypto_provider();
+        let loaded = crate::config::parse(None, None, std::env::vars())?;
+        let mut config = loaded.config.narrator;
+        config.kind = kind;
+        let budget = Duration::from_millis(config.budget_ms.max(1));
+        let model = crate::core::planner::narrator_model(&config, &loaded.config.planner)?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let (mut kept, mut took, mut prompt_used, mut output_used) =
+            (0usize, Vec::new(), 0u64, 0u64);
+        let mut dropped: std::collections::BTreeMap<&'static str, usize> = Default::default();
+        for (i, f) in samples.iter().enumerate() {
+            let request = NarrationRequest {
+                facts: f.clone(),
+                tone: config.tone.clone(),
+                memory: String::new(),
+            };
+            let started = std::time::Instant::now();
+            match rt.block_on(model.narrate(&request, budget)) {
+                Ok(n) => {
+                    kept += 1;
+                    if let Some(u) = n.usage {
+                        prompt_used += u64::from(u.prompt);
+                        output_used += u64::from(u.output);
+                    }
+                }
+                Err(e) => *dropped.entry(e.kind()).or_default() += 1,
+            }
+            took.push(started.elapsed());
+            if !args.json && (i + 1) % 10 == 0 {
+                eprintln!("{} of {} narrated", i + 1, samples.len());
+            }
+        }
+        took.sort();
+        let pct = |p: f64| took[((took.len() - 1) as f64 * p).round() as usize];
+        figures["model"] = json!(model.name());
+        figures["acceptance"] = json!(kept as f64 / samples.len() as f64);
+        figures["dropped"] = json!(dropped);
+        figures["latency_ms_p50"] = json!(pct(0.5).as_secs_f64() * 1e3);
+        figures["latency_ms_p95"] = json!(pct(0.95).as_secs_f64() * 1e3);
+        figures["prompt_tokens_per_line"] = json!(prompt_used as f64 / kept.max(1) as f64);
+        figures["output_tokens_per_line"] = json!(output_used as f64 / kept.max(1) as f64);
+    }
+    if args.json {
+        return emit(&figures.to_string());
+    }
+    emit(&format!(
+        "{} samples. Templates: {:.2} µs per line, {:.0}% pass the fact check. \
+         Prompt: about {mean_prompt:.0} tokens.",
+        samples.len(),
+        per_template.as_secs_f64() * 1e6,
+        100.0 * templates_pass as f64 / samples.len() as f64,
+    ))?;
+    if let Some(model) = figures.get("model") {
+        emit(&format!(
+            "{model}: {:.0}% accepted (dropped: {}), latency p50 {:.0} ms, p95 {:.0} ms, \
+             {:.0} prompt + {:.0} output tokens per line.",
+            100.0 * figures["acceptance"].as_f64().unwrap_or(0.0),
+            figures["dropped"],
+            figures["latency_ms_p50"].as_f64().unwrap_or(0.0),
+            figures["latency_ms_p95"].as_f64().unwrap_or(0.0),
+            figures["prompt_tokens_per_line"].as_f64().unwrap_or(0.0),
+            figures["output_tokens_per_line"].as_f64().unwrap_or(0.0),
+        ))?;
+    }
+    Ok(())
 }

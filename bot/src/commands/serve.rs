@@ -99,6 +99,10 @@ pub fn serve(args: &crate::commands::cli::ServeArgs) -> anyhow::Result<()> {
             )
             .await?,
         );
+        router.set_narrator(crate::core::planner::narrator_from_config(
+            &config.narrator,
+            &config.planner,
+        )?);
         let turns = MonsterTurns::new(Arc::clone(&router), planner, budget);
         tracing::info!(
             database = %crate::config::mask_password(&config.database.url),

@@ -7,6 +7,7 @@
 
 pub mod bus;
 pub mod game;
+pub mod narrator;
 pub mod planner;
 pub mod replay;
 pub mod router;

@@ -24,15 +24,17 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex as SyncMutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use dm::journal::Journal;
 use dm::rules::dice::Roller;
 use dm::seed::TableSeed;
-use dm::{Command, Ctx, DmCommand, Event, PlayerId, Reply, Table};
+use dm::{Command, Ctx, DmCommand, Event, Line, PlayerId, Reply, Table};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::sync::{Mutex, broadcast, mpsc, oneshot};
 use tokio::time::Instant;
 
 use crate::core::bus::{Bus, BusError, Grant};
+use crate::core::narrator::Narrator;
 use crate::core::replay;
 use crate::core::store::{Append, NewEvent, SheetEdit, Store, StoreError};
 use crate::ops::telemetry;
@@ -53,6 +55,8 @@ pub enum Transport {
     Planner,
     /// The web table (a browser).
     Web,
+    /// The narrator's prose after a reply (never a command).
+    Narrator,
 }
 
 impl Transport {
@@ -65,6 +69,7 @@ impl Transport {
             Transport::Bench => "bench",
             Transport::Planner => "planner",
             Transport::Web => "web",
+            Transport::Narrator => "narrator",
         }
     }
 }
@@ -283,6 +288,8 @@ pub struct Router {
     listeners: Arc<Listeners>,
     writers: Vec<mpsc::Sender<Job>>,
     bus: Bus,
+    /// Who narrates after each reply (none: nobody).
+    narrator: SyncMutex<Option<Narrator>>,
 }
 
 /// Who hears replies in this process.
@@ -345,6 +352,7 @@ impl Router {
             listeners,
             writers,
             bus,
+            narrator: SyncMutex::new(None),
         })
     }
 
@@ -668,6 +676,11 @@ impl Router {
         n
     }
 
+    /// Sets who narrates after each committed reply (none: nobody).
+    pub fn set_narrator(&self, narrator: Option<Narrator>) {
+        *lock(&self.narrator) = narrator;
+    }
+
     /// Carries one envelope through: identity, rate limit, the DM core,
     /// commit, apply, publish. Counted in the metrics ([`telemetry`]).
     pub async fn submit(&self, envelope: Envelope) -> Result<Answer, RouterError> {
@@ -854,6 +867,7 @@ impl Router {
                     seed: seed.to_string(),
                 });
             }
+            let mut journal_before = live.table.journal.clone();
             let mut next = live.table.clone();
             for e in &events {
                 next.apply_with(e, &mut live.roller)
@@ -888,6 +902,8 @@ impl Router {
                         live.snapshot_seq = seq;
                         self.snapshot_later(&envelope.table, seq, &live.table);
                     }
+                    let before = std::mem::take(&mut journal_before);
+                    self.narrate_later(&envelope.table, seq, &outcome.reply, &before, &live.table);
                     self.publish(Published {
                         table: envelope.table.clone(),
                         seq,
@@ -1027,6 +1043,44 @@ impl Router {
         // Off the reply's path: a lost snapshot only costs a longer load.
         tokio::spawn(async move {
             let _ = store.save_snapshot(&id, seq, &state).await;
+        });
+    }
+
+    /// Narrates a committed reply on its own task, after the reply itself
+    /// is published: it never holds up the table.
+    fn narrate_later(&self, id: &str, seq: u64, reply: &Reply, before: &Journal, after: &Table) {
+        let Some(narrator) = lock(&self.narrator).clone() else {
+            return;
+        };
+        if reply.private || matches!(reply.lines.as_slice(), [Line::Narration { .. }]) {
+            return;
+        }
+        let request = narrator.request(reply, before, after);
+        if request.facts.is_empty() {
+            return;
+        }
+        let radio = after.radio_narration;
+        let (bus, listeners, table) =
+            (self.bus.clone(), Arc::clone(&self.listeners), id.to_owned());
+        tokio::spawn(async move {
+            // Let the reply itself go out first.
+            tokio::task::yield_now().await;
+            let Some(told) = narrator.tell(&request, radio).await else {
+                return;
+            };
+            let published = Published {
+                table,
+                seq,
+                actor: PlayerId::new("narrator"),
+                via: Transport::Narrator,
+                reply: Reply {
+                    lines: vec![told.line],
+                    announce: true,
+                    ..Reply::default()
+                },
+            };
+            bus.publish(&published);
+            deliver(&listeners, published);
         });
     }
 

@@ -30,6 +30,8 @@ pub const LLM_FALLBACKS: &str = "dungeon_llm_fallbacks_total";
 pub const LLM_TOKENS: &str = "dungeon_llm_tokens_total";
 /// Seconds a planner call took: `planner`.
 pub const LLM_SECONDS: &str = "dungeon_llm_seconds";
+/// Narrations told, by source and why a model's was dropped.
+pub const NARRATIONS: &str = "dungeon_narrations_total";
 /// Discord interactions that reached a command: `command`.
 pub const DISCORD_INTERACTIONS: &str = "dungeon_discord_interactions_total";
 /// Interactions answered late enough to be deferred first.
@@ -87,6 +89,10 @@ fn describe() {
     );
     describe_counter!(REJECTIONS, "Commands that changed nothing, by reason.");
     describe_counter!(LLM_CALLS, "Monster planner (LLM) calls.");
+    describe_counter!(
+        NARRATIONS,
+        "Narrator model calls, by model and outcome (kept, or why the template told it)."
+    );
     describe_counter!(
         LLM_FALLBACKS,
         "Planner calls the tactician covered, by reason."
@@ -153,6 +159,10 @@ pub fn command_kind(command: &Command) -> &'static str {
         Command::Choose { .. } => "choose",
         Command::SetOwn { .. } => "set_own",
         Command::LevelUpIn { .. } => "level_up",
+        Command::Note { .. } => "note",
+        Command::Notes { .. } => "notes",
+        Command::Recap => "recap",
+        Command::RadioNarration { .. } => "radio_narration",
     }
 }
 
@@ -192,6 +202,12 @@ pub fn llm_call(
     if let Some(reason) = fallback {
         counter!(LLM_FALLBACKS, "planner" => planner, "reason" => reason).increment(1);
     }
+}
+
+/// Counts one narrator call by `model`: kept, or dropped for `dropped`.
+pub fn narration(model: &'static str, dropped: Option<&'static str>, took: Duration) {
+    counter!(NARRATIONS, "model" => model, "outcome" => dropped.unwrap_or("kept")).increment(1);
+    histogram!(LLM_SECONDS, "planner" => "narrator").record(took.as_secs_f64());
 }
 
 /// Counts one Discord interaction for `/command`.

@@ -19,12 +19,14 @@ use dm::{Command, DmCommand, Line, PlayerId, Reply, Table};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::config::{PlannerKind, database_url};
+use crate::config::{NarratorKind, PlannerKind, database_url};
 use crate::core::game::{fight_over, new_table_id, random_seed, seed_from_number};
-use crate::core::router::{self, Answer, Envelope, Router, Transport};
+use crate::core::narrator::Narrator;
+use crate::core::router::{self, Answer, Envelope, Published, Router, Transport};
 use crate::core::store::Store;
 use crate::core::turns::MonsterTurns;
 use crate::transport::text::render_line;
+use tokio::sync::broadcast;
 
 /// The demo: a goblin ambush for a party of four level-3 characters.
 pub const DEMO: &str = include_str!("../../demo/goblin-ambush.txt");
@@ -50,6 +52,8 @@ pub struct Session {
     pub refused: usize,
     /// Plays the monsters' turns (the tactician, or an LLM planner).
     turns: MonsterTurns,
+    /// The table's published replies, for the narrator's lines.
+    narration: Option<broadcast::Receiver<Published>>,
 }
 
 /// The DM's id at the console.
@@ -106,6 +110,7 @@ impl Session {
             out,
             refused: 0,
             turns: MonsterTurns::new(Arc::clone(&router), None, crate::core::planner::TURN_BUDGET),
+            narration: None,
         };
         if !json {
             let verb = if fresh { "open" } else { "resumed" };
@@ -124,6 +129,41 @@ impl Session {
             planner,
             crate::core::planner::TURN_BUDGET,
         );
+    }
+
+    /// Lets `narrator` tell what happened after the rules' lines (none: nobody).
+    pub fn set_narrator(&mut self, narrator: Option<Narrator>) {
+        self.narration = narrator
+            .is_some()
+            .then(|| self.router.subscribe(&self.table_id));
+        self.router.set_narrator(narrator);
+    }
+
+    /// Prints the narrator's lines that are ready (a model's may come
+    /// later: they are printed after a later command).
+    fn tell_narration(&mut self) -> Result<()> {
+        let Some(mut rx) = self.narration.take() else {
+            return Ok(());
+        };
+        // The narrator runs on this runtime: give it a moment to finish.
+        self.rt.block_on(async {
+            for _ in 0..4 {
+                tokio::task::yield_now().await;
+            }
+        });
+        let mut told = Vec::new();
+        loop {
+            match rx.try_recv() {
+                Ok(p) if p.via == Transport::Narrator => told.push(p.reply),
+                Ok(_) | Err(broadcast::error::TryRecvError::Lagged(_)) => {}
+                Err(_) => break,
+            }
+        }
+        self.narration = Some(rx);
+        for reply in told {
+            self.render(&PlayerId::new("narrator"), &reply)?;
+        }
+        Ok(())
     }
 
     /// The router behind the console (for tests and tools).
@@ -191,7 +231,10 @@ impl Session {
         })?;
         self.table = table;
         match answer {
-            Answer::Done { reply, .. } | Answer::Repeated { reply, .. } => self.render(who, &reply),
+            Answer::Done { reply, .. } | Answer::Repeated { reply, .. } => {
+                self.render(who, &reply)?;
+                self.tell_narration()
+            }
             Answer::Refused { why } => {
                 self.refused += 1;
                 self.say_refused(who, &format!("{command:?}"), &why)
@@ -363,6 +406,8 @@ pub struct Play {
     pub database: Option<String>,
     /// Who plays the monsters.
     pub planner: PlannerKind,
+    /// Who narrates.
+    pub narrator: NarratorKind,
 }
 
 /// Plays a console game: the demo, a script, or the keyboard.
@@ -387,6 +432,7 @@ pub fn run(args: &Play) -> Result<()> {
     let planner = crate::core::planner::from_env(args.planner)?;
     let mut session = Session::open(&database, &table_id, &seed, clock, args.json, out)?;
     session.set_planner(planner);
+    session.set_narrator(crate::core::planner::narrator_from_env(args.narrator)?);
     if args.demo {
         session.auto_players = true;
         for line in DEMO.lines() {

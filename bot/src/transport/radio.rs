@@ -534,6 +534,21 @@ impl Adapter {
     /// A published reply to tell, unless it is this transport's own answer
     /// (told with its command) or private.
     fn heard(&mut self, p: Published) -> Option<Heard> {
+        if p.via == Transport::Narrator {
+            // Narration costs airtime: only its short line, where the table
+            // turned radio narration on (area entries and fight ends).
+            let told = p
+                .reply
+                .lines
+                .iter()
+                .any(|l| matches!(l, Line::Narration { radio: Some(r), .. } if !r.is_empty()));
+            return told.then_some(Heard {
+                seq: p.seq,
+                actor: p.actor,
+                via: p.via,
+                reply: p.reply,
+            });
+        }
         if self.answered.remove(&p.seq) || p.reply.private {
             return None;
         }
@@ -887,6 +902,9 @@ fn concerns(reply: &Reply, handle: &str, name: &str) -> bool {
         Line::Save { who, .. } | Line::Roll { who, .. } => is(who),
         Line::Character { name: who, .. } | Line::Xp { who, .. } => is(who),
         Line::Note { text } => names(text, name),
+        // A recap is asked for by one player and told to them.
+        Line::Recap { .. } => false,
+        Line::Narration { .. } => true,
     })
 }
 

@@ -105,6 +105,8 @@ pub fn render_line(line: &Line) -> String {
             }
         ),
         Line::Note { text } => text.clone(),
+        Line::Recap { text, .. } => text.clone(),
+        Line::Narration { text, .. } => format!("~ {text}"),
     }
 }
 

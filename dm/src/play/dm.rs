@@ -313,6 +313,7 @@ pub(super) fn dm_command(
             let vote = table.vote.take().ok_or_else(|| no("no vote is open"))?;
             let pick = pick_option(&vote.options, option)?;
             reply.say(format!("The DM decides: {}.", vote.options[pick]));
+            table.settled_vote = Some(vote.options[pick].clone());
         }
         DmCommand::RevealSeed => {
             reply.say("The shell reveals the seed (see `verify`).");
@@ -330,6 +331,8 @@ pub(super) fn dm_command(
             }
             act(table, &h, command, dice, reply)?;
         }
+        // `play::execute` writes DM notes itself (it knows the time).
+        DmCommand::Note { .. } => return Err(no("`dm note` could not be written here")),
     }
     Ok(())
 }

@@ -41,6 +41,7 @@ mod dm;
 mod economy;
 mod limits;
 mod movement;
+mod notebook;
 mod outcome;
 mod reach;
 mod reactions;
@@ -113,6 +114,26 @@ pub fn execute(
     let mut reply = Reply::default();
     votes::close_vote_if_due(table, now, &mut reply);
     match command {
+        Command::Dm(crate::command::DmCommand::Note { text, private }) => {
+            if !table.is_dm(actor) {
+                return Err(no("only the table's DM can do that"));
+            }
+            notebook::write(table, actor, text, *private, now, &mut reply)?;
+        }
+        Command::Note { text } => notebook::write(table, actor, text, false, now, &mut reply)?,
+        Command::Notes { about } => notebook::read(table, actor, about.as_deref(), &mut reply),
+        Command::Recap => notebook::recap(table, &mut reply),
+        Command::RadioNarration { on } => {
+            if !table.is_dm(actor) && !table.players.contains_key(actor) {
+                return Err(no("only the table's players and DM can change that"));
+            }
+            table.radio_narration = *on;
+            reply.say(if *on {
+                "Radio narration on: area entries and fight ends, one short line."
+            } else {
+                "Radio narration off."
+            });
+        }
         Command::Dm(dm) => {
             if !table.is_dm(actor) {
                 return Err(no("only the table's DM can do that"));

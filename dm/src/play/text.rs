@@ -230,5 +230,6 @@ rage · sw (second wind) · surge · cast SPELL -t T [-l N] · \
 dash · dodge · disengage · hide · help T · grapple T · shove T [prone] · ready CMD when T comes|moves|attacks · \
 react shield on|off · use ITEM · move engaged|near|far T · \
 n (end turn) · ds · init · status · sheet · char new NAME CLASS LVL RACE [rolled|manual|pointbuy S,S,..] [sub X] [bg X] · char roll · ch [KIND PICKS] · char set FIELD VALUE · rest short|long · levelup [CLASS] [roll] · vote \"A\" \"B\" · v N · verify · \
+note TEXT · notes [about X] · recap · narrate on|off · \
 DM: dm encounter · madd NAME -n N · dm hp T ±N · dm cond T add|remove C · dm set NAME FIELD VALUE \"why\" · dm xp N · \
-dm loot · dm levelup NAME [CLASS] [roll] · dm lock|unlock NAME · dm allow manual on|off · dm place A engaged|near|far B · dm narrate TEXT · dm decide N · dm as T CMD · dm end";
+dm loot · dm levelup NAME [CLASS] [roll] · dm lock|unlock NAME · dm allow manual on|off · dm place A engaged|near|far B · dm narrate TEXT · dm note [private] TEXT · dm decide N · dm as T CMD · dm end";

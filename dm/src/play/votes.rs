@@ -110,6 +110,7 @@ fn close_vote(table: &mut Table, reply: &mut Reply) {
         });
     } else {
         let w = winners[0];
+        table.settled_vote = Some(vote.options[w].clone());
         reply.say(format!(
             "The party chooses: {} ({best} votes).",
             vote.options[w]

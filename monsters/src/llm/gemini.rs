@@ -75,6 +75,21 @@ impl GeminiPlanner {
         })
     }
 
+    /// Its configuration.
+    pub(crate) fn config(&self) -> &GeminiConfig {
+        &self.config
+    }
+
+    /// Its HTTP client.
+    pub(crate) fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// The endpoint it posts to.
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+
     /// The request body for `request`.
     pub fn body(&self, request: &TurnRequest) -> Result<Value, PlanError> {
         let prompt = prompt::render(request).map_err(|e| PlanError::Malformed(e.to_string()))?;
@@ -141,6 +156,15 @@ fn thinking_off(model: &str) -> Option<Value> {
 /// Reads a 200 answer: a blocked prompt, the first candidate's finish
 /// reason, its text and the token counts.
 fn read_response(text: &str, request: &TurnRequest) -> Result<Plan, PlanError> {
+    let (answer, usage) = answer_of(text)?;
+    let mut plan = parse_answer(&answer, request)?;
+    plan.usage = usage;
+    Ok(plan)
+}
+
+/// The text of a 200 answer's first candidate and the token counts, or
+/// why there is none usable.
+pub(super) fn answer_of(text: &str) -> Result<(String, Option<Usage>), PlanError> {
     let response: Value = serde_json::from_str(text)
         .map_err(|e| PlanError::Malformed(format!("the response is not JSON ({e})")))?;
     if let Some(reason) = response
@@ -180,20 +204,19 @@ fn read_response(text: &str, request: &TurnRequest) -> Result<Plan, PlanError> {
     if answer.trim().is_empty() {
         return Err(PlanError::Malformed("the answer is empty".into()));
     }
-    let mut plan = parse_answer(&answer, request)?;
-    if let Some(usage) = response.get("usageMetadata") {
+    let usage = response.get("usageMetadata").map(|usage| {
         let count = |field: &str| {
             usage
                 .get(field)
                 .and_then(Value::as_u64)
                 .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX))
         };
-        plan.usage = Some(Usage {
+        Usage {
             prompt: count("promptTokenCount"),
             output: count("candidatesTokenCount").saturating_add(count("thoughtsTokenCount")),
-        });
-    }
-    Ok(plan)
+        }
+    });
+    Ok((answer, usage))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 
 pub mod gemini;
 mod http;
+pub mod narrate;
 pub mod openai;
 pub mod prompt;
 pub mod sanitize;

@@ -71,6 +71,21 @@ impl OpenAiPlanner {
         })
     }
 
+    /// Its configuration.
+    pub(crate) fn config(&self) -> &OpenAiConfig {
+        &self.config
+    }
+
+    /// Its HTTP client.
+    pub(crate) fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// The endpoint it posts to.
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+
     /// The request body for `request`.
     pub fn body(&self, request: &TurnRequest) -> Result<Value, PlanError> {
         let prompt = prompt::render(request).map_err(|e| PlanError::Malformed(e.to_string()))?;
@@ -129,6 +144,15 @@ impl Planner for OpenAiPlanner {
 /// Reads a 200 answer: the first choice's finish reason, refusal and
 /// content, and the token counts.
 fn read_response(text: &str, request: &TurnRequest) -> Result<Plan, PlanError> {
+    let (content, usage) = answer_of(text)?;
+    let mut plan = parse_answer(&content, request)?;
+    plan.usage = usage;
+    Ok(plan)
+}
+
+/// The content of a 200 answer's first choice and the token counts, or
+/// why there is none usable.
+pub(super) fn answer_of(text: &str) -> Result<(String, Option<Usage>), PlanError> {
     let response: Value = serde_json::from_str(text)
         .map_err(|e| PlanError::Malformed(format!("the response is not JSON ({e})")))?;
     let Some(choice) = response.pointer("/choices/0") else {
@@ -156,18 +180,17 @@ fn read_response(text: &str, request: &TurnRequest) -> Result<Plan, PlanError> {
     if content.trim().is_empty() {
         return Err(PlanError::Malformed("the answer is empty".into()));
     }
-    let mut plan = parse_answer(content, request)?;
-    if let Some(usage) = response.get("usage") {
+    let usage = response.get("usage").map(|usage| {
         let count = |field: &str| {
             usage
                 .get(field)
                 .and_then(Value::as_u64)
                 .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX))
         };
-        plan.usage = Some(Usage {
+        Usage {
             prompt: count("prompt_tokens"),
             output: count("completion_tokens"),
-        });
-    }
-    Ok(plan)
+        }
+    });
+    Ok((content.to_owned(), usage))
 }

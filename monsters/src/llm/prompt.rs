@@ -43,6 +43,13 @@ pub fn estimate_tokens(text: &str) -> usize {
 #[error("the prompt template failed: {0}")]
 pub struct PromptError(String);
 
+impl PromptError {
+    /// A template failure saying `why`.
+    pub(crate) fn new(why: String) -> Self {
+        PromptError(why)
+    }
+}
+
 /// Renders the prompt for `request`.
 pub fn render(request: &TurnRequest) -> Result<Prompt, PromptError> {
     let tera = templates()?;
@@ -88,6 +95,7 @@ struct TurnData {
     combatants: Vec<CombatantRow>,
     actors: Vec<ActorRow>,
     handles: String,
+    memory: String,
 }
 
 #[derive(Serialize)]
@@ -176,6 +184,10 @@ impl TurnData {
             .collect::<Vec<_>>()
             .join(", ");
         TurnData {
+            memory: super::sanitize::sanitize_summary_capped(
+                &request.memory,
+                super::narrate::MEMORY_CAP,
+            ),
             round: request.round,
             combatants,
             actors,

@@ -48,6 +48,18 @@ pub fn sanitize_flavour(raw: &str) -> Option<String> {
     (!cleaned.is_empty()).then_some(cleaned)
 }
 
+/// Prose a model wrote (a narration), made safe to post: at most `cap`
+/// characters, possibly empty.
+pub fn sanitize_prose(raw: &str, cap: usize) -> String {
+    clean(raw, cap)
+}
+
+/// Table text (a memory block) on its way into a prompt: cleaned like a
+/// name, at most `cap` characters.
+pub fn sanitize_summary_capped(raw: &str, cap: usize) -> String {
+    clean(raw, cap)
+}
+
 /// The whole pipeline; see the module documentation.
 fn clean(raw: &str, cap: usize) -> String {
     let spaced: String = raw

@@ -65,6 +65,7 @@ pub fn goblins_vs_party() -> TurnRequest {
         round: 2,
         combatants,
         actors,
+        memory: String::new(),
     }
 }
 

@@ -23,6 +23,9 @@ pub fn all() -> Vec<poise::Command<super::Data, Error>> {
         vote(),
         verify(),
         help(),
+        recap(),
+        note(),
+        notes(),
     ]
 }
 
@@ -777,4 +780,32 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
     .fitted();
     ctx.send(super::reply_of(card)).await?;
     Ok(())
+}
+
+/// What happened last session: fights, falls, loot, experience, votes.
+#[poise::command(slash_command)]
+pub async fn recap(ctx: Context<'_>) -> Result<(), Error> {
+    play(ctx, "/recap", "recap").await
+}
+
+/// Write in the table's notebook (everyone at the table may read it).
+#[poise::command(slash_command)]
+pub async fn note(
+    ctx: Context<'_>,
+    #[description = "The note (at most 280 bytes)"] text: String,
+) -> Result<(), Error> {
+    play(ctx, "/note", &format!("note {text}")).await
+}
+
+/// Read the table's notebook, newest first.
+#[poise::command(slash_command)]
+pub async fn notes(
+    ctx: Context<'_>,
+    #[description = "Only notes with these words"] about: Option<String>,
+) -> Result<(), Error> {
+    let text = match about {
+        Some(a) => format!("notes about {a}"),
+        None => "notes".to_owned(),
+    };
+    play(ctx, "/notes", &text).await
 }

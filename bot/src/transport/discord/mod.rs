@@ -502,6 +502,7 @@ async fn relay_other_transports(http: Arc<serenity::Http>, router: Arc<Router>, 
             .map_or_else(|| "The DM".to_owned(), |c| c.name.clone());
         let title = match published.via {
             Transport::Planner => "Monster turn".to_owned(),
+            Transport::Narrator => "The narrator".to_owned(),
             via => format!("{who} (by {})", via.name()),
         };
         let ping = published

@@ -369,6 +369,8 @@ pub fn line(line: &Line, view: &View) -> String {
             }
         ),
         Line::Note { text } => prose(text),
+        Line::Recap { text, .. } => prose(text),
+        Line::Narration { text, .. } => format!("*{}*", prose(text)),
     }
 }
 
