@@ -8,6 +8,7 @@ pub mod character;
 pub mod command;
 pub mod encounter;
 pub mod event;
+pub mod explore;
 pub mod grammar;
 pub mod options;
 mod play;

@@ -53,6 +53,9 @@ pub struct Table {
     pub applied: u64,
     /// Narration and results kept for `status` (the last few lines).
     pub recent: Vec<String>,
+    /// The adventure being played, if the DM started one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adventure: Option<Box<crate::explore::Exploration>>,
 }
 
 /// A party vote.
@@ -66,6 +69,9 @@ pub struct Vote {
     pub ballots: BTreeMap<PlayerId, usize>,
     /// When it closes (seconds since the epoch): majority at that time.
     pub deadline: u64,
+    /// A vote on where to go: the area its first option leads to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub go: Option<String>,
 }
 
 /// Why a command was refused; nothing changed.
@@ -154,7 +160,12 @@ pub fn handle(table: &Table, command: &Command, ctx: Ctx<'_>) -> Result<Outcome,
 fn mutates(command: &Command) -> bool {
     !matches!(
         command,
-        Command::Status | Command::Sheet { .. } | Command::Commands | Command::Verify
+        Command::Status
+            | Command::Sheet { .. }
+            | Command::Commands
+            | Command::Verify
+            | Command::Look
+            | Command::Dm(crate::command::DmCommand::Map)
     )
 }
 

@@ -264,6 +264,9 @@ pub(super) fn dm_command(
             let vote = table.vote.take().ok_or_else(|| no("no vote is open"))?;
             let pick = pick_option(&vote.options, option)?;
             reply.say(format!("The DM decides: {}.", vote.options[pick]));
+            if let Some(to) = vote.go.filter(|_| pick == 0) {
+                super::explore::vote_won(table, actor, &to, dice, reply);
+            }
         }
         DmCommand::RevealSeed => {
             reply.say("The shell reveals the seed (see `verify`).");
@@ -281,6 +284,10 @@ pub(super) fn dm_command(
             }
             act(table, &h, command, dice, reply)?;
         }
+        DmCommand::Adventure { .. }
+        | DmCommand::MoveParty { .. }
+        | DmCommand::RevealArea { .. }
+        | DmCommand::Map => super::explore::dm_command(table, actor, command, dice, reply)?,
     }
     Ok(())
 }
@@ -316,7 +323,10 @@ pub(super) fn announced(command: &DmCommand) -> bool {
         | DmCommand::EndEncounter
         | DmCommand::Narrate { .. }
         | DmCommand::Decide { .. }
-        | DmCommand::RevealSeed => true,
+        | DmCommand::RevealSeed
+        | DmCommand::Adventure { .. }
+        | DmCommand::MoveParty { .. }
+        | DmCommand::RevealArea { .. } => true,
         DmCommand::Xp { to, .. } | DmCommand::Loot { to, .. } => to.is_empty(),
         _ => false,
     }

@@ -181,5 +181,8 @@ rage · sw (second wind) · surge · cast SPELL -t T [-l N] · \
 dash · dodge · disengage · hide · help T · grapple T · shove T [prone] · ready CMD when T comes|moves|attacks · \
 react shield on|off · use ITEM · move engaged|near|far T · \
 n (end turn) · ds · init · status · sheet · char new NAME CLASS LVL RACE · rest short|long · levelup · vote \"A\" \"B\" · v N · verify · \
+l (look) · g EXIT (go) · sr (search) · open|pick|force EXIT · disarm TRAP · talk NPC [help|persuade|TOPIC] · take · \
+light · douse · leader NAME · order NAMES · \
 DM: dm encounter · madd NAME -n N · dm hp T ±N · dm cond T add|remove C · dm set NAME FIELD VALUE \"why\" · dm xp N · \
-dm loot · dm levelup NAME · dm place A engaged|near|far B · dm narrate TEXT · dm decide N · dm as T CMD · dm end";
+dm loot · dm levelup NAME · dm place A engaged|near|far B · dm narrate TEXT · dm decide N · dm as T CMD · dm end · \
+dm adventure ID · dm move party AREA · dm reveal AREA · dm map";
