@@ -179,6 +179,54 @@ pub fn line_for(line: &Line, hidden: &HashSet<String>) -> String {
             if *level_up { ", level up" } else { "" }
         ),
         Line::Note { text } => squash(text),
+        Line::Area {
+            name,
+            short,
+            exits,
+            things,
+            ..
+        } => area(name, short, exits, things),
+    }
+}
+
+/// An adventure's area in one packet: `Crypt. Cold air, bones. Exits: n
+/// door, e arch (locked). Here: lever`. What is here goes first when it
+/// doesn't fit, then the end of the text, so the exits are always told.
+pub fn area(name: &str, short: &str, exits: &[String], things: &[String]) -> String {
+    let exits = if exits.is_empty() {
+        " No way on.".to_owned()
+    } else {
+        format!(" Exits: {}.", exits.join(", "))
+    };
+    let here = if things.is_empty() {
+        String::new()
+    } else {
+        format!(" Here: {}.", things.join(", "))
+    };
+    let head = format!("{}. {}", squash(name), squash(short));
+    let full = format!("{head}{exits}{here}");
+    if full.len() <= MAX_PACKET {
+        return full;
+    }
+    let without = format!("{head}{exits}");
+    if without.len() <= MAX_PACKET {
+        return without;
+    }
+    // Cut the text, never inside a character, to leave room for the exits.
+    let room = MAX_PACKET.saturating_sub(exits.len() + 1);
+    let mut cut = room.min(head.len());
+    while !head.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let out = format!("{}…{exits}", &head[..cut.saturating_sub(2)]);
+    if out.len() <= MAX_PACKET {
+        out
+    } else {
+        let mut end = MAX_PACKET;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out[..end].to_owned()
     }
 }
 

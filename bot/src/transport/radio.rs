@@ -887,6 +887,8 @@ fn concerns(reply: &Reply, handle: &str, name: &str) -> bool {
         Line::Save { who, .. } | Line::Roll { who, .. } => is(who),
         Line::Character { name: who, .. } | Line::Xp { who, .. } => is(who),
         Line::Note { text } => names(text, name),
+        // The party's surroundings concern everyone in it.
+        Line::Area { .. } => true,
     })
 }
 

@@ -105,6 +105,24 @@ pub fn render_line(line: &Line) -> String {
             }
         ),
         Line::Note { text } => text.clone(),
+        Line::Area {
+            name,
+            text,
+            exits,
+            things,
+            ..
+        } => {
+            let mut out = format!("== {name} ==\n{text}");
+            if exits.is_empty() {
+                out.push_str("\nNo way on.");
+            } else {
+                out.push_str(&format!("\nExits: {}", exits.join(", ")));
+            }
+            if !things.is_empty() {
+                out.push_str(&format!("\nHere: {}", things.join(", ")));
+            }
+            out
+        }
     }
 }
 
