@@ -646,8 +646,33 @@ fn chunk(text: &str, budget: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn an_area_is_one_packet_with_its_exits_whatever_its_length() {
+        let exits = vec!["n door".to_string(), "e arch (locked)".to_string()];
+        assert_eq!(
+            area("Crypt", "Cold air, bones.", &exits, &[]),
+            "Crypt. Cold air, bones. Exits: n door, e arch (locked)."
+        );
+        let long = "é".repeat(170);
+        let things = vec!["lever".to_string(); 10];
+        for (short, things) in [
+            (&long, &things),
+            (&long, &vec![]),
+            (&"x".repeat(40), &things),
+        ] {
+            let text = area("Hall of the Long Name", short, &exits, things);
+            assert!(text.len() <= MAX_PACKET, "{} bytes: {text}", text.len());
+            assert!(
+                text.ends_with("e arch (locked).")
+                    || text.contains("Exits: n door, e arch (locked)."),
+                "{text}"
+            );
+        }
+    }
     use dm::event::TurnNote;
     use proptest::prelude::*;
 
