@@ -8,7 +8,8 @@ Usage:
 Reads the 5e-bits/5e-database export (equipment, weapon properties, classes,
 levels, features, races, subraces, traits, proficiencies) and writes
 `weapons.json`, `armor.json`, `gear.json` (ammunition and potions of
-healing), `classes.json` and `races.json` in the schemas of
+healing), `classes.json`, `races.json` and `items.json` (every equipment
+entry and magic item by name, for adventures' treasure) in the schemas of
 `rules::content` (rules/src/content/gear.rs, class.rs, race.rs). Only game
 figures are written: numbers, names, dice, damage types, proficiencies, level
 tables. The `desc` prose is never written out; it is read only to confirm the
@@ -1097,6 +1098,34 @@ def races(srd: Path) -> list:
     return sorted(out, key=lambda r: r["id"])
 
 
+def items(srd: Path) -> list:
+    """Every SRD equipment entry and magic item by id, name and category (and
+    rarity for magic items): the names an adventure's treasure may hold. No
+    descriptions are written."""
+    out = {}
+    for e in load(srd, "5e-SRD-Equipment.json"):
+        only_keys(e["index"], e, {"index", "name", "equipment_category", "weapon_category", "weapon_range",
+                                  "category_range", "cost", "damage", "range", "weight", "properties", "url",
+                                  "desc", "gear_category", "contents", "quantity", "armor_category",
+                                  "armor_class", "str_minimum", "stealth_disadvantage", "two_handed_damage",
+                                  "special", "throw_range", "tool_category", "vehicle_category", "speed",
+                                  "capacity", "image"})
+        out[e["index"]] = {"id": e["index"], "name": e["name"], "category": e["equipment_category"]["index"]}
+    for m in load(srd, "5e-SRD-Magic-Items.json"):
+        only_keys(m["index"], m, {"index", "name", "equipment_category", "rarity", "variants", "variant",
+                                  "desc", "image", "url"})
+        if m["index"] in out:
+            fail(m["index"], "a magic item shares its id with an equipment entry")
+        out[m["index"]] = {
+            "id": m["index"],
+            "name": m["name"],
+            "category": m["equipment_category"]["index"],
+            "magic": True,
+            "rarity": m["rarity"]["name"].lower(),
+        }
+    return sorted(out.values(), key=lambda i: i["id"])
+
+
 def dump(value) -> str:
     return content_cli.to_json(value)
 
@@ -1107,12 +1136,14 @@ def generate(srd: Path) -> tuple[dict[str, str], list[str], dict]:
     weapons, armor, gear = weapons_and_armor(srd, corrections)
     class_list = classes(srd)
     race_list = races(srd)
+    item_list = items(srd)
     files = {
         "weapons.json": dump(weapons),
         "armor.json": dump(armor),
         "gear.json": dump(gear),
         "classes.json": dump(class_list),
         "races.json": dump(race_list),
+        "items.json": dump(item_list),
     }
     summary = {
         "weapons": len(weapons),
@@ -1122,6 +1153,7 @@ def generate(srd: Path) -> tuple[dict[str, str], list[str], dict]:
         "combat features": sum(len(c["combat_features"]) for c in class_list),
         "races": len(race_list),
         "subraces": sum(len(r["subraces"]) for r in race_list),
+        "items": len(item_list),
     }
     return files, corrections, summary
 

@@ -11,6 +11,23 @@ use serde::{Deserialize, Serialize};
 
 pub use rules::content::Effect;
 
+mod check;
+mod difficulty;
+mod generate;
+mod load;
+mod samples;
+mod shipped;
+
+pub use check::{Problem, check};
+pub use difficulty::{Difficulty, Thresholds, difficulty, multiplier, thresholds, xp_of};
+pub use generate::{Params, generate};
+pub use load::{At, LoadError, MAX_BYTES, load, to_toml};
+pub use samples::{SAMPLE_TRAPS, sample_trap};
+pub use shipped::{find, shipped, shipped_files};
+
+/// The CC-BY-4.0 attribution the SRD 5.1 requires, word for word.
+pub const SRD_ATTRIBUTION: &str = "This work includes material taken from the System Reference Document 5.1 (\"SRD 5.1\") by Wizards of the Coast LLC and available at https://dnd.wizards.com/resources/systems-reference-document. The SRD 5.1 is licensed under the Creative Commons Attribution 4.0 International License available at https://creativecommons.org/licenses/by/4.0/legalcode.";
+
 /// The most bytes an area's `short` text or an NPC's greeting may have: one
 /// radio packet with room for the exits.
 pub const SHORT_MAX: usize = 170;
@@ -48,6 +65,21 @@ pub struct Adventure {
     /// What the party is after; at least one ends the adventure.
     #[serde(default)]
     pub goals: Vec<Goal>,
+    /// Items of this adventure that are not SRD items: keys, relics, letters.
+    /// A treasure, `give` or goal may name these as well as SRD items.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<Item>,
+}
+
+/// An item of the adventure's own: "rusted iron key", "the drowned bell".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    /// Its name, as treasure and doors name it.
+    pub name: String,
+    /// What it looks like.
+    #[serde(default)]
+    pub text: String,
 }
 
 fn default_party() -> u8 {

@@ -18,6 +18,7 @@ mod class;
 mod describe;
 mod effect;
 mod gear;
+mod item;
 mod monster;
 mod race;
 mod search;
@@ -43,6 +44,7 @@ pub use gear::{
     Armor, ArmorCategory, Gear, GearKind, Weapon, WeaponCategory, WeaponDamage, WeaponKind,
     WeaponProperty, armor, armor_list, gear, gear_list, weapon, weapons,
 };
+pub use item::{Item, item, items};
 pub use monster::{
     Action, Attack, AttackKind, Automation, AutomationLevel, Damage, DamageDefense, Monster,
     MonsterSpellcasting, MultiattackStep, OnSuccess, RestKind, Save, Senses, Speed, Trait, Usage,
