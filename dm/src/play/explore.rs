@@ -14,8 +14,8 @@ use super::outcome::land;
 use super::rolls::d20_text;
 use super::{Dice, Result, dm, no, rest, turns};
 use crate::adventure::{
-    Adventure, Area, Attitude, Check, Exit, Feature, Group, Outcome, Place, Rest, Trap, Trigger,
-    Verb, When,
+    self, Adventure, Area, Attitude, Check, Exit, Feature, Group, Outcome, Place, Rest, Trap,
+    Trigger, Verb, When,
 };
 use crate::command::{Command, DmCommand};
 use crate::event::{Line, PlayerId, Reply};
@@ -258,12 +258,13 @@ fn start(
     }
     let adventure = match given {
         Some(a) => a.clone(),
-        None => shelf::find(id).cloned().ok_or_else(|| {
-            let ids: Vec<String> = shelf::shipped().iter().map(|a| a.id.clone()).collect();
+        None => adventure::find(id).cloned().ok_or_else(|| {
+            let ids: Vec<String> = adventure::shipped().iter().map(|a| a.id.clone()).collect();
             no(format!("no adventure `{id}` — shipped: {}", ids.join(", ")))
         })?,
     };
-    if let Some(p) = shelf::check(&adventure).first() {
+    if let Some(p) = adventure::check(&adventure).first() {
+        let p: String = p.to_string().chars().take(120).collect();
         return Err(no(format!("the adventure has a problem: {p}")));
     }
     reply.say(format!("{} begins.", adventure.title));
@@ -377,12 +378,12 @@ fn spot(table: &mut Table, a: &Area, reply: &mut Reply) {
 
 /// A trap's detection DC, its own or its sample's.
 fn detect_dc(t: &Trap) -> Option<u8> {
-    shelf::resolved(t).detect
+    t.resolved().detect
 }
 
 /// A trap's disarm check, its own or its sample's.
 fn disarm_check(t: &Trap) -> Option<Check> {
-    shelf::resolved(t).disarm
+    t.resolved().disarm
 }
 
 /// Springs trap `t` of area `a` on `victims`, through the automation engine.
@@ -394,7 +395,7 @@ fn spring(
     dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) {
-    let full = shelf::resolved(t);
+    let full = t.resolved();
     let (effects, text) = (full.effect, full.text);
     let ex = ex_mut(table);
     ex.sprung.insert(format!("{}/{}", a.id, t.id));
@@ -1621,26 +1622,4 @@ fn find_area(ex: &Exploration, query: &str) -> Result<String> {
                 query.chars().take(24).collect::<String>()
             ))
         })
-}
-
-/// What `dm::adventure` is to provide (the shipped adventures, the
-/// checker, the SRD sample traps), until it lands.
-mod shelf {
-    use crate::adventure::{Adventure, Trap};
-
-    pub(super) fn shipped() -> &'static [Adventure] {
-        &[]
-    }
-
-    pub(super) fn find(id: &str) -> Option<&'static Adventure> {
-        shipped().iter().find(|a| a.id == id)
-    }
-
-    pub(super) fn check(_: &Adventure) -> Vec<String> {
-        Vec::new()
-    }
-
-    pub(super) fn resolved(t: &Trap) -> Trap {
-        t.clone()
-    }
 }
