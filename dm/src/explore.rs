@@ -39,6 +39,9 @@ pub struct Exploration {
     /// Areas the party has been to.
     #[serde(default)]
     pub visited: BTreeSet<String>,
+    /// Areas the party has searched at least once.
+    #[serde(default)]
+    pub searched: BTreeSet<String>,
     /// Areas the DM revealed without a visit (`dm reveal AREA`).
     #[serde(default)]
     pub revealed: BTreeSet<String>,
@@ -55,7 +58,8 @@ pub struct Exploration {
     /// sorted and joined by `|`: a door is one door from both sides.
     #[serde(default)]
     pub unlocked: BTreeSet<String>,
-    /// Features used up, as `area/feature`; NPCs who helped, as `npc:id`.
+    /// Features used at least once (a `once` one is used up), as
+    /// `area/feature`; NPCs who helped, as `npc:id`.
     #[serde(default)]
     pub used: BTreeSet<String>,
     /// Areas whose hidden treasure was found.
@@ -135,6 +139,7 @@ impl Exploration {
             area: adventure.start.clone(),
             adventure,
             visited: BTreeSet::new(),
+            searched: BTreeSet::new(),
             revealed: BTreeSet::new(),
             found: BTreeSet::new(),
             spotted: BTreeSet::new(),

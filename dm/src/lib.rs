@@ -9,6 +9,7 @@ pub mod command;
 pub mod encounter;
 pub mod event;
 pub mod explore;
+pub mod explorer;
 pub mod grammar;
 pub mod options;
 mod play;

@@ -38,6 +38,11 @@ fn running(table: &Table) -> Result<&Exploration> {
     Ok(ex)
 }
 
+/// Whether the adventure has ended (during the command being carried out).
+fn over(table: &Table) -> bool {
+    table.adventure.as_deref().is_none_or(|e| e.ended.is_some())
+}
+
 fn ex_mut(table: &mut Table) -> &mut Exploration {
     table
         .adventure
@@ -314,6 +319,9 @@ fn enter(
         }
     }
     goals_on_arrival(table, actor, dice, reply);
+    if over(table) {
+        return Ok(());
+    }
     let ex = running(table)?;
     if let Some(enc) = &a.encounter
         && !ex.fought.contains(&a.id)
@@ -711,7 +719,7 @@ fn wandering(
     dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<bool> {
-    if table.encounter.is_some() {
+    if table.encounter.is_some() || over(table) {
         return Ok(false);
     }
     let ex = running(table)?;
@@ -846,6 +854,9 @@ fn move_through(
     }
     reply.announce = true;
     enter(table, actor, &exit.to, dice, reply)?;
+    if over(table) {
+        return Ok(());
+    }
     if table.encounter.is_none() {
         wandering(table, actor, dice, reply)?;
     }
@@ -899,6 +910,7 @@ pub(super) fn search(
             && !ex.taken.contains(&a.id)
     });
     let ex = ex_mut(table);
+    ex.searched.insert(a.id.clone());
     for e in found_exits {
         ex.found.insert(format!("{}>{}", a.id, e.to));
         news.push(format!("a hidden way: {}", ex.exit_text(&e)));
@@ -921,11 +933,11 @@ pub(super) fn search(
         ));
     }
     for f in a.features.iter().filter(|f| f.verb == Verb::Search) {
-        if running(table)?.ended.is_none() && table.encounter.is_none() {
+        if !over(table) && table.encounter.is_none() {
             feature(table, actor, &me, &a, f, dice, reply)?;
         }
     }
-    if table.encounter.is_none() && running(table).is_ok() {
+    if table.encounter.is_none() && !over(table) {
         turn_passes(table, actor, TURN_MINUTES, dice, reply)?;
     }
     Ok(())
@@ -943,15 +955,13 @@ fn feature(
     reply: &mut Reply,
 ) -> Result<()> {
     let key = format!("{}/{}", a.id, f.id);
-    if running(table)?.used.contains(&key) {
+    if f.once && running(table)?.used.contains(&key) {
         if f.verb == Verb::Use {
             reply.say(format!("The {} does nothing more.", f.name));
         }
         return Ok(());
     }
-    if f.once {
-        ex_mut(table).used.insert(key);
-    }
+    ex_mut(table).used.insert(key);
     if !f.text.is_empty() {
         reply.say(f.text.clone());
     }
@@ -969,6 +979,9 @@ fn feature(
     };
     let outcomes = if success { &f.success } else { &f.failure };
     for o in outcomes {
+        if over(table) {
+            break;
+        }
         outcome(table, actor, me, a, o, dice, reply)?;
     }
     Ok(())
@@ -1114,7 +1127,7 @@ pub(super) fn use_feature(
         return Err(no("too dark to find it — `light` a torch first"));
     }
     feature(table, actor, &me, &a, f, dice, reply)?;
-    if table.encounter.is_none() && running(table).is_ok() {
+    if table.encounter.is_none() && !over(table) {
         turn_passes(table, actor, 1, dice, reply)?;
     }
     Ok(true)
@@ -1380,6 +1393,9 @@ pub(super) fn talk(
         ex_mut(table).used.insert(key);
         let a = here(running(table)?)?.clone();
         for o in &n.helps {
+            if over(table) {
+                break;
+            }
             outcome(table, actor, &me, &a, o, dice, reply)?;
         }
         return Ok(());
