@@ -3,7 +3,9 @@
 //! Thin by design: it parses the command line and calls into the library
 //! crates; errors reach the user through `anyhow` with their context.
 
-use bot::commands::{bench, cli, content, eval, games, output, play, rebind, roll, serve};
+use bot::commands::{
+    bench, cli, content, eval, eval_adventures, games, output, play, rebind, roll, serve,
+};
 
 use std::process::ExitCode;
 
@@ -31,6 +33,9 @@ fn main() -> ExitCode {
         cli::Command::Eval {
             command: cli::EvalCommand::Monsters(args),
         } => eval::monsters(&args),
+        cli::Command::Eval {
+            command: cli::EvalCommand::Adventures(args),
+        } => eval_adventures::adventures(&args),
         cli::Command::Radio {
             command: cli::RadioCommand::Rebind(args),
         } => rebind::rebind(&args),

@@ -191,6 +191,10 @@ pub struct PlayArgs {
     /// Who plays the monsters.
     #[arg(long, value_enum, default_value_t = PlannerKind::Tactician)]
     pub planner: PlannerKind,
+    /// Play this adventure (a shipped one's id): with --demo the built-in party explores it
+    /// to its end by itself; without, the DM starts it at once and players join.
+    #[arg(long, value_name = "ID", conflicts_with = "script")]
+    pub adventure: Option<String>,
 }
 
 /// Arguments of `dungeon serve`.
@@ -463,6 +467,29 @@ pub enum EvalCommand {
     /// challenge) with the chosen planner and with a random-legal baseline, and prints
     /// monster win rate, legality, fallbacks, decision latency and tokens per turn.
     Monsters(EvalArgs),
+    /// Plays generated dungeons whole (the built-in party and explorer, the monsters on the
+    /// tactician) and prints completion rate, party deaths, fights per dungeon and median turns.
+    Adventures(EvalAdventuresArgs),
+}
+
+/// Arguments of `dungeon eval adventures`.
+#[derive(Debug, Clone, Args)]
+pub struct EvalAdventuresArgs {
+    /// How many dungeons to generate and play.
+    #[arg(long, default_value_t = 200)]
+    pub generated: usize,
+    /// The first dungeon's seed (the i-th is seed + i; the same seed, the same games).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The party's level (and the dungeons').
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=20))]
+    pub level: u8,
+    /// Areas per dungeon.
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u8).range(6..=60))]
+    pub rooms: u8,
+    /// Print the figures as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `dungeon eval monsters`.

@@ -15,5 +15,6 @@ pub fn play(args: &PlayArgs) -> Result<()> {
         table: args.table.clone(),
         database: args.database.clone(),
         planner: args.planner,
+        adventure: args.adventure.clone(),
     })
 }
