@@ -23,6 +23,13 @@ pub fn all() -> Vec<poise::Command<super::Data, Error>> {
         vote(),
         verify(),
         help(),
+        super::explore::look(),
+        super::explore::go(),
+        super::explore::search(),
+        super::explore::use_thing(),
+        super::explore::talk(),
+        super::explore::take(),
+        super::explore::adventure(),
     ]
 }
 
