@@ -124,6 +124,11 @@ pub(crate) struct Game {
 
 impl Game {
     pub(crate) fn run(&mut self, who: &str, command: &Command) -> bool {
+        self.run_reply(who, command).is_some()
+    }
+
+    /// [`Game::run`], giving the reply of an accepted command.
+    pub(crate) fn run_reply(&mut self, who: &str, command: &Command) -> Option<dm::Reply> {
         self.now += 6;
         let mut dice = self.seed.stream(self.table.next_roll);
         match handle(
@@ -138,13 +143,11 @@ impl Game {
         ) {
             Ok(outcome) => {
                 for e in &outcome.events {
-                    if self.table.apply_with(e, &mut self.roller).is_err() {
-                        return false;
-                    }
+                    self.table.apply_with(e, &mut self.roller).ok()?;
                 }
-                true
+                Some(outcome.reply)
             }
-            Err(_) => false,
+            Err(_) => None,
         }
     }
 

@@ -50,6 +50,18 @@ pub fn play(
     seed: u64,
     choose: &mut dyn FnMut(&TurnRequest) -> Plan,
 ) -> Run {
+    play_observed(adventure, level, seed, choose, &mut |_, _| {})
+}
+
+/// [`play`], showing `observe` every accepted command's reply with the
+/// table after it.
+pub fn play_observed(
+    adventure: &Adventure,
+    level: u8,
+    seed: u64,
+    choose: &mut dyn FnMut(&TurnRequest) -> Plan,
+    observe: &mut dyn FnMut(&Table, &dm::Reply),
+) -> Run {
     let mut bytes = [0u8; 32];
     bytes[..8].copy_from_slice(&seed.to_le_bytes());
     bytes[8] = 0xad;
@@ -80,7 +92,7 @@ pub fn play(
         minutes: 0,
         last: Vec::new(),
     };
-    if !g.run(DM, &start) {
+    if !observed(&mut g, DM, &start, observe) {
         run.stalled = true;
         return run;
     }
@@ -94,7 +106,7 @@ pub fn play(
         }
         run.turns += 1;
         if g.table.encounter.is_some() {
-            fight_turn(&mut g, choose);
+            fight_turn(&mut g, choose, observe);
             continue;
         }
         match dm::explorer::next(&g.table) {
@@ -103,7 +115,8 @@ pub fn play(
                     run.last.remove(0);
                 }
                 run.last.push(format!("{c:?}"));
-                if !g.run("eval:brom", &c) && !g.run(DM, &c) {
+                if !observed(&mut g, "eval:brom", &c, observe) && !observed(&mut g, DM, &c, observe)
+                {
                     run.stalled = true;
                     break;
                 }
@@ -128,13 +141,17 @@ pub fn play(
 
 /// One turn of the fight on: a monster by `choose`, a character by the
 /// built-in turn; a turn nothing ended is ended by the DM.
-fn fight_turn(g: &mut Game, choose: &mut dyn FnMut(&TurnRequest) -> Plan) {
+fn fight_turn(
+    g: &mut Game,
+    choose: &mut dyn FnMut(&TurnRequest) -> Plan,
+    observe: &mut dyn FnMut(&Table, &dm::Reply),
+) {
     let Some(enc) = g.table.encounter.as_ref() else {
         return;
     };
     let before = (enc.round, enc.current().map(str::to_owned));
     let Some(current) = before.1.clone() else {
-        g.run(DM, &Command::EndTurn);
+        observed(g, DM, &Command::EndTurn, observe);
         return;
     };
     if enc.monster(&current).is_some() {
@@ -146,7 +163,7 @@ fn fight_turn(g: &mut Game, choose: &mut dyn FnMut(&TurnRequest) -> Plan) {
             .find(|(a, _)| *a == current)
             .and_then(|(_, id)| view::commands(&g.table, &current, id));
         for c in chosen.unwrap_or_default() {
-            if !g.run(DM, &c) {
+            if !observed(g, DM, &c, observe) {
                 break;
             }
         }
@@ -158,7 +175,7 @@ fn fight_turn(g: &mut Game, choose: &mut dyn FnMut(&TurnRequest) -> Plan) {
             .find(|(_, h)| **h == current)
             .map_or_else(|| DM.to_owned(), |(p, _)| p.0.clone());
         for (as_dm, c) in dm::auto::turn(&g.table) {
-            g.run(if as_dm { DM } else { owner.as_str() }, &c);
+            observed(g, if as_dm { DM } else { owner.as_str() }, &c, observe);
         }
     }
     let now = g
@@ -167,7 +184,23 @@ fn fight_turn(g: &mut Game, choose: &mut dyn FnMut(&TurnRequest) -> Plan) {
         .as_ref()
         .map(|e| (e.round, e.current().map(str::to_owned)));
     if now == Some(before) {
-        g.run(DM, &Command::EndTurn);
+        observed(g, DM, &Command::EndTurn, observe);
+    }
+}
+
+/// Runs a command; an accepted one's reply goes to `observe`.
+fn observed(
+    g: &mut Game,
+    who: &str,
+    command: &Command,
+    observe: &mut dyn FnMut(&Table, &dm::Reply),
+) -> bool {
+    match g.run_reply(who, command) {
+        Some(reply) => {
+            observe(&g.table, &reply);
+            true
+        }
+        None => false,
     }
 }
 
