@@ -320,3 +320,34 @@ fn the_marching_order_puts_who_springs_an_entry_trap_in_front() {
     assert_eq!(common::damaged(&r).first().map(String::as_str), Some("Bo"));
     g.assert_replays();
 }
+
+#[test]
+fn monsters_that_surprise_keep_the_surprised_from_acting_in_the_first_round() {
+    let mut adventure = keep();
+    let hall = adventure.areas.iter_mut().find(|a| a.id == "hall").unwrap();
+    hall.encounter.as_mut().unwrap().surprise = true;
+    let mut g = Game::new(7);
+    g.ok("aria", "char new Aria fighter 3 human");
+    g.ok_command(
+        &pid("dm"),
+        Command::Dm(DmCommand::Adventure {
+            id: "little-keep".into(),
+            adventure: Some(Box::new(adventure)),
+        }),
+    );
+    g.ok("aria", "use lever");
+    // The pit rolls 1, Aria 1 for initiative, the goblins 20s for initiative
+    // and for Stealth: no passive Perception beats that.
+    let r = g.ok_with("aria", "go n", common::Dice::Faces(&[1, 1, 20, 20, 20, 20]));
+    let text = notes(&r);
+    assert!(text.contains("Surprised: Aria"), "{text}");
+    g.skip_to("aria");
+    let why = g.refused("aria", "a g1");
+    assert!(why.contains("surprised"), "{why}");
+    g.ok("aria", "n");
+    g.skip_to("aria");
+    assert_eq!(g.table.encounter.as_ref().unwrap().round, 2);
+    // The goblins stand near (the encounter's place): Aria closes in now.
+    g.ok("aria", "move engaged g1");
+    g.assert_replays();
+}
