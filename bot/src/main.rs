@@ -4,7 +4,7 @@
 //! crates; errors reach the user through `anyhow` with their context.
 
 use bot::commands::{
-    bench, cli, content, eval, eval_adventures, games, output, play, rebind, roll, serve,
+    adventure, bench, cli, content, eval, eval_adventures, games, output, play, rebind, roll, serve,
 };
 
 use std::process::ExitCode;
@@ -43,6 +43,7 @@ fn main() -> ExitCode {
             command: cli::BenchCommand::Load(args),
         } => bench::load(&args),
         cli::Command::Credits => output::emit(cli::CREDITS),
+        cli::Command::Adventure { command } => adventure::run(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -405,8 +405,24 @@ proptest! {
         while !text.is_char_boundary(end) { end -= 1; }
         let mutated = format!("{}{}{}", &text[..at], insert, &text[end..]);
         match load(&mutated) {
-            Ok(adv) => { let _ = check(&adv); }
+            Ok(adv) => {
+                let _ = check(&adv);
+                // What loads writes back to TOML that loads to the same value.
+                prop_assert_eq!(load(&adventure::to_toml(&adv)), Ok(adv));
+            }
             Err(e) => prop_assert!(!e.to_string().is_empty()),
         }
     }
+}
+
+#[test]
+fn the_readme_example_loads_and_checks_clean() {
+    let readme = include_str!("../../adventures/README.md");
+    let start = readme.find("## A small, complete example").unwrap();
+    let block = &readme[start..];
+    let body = &block[block.find("```toml\n").unwrap() + 8..];
+    let body = &body[..body.find("```").unwrap()];
+    let adv = load(body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(check(&adv), []);
+    assert_eq!(adv.areas.len(), 2);
 }

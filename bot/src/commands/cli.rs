@@ -72,6 +72,84 @@ pub enum Command {
     /// Show the licences and the SRD 5.1 attribution.
     #[command(alias = "legal")]
     Credits,
+    /// Adventure files: `dungeon adventure check FILE`, `dungeon adventure generate --seed 7`,
+    /// `dungeon adventure list`. The format: adventures/README.md.
+    Adventure {
+        /// What to do.
+        #[command(subcommand)]
+        command: AdventureCommand,
+    },
+}
+
+/// `dungeon adventure …`.
+#[derive(Debug, Subcommand)]
+pub enum AdventureCommand {
+    /// Check an adventure file (TOML or JSON): every problem with its path in the file,
+    /// such as `areas[3].exits[1].to: no area has the id "crypt"`. Exits 1 if there are any.
+    Check(AdventureCheckArgs),
+    /// Write a new dungeon from a seed: the same seed and settings give the same file.
+    /// Fights are budgeted by the XP thresholds of the party's level and size.
+    Generate(AdventureGenerateArgs),
+    /// List the adventures that ship with the game.
+    List {
+        /// Print the list as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Time the generator: how long one dungeon of `--rooms` takes, over `--runs` seeds.
+    Bench(AdventureBenchArgs),
+}
+
+/// Arguments of `dungeon adventure check`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  dungeon adventure check adventures/the-sunken-chapel.toml
+  dungeon adventure check my-dungeon.json --json")]
+pub struct AdventureCheckArgs {
+    /// The adventure file (at most 1 MiB), or the id of a shipped adventure.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// Print the problems as JSON: `{"file": ..., "problems": [{"path": ..., "message": ...}]}`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `dungeon adventure generate`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Example:
+  dungeon adventure generate --level 3 --party 4 --rooms 15 --seed 7 -o dungeon.toml")]
+pub struct AdventureGenerateArgs {
+    /// The party's level, 1-20.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=20))]
+    pub level: u8,
+    /// The party's size, 1-8.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=8))]
+    pub party: u8,
+    /// How many areas, 6-60.
+    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u8).range(6..=60))]
+    pub rooms: u8,
+    /// The seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the TOML here instead of to standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// Arguments of `dungeon adventure bench`.
+#[derive(Debug, Args)]
+pub struct AdventureBenchArgs {
+    /// How many areas each dungeon has, 6-60.
+    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u8).range(6..=60))]
+    pub rooms: u8,
+    /// How many dungeons (seeds 1..=runs).
+    #[arg(long, default_value_t = 1000)]
+    pub runs: u64,
+    /// The party's level, 1-20.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=20))]
+    pub level: u8,
 }
 
 /// Arguments of the lookups.

@@ -6,6 +6,7 @@
 //! argument types stay here: a command turns them into the settings or
 //! options of the layer it calls.
 
+pub mod adventure;
 pub mod bench;
 mod bench_multi;
 pub mod cli;

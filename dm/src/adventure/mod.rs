@@ -109,7 +109,7 @@ pub struct Area {
     /// At most [`SHORT_MAX`] bytes: the radio text and the revisit text.
     pub short: String,
     /// The longer read-aloud text for a first visit.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
     /// How much light there is.
     #[serde(default)]
