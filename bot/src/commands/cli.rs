@@ -526,6 +526,10 @@ pub struct LoadArgs {
     /// The tables exist already with their characters (set by --processes).
     #[arg(long, hide = true)]
     pub skip_setup: bool,
+    /// Players explore an adventure (search and look in its first area) instead of rolling
+    /// checks: the p99 of an exploration command through the router and the store.
+    #[arg(long)]
+    pub explore: bool,
     /// Print `heard TABLE SEQ ACTOR` for each reply published at the tables (from any process).
     #[arg(long, hide = true)]
     pub heard: bool,
