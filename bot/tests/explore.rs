@@ -4,6 +4,7 @@
 //! area's name reaches players before they find the way to it, no
 //! monster's hit points or AC show on Discord or the radio, and every
 //! radio packet fits 200 bytes, an area in one.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::{BTreeMap, HashSet};
 

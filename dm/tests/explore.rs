@@ -1,6 +1,7 @@
 //! Exploring an adventure: looking, doors, secrets, traps, features,
 //! talking, treasure, light, rests, fights that start and end by
 //! themselves, who decides where to go, and what players never see.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

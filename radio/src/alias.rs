@@ -169,7 +169,7 @@ fn parse_one(text: &str) -> Result<Input, ParseError> {
         // `u lever`: a thing in the area, used (typing `use` is long on a phone).
         "u" => {
             let rest: Vec<&str> = words.collect();
-            return dm::parse(&format!("use {}", rest.join(" ")).trim())
+            return dm::parse(format!("use {}", rest.join(" ")).trim())
                 .map(|c| Input::Commands(vec![c]));
         }
         _ => {}

@@ -673,7 +673,7 @@ fn goals_on_arrival(table: &mut Table, actor: &PlayerId, dice: &mut Dice<'_>, re
         party(table)
             .iter()
             .filter_map(|h| table.character(h))
-            .any(|c| c.items.iter().any(|i| *i == key))
+            .any(|c| c.items.contains(&key))
     };
     let due: Vec<String> = ex
         .adventure
@@ -1182,7 +1182,7 @@ pub(super) fn open(
             party(table)
                 .iter()
                 .filter_map(|h| table.character(h))
-                .any(|c| c.items.iter().any(|i| *i == k))
+                .any(|c| c.items.contains(&k))
         });
         if !has {
             return Err(no(format!(
@@ -1307,7 +1307,7 @@ pub(super) fn disarm(
         ex_mut(table).sprung.insert(format!("{}/{}", a.id, t.id));
         reply.say(format!("{} disarms the {}.", name_of(table, &me), t.name));
     } else if short >= 5 {
-        spring(table, &a, &t, &[me.clone()], dice, reply);
+        spring(table, &a, &t, std::slice::from_ref(&me), dice, reply);
     } else {
         reply.say(format!(
             "{} fails to disarm the {}.",
