@@ -679,7 +679,14 @@ fn suggest(typed: &str, verbs: &[Verb]) -> Vec<Verb> {
         })
         .collect();
     scored.sort_by_key(|(d, _)| *d);
-    scored.into_iter().take(3).map(|(_, v)| v).collect()
+    // Only the closest: one typo away from `attack` is not a word for `talk`.
+    let best = scored.first().map_or(0, |(d, _)| *d);
+    scored
+        .into_iter()
+        .take_while(|(d, _)| *d == best)
+        .take(3)
+        .map(|(_, v)| v)
+        .collect()
 }
 
 /// Levenshtein distance over characters.
