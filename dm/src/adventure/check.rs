@@ -250,7 +250,8 @@ fn slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Every problem in `adventure`, in file order; empty when it is sound.
+/// Every problem in `adventure`, by part of the file (top level, areas,
+/// reachability, NPCs, goals); empty when it is sound.
 ///
 /// ```
 /// let mut adventure = dm::adventure::find("the-sunken-chapel").unwrap().clone();
