@@ -4,7 +4,8 @@
 //! crates; errors reach the user through `anyhow` with their context.
 
 use bot::commands::{
-    adventure, bench, cli, content, eval, games, output, play, rebind, roll, serve, web,
+    adventure, bench, cli, content, eval, eval_adventures, games, output, play, rebind, roll,
+    serve, web,
 };
 
 use std::process::ExitCode;
@@ -36,6 +37,9 @@ fn main() -> ExitCode {
         cli::Command::Eval {
             command: cli::EvalCommand::Narration(args),
         } => eval::narration(&args),
+        cli::Command::Eval {
+            command: cli::EvalCommand::Adventures(args),
+        } => eval_adventures::adventures(&args),
         cli::Command::Radio {
             command: cli::RadioCommand::Rebind(args),
         } => rebind::rebind(&args),

@@ -139,8 +139,30 @@ async fn the_bot_registers_its_slash_commands() {
         .map(|c| c["name"].as_str().unwrap())
         .collect();
     for want in [
-        "roll", "check", "save", "char", "status", "init", "dm", "attack", "cast", "move", "rest",
-        "vote", "verify", "help",
+        "roll",
+        "check",
+        "save",
+        "char",
+        "status",
+        "init",
+        "dm",
+        "attack",
+        "cast",
+        "move",
+        "rest",
+        "vote",
+        "verify",
+        "help",
+        "recap",
+        "note",
+        "notes",
+        "look",
+        "go",
+        "search",
+        "use",
+        "talk",
+        "take",
+        "adventure",
     ] {
         assert!(names.contains(&want), "{want} missing from {names:?}");
     }
@@ -1353,4 +1375,80 @@ async fn sub_choice(
         .unwrap();
     let choices = option["choices"].as_array().unwrap();
     choices.iter().find(|c| c["name"] == name).unwrap()["value"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_adventure_by_slash_commands_shows_players_only_what_they_found() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_021;
+    let table = table_id(channel.into());
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    bot.fake
+        .ask(
+            PLAYER,
+            channel,
+            "char",
+            sub(
+                "new",
+                vec![
+                    opt("name", "Brom"),
+                    opt("class", "fighter"),
+                    opt("level", 3),
+                    opt("race", "hill dwarf"),
+                ],
+            ),
+        )
+        .await;
+    let focused = |name: &str, partial: &str| json!({"name": name, "type": 3, "value": partial, "focused": true});
+    // The DM's adventure autocompletes from the shipped ones.
+    let offered = bot
+        .fake
+        .autocomplete(DM, channel, "adventure", json!([focused("id", "sunk")]))
+        .await;
+    assert!(
+        offered.to_string().contains("the-sunken-chapel"),
+        "{offered}"
+    );
+    let begun = bot
+        .fake
+        .ask(
+            DM,
+            channel,
+            "adventure",
+            json!([opt("id", "the-sunken-chapel")]),
+        )
+        .await;
+    assert!(text(&begun).contains("Causeway End"), "{begun}");
+    let exits = bot
+        .fake
+        .autocomplete(PLAYER, channel, "go", json!([focused("exit", "")]))
+        .await;
+    assert!(exits.to_string().contains("n porch"), "{exits}");
+    let looked = bot.fake.ask(PLAYER, channel, "look", json!([])).await;
+    let seen = text(&looked);
+    assert!(seen.contains("Exits:"), "{seen}");
+    // One player, no leader: the party goes where the player says.
+    let went = bot
+        .fake
+        .ask(PLAYER, channel, "go", json!([opt("exit", "n")]))
+        .await;
+    let went = text(&went);
+    let t = bot.router.table(&table).await.unwrap();
+    let ex = t.adventure.as_deref().unwrap();
+    assert_eq!(ex.area, "porch", "{went}");
+    // No secret way's destination is ever named to the player.
+    for secret in ["Old Sluice", "sluice"] {
+        assert!(!seen.contains(secret) && !went.contains(secret), "{secret}");
+    }
+    // Players can't start adventures.
+    let denied = bot
+        .fake
+        .ask(
+            PLAYER,
+            channel,
+            "adventure",
+            json!([opt("id", "the-sunken-chapel")]),
+        )
+        .await;
+    assert!(ephemeral(&denied), "{denied}");
 }

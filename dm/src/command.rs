@@ -202,6 +202,64 @@ pub enum Command {
         /// On rather than off.
         on: bool,
     },
+    // Exploring an adventure (`crate::explore`).
+    /// `look` / `l`: the party's area, its exits and what is in it.
+    Look,
+    /// `go n` / `g 2` / `go arch`: the party moves through an exit.
+    Go {
+        /// The exit: a direction, its number as listed, a label.
+        exit: String,
+        /// How long a vote on it stays open, in seconds, when one is needed
+        /// (the transport's choice; none: two minutes).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        vote_secs: Option<u32>,
+    },
+    /// `search` / `sr`: look for secret ways, traps and hidden things.
+    Search,
+    /// `open n`: open a door (a locked one with its key).
+    Open {
+        /// The exit.
+        exit: String,
+    },
+    /// `pick n`: pick a door's lock with thieves' tools.
+    Pick {
+        /// The exit.
+        exit: String,
+    },
+    /// `force n`: force a door open.
+    Force {
+        /// The exit.
+        exit: String,
+    },
+    /// `disarm needle`: disarm a trap spotted.
+    Disarm {
+        /// The trap.
+        trap: String,
+    },
+    /// `talk mara [help|persuade|words]`.
+    Talk {
+        /// Who.
+        npc: String,
+        /// What about (empty: a greeting).
+        say: String,
+    },
+    /// `take`: the area's treasure.
+    Take,
+    /// `light` / `douse`: a torch.
+    Light {
+        /// Light one rather than put it out.
+        on: bool,
+    },
+    /// `leader aria` / `leader none`: who moves the party without a vote.
+    Leader {
+        /// The character (none: no leader).
+        name: Option<String>,
+    },
+    /// `order brom aria`: the marching order, front first.
+    March {
+        /// The characters.
+        order: Vec<String>,
+    },
 }
 
 /// The standard actions that need nothing more.
@@ -406,4 +464,26 @@ pub enum DmCommand {
         /// Only the DM (and co-DMs) may read it.
         private: bool,
     },
+    // Running an adventure (`crate::explore`).
+    /// `dm adventure ID`: start an adventure, the party at its start.
+    Adventure {
+        /// A shipped adventure's id.
+        id: String,
+        /// The adventure itself when it isn't a shipped one (the shell
+        /// reads it from a file); carried in the event, so replay reads none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        adventure: Option<Box<crate::adventure::Adventure>>,
+    },
+    /// `dm move party AREA`: put the party in an area.
+    MoveParty {
+        /// The area's id or name.
+        area: String,
+    },
+    /// `dm reveal AREA`: tell the party of an area (and the way to it from here).
+    RevealArea {
+        /// The area's id or name.
+        area: String,
+    },
+    /// `dm map`: the whole adventure, secrets and all, for the DM alone.
+    Map,
 }

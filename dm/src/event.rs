@@ -260,6 +260,20 @@ pub enum Line {
         /// In one radio packet (≤ 200 bytes).
         brief: String,
     },
+    /// An area of an adventure as players see it: only what they may know.
+    Area {
+        /// Its name.
+        name: String,
+        /// What is read out (the long text on a first visit).
+        text: String,
+        /// The short text (≤ 170 bytes): what the radio tells.
+        short: String,
+        /// The exits players can see: `n door (locked)`, `e arch`.
+        exits: Vec<String>,
+        /// What is there to use, take or talk to.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        things: Vec<String>,
+    },
 }
 
 /// One damage type's part of a hit.

@@ -170,13 +170,25 @@ const COMMANDS: Verb = verb("commands", &["?"], "help");
 const DM: Verb = verb(
     "dm",
     &[],
-    "dm encounter|end|madd|hp|cond|set|xp|loot|levelup|narrate|decide|reveal|as|lock|allow",
+    "dm encounter|end|madd|hp|cond|set|xp|loot|levelup|narrate|decide|reveal|as|lock|allow|note|adventure|move|map",
 );
 const MADD: Verb = verb("madd", &[], "madd monster [-n 1-20] [--avg]");
 const NOTE: Verb = verb("note", &[], "note TEXT");
 const NOTES: Verb = verb("notes", &[], "notes [about WORDS]");
 const RECAP: Verb = verb("recap", &[], "recap");
 const NARRATE: Verb = verb("narrate", &[], "narrate on|off");
+const LOOK: Verb = verb("look", &["l"], "look");
+const GO: Verb = verb("go", &["g"], "go n|s|e|w|u|d | go 2 | go arch");
+const SEARCH: Verb = verb("search", &["sr"], "search");
+const OPEN: Verb = verb("open", &[], "open EXIT");
+const PICK: Verb = verb("pick", &[], "pick EXIT (thieves' tools)");
+const FORCE: Verb = verb("force", &[], "force EXIT");
+const DISARM: Verb = verb("disarm", &[], "disarm TRAP");
+const TALK: Verb = verb("talk", &[], "talk NPC [help|persuade|about...]");
+const TAKE: Verb = verb("take", &[], "take");
+const LIGHT: Verb = verb("light", &["douse"], "light | douse");
+const LEADER: Verb = verb("leader", &[], "leader NAME|none");
+const ORDER: Verb = verb("order", &["march"], "order NAME NAME... (front first)");
 
 /// Every player verb (and `dm`, `madd`), in help-text order.
 pub const VERBS: &[Verb] = &[
@@ -219,6 +231,18 @@ pub const VERBS: &[Verb] = &[
     NOTES,
     RECAP,
     NARRATE,
+    LOOK,
+    GO,
+    SEARCH,
+    OPEN,
+    PICK,
+    FORCE,
+    DISARM,
+    TALK,
+    TAKE,
+    LIGHT,
+    LEADER,
+    ORDER,
 ];
 
 const DM_ENCOUNTER: Verb = verb("encounter", &["begin", "start"], "dm encounter");
@@ -239,6 +263,9 @@ const DM_PLACE: Verb = verb("place", &[], "dm place A engaged|near|far B");
 const DM_REVEAL: Verb = verb("reveal", &[], "dm reveal");
 const DM_AS: Verb = verb("as", &[], "dm as HANDLE <player command>");
 const DM_NOTE: Verb = verb("note", &[], "dm note [private] TEXT");
+const DM_ADVENTURE: Verb = verb("adventure", &[], "dm adventure ID");
+const DM_MOVE: Verb = verb("move", &[], "dm move party AREA");
+const DM_MAP: Verb = verb("map", &[], "dm map");
 
 /// Every DM sub-command (after `dm`), in help-text order.
 pub const DM_VERBS: &[Verb] = &[
@@ -259,6 +286,9 @@ pub const DM_VERBS: &[Verb] = &[
     DM_LOCK,
     DM_ALLOW,
     DM_NOTE,
+    DM_ADVENTURE,
+    DM_MOVE,
+    DM_MAP,
 ];
 
 const DM_LOCK: Verb = verb("lock", &["unlock"], "dm lock|unlock NAME");
@@ -626,6 +656,39 @@ fn parse_player(verb: &str, args: &[Token]) -> Result<Command, ParseError> {
                 "say on or off (the DM tells the story with `dm narrate TEXT`)",
             )),
         },
+        "l" | "look" => no_args(args, LOOK, Command::Look),
+        "g" | "go" if args.is_empty() => Err(usage(GO, "say which way")),
+        "g" | "go" => Ok(Command::Go {
+            exit: join(args),
+            vote_secs: None,
+        }),
+        "sr" | "search" => no_args(args, SEARCH, Command::Search),
+        "open" if args.is_empty() => Err(usage(OPEN, "say which door")),
+        "open" => Ok(Command::Open { exit: join(args) }),
+        "pick" if args.is_empty() => Err(usage(PICK, "say which door")),
+        "pick" => Ok(Command::Pick { exit: join(args) }),
+        "force" if args.is_empty() => Err(usage(FORCE, "say which door")),
+        "force" => Ok(Command::Force { exit: join(args) }),
+        "disarm" if args.is_empty() => Err(usage(DISARM, "say which trap")),
+        "disarm" => Ok(Command::Disarm { trap: join(args) }),
+        "talk" => match args.split_first() {
+            Some((npc, say)) => Ok(Command::Talk {
+                npc: npc.text.clone(),
+                say: join(say),
+            }),
+            None => Err(usage(TALK, "say to whom")),
+        },
+        "take" => no_args(args, TAKE, Command::Take),
+        "light" => no_args(args, LIGHT, Command::Light { on: true }),
+        "douse" => no_args(args, LIGHT, Command::Light { on: false }),
+        "leader" => {
+            let name = one_word(args, LEADER, "character")?;
+            Ok(Command::Leader {
+                name: (!matches!(name.to_lowercase().as_str(), "none" | "nobody")).then_some(name),
+            })
+        }
+        "order" | "march" if args.is_empty() => Err(usage(ORDER, "name the characters")),
+        "order" | "march" => Ok(Command::March { order: texts(args) }),
         _ => Err(unknown(verb, VERBS, "")),
     }
 }
@@ -663,7 +726,14 @@ fn suggest(typed: &str, verbs: &[Verb]) -> Vec<Verb> {
         })
         .collect();
     scored.sort_by_key(|(d, _)| *d);
-    scored.into_iter().take(3).map(|(_, v)| v).collect()
+    // Only the closest: one typo away from `attack` is not a word for `talk`.
+    let best = scored.first().map_or(0, |(d, _)| *d);
+    scored
+        .into_iter()
+        .take_while(|(d, _)| *d == best)
+        .take(3)
+        .map(|(_, v)| v)
+        .collect()
 }
 
 /// Levenshtein distance over characters.
@@ -1214,7 +1284,19 @@ fn parse_dm(args: &[Token]) -> Result<Command, ParseError> {
         "narrate" => Command::Dm(DmCommand::Narrate { text: join(rest) }),
         "decide" if rest.is_empty() => return Err(usage(DM_DECIDE, "say which option")),
         "decide" => Command::Dm(DmCommand::Decide { option: join(rest) }),
-        "reveal" => no_args(rest, DM_REVEAL, Command::Dm(DmCommand::RevealSeed))?,
+        "reveal" if rest.is_empty() => Command::Dm(DmCommand::RevealSeed),
+        "reveal" => Command::Dm(DmCommand::RevealArea { area: join(rest) }),
+        "adventure" => Command::Dm(DmCommand::Adventure {
+            id: one_word(rest, DM_ADVENTURE, "adventure")?,
+            adventure: None,
+        }),
+        "move" => match rest.split_first() {
+            Some((party, area)) if party.is(&["party"]) && !area.is_empty() => {
+                Command::Dm(DmCommand::MoveParty { area: join(area) })
+            }
+            _ => return Err(usage(DM_MOVE, "say `party` and the area")),
+        },
+        "map" => no_args(rest, DM_MAP, Command::Dm(DmCommand::Map))?,
         "as" => Command::Dm(act_as(rest)?),
         "note" => Command::Dm(dm_note(rest)?),
         _ => return Err(unknown(&sub_name, DM_VERBS, "dm ")),

@@ -113,6 +113,18 @@ pub enum Happening {
         /// The level.
         level: u8,
     },
+    /// The party entered an area of its adventure.
+    Entered {
+        /// The area's name.
+        area: String,
+        /// For the first time.
+        first: bool,
+    },
+    /// The party met someone of its adventure (on first entering their area).
+    Met {
+        /// Their name.
+        npc: String,
+    },
     /// A party vote was settled.
     Voted {
         /// The options.
@@ -142,6 +154,8 @@ pub struct NoteEntry {
 /// What the journal compares before and after a command.
 #[derive(Debug, Clone, Default)]
 pub struct Glance {
+    /// The adventure's area and the areas visited, if one is running.
+    place: Option<(String, std::collections::BTreeSet<String>)>,
     characters: Vec<CharacterGlance>,
     fight: Option<FightGlance>,
     vote: Option<Vec<String>>,
@@ -172,6 +186,10 @@ impl Glance {
     /// What the journal needs to know of `table` now.
     pub fn of(table: &Table) -> Self {
         Glance {
+            place: table
+                .adventure
+                .as_deref()
+                .map(|ex| (ex.area.clone(), ex.visited.clone())),
             characters: table
                 .characters
                 .iter()
@@ -332,6 +350,23 @@ pub(crate) fn record(table: &mut Table, before: &Glance, at: u64) {
             });
         }
     }
+    if let (Some((was, visited)), Some(ex)) = (&before.place, table.adventure.as_deref())
+        && *was != ex.area
+        && let Some(area) = ex.area_by(&ex.area)
+    {
+        let first = !visited.contains(&ex.area);
+        found.push(Happening::Entered {
+            area: area.name.clone(),
+            first,
+        });
+        if first {
+            for npc in ex.adventure.npcs.iter().filter(|n| n.area == ex.area) {
+                found.push(Happening::Met {
+                    npc: npc.name.clone(),
+                });
+            }
+        }
+    }
     if let (Some(options), Some(chosen)) = (&before.vote, table.settled_vote.take()) {
         found.push(Happening::Voted {
             options: options.clone(),
@@ -339,6 +374,15 @@ pub(crate) fn record(table: &mut Table, before: &Glance, at: u64) {
         });
     }
     for what in found {
+        // Places and people met go in the notebook too, for `notes`.
+        let noted = match &what {
+            Happening::Entered { area, first: true } => Some(format!("Place: {area}")),
+            Happening::Met { npc } => Some(format!("Met {npc}")),
+            _ => None,
+        };
+        if let Some(text) = noted {
+            table.journal.note(at, None, "table", &text, false);
+        }
         table.journal.push(at, what);
     }
 }
@@ -386,6 +430,10 @@ pub struct Recap {
     pub levels: Vec<(String, u8)>,
     /// Votes and what was chosen.
     pub votes: Vec<String>,
+    /// Areas explored for the first time, in order.
+    pub explored: Vec<String>,
+    /// People met, in order.
+    pub met: Vec<String>,
     /// Shared notes written that session.
     pub notes: usize,
 }
@@ -447,6 +495,12 @@ impl Recap {
                 },
                 Happening::Levelled { who, level } => r.levels.push((who.clone(), *level)),
                 Happening::Voted { chosen, .. } => r.votes.push(chosen.clone()),
+                Happening::Entered { area, first } => {
+                    if *first {
+                        once(&mut r.explored, area);
+                    }
+                }
+                Happening::Met { npc } => once(&mut r.met, npc),
             }
         }
         r.notes = journal
@@ -495,6 +549,12 @@ impl Recap {
         if !self.votes.is_empty() {
             parts.push(format!("The party chose: {}.", self.votes.join("; ")));
         }
+        if !self.explored.is_empty() {
+            parts.push(format!("Explored: {}.", self.explored.join(", ")));
+        }
+        if !self.met.is_empty() {
+            parts.push(format!("Met: {}.", and_list(&self.met)));
+        }
         if self.notes > 0 {
             parts.push(format!(
                 "{} note{} (`notes`).",
@@ -530,6 +590,12 @@ impl Recap {
         let xp: u32 = self.xp.iter().map(|(_, n)| n).sum();
         if xp > 0 {
             parts.push(format!("{xp}xp"));
+        }
+        if !self.explored.is_empty() {
+            parts.push(format!("{}areas", self.explored.len()));
+        }
+        if !self.met.is_empty() {
+            parts.push(format!("met:{}", self.met.join(",")));
         }
         if let Some(v) = self.votes.last() {
             parts.push(format!("chose {v}"));

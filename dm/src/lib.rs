@@ -9,6 +9,8 @@ pub mod character;
 pub mod command;
 pub mod encounter;
 pub mod event;
+pub mod explore;
+pub mod explorer;
 pub mod grammar;
 pub mod journal;
 pub mod narration;

@@ -160,6 +160,10 @@ impl Facts {
                 | Line::Note { .. }
                 | Line::Narration { .. }
                 | Line::Recap { .. } => {}
+                // An area entered: the adventure's own words.
+                Line::Area { name, short, .. } => facts.push(Fact::Told {
+                    text: format!("{name}. {short}"),
+                }),
             }
         }
         for h in happened {

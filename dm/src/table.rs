@@ -77,6 +77,9 @@ pub struct Table {
     /// the journal as the command ends; always empty between commands).
     #[serde(skip)]
     pub(crate) settled_vote: Option<String>,
+    /// The adventure being played, if the DM started one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adventure: Option<Box<crate::explore::Exploration>>,
 }
 
 fn journal_is_empty(j: &Journal) -> bool {
@@ -104,6 +107,9 @@ pub struct Vote {
     pub ballots: BTreeMap<PlayerId, usize>,
     /// When it closes (seconds since the epoch): majority at that time.
     pub deadline: u64,
+    /// A vote on where to go: the area its first option leads to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub go: Option<String>,
 }
 
 /// Why a command was refused; nothing changed.
@@ -205,6 +211,8 @@ fn mutates(command: &Command) -> bool {
             | Command::Verify
             | Command::Notes { .. }
             | Command::Recap
+            | Command::Look
+            | Command::Dm(crate::command::DmCommand::Map)
     )
 }
 

@@ -823,3 +823,102 @@ fn the_new_commands_read_back_from_the_log() {
         assert_eq!(back, command, "{line}");
     }
 }
+
+#[test]
+fn exploring() {
+    check("l", Command::Look);
+    check("look", Command::Look);
+    check(
+        "g n",
+        Command::Go {
+            exit: "n".into(),
+            vote_secs: None,
+        },
+    );
+    check(
+        "go iron door",
+        Command::Go {
+            exit: "iron door".into(),
+            vote_secs: None,
+        },
+    );
+    check("sr", Command::Search);
+    check("open n", Command::Open { exit: "n".into() });
+    check("pick 2", Command::Pick { exit: "2".into() });
+    check(
+        "force arch",
+        Command::Force {
+            exit: "arch".into(),
+        },
+    );
+    check("disarm pit", Command::Disarm { trap: "pit".into() });
+    check(
+        "talk mara help",
+        Command::Talk {
+            npc: "mara".into(),
+            say: "help".into(),
+        },
+    );
+    check("take", Command::Take);
+    check("light", Command::Light { on: true });
+    check("douse", Command::Light { on: false });
+    check(
+        "leader aria",
+        Command::Leader {
+            name: Some("aria".into()),
+        },
+    );
+    check("leader none", Command::Leader { name: None });
+    check(
+        "order brom aria",
+        Command::March {
+            order: s(&["brom", "aria"]),
+        },
+    );
+    check(
+        "dm adventure the-sunken-chapel",
+        dm(DmCommand::Adventure {
+            id: "the-sunken-chapel".into(),
+            adventure: None,
+        }),
+    );
+    check(
+        "dm move party crypt",
+        dm(DmCommand::MoveParty {
+            area: "crypt".into(),
+        }),
+    );
+    check(
+        "dm reveal old sluice",
+        dm(DmCommand::RevealArea {
+            area: "old sluice".into(),
+        }),
+    );
+    check("dm reveal", dm(DmCommand::RevealSeed));
+    check("dm map", dm(DmCommand::Map));
+    for bad in [
+        "g",
+        "open",
+        "pick",
+        "force",
+        "disarm",
+        "talk",
+        "take x",
+        "l x",
+        "dm move crypt",
+        "dm map x",
+    ] {
+        assert!(!error(bad).is_empty(), "{bad}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn go_takes_any_words_as_its_exit(words in prop::collection::vec("[a-z0-9]{1,8}", 1..4)) {
+        let line = format!("go {}", words.join(" "));
+        prop_assert_eq!(
+            parse(&line).unwrap(),
+            Command::Go { exit: words.join(" "), vote_secs: None }
+        );
+    }
+}

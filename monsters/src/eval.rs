@@ -74,7 +74,7 @@ impl Picker {
 }
 
 /// The party's lines: a fighter, a cleric, a rogue and a wizard.
-fn party(level: u8) -> [(&'static str, String); 4] {
+pub(crate) fn party(level: u8) -> [(&'static str, String); 4] {
     [
         ("brom", format!("char new Brom fighter {level} hill dwarf")),
         ("dara", format!("char new Dara cleric {level} human")),
@@ -115,15 +115,20 @@ pub fn pick_monsters(level: u8, picker: &mut Picker) -> (String, u32) {
     (m.id.clone(), count)
 }
 
-struct Game {
-    table: Table,
-    seed: TableSeed,
-    now: u64,
-    roller: Roller,
+pub(crate) struct Game {
+    pub(crate) table: Table,
+    pub(crate) seed: TableSeed,
+    pub(crate) now: u64,
+    pub(crate) roller: Roller,
 }
 
 impl Game {
-    fn run(&mut self, who: &str, command: &Command) -> bool {
+    pub(crate) fn run(&mut self, who: &str, command: &Command) -> bool {
+        self.run_reply(who, command).is_some()
+    }
+
+    /// [`Game::run`], giving the reply of an accepted command.
+    pub(crate) fn run_reply(&mut self, who: &str, command: &Command) -> Option<dm::Reply> {
         self.now += 6;
         let mut dice = self.seed.stream(self.table.next_roll);
         match handle(
@@ -138,17 +143,15 @@ impl Game {
         ) {
             Ok(outcome) => {
                 for e in &outcome.events {
-                    if self.table.apply_with(e, &mut self.roller).is_err() {
-                        return false;
-                    }
+                    self.table.apply_with(e, &mut self.roller).ok()?;
                 }
-                true
+                Some(outcome.reply)
             }
-            Err(_) => false,
+            Err(_) => None,
         }
     }
 
-    fn line(&mut self, who: &str, text: &str) -> bool {
+    pub(crate) fn line(&mut self, who: &str, text: &str) -> bool {
         dm::parse(text).is_ok_and(|c| self.run(who, &c))
     }
 }

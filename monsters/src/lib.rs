@@ -9,6 +9,7 @@
 //! error, an unknown id) falls back to the tactician for that turn.
 
 pub mod eval;
+pub mod explore_eval;
 pub mod tactician;
 pub mod view;
 

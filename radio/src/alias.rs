@@ -177,6 +177,12 @@ fn parse_one(text: &str) -> Result<Input, ParseError> {
                 }
             }
         }
+        // `u lever`: a thing in the area, used (typing `use` is long on a phone).
+        "u" => {
+            let rest: Vec<&str> = words.collect();
+            return dm::parse(format!("use {}", rest.join(" ")).trim())
+                .map(|c| Input::Commands(vec![c]));
+        }
         _ => {}
     }
     dm::parse(text).map(|c| Input::Commands(vec![c]))
@@ -202,7 +208,11 @@ ch (pending) · ch spells 2 5 7 · ch asi str dex · cs FIELD VALUE · levelup [
             format!("c SPELL T: {}", shorts.join(", "))
         }
         "" => "a T attack · c fb T cast (? c) · m engaged T · e end turn · ds death save · \
-s status · sheet · r d20+5 · rs resend · chain: m engaged g1;a g1;e · ? ch · ? dm · ? all"
+s status · sheet · r d20+5 · rs resend · chain: m engaged g1;a g1;e · ? ch · ? go · ? dm · ? all"
+            .to_owned(),
+        "go" | "g" | "explore" => "l look · g n|2|arch go · sr search · u lever use · \
+open|pick|force n · disarm T · talk NPC [help|persuade|TOPIC] · take · light · douse · \
+leader NAME · order A B"
             .to_owned(),
         other => format!(
             "no help on `{}`: try ?, ? c, ? dm or ? all",
@@ -221,6 +231,7 @@ pub fn read_only(command: &Command) -> bool {
             | Command::Sheet { .. }
             | Command::Commands
             | Command::Verify
+            | Command::Look
     )
 }
 
@@ -433,7 +444,33 @@ mod tests {
     }
 
     #[test]
+    fn exploring_by_radio_words_is_the_grammars_commands() {
+        assert_eq!(command("l"), Command::Look);
+        assert_eq!(command("g n"), dm::parse("go n").unwrap());
+        assert_eq!(
+            command("g 2"),
+            Command::Go {
+                exit: "2".into(),
+                vote_secs: None
+            }
+        );
+        assert_eq!(command("sr"), Command::Search);
+        assert_eq!(command("u lever"), dm::parse("use lever").unwrap());
+        assert_eq!(chain("l;sr;g e").len(), 3);
+        assert!(parse("u").is_err());
+        for example in [
+            "l", "g n", "sr", "u lever", "open n", "pick n", "force n", "take", "light",
+        ] {
+            assert!(parse(example).is_ok(), "{example}");
+            let verb = example.split(' ').next().unwrap();
+            assert!(help("go").contains(verb), "{example}");
+        }
+        assert!(help("go").len() <= crate::render::MAX_PACKET);
+    }
+
+    #[test]
     fn only_looking_is_read_only() {
+        assert!(read_only(&command("l")));
         assert!(read_only(&command("s")));
         assert!(read_only(&command("r d20")));
         assert!(!read_only(&command("a g1")));

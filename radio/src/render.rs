@@ -182,6 +182,54 @@ pub fn line_for(line: &Line, hidden: &HashSet<String>) -> String {
         Line::Recap { brief, .. } => brief.clone(),
         // The radio tells narration only in its short form (`narrate on`).
         Line::Narration { radio, .. } => radio.clone().unwrap_or_default(),
+        Line::Area {
+            name,
+            short,
+            exits,
+            things,
+            ..
+        } => area(name, short, exits, things),
+    }
+}
+
+/// An adventure's area in one packet: `Crypt. Cold air, bones. Exits: n
+/// door, e arch (locked). Here: lever`. What is here goes first when it
+/// doesn't fit, then the end of the text, so the exits are always told.
+pub fn area(name: &str, short: &str, exits: &[String], things: &[String]) -> String {
+    let exits = if exits.is_empty() {
+        " No way on.".to_owned()
+    } else {
+        format!(" Exits: {}.", exits.join(", "))
+    };
+    let here = if things.is_empty() {
+        String::new()
+    } else {
+        format!(" Here: {}.", things.join(", "))
+    };
+    let head = format!("{}. {}", squash(name), squash(short));
+    let full = format!("{head}{exits}{here}");
+    if full.len() <= MAX_PACKET {
+        return full;
+    }
+    let without = format!("{head}{exits}");
+    if without.len() <= MAX_PACKET {
+        return without;
+    }
+    // Cut the text, never inside a character, to leave room for the exits.
+    let room = MAX_PACKET.saturating_sub(exits.len() + 1);
+    let mut cut = room.min(head.len());
+    while !head.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let out = format!("{}…{exits}", &head[..cut.saturating_sub(2)]);
+    if out.len() <= MAX_PACKET {
+        out
+    } else {
+        let mut end = MAX_PACKET;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out[..end].to_owned()
     }
 }
 
@@ -601,8 +649,33 @@ fn chunk(text: &str, budget: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn an_area_is_one_packet_with_its_exits_whatever_its_length() {
+        let exits = vec!["n door".to_string(), "e arch (locked)".to_string()];
+        assert_eq!(
+            area("Crypt", "Cold air, bones.", &exits, &[]),
+            "Crypt. Cold air, bones. Exits: n door, e arch (locked)."
+        );
+        let long = "é".repeat(170);
+        let things = vec!["lever".to_string(); 10];
+        for (short, things) in [
+            (&long, &things),
+            (&long, &vec![]),
+            (&"x".repeat(40), &things),
+        ] {
+            let text = area("Hall of the Long Name", short, &exits, things);
+            assert!(text.len() <= MAX_PACKET, "{} bytes: {text}", text.len());
+            assert!(
+                text.ends_with("e arch (locked).")
+                    || text.contains("Exits: n door, e arch (locked)."),
+                "{text}"
+            );
+        }
+    }
     use dm::event::TurnNote;
     use proptest::prelude::*;
 

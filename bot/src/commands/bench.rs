@@ -37,6 +37,13 @@ use crate::core::store::Store;
 /// What players do under load, in turn.
 const ACTIONS: &[&str] = &["r 1d20+5", "check ath", "save dex", "r 2d6+3", "check perc"];
 
+/// What players do with `--explore`: search the shipped adventure's first
+/// area (a roll, a turn of the clock) and look around (read-only).
+const EXPLORE_ACTIONS: &[&str] = &["sr", "l"];
+
+/// The adventure `--explore` plays.
+const EXPLORE_ADVENTURE: &str = "the-sunken-chapel";
+
 /// The classes the benchmark party is made of.
 const CLASSES: &[&str] = &[
     "fighter 3 human",
@@ -137,6 +144,25 @@ pub async fn set_up(router: &Arc<Router>, ids: &[String], players: usize) -> Res
     Ok(())
 }
 
+/// The DM of each table starts the shipped adventure (`--explore`).
+async fn start_adventures(router: &Arc<Router>, ids: &[String]) -> Result<()> {
+    for id in ids {
+        let answer = router
+            .submit(Envelope {
+                transport: Transport::Bench,
+                table: id.clone(),
+                sender: format!("bench:{id}:dm"),
+                request_id: format!("{id}:setup:adventure"),
+                command: dm::parse(&format!("dm adventure {EXPLORE_ADVENTURE}"))?,
+            })
+            .await?;
+        if !matches!(answer, Answer::Done { .. } | Answer::Repeated { .. }) {
+            bail!("starting the adventure at {id}: {answer:?}");
+        }
+    }
+    Ok(())
+}
+
 /// Prints one line to stdout at once (acks and heard lines interleave
 /// between tasks, whole lines only).
 fn say(line: &str) {
@@ -217,7 +243,15 @@ async fn run(args: &LoadArgs) -> Result<()> {
         }
     } else {
         set_up(&router, &ids, args.players).await?;
+        if args.explore {
+            start_adventures(&router, &ids).await?;
+        }
     }
+    let actions = if args.explore {
+        EXPLORE_ACTIONS
+    } else {
+        ACTIONS
+    };
     let mut listeners = JoinSet::new();
     if args.heard {
         for id in &ids {
@@ -283,7 +317,7 @@ async fn run(args: &LoadArgs) -> Result<()> {
                     due = Instant::now();
                 }
                 let p = mine[(i as usize + t) % mine.len()];
-                let line = ACTIONS[(i as usize) % ACTIONS.len()];
+                let line = actions[(i as usize) % actions.len()];
                 let request_id = format!("{id}:{tag}{i}");
                 i += 1;
                 let command = match dm::parse(line) {

@@ -300,6 +300,10 @@ pub struct PlayArgs {
     /// ends), a model (every command; the planner's connection settings), or off.
     #[arg(long, value_enum, default_value_t = NarratorKind::Templates)]
     pub narrator: NarratorKind,
+    /// Play this adventure (a shipped one's id): with --demo the built-in party explores it
+    /// to its end by itself; without, the DM starts it at once and players join.
+    #[arg(long, value_name = "ID", conflicts_with = "script")]
+    pub adventure: Option<String>,
 }
 
 /// Arguments of `dungeon serve`.
@@ -558,6 +562,10 @@ pub struct LoadArgs {
     /// The tables exist already with their characters (set by --processes).
     #[arg(long, hide = true)]
     pub skip_setup: bool,
+    /// Players explore an adventure (search and look in its first area) instead of rolling
+    /// checks: the p99 of an exploration command through the router and the store.
+    #[arg(long)]
+    pub explore: bool,
     /// Print `heard TABLE SEQ ACTOR` for each reply published at the tables (from any process).
     #[arg(long, hide = true)]
     pub heard: bool,
@@ -581,6 +589,9 @@ pub enum EvalCommand {
     /// acceptance rate (answers that invented nothing), latency p50/p95, tokens per line
     /// and the templates' cost per line.
     Narration(EvalNarrationArgs),
+    /// Plays generated dungeons whole (the built-in party and explorer, the monsters on the
+    /// tactician) and prints completion rate, party deaths, fights per dungeon and median turns.
+    Adventures(EvalAdventuresArgs),
 }
 
 /// Arguments of `dungeon eval narration`.
@@ -596,6 +607,26 @@ pub struct EvalNarrationArgs {
     /// The seed of the facts (the same seed, the same facts).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Print the figures as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `dungeon eval adventures`.
+#[derive(Debug, Clone, Args)]
+pub struct EvalAdventuresArgs {
+    /// How many dungeons to generate and play.
+    #[arg(long, default_value_t = 200)]
+    pub generated: usize,
+    /// The first dungeon's seed (the i-th is seed + i; the same seed, the same games).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The party's level (and the dungeons').
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=20))]
+    pub level: u8,
+    /// Areas per dungeon.
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u8).range(6..=60))]
+    pub rooms: u8,
     /// Print the figures as JSON.
     #[arg(long)]
     pub json: bool,

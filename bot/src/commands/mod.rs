@@ -12,6 +12,7 @@ mod bench_multi;
 pub mod cli;
 pub mod content;
 pub mod eval;
+pub mod eval_adventures;
 pub mod games;
 pub mod output;
 pub mod play;

@@ -16,5 +16,6 @@ pub fn play(args: &PlayArgs) -> Result<()> {
         database: args.database.clone(),
         planner: args.planner,
         narrator: args.narrator,
+        adventure: args.adventure.clone(),
     })
 }

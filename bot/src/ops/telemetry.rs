@@ -163,6 +163,18 @@ pub fn command_kind(command: &Command) -> &'static str {
         Command::Notes { .. } => "notes",
         Command::Recap => "recap",
         Command::RadioNarration { .. } => "radio_narration",
+        Command::Look => "look",
+        Command::Go { .. } => "go",
+        Command::Search => "search",
+        Command::Open { .. } => "open",
+        Command::Pick { .. } => "pick",
+        Command::Force { .. } => "force",
+        Command::Disarm { .. } => "disarm",
+        Command::Talk { .. } => "talk",
+        Command::Take => "take",
+        Command::Light { .. } => "light",
+        Command::Leader { .. } => "leader",
+        Command::March { .. } => "march",
     }
 }
 

@@ -408,6 +408,8 @@ pub struct Play {
     pub planner: PlannerKind,
     /// Who narrates.
     pub narrator: NarratorKind,
+    /// The adventure to play (a shipped one's id).
+    pub adventure: Option<String>,
 }
 
 /// Plays a console game: the demo, a script, or the keyboard.
@@ -433,6 +435,23 @@ pub fn run(args: &Play) -> Result<()> {
     let mut session = Session::open(&database, &table_id, &seed, clock, args.json, out)?;
     session.set_planner(planner);
     session.set_narrator(crate::core::planner::narrator_from_env(args.narrator)?);
+    if let Some(id) = &args.adventure {
+        if dm::adventure::find(id).is_none() {
+            let ids: Vec<&str> = dm::adventure::shipped()
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect();
+            bail!(
+                "no shipped adventure `{id}` — there are: {}",
+                ids.join(", ")
+            );
+        }
+        if args.demo {
+            session.adventure_demo(id)?;
+            return session.farewell();
+        }
+        session.line(&format!("dm adventure {id}"))?;
+    }
     if args.demo {
         session.auto_players = true;
         for line in DEMO.lines() {
@@ -482,7 +501,53 @@ pub fn run(args: &Play) -> Result<()> {
     session.farewell()
 }
 
+/// The most exploring commands the adventure demo sends before it stops.
+const DEMO_COMMANDS: usize = 2_000;
+
 impl Session {
+    /// The adventure demo: the built-in party (the goblin demo's four, at
+    /// the adventure's highest level) explores `id` by [`dm::explorer`],
+    /// Brom leading, every fight played by the built-in turns, until the
+    /// adventure ends or the explorer has nothing left to try.
+    pub fn adventure_demo(&mut self, id: &str) -> Result<()> {
+        let level = dm::adventure::find(id).map_or(1, |a| a.levels[1].clamp(1, 20));
+        self.auto_players = true;
+        for line in [
+            format!("as brom: char new Brom fighter {level} hill dwarf"),
+            format!("as dara: char new Dara cleric {level} hill dwarf"),
+            format!("as cade: char new Cade rogue {level} lightfoot halfling"),
+            format!("as aria: char new Aria wizard {level} high elf"),
+            format!("dm adventure {id}"),
+            "as brom: leader brom".to_owned(),
+            "as brom: order brom dara cade aria".to_owned(),
+        ] {
+            self.line(&line)?;
+        }
+        let brom = PlayerId::new("console:brom");
+        for _ in 0..DEMO_COMMANDS {
+            let Some(command) = dm::explorer::next(&self.table) else {
+                break;
+            };
+            if !self.json {
+                self.print(&format!("> {}", describe(&command)))?;
+            }
+            // The leader acts while standing; else the DM moves the party on.
+            let up = self
+                .table
+                .character("brom")
+                .is_some_and(|c| c.health.state() == rules::mechanics::LifeState::Conscious);
+            let who = if up { brom.clone() } else { dm_id() };
+            let before = self.table.applied;
+            self.command(&who, &command)?;
+            self.run_automatic_turns()?;
+            if self.table.applied == before && self.table.encounter.is_none() {
+                // Refused and nothing moved: the explorer would ask the same again.
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// Says where the game is kept and how to come back to it.
     fn farewell(&mut self) -> Result<()> {
         let router = Arc::clone(&self.router);
@@ -602,6 +667,26 @@ mod tests {
         for k in ["attack", "damage", "roll", "note"] {
             assert!(kinds.contains(k), "{kinds:?}");
         }
+    }
+
+    #[test]
+    fn the_adventure_demo_explores_the_shipped_adventure_to_its_end_and_replays() {
+        let out = Shared::default();
+        let (mut s, _dir) = session(3, true, &out);
+        s.adventure_demo("the-sunken-chapel").unwrap();
+        let ex = s.table.adventure.as_deref().unwrap();
+        assert!(ex.ended.is_some(), "{:?}", ex.area);
+        assert!(ex.visited.len() >= 10, "{:?}", ex.visited);
+        assert!(ex.traps_sprung >= 1);
+        assert!(ex.fights >= 3, "{}", ex.fights);
+        let text = String::from_utf8(out.0.borrow().clone()).unwrap();
+        let mut areas = 0;
+        for line in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            areas += usize::from(v["kind"] == "area");
+        }
+        assert!(areas >= 10, "{areas}");
+        assert_eq!(Table::replay(&log(&s)).unwrap(), s.table);
     }
 
     #[test]

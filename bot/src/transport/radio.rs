@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use dm::{Line, PlayerId, Reply};
+use dm::{Command, Line, PlayerId, Reply};
 use radio::airtime::long_fast;
 use radio::alias::{self, Input};
 use radio::filter::{Text, node_id};
@@ -60,6 +60,25 @@ pub struct Settings {
     pub health: Option<crate::ops::http::Link>,
     /// What the transport told, against the console's rendering.
     pub tally: Tally,
+}
+
+/// How long a vote on where the party goes stays open on the radio: texts
+/// come slowly over the mesh.
+pub const GO_VOTE_SECS: u32 = 600;
+
+/// A command as the radio sends it: a `go` that needs a vote gives the
+/// party [`GO_VOTE_SECS`] to answer.
+fn radio_pace(command: Command) -> Command {
+    match command {
+        Command::Go {
+            exit,
+            vote_secs: None,
+        } => Command::Go {
+            exit,
+            vote_secs: Some(GO_VOTE_SECS),
+        },
+        other => other,
+    }
 }
 
 /// The sender name of a node.
@@ -371,7 +390,7 @@ impl Adapter {
     async fn text(&mut self, t: Text) -> anyhow::Result<()> {
         let who = sender(t.from);
         let commands = match alias::parse(&t.text) {
-            Ok(Input::Commands(c)) => c,
+            Ok(Input::Commands(c)) => c.into_iter().map(radio_pace).collect::<Vec<_>>(),
             Ok(Input::Resend) => {
                 let packets = self
                     .last
@@ -445,9 +464,7 @@ impl Adapter {
                 Verdict::Act => {}
             }
             self.open(&who).await?;
-            if matches!(command, dm::Command::Dm(_))
-                && self.settings.trust.dm_nodes.contains(&t.from)
-            {
+            if matches!(command, Command::Dm(_)) && self.settings.trust.dm_nodes.contains(&t.from) {
                 // A DM node (its key checked above) has the DM's rights at
                 // the table, whoever opened it.
                 self.router
@@ -905,6 +922,8 @@ fn concerns(reply: &Reply, handle: &str, name: &str) -> bool {
         // A recap is asked for by one player and told to them.
         Line::Recap { .. } => false,
         Line::Narration { .. } => true,
+        // The party's surroundings concern everyone in it.
+        Line::Area { .. } => true,
     })
 }
 

@@ -107,6 +107,24 @@ pub fn render_line(line: &Line) -> String {
         Line::Note { text } => text.clone(),
         Line::Recap { text, .. } => text.clone(),
         Line::Narration { text, .. } => format!("~ {text}"),
+        Line::Area {
+            name,
+            text,
+            exits,
+            things,
+            ..
+        } => {
+            let mut out = format!("== {name} ==\n{text}");
+            if exits.is_empty() {
+                out.push_str("\nNo way on.");
+            } else {
+                out.push_str(&format!("\nExits: {}", exits.join(", ")));
+            }
+            if !things.is_empty() {
+                out.push_str(&format!("\nHere: {}", things.join(", ")));
+            }
+            out
+        }
     }
 }
 

@@ -314,6 +314,9 @@ pub(super) fn dm_command(
             let pick = pick_option(&vote.options, option)?;
             reply.say(format!("The DM decides: {}.", vote.options[pick]));
             table.settled_vote = Some(vote.options[pick].clone());
+            if let Some(to) = vote.go.filter(|_| pick == 0) {
+                super::explore::vote_won(table, actor, &to, dice, reply);
+            }
         }
         DmCommand::RevealSeed => {
             reply.say("The shell reveals the seed (see `verify`).");
@@ -333,6 +336,10 @@ pub(super) fn dm_command(
         }
         // `play::execute` writes DM notes itself (it knows the time).
         DmCommand::Note { .. } => return Err(no("`dm note` could not be written here")),
+        DmCommand::Adventure { .. }
+        | DmCommand::MoveParty { .. }
+        | DmCommand::RevealArea { .. }
+        | DmCommand::Map => super::explore::dm_command(table, actor, command, dice, reply)?,
     }
     Ok(())
 }
@@ -368,7 +375,10 @@ pub(super) fn announced(command: &DmCommand) -> bool {
         | DmCommand::EndEncounter
         | DmCommand::Narrate { .. }
         | DmCommand::Decide { .. }
-        | DmCommand::RevealSeed => true,
+        | DmCommand::RevealSeed
+        | DmCommand::Adventure { .. }
+        | DmCommand::MoveParty { .. }
+        | DmCommand::RevealArea { .. } => true,
         DmCommand::Xp { to, .. } | DmCommand::Loot { to, .. } => to.is_empty(),
         _ => false,
     }

@@ -22,8 +22,9 @@
 //! - `creatures.rs` and `economy.rs`: the shared helpers, looking creatures
 //!   up on the table and spending actions on one's turn.
 //!
-//! Exploring out of a fight (look, go, search, open, disarm, talk) goes in
-//! `explore.rs`.
+//! - `explore.rs`: exploring an adventure out of a fight (look, go, search,
+//!   doors, traps, features, talk, take, light, rest) and the fights its
+//!   areas start.
 
 use rules::dice::{DieRoller, Roller};
 
@@ -39,6 +40,7 @@ mod classes;
 mod creatures;
 mod dm;
 mod economy;
+mod explore;
 mod limits;
 mod movement;
 mod notebook;
@@ -112,7 +114,9 @@ pub fn execute(
     dice: &mut Dice<'_>,
 ) -> Result<Reply> {
     let mut reply = Reply::default();
-    votes::close_vote_if_due(table, now, &mut reply);
+    if let Some(to) = votes::close_vote_if_due(table, now, &mut reply) {
+        explore::vote_won(table, actor, &to, dice, &mut reply);
+    }
     match command {
         Command::Dm(crate::command::DmCommand::Note { text, private }) => {
             if !table.is_dm(actor) {
@@ -155,7 +159,11 @@ pub fn execute(
             rolls::roll(table, actor, expr, *advantage, dice, &mut reply)?;
         }
         Command::Vote { options } => votes::open(table, actor, options, now, &mut reply)?,
-        Command::VoteFor { option } => votes::ballot(table, actor, option, &mut reply)?,
+        Command::VoteFor { option } => {
+            if let Some(to) = votes::ballot(table, actor, option, &mut reply)? {
+                explore::vote_won(table, actor, &to, dice, &mut reply);
+            }
+        }
         Command::EndTurn if turns::dm_moves_turn(table, actor) => {
             turns::dm_end_turn(table, dice, &mut reply)?;
         }
@@ -182,11 +190,35 @@ pub fn execute(
             };
             build::level_up(table, actor, &me, class, roll, false, now, dice, &mut reply)?;
         }
+        Command::Look => explore::look(table, &mut reply)?,
+        Command::Go { exit, vote_secs } => {
+            explore::go(table, actor, exit, *vote_secs, now, dice, &mut reply)?;
+        }
+        Command::Search => explore::search(table, actor, dice, &mut reply)?,
+        Command::Open { exit } => explore::open(table, actor, exit, dice, &mut reply)?,
+        Command::Pick { exit } => {
+            explore::pick_or_force(table, actor, exit, false, dice, &mut reply)?;
+        }
+        Command::Force { exit } => {
+            explore::pick_or_force(table, actor, exit, true, dice, &mut reply)?;
+        }
+        Command::Disarm { trap } => explore::disarm(table, actor, trap, dice, &mut reply)?,
+        Command::Talk { npc, say } => explore::talk(table, actor, npc, say, dice, &mut reply)?,
+        Command::Take => explore::take(table, actor, dice, &mut reply)?,
+        Command::Light { on } => explore::light(table, *on, &mut reply)?,
+        Command::Leader { name } => explore::leader(table, name.as_deref(), &mut reply)?,
+        Command::March { order } => explore::march(table, order, &mut reply)?,
+        Command::Rest { long } if table.adventure.as_ref().is_some_and(|e| e.ended.is_none()) => {
+            explore::party_rest(table, actor, *long, dice, &mut reply)?;
+        }
+        Command::Use { item, target: None }
+            if explore::use_feature(table, actor, item, dice, &mut reply)? => {}
         other => {
             let me = characters::acting_character(table, actor)?;
             act(table, &me, other, dice, &mut reply)?;
         }
     }
+    explore::after(table, actor, dice, &mut reply)?;
     turns::note_turn(table, &mut reply);
     Ok(reply)
 }
@@ -199,6 +231,7 @@ fn act(
     dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
+    explore::surprised(table, me, command)?;
     limits::check(table, me, command)?;
     match command {
         Command::Check { what, advantage } => {

@@ -27,6 +27,7 @@ pub(super) fn open(
         options: options.to_vec(),
         ballots: Default::default(),
         deadline: now.saturating_add(VOTE_SECONDS),
+        go: None,
     });
     let list: Vec<String> = options
         .iter()
@@ -39,12 +40,13 @@ pub(super) fn open(
 }
 
 /// `v N`: the actor's ballot; the vote closes once every player has voted.
+/// Returns where the party goes if that settled a vote to go.
 pub(super) fn ballot(
     table: &mut Table,
     actor: &PlayerId,
     option: &str,
     reply: &mut Reply,
-) -> Result<()> {
+) -> Result<Option<String>> {
     let vote = table
         .vote
         .as_mut()
@@ -58,9 +60,9 @@ pub(super) fn ballot(
         .as_ref()
         .is_some_and(|v| v.ballots.len() >= voters)
     {
-        close_vote(table, reply);
+        return Ok(close_vote(table, reply));
     }
-    Ok(())
+    Ok(None)
 }
 
 pub(super) fn pick_option(options: &[String], query: &str) -> Result<usize> {
@@ -83,16 +85,17 @@ pub(super) fn pick_option(options: &[String], query: &str) -> Result<usize> {
     }
 }
 
-pub(super) fn close_vote_if_due(table: &mut Table, now: u64, reply: &mut Reply) {
+/// Closes the vote if its time is up; where the party goes if the vote
+/// was to go and won.
+pub(super) fn close_vote_if_due(table: &mut Table, now: u64, reply: &mut Reply) -> Option<String> {
     if table.vote.as_ref().is_some_and(|v| now >= v.deadline) {
-        close_vote(table, reply);
+        return close_vote(table, reply);
     }
+    None
 }
 
-fn close_vote(table: &mut Table, reply: &mut Reply) {
-    let Some(vote) = table.vote.take() else {
-        return;
-    };
+fn close_vote(table: &mut Table, reply: &mut Reply) -> Option<String> {
+    let vote = table.vote.take()?;
     reply.announce = true;
     let mut counts = vec![0usize; vote.options.len()];
     for &b in vote.ballots.values() {
@@ -108,6 +111,7 @@ fn close_vote(table: &mut Table, reply: &mut Reply) {
             deadline: u64::MAX,
             ..vote
         });
+        None
     } else {
         let w = winners[0];
         table.settled_vote = Some(vote.options[w].clone());
@@ -115,5 +119,6 @@ fn close_vote(table: &mut Table, reply: &mut Reply) {
             "The party chooses: {} ({best} votes).",
             vote.options[w]
         ));
+        vote.go.filter(|_| w == 0)
     }
 }

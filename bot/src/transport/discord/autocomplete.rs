@@ -211,3 +211,78 @@ pub async fn pending_options(
     });
     choices(partial, all)
 }
+/// The exits of the party's area players can see: "n iron door (locked)" → `n`.
+pub async fn exits(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let table = ctx.data().router.table(&table_id(ctx.channel_id())).await;
+    let all: Vec<(String, String)> = table
+        .ok()
+        .and_then(|t| {
+            let ex = t.adventure.as_deref()?;
+            Some(
+                ex.visible_exits()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (ex.exit_text(e), (i + 1).to_string()))
+                    .collect(),
+            )
+        })
+        .unwrap_or_default();
+    choices(partial, all)
+}
+
+/// What can be used in the party's area, then what the characters carry.
+pub async fn things(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let table = ctx.data().router.table(&table_id(ctx.channel_id())).await;
+    let all: Vec<(String, String)> = table
+        .ok()
+        .map(|t| {
+            let mut out: Vec<(String, String)> = t
+                .adventure
+                .as_deref()
+                .and_then(|ex| ex.here())
+                .map(|a| {
+                    a.features
+                        .iter()
+                        .filter(|f| f.verb == dm::adventure::Verb::Use)
+                        .map(|f| (f.name.clone(), f.name.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for c in &t.characters {
+                for i in &c.items {
+                    out.push((i.replace('-', " "), i.clone()));
+                }
+            }
+            out.dedup();
+            out
+        })
+        .unwrap_or_default();
+    choices(partial, all)
+}
+
+/// The people in the party's area.
+pub async fn npcs(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let table = ctx.data().router.table(&table_id(ctx.channel_id())).await;
+    let all: Vec<(String, String)> = table
+        .ok()
+        .and_then(|t| {
+            let ex = t.adventure.as_deref()?;
+            Some(
+                ex.npcs_here()
+                    .map(|n| (n.name.clone(), n.id.clone()))
+                    .collect(),
+            )
+        })
+        .unwrap_or_default();
+    choices(partial, all)
+}
+
+/// The shipped adventures.
+pub async fn adventures(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    choices(
+        partial,
+        dm::adventure::shipped()
+            .iter()
+            .map(|a| (a.title.clone(), a.id.clone())),
+    )
+}

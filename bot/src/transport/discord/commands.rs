@@ -26,6 +26,13 @@ pub fn all() -> Vec<poise::Command<super::Data, Error>> {
         recap(),
         note(),
         notes(),
+        super::explore::look(),
+        super::explore::go(),
+        super::explore::search(),
+        super::explore::use_thing(),
+        super::explore::talk(),
+        super::explore::take(),
+        super::explore::adventure(),
     ]
 }
 

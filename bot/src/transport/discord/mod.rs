@@ -13,6 +13,7 @@
 
 mod autocomplete;
 mod commands;
+mod explore;
 pub mod render;
 
 use std::collections::{BTreeSet, HashMap, HashSet};

@@ -371,6 +371,25 @@ pub fn line(line: &Line, view: &View) -> String {
         Line::Note { text } => prose(text),
         Line::Recap { text, .. } => prose(text),
         Line::Narration { text, .. } => format!("*{}*", prose(text)),
+        Line::Area {
+            name,
+            text,
+            exits,
+            things,
+            ..
+        } => {
+            let mut out = format!("**{}**\n{}", prose(name), prose(text));
+            if exits.is_empty() {
+                out.push_str("\n*No way on.*");
+            } else {
+                let list: Vec<String> = exits.iter().map(|e| format!("`{e}`")).collect();
+                out.push_str(&format!("\n**Exits:** {}", list.join(" · ")));
+            }
+            if !things.is_empty() {
+                out.push_str(&format!("\n**Here:** {}", prose(&things.join(", "))));
+            }
+            out
+        }
     }
 }
 
