@@ -350,11 +350,17 @@ pub(crate) fn record(table: &mut Table, before: &Glance, at: u64) {
             });
         }
     }
-    if let (Some((was, visited)), Some(ex)) = (&before.place, table.adventure.as_deref())
-        && *was != ex.area
+    let none = std::collections::BTreeSet::new();
+    let (was, visited) = match &before.place {
+        Some((area, visited)) => (Some(area.as_str()), visited),
+        None => (None, &none),
+    };
+    if let Some(ex) = table.adventure.as_deref()
+        && was != Some(ex.area.as_str())
         && let Some(area) = ex.area_by(&ex.area)
     {
-        let first = !visited.contains(&ex.area);
+        // The start counts as entered when the adventure begins.
+        let first = was.is_none() || !visited.contains(&ex.area);
         found.push(Happening::Entered {
             area: area.name.clone(),
             first,

@@ -209,3 +209,29 @@ proptest! {
         }
     }
 }
+
+/// Places entered and people met go in the journal and the notebook by
+/// themselves, and the recap tells them.
+#[test]
+fn places_and_people_met_are_remembered() {
+    let mut g = party();
+    let keep: dm::adventure::Adventure =
+        serde_json::from_str(include_str!("fixtures/little-keep.json")).unwrap();
+    let start = keep.areas.iter().find(|a| a.id == keep.start).unwrap().name.clone();
+    let npc = keep.npcs.iter().find(|n| n.area == keep.start).unwrap().name.clone();
+    g.ok_command(
+        &common::pid("dm"),
+        dm::Command::Dm(dm::DmCommand::Adventure {
+            id: keep.id.clone(),
+            adventure: Some(Box::new(keep.clone())),
+        }),
+    );
+    let (text, brief) = recap(&mut g, "aria");
+    assert!(text.contains(&format!("Explored: {start}.")), "{text}");
+    assert!(text.contains(&format!("Met: {npc}.")), "{text}");
+    assert!(brief.contains("1areas") && brief.len() <= RADIO_RECAP, "{brief}");
+    let found = notes(&g.ok("bo", "notes"));
+    assert!(found.contains(&format!("table: Met {npc}")), "{found}");
+    assert!(found.contains(&format!("table: Place: {start}")), "{found}");
+    g.assert_replays();
+}

@@ -68,8 +68,23 @@ impl Gen {
     fn monsters(&mut self, lo: u32, hi: u32, boss: bool) -> Vec<Group> {
         let all = rules::content::monsters();
         let mut best: Option<(u32, Vec<Group>)> = None;
-        for _ in 0..96 {
-            let lead = &all[self.below(all.len())];
+        // A boss is searched for from the strongest leaders that fit down
+        // (starting a few places in, for variety), so that even a large
+        // high-level party finds one in its budget; other fights draw
+        // leaders at random.
+        let mut leads: Vec<usize> = (0..all.len())
+            .filter(|&i| all[i].xp > 0 && all[i].xp < hi)
+            .collect();
+        leads.sort_by_key(|&i| std::cmp::Reverse(all[i].xp));
+        let skip = self.below(leads.len().clamp(1, 6)).min(leads.len());
+        leads.rotate_left(skip);
+        let tries = if boss { leads.len() * 4 } else { 96 };
+        for attempt in 0..tries {
+            let lead = if boss {
+                &all[leads[attempt / 4]]
+            } else {
+                &all[self.below(all.len())]
+            };
             if lead.xp == 0 || lead.xp >= hi {
                 continue;
             }
