@@ -19,7 +19,7 @@ use rules::mechanics::{
 use crate::command::{NewCharacter, Scores};
 
 /// A player character's sheet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Character {
     /// Its name as given ("Aria").
     pub name: String,

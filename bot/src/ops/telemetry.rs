@@ -149,6 +149,7 @@ pub fn command_kind(command: &Command) -> &'static str {
         Command::LevelUp => "level_up",
         Command::Commands => "commands",
         Command::Dm(_) => "dm",
+        Command::ImportCharacter { .. } => "import_character",
     }
 }
 
