@@ -3,7 +3,9 @@
 //! Thin by design: it parses the command line and calls into the library
 //! crates; errors reach the user through `anyhow` with their context.
 
-use bot::commands::{bench, cli, content, eval, games, output, play, rebind, roll, serve};
+use bot::commands::{
+    bench, characters, cli, content, eval, games, output, play, rebind, roll, serve,
+};
 
 use std::process::ExitCode;
 
@@ -38,6 +40,12 @@ fn main() -> ExitCode {
             command: cli::BenchCommand::Load(args),
         } => bench::load(&args),
         cli::Command::Credits => output::emit(cli::CREDITS),
+        cli::Command::Char {
+            command: cli::CharCommand::Import(args),
+        } => characters::import(&args),
+        cli::Command::Char {
+            command: cli::CharCommand::Export(args),
+        } => characters::export(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,6 +8,7 @@
 
 pub mod bench;
 mod bench_multi;
+pub mod characters;
 pub mod cli;
 pub mod content;
 pub mod eval;
