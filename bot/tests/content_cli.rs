@@ -103,3 +103,41 @@ fn item_finds_the_light_crossbow_and_a_potion() {
     let text = stdout(&dungeon(&["item", "potion of greater healing"]));
     assert!(text.contains("heals 4d4+4"), "{text}");
 }
+
+#[test]
+fn coverage_has_a_class_features_row_naming_what_the_engine_runs() {
+    let out = dungeon(&["content", "coverage", "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let count = |l: &str| v["class_features"][l].as_u64().unwrap();
+    // Every distinct feature of the level tables and subclasses, once.
+    let mut total = 0u64;
+    let mut run = 0u64;
+    for class in rules::content::classes() {
+        let mut ids: Vec<&str> = class
+            .levels
+            .iter()
+            .flat_map(|l| &l.features)
+            .chain(
+                class
+                    .subclasses
+                    .iter()
+                    .flat_map(|s| s.levels.iter().flat_map(|l| &l.features)),
+            )
+            .map(|f| f.id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        total += ids.len() as u64;
+        run += ids
+            .iter()
+            .filter(|id| class.combat_feature(id).is_some())
+            .count() as u64;
+    }
+    assert_eq!(count("full") + count("partial") + count("listed"), total);
+    assert!(count("listed") >= total - run);
+    let text = stdout(&dungeon(&["content", "coverage"]));
+    assert!(text.contains("class features"), "{text}");
+    assert!(text.contains("Fighter: Fighting Style"), "{text}");
+    assert!(text.contains("Second Wind"), "{text}");
+}

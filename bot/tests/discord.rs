@@ -170,7 +170,12 @@ async fn the_bot_registers_its_slash_commands() {
         .iter()
         .map(|o| o["name"].as_str().unwrap())
         .collect();
-    assert_eq!(char_subs, ["new", "sheet", "use", "levelup", "link"]);
+    assert_eq!(
+        char_subs,
+        [
+            "new", "sheet", "use", "levelup", "link", "roll", "choose", "set"
+        ]
+    );
     let dm = put
         .body
         .as_array()
@@ -1257,12 +1262,17 @@ async fn char_import_takes_an_attached_foundry_file_and_char_export_gives_it_bac
     let made_text = text(&made);
     assert!(made_text.contains("/char import vex.json"), "{made_text}");
     assert!(made_text.contains("Vex"), "{made_text}");
-    assert!(made_text.contains("feat Mobile: not in the SRD"), "{made_text}");
+    assert!(
+        made_text.contains("feat Mobile: not in the SRD"),
+        "{made_text}"
+    );
     let table = bot.router.table(&table_id(channel.into())).await.unwrap();
     let vex = table.character("vex").expect("imported");
     assert_eq!(vex.weapons, ["rapier", "moonblade"]);
     assert_eq!(
-        table.players.get(&dm::PlayerId::new(format!("discord:{PLAYER}"))),
+        table
+            .players
+            .get(&dm::PlayerId::new(format!("discord:{PLAYER}"))),
         Some(&"vex".to_owned())
     );
 
@@ -1279,7 +1289,11 @@ async fn char_import_takes_an_attached_foundry_file_and_char_export_gives_it_bac
         )
         .await;
     assert!(ephemeral(&refused), "{refused}");
-    assert!(text(&refused).contains("not a character file"), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("not a character file"),
+        "{}",
+        text(&refused)
+    );
     let after = bot.router.table(&table_id(channel.into())).await.unwrap();
     assert_eq!(after.characters.len(), 1);
 
@@ -1288,7 +1302,125 @@ async fn char_import_takes_an_attached_foundry_file_and_char_export_gives_it_bac
         .ask(PLAYER, channel, "char", sub("export", vec![]))
         .await;
     assert!(ephemeral(&exported), "{exported}");
-    let file = exported["uploaded"][0].as_str().expect("the export is attached");
+    let file = exported["uploaded"][0]
+        .as_str()
+        .expect("the export is attached");
     let back = sheets::import(file.as_bytes(), None).unwrap();
     assert_eq!(&back.character, vex);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn char_roll_then_new_with_rolled_scores_subclass_background_and_choose() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_031;
+    let table = table_id(channel.into());
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    let rolled = bot
+        .fake
+        .ask(PLAYER, channel, "char", sub("roll", vec![]))
+        .await;
+    assert!(text(&rolled).contains("4d6 drop lowest"), "{rolled}");
+    let focused = |name: &str, partial: &str| json!({"name": name, "type": 3, "value": partial, "focused": true});
+    let subs = bot
+        .fake
+        .autocomplete(
+            PLAYER,
+            channel,
+            "char",
+            sub(
+                "new",
+                vec![opt("name", "Vel"), focused("subclass", "champ")],
+            ),
+        )
+        .await;
+    assert!(
+        subs.as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["value"] == "champion"),
+        "{subs}"
+    );
+    let made = bot
+        .fake
+        .ask(
+            PLAYER,
+            channel,
+            "char",
+            sub(
+                "new",
+                vec![
+                    opt("name", "Vel"),
+                    opt("class", "fighter"),
+                    opt("level", 3),
+                    opt("race", "human"),
+                    opt(
+                        "scores",
+                        sub_choice(&bot.fake, "char", "new", "scores", "rolled").await,
+                    ),
+                    opt("subclass", "champion"),
+                    opt("background", "acolyte"),
+                ],
+            ),
+        )
+        .await;
+    assert!(text(&made).contains("Vel"), "{made}");
+    let state = bot.router.table(&table).await.unwrap();
+    let vel = state.character("vel").unwrap();
+    assert_eq!(vel.classes[0].subclass.as_deref(), Some("champion"));
+    assert_eq!(vel.background.as_deref(), Some("acolyte"));
+    assert_eq!(vel.base_scores.as_ref().unwrap().1, "rolled");
+    assert!(state.rolled_scores.is_empty(), "the rolled set is used up");
+    // Pending choices, then one made by number.
+    let pending = bot
+        .fake
+        .ask(PLAYER, channel, "char", sub("choose", vec![]))
+        .await;
+    assert!(ephemeral(&pending), "{pending}");
+    assert!(text(&pending).contains("skills"), "{pending}");
+    let chose = bot
+        .fake
+        .ask(
+            PLAYER,
+            channel,
+            "char",
+            sub(
+                "choose",
+                vec![
+                    opt(
+                        "kind",
+                        sub_choice(&bot.fake, "char", "choose", "kind", "skills").await,
+                    ),
+                    opt("picks", "1 2"),
+                ],
+            ),
+        )
+        .await;
+    assert!(text(&chose).contains("skills:"), "{chose}");
+    let state = bot.router.table(&table).await.unwrap();
+    assert!(state.character("vel").unwrap().history.len() >= 2);
+}
+
+/// The value Discord sends for the choice `name` of a subcommand's option.
+async fn sub_choice(
+    fake: &FakeDiscord,
+    command: &str,
+    subcommand: &str,
+    option: &str,
+    name: &str,
+) -> Value {
+    let registered = fake
+        .wait_for("command registration", |c| c.method == "PUT")
+        .await;
+    let commands = registered.body.as_array().unwrap();
+    let command = commands.iter().find(|c| c["name"] == command).unwrap();
+    let subs = command["options"].as_array().unwrap();
+    let sub = subs.iter().find(|o| o["name"] == subcommand).unwrap();
+    let option = sub["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == option)
+        .unwrap();
+    let choices = option["choices"].as_array().unwrap();
+    choices.iter().find(|c| c["name"] == name).unwrap()["value"].clone()
 }

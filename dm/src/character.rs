@@ -16,7 +16,9 @@ use rules::mechanics::{
     SpellLevel, SpellSlots, ZeroHp,
 };
 
+use crate::builder;
 use crate::command::{NewCharacter, Scores};
+pub use crate::sheet::{Choice, ChoiceKind, ClassLevels, SheetChange};
 
 /// A player character's sheet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +75,53 @@ pub struct Character {
     /// is one full bundle.
     #[serde(default)]
     pub ammo: BTreeMap<String, u32>,
+    /// Every class it has levels in, the one it began with first; their
+    /// levels add up to `level`. Empty on sheets made before multiclassing:
+    /// then `class` at `level` is the only one (see [`Character::class_levels`]).
+    #[serde(default)]
+    pub classes: Vec<ClassLevels>,
+    /// The background id ("acolyte", "custom"), if any.
+    #[serde(default)]
+    pub background: Option<String>,
+    /// Feats taken, by id ("grappler"); names kept as written for feats the
+    /// SRD does not have.
+    #[serde(default)]
+    pub feats: Vec<String>,
+    /// Languages it speaks, by name ("Common", "Elvish").
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// Tool proficiencies, by name ("Thieves' Tools", "Calligrapher's Supplies").
+    #[serde(default)]
+    pub tools: Vec<String>,
+    /// Armor and weapon proficiencies besides those of the class it began
+    /// with (a multiclass's, an import's), by name ("Light Armor", "Martial Weapons").
+    #[serde(default)]
+    pub proficiencies: Vec<String>,
+    /// A wizard's spellbook (spell ids, no cantrips): what it may prepare.
+    /// `spells` holds what it can cast today: cantrips and the spells known
+    /// or prepared.
+    #[serde(default)]
+    pub spellbook: Vec<String>,
+    /// The dragonborn's draconic ancestry ("red"): its breath weapon's
+    /// damage type and its resistance.
+    #[serde(default)]
+    pub ancestry: Option<String>,
+    /// The scores before racial bonuses and improvements, as set at
+    /// creation, and how ("standard", "point-buy", "rolled", "manual").
+    #[serde(default)]
+    pub base_scores: Option<([u8; 6], String)>,
+    /// Choices the builder made by default that its player may still make.
+    #[serde(default)]
+    pub pending: Vec<Choice>,
+    /// The DM locked the sheet (`dm lock NAME`): `char set` is refused.
+    #[serde(default)]
+    pub locked: bool,
+    /// Every change made to the sheet after creation: who, when, why.
+    #[serde(default)]
+    pub history: Vec<SheetChange>,
+    /// Notes kept on the sheet (an import's lines it could not map).
+    #[serde(default)]
+    pub notes: Vec<String>,
     /// Weapons outside the SRD that it carries (an imported homebrew
     /// blade), with the figures their file stated. Each is also listed in
     /// `weapons` by its id.
@@ -160,8 +209,18 @@ pub fn slug(name: &str) -> String {
 pub struct LevelUp {
     /// Hit points added to the maximum (and to the current ones).
     pub hp_gain: u32,
-    /// Spells learned (the class's starting spells of the new spell level).
+    /// Spells learned or prepared anew, by default.
     pub learned: Vec<String>,
+    /// Spells written into a wizard's spellbook.
+    pub learned_in_book: Vec<String>,
+    /// The class that went up.
+    pub class: String,
+    /// Its new level in that class.
+    pub class_level: u8,
+    /// Features gained, class and subclass, by name.
+    pub features: Vec<String>,
+    /// The choices it made by default and offers (`char choose`).
+    pub choices: Vec<ChoiceKind>,
 }
 
 /// Why a character could not be made.
@@ -179,6 +238,12 @@ pub enum CreationError {
     /// A point-buy score outside 8–15, or more than 27 points.
     #[error("point buy: {0}")]
     PointBuy(String),
+    /// Rolled or typed scores that are not six scores of 3–18.
+    #[error("scores: {0}")]
+    Scores(String),
+    /// A builder choice that is not allowed (a subclass, a background).
+    #[error("{0}")]
+    Choice(String),
     /// The name is empty, too long or has characters handles can't hold.
     #[error("name `{0}`: use 1 to 24 letters, digits, `-` or `'`, starting with a letter")]
     Name(String),
@@ -391,6 +456,21 @@ impl Character {
                 }
                 *scores
             }
+            Scores::Rolled { scores } | Scores::Manual { scores } => {
+                let set: [u8; 6] = scores.as_slice().try_into().map_err(|_| {
+                    CreationError::Scores(format!("give six scores, not {}", scores.len()))
+                })?;
+                if let Some(s) = set.iter().find(|s| !(3..=18).contains(*s)) {
+                    return Err(CreationError::Scores(format!("{s} is outside 3 to 18")));
+                }
+                set
+            }
+        };
+        let method = match &new.scores {
+            Scores::StandardArray => "standard",
+            Scores::PointBuy { .. } => "point-buy",
+            Scores::Rolled { .. } => "rolled",
+            Scores::Manual { .. } => "manual",
         };
         let scores = with_racial_bonuses(base, class, race, subrace);
         let level = new.level;
@@ -424,7 +504,7 @@ impl Character {
                 skills.push(*skill);
             }
         }
-        Ok(Self {
+        Self {
             name: new.name.clone(),
             handle: new.name.to_lowercase(),
             class: class.id.clone(),
@@ -448,64 +528,408 @@ impl Character {
             hit_dice_left: level,
             reactions_off: Vec::new(),
             spent: BTreeMap::new(),
+            classes: vec![ClassLevels {
+                class: class.id.clone(),
+                level,
+                subclass: None,
+                hit_dice: (1..=level)
+                    .map(|l| {
+                        if l == 1 {
+                            class.hit_die
+                        } else {
+                            class.hit_die / 2 + 1
+                        }
+                    })
+                    .collect(),
+            }],
+            background: None,
+            feats: Vec::new(),
+            languages: Vec::new(),
+            tools: Vec::new(),
+            proficiencies: Vec::new(),
+            spellbook: Vec::new(),
+            ancestry: None,
+            base_scores: None,
+            pending: Vec::new(),
+            locked: false,
+            history: Vec::new(),
+            notes: Vec::new(),
             homebrew_weapons: Vec::new(),
-        })
+        }
+        .furnished(new, base, method, race, subrace)
     }
 
-    /// Goes up one level: hit points by the class's fixed average + the
-    /// Constitution modifier (at least 1) + the race's hit points per level
-    /// (Dwarven Toughness), a hit die, the new level's spell
-    /// slots (those spent stay spent) and the class's starting spells the
-    /// new level can cast. Proficiency, Extra Attack and feature uses follow
-    /// from the level. `None` at 20th level.
-    pub fn level_up(&mut self) -> Option<LevelUp> {
-        if self.level >= 20 {
-            return None;
-        }
+    /// Makes the builder's choices for a new sheet, each by default and
+    /// offered to the player: subclass, background, skills, languages,
+    /// tools, ancestry, the half-elf's bonuses, ASIs and spells.
+    fn furnished(
+        mut self,
+        new: &NewCharacter,
+        base: [u8; 6],
+        method: &str,
+        race: &'static Race,
+        subrace: Option<&'static Subrace>,
+    ) -> Result<Self, CreationError> {
         let class = self.class();
+        let id = class.id.clone();
+        self.base_scores = Some((base, method.to_string()));
+        // Subclass: the SRD's one, at the level the class takes it.
+        if let Some((sub, at)) = builder::subclass_of(class) {
+            if let Some(asked) = new.subclass.as_deref() {
+                let wanted = asked.trim().to_lowercase().replace(' ', "-");
+                if wanted != sub {
+                    return Err(CreationError::Choice(format!(
+                        "the SRD {} subclass is {sub}",
+                        class.name
+                    )));
+                }
+                if self.level < at {
+                    return Err(CreationError::Choice(format!(
+                        "a {} takes a subclass at level {at}",
+                        class.name
+                    )));
+                }
+            }
+            if self.level >= at {
+                self.classes[0].subclass = Some(sub.to_string());
+            }
+        }
+        // The half-elf's free bonuses, as applied by `with_racial_bonuses`.
+        if let Some(choice) = &race.ability_bonus_choice {
+            let picks: Vec<String> = priorities(&id)
+                .into_iter()
+                .filter(|a| choice.from.contains(a))
+                .take(usize::from(choice.choose))
+                .map(|a| a.abbreviation().to_lowercase())
+                .collect();
+            let from = choice
+                .from
+                .iter()
+                .map(|a| a.abbreviation().to_lowercase())
+                .collect();
+            builder::offer(
+                &mut self,
+                builder::choice(ChoiceKind::AbilityBonus, "", choice.choose, from, picks),
+            );
+        }
+        // Skills: the class's first ones by default.
+        let class_skills: Vec<String> = class
+            .skill_choices
+            .from
+            .iter()
+            .map(|s| s.name().to_string())
+            .collect();
+        let chosen: Vec<String> = class_skills
+            .iter()
+            .take(usize::from(class.skill_choices.choose))
+            .cloned()
+            .collect();
+        builder::offer(
+            &mut self,
+            builder::choice(
+                ChoiceKind::Skills,
+                &id,
+                class.skill_choices.choose,
+                class_skills,
+                chosen,
+            ),
+        );
+        let all_skills: Vec<String> = Skill::ALL.iter().map(|s| s.name().to_string()).collect();
+        let racial = builder::race_skill_choices(&race.id);
+        if racial > 0 {
+            self.free_skills(racial, &all_skills, "");
+        }
+        // Background.
+        if let Some(asked) = new.background.as_deref() {
+            let bg = builder::background(asked).ok_or_else(|| {
+                CreationError::Choice(format!(
+                    "unknown background `{asked}` — try acolyte or custom"
+                ))
+            })?;
+            self.background = Some(bg.id.to_string());
+            for skill in bg.skills {
+                if !self.skills.contains(skill) {
+                    self.skills.push(*skill);
+                }
+            }
+            if bg.skill_choices > 0 {
+                self.free_skills(bg.skill_choices, &all_skills, "background");
+            }
+            self.learn_languages(bg.languages);
+        }
+        // Languages and tools.
+        let (langs, extra) = builder::race_languages(&race.id, subrace.map(|s| s.id.as_str()));
+        for l in langs {
+            if !self.languages.iter().any(|x| x == l) {
+                self.languages.push((*l).to_string());
+            }
+        }
+        self.learn_languages(extra);
+        for t in &class.tool_proficiencies {
+            if !self.tools.contains(t) {
+                self.tools.push(t.clone());
+            }
+        }
+        // Draconic ancestry.
+        if let Some(first) = race.ancestries.first() {
+            let colour =
+                |a: &content::Ancestry| a.id.trim_start_matches("draconic-ancestry-").to_string();
+            self.ancestry = Some(colour(first));
+            let from = race.ancestries.iter().map(colour).collect();
+            builder::offer(
+                &mut self,
+                builder::choice(ChoiceKind::Ancestry, "", 1, from, vec![colour(first)]),
+            );
+        }
+        // Ability Score Improvements up to the level.
+        let level = self.level;
+        for _ in builder::asi_levels(class)
+            .into_iter()
+            .filter(|l| *l <= level)
+        {
+            self.default_asi(&id);
+        }
+        // Spells: cantrips, known or prepared, a wizard's spellbook.
+        self.spells.clear();
+        let preferred: Vec<&str> = starting_spells(&id).iter().map(|(_, s)| *s).collect();
+        builder::grant_spells(&mut self, class, level, &preferred);
+        Ok(self)
+    }
+
+    /// Picks `count` more skills by default from `from` and offers the choice.
+    fn free_skills(&mut self, count: u8, from: &[String], tag: &str) {
+        let have: Vec<String> = self.skills.iter().map(|s| s.name().to_string()).collect();
+        let picks = builder::default_picks(&[], from, count, &have);
+        for p in &picks {
+            if let Ok(skill) = p.parse::<Skill>() {
+                self.skills.push(skill);
+            }
+        }
+        let from = from.iter().filter(|s| !have.contains(s)).cloned().collect();
+        builder::offer(
+            self,
+            builder::choice(ChoiceKind::Skills, tag, count, from, picks),
+        );
+    }
+
+    /// Learns `count` more languages by default and offers the choice.
+    fn learn_languages(&mut self, count: u8) {
+        if count == 0 {
+            return;
+        }
+        let from: Vec<String> = builder::LANGUAGES
+            .iter()
+            .filter(|l| !self.languages.iter().any(|x| x == *l))
+            .map(|l| (*l).to_string())
+            .collect();
+        let picks = builder::default_picks(&[], &from, count, &[]);
+        self.languages.extend(picks.iter().cloned());
+        builder::offer(
+            self,
+            builder::choice(ChoiceKind::Languages, "", count, from, picks),
+        );
+    }
+
+    /// Takes the default Ability Score Improvement for class `id` and
+    /// offers the choice (an ASI or a feat).
+    fn default_asi(&mut self, id: &str) {
+        let picks = builder::default_asi(&self.scores, id);
+        if picks.is_empty() || builder::apply_asi(self, &picks).is_err() {
+            return;
+        }
+        let mut from: Vec<String> = Ability::ALL
+            .iter()
+            .map(|a| a.abbreviation().to_lowercase())
+            .collect();
+        from.extend(builder::FEATS.iter().map(|f| f.id.to_string()));
+        builder::offer(self, builder::choice(ChoiceKind::Asi, id, 2, from, picks));
+    }
+
+    /// Goes up one level in the class it began with, taking the fixed
+    /// average hit points: see [`Character::level_up_in`]. `None` at 20th level.
+    pub fn level_up(&mut self) -> Option<LevelUp> {
+        let class = self.class.clone();
+        self.level_up_in(&class, None).ok()
+    }
+
+    /// Goes up one level in `class` (a new class is a multiclass: its
+    /// prerequisites and those of the classes it has must be met): hit
+    /// points by the hit die's `roll` or its fixed average, + the
+    /// Constitution modifier (at least 1) + the race's hit points per level
+    /// (Dwarven Toughness), a hit die, the spell slots (combined for a
+    /// multiclass; those spent stay spent), the subclass at its level, an
+    /// ASI at the class's ASI levels, and the new cantrips and spells,
+    /// each chosen by default and offered as a pending choice.
+    pub fn level_up_in(&mut self, class: &str, roll: Option<u8>) -> Result<LevelUp, String> {
+        if self.level >= 20 {
+            return Err(format!("{} is level 20, the highest", self.name));
+        }
+        let class = content::class(class).ok_or_else(|| {
+            format!(
+                "unknown class `{class}` — try one of: {}",
+                known(content::classes(), |c| &c.id)
+            )
+        })?;
+        if self.classes.is_empty() {
+            self.classes = self.class_levels();
+        }
+        let is_new = !self.classes.iter().any(|cl| cl.class == class.id);
+        if is_new {
+            for cl in self
+                .classes
+                .iter()
+                .map(|cl| cl.class.as_str())
+                .chain([class.id.as_str()])
+            {
+                if !builder::meets_multiclass(&self.scores, cl) {
+                    return Err(format!(
+                        "multiclassing into {} needs {} for {cl}",
+                        class.name,
+                        builder::requirement_text(cl)
+                    ));
+                }
+            }
+            self.classes.push(ClassLevels {
+                class: class.id.clone(),
+                level: 0,
+                subclass: None,
+                hit_dice: Vec::new(),
+            });
+            let (profs, skills) = builder::multiclass_proficiencies(&class.id);
+            for p in profs {
+                if builder::TOOLS.contains(p) {
+                    if !self.tools.iter().any(|t| t == p) {
+                        self.tools.push((*p).to_string());
+                    }
+                } else if !self.proficiencies.iter().any(|t| t == p) {
+                    self.proficiencies.push((*p).to_string());
+                }
+            }
+            if skills > 0 {
+                let from: Vec<String> = class
+                    .skill_choices
+                    .from
+                    .iter()
+                    .map(|s| s.name().to_string())
+                    .collect();
+                self.free_skills(skills, &from, &class.id);
+            }
+        }
+        if roll.is_some_and(|r| r == 0 || r > class.hit_die) {
+            return Err(format!("a d{} rolls 1 to {}", class.hit_die, class.hit_die));
+        }
+        let die = roll.unwrap_or(class.hit_die / 2 + 1);
         self.level += 1;
-        let average = i64::from(class.hit_die) / 2 + 1;
+        let at = {
+            let entry = self
+                .classes
+                .iter_mut()
+                .find(|cl| cl.class == class.id)
+                .ok_or("no such class")?;
+            entry.level += 1;
+            entry.hit_dice.push(die);
+            entry.level
+        };
         let racial = self
             .race_and_subrace()
             .map_or(0, |(race, subrace)| hp_per_level(race, subrace));
-        let gain =
-            u32::try_from((average + i64::from(self.modifier(Ability::Constitution))).max(1))
-                .unwrap_or(1)
-                .saturating_add(racial);
+        let gain = u32::try_from(
+            (i64::from(die) + i64::from(self.modifier(Ability::Constitution))).max(1),
+        )
+        .unwrap_or(1)
+        .saturating_add(racial);
         self.health.set_max(self.health.max().saturating_add(gain));
         let _ = self.health.heal(gain);
         self.hit_dice_left = self.hit_dice_left.saturating_add(1).min(self.level);
-        if let Some(mut slots) = class.spell_slots(self.level) {
-            for l in 1..=9 {
-                if let Some(lvl) = SpellLevel::new(l) {
-                    let spent = self
-                        .slots
-                        .max(lvl)
-                        .saturating_sub(self.slots.remaining(lvl));
-                    for _ in 0..spent {
-                        let _ = slots.spend(lvl);
-                    }
-                }
+        let mut slots = builder::combined_slots(&self.classes);
+        for lvl in SpellLevel::all() {
+            let spent = self
+                .slots
+                .max(lvl)
+                .saturating_sub(self.slots.remaining(lvl));
+            for _ in 0..spent {
+                let _ = slots.spend(lvl);
             }
-            self.slots = slots;
         }
-        let caster = class.spellcasting.as_ref().map(|s| s.caster);
-        let top = caster.map_or(0, |k| max_spell_level(k, self.level));
-        let learned: Vec<String> = starting_spells(&class.id)
+        self.slots = slots;
+        let mut features: Vec<String> = class
+            .level(at)
+            .map(|l| l.features.iter().map(|f| f.name.clone()).collect())
+            .unwrap_or_default();
+        if let Some((sub, sub_at)) = builder::subclass_of(class)
+            && at >= sub_at
+        {
+            let entry = self.classes.iter_mut().find(|cl| cl.class == class.id);
+            if let Some(entry) = entry
+                && entry.subclass.is_none()
+            {
+                entry.subclass = Some(sub.to_string());
+            }
+            if let Some(s) = class.subclasses.iter().find(|s| s.id == sub)
+                && let Some(l) = s.levels.iter().find(|l| l.level == at)
+            {
+                features.extend(l.features.iter().map(|f| f.name.clone()));
+            }
+        }
+        let pending_before = self.pending.len();
+        if builder::asi_levels(class).contains(&at) {
+            self.default_asi(&class.id);
+        }
+        let before = self.spells.clone();
+        let book_before = self.spellbook.clone();
+        let preferred: Vec<&str> = starting_spells(&class.id).iter().map(|(_, s)| *s).collect();
+        builder::grant_spells(self, class, at, &preferred);
+        let learned = self
+            .spells
             .iter()
-            .filter(|(lvl, id)| {
-                caster.is_some()
-                    && *lvl <= top
-                    && !self.spells.iter().any(|s| s == id)
-                    && content::spell(id).is_some()
-            })
-            .map(|(_, id)| (*id).to_string())
+            .filter(|s| !before.contains(s))
+            .cloned()
             .collect();
-        self.spells.extend(learned.iter().cloned());
-        Some(LevelUp {
+        let learned_in_book = self
+            .spellbook
+            .iter()
+            .filter(|s| !book_before.contains(s))
+            .cloned()
+            .collect();
+        let choices = self
+            .pending
+            .iter()
+            .skip(pending_before)
+            .map(|p| p.kind)
+            .collect();
+        Ok(LevelUp {
             hp_gain: gain,
             learned,
+            learned_in_book,
+            class: class.id.clone(),
+            class_level: at,
+            features,
+            choices,
         })
+    }
+
+    /// Its level in the class it began with (its whole level for a sheet
+    /// made before multiclassing): what that class's features go by.
+    pub fn class_level(&self) -> u8 {
+        self.classes
+            .iter()
+            .find(|cl| cl.class == self.class)
+            .map_or(self.level, |cl| cl.level)
+    }
+
+    /// Its classes and the levels in each: `classes`, or for a sheet made
+    /// before multiclassing, `class` at `level`.
+    pub fn class_levels(&self) -> Vec<ClassLevels> {
+        if self.classes.is_empty() {
+            vec![ClassLevels {
+                class: self.class.clone(),
+                level: self.level,
+                subclass: None,
+                hit_dice: Vec::new(),
+            }]
+        } else {
+            self.classes.clone()
+        }
     }
 
     /// Its class.
@@ -619,10 +1043,28 @@ impl Character {
             .map_or(0, |(race, _)| race.darkvision_ft)
     }
 
-    /// Damage types its race resists (Dwarven Resilience: poison).
-    pub fn racial_resistances(&self) -> &'static [DamageType] {
-        self.race_and_subrace()
-            .map_or(&[], |(race, _)| race.resistances.as_slice())
+    /// Damage types its race resists (Dwarven Resilience: poison; a
+    /// dragonborn's Damage Resistance: its ancestry's type).
+    pub fn racial_resistances(&self) -> Vec<DamageType> {
+        let Some((race, _)) = self.race_and_subrace() else {
+            return Vec::new();
+        };
+        let mut out = race.resistances.clone();
+        if let Some(colour) = &self.ancestry
+            && let Some(a) = race
+                .ancestries
+                .iter()
+                .find(|a| a.id.trim_start_matches("draconic-ancestry-") == colour)
+            && !out.contains(&a.damage_type)
+        {
+            out.push(a.damage_type);
+        }
+        out
+    }
+
+    /// Whether its race resists a damage type.
+    pub fn resists(&self, t: DamageType) -> bool {
+        self.racial_resistances().contains(&t)
     }
 
     /// Conditions its race saves against with advantage (Dwarven Resilience:
@@ -684,7 +1126,11 @@ impl Character {
 
     /// The spellcasting ability, if the class casts.
     pub fn spellcasting(&self) -> Option<Ability> {
-        self.class().spellcasting.as_ref().map(|s| s.ability)
+        self.class_levels()
+            .iter()
+            .filter_map(|cl| content::class(&cl.class)?.spellcasting)
+            .map(|s| s.ability)
+            .next()
     }
 
     /// Spell attack bonus and save DC (0 and 8 + proficiency for non-casters).

@@ -166,6 +166,35 @@ pub enum Command {
         /// What the import could not carry over, one line each.
         notes: Vec<String>,
     },
+    /// `char roll`: roll six ability scores (4d6 drop the lowest) with the
+    /// table's dice, kept on the table for `char new … rolled`.
+    RollScores,
+    /// `char choose [KIND picks…]` / `ch spells 2 5 7`: the pending choices
+    /// (none given), or make one.
+    Choose {
+        /// What is chosen ("spells", "skills", "asi", …); none: list them.
+        kind: Option<String>,
+        /// The picks: numbers from the list or names.
+        picks: Vec<String>,
+    },
+    /// `char set FIELD VALUE ["why"]`: a player edits their own sheet,
+    /// outside a fight, until the DM locks it.
+    SetOwn {
+        /// The field.
+        field: String,
+        /// The new value, as typed.
+        value: String,
+        /// Why (kept in the sheet history).
+        reason: String,
+    },
+    /// `levelup [CLASS] [roll|avg]`: a level in a class (a new one:
+    /// multiclassing), hit points rolled or the average.
+    LevelUpIn {
+        /// The class (none: the one it began with).
+        class: Option<String>,
+        /// Roll the hit die rather than take the average.
+        roll: bool,
+    },
 }
 
 /// The standard actions that need nothing more.
@@ -205,10 +234,28 @@ pub enum Scores {
         /// The scores before racial bonuses.
         scores: [u8; 6],
     },
+    /// The set rolled with `char roll` (4d6 drop the lowest, six times),
+    /// in Str, Dex, Con, Int, Wis, Cha order; empty: placed by the class's
+    /// priorities, highest first.
+    Rolled {
+        /// The scores before racial bonuses.
+        scores: Vec<u8>,
+    },
+    /// Typed scores (3–18), unless the DM forbids them (`dm allow manual off`).
+    Manual {
+        /// The scores before racial bonuses.
+        scores: Vec<u8>,
+    },
 }
 
-/// `char new NAME CLASS LEVEL RACE [scores]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+impl Default for Scores {
+    fn default() -> Self {
+        Self::StandardArray
+    }
+}
+
+/// `char new NAME CLASS LEVEL RACE [scores] [sub SUBCLASS] [bg BACKGROUND]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewCharacter {
     /// The character's name.
     pub name: String,
@@ -220,6 +267,12 @@ pub struct NewCharacter {
     pub race: String,
     /// How the scores are set.
     pub scores: Scores,
+    /// The subclass asked for (none: the SRD's, at its level).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subclass: Option<String>,
+    /// The background asked for (none: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background: Option<String>,
 }
 
 /// What only the table's DM may do.
@@ -317,5 +370,27 @@ pub enum DmCommand {
         /// the enclosing [`Command`].)
         #[serde(rename = "does")]
         command: Box<Command>,
+    },
+    /// `dm lock NAME` / `dm unlock NAME`: forbid or allow `char set`.
+    Lock {
+        /// The character.
+        character: String,
+        /// Lock rather than unlock.
+        locked: bool,
+    },
+    /// `dm allow manual on|off`: whether players may type their scores.
+    AllowManual {
+        /// Allowed.
+        on: bool,
+    },
+    /// `dm levelup NAME CLASS [roll]`: a level in a given class whatever
+    /// the XP.
+    LevelUpIn {
+        /// The character.
+        character: String,
+        /// The class.
+        class: Option<String>,
+        /// Roll the hit die rather than take the average.
+        roll: bool,
     },
 }

@@ -155,7 +155,7 @@ const SHEET: Verb = verb("sheet", &[], "sheet [name]");
 const CHAR: Verb = verb(
     "char",
     &[],
-    "char new NAME CLASS LEVEL RACE [array|pointbuy 15,14,13,12,10,8] | char use NAME",
+    "char new NAME CLASS LEVEL RACE [array|pointbuy|rolled|manual 15,14,..] [sub X] [bg X] | char roll|choose|set|use",
 );
 const REST: Verb = verb("rest", &["shortrest", "longrest"], "rest short|long");
 const VOTE: Verb = verb(
@@ -165,12 +165,12 @@ const VOTE: Verb = verb(
 );
 const VOTE_FOR: Verb = verb("v", &[], "v <option number or start of its text>");
 const VERIFY: Verb = verb("verify", &[], "verify");
-const LEVELUP: Verb = verb("levelup", &["lvlup"], "levelup");
+const LEVELUP: Verb = verb("levelup", &["lvlup"], "levelup [CLASS] [roll|avg]");
 const COMMANDS: Verb = verb("commands", &["?"], "help");
 const DM: Verb = verb(
     "dm",
     &[],
-    "dm encounter|end|madd|hp|cond|set|xp|loot|levelup|narrate|decide|reveal|as",
+    "dm encounter|end|madd|hp|cond|set|xp|loot|levelup|narrate|decide|reveal|as|lock|allow",
 );
 const MADD: Verb = verb("madd", &[], "madd monster [-n 1-20] [--avg]");
 
@@ -210,6 +210,7 @@ pub const VERBS: &[Verb] = &[
     COMMANDS,
     DM,
     MADD,
+    CHOOSE,
 ];
 
 const DM_ENCOUNTER: Verb = verb("encounter", &["begin", "start"], "dm encounter");
@@ -223,7 +224,7 @@ const DM_COND: Verb = verb(
 const DM_SET: Verb = verb("set", &[], "dm set NAME FIELD VALUE \"reason\"");
 const DM_XP: Verb = verb("xp", &[], "dm xp AMOUNT [names...] (or -to names)");
 const DM_LOOT: Verb = verb("loot", &[], "dm loot [50gp] [item, item...] [-to names...]");
-const DM_LEVELUP: Verb = verb("levelup", &[], "dm levelup NAME");
+const DM_LEVELUP: Verb = verb("levelup", &[], "dm levelup NAME [CLASS] [roll|avg]");
 const DM_NARRATE: Verb = verb("narrate", &[], "dm narrate <text>");
 const DM_DECIDE: Verb = verb("decide", &[], "dm decide <option>");
 const DM_PLACE: Verb = verb("place", &[], "dm place A engaged|near|far B");
@@ -246,7 +247,30 @@ pub const DM_VERBS: &[Verb] = &[
     DM_DECIDE,
     DM_REVEAL,
     DM_AS,
+    DM_LOCK,
+    DM_ALLOW,
 ];
+
+const DM_LOCK: Verb = verb("lock", &["unlock"], "dm lock|unlock NAME");
+const DM_ALLOW: Verb = verb("allow", &[], "dm allow manual on|off");
+const CHOOSE: Verb = verb(
+    "choose",
+    &["ch"],
+    "ch [spells|skills|asi|cantrips|book|languages|tools|bonus|ancestry] [picks]",
+);
+const CHAR_SET: Verb = verb("set", &[], "char set FIELD VALUE [\"why\"]");
+
+fn allow(args: &[Token]) -> Result<DmCommand, ParseError> {
+    match words(args, DM_ALLOW)?.as_slice() {
+        [what, on] if what.is(&["manual"]) && on.is(&["on", "yes"]) => {
+            Ok(DmCommand::AllowManual { on: true })
+        }
+        [what, off] if what.is(&["manual"]) && off.is(&["off", "no"]) => {
+            Ok(DmCommand::AllowManual { on: false })
+        }
+        _ => Err(usage(DM_ALLOW, "say `dm allow manual on` or `off`")),
+    }
+}
 
 /// The sheet fields `dm set` may change.
 pub const SET_FIELDS: &[&str] = &[
@@ -578,7 +602,8 @@ fn parse_player(verb: &str, args: &[Token]) -> Result<Command, ParseError> {
         "v" if args.is_empty() => Err(usage(VOTE_FOR, "say which option")),
         "v" => Ok(Command::VoteFor { option: join(args) }),
         "verify" => no_args(args, VERIFY, Command::Verify),
-        "levelup" | "lvlup" => no_args(args, LEVELUP, Command::LevelUp),
+        "levelup" | "lvlup" => level_up(args),
+        "ch" | "choose" => choose(args),
         _ => Err(unknown(verb, VERBS, "")),
     }
 }
@@ -878,6 +903,15 @@ fn new_character(args: &[Token]) -> Result<Command, ParseError> {
             ),
         ));
     }
+    if sub.is(&["roll"]) {
+        return no_args(rest, CHAR, Command::RollScores);
+    }
+    if sub.is(&["choose", "ch"]) {
+        return choose(rest);
+    }
+    if sub.is(&["set"]) {
+        return set_own(rest);
+    }
     if !sub.is(&["new"]) {
         return Err(usage(CHAR, format!("unknown `char {}`", echo(&sub.text))));
     }
@@ -885,31 +919,199 @@ fn new_character(args: &[Token]) -> Result<Command, ParseError> {
         return Err(usage(CHAR, "give name, class, level and race"));
     };
     let level = number(&level.text, 1..=20, "level", CHAR)?;
-    let method = rest
+    let first_option = rest
         .iter()
-        .position(|t| t.is(&["array", "standard", "pointbuy", "pb"]))
+        .position(|t| t.is(SCORE_WORDS) || t.is(OPTION_WORDS))
         .unwrap_or(rest.len());
-    let (race, method) = rest.split_at(method);
+    let (race, mut options) = rest.split_at(first_option);
     if race.is_empty() {
         return Err(usage(CHAR, "name the race"));
     }
-    let scores = match method.split_first() {
-        None => Scores::StandardArray,
-        Some((m, extra)) if m.is(&["array", "standard"]) => match extra.first() {
-            None => Scores::StandardArray,
-            Some(e) => return Err(usage(CHAR, format!("unexpected `{}`", echo(&e.text)))),
-        },
-        Some((_, numbers)) => Scores::PointBuy {
-            scores: point_buy(numbers)?,
-        },
-    };
-    Ok(Command::NewCharacter(NewCharacter {
+    let mut new = NewCharacter {
         name: name.text.clone(),
         class: class.text.clone(),
         level,
         race: join(race),
-        scores,
-    }))
+        ..NewCharacter::default()
+    };
+    let mut scores_given = false;
+    while let Some((word, after)) = options.split_first() {
+        // The option's value runs to the next option word.
+        let end = after
+            .iter()
+            .position(|t| t.is(SCORE_WORDS) || t.is(OPTION_WORDS))
+            .unwrap_or(after.len());
+        let (value, next) = after.split_at(end);
+        options = next;
+        if word.is(SCORE_WORDS) {
+            if scores_given {
+                return Err(usage(CHAR, "give one way of setting the scores"));
+            }
+            scores_given = true;
+            new.scores = if word.is(&["array", "standard"]) {
+                match value.first() {
+                    None => Scores::StandardArray,
+                    Some(e) => return Err(usage(CHAR, format!("unexpected `{}`", echo(&e.text)))),
+                }
+            } else if word.is(&["pointbuy", "pb"]) {
+                Scores::PointBuy {
+                    scores: point_buy(value)?,
+                }
+            } else if word.is(&["rolled", "roll"]) {
+                let scores = six_scores(value, true)?;
+                Scores::Rolled { scores }
+            } else {
+                Scores::Manual {
+                    scores: six_scores(value, false)?,
+                }
+            };
+            continue;
+        }
+        if value.is_empty() {
+            return Err(usage(
+                CHAR,
+                format!("say which after `{}`", echo(&word.text)),
+            ));
+        }
+        let slot = if word.is(&["sub", "subclass"]) {
+            &mut new.subclass
+        } else {
+            &mut new.background
+        };
+        if slot.is_some() {
+            return Err(usage(CHAR, format!("`{}` given twice", echo(&word.text))));
+        }
+        *slot = Some(join(value));
+    }
+    Ok(Command::NewCharacter(new))
+}
+
+/// The words that choose how `char new` sets the scores.
+const SCORE_WORDS: &[&str] = &[
+    "array", "standard", "pointbuy", "pb", "rolled", "roll", "manual",
+];
+/// The other options of `char new`.
+const OPTION_WORDS: &[&str] = &["sub", "subclass", "bg", "background"];
+
+/// Six scores of 3–18 (`15,14,13,12,10,8`); none at all when `may_be_empty`
+/// (rolled scores placed by the class's priorities).
+fn six_scores(tokens: &[Token], may_be_empty: bool) -> Result<Vec<u8>, ParseError> {
+    let text = join(tokens);
+    let parts: Vec<&str> = text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() && may_be_empty {
+        return Ok(Vec::new());
+    }
+    if parts.len() != 6 {
+        return Err(usage(
+            CHAR,
+            "give six scores, str to cha (15,14,13,12,10,8)",
+        ));
+    }
+    parts
+        .iter()
+        .map(|p| number(p, 3..=18, "each score", CHAR))
+        .collect()
+}
+
+/// `char choose [KIND picks…]` and `ch …`.
+fn choose(args: &[Token]) -> Result<Command, ParseError> {
+    let words = words(args, CHOOSE)?;
+    let Some((kind, picks)) = words.split_first() else {
+        return Ok(Command::Choose {
+            kind: None,
+            picks: Vec::new(),
+        });
+    };
+    let picks: Vec<String> = picks
+        .iter()
+        .flat_map(|t| {
+            if t.quoted {
+                vec![t.text.clone()]
+            } else {
+                t.text
+                    .split(',')
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }
+        })
+        .collect();
+    if picks.len() > 40 {
+        return Err(usage(CHOOSE, "too many picks"));
+    }
+    Ok(Command::Choose {
+        kind: Some(kind.text.to_lowercase()),
+        picks,
+    })
+}
+
+/// `char set FIELD VALUE ["why"]`: the value is every unquoted word, the
+/// reason the quoted one at the end.
+fn set_own(args: &[Token]) -> Result<Command, ParseError> {
+    let Some((field, rest)) = args.split_first() else {
+        return Err(usage(CHAR_SET, "name the field"));
+    };
+    let (value, reason) = match rest.split_last() {
+        Some((last, value)) if last.quoted && !value.is_empty() => (join(value), last.text.clone()),
+        _ => (join(rest), String::new()),
+    };
+    if value.trim().is_empty() {
+        return Err(usage(CHAR_SET, "give the value"));
+    }
+    let field = field.text.to_lowercase().replace('-', "_");
+    if !OWN_FIELDS.contains(&field.as_str()) {
+        return Err(usage(
+            CHAR_SET,
+            format!("no field `{}`: {}", echo(&field), OWN_FIELDS.join(", ")),
+        ));
+    }
+    Ok(Command::SetOwn {
+        field,
+        value,
+        reason,
+    })
+}
+
+/// The sheet fields `char set` may change.
+pub const OWN_FIELDS: &[&str] = &[
+    "background",
+    "subclass",
+    "ancestry",
+    "languages",
+    "tools",
+    "armor",
+    "shield",
+    "weapons",
+];
+
+/// `levelup [CLASS] [roll|avg]`.
+fn level_up(args: &[Token]) -> Result<Command, ParseError> {
+    if args.is_empty() {
+        return Ok(Command::LevelUp);
+    }
+    let (class, roll) = class_and_roll(args, LEVELUP)?;
+    Ok(Command::LevelUpIn { class, roll })
+}
+
+fn class_and_roll(args: &[Token], verb: Verb) -> Result<(Option<String>, bool), ParseError> {
+    let mut class = None;
+    let mut roll = None;
+    for t in words(args, verb)? {
+        if t.is(&["roll", "rolled"]) || t.is(&["avg", "average"]) {
+            if roll.is_some() {
+                return Err(usage(verb, "say roll or avg once"));
+            }
+            roll = Some(t.is(&["roll", "rolled"]));
+        } else if class.is_none() && content::class(&t.text).is_some() {
+            class = content::class(&t.text).map(|c| c.id.clone());
+        } else {
+            return Err(usage(verb, format!("unexpected `{}`", echo(&t.text))));
+        }
+    }
+    Ok((class, roll.unwrap_or(false)))
 }
 
 fn point_buy(tokens: &[Token]) -> Result<[u8; 6], ParseError> {
@@ -970,9 +1172,24 @@ fn parse_dm(args: &[Token]) -> Result<Command, ParseError> {
         "set" => Command::Dm(set_field(rest)?),
         "xp" => Command::Dm(xp(rest)?),
         "loot" => Command::Dm(loot(rest)?),
-        "levelup" => Command::Dm(DmCommand::LevelUp {
-            character: one_word(rest, DM_LEVELUP, "character")?,
+        "levelup" => match rest {
+            [_, _, ..] => {
+                let (class, roll) = class_and_roll(&rest[1..], DM_LEVELUP)?;
+                Command::Dm(DmCommand::LevelUpIn {
+                    character: rest[0].text.clone(),
+                    class,
+                    roll,
+                })
+            }
+            _ => Command::Dm(DmCommand::LevelUp {
+                character: one_word(rest, DM_LEVELUP, "character")?,
+            }),
+        },
+        "lock" | "unlock" => Command::Dm(DmCommand::Lock {
+            character: one_word(rest, DM_LOCK, "character")?,
+            locked: sub_name == "lock",
         }),
+        "allow" => Command::Dm(allow(rest)?),
         "place" => Command::Dm(place(rest)?),
         "narrate" if rest.is_empty() => return Err(usage(DM_NARRATE, "give the text")),
         "narrate" => Command::Dm(DmCommand::Narrate { text: join(rest) }),

@@ -3,6 +3,7 @@
 //! and the sans-IO session state machine. Like `rules`, it does no I/O.
 
 pub mod auto;
+pub mod builder;
 pub mod character;
 pub mod command;
 pub mod encounter;
@@ -11,6 +12,7 @@ pub mod grammar;
 pub mod options;
 mod play;
 pub mod seed;
+pub mod sheet;
 pub mod table;
 
 pub use command::{Command, DmCommand, Feature, NewCharacter, Scores, Simple};

@@ -53,6 +53,24 @@ pub struct Table {
     pub applied: u64,
     /// Narration and results kept for `status` (the last few lines).
     pub recent: Vec<String>,
+    /// Ability scores rolled with `char roll` (4d6 drop the lowest, six
+    /// times) and not yet used, by who rolled them: `char new … rolled`
+    /// must assign exactly this set.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rolled_scores: BTreeMap<PlayerId, RolledScores>,
+    /// The DM forbade typed ability scores (`dm allow manual off`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub manual_scores_forbidden: bool,
+}
+
+/// A set of six ability scores rolled at the table, with the number of the
+/// roll that made it, so anyone can check it against the seed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RolledScores {
+    /// The table's roll number.
+    pub roll: u64,
+    /// The six totals, in the order rolled.
+    pub scores: [u8; 6],
 }
 
 /// A party vote.

@@ -18,6 +18,7 @@ fn make(game: &mut Game, who: &str, name: &str, class: &str, level: u8, race: &s
         level,
         race: race.into(),
         scores: Scores::StandardArray,
+        ..NewCharacter::default()
     });
     game.play(&pid(who), &new, Dice::Seeded).unwrap();
 }

@@ -381,6 +381,7 @@ fn new_characters() {
             level,
             race: race.into(),
             scores,
+            ..NewCharacter::default()
         })
     };
     check(

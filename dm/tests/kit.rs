@@ -21,6 +21,7 @@ fn make(class: &str, level: u8) -> Character {
         level,
         race: "human".into(),
         scores: Scores::StandardArray,
+        ..NewCharacter::default()
     })
     .unwrap()
 }

@@ -14,6 +14,7 @@ fn make(name: &str, class: &str, level: u8, race: &str) -> Character {
         level,
         race: race.into(),
         scores: Scores::StandardArray,
+        ..NewCharacter::default()
     })
     .unwrap()
 }

@@ -21,6 +21,7 @@ fn new_char(name: &str, class: &str, level: u8, race: &str) -> Command {
         level,
         race: race.into(),
         scores: Scores::StandardArray,
+        ..NewCharacter::default()
     })
 }
 

@@ -9,9 +9,19 @@ use serde_json::{Value, json};
 /// The fighter fixture grown to about 150 KB with spells and gear that
 /// carry long descriptions, as exported heroes do.
 fn big_actor() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/foundry-fighter-3x.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/foundry-fighter-3x.json"
+    );
     let mut actor: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let names = ["Magic Missile", "Shield", "Cure Wounds", "Bless", "Torch", "Rations"];
+    let names = [
+        "Magic Missile",
+        "Shield",
+        "Cure Wounds",
+        "Bless",
+        "Torch",
+        "Rations",
+    ];
     let paragraph = "<p>A long description of what this does, as the compendium writes it, \
         with <strong>bold</strong> words and @UUID[Compendium.dnd5e.rules.Item.x]{links}.</p>";
     let items = actor["items"].as_array_mut().unwrap();
@@ -40,9 +50,12 @@ fn bench(c: &mut Criterion) {
     let text = big_actor();
     assert!(text.len() >= 150_000, "{} bytes", text.len());
     sheets::import(text.as_bytes(), None).unwrap();
-    c.bench_function(&format!("import a {} KB Foundry actor", text.len() / 1000), |b| {
-        b.iter(|| sheets::import(std::hint::black_box(text.as_bytes()), None).unwrap());
-    });
+    c.bench_function(
+        &format!("import a {} KB Foundry actor", text.len() / 1000),
+        |b| {
+            b.iter(|| sheets::import(std::hint::black_box(text.as_bytes()), None).unwrap());
+        },
+    );
 }
 
 criterion_group!(benches, bench);

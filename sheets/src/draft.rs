@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use dm::character::Character;
-use dm::character::{HomebrewWeapon, slug, valid_name};
+use dm::character::{ClassLevels, HomebrewWeapon, slug, valid_name};
 use rules::content::{self, Class, GearKind, Race, Subrace, WeaponProperty};
 use rules::dice;
 use rules::mechanics::{
@@ -65,6 +65,10 @@ pub struct Draft {
     pub items: Vec<(String, u32)>,
     /// Feats by name.
     pub feats: Vec<String>,
+    /// Spells in a book but not prepared today, by name.
+    pub unprepared: Vec<String>,
+    /// Languages by name.
+    pub languages: Vec<String>,
     /// What the reader itself noticed.
     pub notes: Vec<String>,
 }
@@ -115,20 +119,26 @@ impl Draft {
     pub fn finish(mut self, format: Format, name: Option<&str>) -> Result<Imported, ImportError> {
         let mut notes = std::mem::take(&mut self.notes);
         let name = handle_name(name.unwrap_or(&self.name), name.is_some(), &mut notes)?;
-        let (class, level) = self.class(&mut notes)?;
+        let (class, level, classes) = self.class(&mut notes)?;
         let (race_id, race, subrace) = self.race(&mut notes);
-        if let Some(b) = &self.background {
-            notes.push(format!(
-                "background {b}: kept as a note (sheets hold no background yet)"
-            ));
-        }
-        for feat in &self.feats {
-            if content_feat(feat) {
-                notes.push(format!(
-                    "feat {feat}: the SRD feat, listed (its rules are not automated)"
-                ));
-            } else {
-                notes.push(format!("feat {feat}: not in the SRD, kept as a note"));
+        let background = self
+            .background
+            .as_ref()
+            .map(|b| match dm::builder::background(b) {
+                Some(srd) => srd.id.to_string(),
+                None => {
+                    notes.push(format!("background {b}: not in the SRD, kept by name"));
+                    b.clone()
+                }
+            });
+        let mut feats = Vec::new();
+        for feat in self.feats.iter().take(MAX_LIST) {
+            match dm::builder::feat(feat) {
+                Some(srd) => feats.push(srd.id.to_string()),
+                None => {
+                    notes.push(format!("feat {feat}: not in the SRD, kept as a note"));
+                    feats.push(feat.clone());
+                }
             }
         }
         let mut scores = self.scores;
@@ -168,7 +178,36 @@ impl Draft {
         let (armor, shield) = self.armor(&mut notes);
         let (weapons, homebrew_weapons, mut items) = self.weapons(&mut notes);
         let spells = self.spells(&mut notes);
-        let slots = self.slots(class, level, &mut notes);
+        let wizard = classes.iter().any(|c| c.class == "wizard");
+        let spellbook: Vec<String> = if wizard {
+            self.spells
+                .iter()
+                .chain(&self.unprepared)
+                .filter_map(|n| content::spell(n))
+                .filter(|s| !s.is_cantrip())
+                .map(|s| s.id.clone())
+                .fold(Vec::new(), |mut book, id| {
+                    if !book.contains(&id) {
+                        book.push(id);
+                    }
+                    book
+                })
+        } else {
+            Vec::new()
+        };
+        if !self.unprepared.is_empty() {
+            notes.push(format!(
+                "{} spells not prepared{}: {}",
+                self.unprepared.len(),
+                if wizard {
+                    ", kept in the spellbook"
+                } else {
+                    ", left off"
+                },
+                self.unprepared.join(", ")
+            ));
+        }
+        let slots = self.slots(class, level, &classes, &mut notes);
         let mut ammo = BTreeMap::new();
         for (item, count) in self.items.iter().take(MAX_LIST) {
             match content::gear(item) {
@@ -229,6 +268,21 @@ impl Draft {
             reactions_off: Vec::new(),
             spent: BTreeMap::new(),
             ammo,
+            classes,
+            background,
+            feats,
+            languages: self.languages.iter().take(MAX_LIST).cloned().collect(),
+            tools: Vec::new(),
+            proficiencies: Vec::new(),
+            spellbook,
+            ancestry: None,
+            base_scores: self
+                .before_race
+                .then(|| (self.scores, "import".to_string())),
+            pending: Vec::new(),
+            locked: false,
+            history: Vec::new(),
+            notes: notes.clone(),
             homebrew_weapons,
         };
         Ok(Imported {
@@ -238,16 +292,53 @@ impl Draft {
         })
     }
 
-    /// The class the sheet plays and its level.
-    fn class(&self, notes: &mut Vec<String>) -> Result<(&'static Class, u8), ImportError> {
-        let mut found: Vec<(&'static Class, u8, &Option<String>)> = Vec::new();
+    /// The classes the sheet holds (the first it began with), and the
+    /// character's level.
+    fn class(
+        &self,
+        notes: &mut Vec<String>,
+    ) -> Result<(&'static Class, u8, Vec<ClassLevels>), ImportError> {
+        let mut found: Vec<ClassLevels> = Vec::new();
         for (name, level, subclass) in &self.classes {
-            match content::class(name) {
-                Some(c) => found.push((c, *level, subclass)),
-                None => notes.push(format!("class {name} {level}: not an SRD class, left off")),
+            let Some(c) = content::class(name) else {
+                notes.push(format!("class {name} {level}: not an SRD class, left off"));
+                continue;
+            };
+            if *level == 0 || *level > 20 {
+                return Err(ImportError::Character(format!(
+                    "{} level {level} is outside 1 to 20",
+                    c.name
+                )));
             }
+            if found.iter().any(|f| f.class == c.id) {
+                notes.push(format!("class {name} listed twice: the first kept"));
+                continue;
+            }
+            let sub = subclass.as_ref().and_then(|sub| {
+                // "Life Domain", "Oath of Devotion", "The Fiend": the SRD's
+                // "Life", "Devotion", "Fiend" named inside.
+                let srd = c.subclasses.iter().find(|s| {
+                    same(&s.id, sub)
+                        || sub
+                            .to_lowercase()
+                            .split(|ch: char| !ch.is_alphanumeric())
+                            .collect::<Vec<_>>()
+                            .windows(s.name.split(' ').count())
+                            .any(|w| same(&w.join(" "), &s.name))
+                });
+                if srd.is_none() {
+                    notes.push(format!("subclass {sub}: not in the SRD, kept as a note"));
+                }
+                srd.map(|s| s.id.clone())
+            });
+            found.push(ClassLevels {
+                class: c.id.clone(),
+                level: *level,
+                subclass: sub,
+                hit_dice: Vec::new(),
+            });
         }
-        let Some(&(class, first_level, subclass)) = found.first() else {
+        let Some(first) = found.first() else {
             let named: Vec<&str> = self.classes.iter().map(|(n, _, _)| n.as_str()).collect();
             return Err(ImportError::Character(if named.is_empty() {
                 "the file names no class".to_string()
@@ -258,52 +349,23 @@ impl Draft {
                 )
             }));
         };
-        if first_level == 0 || first_level > 20 {
-            return Err(ImportError::Character(format!(
-                "{} level {first_level} is outside 1 to 20",
-                class.name
-            )));
-        }
-        let total: u32 = found.iter().map(|(_, l, _)| u32::from(*l)).sum();
-        let level = u8::try_from(total.clamp(1, 20)).unwrap_or(20);
-        if found.len() > 1 {
-            let parts: Vec<String> = found
-                .iter()
-                .map(|(c, l, _)| format!("{} {l}", c.name))
-                .collect();
-            notes.push(format!(
-                "multiclass {}: played as a level-{level} {} (hit points and proficiency by total level; features and slots by that class)",
-                parts.join(" / "),
-                class.name.to_lowercase()
-            ));
-        }
-        if total > 20 {
-            notes.push(format!("class levels add up to {total}: capped at 20"));
-        }
-        for (c, _, sub) in &found {
-            if let Some(sub) = sub {
-                // "Life Domain", "Oath of Devotion", "The Fiend": the SRD's
-                // "Life", "Devotion", "Fiend" named inside.
-                let srd = c.subclasses.iter().any(|s| {
-                    same(&s.id, sub)
-                        || sub
-                            .to_lowercase()
-                            .split(|ch: char| !ch.is_alphanumeric())
-                            .collect::<Vec<_>>()
-                            .windows(s.name.split(' ').count())
-                            .any(|w| same(&w.join(" "), &s.name))
-                });
-                notes.push(if srd {
-                    format!(
-                        "subclass {sub}: the SRD's, kept as a note (sheets hold no subclass yet)"
-                    )
-                } else {
-                    format!("subclass {sub}: not in the SRD, kept as a note")
-                });
+        let class = content::class(&first.class)
+            .ok_or_else(|| ImportError::Character("no class".into()))?;
+        let mut total = 0u32;
+        let mut kept = Vec::new();
+        for f in found {
+            if total + u32::from(f.level) > 20 {
+                notes.push(format!(
+                    "{} {}: over level 20 in all, left off",
+                    f.class, f.level
+                ));
+                continue;
             }
+            total += u32::from(f.level);
+            kept.push(f);
         }
-        let _ = subclass;
-        Ok((class, level))
+        let level = u8::try_from(total.clamp(1, 20)).unwrap_or(20);
+        Ok((class, level, kept))
     }
 
     /// The race id stored, and the SRD race and subrace if there is one.
@@ -528,9 +590,20 @@ impl Draft {
     }
 
     /// The class's slots at the level, with those the file says are spent.
-    fn slots(&self, class: &Class, level: u8, notes: &mut Vec<String>) -> SpellSlots {
-        let Some(mut slots) = class.spell_slots(level) else {
-            return SpellSlots::none();
+    fn slots(
+        &self,
+        class: &Class,
+        level: u8,
+        classes: &[ClassLevels],
+        notes: &mut Vec<String>,
+    ) -> SpellSlots {
+        let mut slots = if classes.len() > 1 {
+            dm::builder::combined_slots(classes)
+        } else {
+            match class.spell_slots(level) {
+                Some(s) => s,
+                None => return SpellSlots::none(),
+            }
         };
         if let Some(left) = self.slots_left {
             for (i, l) in left.iter().enumerate() {
@@ -584,11 +657,6 @@ fn racial_bonuses(
             choice.bonus, choice.choose
         ));
     }
-}
-
-/// The SRD's one feat.
-fn content_feat(name: &str) -> bool {
-    same(name, "Grappler")
 }
 
 /// Names alike, ignoring case, spaces and punctuation.

@@ -260,12 +260,16 @@ pub fn from_value(actor: &Value, name: Option<&str>) -> Result<Imported, ImportE
         };
         d.classes.push((class_name, levels, sub));
     }
-    if !unprepared.is_empty() {
-        d.notes.push(format!(
-            "{} spells in the book but not prepared, left off: {}",
-            unprepared.len(),
-            unprepared.join(", ")
-        ));
+    d.unprepared = unprepared;
+    if let Some(langs) = system
+        .pointer("/traits/languages/value")
+        .and_then(Value::as_array)
+    {
+        d.languages = langs
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|l| l.chars().take(30).collect())
+            .collect();
     }
     if features > 0 {
         d.notes.push(format!(

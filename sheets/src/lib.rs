@@ -18,6 +18,7 @@
 //! #     dm::character::Character::create(&dm::command::NewCharacter {
 //! #         name: "Aria".into(), class: "wizard".into(), level: 3,
 //! #         race: "elf".into(), scores: dm::command::Scores::StandardArray,
+//! #         subclass: None, background: None,
 //! #     }).unwrap()
 //! # }
 //! ```

@@ -48,8 +48,17 @@ fn a_foundry_3x_fighter_keeps_its_figures() {
     assert!(c.items.iter().any(|i| i == "potion-of-healing"));
     assert_eq!(c.hit_dice_left, 3);
     assert!(has_note(&i, "feat Alert: not in the SRD, kept as a note"));
-    assert!(has_note(&i, "subclass Champion: the SRD's"));
-    assert!(has_note(&i, "background Soldier"));
+    assert_eq!(c.classes.len(), 1);
+    assert_eq!(c.classes[0].subclass.as_deref(), Some("champion"));
+    assert_eq!(c.background.as_deref(), Some("Soldier"));
+    assert!(has_note(
+        &i,
+        "background Soldier: not in the SRD, kept by name"
+    ));
+    assert_eq!(c.feats, ["Alert"]);
+    assert_eq!(c.languages, ["common"]);
+    // The notes stay on the sheet too.
+    assert_eq!(c.notes, i.notes);
     assert!(has_note(&i, "played as Brannoc"));
 }
 
@@ -79,19 +88,37 @@ fn a_foundry_2x_wizard_brings_its_prepared_spells() {
     assert_eq!(c.slots.describe_remaining(), "1st ×3, 2nd ×1");
     // Int 17 (+3) and proficiency +2 at 4th level.
     assert_eq!(c.spell_figures(), (5, 13));
-    assert!(has_note(&i, "not prepared, left off: Detect Magic"));
+    assert!(has_note(
+        &i,
+        "1 spells not prepared, kept in the spellbook: Detect Magic"
+    ));
+    assert!(c.spellbook.contains(&"detect-magic".to_string()));
+    assert!(c.spellbook.contains(&"magic-missile".to_string()));
+    assert!(
+        !c.spellbook.contains(&"fire-bolt".to_string()),
+        "no cantrips in the book"
+    );
+    assert_eq!(c.classes[0].subclass.as_deref(), Some("evocation"));
     assert!(has_note(&i, "spell Tasha's Mind Whip: not in the SRD"));
 }
 
 #[test]
-fn a_foundry_multiclass_plays_its_first_class_at_its_total_level() {
+fn a_foundry_multiclass_keeps_each_class_with_combined_slots() {
     let i = fixture("foundry-multiclass.json");
     let c = &i.character;
     assert_eq!((c.class.as_str(), c.level), ("fighter", 8));
     assert_eq!(c.proficiency(), 3);
     assert_eq!(c.health.max(), 62);
     assert_eq!(c.armor.as_deref(), Some("splint-armor"));
-    assert!(has_note(&i, "multiclass Fighter 5 / Wizard 3"));
+    let levels: Vec<(&str, u8)> = c
+        .classes
+        .iter()
+        .map(|k| (k.class.as_str(), k.level))
+        .collect();
+    assert_eq!(levels, [("fighter", 5), ("wizard", 3)]);
+    // The SRD's multiclass table at caster level 3 (the wizard's): 4 and 2,
+    // all left as the file says.
+    assert_eq!(c.slots.describe_remaining(), "1st ×4, 2nd ×2");
     assert!(has_note(&i, "subclass Eldritch Knight: not in the SRD"));
 }
 
@@ -183,7 +210,12 @@ fn a_fight_club_paladin_gets_racial_bonuses_and_coded_proficiencies() {
         ["bless", "cure-wounds", "protection-from-evil-and-good"]
     );
     assert!(has_note(&i, "feat Alert: not in the SRD, kept as a note"));
-    assert!(has_note(&i, "subclass Oath of Devotion: the SRD's"));
+    assert_eq!(c.classes[0].subclass.as_deref(), Some("devotion"));
+    assert_eq!(c.background.as_deref(), Some("acolyte"));
+    assert_eq!(
+        c.base_scores,
+        Some(([15, 10, 13, 8, 12, 14], "import".to_string()))
+    );
 }
 
 #[test]
@@ -195,7 +227,17 @@ fn a_fight_club_multiclass_leaves_off_a_homebrew_class() {
         &i,
         "class Blood Hunter 1: not an SRD class, left off"
     ));
-    assert!(has_note(&i, "multiclass Warlock 3 / Sorcerer 2"));
+    let levels: Vec<(&str, u8, Option<&str>)> = c
+        .classes
+        .iter()
+        .map(|k| (k.class.as_str(), k.level, k.subclass.as_deref()))
+        .collect();
+    assert_eq!(
+        levels,
+        [("warlock", 3, Some("fiend")), ("sorcerer", 2, None)]
+    );
+    // Sorcerer 2 on the multiclass table, the warlock's pact slots apart.
+    assert_eq!(c.slots.describe_remaining(), "1st ×3, 2nd ×2");
     assert!(has_note(&i, "spell Hex: not in the SRD"));
     assert_eq!(c.save_bonus(Ability::Charisma), 3 + 3);
 }
@@ -329,6 +371,8 @@ fn character() -> impl Strategy<Value = Character> {
                     level,
                     race: RACES[race].into(),
                     scores,
+                    subclass: None,
+                    background: None,
                 })
                 .expect("valid");
                 c.health.take_damage(damage, false);
@@ -336,6 +380,7 @@ fn character() -> impl Strategy<Value = Character> {
                 c.xp = xp;
                 c.gold = gold;
                 c.items.extend(items);
+                c.notes.extend(c.items.clone());
                 if prone {
                     c.conditions.add(Condition::Prone);
                 }

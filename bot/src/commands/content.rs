@@ -525,6 +525,10 @@ struct Coverage {
     spells: Counts,
     combat_spells: Counts,
     race_traits: Counts,
+    /// Every class and subclass feature of the SRD's level tables: full or
+    /// partial when the engine runs it (a combat feature with figures),
+    /// listed when the sheet only names it.
+    class_features: Counts,
     missing: BTreeMap<String, usize>,
 }
 
@@ -572,6 +576,7 @@ pub fn coverage(json: bool) -> Result<()> {
         spells: Counts::default(),
         combat_spells: Counts::default(),
         race_traits: Counts::default(),
+        class_features: Counts::default(),
         missing: BTreeMap::new(),
     };
     for m in content::monsters() {
@@ -624,6 +629,20 @@ pub fn coverage(json: bool) -> Result<()> {
             *c.missing.entry(format!("race trait: {why}")).or_default() += 1;
         }
     }
+    let mut run_by_class: Vec<(String, Vec<String>)> = Vec::new();
+    for class in content::classes() {
+        let mut run = Vec::new();
+        for (id, name) in class_feature_refs(class) {
+            match class.combat_feature(&id) {
+                Some(f) => {
+                    c.class_features.add(f.automation.level);
+                    run.push(name);
+                }
+                None => c.class_features.add(AutomationLevel::Listed),
+            }
+        }
+        run_by_class.push((class.name.clone(), run));
+    }
     if json {
         return emit(&serde_json::to_string_pretty(&c)?);
     }
@@ -636,6 +655,7 @@ pub fn coverage(json: bool) -> Result<()> {
         c.spells.line("spells"),
         c.combat_spells.line("  with a combat effect"),
         c.race_traits.line("racial traits"),
+        c.class_features.line("class features"),
     ] {
         let _ = writeln!(out, "{line}");
     }
@@ -658,5 +678,35 @@ pub fn coverage(json: bool) -> Result<()> {
             );
         }
     }
+    out.push_str("\nClass features the engine runs (the others are listed on the sheet only):");
+    for (class, run) in run_by_class {
+        let _ = write!(
+            out,
+            "\n  {class}: {}",
+            if run.is_empty() {
+                "none".to_string()
+            } else {
+                run.join(", ")
+            }
+        );
+    }
     emit(&out)
+}
+
+/// Every feature of a class's level tables and of its subclasses', by id
+/// and name, each once.
+fn class_feature_refs(class: &content::Class) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let refs = class.levels.iter().flat_map(|l| &l.features).chain(
+        class
+            .subclasses
+            .iter()
+            .flat_map(|s| s.levels.iter().flat_map(|l| &l.features)),
+    );
+    for f in refs {
+        if !out.iter().any(|(id, _)| *id == f.id) {
+            out.push((f.id.clone(), f.name.clone()));
+        }
+    }
+    out
 }

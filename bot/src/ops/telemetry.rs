@@ -150,6 +150,10 @@ pub fn command_kind(command: &Command) -> &'static str {
         Command::Commands => "commands",
         Command::Dm(_) => "dm",
         Command::ImportCharacter { .. } => "import_character",
+        Command::RollScores => "roll_scores",
+        Command::Choose { .. } => "choose",
+        Command::SetOwn { .. } => "set_own",
+        Command::LevelUpIn { .. } => "level_up",
     }
 }
 

@@ -182,7 +182,15 @@ impl FakeDiscord {
     /// Sends a slash command as `user` in `channel` (INTERACTION_CREATE,
     /// type 2) and returns its interaction id and token.
     pub fn command(&self, user: u64, channel: u64, name: &str, options: Value) -> (u64, String) {
-        self.interaction(2, user, channel, name, options, MEMBER_PERMISSIONS, Value::Null)
+        self.interaction(
+            2,
+            user,
+            channel,
+            name,
+            options,
+            MEMBER_PERMISSIONS,
+            Value::Null,
+        )
     }
 
     /// Sends a slash command with a file attached (an option of type 11
@@ -263,8 +271,15 @@ impl FakeDiscord {
     /// Asks for autocomplete choices (INTERACTION_CREATE, type 4; the
     /// option being typed has `"focused": true`) and returns the choices.
     pub async fn autocomplete(&self, user: u64, channel: u64, name: &str, options: Value) -> Value {
-        let (id, token) =
-            self.interaction(4, user, channel, name, options, MEMBER_PERMISSIONS, Value::Null);
+        let (id, token) = self.interaction(
+            4,
+            user,
+            channel,
+            name,
+            options,
+            MEMBER_PERMISSIONS,
+            Value::Null,
+        );
         let path = format!("interactions/{id}/{token}/callback");
         let body = self
             .wait_for(&format!("choices for /{name}"), |c| {

@@ -1,14 +1,12 @@
 //! Characters: who a player plays, making one, switching to another,
 //! showing a sheet, and levelling up.
 
-use rules::automation::features;
-use rules::mechanics::LifeState;
-
+use super::build;
 use super::creatures::find_character;
 use super::text::sheet_text;
 use super::{Result, no};
 use crate::character::{Character, valid_name};
-use crate::command::{NewCharacter, Scores};
+use crate::command::NewCharacter;
 use crate::event::{Line, PlayerId, Reply};
 use crate::table::Table;
 
@@ -30,14 +28,22 @@ pub(super) fn create(
     table: &mut Table,
     actor: &PlayerId,
     new: &NewCharacter,
+    now: u64,
     reply: &mut Reply,
 ) -> Result<()> {
     let mut new = new.clone();
-    if let Scores::PointBuy { .. } = new.scores {
-    } else {
-        new.scores = Scores::StandardArray;
+    let (scores, used_rolled) = build::settle_scores(table, actor, &new.class, &new.scores)?;
+    new.scores = scores;
+    let mut c = Character::create(&new).map_err(|e| no(e.to_string()))?;
+    if used_rolled && let Some(r) = table.rolled_scores.remove(actor) {
+        build::record(
+            &mut c,
+            actor,
+            now,
+            format!("scores from roll #{}", r.roll),
+            "rolled at the table",
+        );
     }
-    let c = Character::create(&new).map_err(|e| no(e.to_string()))?;
     if table.character(&c.handle).is_some() {
         return Err(no(format!(
             "there is already a character called {}",
@@ -200,57 +206,6 @@ pub(super) fn sheet(
     };
     reply.say(sheet_text(c));
     reply.private = true;
-    Ok(())
-}
-
-/// `levelup` (the XP must reach the next level's) or `dm levelup NAME`
-/// (whatever the XP): one level up, out of a fight.
-pub(super) fn level_up(table: &mut Table, me: &str, by_dm: bool, reply: &mut Reply) -> Result<()> {
-    let in_fight = table.encounter.as_ref().is_some_and(|e| e.has(me));
-    let c = table
-        .character(me)
-        .ok_or_else(|| no("only characters level up"))?;
-    if in_fight {
-        return Err(no(format!("{} levels up after the fight", c.name)));
-    }
-    if c.health.state() != LifeState::Conscious {
-        return Err(no(format!("{} levels up once back on their feet", c.name)));
-    }
-    let next = c.level.saturating_add(1);
-    let Some(need) = xp_for_level(next) else {
-        return Err(no(format!("{} is level 20, the highest", c.name)));
-    };
-    if !by_dm && c.xp < need {
-        return Err(no(format!(
-            "{} needs {need} XP for level {next} (has {}) — or the DM's `dm levelup {}`",
-            c.name, c.xp, c.handle
-        )));
-    }
-    let c = table
-        .character_mut(me)
-        .ok_or_else(|| no("only characters level up"))?;
-    let attacks_before = features::attacks_per_action(c.class(), c.level);
-    let up = c.level_up().ok_or_else(|| no("level 20 is the highest"))?;
-    let mut text = format!(
-        "{} reaches level {}: +{} HP (max {}), proficiency +{}",
-        c.name,
-        c.level,
-        up.hp_gain,
-        c.health.max(),
-        c.proficiency()
-    );
-    let attacks = features::attacks_per_action(c.class(), c.level);
-    if attacks > attacks_before {
-        text.push_str(&format!(", {attacks} attacks per Attack action"));
-    }
-    if !c.spells.is_empty() {
-        text.push_str(&format!(", slots {}", c.slots.describe_remaining()));
-    }
-    if !up.learned.is_empty() {
-        text.push_str(&format!(", learns {}", up.learned.join(", ")));
-    }
-    text.push('.');
-    reply.say(text);
     Ok(())
 }
 

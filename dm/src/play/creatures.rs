@@ -195,7 +195,7 @@ pub(super) fn target(table: &Table, handle: &str, from: &str) -> Target {
             ..Target::default()
         };
         for r in c.racial_resistances() {
-            t.defenses.resistances.insert(*r);
+            t.defenses.resistances.insert(r);
         }
         t
     } else if let Some(m) = monster_of(table, handle) {

@@ -8,7 +8,7 @@ use rules::automation;
 use rules::content::{self, GearKind};
 use rules::mechanics::{Ability, Condition, Conditions, Health, LifeState, ZeroHp};
 
-use super::characters::{level_up, xp_for_level};
+use super::characters::xp_for_level;
 use super::creatures::{
     conditions_mut, enc_monster, find_character, handles, health_mut, name_of, resolve,
 };
@@ -26,10 +26,58 @@ pub(super) fn dm_command(
     table: &mut Table,
     actor: &PlayerId,
     command: &DmCommand,
+    now: u64,
     dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
     match command {
+        DmCommand::Lock { character, locked } => {
+            let h = find_character(table, character)?.handle.clone();
+            let c = table
+                .character_mut(&h)
+                .ok_or_else(|| no("no such character"))?;
+            if c.locked == *locked {
+                return Err(no(format!(
+                    "{}'s sheet is {} already",
+                    c.name,
+                    if *locked { "locked" } else { "unlocked" }
+                )));
+            }
+            c.locked = *locked;
+            let what = if *locked {
+                "sheet locked"
+            } else {
+                "sheet unlocked"
+            };
+            reply.say(format!("{}: {what}.", c.name));
+            super::build::record(c, actor, now, what.to_string(), "the DM's decision");
+        }
+        DmCommand::AllowManual { on } => {
+            table.manual_scores_forbidden = !*on;
+            reply.say(if *on {
+                "Typed ability scores are allowed at this table."
+            } else {
+                "Typed ability scores are not allowed at this table: array, point buy or `char roll`."
+            });
+        }
+        DmCommand::LevelUpIn {
+            character,
+            class,
+            roll,
+        } => {
+            let h = find_character(table, character)?.handle.clone();
+            super::build::level_up(
+                table,
+                actor,
+                &h,
+                class.as_deref(),
+                *roll,
+                true,
+                now,
+                dice,
+                reply,
+            )?;
+        }
         DmCommand::StartEncounter => {
             if table.encounter.is_some() {
                 return Err(no("a fight is already on — `dm end` closes it"));
@@ -185,6 +233,7 @@ pub(super) fn dm_command(
                 "{}: {field} {before} → {value} ({reason}), by {actor}.",
                 c.name
             ));
+            super::build::record(c, actor, now, format!("{field} {before} → {value}"), reason);
         }
         DmCommand::Xp { amount, to } => {
             let who = recipients(table, to)?;
@@ -232,7 +281,7 @@ pub(super) fn dm_command(
         }
         DmCommand::LevelUp { character } => {
             let h = find_character(table, character)?.handle.clone();
-            level_up(table, &h, true, reply)?;
+            super::build::level_up(table, actor, &h, None, false, true, now, dice, reply)?;
         }
         DmCommand::Place { who, to, other } => {
             let (a, b) = (resolve(table, who)?, resolve(table, other)?);
@@ -408,7 +457,7 @@ fn ammunition(name: &str) -> Option<&'static content::Gear> {
         .filter(|g| g.kind == GearKind::Ammunition)
 }
 
-fn set_field(c: &mut Character, field: &str, value: &str) -> Result<String> {
+pub(super) fn set_field(c: &mut Character, field: &str, value: &str) -> Result<String> {
     let num = || {
         value
             .parse::<i64>()

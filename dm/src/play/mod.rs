@@ -33,6 +33,7 @@ use crate::table::{Rejection, Table};
 
 mod actions;
 mod attack;
+mod build;
 mod characters;
 mod classes;
 mod creatures;
@@ -116,10 +117,10 @@ pub fn execute(
             if !table.is_dm(actor) {
                 return Err(no("only the table's DM can do that"));
             }
-            dm::dm_command(table, actor, dm, dice, &mut reply)?;
+            dm::dm_command(table, actor, dm, now, dice, &mut reply)?;
             reply.announce |= dm::announced(dm);
         }
-        Command::NewCharacter(new) => characters::create(table, actor, new, &mut reply)?,
+        Command::NewCharacter(new) => characters::create(table, actor, new, now, &mut reply)?,
         Command::ImportCharacter { character, notes } => {
             characters::import(table, actor, character, notes, &mut reply)?;
         }
@@ -139,6 +140,29 @@ pub fn execute(
         Command::VoteFor { option } => votes::ballot(table, actor, option, &mut reply)?,
         Command::EndTurn if turns::dm_moves_turn(table, actor) => {
             turns::dm_end_turn(table, dice, &mut reply)?;
+        }
+        Command::RollScores => build::roll_scores(table, actor, dice, &mut reply)?,
+        Command::Choose { kind, picks } => {
+            let me = characters::acting_character(table, actor)?;
+            if !build::choose(table, actor, &me, kind.as_deref(), picks, now, &mut reply)? {
+                return Ok(reply);
+            }
+        }
+        Command::SetOwn {
+            field,
+            value,
+            reason,
+        } => {
+            let me = characters::acting_character(table, actor)?;
+            build::set_own(table, actor, &me, field, value, reason, now, &mut reply)?;
+        }
+        Command::LevelUp | Command::LevelUpIn { .. } => {
+            let me = characters::acting_character(table, actor)?;
+            let (class, roll) = match command {
+                Command::LevelUpIn { class, roll } => (class.as_deref(), *roll),
+                _ => (None, false),
+            };
+            build::level_up(table, actor, &me, class, roll, false, now, dice, &mut reply)?;
         }
         other => {
             let me = characters::acting_character(table, actor)?;
@@ -189,7 +213,6 @@ fn act(
         }
         Command::Move { to, target } => movement::move_to(table, me, *to, target, dice, reply),
         Command::Rest { long } => rest::rest(table, me, *long, dice, reply),
-        Command::LevelUp => characters::level_up(table, me, false, reply),
         _ => Err(no("that command is not for a combatant")),
     }
 }

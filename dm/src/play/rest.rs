@@ -39,6 +39,7 @@ pub(super) fn rest(
             .min(c.level);
         c.conditions = Conditions::new();
         c.spent.clear();
+        super::build::after_long_rest(c);
         reply.say(format!(
             "{name} takes a long rest: HP {max}/{max}, slots restored."
         ));

@@ -154,3 +154,60 @@ pub async fn sheet_fields(
         .map(|f| ((*f).to_owned(), (*f).to_owned()));
     choices(partial, all)
 }
+
+/// The SRD subclasses: "Champion (fighter)" → `champion`.
+pub async fn subclasses(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let all = rules::content::classes().iter().flat_map(|c| {
+        c.subclasses
+            .iter()
+            .map(move |s| (format!("{} ({})", s.name, c.id), s.id.clone()))
+    });
+    choices(partial, all)
+}
+
+/// The backgrounds the builder knows.
+pub async fn backgrounds(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let all = dm::builder::BACKGROUNDS
+        .iter()
+        .map(|b| (b.name.to_owned(), b.id.to_owned()));
+    choices(partial, all)
+}
+
+/// The SRD classes.
+pub async fn classes(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let all = rules::content::classes()
+        .iter()
+        .map(|c| (c.name.clone(), c.id.clone()));
+    choices(partial, all)
+}
+
+/// The sheet fields a player may set.
+pub async fn own_fields(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let all = dm::grammar::OWN_FIELDS
+        .iter()
+        .map(|f| ((*f).to_owned(), (*f).to_owned()));
+    choices(partial, all)
+}
+
+/// The options of the invoking player's first pending choice: "3 Fire
+/// Bolt" → `3` (the number the grammar takes).
+pub async fn pending_options(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let sender = format!("discord:{}", ctx.author().id);
+    let player = ctx.data().router.player_of(&sender);
+    let table = ctx.data().router.table(&table_id(ctx.channel_id())).await;
+    let from: Vec<String> = table
+        .ok()
+        .and_then(|t| {
+            let handle = t.players.get(&player)?;
+            Some(t.character(handle)?.pending.first()?.from.clone())
+        })
+        .unwrap_or_default();
+    let all = from.iter().enumerate().map(|(i, id)| {
+        let name = rules::content::spell(id).map_or(id.as_str(), |s| &s.name);
+        (format!("{} {name}", i + 1), (i + 1).to_string())
+    });
+    choices(partial, all)
+}

@@ -104,7 +104,10 @@ pub async fn save(
         "char_levelup",
         "char_link",
         "char_import",
-        "char_export"
+        "char_export",
+        "char_roll",
+        "char_choose",
+        "char_set"
     )
 )]
 pub async fn character(_ctx: Context<'_>) -> Result<(), Error> {
@@ -122,14 +125,153 @@ pub async fn char_new(
     #[max = 20]
     level: u8,
     #[description = "Race, e.g. hill dwarf"] race: String,
+    #[description = "How the scores are set (default: standard array)"] scores: Option<ScoreMethod>,
+    #[description = "The scores for point buy or typed, Str to Cha: 15,14,13,12,10,8"]
+    values: Option<String>,
+    #[description = "Subclass (the SRD's, at its level)"]
+    #[autocomplete = "super::autocomplete::subclasses"]
+    subclass: Option<String>,
+    #[description = "Background: acolyte or custom"]
+    #[autocomplete = "super::autocomplete::backgrounds"]
+    background: Option<String>,
 ) -> Result<(), Error> {
-    let text = format!(
+    let mut text = format!(
         "char new {} {} {level} {}",
         word(&name),
         word(&class),
         race.replace(['"', '“', '”'], "")
     );
+    text.push_str(&new_options(
+        scores,
+        values.as_deref(),
+        subclass.as_deref(),
+        background.as_deref(),
+    ));
     play(ctx, &format!("/char new {name}"), &text).await
+}
+
+/// How `/char new` sets the ability scores.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum ScoreMethod {
+    /// 15, 14, 13, 12, 10, 8 by the class's priorities.
+    #[name = "array"]
+    Array,
+    /// 27 points, scores 8 to 15 (give `values`).
+    #[name = "pointbuy"]
+    PointBuy,
+    /// The set rolled with `/char roll` (values: your order, or none).
+    #[name = "rolled"]
+    Rolled,
+    /// Typed scores 3 to 18, if the DM allows (give `values`).
+    #[name = "manual"]
+    Manual,
+}
+
+/// The optional words of `char new` after the race.
+pub fn new_options(
+    scores: Option<ScoreMethod>,
+    values: Option<&str>,
+    subclass: Option<&str>,
+    background: Option<&str>,
+) -> String {
+    let clean = |t: &str| t.replace(['"', '“', '”'], "").trim().to_string();
+    let mut text = String::new();
+    if let Some(m) = scores {
+        text.push(' ');
+        text.push_str(m.name());
+        if let Some(v) = values {
+            text.push(' ');
+            text.push_str(&clean(v).replace(' ', ""));
+        }
+    }
+    if let Some(sub) = subclass {
+        text.push_str(&format!(" sub {}", clean(sub)));
+    }
+    if let Some(bg) = background {
+        text.push_str(&format!(" bg {}", clean(bg)));
+    }
+    text
+}
+
+/// Roll six ability scores (4d6 drop the lowest) with the table's dice.
+#[poise::command(slash_command, rename = "roll")]
+pub async fn char_roll(ctx: Context<'_>) -> Result<(), Error> {
+    play(ctx, "/char roll", "char roll").await
+}
+
+/// What may be chosen after the builder's defaults.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum ChoiceKind {
+    /// Spells known or prepared.
+    #[name = "spells"]
+    Spells,
+    /// Cantrips.
+    #[name = "cantrips"]
+    Cantrips,
+    /// A wizard's spellbook.
+    #[name = "book"]
+    Book,
+    /// Skills.
+    #[name = "skills"]
+    Skills,
+    /// An Ability Score Improvement or a feat.
+    #[name = "asi"]
+    Asi,
+    /// Languages.
+    #[name = "languages"]
+    Languages,
+    /// Tools.
+    #[name = "tools"]
+    Tools,
+    /// The half-elf's +1s.
+    #[name = "bonus"]
+    Bonus,
+    /// The dragonborn's ancestry.
+    #[name = "ancestry"]
+    Ancestry,
+}
+
+/// Your pending choices, one's numbered options, or make it: `/char choose spells 2 5 7`.
+#[poise::command(slash_command, rename = "choose")]
+pub async fn char_choose(
+    ctx: Context<'_>,
+    #[description = "What to choose (none: list what is pending)"] kind: Option<ChoiceKind>,
+    #[description = "Numbers or names, separated by spaces (none: list the options)"]
+    #[autocomplete = "super::autocomplete::pending_options"]
+    picks: Option<String>,
+) -> Result<(), Error> {
+    let mut text = String::from("char choose");
+    if let Some(k) = kind {
+        text.push(' ');
+        text.push_str(k.name());
+        if let Some(p) = &picks {
+            text.push(' ');
+            text.push_str(&p.replace(['"', '“', '”'], ""));
+        }
+    }
+    play(ctx, "/char choose", &text).await
+}
+
+/// Change your own sheet outside a fight, until the DM locks it.
+#[poise::command(slash_command, rename = "set")]
+pub async fn char_set(
+    ctx: Context<'_>,
+    #[description = "The field"]
+    #[autocomplete = "super::autocomplete::own_fields"]
+    field: String,
+    #[description = "The new value"] value: String,
+    #[description = "Why (kept in the sheet history)"] reason: Option<String>,
+) -> Result<(), Error> {
+    let mut text = format!(
+        "char set {} {}",
+        field.replace(['"', '“', '”', ' '], ""),
+        value.replace(['"', '“', '”'], "")
+    );
+    if let Some(r) = reason {
+        text.push(' ');
+        text.push_str(&word(&r));
+    }
+    play(ctx, &format!("/char set {field}"), &text).await
 }
 
 /// Your character's full sheet (only you see it), or another's by name.
@@ -163,8 +305,22 @@ pub async fn char_use(
 
 /// Go up a level once your XP is enough (the DM's `/dm xp` says when).
 #[poise::command(slash_command, rename = "levelup")]
-pub async fn char_levelup(ctx: Context<'_>) -> Result<(), Error> {
-    play(ctx, "/char levelup", "levelup").await
+pub async fn char_levelup(
+    ctx: Context<'_>,
+    #[description = "The class (default: your first; another: multiclass)"]
+    #[autocomplete = "super::autocomplete::classes"]
+    class: Option<String>,
+    #[description = "Hit points: roll the hit die (default: the average)"] roll: Option<bool>,
+) -> Result<(), Error> {
+    let mut text = String::from("levelup");
+    if let Some(c) = class {
+        text.push(' ');
+        text.push_str(&c.replace(['"', '“', '”', ' '], ""));
+    }
+    if roll == Some(true) {
+        text.push_str(" roll");
+    }
+    play(ctx, "/char levelup", &text).await
 }
 
 /// Play as the same person on another transport: get a code, or give one.
@@ -224,8 +380,10 @@ pub async fn char_import(
         Ok(b) => b,
         Err(e) => {
             tracing::warn!(error = %e, "downloading a character file");
-            ctx.send(refuse("couldn't fetch the file from Discord; try again".to_owned()))
-                .await?;
+            ctx.send(refuse(
+                "couldn't fetch the file from Discord; try again".to_owned(),
+            ))
+            .await?;
             return Ok(());
         }
     };
@@ -254,7 +412,9 @@ pub async fn char_export(
 ) -> Result<(), Error> {
     let data = ctx.data();
     let table = super::table_id(ctx.channel_id());
-    let player = data.router.player_of(&format!("discord:{}", ctx.author().id));
+    let player = data
+        .router
+        .player_of(&format!("discord:{}", ctx.author().id));
     let state = data.router.table(&table).await?;
     let found = match &name {
         Some(n) => state.character(&n.trim().to_lowercase()),
@@ -262,12 +422,16 @@ pub async fn char_export(
     };
     let Some(c) = found else {
         let why = "no such character here: `/char export NAME`".to_owned();
-        ctx.send(super::reply_of(super::render::refusal(&why))).await?;
+        ctx.send(super::reply_of(super::render::refusal(&why)))
+            .await?;
         return Ok(());
     };
     let reply = poise::CreateReply::default()
         .ephemeral(true)
-        .content(format!("{} as an export: `/char import` reads it back.", c.name))
+        .content(format!(
+            "{} as an export: `/char import` reads it back.",
+            c.name
+        ))
         .attachment(serenity::CreateAttachment::bytes(
             sheets::ours::export(c).into_bytes(),
             format!("{}.json", c.handle),
