@@ -823,3 +823,19 @@ fn the_new_commands_read_back_from_the_log() {
         assert_eq!(back, command, "{line}");
     }
 }
+
+#[test]
+fn char_import_and_export_say_they_need_a_file() {
+    for (line, verb) in [
+        ("char import hero.json", "import"),
+        ("char export", "export"),
+    ] {
+        let err = dm::parse(line).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!(
+                "`char {verb}` needs a file: use /char {verb} or the console"
+            )),
+            "{err}"
+        );
+    }
+}
