@@ -224,10 +224,11 @@ pub enum Feature {
 }
 
 /// How a new character's ability scores are set.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum Scores {
     /// The standard array (15, 14, 13, 12, 10, 8), placed by the class's priorities.
+    #[default]
     StandardArray,
     /// Point buy (27 points, 8–15): the six scores in Str, Dex, Con, Int, Wis, Cha order.
     PointBuy {
@@ -246,12 +247,6 @@ pub enum Scores {
         /// The scores before racial bonuses.
         scores: Vec<u8>,
     },
-}
-
-impl Default for Scores {
-    fn default() -> Self {
-        Self::StandardArray
-    }
 }
 
 /// `char new NAME CLASS LEVEL RACE [scores] [sub SUBCLASS] [bg BACKGROUND]`.

@@ -508,6 +508,25 @@ impl Session {
     }
 }
 
+/// Reads a character file into the command that brings it to a table:
+/// Foundry VTT JSON, Fight Club 5 XML or our export. The file is read here,
+/// once; the command carries the sheet, so the log never needs the file.
+pub fn read_character(path: &std::path::Path, name: Option<&str>) -> Result<Command> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut bytes = Vec::new();
+    // One byte over the limit is enough to refuse a file as too large.
+    file.take(sheets::MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let imported =
+        sheets::import(&bytes, name).with_context(|| format!("importing {}", path.display()))?;
+    Ok(Command::ImportCharacter {
+        character: Box::new(imported.character),
+        notes: imported.notes,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -667,23 +686,4 @@ mod tests {
         let text = String::from_utf8(out.0.borrow().clone()).unwrap();
         assert!(text.contains("did you mean"), "{text}");
     }
-}
-
-/// Reads a character file into the command that brings it to a table:
-/// Foundry VTT JSON, Fight Club 5 XML or our export. The file is read here,
-/// once; the command carries the sheet, so the log never needs the file.
-pub fn read_character(path: &std::path::Path, name: Option<&str>) -> Result<Command> {
-    use std::io::Read as _;
-    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let mut bytes = Vec::new();
-    // One byte over the limit is enough to refuse a file as too large.
-    file.take(sheets::MAX_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("reading {}", path.display()))?;
-    let imported =
-        sheets::import(&bytes, name).with_context(|| format!("importing {}", path.display()))?;
-    Ok(Command::ImportCharacter {
-        character: Box::new(imported.character),
-        notes: imported.notes,
-    })
 }

@@ -115,6 +115,8 @@ pub async fn character(_ctx: Context<'_>) -> Result<(), Error> {
 }
 
 /// Make a character (standard array by the class's priorities).
+// A slash command's options are its arguments.
+#[allow(clippy::too_many_arguments)]
 #[poise::command(slash_command, rename = "new")]
 pub async fn char_new(
     ctx: Context<'_>,
