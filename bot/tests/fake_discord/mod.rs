@@ -63,6 +63,8 @@ pub struct FakeDiscord {
     shared: Arc<Shared>,
     dispatch: mpsc::UnboundedSender<(String, Value)>,
     next_id: AtomicU64,
+    /// The `data.resolved` of the next interaction sent (attachments).
+    resolved: Mutex<Value>,
 }
 
 impl FakeDiscord {
@@ -93,6 +95,7 @@ impl FakeDiscord {
             shared,
             dispatch: tx,
             next_id: AtomicU64::new(1),
+            resolved: Mutex::new(Value::Null),
         }
     }
 
@@ -182,15 +185,7 @@ impl FakeDiscord {
     /// Sends a slash command as `user` in `channel` (INTERACTION_CREATE,
     /// type 2) and returns its interaction id and token.
     pub fn command(&self, user: u64, channel: u64, name: &str, options: Value) -> (u64, String) {
-        self.interaction(
-            2,
-            user,
-            channel,
-            name,
-            options,
-            MEMBER_PERMISSIONS,
-            Value::Null,
-        )
+        self.interaction(2, user, channel, name, options, MEMBER_PERMISSIONS)
     }
 
     /// Sends a slash command with a file attached (an option of type 11
@@ -221,15 +216,9 @@ impl FakeDiscord {
             "proxy_url": url,
             "content_type": "application/json"
         }}});
-        let (iid, token) = self.interaction(
-            2,
-            user,
-            channel,
-            name,
-            options(&id),
-            MEMBER_PERMISSIONS,
-            resolved,
-        );
+        *self.resolved.lock().unwrap() = resolved;
+        let (iid, token) =
+            self.interaction(2, user, channel, name, options(&id), MEMBER_PERMISSIONS);
         let path = format!("interactions/{iid}/{token}/callback");
         self.wait_for(&format!("response to /{name}"), |c| {
             c.method == "POST" && c.path == path
@@ -248,8 +237,7 @@ impl FakeDiscord {
         options: Value,
     ) -> Value {
         let permissions = MEMBER_PERMISSIONS | MANAGE_GUILD;
-        let (id, token) =
-            self.interaction(2, user, channel, name, options, permissions, Value::Null);
+        let (id, token) = self.interaction(2, user, channel, name, options, permissions);
         let path = format!("interactions/{id}/{token}/callback");
         self.wait_for(&format!("response to /{name}"), |c| {
             c.method == "POST" && c.path == path
@@ -271,15 +259,7 @@ impl FakeDiscord {
     /// Asks for autocomplete choices (INTERACTION_CREATE, type 4; the
     /// option being typed has `"focused": true`) and returns the choices.
     pub async fn autocomplete(&self, user: u64, channel: u64, name: &str, options: Value) -> Value {
-        let (id, token) = self.interaction(
-            4,
-            user,
-            channel,
-            name,
-            options,
-            MEMBER_PERMISSIONS,
-            Value::Null,
-        );
+        let (id, token) = self.interaction(4, user, channel, name, options, MEMBER_PERMISSIONS);
         let path = format!("interactions/{id}/{token}/callback");
         let body = self
             .wait_for(&format!("choices for /{name}"), |c| {
@@ -299,7 +279,6 @@ impl FakeDiscord {
         name: &str,
         options: Value,
         permissions: u64,
-        resolved: Value,
     ) -> (u64, String) {
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
         let id = 800_000_000_000_000_000 + n;
@@ -337,6 +316,7 @@ impl FakeDiscord {
             "attachment_size_limit": 8_388_608
         });
         let mut event = event;
+        let resolved = std::mem::take(&mut *self.resolved.lock().unwrap());
         if !resolved.is_null() {
             event["data"]["resolved"] = resolved;
         }
