@@ -173,7 +173,7 @@ async fn the_bot_registers_its_slash_commands() {
     assert_eq!(
         char_subs,
         [
-            "new", "sheet", "use", "levelup", "link", "roll", "choose", "set"
+            "new", "sheet", "use", "levelup", "link", "import", "export", "roll", "choose", "set"
         ]
     );
     let dm = put
