@@ -4,8 +4,8 @@
 //! crates; errors reach the user through `anyhow` with their context.
 
 use bot::commands::{
-    adventure, bench, cli, content, eval, eval_adventures, games, output, play, rebind, roll,
-    serve, web,
+    adventure, bench, characters, cli, content, eval, eval_adventures, games, output, play, rebind,
+    roll, serve, web,
 };
 
 use std::process::ExitCode;
@@ -51,6 +51,12 @@ fn main() -> ExitCode {
             command: cli::WebCommand::Link(args),
         } => web::link(&args),
         cli::Command::Adventure { command } => adventure::run(&command),
+        cli::Command::Char {
+            command: cli::CharCommand::Import(args),
+        } => characters::import(&args),
+        cli::Command::Char {
+            command: cli::CharCommand::Export(args),
+        } => characters::export(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -195,7 +195,7 @@ async fn the_bot_registers_its_slash_commands() {
     assert_eq!(
         char_subs,
         [
-            "new", "sheet", "use", "levelup", "link", "roll", "choose", "set"
+            "new", "sheet", "use", "levelup", "link", "import", "export", "roll", "choose", "set"
         ]
     );
     let dm = put
@@ -1259,6 +1259,76 @@ async fn the_dm_rebinds_a_radio_player_s_node_from_discord() {
     assert!(ephemeral(&done), "{done}");
     assert!(text(&done).contains("key forgotten"), "{done}");
     assert!(store.radio_binding(node).await.unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn char_import_takes_an_attached_foundry_file_and_char_export_gives_it_back() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_031;
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../sheets/tests/fixtures/foundry-homebrew.json"
+    );
+    let bytes = std::fs::read(fixture).unwrap();
+    let made = bot
+        .fake
+        .ask_with_file(
+            PLAYER,
+            channel,
+            "char",
+            |id| json!([{"name": "import", "type": 1, "options": [{"name": "file", "type": 11, "value": id}]}]),
+            "vex.json",
+            &bytes,
+        )
+        .await;
+    let made_text = text(&made);
+    assert!(made_text.contains("/char import vex.json"), "{made_text}");
+    assert!(made_text.contains("Vex"), "{made_text}");
+    assert!(
+        made_text.contains("feat Mobile: not in the SRD"),
+        "{made_text}"
+    );
+    let table = bot.router.table(&table_id(channel.into())).await.unwrap();
+    let vex = table.character("vex").expect("imported");
+    assert_eq!(vex.weapons, ["rapier", "moonblade"]);
+    assert_eq!(
+        table
+            .players
+            .get(&dm::PlayerId::new(format!("discord:{PLAYER}"))),
+        Some(&"vex".to_owned())
+    );
+
+    // A file that is not a character is refused privately and changes nothing.
+    let refused = bot
+        .fake
+        .ask_with_file(
+            DM,
+            channel,
+            "char",
+            |id| json!([{"name": "import", "type": 1, "options": [{"name": "file", "type": 11, "value": id}]}]),
+            "notes.txt",
+            b"just some notes",
+        )
+        .await;
+    assert!(ephemeral(&refused), "{refused}");
+    assert!(
+        text(&refused).contains("not a character file"),
+        "{}",
+        text(&refused)
+    );
+    let after = bot.router.table(&table_id(channel.into())).await.unwrap();
+    assert_eq!(after.characters.len(), 1);
+
+    let exported = bot
+        .fake
+        .ask(PLAYER, channel, "char", sub("export", vec![]))
+        .await;
+    assert!(ephemeral(&exported), "{exported}");
+    let file = exported["uploaded"][0]
+        .as_str()
+        .expect("the export is attached");
+    let back = sheets::import(file.as_bytes(), None).unwrap();
+    assert_eq!(&back.character, vex);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

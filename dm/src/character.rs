@@ -5,6 +5,7 @@
 //! figures the rules need (AC, attack bonuses, save bonuses, the spell DC)
 //! are derived from it on demand, so an edited score changes them at once.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,7 @@ use crate::command::{NewCharacter, Scores};
 pub use crate::sheet::{Choice, ChoiceKind, ClassLevels, SheetChange};
 
 /// A player character's sheet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Character {
     /// Its name as given ("Aria").
     pub name: String,
@@ -121,6 +122,86 @@ pub struct Character {
     /// Notes kept on the sheet (an import's lines it could not map).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Weapons outside the SRD that it carries (an imported homebrew
+    /// blade), with the figures their file stated. Each is also listed in
+    /// `weapons` by its id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub homebrew_weapons: Vec<HomebrewWeapon>,
+}
+
+/// A weapon the SRD doesn't have, as a character file stated it: enough
+/// for the attack code to roll it like any other weapon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomebrewWeapon {
+    /// Its id in `Character::weapons`: the name in lowercase with hyphens.
+    pub id: String,
+    /// Its name as the file gave it ("Moonblade").
+    pub name: String,
+    /// Damage dice with one hand ("1d8").
+    pub dice: String,
+    /// The damage type.
+    pub damage_type: DamageType,
+    /// Damage dice with both hands, for a versatile weapon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versatile: Option<String>,
+    /// A ranged weapon rather than a melee one.
+    #[serde(default)]
+    pub ranged: bool,
+    /// A martial weapon rather than a simple one.
+    #[serde(default)]
+    pub martial: bool,
+    /// Its properties (finesse, light, reach…), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<WeaponProperty>,
+    /// Normal and long range in feet, for a ranged or thrown weapon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<[u32; 2]>,
+}
+
+impl HomebrewWeapon {
+    /// The weapon as the rules engine takes it. Ammunition is not counted
+    /// for it (the file names no SRD ammunition), so it never runs out.
+    pub fn weapon(&self) -> Weapon {
+        use rules::content::{WeaponCategory, WeaponDamage, WeaponKind};
+        let ranged = self.ranged;
+        Weapon {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            aliases: Vec::new(),
+            ammunition: None,
+            category: if self.martial {
+                WeaponCategory::Martial
+            } else {
+                WeaponCategory::Simple
+            },
+            kind: if ranged {
+                WeaponKind::Ranged
+            } else {
+                WeaponKind::Melee
+            },
+            damage: Some(WeaponDamage {
+                dice: self.dice.clone(),
+                damage_type: self.damage_type,
+            }),
+            versatile_damage: self.versatile.clone(),
+            properties: self.properties.clone(),
+            range: self.range.filter(|_| ranged),
+            throw_range: self
+                .range
+                .filter(|_| !ranged && self.properties.contains(&WeaponProperty::Thrown)),
+            weight: 0.0,
+            cost_cp: 0,
+        }
+    }
+}
+
+/// A handle-like id for a name: lowercase, words joined by hyphens.
+pub fn slug(name: &str) -> String {
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// What going up a level gave.
@@ -473,6 +554,7 @@ impl Character {
             locked: false,
             history: Vec::new(),
             notes: Vec::new(),
+            homebrew_weapons: Vec::new(),
         }
         .furnished(new, base, method, race, subrace)
     }
@@ -862,21 +944,34 @@ impl Character {
     /// alias ("light crossbow", "crossbow-light", "Crossbow, light"), or
     /// the unique start of one ("cross"); its first weapon for an empty
     /// query. Older sheets' ids ("light-crossbow") resolve through the alias.
-    pub fn weapon(&self, query: &str) -> Option<&'static Weapon> {
+    pub fn weapon(&self, query: &str) -> Option<Cow<'static, Weapon>> {
+        let homebrew: Vec<Weapon> = self.homebrew_weapons.iter().map(|h| h.weapon()).collect();
         // Each kind once: two daggers are one answer to "dag", not two.
-        let mut carried: Vec<&'static Weapon> = Vec::new();
-        for w in self.weapons.iter().filter_map(|w| content::weapon(w)) {
+        let mut carried: Vec<&Weapon> = Vec::new();
+        for id in &self.weapons {
+            let Some(w) = content::weapon(id).or_else(|| homebrew.iter().find(|h| &h.id == id))
+            else {
+                continue;
+            };
             if carried.iter().all(|c| c.id != w.id) {
                 carried.push(w);
             }
         }
-        if query.trim().is_empty() {
-            return carried.first().copied();
-        }
-        match content::find(&carried, query) {
-            Found::One(w) => Some(*w),
-            Found::Several(_) | Found::Nothing(_) => None,
-        }
+        let found = if query.trim().is_empty() {
+            carried.first().copied()
+        } else {
+            match content::find(&carried, query) {
+                Found::One(w) => Some(*w),
+                Found::Several(_) | Found::Nothing(_) => None,
+            }
+        }?;
+        // A homebrew weapon shadows no SRD one: its id is not an SRD id.
+        Some(
+            match content::weapon(&found.id).filter(|w| w.id == found.id) {
+                Some(srd) => Cow::Borrowed(srd),
+                None => Cow::Owned(found.clone()),
+            },
+        )
     }
 
     /// How many pieces of the ammunition `id` it carries.

@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use rules::dice::Advantage;
+
+use crate::character::Character;
 use rules::mechanics::{Ability, Condition, Distance};
 
 /// One thing a player or the DM asks for.
@@ -155,6 +157,15 @@ pub enum Command {
     Commands,
     /// A DM command.
     Dm(DmCommand),
+    /// `char import FILE`: a character the transport read from a file
+    /// (Foundry VTT, Fight Club 5 or our export). The log holds the sheet
+    /// itself, so replaying never reads a file.
+    ImportCharacter {
+        /// The sheet.
+        character: Box<Character>,
+        /// What the import could not carry over, one line each.
+        notes: Vec<String>,
+    },
     /// `char roll`: roll six ability scores (4d6 drop the lowest) with the
     /// table's dice, kept on the table for `char new … rolled`.
     RollScores,

@@ -985,6 +985,16 @@ fn new_character(args: &[Token]) -> Result<Command, ParseError> {
             name => Ok(Command::UseCharacter { name: join(name) }),
         };
     }
+    // A file can't travel in a line of text: the transports read it.
+    if sub.is(&["import", "export"]) {
+        return Err(usage(
+            CHAR,
+            format!(
+                "`char {}` needs a file: use /char {0} or the console",
+                sub.text.to_lowercase()
+            ),
+        ));
+    }
     if sub.is(&["roll"]) {
         return no_args(rest, CHAR, Command::RollScores);
     }

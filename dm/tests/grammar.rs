@@ -922,3 +922,19 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn char_import_and_export_say_they_need_a_file() {
+    for (line, verb) in [
+        ("char import hero.json", "import"),
+        ("char export", "export"),
+    ] {
+        let err = parse(line).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!(
+                "`char {verb}` needs a file: use /char {verb} or the console"
+            )),
+            "{err}"
+        );
+    }
+}

@@ -217,8 +217,20 @@ fn places_and_people_met_are_remembered() {
     let mut g = party();
     let keep: dm::adventure::Adventure =
         serde_json::from_str(include_str!("fixtures/little-keep.json")).unwrap();
-    let start = keep.areas.iter().find(|a| a.id == keep.start).unwrap().name.clone();
-    let npc = keep.npcs.iter().find(|n| n.area == keep.start).unwrap().name.clone();
+    let start = keep
+        .areas
+        .iter()
+        .find(|a| a.id == keep.start)
+        .unwrap()
+        .name
+        .clone();
+    let npc = keep
+        .npcs
+        .iter()
+        .find(|n| n.area == keep.start)
+        .unwrap()
+        .name
+        .clone();
     g.ok_command(
         &common::pid("dm"),
         dm::Command::Dm(dm::DmCommand::Adventure {
@@ -229,7 +241,10 @@ fn places_and_people_met_are_remembered() {
     let (text, brief) = recap(&mut g, "aria");
     assert!(text.contains(&format!("Explored: {start}.")), "{text}");
     assert!(text.contains(&format!("Met: {npc}.")), "{text}");
-    assert!(brief.contains("1areas") && brief.len() <= RADIO_RECAP, "{brief}");
+    assert!(
+        brief.contains("1areas") && brief.len() <= RADIO_RECAP,
+        "{brief}"
+    );
     let found = notes(&g.ok("bo", "notes"));
     assert!(found.contains(&format!("table: Met {npc}")), "{found}");
     assert!(found.contains(&format!("table: Place: {start}")), "{found}");

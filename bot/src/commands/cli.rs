@@ -85,6 +85,61 @@ pub enum Command {
         #[command(subcommand)]
         command: AdventureCommand,
     },
+    /// Characters from files: `dungeon char import hero.json --table T`, `dungeon char export aria --table T`.
+    Char {
+        /// What to do.
+        #[command(subcommand)]
+        command: CharCommand,
+    },
+}
+
+/// `dungeon char …`.
+#[derive(Debug, Subcommand)]
+pub enum CharCommand {
+    /// Read a Foundry VTT dnd5e actor (.json), a Fight Club 5 character (.xml) or our export,
+    /// and say what it holds and what it could not carry over; with --table, bring it to
+    /// that stored table as your character.
+    Import(CharImportArgs),
+    /// Print a character of a stored table as our JSON export (`char import` reads it back
+    /// exactly).
+    Export(CharExportArgs),
+}
+
+/// Arguments of `dungeon char import`.
+#[derive(Debug, Args)]
+pub struct CharImportArgs {
+    /// The character file (at most 2 MiB).
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
+    /// The stored table to join (`dungeon tables` lists them); without it, only show the import.
+    #[arg(long, value_name = "ID")]
+    pub table: Option<String>,
+    /// The player who imports it and will play it, as at the console's `as NAME:`.
+    #[arg(long = "as", value_name = "PLAYER", default_value = "player")]
+    pub player: String,
+    /// Another name for the character (one word: its handle at the table).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Where games are kept: a SQLite file or `postgres://…` [default: $DATABASE_URL, else ./dungeon.db].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// Print the imported sheet and notes as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `dungeon char export`.
+#[derive(Debug, Args)]
+pub struct CharExportArgs {
+    /// The character's name or handle.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The stored table it plays at (`dungeon tables` lists them).
+    #[arg(long, value_name = "ID")]
+    pub table: String,
+    /// Where games are kept: a SQLite file or `postgres://…` [default: $DATABASE_URL, else ./dungeon.db].
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
 }
 
 /// `dungeon adventure …`.

@@ -9,6 +9,7 @@
 pub mod adventure;
 pub mod bench;
 mod bench_multi;
+pub mod characters;
 pub mod cli;
 pub mod content;
 pub mod eval;

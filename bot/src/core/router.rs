@@ -1219,6 +1219,7 @@ fn sheet_edits(
         Command::Dm(DmCommand::Loot { .. }) => "loot given".to_owned(),
         Command::Dm(_) => "changed by a DM command".to_owned(),
         Command::NewCharacter(_) => "created".to_owned(),
+        Command::ImportCharacter { .. } => "imported from a file".to_owned(),
         _ => return Vec::new(),
     };
     let at_ms = i64::try_from(now.saturating_mul(1000)).unwrap_or(i64::MAX);

@@ -155,6 +155,7 @@ pub fn command_kind(command: &Command) -> &'static str {
         Command::LevelUp => "level_up",
         Command::Commands => "commands",
         Command::Dm(_) => "dm",
+        Command::ImportCharacter { .. } => "import_character",
         Command::RollScores => "roll_scores",
         Command::Choose { .. } => "choose",
         Command::SetOwn { .. } => "set_own",

@@ -196,6 +196,9 @@ impl Session {
             ),
             None => (self.default_player.clone(), input),
         };
+        if let Some(done) = self.file_command(&player, text)? {
+            return Ok(done);
+        }
         let command = match dm::parse(text) {
             Ok(c) => c,
             Err(e) => {
@@ -210,6 +213,56 @@ impl Session {
         };
         self.command(&who, &command)?;
         self.run_automatic_turns()
+    }
+
+    /// `char import PATH [NAME]` and `char export [NAME]`: the commands
+    /// that read or write a file, which only the console can. `None` for
+    /// any other line.
+    fn file_command(&mut self, player: &PlayerId, text: &str) -> Result<Option<()>> {
+        let mut words = text.split_whitespace();
+        if !words.next().is_some_and(|w| w.eq_ignore_ascii_case("char")) {
+            return Ok(None);
+        }
+        let verb = words.next().map(str::to_lowercase);
+        let rest: Vec<&str> = words.collect();
+        match verb.as_deref() {
+            Some("import") => {
+                let Some((path, name)) = rest.split_first() else {
+                    self.refused += 1;
+                    return self
+                        .say_refused(player, text, "say which file: `char import PATH [NAME]`")
+                        .map(Some);
+                };
+                let name = (!name.is_empty()).then(|| name.join(" "));
+                match read_character(std::path::Path::new(path), name.as_deref()) {
+                    Ok(command) => self.command(player, &command)?,
+                    Err(why) => {
+                        self.refused += 1;
+                        self.say_refused(player, text, &format!("{why:#}"))?;
+                    }
+                }
+                Ok(Some(()))
+            }
+            Some("export") => {
+                let handle = match rest.first() {
+                    Some(n) => Some(n.to_lowercase()),
+                    None => self.table.players.get(player).cloned(),
+                };
+                let found = handle.as_deref().and_then(|h| self.table.character(h));
+                match found {
+                    Some(c) => {
+                        let text = sheets::ours::export(c);
+                        self.print(&text)?;
+                    }
+                    None => {
+                        self.refused += 1;
+                        self.say_refused(player, text, "no such character: `char export NAME`")?;
+                    }
+                }
+                Ok(Some(()))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// Runs one command through the router: commit, then print.
@@ -564,6 +617,25 @@ impl Session {
              `dungeon replay {id}` and `dungeon verify {id}` check it."
         ))
     }
+}
+
+/// Reads a character file into the command that brings it to a table:
+/// Foundry VTT JSON, Fight Club 5 XML or our export. The file is read here,
+/// once; the command carries the sheet, so the log never needs the file.
+pub fn read_character(path: &std::path::Path, name: Option<&str>) -> Result<Command> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut bytes = Vec::new();
+    // One byte over the limit is enough to refuse a file as too large.
+    file.take(sheets::MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let imported =
+        sheets::import(&bytes, name).with_context(|| format!("importing {}", path.display()))?;
+    Ok(Command::ImportCharacter {
+        character: Box::new(imported.character),
+        notes: imported.notes,
+    })
 }
 
 #[cfg(test)]

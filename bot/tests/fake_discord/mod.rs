@@ -50,6 +50,10 @@ struct Shared {
     seq: AtomicU64,
     /// The op codes the bot sent on the gateway, in order.
     gateway_ops: Mutex<Vec<u64>>,
+    /// Files users attached, by attachment id, served as Discord's CDN does.
+    files: Mutex<std::collections::HashMap<String, Vec<u8>>>,
+    /// The REST base URL, for attachment URLs.
+    api: Mutex<String>,
 }
 
 /// The fake server. Dropping it leaves its tasks to end with the runtime.
@@ -59,6 +63,8 @@ pub struct FakeDiscord {
     shared: Arc<Shared>,
     dispatch: mpsc::UnboundedSender<(String, Value)>,
     next_id: AtomicU64,
+    /// The `data.resolved` of the next interaction sent (attachments).
+    resolved: Mutex<Value>,
 }
 
 impl FakeDiscord {
@@ -73,8 +79,11 @@ impl FakeDiscord {
             next_message: AtomicU64::new(1),
             seq: AtomicU64::new(0),
             gateway_ops: Mutex::default(),
+            files: Mutex::default(),
+            api: Mutex::default(),
         });
         let api = format!("http://{}", rest.local_addr().unwrap());
+        *shared.api.lock().unwrap() = api.clone();
         let app = axum::Router::new()
             .fallback(rest_call)
             .with_state(Arc::clone(&shared));
@@ -86,6 +95,7 @@ impl FakeDiscord {
             shared,
             dispatch: tx,
             next_id: AtomicU64::new(1),
+            resolved: Mutex::new(Value::Null),
         }
     }
 
@@ -178,6 +188,45 @@ impl FakeDiscord {
         self.interaction(2, user, channel, name, options, MEMBER_PERMISSIONS)
     }
 
+    /// Sends a slash command with a file attached (an option of type 11
+    /// whose value is the attachment id, resolved in `data.resolved`, the
+    /// file served at its CDN URL), and waits for its interaction response.
+    pub async fn ask_with_file(
+        &self,
+        user: u64,
+        channel: u64,
+        name: &str,
+        options: impl Fn(&str) -> Value,
+        filename: &str,
+        bytes: &[u8],
+    ) -> Value {
+        let n = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let id = (300_000_000_000_000_000 + n).to_string();
+        self.shared
+            .files
+            .lock()
+            .unwrap()
+            .insert(id.clone(), bytes.to_vec());
+        let url = format!("{}/attachments/{id}/{filename}", self.api);
+        let resolved = json!({"attachments": {id.clone(): {
+            "id": id,
+            "filename": filename,
+            "size": bytes.len(),
+            "url": url,
+            "proxy_url": url,
+            "content_type": "application/json"
+        }}});
+        *self.resolved.lock().unwrap() = resolved;
+        let (iid, token) =
+            self.interaction(2, user, channel, name, options(&id), MEMBER_PERMISSIONS);
+        let path = format!("interactions/{iid}/{token}/callback");
+        self.wait_for(&format!("response to /{name}"), |c| {
+            c.method == "POST" && c.path == path
+        })
+        .await
+        .body
+    }
+
     /// Sends a slash command as `user`, a member with the Manage Server
     /// permission, and waits for its interaction response.
     pub async fn ask_as_manager(
@@ -266,6 +315,11 @@ impl FakeDiscord {
             "context": 0,
             "attachment_size_limit": 8_388_608
         });
+        let mut event = event;
+        let resolved = std::mem::take(&mut *self.resolved.lock().unwrap());
+        if !resolved.is_null() {
+            event["data"]["resolved"] = resolved;
+        }
         self.dispatch
             .send(("INTERACTION_CREATE".to_owned(), event))
             .unwrap();
@@ -338,6 +392,28 @@ fn json_response(status: StatusCode, body: Value) -> Response {
         .into_response()
 }
 
+/// A multipart request (a message with files): its `payload_json` part,
+/// with the files' contents recorded under `uploaded`; null if none.
+fn multipart(body: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(body);
+    let mut payload = Value::Null;
+    let mut uploaded = Vec::new();
+    for part in text.split("\r\n--") {
+        let Some((head, content)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        if head.contains("name=\"payload_json\"") {
+            payload = serde_json::from_str(content).unwrap_or(Value::Null);
+        } else if head.contains("filename=") {
+            uploaded.push(Value::String(content.to_owned()));
+        }
+    }
+    if payload.is_object() && !uploaded.is_empty() {
+        payload["uploaded"] = Value::Array(uploaded);
+    }
+    payload
+}
+
 /// Every REST request: recorded, then answered as Discord would.
 async fn rest_call(
     State(shared): State<Arc<Shared>>,
@@ -345,12 +421,20 @@ async fn rest_call(
     uri: Uri,
     body: Bytes,
 ) -> Response {
+    // Attachments: served by the CDN, not the API, and not recorded.
+    if let ("GET", Some(rest)) = (method.as_str(), uri.path().strip_prefix("/attachments/")) {
+        let id = rest.split('/').next().unwrap_or_default();
+        return match shared.files.lock().unwrap().get(id) {
+            Some(bytes) => (StatusCode::OK, bytes.clone()).into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        };
+    }
     let path = uri
         .path()
         .strip_prefix("/api/v10/")
         .unwrap_or(uri.path())
         .to_owned();
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let body: Value = serde_json::from_slice(&body).unwrap_or_else(|_| multipart(&body));
     let response = match (
         method.as_str(),
         path.split('/').collect::<Vec<_>>().as_slice(),

@@ -1,6 +1,8 @@
 //! Attacks: a weapon attack (off hand too), a monster's attack action
 //! or its saving-throw area action, on the attacker's turn or readied.
 
+use std::borrow::Cow;
+
 use rules::automation::{self, CastFigures, Target, features};
 use rules::content::{self, WeaponProperty};
 use rules::dice::Advantage;
@@ -234,11 +236,12 @@ pub(super) fn attack(
     let t = target(table, &target_handle, me);
     let mut wielded = None;
     let (mut resolutions, per_action) = if let Some(c) = table.character(me).cloned() {
-        let w = if via == Via::OffHand {
+        let found = if via == Via::OffHand {
             classes::off_hand_weapon(table, &c, weapon)?
         } else {
             find_weapon(&c, weapon)?
         };
+        let w: &content::Weapon = &found;
         if let Some(why) = c.cannot_attack_with(w) {
             return Err(no(why));
         }
@@ -258,7 +261,7 @@ pub(super) fn attack(
             )));
         }
         reach::weapon(table, me, &target_handle, w)?;
-        wielded = Some(w);
+        wielded = Some(found.clone());
         let ability = weapon_ability(&c, w);
         let two_handed = w.versatile_damage.is_some() && !c.shield;
         let mut tree = if via == Via::OffHand {
@@ -310,7 +313,7 @@ pub(super) fn attack(
                 .insert(me.to_string(), per_action.saturating_sub(1));
         }
     }
-    if let Some(w) = wielded {
+    if let Some(w) = &wielded {
         classes::note_light_attack(table, me, w, via);
         fired(table, me, w, via == Via::Normal && left == 0);
     }
@@ -318,7 +321,7 @@ pub(super) fn attack(
         classes::keep_rage(table, me);
     }
     reactions::shield(table, me, &target_handle, &mut resolutions, dice, reply);
-    if let Some(w) = wielded {
+    if let Some(w) = &wielded {
         classes::sneak_attack(
             table,
             me,
@@ -387,7 +390,7 @@ fn fired(table: &mut Table, me: &str, w: &content::Weapon, new_action: bool) {
     }
 }
 
-pub(super) fn find_weapon(c: &Character, query: &str) -> Result<&'static content::Weapon> {
+pub(super) fn find_weapon(c: &Character, query: &str) -> Result<Cow<'static, content::Weapon>> {
     c.weapon(query).ok_or_else(|| {
         no(format!(
             "{} has no weapon `{query}` — carries: {}",

@@ -5,7 +5,7 @@ use super::build;
 use super::creatures::find_character;
 use super::text::sheet_text;
 use super::{Result, no};
-use crate::character::Character;
+use crate::character::{Character, valid_name};
 use crate::command::NewCharacter;
 use crate::event::{Line, PlayerId, Reply};
 use crate::table::Table;
@@ -67,6 +67,82 @@ pub(super) fn create(
     table.players.insert(actor.clone(), c.handle.clone());
     table.owners.insert(c.handle.clone(), actor.clone());
     table.characters.push(c);
+    Ok(())
+}
+
+/// The most notes an import may carry, and the longest one.
+const MAX_NOTES: usize = 100;
+const MAX_NOTE_BYTES: usize = 300;
+/// The most weapons, spells or items an imported sheet may hold.
+const MAX_LIST: usize = 200;
+
+/// `char import FILE`: a character read from a file by the transport, with
+/// the same rights as `char new` (its importer owns and plays it). The
+/// sheet is checked again here, since a command may come from anywhere.
+pub(super) fn import(
+    table: &mut Table,
+    actor: &PlayerId,
+    c: &Character,
+    notes: &[String],
+    reply: &mut Reply,
+) -> Result<()> {
+    if !valid_name(&c.name) || c.handle != c.name.to_lowercase() {
+        return Err(no(format!(
+            "name `{}`: use 1 to 24 letters, digits, `-` or `'`, starting with a letter",
+            c.name.chars().take(30).collect::<String>()
+        )));
+    }
+    let srd_class = rules::content::class(&c.class).is_some_and(|k| k.id == c.class);
+    if !srd_class || !(1..=20).contains(&c.level) || c.scores.iter().any(|s| !(1..=30).contains(s))
+    {
+        return Err(no(
+            "that sheet has no SRD class, a level outside 1-20 or a score outside 1-30",
+        ));
+    }
+    let long = [
+        c.weapons.len(),
+        c.spells.len(),
+        c.items.len(),
+        c.homebrew_weapons.len(),
+    ]
+    .iter()
+    .any(|n| *n > MAX_LIST);
+    if long || notes.len() > MAX_NOTES || notes.iter().any(|n| n.len() > MAX_NOTE_BYTES) {
+        return Err(no(format!(
+            "that sheet is too long: at most {MAX_LIST} weapons, spells or items and {MAX_NOTES} notes"
+        )));
+    }
+    if table.character(&c.handle).is_some() {
+        return Err(no(format!(
+            "there is already a character called {} — import it under another name",
+            c.name
+        )));
+    }
+    reply.lines.push(Line::Character {
+        name: c.name.clone(),
+        level: c.level,
+        race: c.race.clone(),
+        class: c.class.clone(),
+        max_hp: c.health.max(),
+        ac: c.ac(),
+        speed: c.speed,
+        scores: c.scores,
+    });
+    if !notes.is_empty() {
+        reply.say(format!(
+            "Imported {} ({} notes):\n{}",
+            c.name,
+            notes.len(),
+            notes
+                .iter()
+                .map(|n| format!("- {n}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+    }
+    table.players.insert(actor.clone(), c.handle.clone());
+    table.owners.insert(c.handle.clone(), actor.clone());
+    table.characters.push(c.clone());
     Ok(())
 }
 

@@ -3,6 +3,8 @@
 //! through `rules::automation::features`; this file decides when they
 //! apply at the table and what they spend.
 
+use std::borrow::Cow;
+
 use super::Dice;
 use rules::automation::{self, Context, DamageDealt, Resolution, Target, features};
 use rules::content::{self, ArmorCategory, Effect, Weapon, WeaponKind, WeaponProperty};
@@ -346,7 +348,7 @@ pub(super) fn off_hand_weapon(
     table: &Table,
     c: &Character,
     query: &str,
-) -> Result<&'static Weapon> {
+) -> Result<Cow<'static, Weapon>> {
     let light = |w: &Weapon| w.kind == WeaponKind::Melee && w.has(WeaponProperty::Light);
     let opened = table
         .encounter
@@ -360,13 +362,13 @@ pub(super) fn off_hand_weapon(
     let w = if query.trim().is_empty() {
         c.weapons
             .iter()
-            .filter_map(|id| content::weapon(id))
+            .filter_map(|id| c.weapon(id))
             .find(|w| light(w))
             .ok_or_else(|| no(format!("{} carries no light melee weapon", c.name)))?
     } else {
         find_weapon(c, query)?
     };
-    if !light(w) {
+    if !light(&w) {
         return Err(no(format!(
             "the off hand needs a light melee weapon; the {} is not one",
             w.name

@@ -146,6 +146,9 @@ pub fn execute(
             reply.announce |= dm::announced(dm);
         }
         Command::NewCharacter(new) => characters::create(table, actor, new, now, dice, &mut reply)?,
+        Command::ImportCharacter { character, notes } => {
+            characters::import(table, actor, character, notes, &mut reply)?;
+        }
         Command::UseCharacter { name } => {
             if !characters::switch(table, actor, name, &mut reply)? {
                 return Ok(reply);

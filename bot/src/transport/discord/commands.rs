@@ -4,6 +4,8 @@
 
 use poise::ChoiceParameter as _;
 
+use poise::serenity_prelude as serenity;
+
 use super::{Context, Error, play};
 
 /// Every command the bot registers.
@@ -111,6 +113,8 @@ pub async fn save(
         "char_use",
         "char_levelup",
         "char_link",
+        "char_import",
+        "char_export",
         "char_roll",
         "char_choose",
         "char_set"
@@ -367,6 +371,90 @@ pub async fn char_link(
     }
     .fitted();
     ctx.send(super::reply_of(card)).await?;
+    Ok(())
+}
+
+/// Bring your character from a Foundry VTT (.json) or Fight Club 5 (.xml) file, or an export.
+#[poise::command(slash_command, rename = "import")]
+pub async fn char_import(
+    ctx: Context<'_>,
+    #[description = "Foundry VTT .json, Fight Club 5 .xml, or an export"]
+    file: serenity::Attachment,
+    #[description = "Another name for the character (one word)"] name: Option<String>,
+) -> Result<(), Error> {
+    let title = format!("/char import {}", file.filename);
+    let refuse = |why: String| super::reply_of(super::render::refusal(&why));
+    if file.size as usize > sheets::MAX_BYTES {
+        ctx.send(refuse(format!(
+            "{} is {} bytes; a character file may be at most {} bytes",
+            file.filename,
+            file.size,
+            sheets::MAX_BYTES
+        )))
+        .await?;
+        return Ok(());
+    }
+    let bytes = match file.download().await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(error = %e, "downloading a character file");
+            ctx.send(refuse(
+                "couldn't fetch the file from Discord; try again".to_owned(),
+            ))
+            .await?;
+            return Ok(());
+        }
+    };
+    match sheets::import(&bytes, name.as_deref()) {
+        Ok(imported) => {
+            let command = dm::Command::ImportCharacter {
+                character: Box::new(imported.character),
+                notes: imported.notes,
+            };
+            super::act(ctx, &title, command).await
+        }
+        Err(e) => {
+            ctx.send(refuse(format!("{}: {e}", file.filename))).await?;
+            Ok(())
+        }
+    }
+}
+
+/// Your character (or another's by name) as a file that `/char import` reads back exactly.
+#[poise::command(slash_command, rename = "export")]
+pub async fn char_export(
+    ctx: Context<'_>,
+    #[description = "Whose (default: yours)"]
+    #[autocomplete = "super::autocomplete::characters"]
+    name: Option<String>,
+) -> Result<(), Error> {
+    let data = ctx.data();
+    let table = super::table_id(ctx.channel_id());
+    let player = data
+        .router
+        .player_of(&format!("discord:{}", ctx.author().id));
+    let state = data.router.table(&table).await?;
+    let found = match &name {
+        Some(n) => state.character(&n.trim().to_lowercase()),
+        None => state.character_of(&player),
+    };
+    let Some(c) = found else {
+        let why = "no such character here: `/char export NAME`".to_owned();
+        ctx.send(super::reply_of(super::render::refusal(&why)))
+            .await?;
+        return Ok(());
+    };
+    let reply = poise::CreateReply::default()
+        .ephemeral(true)
+        .content(format!(
+            "{} as an export: `/char import` reads it back.",
+            c.name
+        ))
+        .attachment(serenity::CreateAttachment::bytes(
+            sheets::ours::export(c).into_bytes(),
+            format!("{}.json", c.handle),
+        ));
+    ctx.send(reply).await?;
     Ok(())
 }
 
