@@ -26,7 +26,7 @@ fn big_actor() -> String {
         with <strong>bold</strong> words and @UUID[Compendium.dnd5e.rules.Item.x]{links}.</p>";
     let items = actor["items"].as_array_mut().unwrap();
     let mut i = 0;
-    while serde_json::to_string(&items).unwrap().len() < 145_000 {
+    while serde_json::to_string(&items).unwrap().len() < 150_000 {
         let name = names[i % names.len()];
         let kind = if i % 2 == 0 { "spell" } else { "consumable" };
         items.push(json!({

@@ -654,7 +654,8 @@ pub enum EvalCommand {
 pub struct EvalNarrationArgs {
     /// The narrator to measure (a model uses the planner's connection settings:
     /// GEMINI_API_KEY, or DUNGEON_OPENAI_BASE_URL and DUNGEON_OPENAI_MODEL).
-    #[arg(long, value_enum, default_value_t = NarratorKind::Templates)]
+    /// `--planner` is the same option.
+    #[arg(long, visible_alias = "planner", value_enum, default_value_t = NarratorKind::Templates)]
     pub narrator: NarratorKind,
     /// How many facts to narrate.
     #[arg(long, default_value_t = 50)]

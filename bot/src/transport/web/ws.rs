@@ -89,6 +89,17 @@ async fn close(mut socket: WebSocket, code: u16, reason: &'static str) {
             reason: Utf8Bytes::from_static(reason),
         })))
         .await;
+    // The closing handshake: what the peer still sends is read and dropped
+    // until its own Close (at most 2 s), so the connection is not torn down
+    // under it — a reset would lose the close frame, and with it the code.
+    let drain = async {
+        while let Some(Ok(message)) = socket.recv().await {
+            if matches!(message, Message::Close(_)) {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), drain).await;
 }
 
 async fn serve(web: Arc<Web>, id: String, session: Option<Session>, mut socket: WebSocket) {
