@@ -607,19 +607,7 @@ pub(super) fn after(
     if !fight.wandering {
         ex.cleared.insert(fight.area.clone());
     }
-    let share = u32::try_from(party.len().max(1)).map_or(xp, |n| xp / n);
-    if share > 0 {
-        dm_step(
-            table,
-            actor,
-            &DmCommand::Xp {
-                amount: share,
-                to: Vec::new(),
-            },
-            dice,
-            reply,
-        )?;
-    }
+    share_xp(table, actor, xp, party.len(), dice, reply)?;
     reply.say("Exploration resumes.");
     reply.announce = true;
     if !fight.wandering {
@@ -635,6 +623,31 @@ pub(super) fn after(
         }
     }
     Ok(())
+}
+
+/// `xp` shared evenly among a party of `members` (the DM's `dm xp` path).
+fn share_xp(
+    table: &mut Table,
+    actor: &PlayerId,
+    xp: u32,
+    members: usize,
+    dice: &mut Dice<'_>,
+    reply: &mut Reply,
+) -> Result<()> {
+    let share = u32::try_from(members.max(1)).map_or(xp, |n| xp / n);
+    if share == 0 {
+        return Ok(());
+    }
+    dm_step(
+        table,
+        actor,
+        &DmCommand::Xp {
+            amount: share,
+            to: Vec::new(),
+        },
+        dice,
+        reply,
+    )
 }
 
 /// Marks a goal reached: its XP for the party, and the end if it ends it.
@@ -655,20 +668,8 @@ fn reach_goal(
     ex.goals.insert(id.to_string());
     reply.say(format!("Goal: {}", goal.text));
     reply.announce = true;
-    let party = party(table).len().max(1);
-    let share = u32::try_from(party).map_or(goal.xp, |n| goal.xp / n);
-    if share > 0 {
-        dm_step(
-            table,
-            actor,
-            &DmCommand::Xp {
-                amount: share,
-                to: Vec::new(),
-            },
-            dice,
-            reply,
-        )?;
-    }
+    let party = party(table).len();
+    share_xp(table, actor, goal.xp, party, dice, reply)?;
     if goal.ends {
         let title = ex_mut(table).adventure.title.clone();
         ex_mut(table).ended = Some(goal.text.clone());
