@@ -14,6 +14,7 @@
 mod autocomplete;
 mod commands;
 mod explore;
+mod party;
 pub mod render;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
