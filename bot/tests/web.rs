@@ -612,3 +612,50 @@ async fn figures_socket_memory_and_fan_out() {
         fan_out[((fan_out.len() - 1) as f64 * 0.99).round() as usize],
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_shows_the_adventure_as_the_party_knows_it_and_the_dm_all_of_it() {
+    let s = site().await;
+    s.say("dm", "dm end").await;
+    s.say("dm", "dm adventure the-sunken-chapel").await;
+    let page = |who: &'static str| {
+        let s = &s;
+        async move {
+            let (_, c) = cookie(&format!("console:{who}"));
+            let (status, body) = get(s, &format!("/t/{}", s.table), Some(&c)).await;
+            assert_eq!(status, 200, "{body}");
+            body
+        }
+    };
+    let player = page("aria").await;
+    assert!(player.contains("The Sunken Chapel"), "{player}");
+    assert!(player.contains("Causeway End"), "{player}");
+    assert!(
+        player.contains("n porch → ?"),
+        "the far side is unknown yet: {player}"
+    );
+    // The secret way and the areas not yet found are nowhere on the page.
+    for unknown in ["Old Sluice", "Sagging Porch", "DM's map"] {
+        assert!(!player.contains(unknown), "{unknown} on a player's page");
+    }
+    let dm = page("dm").await;
+    assert!(dm.contains("DM's map") && dm.contains("Old Sluice"), "{dm}");
+    // After the party walks on, the map shows where it has been.
+    s.say("aria", "leader aria").await;
+    s.say("aria", "go n").await;
+    let player = page("aria").await;
+    assert!(
+        player.contains("Sagging Porch") && player.contains("s causeway → Causeway End"),
+        "{player}"
+    );
+    // The DM keeps watchers out: a signed-in stranger sees only that it runs.
+    s.say("dm", "dm access watch off").await;
+    s.say("dm", "dm access closed").await;
+    s.say("cy", "char new Cy wizard 3 elf").await;
+    let outsider = page("cy").await;
+    assert!(
+        outsider.contains("Only the party sees this adventure"),
+        "{outsider}"
+    );
+    assert!(!outsider.contains("Causeway End"), "{outsider}");
+}

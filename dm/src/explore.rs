@@ -500,3 +500,63 @@ pub fn adventurers(table: &crate::Table) -> BTreeSet<(String, String)> {
         })
         .collect()
 }
+
+/// An area on the map as players know it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KnownArea {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The party is here.
+    pub here: bool,
+    /// The party has been here (else the DM only revealed it).
+    pub visited: bool,
+    /// Its exits the party has seen (of visited areas): `n door → Nave`,
+    /// `e arch → ?` where the far side is unknown, `(locked)` on doors
+    /// still locked.
+    pub exits: Vec<String>,
+}
+
+impl Exploration {
+    /// The map as players know it, in the adventure's order: the areas
+    /// visited or revealed, and the exits seen in those visited. Secret
+    /// exits not found and areas not known never appear.
+    pub fn players_map(&self) -> Vec<KnownArea> {
+        self.adventure
+            .areas
+            .iter()
+            .filter(|a| self.known(&a.id))
+            .map(|a| {
+                let visited = self.visited.contains(&a.id);
+                let exits = if visited {
+                    a.exits
+                        .iter()
+                        .filter(|e| self.exit_visible(&a.id, e))
+                        .map(|e| {
+                            let to = self
+                                .area_by(&e.to)
+                                .filter(|_| self.known(&e.to))
+                                .map_or("?", |t| t.name.as_str());
+                            let locked = if self.locked(&a.id, e) {
+                                " (locked)"
+                            } else {
+                                ""
+                            };
+                            format!("{} → {to}{locked}", exit_name(e))
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                KnownArea {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                    here: a.id == self.area,
+                    visited,
+                    exits,
+                }
+            })
+            .collect()
+    }
+}

@@ -130,10 +130,80 @@ pub struct View {
     pub log: Vec<Entry>,
     /// The viewer's options on their turn.
     pub options: Vec<OptionButton>,
+    /// The adventure being played, as the viewer may see it.
+    pub adventure: Option<AdventureView>,
     /// The dice seed's commitment, and the seed once revealed.
     pub commitment: String,
     /// The revealed seed.
     pub revealed_seed: Option<String>,
+}
+
+/// The running adventure on the page: where the party is and the map as
+/// the players know it (fog of war); the DM's whole map besides.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdventureView {
+    /// Its title.
+    pub title: String,
+    /// The party's area.
+    pub area: String,
+    /// What the party sees there (its short text, or the dark).
+    pub text: String,
+    /// The areas players know, with the exits they have seen.
+    pub map: Vec<dm::explore::KnownArea>,
+    /// The party, by name.
+    pub party: Vec<String>,
+    /// Who may join: open, invite or closed.
+    pub access: &'static str,
+    /// How it ended, once it has.
+    pub ended: Option<String>,
+    /// The viewer may not see it (watchers kept out): only that it runs.
+    pub hidden: bool,
+    /// The DM's whole map, secrets and all (the DM's view only).
+    pub dm_map: Option<String>,
+}
+
+/// The adventure as `viewer` (with `role`) may see it.
+fn adventure_view(table: &Table, role: Role, viewer: Option<&PlayerId>) -> Option<AdventureView> {
+    let ex = table.adventure.as_deref()?;
+    let dm = role == Role::Dm;
+    let member = viewer
+        .and_then(|p| table.players.get(p))
+        .is_some_and(|h| ex.in_party(h));
+    let party: Vec<String> = table
+        .players
+        .values()
+        .filter(|h| ex.in_party(h))
+        .filter_map(|h| table.character(h).map(|c| c.name.clone()))
+        .collect();
+    let hidden = ex.no_watchers && !member && !dm;
+    let seeing = ex.lit()
+        || table
+            .players
+            .values()
+            .filter(|h| ex.in_party(h))
+            .filter_map(|h| table.character(h))
+            .any(|c| c.darkvision_ft() > 0);
+    let here = ex.here();
+    Some(AdventureView {
+        title: ex.adventure.title.clone(),
+        area: if hidden {
+            String::new()
+        } else {
+            here.map(|a| a.name.clone()).unwrap_or_default()
+        },
+        text: match here {
+            _ if hidden => String::new(),
+            Some(a) if seeing => a.short.clone(),
+            Some(_) => "Pitch dark.".to_owned(),
+            None => String::new(),
+        },
+        map: if hidden { Vec::new() } else { ex.players_map() },
+        party: if hidden { Vec::new() } else { party },
+        access: ex.access.as_str(),
+        ended: ex.ended.clone(),
+        hidden,
+        dm_map: dm.then(|| ex.map()),
+    })
 }
 
 fn percent(hp: u32, max: u32) -> u32 {
@@ -228,9 +298,13 @@ pub fn view(
             cast: v.ballots.len(),
         }
     });
+    let adventure = adventure_view(table, role, viewer);
+    // Kept out of the adventure: no area descriptions in the log either.
+    let kept_out = adventure.as_ref().is_some_and(|a| a.hidden);
     let log = log
         .iter()
         .filter(|p| !p.reply.private || viewer == Some(&p.actor) || dm)
+        .filter(|p| !kept_out || !p.reply.lines.iter().any(|l| matches!(l, Line::Area { .. })))
         .map(|p| entry(table, p, dm))
         .collect();
     let options = viewer
@@ -259,6 +333,7 @@ pub fn view(
         vote,
         log,
         options,
+        adventure,
         commitment: table.commitment.clone(),
         revealed_seed: table.revealed_seed.clone(),
     }
