@@ -1522,3 +1522,286 @@ async fn an_adventure_by_slash_commands_shows_players_only_what_they_found() {
         .await;
     assert!(ephemeral(&denied), "{denied}");
 }
+
+/// The buttons under a response or message: `(custom id, label)`.
+fn buttons(body: &Value) -> Vec<(String, String)> {
+    let data = body.get("data").unwrap_or(body);
+    data["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter(|c| c["type"] == 2)
+        .map(|c| {
+            (
+                c["custom_id"].as_str().unwrap_or_default().to_owned(),
+                c["label"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The string select menus under a response.
+fn menus(body: &Value) -> Vec<Value> {
+    let data = body.get("data").unwrap_or(body);
+    data["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter(|c| c["type"] == 3)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_area_s_exits_are_buttons_and_pressing_one_moves_the_party() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_041;
+    let table = table_id(channel.into());
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    bot.fake
+        .ask(
+            PLAYER,
+            channel,
+            "char",
+            sub(
+                "new",
+                vec![
+                    opt("name", "Brom"),
+                    opt("class", "fighter"),
+                    opt("level", 3),
+                    opt("race", "hill dwarf"),
+                ],
+            ),
+        )
+        .await;
+    let begun = bot
+        .fake
+        .ask(
+            DM,
+            channel,
+            "adventure",
+            json!([opt("id", "the-sunken-chapel")]),
+        )
+        .await;
+    let shown = buttons(&begun);
+    let labels: Vec<&str> = shown.iter().map(|(_, l)| l.as_str()).collect();
+    assert!(labels.contains(&"n porch"), "{begun}");
+    assert!(
+        labels.contains(&"Look") && labels.contains(&"Search"),
+        "{labels:?}"
+    );
+    // A reply that shows no area has no buttons.
+    let rolled = bot
+        .fake
+        .ask(PLAYER, channel, "roll", json!([opt("expr", "1d20")]))
+        .await;
+    assert!(buttons(&rolled).is_empty(), "{rolled}");
+    let looked = bot.fake.ask(PLAYER, channel, "look", json!([])).await;
+    let (porch, _) = buttons(&looked)
+        .into_iter()
+        .find(|(_, l)| l == "n porch")
+        .unwrap();
+    // The player presses the exit's button: the party goes, and the answer
+    // shows the new area; goblins spring out, and in a fight there are no
+    // buttons to walk away by.
+    let went = bot
+        .fake
+        .press(PLAYER, channel, &looked["data"], &porch, &[])
+        .await;
+    assert_eq!(went["type"], 4, "{went}");
+    assert!(!ephemeral(&went), "{went}");
+    assert!(text(&went).contains("Sagging Porch"), "{went}");
+    let t = bot.router.table(&table).await.unwrap();
+    assert_eq!(t.adventure.as_deref().unwrap().area, "porch");
+    assert!(text(&went).contains("A fight begins"), "{went}");
+    assert!(buttons(&went).is_empty(), "{went}");
+    // No button ever names a way not yet found.
+    for body in [&begun, &looked, &went] {
+        let all = format!("{:?}", buttons(body)).to_lowercase();
+        assert!(
+            !all.contains("sluice") && !all.contains("altar stone"),
+            "{all}"
+        );
+    }
+    // The old button, pressed again: refused privately, nobody moves.
+    let stale = bot
+        .fake
+        .press(PLAYER, channel, &looked["data"], &porch, &[])
+        .await;
+    assert!(ephemeral(&stale), "{stale}");
+    assert!(text(&stale).contains("no longer there"), "{stale}");
+    let t = bot.router.table(&table).await.unwrap();
+    assert_eq!(t.adventure.as_deref().unwrap().area, "porch");
+    // `Look` runs `look` as the player who pressed it; once the DM has
+    // ended the fight, the porch's own ways on are buttons.
+    bot.fake.ask(DM, channel, "dm", sub("end", vec![])).await;
+    let look = bot
+        .fake
+        .press(PLAYER, channel, &looked["data"], "look", &[])
+        .await;
+    assert!(text(&look).contains("Sagging Porch"), "{look}");
+    let labels: Vec<String> = buttons(&look).into_iter().map(|(_, l)| l).collect();
+    assert!(labels.contains(&"s causeway".to_owned()), "{labels:?}");
+    assert!(!labels.contains(&"n porch".to_owned()), "{labels:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_choices_are_select_menus_and_a_pick_makes_the_choice() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_042;
+    let table = table_id(channel.into());
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    bot.fake
+        .ask(
+            PLAYER,
+            channel,
+            "char",
+            sub(
+                "new",
+                vec![
+                    opt("name", "Vel"),
+                    opt("class", "fighter"),
+                    opt("level", 3),
+                    opt("race", "human"),
+                ],
+            ),
+        )
+        .await;
+    let pending = bot
+        .fake
+        .ask(PLAYER, channel, "char", sub("choose", vec![]))
+        .await;
+    assert!(ephemeral(&pending), "{pending}");
+    let shown = menus(&pending);
+    let skills = shown
+        .iter()
+        .find(|m| m["custom_id"].as_str().unwrap().starts_with("ch:skills"))
+        .unwrap_or_else(|| panic!("no skills menu: {pending}"));
+    let options = skills["options"].as_array().unwrap();
+    assert!(!options.is_empty() && options.len() <= 25, "{skills}");
+    assert_eq!(skills["min_values"], 2, "{skills}");
+    assert_eq!(skills["max_values"], 2, "{skills}");
+    // The defaults are selected; pick two others.
+    let defaults = options.iter().filter(|o| o["default"] == true).count();
+    assert_eq!(defaults, 2, "{skills}");
+    let others: Vec<&Value> = options
+        .iter()
+        .filter(|o| o["default"] != true)
+        .take(2)
+        .collect();
+    let values: Vec<&str> = others
+        .iter()
+        .map(|o| o["value"].as_str().unwrap())
+        .collect();
+    let wanted: Vec<String> = others
+        .iter()
+        .map(|o| o["label"].as_str().unwrap().to_lowercase())
+        .collect();
+    let id = skills["custom_id"].as_str().unwrap();
+    let chose = bot
+        .fake
+        .press(PLAYER, channel, &pending["data"], id, &values)
+        .await;
+    assert!(text(&chose).contains("skills:"), "{chose}");
+    let state = bot.router.table(&table).await.unwrap();
+    let vel = state.character("vel").unwrap();
+    assert!(
+        !vel.pending
+            .iter()
+            .any(|p| p.kind == dm::sheet::ChoiceKind::Skills),
+        "{:?}",
+        vel.pending
+    );
+    let has: Vec<String> = vel.skills.iter().map(|s| s.name().to_lowercase()).collect();
+    for w in &wanted {
+        assert!(has.contains(w), "{w} not in {has:?}");
+    }
+    // The same menu again: that choice is made, nothing changes.
+    let again = bot
+        .fake
+        .press(PLAYER, channel, &pending["data"], id, &values)
+        .await;
+    assert!(ephemeral(&again), "{again}");
+    assert!(text(&again).contains("out of date"), "{again}");
+    let after = bot.router.table(&table).await.unwrap();
+    assert_eq!(
+        after.character("vel").unwrap().history.len(),
+        vel.history.len()
+    );
+    // Another player's pick never chooses for Vel: they have no character.
+    let stranger = bot
+        .fake
+        .press(DM, channel, &pending["data"], id, &values)
+        .await;
+    assert!(ephemeral(&stranger), "{stranger}");
+}
+
+/// A slash command to a bot that defers everything: its answer, the
+/// follow-up after the "thinking…" response.
+async fn answered(
+    fake: &FakeDiscord,
+    user: u64,
+    channel: u64,
+    name: &str,
+    options: Value,
+) -> Value {
+    let (_, token) = fake.command(user, channel, name, options);
+    let follow = format!("webhooks/{APP}/{token}");
+    fake.wait_for(&format!("the answer to /{name}"), |c| {
+        c.method == "POST" && c.path == follow
+    })
+    .await
+    .body
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deferred_press_is_answered_by_editing_its_response() {
+    let bot = start_deferring().await;
+    let channel = 500_000_000_000_000_043;
+    let table = table_id(channel.into());
+    answered(&bot.fake, DM, channel, "verify", json!([])).await;
+    let new = sub(
+        "new",
+        vec![
+            opt("name", "Brom"),
+            opt("class", "fighter"),
+            opt("level", 3),
+            opt("race", "hill dwarf"),
+        ],
+    );
+    answered(&bot.fake, PLAYER, channel, "char", new).await;
+    let begun = answered(
+        &bot.fake,
+        DM,
+        channel,
+        "adventure",
+        json!([opt("id", "the-sunken-chapel")]),
+    )
+    .await;
+    let (porch, _) = buttons(&begun)
+        .into_iter()
+        .find(|(_, l)| l == "n porch")
+        .unwrap_or_else(|| panic!("no button for the porch: {begun}"));
+    let (id, token) = bot.fake.press_only(PLAYER, channel, &begun, &porch, &[]);
+    let callback = format!("interactions/{id}/{token}/callback");
+    let deferred = bot
+        .fake
+        .wait_for("the defer", |c| c.method == "POST" && c.path == callback)
+        .await;
+    assert_eq!(deferred.body["type"], 5, "{}", deferred.body);
+    let original = format!("webhooks/{APP}/{token}/messages/@original");
+    let edited = bot
+        .fake
+        .wait_for("the answer in the response", |c| {
+            c.method == "PATCH" && c.path == original
+        })
+        .await;
+    assert!(
+        text(&edited.body).contains("Sagging Porch"),
+        "{}",
+        edited.body
+    );
+    let t = bot.router.table(&table).await.unwrap();
+    assert_eq!(t.adventure.as_deref().unwrap().area, "porch");
+}
