@@ -72,6 +72,7 @@ async fn start_full(
         api: Some(fake.api.clone()),
         seed: Some(SEED),
         defer_after,
+        go_vote_secs: bot::config::DISCORD_GO_VOTE_SECS,
     };
     let (stop, stopped) = oneshot::channel::<()>();
     let r = Arc::clone(&router);

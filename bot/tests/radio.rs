@@ -71,7 +71,18 @@ async fn router(db: &Db) -> Arc<Router> {
 }
 
 /// Starts the radio transport on `node` for `table`.
-async fn start(router: Arc<Router>, node: FakeNode, table: &str, (aria, brom): (u32, u32)) -> Game {
+async fn start(router: Arc<Router>, node: FakeNode, table: &str, nodes: (u32, u32)) -> Game {
+    start_voting(router, node, table, nodes, bot::config::RADIO_GO_VOTE_SECS).await
+}
+
+/// [`start`], votes on the way on lasting `go_vote_secs`.
+async fn start_voting(
+    router: Arc<Router>,
+    node: FakeNode,
+    table: &str,
+    (aria, brom): (u32, u32),
+    go_vote_secs: u32,
+) -> Game {
     let turns = MonsterTurns::new(router.clone(), None, Duration::from_secs(2));
     let settings = Settings {
         table: table.to_owned(),
@@ -83,6 +94,7 @@ async fn start(router: Arc<Router>, node: FakeNode, table: &str, (aria, brom): (
         seed: Some(7),
         health: None,
         tally: bot::transport::radio::Tally::default(),
+        go_vote_secs,
     };
     let handshakes = node.handshakes();
     let link = link::spawn(node.connector(), link_config());
@@ -752,6 +764,41 @@ on_both_backends!(
     link_joins_a_node_to_a_discord_player,
 );
 
+/// A vote on the way on, opened by radio, lasts as `radio.go_vote_secs` says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vote_on_the_way_on_lasts_as_the_radio_is_configured() {
+    let db = Db::sqlite();
+    let (aria, brom) = nodes();
+    let node = FakeNode::new(ME)
+        .with_node(aria, KEY_A)
+        .with_node(brom, KEY_B);
+    node.set_rate_limit(Duration::from_millis(10));
+    let g = start_voting(router(&db).await, node, &unique("radio"), (aria, brom), 900).await;
+    seat_party(&g).await;
+    g.say(g.aria, "dm adventure the-sunken-chapel").await;
+    let before = unix_now();
+    let got = g.say(g.brom, "g n").await.join(" ");
+    let after = unix_now();
+    let told = g.node.sent();
+    assert!(
+        told.iter().any(|s| s.text.contains("15 min")),
+        "{got} / {told:?}"
+    );
+    let vote = g.router.table(&g.table).await.unwrap().vote.unwrap();
+    assert!(
+        (before + 900..=after + 900).contains(&vote.deadline),
+        "{} not 900 s after {before}..{after}",
+        vote.deadline
+    );
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
 /// `dungeon serve --radio tcp://…` alone (no DISCORD_TOKEN) plays with a node.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_plays_by_radio_alone() {
@@ -831,6 +878,7 @@ async fn measure_the_demo_encounter_by_radio() {
         seed: Some(1),
         health: None,
         tally: tally.clone(),
+        go_vote_secs: bot::config::RADIO_GO_VOTE_SECS,
     };
     let _task = tokio::spawn(run(
         router.clone(),

@@ -39,6 +39,8 @@ pub struct Data {
     turns: MonsterTurns,
     seed: Option<u64>,
     defer_after: Duration,
+    /// Seconds a vote on where the party goes stays open.
+    go_vote_secs: u32,
     /// Tables known to exist in the store, so a command opens its table at
     /// most once per process (a std Mutex: no await while it is held).
     opened: Mutex<HashSet<String>>,
@@ -84,6 +86,8 @@ pub struct Settings {
     /// Waiting longer than this for the router defers the response first
     /// (Discord's deadline is 3 s; [`DEFER_AFTER`] by default).
     pub defer_after: Duration,
+    /// Seconds a vote on where the party goes stays open (`discord.go_vote_secs`).
+    pub go_vote_secs: u32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -94,6 +98,7 @@ impl std::fmt::Debug for Settings {
             .field("api", &self.api)
             .field("seed", &self.seed)
             .field("defer_after", &self.defer_after)
+            .field("go_vote_secs", &self.go_vote_secs)
             .finish()
     }
 }
@@ -135,6 +140,7 @@ pub async fn run_linked(
         turns,
         seed: settings.seed,
         defer_after: settings.defer_after,
+        go_vote_secs: settings.go_vote_secs,
         opened: Mutex::default(),
         turns_shown: shown,
     };
@@ -567,6 +573,17 @@ async fn pressed(origin: &Origin<'_>, press: &serenity::ComponentInteraction) ->
 /// channel's table, answers, then plays any monster turns that are due.
 async fn act(origin: &Origin<'_>, title: &str, command: Command) -> Result<(), Error> {
     let data = origin.data();
+    // A `go` that opens a vote gives the party the configured time.
+    let command = match command {
+        Command::Go {
+            exit,
+            vote_secs: None,
+        } => Command::Go {
+            exit,
+            vote_secs: Some(data.go_vote_secs),
+        },
+        other => other,
+    };
     let table = table_id(origin.channel());
     let sender = format!("discord:{}", origin.author());
     // Members who manage the server have the DM's rights at its tables.
