@@ -60,6 +60,22 @@ async fn start_full(
     budget: Duration,
     defer_after: Duration,
 ) -> Bot {
+    start_configured(
+        planner,
+        budget,
+        defer_after,
+        bot::config::DISCORD_GO_VOTE_SECS,
+    )
+    .await
+}
+
+/// [`start_full`], votes on the way on lasting `go_vote_secs`.
+async fn start_configured(
+    planner: Option<Arc<dyn monsters::Planner>>,
+    budget: Duration,
+    defer_after: Duration,
+    go_vote_secs: u32,
+) -> Bot {
     let fake = FakeDiscord::start().await;
     let db = Db::sqlite();
     let store = db.open().await;
@@ -72,7 +88,7 @@ async fn start_full(
         api: Some(fake.api.clone()),
         seed: Some(SEED),
         defer_after,
-        go_vote_secs: bot::config::DISCORD_GO_VOTE_SECS,
+        go_vote_secs,
     };
     let (stop, stopped) = oneshot::channel::<()>();
     let r = Arc::clone(&router);
@@ -1805,4 +1821,67 @@ async fn a_deferred_press_is_answered_by_editing_its_response() {
     );
     let t = bot.router.table(&table).await.unwrap();
     assert_eq!(t.adventure.as_deref().unwrap().area, "porch");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vote_on_the_way_on_lasts_as_discord_is_configured() {
+    let bot = start_configured(
+        None,
+        bot::core::planner::TURN_BUDGET,
+        bot::transport::discord::DEFER_AFTER,
+        300,
+    )
+    .await;
+    let channel = 500_000_000_000_000_044;
+    let table = table_id(channel.into());
+    let other = PLAYER + 1;
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    for (who, name) in [(PLAYER, "Brom"), (other, "Vel")] {
+        let new = sub(
+            "new",
+            vec![
+                opt("name", name),
+                opt("class", "fighter"),
+                opt("level", 3),
+                opt("race", "hill dwarf"),
+            ],
+        );
+        bot.fake.ask(who, channel, "char", new).await;
+    }
+    let begun = bot
+        .fake
+        .ask(
+            DM,
+            channel,
+            "adventure",
+            json!([opt("id", "the-sunken-chapel")]),
+        )
+        .await;
+    let (porch, _) = buttons(&begun)
+        .into_iter()
+        .find(|(_, l)| l == "n porch")
+        .unwrap();
+    // Two players and no leader: the button opens a vote of five minutes.
+    let before = unix_now();
+    let asked = bot
+        .fake
+        .press(PLAYER, channel, &begun["data"], &porch, &[])
+        .await;
+    let after = unix_now();
+    assert!(text(&asked).contains("5 min"), "{asked}");
+    let t = bot.router.table(&table).await.unwrap();
+    let vote = t.vote.as_ref().unwrap();
+    assert!(
+        (before + 300..=after + 300).contains(&vote.deadline),
+        "{} not 300 s after {before}..{after}",
+        vote.deadline
+    );
+    assert_eq!(t.adventure.as_deref().unwrap().area, "lane");
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
