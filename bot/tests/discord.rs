@@ -1885,3 +1885,109 @@ fn unix_now() -> u64 {
         .unwrap()
         .as_secs()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_choice_longer_than_one_menu_is_made_across_its_menus() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_045;
+    let table = table_id(channel.into());
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    let new = sub(
+        "new",
+        vec![
+            opt("name", "Ara"),
+            opt("class", "wizard"),
+            opt("level", 3),
+            opt("race", "high elf"),
+        ],
+    );
+    bot.fake.ask(PLAYER, channel, "char", new).await;
+    let book = sub_choice(&bot.fake, "char", "choose", "kind", "book").await;
+    let listed = bot
+        .fake
+        .ask(
+            PLAYER,
+            channel,
+            "char",
+            sub("choose", vec![opt("kind", book)]),
+        )
+        .await;
+    let pages: Vec<Value> = menus(&listed)
+        .into_iter()
+        .filter(|m| m["custom_id"].as_str().unwrap().starts_with("ch:book"))
+        .collect();
+    assert!(pages.len() >= 2, "{listed}");
+    let state = bot.router.table(&table).await.unwrap();
+    let ara = state.character("ara").unwrap();
+    let count = ara
+        .pending
+        .iter()
+        .find(|p| p.kind == dm::sheet::ChoiceKind::Spellbook)
+        .unwrap()
+        .count;
+    for page in &pages {
+        let options = page["options"].as_array().unwrap().len();
+        assert!(options <= 25, "{page}");
+        assert_eq!(page["min_values"], 0, "{page}");
+        assert_eq!(page["max_values"], options.min(count.into()), "{page}");
+    }
+    let on = |page: &Value, default: bool| -> Vec<(String, String)> {
+        page["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| (o["default"] == true) == default)
+            .map(|o| {
+                (
+                    o["value"].as_str().unwrap().to_owned(),
+                    o["label"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    // One default taken out on the first page: one short, kept, nothing done.
+    let first = &pages[0];
+    let kept: Vec<String> = on(first, true)
+        .into_iter()
+        .skip(1)
+        .map(|(v, _)| v)
+        .collect();
+    let kept_refs: Vec<&str> = kept.iter().map(String::as_str).collect();
+    let id = first["custom_id"].as_str().unwrap();
+    let short = bot
+        .fake
+        .press(PLAYER, channel, &listed["data"], id, &kept_refs)
+        .await;
+    assert!(ephemeral(&short), "{short}");
+    assert!(text(&short).contains("pick 1 more"), "{short}");
+    let same = bot.router.table(&table).await.unwrap();
+    assert_eq!(same.character("ara").unwrap().spellbook, ara.spellbook);
+    // One more on the second page: as many as the choice asks, so it is made.
+    let second = &pages[1];
+    let (extra, name) = on(second, false).into_iter().next().unwrap();
+    let mut picks: Vec<String> = on(second, true).into_iter().map(|(v, _)| v).collect();
+    picks.push(extra);
+    let pick_refs: Vec<&str> = picks.iter().map(String::as_str).collect();
+    let id = second["custom_id"].as_str().unwrap();
+    let made = bot
+        .fake
+        .press(PLAYER, channel, &listed["data"], id, &pick_refs)
+        .await;
+    assert!(text(&made).contains("book:"), "{made}");
+    let after = bot.router.table(&table).await.unwrap();
+    let ara = after.character("ara").unwrap();
+    assert!(
+        !ara.pending
+            .iter()
+            .any(|p| p.kind == dm::sheet::ChoiceKind::Spellbook),
+        "{:?}",
+        ara.pending
+    );
+    let named: Vec<String> = ara
+        .spellbook
+        .iter()
+        .map(|s| rules::content::spell(s).map_or_else(|| s.clone(), |x| x.name.clone()))
+        .collect();
+    assert!(named.contains(&name), "{name} not in {named:?}");
+    assert_eq!(ara.spellbook.len(), usize::from(count));
+}

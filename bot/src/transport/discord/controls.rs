@@ -8,6 +8,8 @@
 //! Exits come from the same list `Line::Area` shows (fog of war): a secret
 //! way is never a button before it is found.
 
+use std::collections::BTreeMap;
+
 use dm::Table;
 use dm::explore::{Exploration, exit_name};
 use dm::sheet::{Choice, ChoiceKind};
@@ -113,7 +115,8 @@ fn go_id(ex: &Exploration, i: usize, exit: &dm::adventure::Exit) -> String {
 
 /// The select menus of `character`'s pending choices (of `kind` only, if
 /// given): one per choice, or one per 25 options of a long one, at most
-/// [`MAX_ROWS`]. Each picks as many as the choice asks (an ASI: one or two).
+/// [`MAX_ROWS`]. A menu picks as many as the choice asks (an ASI: one or
+/// two); a long choice's menus each pick that page's part (see [`Pages`]).
 pub fn choices(character: &dm::character::Character, kind: Option<&str>) -> Vec<Row> {
     let mut rows = Vec::new();
     for choice in &character.pending {
@@ -127,6 +130,8 @@ pub fn choices(character: &dm::character::Character, kind: Option<&str>) -> Vec<
             }
             let (min, max) = if choice.kind == ChoiceKind::Asi {
                 (1, 2)
+            } else if pages > 1 {
+                (0, choice.count)
             } else {
                 (choice.count, choice.count)
             };
@@ -180,24 +185,62 @@ fn option_name(id: &str) -> String {
     rules::content::spell(id).map_or_else(|| id.to_owned(), |s| s.name.clone())
 }
 
-/// What a pressed control asks for: the command's text form and a title,
-/// or why it can no longer be done. `player`'s character answers choices.
+/// The picks made so far on each page of a choice too long for one menu
+/// (option numbers, by page), kept by the caller per user and choice
+/// ([`page_key`]) until they add up to what the choice asks. A page not
+/// picked on yet counts with the defaults it shows.
+pub type Pages = BTreeMap<usize, Vec<usize>>;
+
+/// What a pressed control asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pressed {
+    /// A command: its text form, and the title of its answer.
+    Run {
+        /// The command's text form.
+        text: String,
+        /// The answer's title.
+        title: String,
+    },
+    /// Picks on a page of a long choice, kept: not yet as many as it asks.
+    Partial {
+        /// Picks in all its pages now.
+        have: usize,
+        /// What the choice asks.
+        want: usize,
+    },
+}
+
+/// What the caller keeps a long choice's [`Pages`] under, with the user:
+/// the menu's id without its page.
+pub fn page_key(id: &str) -> Option<&str> {
+    id.strip_prefix("ch:")?;
+    id.rsplit_once(':').map(|(key, _)| key)
+}
+
+/// What a pressed control asks for, or why it can no longer be done.
+/// `character` (the presser's) answers choices; `pages` holds a long
+/// choice's picks between presses.
 pub fn pressed(
     id: &str,
     values: &[String],
     table: &Table,
     character: Option<&dm::character::Character>,
-) -> Result<(String, String), String> {
+    pages: &mut Pages,
+) -> Result<Pressed, String> {
+    let run = |text: &str, title: &str| Pressed::Run {
+        text: text.to_owned(),
+        title: title.to_owned(),
+    };
     match id {
-        "look" => return Ok(("look".to_owned(), "/look".to_owned())),
-        "search" => return Ok(("search".to_owned(), "/search".to_owned())),
+        "look" => return Ok(run("look", "/look")),
+        "search" => return Ok(run("search", "/search")),
         _ => {}
     }
     if let Some(rest) = id.strip_prefix("go:") {
-        return pressed_go(id, rest, table);
+        return pressed_go(id, rest, table).map(|(text, title)| run(&text, &title));
     }
     if let Some(rest) = id.strip_prefix("ch:") {
-        return pressed_choose(rest, values, character);
+        return pressed_choose(rest, values, character, pages);
     }
     Err("this button is not one of ours".to_owned())
 }
@@ -238,15 +281,18 @@ fn pressed_choose(
     rest: &str,
     values: &[String],
     character: Option<&dm::character::Character>,
-) -> Result<(String, String), String> {
+    pages: &mut Pages,
+) -> Result<Pressed, String> {
     const STALE: &str = "these options are out of date: `/char choose` shows them again";
     let character = character.ok_or("only characters choose: `/char new` first")?;
     let mut parts = rest.split(':');
-    let (kind, class, tagged) = (
+    let (kind, class, tagged, page) = (
         parts.next().unwrap_or(""),
         parts.next().unwrap_or(""),
         parts.next().unwrap_or(""),
+        parts.next().and_then(|p| p.parse::<usize>().ok()),
     );
+    let page = page.ok_or(STALE)?;
     let choice = character
         .pending
         .iter()
@@ -256,20 +302,62 @@ fn pressed_choose(
                 && tag(&c.from.join(",")) == tagged
         })
         .ok_or(STALE)?;
+    let on_page = page * MAX_OPTIONS + 1..=((page + 1) * MAX_OPTIONS).min(choice.from.len());
+    let mut picked = Vec::new();
+    for v in values {
+        let n: usize = v.parse().map_err(|_| STALE)?;
+        if !on_page.contains(&n) {
+            return Err(STALE.to_owned());
+        }
+        picked.push(n);
+    }
+    let count = choice.from.len().div_ceil(MAX_OPTIONS);
+    let picks = if count > 1 {
+        pages.insert(page, picked);
+        let picks: Vec<usize> = (0..count)
+            .flat_map(|p| {
+                pages
+                    .get(&p)
+                    .cloned()
+                    .unwrap_or_else(|| defaults(choice, p))
+            })
+            .collect();
+        let want = usize::from(choice.count);
+        if picks.len() != want {
+            return Ok(Pressed::Partial {
+                have: picks.len(),
+                want,
+            });
+        }
+        picks
+    } else {
+        picked
+    };
     let mut text = format!("char choose {kind}");
     if let Some(class) = &choice.class {
         text.push(' ');
         text.push_str(class);
     }
-    for v in values {
-        let n: usize = v.parse().map_err(|_| STALE)?;
-        if n == 0 || n > choice.from.len() {
-            return Err(STALE.to_owned());
-        }
-        text.push(' ');
-        text.push_str(v);
+    for n in picks {
+        text.push_str(&format!(" {n}"));
     }
-    Ok((text, format!("/char choose {kind}")))
+    Ok(Pressed::Run {
+        text,
+        title: format!("/char choose {kind}"),
+    })
+}
+
+/// The numbers of the options a page of `choice` shows picked at first.
+fn defaults(choice: &Choice, page: usize) -> Vec<usize> {
+    choice
+        .from
+        .iter()
+        .enumerate()
+        .skip(page * MAX_OPTIONS)
+        .take(MAX_OPTIONS)
+        .filter(|(_, id)| choice.chosen.contains(id))
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 /// A short fixed-width tag of `text` (FNV-1a, 32 bits, in hex): enough to
@@ -350,17 +438,22 @@ mod tests {
         let table = at("lane");
         let seen = buttons(&exits(&shows(&table), &table));
         let (porch, _) = seen.iter().find(|(_, l)| l.contains("porch")).unwrap();
-        let (text, title) = pressed(porch, &[], &table, None).unwrap();
+        let Pressed::Run { text, title } =
+            pressed(porch, &[], &table, None, &mut Pages::new()).unwrap()
+        else {
+            panic!("not a command");
+        };
         let ex = table.adventure.as_deref().unwrap();
         let n: usize = text.strip_prefix("go ").unwrap().parse().unwrap();
         assert_eq!(ex.visible_exits()[n - 1].to, "porch", "{text}");
         assert!(title.contains("porch"), "{title}");
         // The party has moved on: the old button no longer goes anywhere.
         let elsewhere = at("porch");
-        let refused = pressed(porch, &[], &elsewhere, None).unwrap_err();
+        let none = &mut Pages::new();
+        let refused = pressed(porch, &[], &elsewhere, None, none).unwrap_err();
         assert!(refused.contains("no longer there"), "{refused}");
-        assert!(pressed("go:nonsense", &[], &table, None).is_err());
-        assert!(pressed("rm -rf", &[], &table, None).is_err());
+        assert!(pressed("go:nonsense", &[], &table, None, none).is_err());
+        assert!(pressed("rm -rf", &[], &table, None, none).is_err());
     }
 
     #[test]

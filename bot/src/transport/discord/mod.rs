@@ -46,7 +46,14 @@ pub struct Data {
     opened: Mutex<HashSet<String>>,
     /// What this process shows of each table's monster turns.
     turns_shown: Arc<Shown>,
+    /// The picks made so far in long choices' menus, per user and choice
+    /// (a std Mutex: no await while it is held).
+    pages: Mutex<HashMap<(u64, String), controls::Pages>>,
 }
+
+/// The most long choices whose picks are kept between presses; past it
+/// they are all forgotten (a menu then starts again from its defaults).
+const MAX_KEPT_PAGES: usize = 1_024;
 
 /// Monster turns this process plays and shows as follow-ups, per table; the
 /// relay posts the others (played after a radio or console command).
@@ -143,6 +150,7 @@ pub async fn run_linked(
         go_vote_secs: settings.go_vote_secs,
         opened: Mutex::default(),
         turns_shown: shown,
+        pages: Mutex::default(),
     };
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
@@ -560,11 +568,37 @@ async fn pressed(origin: &Origin<'_>, press: &serenity::ComponentInteraction) ->
         .players
         .get(&data.router.player_of(&sender))
         .and_then(|h| state.character(h));
-    match controls::pressed(&press.data.custom_id, &values, &state, character) {
-        Ok((text, title)) => match dm::parse(&text) {
+    let id = &press.data.custom_id;
+    let key = controls::page_key(id).map(|k| (press.user.id.get(), k.to_owned()));
+    let mut pages = key
+        .as_ref()
+        .and_then(|k| lock(&data.pages).remove(k))
+        .unwrap_or_default();
+    match controls::pressed(id, &values, &state, character, &mut pages) {
+        Ok(controls::Pressed::Run { text, title }) => match dm::parse(&text) {
             Ok(command) => act(origin, &title, command).await,
             Err(e) => origin.send(render::refusal(&e.to_string())).await,
         },
+        Ok(controls::Pressed::Partial { have, want }) => {
+            if let Some(key) = key {
+                let mut kept = lock(&data.pages);
+                if kept.len() >= MAX_KEPT_PAGES {
+                    kept.clear();
+                }
+                kept.insert(key, pages);
+            }
+            let more = if have < want {
+                format!("pick {} more", want - have)
+            } else {
+                format!("take {} out", have - want)
+            };
+            let card = Card {
+                content: format!("{have} of {want} picked: {more} in these menus."),
+                ephemeral: true,
+                ..Card::default()
+            };
+            origin.send(card.fitted()).await
+        }
         Err(why) => origin.send(render::refusal(&why)).await,
     }
 }
