@@ -1991,3 +1991,57 @@ async fn a_choice_longer_than_one_menu_is_made_across_its_menus() {
     assert!(named.contains(&name), "{name} not in {named:?}");
     assert_eq!(ara.spellbook.len(), usize::from(count));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_area_shown_by_another_transport_is_posted_with_its_exit_buttons() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_046;
+    let table = table_id(channel.into());
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    let submit = |sender: &str, n: u32, line: &str| bot::core::router::Envelope {
+        transport: bot::core::router::Transport::Console,
+        table: table.clone(),
+        sender: sender.to_owned(),
+        request_id: format!("relay-area-{n}"),
+        command: dm::parse(line).unwrap(),
+    };
+    bot.router
+        .submit(submit("console:bo", 1, "char new Bo fighter 3 hill dwarf"))
+        .await
+        .unwrap();
+    bot.fake
+        .ask(
+            DM,
+            channel,
+            "adventure",
+            json!([opt("id", "the-sunken-chapel")]),
+        )
+        .await;
+    // Bo walks into the porch's goblins; the DM calls the fight off; Bo
+    // walks back: the causeway is posted with its ways on.
+    bot.router
+        .submit(submit("console:bo", 2, "go n"))
+        .await
+        .unwrap();
+    bot.fake.ask(DM, channel, "dm", sub("end", vec![])).await;
+    bot.router
+        .submit(submit("console:bo", 3, "go s"))
+        .await
+        .unwrap();
+    let path = format!("channels/{channel}/messages");
+    let posted = bot
+        .fake
+        .wait_for("the causeway posted", |c| {
+            c.method == "POST" && c.path == path && text(&c.body).contains("Causeway End")
+        })
+        .await;
+    let labels: Vec<String> = buttons(&posted.body).into_iter().map(|(_, l)| l).collect();
+    assert!(labels.contains(&"n porch".to_owned()), "{}", posted.body);
+    // The DM presses it on Discord: the party goes.
+    let (porch, _) = buttons(&posted.body)
+        .into_iter()
+        .find(|(_, l)| l == "n porch")
+        .unwrap();
+    let went = bot.fake.press(DM, channel, &posted.body, &porch, &[]).await;
+    assert!(text(&went).contains("Sagging Porch"), "{went}");
+}

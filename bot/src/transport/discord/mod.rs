@@ -836,7 +836,12 @@ async fn relay_other_transports(http: Arc<serenity::Http>, router: Arc<Router>, 
         if published.via == Transport::Planner {
             card.colour = render::RED;
         }
-        let mut message = serenity::CreateMessage::new().allowed_mentions(mentions_of(&card));
+        // The party moved by radio or console: Discord's players get the
+        // ways on as buttons too.
+        card.rows = controls::exits(&published.reply, &table);
+        let mut message = serenity::CreateMessage::new()
+            .allowed_mentions(mentions_of(&card))
+            .components(rows_of(&card.rows));
         if !card.content.is_empty() {
             message = message.content(card.content.clone());
         }
