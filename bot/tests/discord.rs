@@ -29,6 +29,8 @@ use tokio::sync::oneshot;
 const DM: u64 = 100_000_000_000_000_001;
 /// A player.
 const PLAYER: u64 = 100_000_000_000_000_002;
+/// Another player.
+const OTHER: u64 = 100_000_000_000_000_004;
 
 struct Bot {
     fake: FakeDiscord,
@@ -175,6 +177,7 @@ async fn the_bot_registers_its_slash_commands() {
         "notes",
         "look",
         "go",
+        "party",
         "search",
         "use",
         "talk",
@@ -1535,6 +1538,104 @@ async fn an_adventure_by_slash_commands_shows_players_only_what_they_found() {
             channel,
             "adventure",
             json!([opt("id", "the-sunken-chapel")]),
+        )
+        .await;
+    assert!(ephemeral(&denied), "{denied}");
+}
+
+#[tokio::test]
+async fn an_invite_only_adventure_by_slash_commands_takes_the_code_given_privately() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_022;
+    let table = table_id(channel.into());
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    let new_char = |name: &str| {
+        sub(
+            "new",
+            vec![
+                opt("name", name),
+                opt("class", "fighter"),
+                opt("level", 2),
+                opt("race", "human"),
+            ],
+        )
+    };
+    bot.fake
+        .ask(PLAYER, channel, "char", new_char("Brom"))
+        .await;
+    bot.fake
+        .ask(
+            DM,
+            channel,
+            "adventure",
+            json!([opt("id", "the-sunken-chapel")]),
+        )
+        .await;
+    let invite = sub_choice(&bot.fake, "party", "access", "join", "invite").await;
+    let set = bot
+        .fake
+        .ask(
+            DM,
+            channel,
+            "party",
+            sub("access", vec![opt("join", invite)]),
+        )
+        .await;
+    assert!(ephemeral(&set), "the code is the DM's alone: {set}");
+    let code = bot
+        .router
+        .table(&table)
+        .await
+        .unwrap()
+        .adventure
+        .unwrap()
+        .invite
+        .unwrap();
+    assert!(text(&set).contains(&code), "{set}");
+    // A second player's new character is not in the party until the code.
+    bot.fake.ask(OTHER, channel, "char", new_char("Cass")).await;
+    let out = bot.fake.ask(OTHER, channel, "search", json!([])).await;
+    assert!(
+        ephemeral(&out) && text(&out).contains("not in the party"),
+        "{out}"
+    );
+    let wrong = bot
+        .fake
+        .ask(
+            OTHER,
+            channel,
+            "party",
+            sub("join", vec![opt("code", "AAAAAA")]),
+        )
+        .await;
+    assert!(
+        ephemeral(&wrong) && text(&wrong).contains("wrong"),
+        "{wrong}"
+    );
+    let joined = bot
+        .fake
+        .ask(
+            OTHER,
+            channel,
+            "party",
+            sub("join", vec![opt("code", code.as_str())]),
+        )
+        .await;
+    assert!(text(&joined).contains("Cass joins the party"), "{joined}");
+    let shown = bot
+        .fake
+        .ask(PLAYER, channel, "party", sub("show", vec![]))
+        .await;
+    assert!(text(&shown).contains("Brom, Cass"), "{shown}");
+    // Players can't change who may join.
+    let open = sub_choice(&bot.fake, "party", "access", "join", "open").await;
+    let denied = bot
+        .fake
+        .ask(
+            PLAYER,
+            channel,
+            "party",
+            sub("access", vec![opt("join", open)]),
         )
         .await;
     assert!(ephemeral(&denied), "{denied}");

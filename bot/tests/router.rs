@@ -109,6 +109,7 @@ on_both_backends!(
     every_attached_transport_hears_the_reply,
     dm_edits_are_in_the_sheet_history,
     two_routers_on_one_store_never_diverge,
+    a_character_is_in_one_running_adventure_at_a_time,
 );
 
 async fn an_encounter_commits_before_each_reply_and_survives_a_restart(db: &Db) {
@@ -338,4 +339,53 @@ async fn two_routers_on_one_store_never_diverge(db: &Db) {
     assert_eq!(truth.next_roll, 19);
     let fresh = router(db, config()).await;
     assert_eq!(fresh.table(&t).await.unwrap(), truth);
+}
+
+async fn a_character_is_in_one_running_adventure_at_a_time(db: &Db) {
+    let r = router(db, config()).await;
+    let (a, b) = (table(&r, "keep-a").await, table(&r, "keep-b").await);
+    // Brom is made at both tables by the same player: one character.
+    for t in [&a, &b] {
+        done(&say(&r, t, "discord:pat", "char new Brom fighter 2 human").await);
+    }
+    done(&say(&r, &a, "discord:dm", "dm adventure the-sunken-chapel").await);
+    assert_eq!(
+        r.store().adventure_of("discord:pat", "brom").await.unwrap(),
+        Some(a.clone())
+    );
+    // At the other table the adventure can't take Brom along…
+    let refused = say(&r, &b, "discord:dm", "dm adventure the-sunken-chapel").await;
+    let Answer::Refused { why } = &refused else {
+        panic!("{refused:?}")
+    };
+    assert!(
+        why.contains("brom is in a running adventure") && why.contains(&a),
+        "{why}"
+    );
+    assert!(
+        r.table(&b).await.unwrap().adventure.is_none(),
+        "nothing changed"
+    );
+    // …until Brom leaves the first party; then it can, and holds him.
+    done(&say(&r, &a, "discord:pat", "party leave").await);
+    assert_eq!(
+        r.store().adventure_of("discord:pat", "brom").await.unwrap(),
+        None
+    );
+    done(&say(&r, &b, "discord:dm", "dm adventure the-sunken-chapel").await);
+    assert_eq!(
+        r.store().adventure_of("discord:pat", "brom").await.unwrap(),
+        Some(b.clone())
+    );
+    let back = say(&r, &a, "discord:pat", "party join").await;
+    assert!(matches!(back, Answer::Refused { .. }), "{back:?}");
+    assert!(
+        !r.table(&a)
+            .await
+            .unwrap()
+            .adventure
+            .unwrap()
+            .in_party("brom"),
+        "Brom stays out of the first party"
+    );
 }

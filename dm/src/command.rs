@@ -261,6 +261,12 @@ pub enum Command {
         /// Light one rather than put it out.
         on: bool,
     },
+    /// `party`, `party join [CODE]`, `party leave`: the adventure's party.
+    Party {
+        /// What to do (none: show the party).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        action: Option<PartyAction>,
+    },
     /// `leader aria` / `leader none`: who moves the party without a vote.
     Leader {
         /// The character (none: no leader).
@@ -497,4 +503,40 @@ pub enum DmCommand {
     },
     /// `dm map`: the whole adventure, secrets and all, for the DM alone.
     Map,
+    /// `dm access open|invite|closed`, `dm access watch on|off`: who may
+    /// join the running adventure's party, and whether others may look on.
+    Access {
+        /// Who may join, if it changes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        join: Option<crate::explore::Access>,
+        /// Whether players outside the party may look on, if it changes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        watch: Option<bool>,
+    },
+    /// `dm invite`: a new invite code for the adventure (the old one stops
+    /// working), shown to the DM alone; the adventure becomes invite-only.
+    Invite,
+    /// `dm party add|remove NAME`: put a character in the party or take it
+    /// out, whatever the access.
+    PartyMember {
+        /// The character.
+        character: String,
+        /// In (true) or out.
+        add: bool,
+    },
+}
+
+/// What `party` does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyAction {
+    /// Join the running adventure's party with the character one plays,
+    /// with the DM's invite code where one is needed.
+    Join {
+        /// The invite code.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+    },
+    /// Leave the party (the character stays at the table).
+    Leave,
 }

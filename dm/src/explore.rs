@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::adventure::{Adventure, Area, Attitude, Exit, Light, Npc};
+use crate::event::PlayerId;
 
 /// Minutes in an exploration turn (moving on, a search, a door).
 pub const TURN_MINUTES: u32 = 10;
@@ -111,6 +112,89 @@ pub struct Exploration {
     /// How it ended, once it has.
     #[serde(default)]
     pub ended: Option<String>,
+    /// Who runs it: the DM who started it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<PlayerId>,
+    /// Who may join the party ([`Access::Open`] unless the DM changed it).
+    #[serde(default, skip_serializing_if = "Access::is_open")]
+    pub access: Access,
+    /// The code that lets a player join an [`Access::Invite`] adventure,
+    /// once the DM made one (`dm invite`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite: Option<String>,
+    /// Characters in the party by handle: those at the table when it began
+    /// and those who joined since. While the adventure is open, every
+    /// character played at the table is in it too, unless it left.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub members: BTreeSet<String>,
+    /// Characters who left the party (`party leave`, `dm party remove`).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub left: BTreeSet<String>,
+    /// Players outside the party may not look on (`dm access watch off`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_watchers: bool,
+    /// Conditions a trap left on characters out of a fight, until the
+    /// clock wears them off.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lingering: Vec<Lingering>,
+}
+
+/// A condition a trap left on a character (a needle's poison, a fall's
+/// prone), kept by the exploration clock since no fight's board holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lingering {
+    /// The character's handle.
+    pub on: String,
+    /// What holds it ("Needle poison").
+    pub name: String,
+    /// The conditions it imposes.
+    pub conditions: Vec<rules::mechanics::Condition>,
+    /// The minute of the adventure it wears off at.
+    pub until: u32,
+}
+
+/// Who may join a running adventure's party.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// Anyone at the table: a character played here is in the party.
+    #[default]
+    Open,
+    /// Only with the DM's invite code (`party join CODE`), or the DM's say.
+    Invite,
+    /// No one new, unless the DM adds them (`dm party add NAME`).
+    Closed,
+}
+
+impl Access {
+    /// The word players type and read.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Invite => "invite",
+            Self::Closed => "closed",
+        }
+    }
+
+    fn is_open(&self) -> bool {
+        *self == Self::Open
+    }
+}
+
+impl std::str::FromStr for Access {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_lowercase().as_str() {
+            "open" => Ok(Self::Open),
+            "invite" | "invite-only" | "code" => Ok(Self::Invite),
+            "closed" | "close" => Ok(Self::Closed),
+            other => Err(format!(
+                "`{}` is not an access — open, invite or closed",
+                clip(other)
+            )),
+        }
+    }
 }
 
 /// The way two areas are joined, the same from both sides.
@@ -162,7 +246,20 @@ impl Exploration {
             order: Vec::new(),
             leader: None,
             ended: None,
+            owner: None,
+            access: Access::Open,
+            invite: None,
+            members: BTreeSet::new(),
+            left: BTreeSet::new(),
+            no_watchers: false,
+            lingering: Vec::new(),
         }
+    }
+
+    /// Whether the character `handle` (played at the table) is in the
+    /// party: it joined, or the adventure is open and it did not leave.
+    pub fn in_party(&self, handle: &str) -> bool {
+        !self.left.contains(handle) && (self.members.contains(handle) || self.access.is_open())
     }
 
     /// An area by id.
@@ -383,4 +480,23 @@ impl Exploration {
 /// A typed name cut short for an error message.
 fn clip(text: &str) -> String {
     text.chars().take(24).collect()
+}
+
+/// Who is in the table's running adventure, as the store keeps it across
+/// tables: each party member's player and the character's name in
+/// lowercase (a character can be in one running adventure at a time).
+/// Empty when no adventure is running.
+pub fn adventurers(table: &crate::Table) -> BTreeSet<(String, String)> {
+    let Some(ex) = table.adventure.as_deref().filter(|e| e.ended.is_none()) else {
+        return BTreeSet::new();
+    };
+    table
+        .players
+        .iter()
+        .filter(|(_, h)| ex.in_party(h))
+        .filter_map(|(p, h)| {
+            let c = table.character(h)?;
+            Some((p.0.clone(), c.name.to_lowercase()))
+        })
+        .collect()
 }

@@ -36,7 +36,7 @@ use rules::content;
 use rules::dice::Advantage;
 use rules::mechanics::{Ability, Condition, Distance};
 
-use crate::command::{Command, DmCommand, Feature, NewCharacter, Scores, Simple};
+use crate::command::{Command, DmCommand, Feature, NewCharacter, PartyAction, Scores, Simple};
 
 /// The longest line accepted, in bytes; longer lines are refused unread.
 pub const MAX_LINE_BYTES: usize = 500;
@@ -189,6 +189,7 @@ const TAKE: Verb = verb("take", &[], "take");
 const LIGHT: Verb = verb("light", &["douse"], "light | douse");
 const LEADER: Verb = verb("leader", &[], "leader NAME|none");
 const ORDER: Verb = verb("order", &["march"], "order NAME NAME... (front first)");
+const PARTY: Verb = verb("party", &["pj"], "party | party join [CODE] | party leave");
 
 /// Every player verb (and `dm`, `madd`), in help-text order.
 pub const VERBS: &[Verb] = &[
@@ -243,6 +244,7 @@ pub const VERBS: &[Verb] = &[
     LIGHT,
     LEADER,
     ORDER,
+    PARTY,
 ];
 
 const DM_ENCOUNTER: Verb = verb("encounter", &["begin", "start"], "dm encounter");
@@ -266,6 +268,13 @@ const DM_NOTE: Verb = verb("note", &[], "dm note [private] TEXT");
 const DM_ADVENTURE: Verb = verb("adventure", &[], "dm adventure ID");
 const DM_MOVE: Verb = verb("move", &[], "dm move party AREA");
 const DM_MAP: Verb = verb("map", &[], "dm map");
+const DM_ACCESS: Verb = verb(
+    "access",
+    &[],
+    "dm access open|invite|closed | dm access watch on|off",
+);
+const DM_INVITE: Verb = verb("invite", &[], "dm invite");
+const DM_PARTY: Verb = verb("party", &[], "dm party add|remove NAME");
 
 /// Every DM sub-command (after `dm`), in help-text order.
 pub const DM_VERBS: &[Verb] = &[
@@ -289,6 +298,9 @@ pub const DM_VERBS: &[Verb] = &[
     DM_ADVENTURE,
     DM_MOVE,
     DM_MAP,
+    DM_ACCESS,
+    DM_INVITE,
+    DM_PARTY,
 ];
 
 const DM_LOCK: Verb = verb("lock", &["unlock"], "dm lock|unlock NAME");
@@ -689,6 +701,12 @@ fn parse_player(verb: &str, args: &[Token]) -> Result<Command, ParseError> {
         }
         "order" | "march" if args.is_empty() => Err(usage(ORDER, "name the characters")),
         "order" | "march" => Ok(Command::March { order: texts(args) }),
+        "party" => party(args),
+        "pj" => Ok(Command::Party {
+            action: Some(PartyAction::Join {
+                code: optional_word(args, PARTY, "invite code")?,
+            }),
+        }),
         _ => Err(unknown(verb, VERBS, "")),
     }
 }
@@ -1307,11 +1325,80 @@ fn parse_dm(args: &[Token]) -> Result<Command, ParseError> {
             _ => return Err(usage(DM_MOVE, "say `party` and the area")),
         },
         "map" => no_args(rest, DM_MAP, Command::Dm(DmCommand::Map))?,
+        "access" => Command::Dm(access(rest)?),
+        "invite" => no_args(rest, DM_INVITE, Command::Dm(DmCommand::Invite))?,
+        "party" => match rest {
+            [what, name @ ..] if what.is(&["add", "remove", "rm", "kick"]) && !name.is_empty() => {
+                Command::Dm(DmCommand::PartyMember {
+                    character: join(name),
+                    add: what.is(&["add"]),
+                })
+            }
+            _ => return Err(usage(DM_PARTY, "say add or remove, and the character")),
+        },
         "as" => Command::Dm(act_as(rest)?),
         "note" => Command::Dm(dm_note(rest)?),
         _ => return Err(unknown(&sub_name, DM_VERBS, "dm ")),
     };
     Ok(command)
+}
+
+/// `party`, `party join [CODE]`, `party leave`.
+fn party(args: &[Token]) -> Result<Command, ParseError> {
+    let action = match args.split_first() {
+        None => None,
+        Some((join, rest)) if join.is(&["join", "j"]) => Some(PartyAction::Join {
+            code: optional_word(rest, PARTY, "invite code")?,
+        }),
+        Some((leave, [])) if leave.is(&["leave", "quit"]) => Some(PartyAction::Leave),
+        _ => {
+            return Err(usage(
+                PARTY,
+                "say join (with the invite code if there is one) or leave",
+            ));
+        }
+    };
+    Ok(Command::Party { action })
+}
+
+/// None or one word: `party join` / `party join K7QF2M`.
+fn optional_word(args: &[Token], verb: Verb, what: &str) -> Result<Option<String>, ParseError> {
+    match args {
+        [] => Ok(None),
+        [one] => Ok(Some(one.text.clone())),
+        _ => Err(usage(verb, format!("give one {what}"))),
+    }
+}
+
+/// `dm access open|invite|closed`, `dm access watch on|off`.
+fn access(args: &[Token]) -> Result<DmCommand, ParseError> {
+    match args {
+        [watch, on] if watch.is(&["watch", "watchers"]) => {
+            let watch = if on.is(&["on", "yes"]) {
+                true
+            } else if on.is(&["off", "no"]) {
+                false
+            } else {
+                return Err(usage(DM_ACCESS, "say `watch on` or `watch off`"));
+            };
+            Ok(DmCommand::Access {
+                join: None,
+                watch: Some(watch),
+            })
+        }
+        [word] => word
+            .text
+            .parse::<crate::explore::Access>()
+            .map(|a| DmCommand::Access {
+                join: Some(a),
+                watch: None,
+            })
+            .map_err(|why| usage(DM_ACCESS, why)),
+        _ => Err(usage(
+            DM_ACCESS,
+            "say open, invite or closed (or watch on|off)",
+        )),
+    }
 }
 
 /// `notes`, `notes about the bell`, `notes bell`.

@@ -20,7 +20,7 @@ pub mod seed;
 pub mod sheet;
 pub mod table;
 
-pub use command::{Command, DmCommand, Feature, NewCharacter, Scores, Simple};
+pub use command::{Command, DmCommand, Feature, NewCharacter, PartyAction, Scores, Simple};
 pub use event::{Event, HealthBand, Line, PlayerId, Reply};
 pub use grammar::{ParseError, parse};
 pub use play::{HELP, resolve, xp_for_level};

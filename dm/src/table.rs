@@ -212,6 +212,7 @@ fn mutates(command: &Command) -> bool {
             | Command::Notes { .. }
             | Command::Recap
             | Command::Look
+            | Command::Party { action: None }
             | Command::Dm(crate::command::DmCommand::Map)
     )
 }

@@ -352,3 +352,145 @@ fn monsters_that_surprise_keep_the_surprised_from_acting_in_the_first_round() {
     g.ok("aria", "move engaged g1");
     g.assert_replays();
 }
+
+/// The invite code in the DM's (private) reply.
+fn code_in(reply: &Reply) -> String {
+    assert!(reply.private, "the code is the DM's alone: {}", said(reply));
+    let text = notes(reply);
+    let at = text.find("code: ").or_else(|| text.find("code ")).unwrap();
+    text[at..]
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .trim_end_matches('.')
+        .to_owned()
+}
+
+#[test]
+fn an_invite_only_adventure_takes_newcomers_with_the_current_code_only() {
+    let (mut g, _) = begun(&["aria"]);
+    let ex = g.table.adventure.as_ref().unwrap();
+    assert_eq!(ex.owner.as_ref().map(|p| p.0.as_str()), Some("console:dm"));
+    let code = code_in(&g.ok("dm", "dm access invite"));
+    assert_eq!(code.len(), 6, "{code}");
+    // Bo arrives after the adventure began: not in the party.
+    g.ok("bo", "char new Bo rogue 3 human");
+    let why = g.refused("bo", "search");
+    assert!(
+        why.contains("Bo is not in the party") && why.contains("invite code"),
+        "{why}"
+    );
+    assert!(g.refused("bo", "party join").contains("invite-only"));
+    assert!(g.refused("bo", "party join ZZZZZZ").contains("wrong"));
+    let r = g.ok("bo", &format!("party join {}", code.to_lowercase()));
+    assert!(notes(&r).contains("Bo joins the party"), "{}", notes(&r));
+    g.ok("bo", "search");
+    // A new code: the old one no longer lets anyone in.
+    let fresh = code_in(&g.ok("dm", "dm invite"));
+    g.ok("cy", "char new Cy cleric 3 human");
+    if fresh != code {
+        assert!(
+            g.refused("cy", &format!("party join {code}"))
+                .contains("wrong")
+        );
+    }
+    g.ok("cy", &format!("pj {fresh}"));
+    assert!(notes(&g.ok("aria", "party")).contains("Aria, Bo, Cy"));
+    g.assert_replays();
+}
+
+#[test]
+fn a_closed_adventure_lets_in_only_whom_the_dm_adds_and_watchers_can_be_kept_out() {
+    let (mut g, _) = begun(&["aria"]);
+    g.ok("dm", "dm access closed");
+    g.ok("bo", "char new Bo rogue 3 human");
+    assert!(g.refused("bo", "party join").contains("closed"));
+    assert!(g.refused("bo", "take").contains("not in the party"));
+    // Watching: on by default, then off.
+    g.ok("bo", "look");
+    g.ok("dm", "dm access watch off");
+    assert!(g.refused("bo", "look").contains("only the party sees"));
+    g.ok("aria", "look");
+    g.ok("dm", "look");
+    // The DM adds Bo; Aria leaves and can't come back by herself.
+    g.ok("dm", "dm party add bo");
+    g.ok("bo", "look");
+    g.ok("aria", "party leave");
+    assert!(
+        g.refused("aria", "search")
+            .contains("Aria is not in the party")
+    );
+    assert!(g.refused("aria", "party join").contains("closed"));
+    assert!(g.refused("zed", "dm party add bo").contains("DM"));
+    g.assert_replays();
+}
+
+#[test]
+fn an_open_adventure_takes_whoever_plays_here_and_a_go_vote_is_the_partys() {
+    let (mut g, _) = begun(&["aria", "bo"]);
+    // Open: a character made after the start is in the party at once.
+    g.ok("cy", "char new Cy cleric 3 human");
+    g.ok("cy", "look");
+    let r = g.ok("cy", "party");
+    assert!(
+        notes(&r).contains("Aria, Bo, Cy") && notes(&r).contains("Open"),
+        "{}",
+        notes(&r)
+    );
+    g.ok("cy", "party leave");
+    assert!(g.refused("cy", "party leave").contains("not in the party"));
+    // Two in the party: two ballots settle where it goes; Cy has no say.
+    g.ok("aria", "use lever");
+    g.ok("aria", "go n");
+    assert!(g.refused("cy", "v 2").contains("only the party votes"));
+    g.ok("aria", "v 1");
+    let r = g.ok("bo", "v 1");
+    assert!(notes(&r).contains("The party chooses"), "{}", notes(&r));
+    assert_eq!(g.table.adventure.as_ref().unwrap().area, "hall");
+    // The fight the hall starts is the party's: Cy is not in it.
+    let enc = g.table.encounter.as_ref().unwrap();
+    assert!(
+        enc.order.iter().all(|s| s.handle != "cy"),
+        "{:?}",
+        enc.order
+    );
+    win(&mut g);
+    g.ok("cy", "party join");
+    g.ok("cy", "light");
+    g.assert_replays();
+}
+
+#[test]
+fn a_traps_lasting_poison_stays_on_out_of_a_fight_until_the_clock_wears_it_off() {
+    use rules::mechanics::Condition;
+    // The keep's hall pit, made a poison spray no one resists, and no goblins.
+    let mut keep = serde_json::to_value(keep()).unwrap();
+    let hall = &mut keep["areas"][1];
+    hall["encounter"] = serde_json::Value::Null;
+    hall["traps"][0]["effect"] = serde_json::json!([{ "type": "save", "ability": "constitution", "dc": 40,
+        "fail": [{ "type": "apply", "effect": { "name": "Spore poison", "conditions": ["poisoned"],
+            "duration": { "until": "rounds", "rounds": 300 } } }] }]);
+    let keep: Adventure = serde_json::from_value(keep).unwrap();
+    let mut g = Game::new(7);
+    g.ok("aria", "char new Aria fighter 3 human");
+    g.ok_command(
+        &pid("dm"),
+        Command::Dm(DmCommand::Adventure {
+            id: keep.id.clone(),
+            adventure: Some(Box::new(keep)),
+        }),
+    );
+    g.ok("aria", "use lever");
+    let r = g.ok("aria", "go n");
+    assert!(said(&r).contains("Spore poison"), "{}", said(&r));
+    let poisoned = |g: &Game| g.sheet("aria").conditions.has(Condition::Poisoned);
+    assert!(poisoned(&g), "the poison holds out of a fight");
+    // 30 minutes: it wears off as the third turn passes, not before.
+    g.ok("aria", "go s");
+    g.ok("aria", "go n");
+    assert!(poisoned(&g));
+    let r = g.ok("aria", "go s");
+    assert!(!poisoned(&g), "worn off after 30 minutes: {}", said(&r));
+    assert!(said(&r).contains("Spore poison"), "{}", said(&r));
+    g.assert_replays();
+}

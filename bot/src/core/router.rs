@@ -876,6 +876,26 @@ impl Router {
                         why: e.to_string(),
                     })?;
             }
+            // A character can be in one running adventure at a time, at
+            // any table: claim those joining this one before committing.
+            let (was_in, now_in) = (
+                dm::explore::adventurers(&live.table),
+                dm::explore::adventurers(&next),
+            );
+            let joining: Vec<(String, String)> = now_in.difference(&was_in).cloned().collect();
+            if !joining.is_empty()
+                && let Some(((_, character), other)) = self
+                    .store
+                    .claim_adventurers(&envelope.table, &joining)
+                    .await?
+            {
+                return Ok(Answer::Refused {
+                    why: format!(
+                        "{character} is in a running adventure at another table ({other}) — \
+                         `party leave` there first"
+                    ),
+                });
+            }
             let sheet_edits = sheet_edits(&envelope.command, &actor, &live.table, &next, now);
             let stored_reply = json!({ "reply": outcome.reply });
             let append = Append {
@@ -885,7 +905,15 @@ impl Router {
                 request: Some((request_key.clone(), stored_reply)),
                 sheet_edits,
             };
-            match self.commit(append).await {
+            let committed = self.commit(append).await;
+            if was_in != now_in {
+                // Those who left or whose adventure ended are free again; a
+                // commit that failed gives back what was claimed for it.
+                let keep = if committed.is_ok() { &now_in } else { &was_in };
+                let keep: Vec<(String, String)> = keep.iter().cloned().collect();
+                self.store.keep_adventurers(&envelope.table, &keep).await?;
+            }
+            match committed {
                 Ok(seq) => {
                     live.table = next;
                     live.seq = seq;

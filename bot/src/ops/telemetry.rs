@@ -176,6 +176,7 @@ pub fn command_kind(command: &Command) -> &'static str {
         Command::Light { .. } => "light",
         Command::Leader { .. } => "leader",
         Command::March { .. } => "march",
+        Command::Party { .. } => "party",
     }
 }
 

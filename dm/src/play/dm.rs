@@ -88,6 +88,8 @@ pub(super) fn dm_command(
                 ..Encounter::default()
             });
             reply.say("A fight begins! Initiative:");
+            // With an adventure on, its party (others may `init` to join).
+            let adventure = table.adventure.as_deref().filter(|e| e.ended.is_none());
             let party: Vec<String> = table
                 .players
                 .values()
@@ -95,6 +97,7 @@ pub(super) fn dm_command(
                     table
                         .character(h)
                         .is_some_and(|c| c.health.state().is_alive())
+                        && adventure.is_none_or(|ex| ex.in_party(h))
                 })
                 .cloned()
                 .collect();
@@ -339,7 +342,12 @@ pub(super) fn dm_command(
         DmCommand::Adventure { .. }
         | DmCommand::MoveParty { .. }
         | DmCommand::RevealArea { .. }
-        | DmCommand::Map => super::explore::dm_command(table, actor, command, dice, reply)?,
+        | DmCommand::Map
+        | DmCommand::Access { .. }
+        | DmCommand::Invite
+        | DmCommand::PartyMember { .. } => {
+            super::explore::dm_command(table, actor, command, dice, reply)?;
+        }
     }
     Ok(())
 }

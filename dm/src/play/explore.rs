@@ -9,7 +9,7 @@ use rules::automation::{self, Context};
 use rules::dice::DieRoller;
 use rules::mechanics::{Ability, D20Roll, LifeState, Skill};
 
-use super::creatures::{check_bonus, monster_of, name_of, target};
+use super::creatures::{check_bonus, conditions_mut, monster_of, name_of, target};
 use super::outcome::land;
 use super::rolls::d20_text;
 use super::{Dice, Result, dm, no, rest, turns};
@@ -17,9 +17,12 @@ use crate::adventure::{
     self, Adventure, Area, Attitude, Check, Exit, Feature, Group, Outcome, Place, Rest, Trap,
     Trigger, Verb, When,
 };
+use crate::command::PartyAction;
 use crate::command::{Command, DmCommand};
 use crate::event::{Line, PlayerId, Reply};
-use crate::explore::{Exploration, Fight, TORCH_MINUTES, TURN_MINUTES, door_key, exit_name};
+use crate::explore::{
+    Access, Exploration, Fight, Lingering, TORCH_MINUTES, TURN_MINUTES, door_key, exit_name,
+};
 use crate::table::{Table, Vote};
 
 /// How long a vote on where to go stays open when the transport says
@@ -78,14 +81,80 @@ fn here(ex: &Exploration) -> Result<&Area> {
         .ok_or_else(|| no("the party is nowhere — the DM moves it with `dm move party AREA`"))
 }
 
-/// The characters played at the table, in the order they were made.
+/// The characters in the adventure's party (played at the table and in
+/// it, see [`Exploration::in_party`]), in the order they were made.
 fn party(table: &Table) -> Vec<String> {
+    let ex = table.adventure.as_deref();
     table
         .characters
         .iter()
         .filter(|c| table.players.values().any(|h| h == &c.handle))
+        .filter(|c| ex.is_none_or(|ex| ex.in_party(&c.handle)))
         .map(|c| c.handle.clone())
         .collect()
+}
+
+/// How a player outside the party gets in, as the access says.
+fn how_to_join(ex: &Exploration) -> &'static str {
+    match ex.access {
+        Access::Open => "`party join` to join it",
+        Access::Invite => "ask the DM for the invite code, then `party join CODE`",
+        Access::Closed => "the DM closed it to newcomers (`dm party add NAME` lets you in)",
+    }
+}
+
+/// Whether `actor` may give an exploring command: the DM may, and a
+/// player whose character is in the party; others are told how to join.
+/// (No adventure, or no character: the command itself says what is wrong.)
+pub(super) fn member(table: &Table, actor: &PlayerId) -> Result<()> {
+    let Some(ex) = table.adventure.as_deref().filter(|e| e.ended.is_none()) else {
+        return Ok(());
+    };
+    if table.is_dm(actor) {
+        return Ok(());
+    }
+    match table.players.get(actor) {
+        Some(h) if !ex.in_party(h) => Err(no(format!(
+            "{} is not in the party — {}",
+            name_of(table, h),
+            how_to_join(ex)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `actor` may look on: the DM, the party, and others unless the
+/// DM keeps watchers out (`dm access watch off`).
+pub(super) fn watcher(table: &Table, actor: &PlayerId) -> Result<()> {
+    let Some(ex) = table.adventure.as_deref() else {
+        return Ok(());
+    };
+    let in_party = table.players.get(actor).is_some_and(|h| ex.in_party(h));
+    if ex.no_watchers && !in_party && !table.is_dm(actor) {
+        return Err(no(format!(
+            "only the party sees this adventure — {}",
+            how_to_join(ex)
+        )));
+    }
+    Ok(())
+}
+
+/// Whether a player may vote on where the party goes: the DM's vote is
+/// anyone's, a go vote is the party's.
+pub(super) fn may_vote_go(table: &Table, actor: &PlayerId) -> bool {
+    table.adventure.as_deref().is_none_or(|ex| {
+        table.is_dm(actor) || table.players.get(actor).is_some_and(|h| ex.in_party(h))
+    })
+}
+
+/// The players whose characters are in the party (a go vote's voters).
+pub(super) fn party_players(table: &Table) -> usize {
+    let members = party(table);
+    table
+        .players
+        .values()
+        .filter(|h| members.contains(h))
+        .count()
 }
 
 /// The party standing (not down or dead), in marching order: those the
@@ -291,7 +360,11 @@ fn start(
         reply.say(adventure.intro.clone());
     }
     let start = adventure.start.clone();
-    table.adventure = Some(Box::new(Exploration::start(adventure)));
+    let mut ex = Exploration::start(adventure);
+    ex.owner = Some(actor.clone());
+    table.adventure = Some(Box::new(ex));
+    let members = party(table);
+    ex_mut(table).members = members.into_iter().collect();
     reply.say(format!(
         "The party carries {} torches.",
         ex_mut(table).torches
@@ -433,9 +506,88 @@ fn spring(
     };
     let targets: Vec<_> = victims.iter().map(|h| target(table, h, "trap")).collect();
     match automation::run(&effects, &ctx, &targets, dice) {
-        Ok(res) => land(table, "trap", victims, &res, None, dice, reply),
+        Ok(res) => {
+            land(table, "trap", victims, &res, None, dice, reply);
+            linger(table, victims, &res);
+        }
         Err(e) => reply.say(format!("(the trap's effect could not run: {e})")),
     }
+}
+
+/// The conditions a trap's lasting effects impose go on the characters,
+/// and the clock wears them off: after their duration (a minute is 10
+/// rounds), or at the next turn that passes for those measured in turns
+/// or held until removed (the prone stand, the caught work free).
+fn linger(table: &mut Table, victims: &[String], resolutions: &[automation::Resolution]) {
+    let now = table.adventure.as_deref().map_or(0, |e| e.minutes);
+    for r in resolutions {
+        let Some(h) = victims.get(r.target) else {
+            continue;
+        };
+        let alive = table
+            .character(h)
+            .is_some_and(|c| c.health.state().is_alive());
+        for a in r
+            .applied
+            .iter()
+            .filter(|a| !a.on_self && !a.conditions.is_empty())
+        {
+            if !alive {
+                continue;
+            }
+            let minutes = match a.effect.duration {
+                Some(rules::content::Lasting::Rounds { rounds }) => rounds.div_ceil(10).max(1),
+                _ => 1,
+            };
+            if let Some(cs) = conditions_mut(table, h) {
+                for c in &a.conditions {
+                    cs.add(*c);
+                }
+            }
+            ex_mut(table).lingering.push(Lingering {
+                on: h.clone(),
+                name: a.effect.name.clone(),
+                conditions: a.conditions.clone(),
+                until: now.saturating_add(minutes),
+            });
+        }
+    }
+}
+
+/// Lets `minutes` of adventure time pass: the torch burns (whether it
+/// went out is returned) and lingering conditions wear off.
+fn clock(table: &mut Table, minutes: u32, reply: &mut Reply) -> bool {
+    let ex = ex_mut(table);
+    let out = ex.pass(minutes);
+    let now = ex.minutes;
+    let (done, kept): (Vec<Lingering>, Vec<Lingering>) = std::mem::take(&mut ex.lingering)
+        .into_iter()
+        .partition(|l| l.until <= now);
+    ex.lingering = kept;
+    for l in done {
+        let still: Vec<_> = table
+            .adventure
+            .as_deref()
+            .map(|e| {
+                e.lingering
+                    .iter()
+                    .filter(|o| o.on == l.on)
+                    .flat_map(|o| o.conditions.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(cs) = conditions_mut(table, &l.on) {
+            for c in l.conditions.iter().filter(|c| !still.contains(c)) {
+                cs.remove(*c);
+            }
+        }
+        reply.lines.push(Line::Effect {
+            target: name_of(table, &l.on),
+            what: l.name,
+            began: false,
+        });
+    }
+    out
 }
 
 /// Starts a fight in `area` with `groups`: the monsters join at their
@@ -721,7 +873,7 @@ fn turn_passes(
     dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
-    if ex_mut(table).pass(minutes) {
+    if clock(table, minutes, reply) {
         reply.say("The torch gutters out.");
     }
     wandering(table, actor, dice, reply).map(|_| ())
@@ -863,8 +1015,7 @@ fn move_through(
             spring(table, &a, t, std::slice::from_ref(f), dice, reply);
         }
     }
-    let ex = ex_mut(table);
-    if ex.pass(TURN_MINUTES) {
+    if clock(table, TURN_MINUTES, reply) {
         reply.say("The torch gutters out.");
     }
     reply.announce = true;
@@ -1137,6 +1288,7 @@ pub(super) fn use_feature(
     else {
         return Ok(false);
     };
+    member(table, actor)?;
     let me = doer(table, actor)?;
     if !sees(table, ex, &me) {
         return Err(no("too dark to find it — `light` a torch first"));
@@ -1579,7 +1731,7 @@ pub(super) fn party_rest(
         }
     }
     let minutes = if long { 8 * 60 } else { 60 };
-    if ex_mut(table).pass(minutes) {
+    if clock(table, minutes, reply) {
         reply.say("The torch burns out.");
     }
     reply.announce = true;
@@ -1621,6 +1773,42 @@ pub(super) fn dm_command(
             reply.say(format!("The party learns of {name}."));
             Ok(())
         }
+        DmCommand::Access { join, watch } => access(table, *join, *watch, dice, reply),
+        DmCommand::Invite => {
+            running(table)?;
+            freeze(table);
+            let code = invite_code(dice);
+            let ex = ex_mut(table);
+            ex.access = Access::Invite;
+            ex.invite = Some(code.clone());
+            reply.say(format!(
+                "Invite code: {code} — players join with `party join {code}` (the old code no longer works)."
+            ));
+            reply.private = true;
+            Ok(())
+        }
+        DmCommand::PartyMember { character, add } => {
+            running(table)?;
+            if table.encounter.is_some() {
+                return Err(no("not during a fight — after it"));
+            }
+            let h = table_character(table, character)?;
+            let name = name_of(table, &h);
+            if *add {
+                if !table.players.values().any(|p| *p == h) {
+                    return Err(no(format!(
+                        "no one plays {name} here — its player picks it with `char use {name}` first"
+                    )));
+                }
+                join_party(table, &h);
+                reply.say(format!("The DM brings {name} into the party."));
+            } else {
+                leave_party(table, &h);
+                reply.say(format!("The DM takes {name} out of the party."));
+            }
+            reply.announce = true;
+            Ok(())
+        }
         DmCommand::Map => {
             let ex = table
                 .adventure
@@ -1653,4 +1841,194 @@ fn find_area(ex: &Exploration, query: &str) -> Result<String> {
                 query.chars().take(24).collect::<String>()
             ))
         })
+}
+
+/// The letters invite codes are made of: no 0/O or 1/I to mistake.
+const CODE_LETTERS: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A six-letter invite code rolled from the table's dice (so replay makes
+/// the same one).
+fn invite_code(dice: &mut Dice<'_>) -> String {
+    (0..6)
+        .map(|_| {
+            let face = dice.roll_die(32).clamp(1, 32);
+            char::from(CODE_LETTERS[usize::try_from(face - 1).unwrap_or(0)])
+        })
+        .collect()
+}
+
+/// Before the party stops being open to all: who is in it now is written
+/// down, so changing the access never drops anyone.
+fn freeze(table: &mut Table) {
+    let now: Vec<String> = party(table);
+    ex_mut(table).members.extend(now);
+}
+
+fn join_party(table: &mut Table, h: &str) {
+    let ex = ex_mut(table);
+    ex.left.remove(h);
+    ex.members.insert(h.to_owned());
+}
+
+fn leave_party(table: &mut Table, h: &str) {
+    let ex = ex_mut(table);
+    ex.members.remove(h);
+    ex.left.insert(h.to_owned());
+    ex.order.retain(|o| o != h);
+    if ex.leader.as_deref() == Some(h) {
+        ex.leader = None;
+    }
+}
+
+/// A character at the table by handle or the start of its name.
+fn table_character(table: &Table, query: &str) -> Result<String> {
+    let q = query.trim().to_lowercase();
+    table
+        .characters
+        .iter()
+        .find(|c| c.handle == q || c.name.to_lowercase() == q)
+        .or_else(|| {
+            table
+                .characters
+                .iter()
+                .find(|c| c.name.to_lowercase().starts_with(&q))
+        })
+        .map(|c| c.handle.clone())
+        .ok_or_else(|| {
+            no(format!(
+                "no character `{}` at this table",
+                query.chars().take(24).collect::<String>()
+            ))
+        })
+}
+
+/// `dm access open|invite|closed`, `dm access watch on|off`.
+fn access(
+    table: &mut Table,
+    join: Option<Access>,
+    watch: Option<bool>,
+    dice: &mut Dice<'_>,
+    reply: &mut Reply,
+) -> Result<()> {
+    running(table)?;
+    if let Some(access) = join {
+        if access != Access::Open {
+            freeze(table);
+        }
+        let needs_code = access == Access::Invite && ex_mut(table).invite.is_none();
+        let code = needs_code.then(|| invite_code(dice));
+        let ex = ex_mut(table);
+        ex.access = access;
+        if let Some(code) = code {
+            ex.invite = Some(code);
+        }
+        reply.say(match access {
+            Access::Open => "The adventure is open: anyone at the table may join.".to_owned(),
+            Access::Invite => format!(
+                "The adventure is invite-only: code {} (`party join CODE`; `dm invite` makes a new one).",
+                ex.invite.as_deref().unwrap_or("?")
+            ),
+            Access::Closed => "The adventure is closed: only the DM adds players now.".to_owned(),
+        });
+        // The code is the DM's to hand out.
+        reply.private = access == Access::Invite;
+    }
+    if let Some(on) = watch {
+        ex_mut(table).no_watchers = !on;
+        reply.say(if on {
+            "Others at the table may watch the adventure."
+        } else {
+            "Only the party and the DM see the adventure now."
+        });
+    }
+    Ok(())
+}
+
+/// `party`, `party join [CODE]`, `party leave`.
+pub(super) fn party_command(
+    table: &mut Table,
+    actor: &PlayerId,
+    action: Option<&PartyAction>,
+    reply: &mut Reply,
+) -> Result<()> {
+    let ex = running(table)?;
+    let Some(action) = action else {
+        watcher(table, actor)?;
+        let names: Vec<String> = party(table).iter().map(|h| name_of(table, h)).collect();
+        let who = if names.is_empty() {
+            "no one".to_owned()
+        } else {
+            names.join(", ")
+        };
+        let mut text = format!("{} — party: {who}.", ex.adventure.title);
+        if let Some(l) = &ex.leader {
+            text.push_str(&format!(" Leader: {}.", name_of(table, l)));
+        }
+        text.push_str(match ex.access {
+            Access::Open => " Open to all here.",
+            Access::Invite => " Invite only.",
+            Access::Closed => " Closed.",
+        });
+        if ex.no_watchers {
+            text.push_str(" No watchers.");
+        }
+        if let Some(owner) = &ex.owner {
+            text.push_str(&format!(" DM: {}.", owner.0));
+        }
+        if table.is_dm(actor)
+            && let Some(code) = &ex.invite
+        {
+            text.push_str(&format!(" Code: {code}."));
+            reply.private = true;
+        }
+        reply.say(text);
+        return Ok(());
+    };
+    if table.encounter.is_some() {
+        return Err(no("not during a fight — after it"));
+    }
+    let h = table.players.get(actor).cloned().ok_or_else(|| {
+        no("you have no character here — make one with `char new NAME CLASS LEVEL RACE`")
+    })?;
+    let name = name_of(table, &h);
+    match action {
+        PartyAction::Join { code } => {
+            if ex.members.contains(&h) && ex.in_party(&h) {
+                return Err(no(format!("{name} is in the party already")));
+            }
+            match ex.access {
+                Access::Open => {}
+                Access::Closed => {
+                    return Err(no(format!("{name} can't join — {}", how_to_join(ex))));
+                }
+                Access::Invite => {
+                    let given = code.as_deref().map(|c| c.trim().to_uppercase());
+                    match (given, &ex.invite) {
+                        (None, _) => {
+                            return Err(no(
+                                "this adventure is invite-only — `party join CODE` with the DM's code",
+                            ));
+                        }
+                        (Some(g), Some(code)) if g == *code => {}
+                        _ => {
+                            return Err(no(
+                                "that invite code is wrong — ask the DM for the current one",
+                            ));
+                        }
+                    }
+                }
+            }
+            join_party(table, &h);
+            reply.say(format!("{name} joins the party."));
+        }
+        PartyAction::Leave => {
+            if !ex.in_party(&h) {
+                return Err(no(format!("{name} is not in the party")));
+            }
+            leave_party(table, &h);
+            reply.say(format!("{name} leaves the party."));
+        }
+    }
+    reply.announce = true;
+    Ok(())
 }

@@ -118,6 +118,28 @@ pub fn execute(
         explore::vote_won(table, actor, &to, dice, &mut reply);
     }
     match command {
+        Command::Look => explore::watcher(table, actor)?,
+        Command::Go { .. }
+        | Command::Search
+        | Command::Open { .. }
+        | Command::Pick { .. }
+        | Command::Force { .. }
+        | Command::Disarm { .. }
+        | Command::Talk { .. }
+        | Command::Take
+        | Command::Light { .. }
+        | Command::Leader { .. }
+        | Command::March { .. }
+        | Command::Rest { .. } => explore::member(table, actor)?,
+        Command::VoteFor { .. }
+            if table.vote.as_ref().is_some_and(|v| v.go.is_some())
+                && !explore::may_vote_go(table, actor) =>
+        {
+            return Err(no("only the party votes on where it goes"));
+        }
+        _ => {}
+    }
+    match command {
         Command::Dm(crate::command::DmCommand::Note { text, private }) => {
             if !table.is_dm(actor) {
                 return Err(no("only the table's DM can do that"));
@@ -211,6 +233,9 @@ pub fn execute(
         Command::Light { on } => explore::light(table, *on, &mut reply)?,
         Command::Leader { name } => explore::leader(table, name.as_deref(), &mut reply)?,
         Command::March { order } => explore::march(table, order, &mut reply)?,
+        Command::Party { action } => {
+            explore::party_command(table, actor, action.as_ref(), &mut reply)?;
+        }
         Command::Rest { long } if table.adventure.as_ref().is_some_and(|e| e.ended.is_none()) => {
             explore::party_rest(table, actor, *long, dice, &mut reply)?;
         }

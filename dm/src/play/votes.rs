@@ -54,7 +54,13 @@ pub(super) fn ballot(
     let pick = pick_option(&vote.options, option)?;
     vote.ballots.insert(actor.clone(), pick);
     reply.say(format!("Vote for {}.", vote.options[pick]));
-    let voters = table.players.len().max(1);
+    let is_go = vote.go.is_some();
+    let voters = if is_go {
+        super::explore::party_players(table)
+    } else {
+        table.players.len()
+    }
+    .max(1);
     if table
         .vote
         .as_ref()

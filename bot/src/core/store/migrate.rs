@@ -36,6 +36,11 @@ pub(crate) const SQLITE: &[Source] = &[
         "web",
         include_str!("../../../../migrations/sqlite/0004_web.sql"),
     ),
+    (
+        5,
+        "adventurers",
+        include_str!("../../../../migrations/sqlite/0005_adventurers.sql"),
+    ),
 ];
 
 /// `migrations/postgres/`, in version order.
@@ -59,6 +64,11 @@ pub(crate) const POSTGRES: &[Source] = &[
         4,
         "web",
         include_str!("../../../../migrations/postgres/0004_web.sql"),
+    ),
+    (
+        5,
+        "adventurers",
+        include_str!("../../../../migrations/postgres/0005_adventurers.sql"),
     ),
 ];
 

@@ -882,4 +882,5 @@ fn now_ms() -> i64 {
         })
 }
 
+mod adventurers;
 mod web;

@@ -35,6 +35,7 @@ pub fn all() -> Vec<poise::Command<super::Data, Error>> {
         super::explore::talk(),
         super::explore::take(),
         super::explore::adventure(),
+        super::party::party(),
     ]
 }
 

@@ -15,6 +15,7 @@ mod autocomplete;
 mod commands;
 pub mod controls;
 mod explore;
+mod party;
 pub mod render;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
