@@ -110,12 +110,42 @@ pub struct RedisConfig {
 }
 
 /// `[discord]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DiscordConfig {
     /// The bot token; none: no Discord.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<Secret>,
+    /// Seconds the party has to vote on a way on (`/go` with no leader).
+    pub go_vote_secs: u32,
+}
+
+impl Default for DiscordConfig {
+    fn default() -> Self {
+        Self {
+            token: None,
+            go_vote_secs: DISCORD_GO_VOTE_SECS,
+        }
+    }
+}
+
+/// The default of `discord.go_vote_secs`: two minutes, for a chat.
+pub const DISCORD_GO_VOTE_SECS: u32 = 120;
+/// The default of `radio.go_vote_secs`: ten minutes, as texts come slowly
+/// over the mesh.
+pub const RADIO_GO_VOTE_SECS: u32 = 600;
+/// The range of a `go_vote_secs`: ten seconds to a day.
+pub const GO_VOTE_RANGE: std::ops::RangeInclusive<u32> = 10..=86_400;
+
+/// A `go_vote_secs` out of [`GO_VOTE_RANGE`], as a problem of `key`.
+fn go_vote_problem(key: &str, secs: u32) -> Option<String> {
+    (!GO_VOTE_RANGE.contains(&secs)).then(|| {
+        format!(
+            "{key}: {secs} is out of range ({} to {} seconds)",
+            GO_VOTE_RANGE.start(),
+            GO_VOTE_RANGE.end()
+        )
+    })
 }
 
 /// `[radio]`.
@@ -149,6 +179,8 @@ pub struct RadioConfig {
     pub allow_mqtt: bool,
     /// Let unencrypted DMs act (nodes older than firmware 2.5; anyone could pose as them).
     pub allow_plain_dms: bool,
+    /// Seconds the party has to vote on a way on (`go` with no leader).
+    pub go_vote_secs: u32,
 }
 
 impl Default for RadioConfig {
@@ -163,6 +195,7 @@ impl Default for RadioConfig {
             hop_limit: None,
             allow_mqtt: false,
             allow_plain_dms: false,
+            go_vote_secs: RADIO_GO_VOTE_SECS,
         }
     }
 }
@@ -207,6 +240,7 @@ impl RadioConfig {
                  node's LoRa setting)"
             ));
         }
+        out.extend(go_vote_problem("radio.go_vote_secs", self.go_vote_secs));
         out
     }
 }
@@ -903,6 +937,10 @@ impl Config {
                 );
             }
         }
+        out.extend(go_vote_problem(
+            "discord.go_vote_secs",
+            self.discord.go_vote_secs,
+        ));
         if let Some(device) = &self.radio.device
             && let Err(why) = check_device(device)
         {

@@ -62,6 +62,22 @@ async fn start_full(
     budget: Duration,
     defer_after: Duration,
 ) -> Bot {
+    start_configured(
+        planner,
+        budget,
+        defer_after,
+        bot::config::DISCORD_GO_VOTE_SECS,
+    )
+    .await
+}
+
+/// [`start_full`], votes on the way on lasting `go_vote_secs`.
+async fn start_configured(
+    planner: Option<Arc<dyn monsters::Planner>>,
+    budget: Duration,
+    defer_after: Duration,
+    go_vote_secs: u32,
+) -> Bot {
     let fake = FakeDiscord::start().await;
     let db = Db::sqlite();
     let store = db.open().await;
@@ -74,6 +90,7 @@ async fn start_full(
         api: Some(fake.api.clone()),
         seed: Some(SEED),
         defer_after,
+        go_vote_secs,
     };
     let (stop, stopped) = oneshot::channel::<()>();
     let r = Arc::clone(&router);
@@ -1622,4 +1639,510 @@ async fn an_invite_only_adventure_by_slash_commands_takes_the_code_given_private
         )
         .await;
     assert!(ephemeral(&denied), "{denied}");
+}
+
+/// The buttons under a response or message: `(custom id, label)`.
+fn buttons(body: &Value) -> Vec<(String, String)> {
+    let data = body.get("data").unwrap_or(body);
+    data["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter(|c| c["type"] == 2)
+        .map(|c| {
+            (
+                c["custom_id"].as_str().unwrap_or_default().to_owned(),
+                c["label"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The string select menus under a response.
+fn menus(body: &Value) -> Vec<Value> {
+    let data = body.get("data").unwrap_or(body);
+    data["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter(|c| c["type"] == 3)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_area_s_exits_are_buttons_and_pressing_one_moves_the_party() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_041;
+    let table = table_id(channel.into());
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    bot.fake
+        .ask(
+            PLAYER,
+            channel,
+            "char",
+            sub(
+                "new",
+                vec![
+                    opt("name", "Brom"),
+                    opt("class", "fighter"),
+                    opt("level", 3),
+                    opt("race", "hill dwarf"),
+                ],
+            ),
+        )
+        .await;
+    let begun = bot
+        .fake
+        .ask(
+            DM,
+            channel,
+            "adventure",
+            json!([opt("id", "the-sunken-chapel")]),
+        )
+        .await;
+    let shown = buttons(&begun);
+    let labels: Vec<&str> = shown.iter().map(|(_, l)| l.as_str()).collect();
+    assert!(labels.contains(&"n porch"), "{begun}");
+    assert!(
+        labels.contains(&"Look") && labels.contains(&"Search"),
+        "{labels:?}"
+    );
+    // A reply that shows no area has no buttons.
+    let rolled = bot
+        .fake
+        .ask(PLAYER, channel, "roll", json!([opt("expr", "1d20")]))
+        .await;
+    assert!(buttons(&rolled).is_empty(), "{rolled}");
+    let looked = bot.fake.ask(PLAYER, channel, "look", json!([])).await;
+    let (porch, _) = buttons(&looked)
+        .into_iter()
+        .find(|(_, l)| l == "n porch")
+        .unwrap();
+    // The player presses the exit's button: the party goes, and the answer
+    // shows the new area; goblins spring out, and in a fight there are no
+    // buttons to walk away by.
+    let went = bot
+        .fake
+        .press(PLAYER, channel, &looked["data"], &porch, &[])
+        .await;
+    assert_eq!(went["type"], 4, "{went}");
+    assert!(!ephemeral(&went), "{went}");
+    assert!(text(&went).contains("Sagging Porch"), "{went}");
+    let t = bot.router.table(&table).await.unwrap();
+    assert_eq!(t.adventure.as_deref().unwrap().area, "porch");
+    assert!(text(&went).contains("A fight begins"), "{went}");
+    assert!(buttons(&went).is_empty(), "{went}");
+    // No button ever names a way not yet found.
+    for body in [&begun, &looked, &went] {
+        let all = format!("{:?}", buttons(body)).to_lowercase();
+        assert!(
+            !all.contains("sluice") && !all.contains("altar stone"),
+            "{all}"
+        );
+    }
+    // The old button, pressed again: refused privately, nobody moves.
+    let stale = bot
+        .fake
+        .press(PLAYER, channel, &looked["data"], &porch, &[])
+        .await;
+    assert!(ephemeral(&stale), "{stale}");
+    assert!(text(&stale).contains("no longer there"), "{stale}");
+    let t = bot.router.table(&table).await.unwrap();
+    assert_eq!(t.adventure.as_deref().unwrap().area, "porch");
+    // `Look` runs `look` as the player who pressed it; once the DM has
+    // ended the fight, the porch's own ways on are buttons.
+    bot.fake.ask(DM, channel, "dm", sub("end", vec![])).await;
+    let look = bot
+        .fake
+        .press(PLAYER, channel, &looked["data"], "look", &[])
+        .await;
+    assert!(text(&look).contains("Sagging Porch"), "{look}");
+    let labels: Vec<String> = buttons(&look).into_iter().map(|(_, l)| l).collect();
+    assert!(labels.contains(&"s causeway".to_owned()), "{labels:?}");
+    assert!(!labels.contains(&"n porch".to_owned()), "{labels:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_choices_are_select_menus_and_a_pick_makes_the_choice() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_042;
+    let table = table_id(channel.into());
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    bot.fake
+        .ask(
+            PLAYER,
+            channel,
+            "char",
+            sub(
+                "new",
+                vec![
+                    opt("name", "Vel"),
+                    opt("class", "fighter"),
+                    opt("level", 3),
+                    opt("race", "human"),
+                ],
+            ),
+        )
+        .await;
+    let pending = bot
+        .fake
+        .ask(PLAYER, channel, "char", sub("choose", vec![]))
+        .await;
+    assert!(ephemeral(&pending), "{pending}");
+    let shown = menus(&pending);
+    let skills = shown
+        .iter()
+        .find(|m| m["custom_id"].as_str().unwrap().starts_with("ch:skills"))
+        .unwrap_or_else(|| panic!("no skills menu: {pending}"));
+    let options = skills["options"].as_array().unwrap();
+    assert!(!options.is_empty() && options.len() <= 25, "{skills}");
+    assert_eq!(skills["min_values"], 2, "{skills}");
+    assert_eq!(skills["max_values"], 2, "{skills}");
+    // The defaults are selected; pick two others.
+    let defaults = options.iter().filter(|o| o["default"] == true).count();
+    assert_eq!(defaults, 2, "{skills}");
+    let others: Vec<&Value> = options
+        .iter()
+        .filter(|o| o["default"] != true)
+        .take(2)
+        .collect();
+    let values: Vec<&str> = others
+        .iter()
+        .map(|o| o["value"].as_str().unwrap())
+        .collect();
+    let wanted: Vec<String> = others
+        .iter()
+        .map(|o| o["label"].as_str().unwrap().to_lowercase())
+        .collect();
+    let id = skills["custom_id"].as_str().unwrap();
+    let chose = bot
+        .fake
+        .press(PLAYER, channel, &pending["data"], id, &values)
+        .await;
+    assert!(text(&chose).contains("skills:"), "{chose}");
+    let state = bot.router.table(&table).await.unwrap();
+    let vel = state.character("vel").unwrap();
+    assert!(
+        !vel.pending
+            .iter()
+            .any(|p| p.kind == dm::sheet::ChoiceKind::Skills),
+        "{:?}",
+        vel.pending
+    );
+    let has: Vec<String> = vel.skills.iter().map(|s| s.name().to_lowercase()).collect();
+    for w in &wanted {
+        assert!(has.contains(w), "{w} not in {has:?}");
+    }
+    // The same menu again: that choice is made, nothing changes.
+    let again = bot
+        .fake
+        .press(PLAYER, channel, &pending["data"], id, &values)
+        .await;
+    assert!(ephemeral(&again), "{again}");
+    assert!(text(&again).contains("out of date"), "{again}");
+    let after = bot.router.table(&table).await.unwrap();
+    assert_eq!(
+        after.character("vel").unwrap().history.len(),
+        vel.history.len()
+    );
+    // Another player's pick never chooses for Vel: they have no character.
+    let stranger = bot
+        .fake
+        .press(DM, channel, &pending["data"], id, &values)
+        .await;
+    assert!(ephemeral(&stranger), "{stranger}");
+}
+
+/// A slash command to a bot that defers everything: its answer, the
+/// follow-up after the "thinking…" response.
+async fn answered(
+    fake: &FakeDiscord,
+    user: u64,
+    channel: u64,
+    name: &str,
+    options: Value,
+) -> Value {
+    let (_, token) = fake.command(user, channel, name, options);
+    let follow = format!("webhooks/{APP}/{token}");
+    fake.wait_for(&format!("the answer to /{name}"), |c| {
+        c.method == "POST" && c.path == follow
+    })
+    .await
+    .body
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deferred_press_is_answered_by_editing_its_response() {
+    let bot = start_deferring().await;
+    let channel = 500_000_000_000_000_043;
+    let table = table_id(channel.into());
+    answered(&bot.fake, DM, channel, "verify", json!([])).await;
+    let new = sub(
+        "new",
+        vec![
+            opt("name", "Brom"),
+            opt("class", "fighter"),
+            opt("level", 3),
+            opt("race", "hill dwarf"),
+        ],
+    );
+    answered(&bot.fake, PLAYER, channel, "char", new).await;
+    let begun = answered(
+        &bot.fake,
+        DM,
+        channel,
+        "adventure",
+        json!([opt("id", "the-sunken-chapel")]),
+    )
+    .await;
+    let (porch, _) = buttons(&begun)
+        .into_iter()
+        .find(|(_, l)| l == "n porch")
+        .unwrap_or_else(|| panic!("no button for the porch: {begun}"));
+    let (id, token) = bot.fake.press_only(PLAYER, channel, &begun, &porch, &[]);
+    let callback = format!("interactions/{id}/{token}/callback");
+    let deferred = bot
+        .fake
+        .wait_for("the defer", |c| c.method == "POST" && c.path == callback)
+        .await;
+    assert_eq!(deferred.body["type"], 5, "{}", deferred.body);
+    let original = format!("webhooks/{APP}/{token}/messages/@original");
+    let edited = bot
+        .fake
+        .wait_for("the answer in the response", |c| {
+            c.method == "PATCH" && c.path == original
+        })
+        .await;
+    assert!(
+        text(&edited.body).contains("Sagging Porch"),
+        "{}",
+        edited.body
+    );
+    let t = bot.router.table(&table).await.unwrap();
+    assert_eq!(t.adventure.as_deref().unwrap().area, "porch");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vote_on_the_way_on_lasts_as_discord_is_configured() {
+    let bot = start_configured(
+        None,
+        bot::core::planner::TURN_BUDGET,
+        bot::transport::discord::DEFER_AFTER,
+        300,
+    )
+    .await;
+    let channel = 500_000_000_000_000_044;
+    let table = table_id(channel.into());
+    let other = PLAYER + 1;
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    for (who, name) in [(PLAYER, "Brom"), (other, "Vel")] {
+        let new = sub(
+            "new",
+            vec![
+                opt("name", name),
+                opt("class", "fighter"),
+                opt("level", 3),
+                opt("race", "hill dwarf"),
+            ],
+        );
+        bot.fake.ask(who, channel, "char", new).await;
+    }
+    let begun = bot
+        .fake
+        .ask(
+            DM,
+            channel,
+            "adventure",
+            json!([opt("id", "the-sunken-chapel")]),
+        )
+        .await;
+    let (porch, _) = buttons(&begun)
+        .into_iter()
+        .find(|(_, l)| l == "n porch")
+        .unwrap();
+    // Two players and no leader: the button opens a vote of five minutes.
+    let before = unix_now();
+    let asked = bot
+        .fake
+        .press(PLAYER, channel, &begun["data"], &porch, &[])
+        .await;
+    let after = unix_now();
+    assert!(text(&asked).contains("5 min"), "{asked}");
+    let t = bot.router.table(&table).await.unwrap();
+    let vote = t.vote.as_ref().unwrap();
+    assert!(
+        (before + 300..=after + 300).contains(&vote.deadline),
+        "{} not 300 s after {before}..{after}",
+        vote.deadline
+    );
+    assert_eq!(t.adventure.as_deref().unwrap().area, "lane");
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_choice_longer_than_one_menu_is_made_across_its_menus() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_045;
+    let table = table_id(channel.into());
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    let new = sub(
+        "new",
+        vec![
+            opt("name", "Ara"),
+            opt("class", "wizard"),
+            opt("level", 3),
+            opt("race", "high elf"),
+        ],
+    );
+    bot.fake.ask(PLAYER, channel, "char", new).await;
+    let book = sub_choice(&bot.fake, "char", "choose", "kind", "book").await;
+    let listed = bot
+        .fake
+        .ask(
+            PLAYER,
+            channel,
+            "char",
+            sub("choose", vec![opt("kind", book)]),
+        )
+        .await;
+    let pages: Vec<Value> = menus(&listed)
+        .into_iter()
+        .filter(|m| m["custom_id"].as_str().unwrap().starts_with("ch:book"))
+        .collect();
+    assert!(pages.len() >= 2, "{listed}");
+    let state = bot.router.table(&table).await.unwrap();
+    let ara = state.character("ara").unwrap();
+    let count = ara
+        .pending
+        .iter()
+        .find(|p| p.kind == dm::sheet::ChoiceKind::Spellbook)
+        .unwrap()
+        .count;
+    for page in &pages {
+        let options = page["options"].as_array().unwrap().len();
+        assert!(options <= 25, "{page}");
+        assert_eq!(page["min_values"], 0, "{page}");
+        assert_eq!(page["max_values"], options.min(count.into()), "{page}");
+    }
+    let on = |page: &Value, default: bool| -> Vec<(String, String)> {
+        page["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| (o["default"] == true) == default)
+            .map(|o| {
+                (
+                    o["value"].as_str().unwrap().to_owned(),
+                    o["label"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    // One default taken out on the first page: one short, kept, nothing done.
+    let first = &pages[0];
+    let kept: Vec<String> = on(first, true)
+        .into_iter()
+        .skip(1)
+        .map(|(v, _)| v)
+        .collect();
+    let kept_refs: Vec<&str> = kept.iter().map(String::as_str).collect();
+    let id = first["custom_id"].as_str().unwrap();
+    let short = bot
+        .fake
+        .press(PLAYER, channel, &listed["data"], id, &kept_refs)
+        .await;
+    assert!(ephemeral(&short), "{short}");
+    assert!(text(&short).contains("pick 1 more"), "{short}");
+    let same = bot.router.table(&table).await.unwrap();
+    assert_eq!(same.character("ara").unwrap().spellbook, ara.spellbook);
+    // One more on the second page: as many as the choice asks, so it is made.
+    let second = &pages[1];
+    let (extra, name) = on(second, false).into_iter().next().unwrap();
+    let mut picks: Vec<String> = on(second, true).into_iter().map(|(v, _)| v).collect();
+    picks.push(extra);
+    let pick_refs: Vec<&str> = picks.iter().map(String::as_str).collect();
+    let id = second["custom_id"].as_str().unwrap();
+    let made = bot
+        .fake
+        .press(PLAYER, channel, &listed["data"], id, &pick_refs)
+        .await;
+    assert!(text(&made).contains("book:"), "{made}");
+    let after = bot.router.table(&table).await.unwrap();
+    let ara = after.character("ara").unwrap();
+    assert!(
+        !ara.pending
+            .iter()
+            .any(|p| p.kind == dm::sheet::ChoiceKind::Spellbook),
+        "{:?}",
+        ara.pending
+    );
+    let named: Vec<String> = ara
+        .spellbook
+        .iter()
+        .map(|s| rules::content::spell(s).map_or_else(|| s.clone(), |x| x.name.clone()))
+        .collect();
+    assert!(named.contains(&name), "{name} not in {named:?}");
+    assert_eq!(ara.spellbook.len(), usize::from(count));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_area_shown_by_another_transport_is_posted_with_its_exit_buttons() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_046;
+    let table = table_id(channel.into());
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    let submit = |sender: &str, n: u32, line: &str| bot::core::router::Envelope {
+        transport: bot::core::router::Transport::Console,
+        table: table.clone(),
+        sender: sender.to_owned(),
+        request_id: format!("relay-area-{n}"),
+        command: dm::parse(line).unwrap(),
+    };
+    bot.router
+        .submit(submit("console:bo", 1, "char new Bo fighter 3 hill dwarf"))
+        .await
+        .unwrap();
+    bot.fake
+        .ask(
+            DM,
+            channel,
+            "adventure",
+            json!([opt("id", "the-sunken-chapel")]),
+        )
+        .await;
+    // Bo walks into the porch's goblins; the DM calls the fight off; Bo
+    // walks back: the causeway is posted with its ways on.
+    bot.router
+        .submit(submit("console:bo", 2, "go n"))
+        .await
+        .unwrap();
+    bot.fake.ask(DM, channel, "dm", sub("end", vec![])).await;
+    bot.router
+        .submit(submit("console:bo", 3, "go s"))
+        .await
+        .unwrap();
+    let path = format!("channels/{channel}/messages");
+    let posted = bot
+        .fake
+        .wait_for("the causeway posted", |c| {
+            c.method == "POST" && c.path == path && text(&c.body).contains("Causeway End")
+        })
+        .await;
+    let labels: Vec<String> = buttons(&posted.body).into_iter().map(|(_, l)| l).collect();
+    assert!(labels.contains(&"n porch".to_owned()), "{}", posted.body);
+    // The DM presses it on Discord: the party goes.
+    let (porch, _) = buttons(&posted.body)
+        .into_iter()
+        .find(|(_, l)| l == "n porch")
+        .unwrap();
+    let went = bot.fake.press(DM, channel, &posted.body, &porch, &[]).await;
+    assert!(text(&went).contains("Sagging Porch"), "{went}");
 }

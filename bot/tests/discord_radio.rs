@@ -80,6 +80,7 @@ async fn a_discord_player_and_a_radio_player_share_a_fight() {
         api: Some(fake.api.clone()),
         seed: Some(7),
         defer_after: bot::transport::discord::DEFER_AFTER,
+        go_vote_secs: bot::config::DISCORD_GO_VOTE_SECS,
     };
     let (r, t) = (router.clone(), turns.clone());
     tokio::spawn(async move {
@@ -108,6 +109,7 @@ async fn a_discord_player_and_a_radio_player_share_a_fight() {
         seed: Some(7),
         health: None,
         tally: bot::transport::radio::Tally::default(),
+        go_vote_secs: bot::config::RADIO_GO_VOTE_SECS,
     };
     tokio::spawn(bot::transport::radio::run(
         router.clone(),

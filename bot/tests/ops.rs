@@ -767,6 +767,7 @@ hourly_airtime_secs = 0
 hop_limit = 5
 allow_mqtt = true
 allow_plain_dms = true
+go_vote_secs = 900
 "#;
 
 /// The radio flags of `dungeon serve`, parsed as the binary parses them.
@@ -792,6 +793,46 @@ fn radio_defaults_are_the_flags_old_defaults() {
     assert_eq!(r.hop_limit, None);
     assert!(!r.allow_mqtt);
     assert!(!r.allow_plain_dms);
+    assert_eq!(r.go_vote_secs, 600);
+}
+
+#[test]
+fn go_votes_last_two_minutes_on_discord_and_ten_on_the_radio_unless_configured() {
+    let c = Config::default();
+    assert_eq!(c.discord.go_vote_secs, 120);
+    assert_eq!(c.radio.go_vote_secs, 600);
+    let c = parse(
+        "[discord]\ngo_vote_secs = 300\n[radio]\ngo_vote_secs = 1800",
+        &[],
+    )
+    .unwrap();
+    assert_eq!((c.discord.go_vote_secs, c.radio.go_vote_secs), (300, 1800));
+    let c = parse(
+        "",
+        &[
+            ("DUNGEON_DISCORD__GO_VOTE_SECS", "45"),
+            ("DUNGEON_RADIO__GO_VOTE_SECS", "1200"),
+        ],
+    )
+    .unwrap();
+    assert_eq!((c.discord.go_vote_secs, c.radio.go_vote_secs), (45, 1200));
+    let bad = parse(
+        "[discord]\ngo_vote_secs = 5\n[radio]\ngo_vote_secs = 100000",
+        &[],
+    )
+    .unwrap()
+    .problems();
+    assert!(
+        bad.iter()
+            .any(|p| p.starts_with("discord.go_vote_secs: 5 is out of range")),
+        "{bad:?}"
+    );
+    assert!(
+        bad.iter()
+            .any(|p| p.starts_with("radio.go_vote_secs: 100000 is out of range")),
+        "{bad:?}"
+    );
+    assert!(parse("[radio]\ngo_vote_secs = -1", &[]).is_err());
 }
 
 #[test]
@@ -807,6 +848,7 @@ fn every_radio_key_is_read_from_the_file() {
     assert_eq!(r.hop_limit, Some(5));
     assert!(r.allow_mqtt);
     assert!(r.allow_plain_dms);
+    assert_eq!(r.go_vote_secs, 900);
     assert_eq!(parse(RADIO, &[]).unwrap().problems(), Vec::<String>::new());
 }
 
@@ -1013,7 +1055,7 @@ fn the_example_config_shows_every_radio_key() {
     every.radio.hop_limit = Some(3);
     let shown: toml::Table = toml::from_str(&every.redacted()).unwrap();
     let radio = shown["radio"].as_table().unwrap();
-    assert_eq!(radio.len(), 9, "{radio:?}");
+    assert_eq!(radio.len(), 10, "{radio:?}");
     for key in radio.keys() {
         assert!(
             text.lines().any(|l| l
@@ -1462,6 +1504,7 @@ async fn discord_keeps_its_link_and_counts_interactions_and_defers() {
         api: Some(fake.api.clone()),
         seed: Some(7),
         defer_after: Duration::ZERO,
+        go_vote_secs: config::DISCORD_GO_VOTE_SECS,
     };
     let link = Link::new();
     let http = Endpoint::start(Health {

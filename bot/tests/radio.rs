@@ -71,7 +71,18 @@ async fn router(db: &Db) -> Arc<Router> {
 }
 
 /// Starts the radio transport on `node` for `table`.
-async fn start(router: Arc<Router>, node: FakeNode, table: &str, (aria, brom): (u32, u32)) -> Game {
+async fn start(router: Arc<Router>, node: FakeNode, table: &str, nodes: (u32, u32)) -> Game {
+    start_voting(router, node, table, nodes, bot::config::RADIO_GO_VOTE_SECS).await
+}
+
+/// [`start`], votes on the way on lasting `go_vote_secs`.
+async fn start_voting(
+    router: Arc<Router>,
+    node: FakeNode,
+    table: &str,
+    (aria, brom): (u32, u32),
+    go_vote_secs: u32,
+) -> Game {
     let turns = MonsterTurns::new(router.clone(), None, Duration::from_secs(2));
     let settings = Settings {
         table: table.to_owned(),
@@ -83,6 +94,7 @@ async fn start(router: Arc<Router>, node: FakeNode, table: &str, (aria, brom): (
         seed: Some(7),
         health: None,
         tally: bot::transport::radio::Tally::default(),
+        go_vote_secs,
     };
     let handshakes = node.handshakes();
     let link = link::spawn(node.connector(), link_config());
@@ -752,6 +764,278 @@ on_both_backends!(
     link_joins_a_node_to_a_discord_player,
 );
 
+/// A vote on the way on, opened by radio, lasts as `radio.go_vote_secs` says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vote_on_the_way_on_lasts_as_the_radio_is_configured() {
+    let db = Db::sqlite();
+    let (aria, brom) = nodes();
+    let node = FakeNode::new(ME)
+        .with_node(aria, KEY_A)
+        .with_node(brom, KEY_B);
+    node.set_rate_limit(Duration::from_millis(10));
+    let g = start_voting(router(&db).await, node, &unique("radio"), (aria, brom), 900).await;
+    seat_party(&g).await;
+    g.say(g.aria, "dm adventure the-sunken-chapel").await;
+    let before = unix_now();
+    let got = g.say(g.brom, "g n").await.join(" ");
+    let after = unix_now();
+    let told = g.node.sent();
+    assert!(
+        told.iter().any(|s| s.text.contains("15 min")),
+        "{got} / {told:?}"
+    );
+    let vote = g.router.table(&g.table).await.unwrap().vote.unwrap();
+    assert!(
+        (before + 900..=after + 900).contains(&vote.deadline),
+        "{} not 900 s after {before}..{after}",
+        vote.deadline
+    );
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// A command as a radio player types it; checked to read back as the
+/// same command through the radio's own parser.
+fn typed(command: &dm::Command) -> String {
+    use dm::Command as C;
+    let targets = |t: &[String]| t.iter().map(|t| format!(" -t {t}")).collect::<String>();
+    let text = match command {
+        C::Light { on: true } => "light".to_owned(),
+        C::Light { on: false } => "douse".to_owned(),
+        C::Search => "search".to_owned(),
+        C::Take => "take".to_owned(),
+        C::Use { item, target: None } => format!("use {item}"),
+        C::Talk { npc, say } => format!("talk {npc} {say}"),
+        C::Rest { long } => format!("rest {}", if *long { "long" } else { "short" }),
+        C::Open { exit } => format!("open {exit}"),
+        C::Pick { exit } => format!("pick {exit}"),
+        C::Force { exit } => format!("force {exit}"),
+        C::Go { exit, .. } => format!("go {exit}"),
+        C::DeathSave => "ds".to_owned(),
+        C::EndTurn => "e".to_owned(),
+        C::Act(dm::Simple::Dash) => "dash".to_owned(),
+        C::Move { to, target } => format!("move {to} {target}"),
+        C::Attack {
+            weapon, targets: t, ..
+        } => format!("a {weapon}{}", targets(t)),
+        C::Cast {
+            spell,
+            targets: t,
+            level,
+            choice: None,
+        } => {
+            let level = level.map(|l| format!(" -l {l}")).unwrap_or_default();
+            format!("cast {spell}{}{level}", targets(t))
+        }
+        other => panic!("no radio text for {other:?}"),
+    };
+    let back = match radio::alias::parse(&text) {
+        Ok(radio::alias::Input::Commands(c)) => c,
+        other => panic!("`{text}` reads back as {other:?}"),
+    };
+    let same = match (&back[..], command) {
+        ([C::Go { exit: a, .. }], C::Go { exit: b, .. }) => a == b,
+        ([one], c) => one == c,
+        _ => false,
+    };
+    assert!(same, "`{text}` reads back as {back:?}, not {command:?}");
+    text
+}
+
+/// Waits until the bot has sent nothing for 100 ms (ten times the link's gap).
+async fn quiet(node: &FakeNode) {
+    let mut seen = node.sent().len();
+    loop {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = node.sent().len();
+        if now == seen {
+            return;
+        }
+        seen = now;
+    }
+}
+
+/// Issue 18 §4: the shipped adventure played start to end by radio texts
+/// through the meshtastic crate and the fake node — the demo party (the
+/// console's `--demo`: four players, Brom leading) exploring by
+/// `dm::explorer`, fighting by `dm::auto`, the monsters by the tactician —
+/// and no packet the bot sends is over 200 bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shipped_adventure_by_radio_never_sends_a_packet_over_200_bytes() {
+    const ID: &str = "the-sunken-chapel";
+    let started = std::time::Instant::now();
+    let db = Db::sqlite();
+    let level = dm::adventure::find(ID).unwrap().levels[1].clamp(1, 20);
+    let party = [
+        ("brom", format!("char new Brom fighter {level} hill dwarf")),
+        ("dara", format!("char new Dara cleric {level} hill dwarf")),
+        (
+            "cade",
+            format!("char new Cade rogue {level} lightfoot halfling"),
+        ),
+        ("aria", format!("char new Aria wizard {level} high elf")),
+    ];
+    let base = nodes().0 & 0x7FFF_FF00;
+    // Four players, then the DM's node.
+    let ids: Vec<u32> = (0..5).map(|i| base + 0x20 + i).collect();
+    let dm = ids[4];
+    let key = |n: u32| vec![(n & 0xFF) as u8; 32];
+    let mut node = FakeNode::new(ME);
+    for &n in &ids {
+        node = node.with_node(n, &key(n));
+    }
+    // Time scaled 1:220 against the real 2 s limit and 2.2 s gap.
+    node.set_rate_limit(Duration::from_millis(2));
+    let router = router(&db).await;
+    let table = unique("radio-adventure");
+    let turns = MonsterTurns::new(router.clone(), None, Duration::from_secs(2));
+    let mut cfg = link_config();
+    cfg.pace.min_gap = Duration::from_millis(10);
+    let link = link::spawn(node.connector(), cfg);
+    let settings = Settings {
+        table: table.clone(),
+        channel: 0,
+        trust: TrustConfig {
+            dm_nodes: vec![dm],
+            allow_plain_dms: false,
+        },
+        seed: Some(3),
+        health: None,
+        tally: bot::transport::radio::Tally::default(),
+        go_vote_secs: bot::config::RADIO_GO_VOTE_SECS,
+    };
+    let _task = tokio::spawn(run(
+        router.clone(),
+        turns,
+        settings,
+        link,
+        std::future::pending(),
+    ));
+    assert!(node.wait_handshakes(1, WAIT).await);
+    // Sends `text` from `from` once the air is quiet (so what comes back
+    // to `from` next is its answer), and waits until the answer is out.
+    let say = |from: u32, text: String| {
+        let node = node.clone();
+        let k = key(from);
+        async move {
+            quiet(&node).await;
+            let before = node.texts_to(from).len();
+            assert!(node.say(from, &k, &text));
+            assert!(
+                node.wait_until(WAIT, |s| s.iter().filter(|s| s.to == from).count() > before)
+                    .await,
+                "no answer to `{text}`"
+            );
+            quiet(&node).await;
+        }
+    };
+    for (i, (_, line)) in party.iter().enumerate() {
+        say(ids[i], line.clone()).await;
+    }
+    say(dm, format!("dm adventure {ID}")).await;
+    say(ids[0], "leader brom".to_owned()).await;
+    say(ids[0], "order brom dara cade aria".to_owned()).await;
+    let node_of = |t: &dm::Table, handle: &str| {
+        ids[..4]
+            .iter()
+            .copied()
+            .find(|&n| t.players.get(&PlayerId::new(sender(n))).map(String::as_str) == Some(handle))
+    };
+    let mut texts = 0;
+    let mut stuck = 0;
+    loop {
+        assert!(
+            started.elapsed() < Duration::from_secs(150),
+            "the adventure took too long by radio"
+        );
+        let t = router.table(&table).await.unwrap();
+        let ex = t.adventure.as_deref().unwrap();
+        if ex.ended.is_some() {
+            break;
+        }
+        let before = t.applied;
+        if let Some(enc) = &t.encounter {
+            // A character's turn: its player sends it in one chained text.
+            let Some(current) = enc.current().map(str::to_owned) else {
+                say(dm, "n".to_owned()).await;
+                continue;
+            };
+            let Some(n) = node_of(&t, &current) else {
+                // The monsters' turns come after the last text; wait for them.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                stuck += 1;
+                assert!(stuck < 500, "the monsters never played");
+                continue;
+            };
+            let chain: Vec<String> = dm::auto::turn(&t).iter().map(|(_, c)| typed(c)).collect();
+            say(n, chain.join(";")).await;
+            texts += 1;
+            let now = router.table(&table).await.unwrap();
+            let turn = |t: &dm::Table| {
+                t.encounter
+                    .as_ref()
+                    .map(|e| (e.round, e.current().map(str::to_owned)))
+            };
+            if turn(&now) == turn(&t) {
+                // Refused part-way: the player ends the turn.
+                say(n, "e".to_owned()).await;
+                texts += 1;
+            }
+            stuck = 0;
+            continue;
+        }
+        let Some(command) = dm::explorer::next(&t) else {
+            panic!("the explorer has nothing left to try in {}", ex.area);
+        };
+        // The leader acts while standing; else the DM moves the party on.
+        let up = t
+            .character("brom")
+            .is_some_and(|c| c.health.state() == rules::mechanics::LifeState::Conscious);
+        say(if up { ids[0] } else { dm }, typed(&command)).await;
+        texts += 1;
+        let after = router.table(&table).await.unwrap();
+        assert!(
+            after.applied > before || after.encounter.is_some(),
+            "`{}` changed nothing: {:?}",
+            typed(&command),
+            node.texts_to(if up { ids[0] } else { dm }).last()
+        );
+    }
+    // Let the last replies go out.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let t = router.table(&table).await.unwrap();
+    let ex = t.adventure.as_deref().unwrap();
+    let sent = node.sent();
+    let max = sent.iter().map(|s| s.text.len()).max().unwrap_or(0);
+    println!(
+        "{ID} by radio: {texts} texts from players, {} packets from the bot, the largest {max} bytes, \
+         {} areas visited, {} fights, ended: {:?}, {:.1} s",
+        sent.len(),
+        ex.visited.len(),
+        ex.fights,
+        ex.ended,
+        started.elapsed().as_secs_f64()
+    );
+    let over: Vec<_> = sent.iter().filter(|s| s.text.len() > 200).collect();
+    assert!(over.is_empty(), "packets over 200 bytes: {over:?}");
+    let naks: Vec<_> = sent.iter().filter(|s| s.refused.is_some()).collect();
+    assert!(naks.is_empty(), "NAKs: {naks:?}");
+    // Played to its end by a goal, over most of the map.
+    assert!(ex.ended.is_some(), "not ended");
+    assert_ne!(ex.ended.as_deref(), Some("the party has fallen"));
+    assert!(
+        ex.visited.len() * 2 >= ex.adventure.areas.len(),
+        "{:?}",
+        ex.visited
+    );
+    assert!(ex.fights > 0, "no fight");
+}
+
 /// `dungeon serve --radio tcp://…` alone (no DISCORD_TOKEN) plays with a node.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_plays_by_radio_alone() {
@@ -831,6 +1115,7 @@ async fn measure_the_demo_encounter_by_radio() {
         seed: Some(1),
         health: None,
         tally: tally.clone(),
+        go_vote_secs: bot::config::RADIO_GO_VOTE_SECS,
     };
     let _task = tokio::spawn(run(
         router.clone(),

@@ -659,3 +659,97 @@ async fn the_page_shows_the_adventure_as_the_party_knows_it_and_the_dm_all_of_it
     );
     assert!(!outsider.contains("Causeway End"), "{outsider}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pasted_character_is_imported_with_its_report_and_bad_pastes_change_nothing() {
+    let s = site().await;
+    let (bram_s, bram) = cookie("console:bram");
+    let csrf = bram_s.csrf(SECRET);
+    let path = format!("/t/{}/import", s.table);
+    let sheet = include_str!("../../sheets/tests/fixtures/foundry-homebrew.json");
+    // The table's page offers the paste to a signed-in player.
+    let (status, page) = get(&s, &format!("/t/{}", s.table), Some(&bram)).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("action=\"/t/") && page.contains("/import\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("<textarea id=\"sheet\" name=\"sheet\""),
+        "{page}"
+    );
+    let before = seq(&s).await;
+    // Without the form's token, or signed out: refused.
+    let (status, _) = post(&s, &path, Some(&bram), &[("sheet", sheet)], None).await;
+    assert_eq!(status, 403);
+    let (status, _) = post(&s, &path, None, &[("sheet", sheet), ("csrf", &csrf)], None).await;
+    assert_eq!(status, 401);
+    // Nothing pasted, or more than a character file may be.
+    let (status, body) = post(
+        &s,
+        &path,
+        Some(&bram),
+        &[("sheet", "  "), ("csrf", &csrf)],
+        None,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(body.contains("paste a character"), "{body}");
+    let huge = "x".repeat(sheets::MAX_BYTES + 1);
+    let (status, body) = post(
+        &s,
+        &path,
+        Some(&bram),
+        &[("sheet", &huge), ("csrf", &csrf)],
+        None,
+    )
+    .await;
+    assert_eq!(status, 413);
+    assert!(body.contains("at most 2097152 bytes"), "{body}");
+    // Not a character: the reader's short reason as the answer.
+    let (status, body) = post(
+        &s,
+        &path,
+        Some(&bram),
+        &[("sheet", "just some notes"), ("csrf", &csrf), ("rid", "a1")],
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("import: ") && body.contains("not a character file"),
+        "{body}"
+    );
+    assert_eq!(seq(&s).await, before, "a refused paste changes nothing");
+    // A Foundry actor: imported as Bram's character, the report shown.
+    let (status, body) = post(
+        &s,
+        &path,
+        Some(&bram),
+        &[("sheet", sheet), ("csrf", &csrf), ("rid", "b2")],
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Vex"), "{body}");
+    assert!(body.contains("feat Mobile: not in the SRD"), "{body}");
+    let t = s.router.table(&s.table).await.unwrap();
+    let vex = t.character("vex").expect("imported");
+    assert_eq!(vex.weapons, ["rapier", "moonblade"]);
+    assert_eq!(
+        t.players.get(&dm::PlayerId::new("console:bram")),
+        Some(&"vex".to_owned())
+    );
+    // The same form again (a reload): imported once.
+    let after = seq(&s).await;
+    let (status, _) = post(
+        &s,
+        &path,
+        Some(&bram),
+        &[("sheet", sheet), ("csrf", &csrf), ("rid", "b2")],
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(seq(&s).await, after);
+}

@@ -126,6 +126,7 @@ pub fn serve(args: &crate::commands::cli::ServeArgs) -> anyhow::Result<()> {
                 api: args.discord_api.clone(),
                 seed: None,
                 defer_after: crate::transport::discord::DEFER_AFTER,
+                go_vote_secs: config.discord.go_vote_secs,
             };
             let link = Link::new();
             health.discord = Some(link.probe());
@@ -244,6 +245,7 @@ fn radio_setup(
         seed: None,
         health: None,
         tally: crate::transport::radio::Tally::default(),
+        go_vote_secs: cfg.go_vote_secs,
     };
     Ok((settings, link))
 }

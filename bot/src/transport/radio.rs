@@ -60,22 +60,21 @@ pub struct Settings {
     pub health: Option<crate::ops::http::Link>,
     /// What the transport told, against the console's rendering.
     pub tally: Tally,
+    /// Seconds a vote on where the party goes stays open (`radio.go_vote_secs`):
+    /// texts come slowly over the mesh.
+    pub go_vote_secs: u32,
 }
 
-/// How long a vote on where the party goes stays open on the radio: texts
-/// come slowly over the mesh.
-pub const GO_VOTE_SECS: u32 = 600;
-
 /// A command as the radio sends it: a `go` that needs a vote gives the
-/// party [`GO_VOTE_SECS`] to answer.
-fn radio_pace(command: Command) -> Command {
+/// party `secs` to answer.
+fn radio_pace(command: Command, secs: u32) -> Command {
     match command {
         Command::Go {
             exit,
             vote_secs: None,
         } => Command::Go {
             exit,
-            vote_secs: Some(GO_VOTE_SECS),
+            vote_secs: Some(secs),
         },
         other => other,
     }
@@ -390,7 +389,10 @@ impl Adapter {
     async fn text(&mut self, t: Text) -> anyhow::Result<()> {
         let who = sender(t.from);
         let commands = match alias::parse(&t.text) {
-            Ok(Input::Commands(c)) => c.into_iter().map(radio_pace).collect::<Vec<_>>(),
+            Ok(Input::Commands(c)) => c
+                .into_iter()
+                .map(|c| radio_pace(c, self.settings.go_vote_secs))
+                .collect::<Vec<_>>(),
             Ok(Input::Resend) => {
                 let packets = self
                     .last

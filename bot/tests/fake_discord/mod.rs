@@ -326,6 +326,79 @@ impl FakeDiscord {
         (id, token)
     }
 
+    /// Presses a button (`values` empty) or picks `values` in a string
+    /// select menu under the bot's message `message` (INTERACTION_CREATE,
+    /// type 3, as Discord sends it), and waits for the interaction response.
+    pub async fn press(
+        &self,
+        user: u64,
+        channel: u64,
+        message: &Value,
+        custom_id: &str,
+        values: &[&str],
+    ) -> Value {
+        let (id, token) = self.press_only(user, channel, message, custom_id, values);
+        let path = format!("interactions/{id}/{token}/callback");
+        self.wait_for(&format!("response to pressing {custom_id}"), |c| {
+            c.method == "POST" && c.path == path
+        })
+        .await
+        .body
+    }
+
+    /// [`Self::press`] without waiting: the interaction's id and token.
+    pub fn press_only(
+        &self,
+        user: u64,
+        channel: u64,
+        message: &Value,
+        custom_id: &str,
+        values: &[&str],
+    ) -> (u64, String) {
+        let n = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let id = 800_000_000_000_000_000 + n;
+        let token = format!("token-{n}");
+        let data = if values.is_empty() {
+            json!({"custom_id": custom_id, "component_type": 2})
+        } else {
+            json!({"custom_id": custom_id, "component_type": 3, "values": values})
+        };
+        let mut posted = message_json(&self.shared, &channel.to_string(), message);
+        posted["components"] = message.get("components").cloned().unwrap_or(json!([]));
+        let event = json!({
+            "id": id.to_string(),
+            "application_id": APP.to_string(),
+            "type": 3,
+            "token": token,
+            "version": 1,
+            "guild_id": GUILD.to_string(),
+            "channel_id": channel.to_string(),
+            "channel": {"id": channel.to_string(), "type": 0},
+            "member": {
+                "user": user_json(user),
+                "roles": [],
+                "joined_at": "2026-01-01T00:00:00.000000+00:00",
+                "deaf": false,
+                "mute": false,
+                "flags": 0,
+                "permissions": MEMBER_PERMISSIONS.to_string()
+            },
+            "data": data,
+            "message": posted,
+            "app_permissions": "2248473465835073",
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": GUILD.to_string()},
+            "context": 0,
+            "attachment_size_limit": 8_388_608
+        });
+        self.dispatch
+            .send(("INTERACTION_CREATE".to_owned(), event))
+            .unwrap();
+        (id, token)
+    }
+
     /// Sends a slash command and waits for its interaction response (the
     /// callback's body).
     pub async fn ask(&self, user: u64, channel: u64, name: &str, options: Value) -> Value {

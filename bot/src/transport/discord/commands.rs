@@ -412,7 +412,7 @@ pub async fn char_import(
                 character: Box::new(imported.character),
                 notes: imported.notes,
             };
-            super::act(ctx, &title, command).await
+            super::act(&super::Origin::Slash(ctx), &title, command).await
         }
         Err(e) => {
             ctx.send(refuse(format!("{}: {e}", file.filename))).await?;

@@ -13,12 +13,14 @@
 
 mod autocomplete;
 mod commands;
+pub mod controls;
 mod explore;
 mod party;
 pub mod render;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::future::Future;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -38,12 +40,21 @@ pub struct Data {
     turns: MonsterTurns,
     seed: Option<u64>,
     defer_after: Duration,
+    /// Seconds a vote on where the party goes stays open.
+    go_vote_secs: u32,
     /// Tables known to exist in the store, so a command opens its table at
     /// most once per process (a std Mutex: no await while it is held).
     opened: Mutex<HashSet<String>>,
     /// What this process shows of each table's monster turns.
     turns_shown: Arc<Shown>,
+    /// The picks made so far in long choices' menus, per user and choice
+    /// (a std Mutex: no await while it is held).
+    pages: Mutex<HashMap<(u64, String), controls::Pages>>,
 }
+
+/// The most long choices whose picks are kept between presses; past it
+/// they are all forgotten (a menu then starts again from its defaults).
+const MAX_KEPT_PAGES: usize = 1_024;
 
 /// Monster turns this process plays and shows as follow-ups, per table; the
 /// relay posts the others (played after a radio or console command).
@@ -83,6 +94,8 @@ pub struct Settings {
     /// Waiting longer than this for the router defers the response first
     /// (Discord's deadline is 3 s; [`DEFER_AFTER`] by default).
     pub defer_after: Duration,
+    /// Seconds a vote on where the party goes stays open (`discord.go_vote_secs`).
+    pub go_vote_secs: u32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -93,6 +106,7 @@ impl std::fmt::Debug for Settings {
             .field("api", &self.api)
             .field("seed", &self.seed)
             .field("defer_after", &self.defer_after)
+            .field("go_vote_secs", &self.go_vote_secs)
             .finish()
     }
 }
@@ -134,13 +148,16 @@ pub async fn run_linked(
         turns,
         seed: settings.seed,
         defer_after: settings.defer_after,
+        go_vote_secs: settings.go_vote_secs,
         opened: Mutex::default(),
         turns_shown: shown,
+        pages: Mutex::default(),
     };
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
             on_error: |error| Box::pin(on_error(error)),
+            event_handler: |framework, event| Box::pin(on_event(framework, event)),
             pre_command: |ctx| {
                 Box::pin(async move {
                     crate::ops::telemetry::discord_interaction(&ctx.command().qualified_name);
@@ -249,7 +266,56 @@ fn reply_of(card: Card) -> poise::CreateReply {
     if card.has_embed() {
         reply = reply.embed(embed_of(&card));
     }
+    if !card.rows.is_empty() {
+        reply = reply.components(rows_of(&card.rows));
+    }
     reply
+}
+
+/// A card's buttons and select menus as action rows.
+fn rows_of(rows: &[controls::Row]) -> Vec<serenity::CreateActionRow> {
+    rows.iter()
+        .filter_map(|row| match row.as_slice() {
+            [
+                controls::Control::Select {
+                    id,
+                    placeholder,
+                    options,
+                    min,
+                    max,
+                },
+            ] => {
+                let options = options
+                    .iter()
+                    .map(|o| {
+                        serenity::CreateSelectMenuOption::new(o.label.clone(), o.value.clone())
+                            .default_selection(o.default)
+                    })
+                    .collect();
+                let kind = serenity::CreateSelectMenuKind::String { options };
+                Some(serenity::CreateActionRow::SelectMenu(
+                    serenity::CreateSelectMenu::new(id.clone(), kind)
+                        .placeholder(placeholder.clone())
+                        .min_values(*min)
+                        .max_values(*max),
+                ))
+            }
+            buttons => {
+                let buttons: Vec<_> = buttons
+                    .iter()
+                    .filter_map(|b| match b {
+                        controls::Control::Button { id, label } => Some(
+                            serenity::CreateButton::new(id.clone())
+                                .label(label.clone())
+                                .style(serenity::ButtonStyle::Secondary),
+                        ),
+                        controls::Control::Select { .. } => None,
+                    })
+                    .collect();
+                (!buttons.is_empty()).then_some(serenity::CreateActionRow::Buttons(buttons))
+            }
+        })
+        .collect()
 }
 
 /// Who a card may ping: only the player whose turn it is, whatever names say.
@@ -274,28 +340,299 @@ fn embed_of(card: &Card) -> serenity::CreateEmbed {
 /// Parses `text` (the command's text form) and plays it; a line the grammar
 /// refuses is an ephemeral reply.
 async fn play(ctx: Context<'_>, title: &str, text: &str) -> Result<(), Error> {
+    let origin = Origin::Slash(ctx);
     match dm::parse(text) {
-        Ok(command) => act(ctx, title, command).await,
-        Err(e) => {
-            ctx.send(reply_of(render::refusal(&e.to_string()))).await?;
-            Ok(())
+        Ok(command) => act(&origin, title, command).await,
+        Err(e) => origin.send(render::refusal(&e.to_string())).await,
+    }
+}
+
+/// Where a command came from: a slash command, or a press on a button or
+/// select menu under one of the bot's messages (INTERACTION_CREATE type 3).
+enum Origin<'a> {
+    /// A slash command, through poise.
+    Slash(Context<'a>),
+    /// A button or select menu, answered through serenity directly.
+    Press {
+        /// What every command can reach.
+        data: &'a Data,
+        /// The REST client.
+        http: &'a serenity::Http,
+        /// The interaction.
+        press: &'a serenity::ComponentInteraction,
+        /// Where its response stands: [`NOT_YET`], [`DEFERRED`] or [`ANSWERED`].
+        state: AtomicU8,
+    },
+}
+
+/// A press not answered yet.
+const NOT_YET: u8 = 0;
+/// A press whose response is "thinking…".
+const DEFERRED: u8 = 1;
+/// A press whose response is out; more messages are follow-ups.
+const ANSWERED: u8 = 2;
+
+impl<'a> Origin<'a> {
+    fn data(&self) -> &'a Data {
+        match self {
+            Self::Slash(ctx) => ctx.data(),
+            Self::Press { data, .. } => data,
         }
+    }
+
+    fn channel(&self) -> serenity::ChannelId {
+        match self {
+            Self::Slash(ctx) => ctx.channel_id(),
+            Self::Press { press, .. } => press.channel_id,
+        }
+    }
+
+    fn author(&self) -> serenity::UserId {
+        match self {
+            Self::Slash(ctx) => ctx.author().id,
+            Self::Press { press, .. } => press.user.id,
+        }
+    }
+
+    fn request_id(&self) -> String {
+        match self {
+            Self::Slash(ctx) => ctx.id().to_string(),
+            Self::Press { press, .. } => press.id.to_string(),
+        }
+    }
+
+    fn manages_server(&self) -> bool {
+        match self {
+            Self::Slash(ctx) => manages_server(*ctx),
+            Self::Press { press, .. } => press
+                .member
+                .as_ref()
+                .and_then(|m| m.permissions)
+                .is_some_and(|p| p.manage_guild() || p.administrator()),
+        }
+    }
+
+    /// Answers "thinking…" for now.
+    async fn defer(&self) -> Result<(), Error> {
+        match self {
+            Self::Slash(ctx) => ctx.defer().await?,
+            Self::Press {
+                http, press, state, ..
+            } => {
+                press
+                    .create_response(
+                        http,
+                        serenity::CreateInteractionResponse::Defer(
+                            serenity::CreateInteractionResponseMessage::new(),
+                        ),
+                    )
+                    .await?;
+                state.store(DEFERRED, Ordering::Relaxed);
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends `card`: the response first, follow-ups after it.
+    async fn send(&self, card: Card) -> Result<(), Error> {
+        let (http, press, state) = match self {
+            Self::Slash(ctx) => {
+                ctx.send(reply_of(card)).await?;
+                return Ok(());
+            }
+            Self::Press {
+                http, press, state, ..
+            } => (http, press, state),
+        };
+        match state.swap(ANSWERED, Ordering::Relaxed) {
+            NOT_YET => {
+                let mut message = serenity::CreateInteractionResponseMessage::new()
+                    .ephemeral(card.ephemeral)
+                    .allowed_mentions(mentions_of(&card))
+                    .components(rows_of(&card.rows));
+                if !card.content.is_empty() {
+                    message = message.content(card.content.clone());
+                }
+                if card.has_embed() {
+                    message = message.embed(embed_of(&card));
+                }
+                press
+                    .create_response(http, serenity::CreateInteractionResponse::Message(message))
+                    .await?;
+            }
+            DEFERRED => {
+                let mut edit = serenity::EditInteractionResponse::new()
+                    .allowed_mentions(mentions_of(&card))
+                    .components(rows_of(&card.rows));
+                if !card.content.is_empty() {
+                    edit = edit.content(card.content.clone());
+                }
+                if card.has_embed() {
+                    edit = edit.embed(embed_of(&card));
+                }
+                press.edit_response(http, edit).await?;
+            }
+            _ => {
+                press.create_followup(http, followup_of(&card)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A private answer after a public defer: the "thinking…" message goes
+    /// and the answer comes as an ephemeral follow-up, so only the sender
+    /// sees it.
+    async fn private_after_defer(&self, card: Card) -> Result<(), Error> {
+        let follow = followup_of(&card).ephemeral(true);
+        match self {
+            Self::Slash(poise::Context::Application(app)) => {
+                if let Err(e) = app.interaction.delete_response(app.http()).await {
+                    eprintln!("discord: could not take back the deferred response: {e}");
+                }
+                app.interaction.create_followup(app.http(), follow).await?;
+            }
+            Self::Slash(_) => self.send(card).await?,
+            Self::Press {
+                http, press, state, ..
+            } => {
+                state.store(ANSWERED, Ordering::Relaxed);
+                if let Err(e) = press.delete_response(http).await {
+                    eprintln!("discord: could not take back the deferred response: {e}");
+                }
+                press.create_followup(http, follow).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A card as a follow-up message (nobody pinged unless the card says so).
+fn followup_of(card: &Card) -> serenity::CreateInteractionResponseFollowup {
+    let mut follow = serenity::CreateInteractionResponseFollowup::new()
+        .ephemeral(card.ephemeral)
+        .allowed_mentions(mentions_of(card))
+        .components(rows_of(&card.rows));
+    if !card.content.is_empty() {
+        follow = follow.content(card.content.clone());
+    }
+    if card.has_embed() {
+        follow = follow.embed(embed_of(card));
+    }
+    follow
+}
+
+/// Every gateway event poise does not handle itself: presses on buttons
+/// and select menus are commands.
+async fn on_event(
+    framework: poise::FrameworkContext<'_, Data, Error>,
+    event: &serenity::FullEvent,
+) -> Result<(), Error> {
+    let serenity::FullEvent::InteractionCreate {
+        interaction: serenity::Interaction::Component(press),
+    } = event
+    else {
+        return Ok(());
+    };
+    let origin = Origin::Press {
+        data: framework.user_data,
+        http: &framework.serenity_context.http,
+        press,
+        state: AtomicU8::new(NOT_YET),
+    };
+    crate::ops::telemetry::discord_interaction("component");
+    if let Err(e) = pressed(&origin, press).await {
+        tracing::error!("discord: a button press failed: {e:#}");
+        if let Err(e) = origin
+            .send(render::refusal(
+                "something went wrong on our side; try again",
+            ))
+            .await
+        {
+            tracing::error!("discord: could not report an error: {e}");
+        }
+    }
+    Ok(())
+}
+
+/// Carries out a press: the control's command as the user who pressed it.
+async fn pressed(origin: &Origin<'_>, press: &serenity::ComponentInteraction) -> Result<(), Error> {
+    let data = origin.data();
+    let table = table_id(press.channel_id);
+    let sender = format!("discord:{}", press.user.id);
+    let values = match &press.data.kind {
+        serenity::ComponentInteractionDataKind::StringSelect { values } => values.clone(),
+        _ => Vec::new(),
+    };
+    open(data, &table, &sender).await?;
+    let state = data.router.table(&table).await?;
+    let character = state
+        .players
+        .get(&data.router.player_of(&sender))
+        .and_then(|h| state.character(h));
+    let id = &press.data.custom_id;
+    let key = controls::page_key(id).map(|k| (press.user.id.get(), k.to_owned()));
+    let mut pages = key
+        .as_ref()
+        .and_then(|k| lock(&data.pages).remove(k))
+        .unwrap_or_default();
+    match controls::pressed(id, &values, &state, character, &mut pages) {
+        Ok(controls::Pressed::Run { text, title }) => match dm::parse(&text) {
+            Ok(command) => act(origin, &title, command).await,
+            Err(e) => origin.send(render::refusal(&e.to_string())).await,
+        },
+        Ok(controls::Pressed::Partial { have, want }) => {
+            if let Some(key) = key {
+                let mut kept = lock(&data.pages);
+                if kept.len() >= MAX_KEPT_PAGES {
+                    kept.clear();
+                }
+                kept.insert(key, pages);
+            }
+            let more = if have < want {
+                format!("pick {} more", want - have)
+            } else {
+                format!("take {} out", have - want)
+            };
+            let card = Card {
+                content: format!("{have} of {want} picked: {more} in these menus."),
+                ephemeral: true,
+                ..Card::default()
+            };
+            origin.send(card.fitted()).await
+        }
+        Err(why) => origin.send(render::refusal(&why)).await,
     }
 }
 
 /// Carries `command` through the router as the invoking user at the
 /// channel's table, answers, then plays any monster turns that are due.
-async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Error> {
-    let data = ctx.data();
-    let table = table_id(ctx.channel_id());
-    let sender = format!("discord:{}", ctx.author().id);
+async fn act(origin: &Origin<'_>, title: &str, command: Command) -> Result<(), Error> {
+    let data = origin.data();
+    // A `go` that opens a vote gives the party the configured time.
+    let command = match command {
+        Command::Go {
+            exit,
+            vote_secs: None,
+        } => Command::Go {
+            exit,
+            vote_secs: Some(data.go_vote_secs),
+        },
+        other => other,
+    };
+    let table = table_id(origin.channel());
+    let sender = format!("discord:{}", origin.author());
     // Members who manage the server have the DM's rights at its tables.
-    let grant = matches!(command, Command::Dm(_)) && manages_server(ctx);
+    let grant = matches!(command, Command::Dm(_)) && origin.manages_server();
+    // A listing of pending choices comes with select menus to make them.
+    let listing = match &command {
+        Command::Choose { kind, picks } if picks.is_empty() => Some(kind.clone()),
+        _ => None,
+    };
     let envelope = Envelope {
         transport: Transport::Discord,
         table: table.clone(),
         sender: sender.clone(),
-        request_id: ctx.id().to_string(),
+        request_id: origin.request_id(),
         command,
     };
     // Everything up to the answer may touch the store (opening the table,
@@ -318,7 +655,7 @@ async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Erro
     let mut deferred = false;
     let (before, answer, now) = if data.defer_after.is_zero() {
         // Told to defer everything: before any work, so always.
-        ctx.defer().await?;
+        origin.defer().await?;
         crate::ops::telemetry::discord_defer();
         deferred = true;
         work.await?
@@ -326,7 +663,7 @@ async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Erro
         tokio::select! {
             done = &mut work => done?,
             () = tokio::time::sleep(data.defer_after) => {
-                ctx.defer().await?;
+                origin.defer().await?;
                 crate::ops::telemetry::discord_defer();
                 deferred = true;
                 work.await?
@@ -335,14 +672,26 @@ async fn act(ctx: Context<'_>, title: &str, command: Command) -> Result<(), Erro
     };
     let after = turn_of(&now);
     let view = render::View::of(&now, after.is_some() && after != before);
-    let card = render::answer(title, &answer, &view);
+    let mut card = render::answer(title, &answer, &view);
+    if let Answer::Done { reply, .. } = &answer {
+        card.rows = controls::exits(reply, &now);
+        if let Some(kind) = listing {
+            let mine = now
+                .players
+                .get(&data.router.player_of(&sender))
+                .and_then(|h| now.character(h));
+            if let Some(c) = mine {
+                card.rows = controls::choices(c, kind.as_deref());
+            }
+        }
+    }
     if deferred && card.ephemeral {
-        private_after_defer(ctx, card).await?;
+        origin.private_after_defer(card).await?;
     } else {
-        ctx.send(reply_of(card)).await?;
+        origin.send(card).await?;
     }
     if matches!(answer, Answer::Done { .. }) {
-        monster_turns(ctx, &table).await?;
+        monster_turns(origin, &table).await?;
     }
     Ok(())
 }
@@ -373,8 +722,8 @@ fn turn_of(table: &dm::Table) -> Option<(u32, String)> {
 }
 
 /// Plays the monster turns now due at `table`, each as a follow-up.
-async fn monster_turns(ctx: Context<'_>, table: &str) -> Result<(), Error> {
-    let data = ctx.data();
+async fn monster_turns(origin: &Origin<'_>, table: &str) -> Result<(), Error> {
+    let data = origin.data();
     let playing = data.turns_shown.playing(table);
     // Waits for another command's monster turns; then plays what is still due.
     let _playing = playing.lock().await;
@@ -404,8 +753,7 @@ async fn monster_turns(ctx: Context<'_>, table: &str) -> Result<(), Error> {
                 _ => None,
             }));
         let view = render::View::of(&data.router.table(table).await?, true);
-        ctx.send(reply_of(render::monster_turn(&report, &view)))
-            .await?;
+        origin.send(render::monster_turn(&report, &view)).await?;
     }
     Ok(())
 }
@@ -425,33 +773,6 @@ pub(crate) fn manages_server(ctx: Context<'_>) -> bool {
         .as_ref()
         .and_then(|m| m.permissions)
         .is_some_and(|p| p.manage_guild() || p.administrator())
-}
-
-/// A private answer after a public defer: the "thinking…" message goes and
-/// the answer comes as an ephemeral follow-up, so only the sender sees it.
-async fn private_after_defer(ctx: Context<'_>, card: Card) -> Result<(), Error> {
-    let poise::Context::Application(app) = ctx else {
-        ctx.send(reply_of(card)).await?;
-        return Ok(());
-    };
-    if let Err(e) = app.interaction.delete_response(ctx.http()).await {
-        eprintln!("discord: could not take back the deferred response: {e}");
-    }
-    let mut follow = serenity::CreateInteractionResponseFollowup::new()
-        .ephemeral(true)
-        .allowed_mentions(
-            serenity::CreateAllowedMentions::new()
-                .empty_users()
-                .empty_roles(),
-        );
-    if !card.content.is_empty() {
-        follow = follow.content(card.content.clone());
-    }
-    if card.has_embed() {
-        follow = follow.embed(embed_of(&card));
-    }
-    app.interaction.create_followup(ctx.http(), follow).await?;
-    Ok(())
 }
 
 /// Posts into each channel what was done at its table through another
@@ -516,7 +837,12 @@ async fn relay_other_transports(http: Arc<serenity::Http>, router: Arc<Router>, 
         if published.via == Transport::Planner {
             card.colour = render::RED;
         }
-        let mut message = serenity::CreateMessage::new().allowed_mentions(mentions_of(&card));
+        // The party moved by radio or console: Discord's players get the
+        // ways on as buttons too.
+        card.rows = controls::exits(&published.reply, &table);
+        let mut message = serenity::CreateMessage::new()
+            .allowed_mentions(mentions_of(&card))
+            .components(rows_of(&card.rows));
         if !card.content.is_empty() {
             message = message.content(card.content.clone());
         }

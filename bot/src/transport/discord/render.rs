@@ -78,6 +78,8 @@ pub struct Card {
     pub ephemeral: bool,
     /// The Discord user the content pings, if any (no one else can be).
     pub mention: Option<u64>,
+    /// Buttons and select menus under it.
+    pub rows: Vec<super::controls::Row>,
 }
 
 impl Card {
@@ -411,6 +413,7 @@ pub fn reply(title: &str, reply: &Reply, view: &View) -> Card {
         colour: GREEN,
         ephemeral: reply.private,
         mention,
+        rows: Vec::new(),
     }
     .fitted()
 }
@@ -489,6 +492,7 @@ pub fn monster_turn(report: &TurnReport, view: &View) -> Card {
         colour: RED,
         ephemeral: false,
         mention,
+        rows: Vec::new(),
     }
     .fitted()
 }

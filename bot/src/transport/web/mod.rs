@@ -111,6 +111,9 @@ pub enum Action {
     Text(String),
     /// One of the player's legal options, by id.
     Option(String),
+    /// A character file pasted in: Foundry VTT or our JSON, Fight Club 5
+    /// XML (what `/char import` and the console's `import` read).
+    Import(String),
 }
 
 impl Web {
@@ -245,10 +248,21 @@ impl Web {
         action: Action,
     ) -> Result<String, RouterError> {
         self.router.link_identity(sender, player).await?;
+        // An import's report is about the player's own sheet alone: told in
+        // full (its notes name armor and hit points, which the players'
+        // view hides when they might be a monster's).
+        let own_sheet = matches!(action, Action::Import(_));
         let commands = match action {
             Action::Text(text) => match dm::parse(text.trim()) {
                 Ok(c) => vec![c],
                 Err(e) => return Ok(e.to_string()),
+            },
+            Action::Import(sheet) => match sheets::import(sheet.trim().as_bytes(), None) {
+                Ok(imported) => vec![dm::Command::ImportCharacter {
+                    character: Box::new(imported.character),
+                    notes: imported.notes,
+                }],
+                Err(e) => return Ok(format!("import: {e}")),
             },
             Action::Option(id) => {
                 let state = self.router.table(table).await?;
@@ -282,7 +296,7 @@ impl Web {
             match self.router.submit(envelope).await? {
                 Answer::Done { reply, .. } | Answer::Repeated { reply, .. } => {
                     let state = self.router.table(table).await?;
-                    let dm = state.is_dm(player);
+                    let dm = state.is_dm(player) || own_sheet;
                     told.extend(reply.lines.iter().map(|l| view::line_text(&state, l, dm)));
                 }
                 Answer::Refused { why } => {

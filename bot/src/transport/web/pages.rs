@@ -35,6 +35,10 @@ pub fn app(web: Arc<Web>) -> axum::Router {
         .route("/assets/app.js", get(js))
         .route("/t/{table}", get(table_page))
         .route("/t/{table}/do", post(table_do))
+        .route(
+            "/t/{table}/import",
+            post(table_import).layer(axum::extract::DefaultBodyLimit::max(IMPORT_BODY)),
+        )
         .route("/t/{table}/ws", get(super::ws::upgrade))
         .route("/t/{table}/dm", get(desk).post(desk_do))
         .route("/api/openapi.json", get(super::api::openapi))
@@ -553,6 +557,69 @@ async fn table_do(
     let player = PlayerId::new(session.player.clone());
     let answer = match web
         .act(&id, &session.sender(), &player, &request, action)
+        .await
+    {
+        Ok(a) => a,
+        Err(e) => return web.failed(&e),
+    };
+    web.table_response(&id, Some(&session), Some(&answer)).await
+}
+
+/// The largest import form taken: a sheet of [`sheets::MAX_BYTES`] grows
+/// up to three times when a browser encodes it, plus the other fields.
+const IMPORT_BODY: usize = 3 * sheets::MAX_BYTES + 4_096;
+
+#[derive(Deserialize)]
+struct Import {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    rid: String,
+    #[serde(default)]
+    sheet: String,
+}
+
+/// A character pasted on the table's page (`/char import`'s formats and
+/// limits): imported as the signed-in player, the report shown as the answer.
+async fn table_import(
+    State(web): State<Arc<Web>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<Import>,
+) -> Response {
+    let session = match signed(&web, &headers, &form.csrf) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Err(r) = web.access(&id, Some(&session)).await {
+        return r;
+    }
+    if form.sheet.trim().is_empty() {
+        return web.error(
+            StatusCode::BAD_REQUEST,
+            "paste a character: Foundry VTT or exported JSON, or Fight Club 5 XML",
+        );
+    }
+    if form.sheet.len() > sheets::MAX_BYTES {
+        return web.error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!(
+                "that sheet is {} bytes; a character file may be at most {} bytes",
+                form.sheet.len(),
+                sheets::MAX_BYTES
+            ),
+        );
+    }
+    let request = format!("{}-{}", session.sid, request_part(&form.rid));
+    let player = PlayerId::new(session.player.clone());
+    let answer = match web
+        .act(
+            &id,
+            &session.sender(),
+            &player,
+            &request,
+            Action::Import(form.sheet),
+        )
         .await
     {
         Ok(a) => a,
