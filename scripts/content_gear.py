@@ -372,7 +372,7 @@ def feature_refs(entry: str, raw: list, features: dict) -> list[dict]:
     return refs
 
 
-def convert_class(raw: dict, levels: list, features: dict, proficiencies: dict) -> dict:
+def convert_class(raw: dict, levels: list, features: dict, proficiencies: dict, categories: dict) -> dict:
     entry = raw["index"]
     armor, weapons, tools = [], [], []
     saves = by_ability_order([ability(entry, s["index"]) for s in raw["saving_throws"]])
@@ -478,7 +478,62 @@ def convert_class(raw: dict, levels: list, features: dict, proficiencies: dict) 
         subclasses.append({"id": sub["index"], "name": sub["name"], "levels": sub_levels})
     out["subclasses"] = subclasses
     out["combat_features"] = combat_features(entry, out["levels"], features)
+    out["equipment"] = starting_equipment(entry, raw, categories)
     return out
+
+
+def starting_equipment(entry: str, raw: dict, categories: dict) -> dict:
+    """The class's equipment package: what it always gets (`fixed`), and
+    each choice as its options, an option being parts that are one item
+    (`id`, `count`) or `count` items of an equipment category. The members
+    of every category named are listed once under `categories`."""
+    fixed = []
+    for e in raw["starting_equipment"]:
+        only_keys(entry, e, {"equipment", "quantity"})
+        fixed.append({"id": e["equipment"]["index"], "count": e["quantity"]})
+    named: dict = {}
+
+    def category(where: str, ch: dict) -> dict:
+        only_keys(where, ch, {"desc", "choose", "type", "from"})
+        frm = ch["from"]
+        if frm.get("option_set_type") != "equipment_category":
+            fail(where, f"a nested choice of {frm.get('option_set_type')!r}")
+        cat = frm["equipment_category"]["index"]
+        if cat not in categories:
+            fail(where, f"unknown equipment category {cat!r}")
+        named[cat] = categories[cat]
+        return {"category": cat, "count": ch["choose"]}
+
+    def part(where: str, o: dict) -> list:
+        kind = o.get("option_type")
+        if kind == "counted_reference":
+            return [{"id": o["of"]["index"], "count": o["count"]}]
+        if kind == "choice":
+            return [category(where, o["choice"])]
+        if kind == "multiple":
+            out = []
+            for item in o["items"]:
+                if item.get("option_type") == "multiple":
+                    fail(where, "a package inside a package")
+                out.extend(part(where, item))
+            return out
+        fail(where, f"an equipment option of type {kind!r}")
+        return []
+
+    choices = []
+    for n, s in enumerate(raw["starting_equipment_options"], 1):
+        where = f"{entry} equipment choice {n}"
+        only_keys(where, s, {"desc", "choose", "type", "from"})
+        if s["choose"] != 1:
+            fail(where, f"choose {s['choose']} of the options")
+        frm = s["from"]
+        if frm["option_set_type"] == "equipment_category":
+            choices.append([[category(where, s)]])
+        elif frm["option_set_type"] == "options_array":
+            choices.append([part(where, o) for o in frm["options"]])
+        else:
+            fail(where, f"an option set of type {frm['option_set_type']!r}")
+    return {"fixed": fixed, "choices": choices, "categories": dict(sorted(named.items()))}
 
 
 # ---------------------------------------------------------------------------
@@ -960,7 +1015,14 @@ def classes(srd: Path) -> list:
     features = {f["index"]: f for f in load(srd, "5e-SRD-Features.json")}
     proficiencies = {p["index"]: p["type"] for p in load(srd, "5e-SRD-Proficiencies.json")}
     levels = load(srd, "5e-SRD-Levels.json")
-    out = [convert_class(c, levels, features, proficiencies) for c in load(srd, "5e-SRD-Classes.json")]
+    categories = {
+        c["index"]: [e["index"] for e in c["equipment"]]
+        for c in load(srd, "5e-SRD-Equipment-Categories.json")
+    }
+    out = [
+        convert_class(c, levels, features, proficiencies, categories)
+        for c in load(srd, "5e-SRD-Classes.json")
+    ]
     return sorted(out, key=lambda c: c["id"])
 
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use rules::content::{self, Class, Found, GearKind, Race, Subrace, Weapon, WeaponProperty};
+use rules::content::{self, Class, Found, Race, Subrace, Weapon, WeaponProperty};
 use rules::mechanics::{
     Ability, AbilityScores, CasterKind, Condition, Conditions, DamageType, Health, Level, Skill,
     SpellLevel, SpellSlots, ZeroHp,
@@ -284,59 +284,6 @@ pub fn priorities(class: &str) -> [Ability; 6] {
     }
 }
 
-/// A class's starting kit: armor, shield, weapons (the first is the default
-/// attack), following the SRD's starting equipment, all by content id. The
-/// ammunition the weapons fire comes with them (see [`starting_items`]).
-pub fn kit(class: &str) -> (Option<&'static str>, bool, &'static [&'static str]) {
-    match class {
-        "barbarian" => (None, false, &["greataxe", "handaxe"]),
-        "bard" => (Some("leather-armor"), false, &["rapier", "dagger"]),
-        "cleric" => (Some("scale-mail"), true, &["mace", "crossbow-light"]),
-        "druid" => (Some("leather-armor"), true, &["scimitar", "dart"]),
-        "fighter" => (Some("chain-mail"), true, &["longsword", "crossbow-light"]),
-        "monk" => (None, false, &["shortsword", "dart"]),
-        "paladin" => (Some("chain-mail"), true, &["longsword", "javelin"]),
-        "ranger" => (Some("scale-mail"), false, &["shortsword", "longbow"]),
-        "rogue" => (
-            Some("leather-armor"),
-            false,
-            &["rapier", "shortbow", "dagger"],
-        ),
-        "sorcerer" => (None, false, &["crossbow-light", "dagger"]),
-        "warlock" => (Some("leather-armor"), false, &["crossbow-light", "dagger"]),
-        _ => (None, false, &["quarterstaff", "dagger"]),
-    }
-}
-
-/// The items a new character of the class carries besides armor and
-/// weapons, by content gear id: a potion of healing and a bundle of the
-/// ammunition each of its weapons fires (20 bolts for a light crossbow).
-pub fn starting_items(class: &str) -> Vec<String> {
-    let mut items = vec![String::from("potion-of-healing")];
-    let (_, _, weapons) = kit(class);
-    for ammunition in weapons
-        .iter()
-        .filter_map(|w| content::weapon(w)?.ammunition.clone())
-    {
-        if !items.contains(&ammunition) {
-            items.push(ammunition);
-        }
-    }
-    items
-}
-
-/// The pieces of ammunition a new character of the class carries: one
-/// bundle (the gear's quantity) of each ammunition among its items.
-fn starting_ammo(class: &str) -> BTreeMap<String, u32> {
-    starting_items(class)
-        .into_iter()
-        .filter_map(|id| {
-            let g = content::gear(&id).filter(|g| g.kind == GearKind::Ammunition)?;
-            Some((id, g.quantity))
-        })
-        .collect()
-}
-
 /// How a count of the ammunition `id` reads: "crossbow bolts".
 pub fn ammo_name(id: &str) -> String {
     content::gear(id).map_or_else(|| id.replace('-', " "), |g| g.name.to_lowercase()) + "s"
@@ -482,7 +429,6 @@ impl Character {
             + i64::from(level - 1) * per_level(die / 2 + 1)
             + i64::from(level) * i64::from(hp_per_level(race, subrace));
         let max = u32::try_from(max).unwrap_or(1);
-        let (armor, shield, weapons) = kit(&class.id);
         let caster = class.spellcasting.as_ref().map(|s| s.caster);
         let top = caster.map_or(0, |k| max_spell_level(k, level));
         let spells = starting_spells(&class.id)
@@ -513,9 +459,9 @@ impl Character {
             subrace: subrace.map(|s| s.id.clone()),
             scores,
             health: Health::new(max, ZeroHp::DeathSaves),
-            armor: armor.map(str::to_string),
-            shield,
-            weapons: weapons.iter().map(|w| (*w).to_string()).collect(),
+            armor: None,
+            shield: false,
+            weapons: Vec::new(),
             spells,
             slots,
             skills,
@@ -523,8 +469,9 @@ impl Character {
             speed: race.speed,
             xp: 0,
             gold: 10,
-            ammo: starting_ammo(&class.id),
-            items: starting_items(&class.id),
+            ammo: BTreeMap::new(),
+            // Not in the SRD's packages: one potion so a new party can heal.
+            items: vec![String::from("potion-of-healing")],
             hit_dice_left: level,
             reactions_off: Vec::new(),
             spent: BTreeMap::new(),
@@ -573,6 +520,7 @@ impl Character {
         let class = self.class();
         let id = class.id.clone();
         self.base_scores = Some((base, method.to_string()));
+        builder::equip(&mut self, class);
         // Subclass: the SRD's one, at the level the class takes it.
         if let Some((sub, at)) = builder::subclass_of(class) {
             if let Some(asked) = new.subclass.as_deref() {
@@ -917,6 +865,32 @@ impl Character {
             .map_or(self.level, |cl| cl.level)
     }
 
+    /// Its level in `class` (0 when it has none): what that class's
+    /// features go by, so a fighter 5 / rogue 3 has Sneak Attack at rogue
+    /// level 3 and Extra Attack at fighter level 5.
+    pub fn level_in(&self, class: &str) -> u8 {
+        self.class_levels()
+            .iter()
+            .find(|cl| cl.class == class)
+            .map_or(0, |cl| cl.level)
+    }
+
+    /// The attacks one Attack action makes: the most any of its classes
+    /// gives at its own level (Extra Attack from several classes does not
+    /// add up).
+    pub fn attacks_per_action(&self) -> u32 {
+        self.class_levels()
+            .iter()
+            .filter_map(|cl| {
+                let class = content::class(&cl.class)?;
+                Some(rules::automation::features::attacks_per_action(
+                    class, cl.level,
+                ))
+            })
+            .max()
+            .unwrap_or(1)
+    }
+
     /// Its classes and the levels in each: `classes`, or for a sheet made
     /// before multiclassing, `class` at `level`.
     pub fn class_levels(&self) -> Vec<ClassLevels> {
@@ -1098,11 +1072,15 @@ impl Character {
         let worn = self.armor.as_deref().and_then(content::armor);
         let body = match worn {
             Some(armor) => armor.ac(dex),
-            None => match self.class.as_str() {
-                "barbarian" => 10 + dex + self.modifier(Ability::Constitution),
-                "monk" if !self.shield => 10 + dex + self.modifier(Ability::Wisdom),
-                _ => 10 + dex,
-            },
+            // Unarmored Defense comes with a level in either class, the
+            // barbarian's first if it has both (it is never gained twice).
+            None if self.level_in("barbarian") > 0 => {
+                10 + dex + self.modifier(Ability::Constitution)
+            }
+            None if self.level_in("monk") > 0 && !self.shield => {
+                10 + dex + self.modifier(Ability::Wisdom)
+            }
+            None => 10 + dex,
         };
         body + if self.shield { 2 } else { 0 }
     }

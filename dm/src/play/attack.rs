@@ -280,10 +280,7 @@ pub(super) fn attack(
         }
         let out = automation::run(&tree, &ctx, std::slice::from_ref(&t), dice)
             .map_err(|e| no(e.to_string()))?;
-        (
-            out,
-            features::attacks_per_action(c.class(), c.class_level()),
-        )
+        (out, c.attacks_per_action())
     } else {
         let m = monster_of(table, me).ok_or_else(|| no("no such creature"))?;
         let action = find_action(m, weapon)?;

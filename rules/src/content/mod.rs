@@ -27,9 +27,9 @@ mod spell;
 use std::sync::OnceLock;
 
 pub use class::{
-    AcFormula, Activation, Class, ClassFeature, ClassLevel, Cost, Counter, FeatureRef, Grant,
-    HitWith, LevelSpellcasting, Pool, ScalesWith, SkillChoices, Spellcasting, Subclass,
-    SubclassLevel, UseCount, Uses, class, classes,
+    AcFormula, Activation, Class, ClassFeature, ClassLevel, Cost, Counter, EquipmentPart,
+    FeatureRef, Grant, HitWith, LevelSpellcasting, Pool, ScalesWith, SkillChoices, Spellcasting,
+    StartingEquipment, Subclass, SubclassLevel, UseCount, Uses, class, classes,
 };
 pub use describe::{has_riders, summary};
 pub use effect::{
