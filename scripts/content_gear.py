@@ -590,9 +590,9 @@ RACE_TRAIT_AUTOMATION = {
     "brave": _full(),
     "halfling-nimbleness": _listed("moving through larger creatures' spaces: no positions on the map"),
     "naturally-stealthy": _listed(OUTSIDE_PLAY),
-    "draconic-ancestry": _listed("the ancestry is not recorded on the sheet"),
-    "breath-weapon": _listed("the breath weapon as an action (needs the ancestry on the sheet)"),
-    "damage-resistance": _listed("resistance by ancestry (needs the ancestry on the sheet)"),
+    "draconic-ancestry": _full(),
+    "breath-weapon": _full(),
+    "damage-resistance": _full(),
     "gnome-cunning": _listed("advantage on Intelligence, Wisdom and Charisma saves against magic only"),
     "artificers-lore": _listed(OUTSIDE_PLAY),
     "tinker": _listed(OUTSIDE_PLAY),
@@ -1099,10 +1099,50 @@ def ancestries(entry: str, options: dict, traits: dict) -> list[dict]:
         kind = specific["damage_type"]["index"]
         if kind not in DAMAGE_TYPES:
             fail(index, f"unknown damage type {kind!r}")
-        out.append({"id": index, "name": option["item"]["name"], "damage_type": kind})
+        out.append({
+            "id": index,
+            "name": option["item"]["name"],
+            "damage_type": kind,
+            "breath": breath(index, specific["breath_weapon"], kind),
+        })
     if options["choose"] != 1 or not out:
         fail(entry, "ancestry choice is not one of a list")
     return out
+
+
+def breath(entry: str, raw: dict, kind: str) -> dict:
+    """An ancestry's breath weapon as figures: its area, and an automation
+    tree (a save for half, the dice by character level). The DC is the
+    breather's own (8 + Constitution modifier + proficiency bonus), so the
+    save carries none; uses are once per short or long rest."""
+    only_keys(entry, raw, {"name", "desc", "area_of_effect", "usage", "dc", "damage"})
+    area = raw["area_of_effect"]
+    if area["type"] not in ("line", "cone"):
+        fail(entry, f"breath area {area['type']!r}")
+    if raw["usage"] != {"type": "per rest", "times": 1}:
+        fail(entry, f"breath usage {raw['usage']!r}")
+    if raw["dc"]["success_type"] != "half":
+        fail(entry, f"breath save for {raw['dc']['success_type']!r}")
+    if not re.search(r"8 \+ your Constitution modifier \+ your proficiency bonus", raw["desc"]):
+        fail(entry, "the breath's DC is no longer 8 + Constitution modifier + proficiency bonus")
+    save = ability(entry, raw["dc"]["dc_type"]["index"])
+    [damage] = raw["damage"]
+    if damage["damage_type"]["index"] != kind:
+        fail(entry, "the breath's damage type is not the ancestry's")
+    by_level = {int(k): v for k, v in damage["damage_at_character_level"].items()}
+    first = by_level.pop(1)
+    amount = {"dice": first, "by_character_level": {str(k): v for k, v in sorted(by_level.items())}}
+    hit = {"type": "damage", "amount": amount, "damage_type": kind}
+    return {
+        "area": area["type"],
+        "feet": area["size"],
+        "effects": [{
+            "type": "save",
+            "ability": save,
+            "fail": [hit],
+            "success": [dict(hit, half=True)],
+        }],
+    }
 
 
 def convert_race(raw: dict, subraces: dict, traits: dict) -> dict:

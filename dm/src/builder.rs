@@ -70,6 +70,9 @@ pub struct Feat {
     pub name: &'static str,
     /// The ability score it requires, and the minimum.
     pub requires: Option<(Ability, u8)>,
+    /// What of its rule the engine leaves to the table (empty: it runs it
+    /// all), for `content coverage`.
+    pub missing: &'static [&'static str],
 }
 
 /// The SRD's feat.
@@ -77,6 +80,8 @@ pub const FEATS: &[Feat] = &[Feat {
     id: "grappler",
     name: "Grappler",
     requires: Some((Ability::Strength, 13)),
+    // The advantage against a creature it grapples runs (`play::classes`).
+    missing: &["the pin action (both restrained)"],
 }];
 
 /// A feat by id or name.

@@ -16,7 +16,7 @@ use super::creatures::{
 use super::economy::{my_turn, spend_action_or_haste, spend_bonus};
 use super::outcome::land;
 use super::spells::cast;
-use super::{Result, classes, limits, no, reach, reactions};
+use super::{Result, classes, limits, no, racial, reach, reactions};
 use crate::character::Character;
 use crate::command::Command;
 use crate::encounter::{Encounter, ReadyWhen};
@@ -207,6 +207,10 @@ pub(super) fn attack(
     {
         return area_action(table, me, m, action, &handles, dice, reply);
     }
+    // A dragonborn's breath weapon covers an area too.
+    if via == Via::Normal && racial::names_breath(weapon) && table.character(me).is_some() {
+        return racial::breath(table, me, &handles, dice, reply);
+    }
     if handles.len() > 1 {
         return Err(no("one target per attack — attack again for the next"));
     }
@@ -228,6 +232,13 @@ pub(super) fn attack(
         && enc.helped.contains(&target_handle)
     {
         enc.helped.retain(|d| d != &target_handle);
+        adv = Advantage::from_sources(
+            1 + usize::from(adv == Advantage::Advantage),
+            usize::from(adv == Advantage::Disadvantage),
+        );
+    }
+    // The Grappler feat: advantage on attacks against a creature it grapples.
+    if classes::grappling_with_feat(table, me, &target_handle) {
         adv = Advantage::from_sources(
             1 + usize::from(adv == Advantage::Advantage),
             usize::from(adv == Advantage::Disadvantage),

@@ -26,8 +26,9 @@ const RAGE: &str = "rage";
 const SECOND_WIND: &str = "second-wind";
 const ACTION_SURGE: &str = "action-surge";
 
-/// The features whose uses a short rest restores (Rage needs a long one).
-pub(super) const SHORT_REST: &[&str] = &[SECOND_WIND, ACTION_SURGE];
+/// The features whose uses a short rest restores (Rage needs a long one),
+/// and a dragonborn's breath weapon.
+pub(super) const SHORT_REST: &[&str] = &[SECOND_WIND, ACTION_SURGE, super::racial::BREATH];
 
 /// Whether `who` rages now.
 pub(super) fn raging(table: &Table, who: &str) -> bool {
@@ -465,4 +466,18 @@ fn double_dice(d: &str) -> String {
         Some((n, size)) => format!("{}d{size}", n.saturating_mul(2)),
         None => d.to_string(),
     }
+}
+
+/// Whether `me` has the Grappler feat and grapples `on` now (a grapple it
+/// won in this fight, the condition still on): its attacks on `on` have
+/// advantage.
+pub(super) fn grappling_with_feat(table: &Table, me: &str, on: &str) -> bool {
+    table
+        .character(me)
+        .is_some_and(|c| c.feats.iter().any(|f| f == "grappler"))
+        && table
+            .encounter
+            .as_ref()
+            .is_some_and(|e| e.grapples.iter().any(|(by, held)| by == me && held == on))
+        && conditions(table, on).has(rules::mechanics::Condition::Grappled)
 }

@@ -50,7 +50,10 @@ pub use monster::{
     MonsterSpellcasting, MultiattackStep, OnSuccess, RestKind, Save, Senses, Speed, Trait, Usage,
     Variant,
 };
-pub use race::{AbilityBonusChoice, Ancestry, Race, Subrace, TraitRef, race, race_traits, races};
+pub use race::{
+    AbilityBonusChoice, Ancestry, Breath, BreathArea, Race, Subrace, TraitRef, race, race_traits,
+    races,
+};
 pub use search::{Found, MAX_CANDIDATES, Named, find};
 pub use spell::{
     Area, CastingKind, CastingTime, Components, Duration, DurationKind, Healing, Range, RangeKind,
