@@ -127,6 +127,34 @@ pub struct Character {
     /// `weapons` by its id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub homebrew_weapons: Vec<HomebrewWeapon>,
+    /// Skills with expertise: the proficiency bonus counts twice (a
+    /// rogue's, an import's). Each is also in `skills`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expertise: Vec<Skill>,
+    /// Body armor outside the SRD that it wears (an imported homebrew
+    /// jerkin), with the AC its file stated; `armor` holds its id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homebrew_armor: Option<HomebrewArmor>,
+    /// Magic bonuses of what it carries, by weapon or armor id ("longsword":
+    /// 1 for a +1 longsword; "shield" for a +1 shield): added to attack and
+    /// damage rolls with the weapon, or to AC while the armor is worn.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub magic_bonus: BTreeMap<String, i32>,
+}
+
+/// Armor the SRD doesn't have, as a character file stated it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomebrewArmor {
+    /// Its id in `Character::armor`: the name in lowercase with hyphens.
+    pub id: String,
+    /// Its name as the file gave it.
+    pub name: String,
+    /// Its base armor class.
+    pub ac: i32,
+    /// The most of the Dexterity modifier it adds (`None`: all of it, as
+    /// light armor; 2 for medium, 0 for heavy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dex_cap: Option<i32>,
 }
 
 /// A weapon the SRD doesn't have, as a character file stated it: enough
@@ -502,6 +530,9 @@ impl Character {
             history: Vec::new(),
             notes: Vec::new(),
             homebrew_weapons: Vec::new(),
+            expertise: Vec::new(),
+            homebrew_armor: None,
+            magic_bonus: BTreeMap::new(),
         }
         .furnished(new, base, method, race, subrace)
     }
@@ -1070,19 +1101,25 @@ impl Character {
     pub fn ac(&self) -> i32 {
         let dex = self.modifier(Ability::Dexterity);
         let worn = self.armor.as_deref().and_then(content::armor);
-        let body = match worn {
-            Some(armor) => armor.ac(dex),
+        let homebrew = self
+            .homebrew_armor
+            .as_ref()
+            .filter(|h| worn.is_none() && self.armor.as_deref() == Some(h.id.as_str()));
+        let bonus = |id: &str| self.magic_bonus.get(id).copied().unwrap_or(0);
+        let body = match (worn, homebrew) {
+            (Some(armor), _) => armor.ac(dex) + bonus(&armor.id),
+            (None, Some(h)) => h.ac + h.dex_cap.map_or(dex, |cap| dex.min(cap)) + bonus(&h.id),
             // Unarmored Defense comes with a level in either class, the
             // barbarian's first if it has both (it is never gained twice).
-            None if self.level_in("barbarian") > 0 => {
+            (None, None) if self.level_in("barbarian") > 0 => {
                 10 + dex + self.modifier(Ability::Constitution)
             }
-            None if self.level_in("monk") > 0 && !self.shield => {
+            (None, None) if self.level_in("monk") > 0 && !self.shield => {
                 10 + dex + self.modifier(Ability::Wisdom)
             }
-            None => 10 + dex,
+            (None, None) => 10 + dex,
         };
-        body + if self.shield { 2 } else { 0 }
+        body + if self.shield { 2 + bonus("shield") } else { 0 }
     }
 
     /// Its saving throw bonus.
@@ -1099,7 +1136,9 @@ impl Character {
     /// A skill check bonus.
     pub fn skill_bonus(&self, skill: Skill) -> i32 {
         let proficient = self.skills.contains(&skill);
-        self.modifier(skill.ability()) + if proficient { self.proficiency() } else { 0 }
+        let times =
+            i32::from(proficient) + i32::from(proficient && self.expertise.contains(&skill));
+        self.modifier(skill.ability()) + times * self.proficiency()
     }
 
     /// The spellcasting ability, if the class casts.

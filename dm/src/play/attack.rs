@@ -275,11 +275,15 @@ pub(super) fn attack(
         wielded = Some(found.clone());
         let ability = weapon_ability(&c, w);
         let two_handed = w.versatile_damage.is_some() && !c.shield;
+        // A magic weapon's bonus (+1) goes to the attack roll and the damage.
+        let magic = c.magic_bonus.get(&w.id).copied().unwrap_or(0);
+        let to_hit = c.proficiency() + magic;
         let mut tree = if via == Via::OffHand {
-            features::off_hand_attack(w, c.modifier(ability), c.proficiency(), true)
+            features::off_hand_attack(w, c.modifier(ability), to_hit, true)
         } else {
-            features::weapon_attack(w, c.modifier(ability), c.proficiency(), true, two_handed)
+            features::weapon_attack(w, c.modifier(ability), to_hit, true, two_handed)
         };
+        features::add_flat_damage(&mut tree, magic);
         classes::add_rage_damage(table, &c, w, ability, &mut tree);
         let mut ctx = features::weapon_context(w, c.class_level());
         ctx.advantage = adv;
