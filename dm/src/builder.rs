@@ -30,6 +30,12 @@ pub struct Background {
     pub languages: u8,
     /// Tool proficiencies chosen.
     pub tools: u8,
+    /// Equipment it always gives, by content id.
+    pub equipment: &'static [&'static str],
+    /// An equipment category it gives one item of, the player's pick.
+    pub equipment_choice: Option<&'static str>,
+    /// Gold pieces in its pouch.
+    pub gold: u32,
 }
 
 /// The SRD's background and the custom one (two skills, and two tool
@@ -42,6 +48,9 @@ pub const BACKGROUNDS: &[Background] = &[
         skill_choices: 0,
         languages: 2,
         tools: 0,
+        equipment: &["clothes-common", "pouch"],
+        equipment_choice: Some("holy-symbols"),
+        gold: 15,
     },
     Background {
         id: "custom",
@@ -50,6 +59,9 @@ pub const BACKGROUNDS: &[Background] = &[
         skill_choices: 2,
         languages: 2,
         tools: 0,
+        equipment: &[],
+        equipment_choice: None,
+        gold: 0,
     },
 ];
 
@@ -889,4 +901,29 @@ pub fn equip(c: &mut Character, class: &Class) {
         }
     }
     add_equipment(c, &encode_option(&class.equipment.fixed));
+}
+
+/// Gives a character its background's equipment and gold: the fixed items,
+/// and one item of its category by default, offered as an equipment choice.
+pub fn equip_background(c: &mut Character, bg: &Background) {
+    for id in bg.equipment {
+        add_equipment(c, id);
+    }
+    if let Some(category) = bg.equipment_choice {
+        let option = format!("@{category}");
+        if let Ok(filled) = fill_option(&option, &[]) {
+            add_equipment(c, &filled);
+            offer(
+                c,
+                choice(
+                    ChoiceKind::Equipment,
+                    "background",
+                    1,
+                    vec![option],
+                    vec![filled],
+                ),
+            );
+        }
+    }
+    c.gold = c.gold.saturating_add(bg.gold);
 }

@@ -626,6 +626,7 @@ impl Character {
                 ))
             })?;
             self.background = Some(bg.id.to_string());
+            builder::equip_background(&mut self, bg);
             for skill in bg.skills {
                 if !self.skills.contains(skill) {
                     self.skills.push(*skill);

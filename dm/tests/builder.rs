@@ -425,7 +425,7 @@ fn defaults_then_player_choices_for_skills_spells_asi_and_half_elf() {
     let r = game.ok("hal", "ch");
     let text = common::notes(&r);
     for word in [
-        "equipment 3",
+        "equipment 4",
         "skills",
         "bonus",
         "languages",
@@ -874,5 +874,28 @@ fn a_bad_equipment_choice_is_refused_and_changes_nothing() {
             .iter()
             .any(|i| i == "component-pouch")
     );
+    game.assert_replays();
+}
+
+#[test]
+fn an_acolyte_brings_its_background_equipment_and_picks_its_holy_symbol() {
+    let mut game = Game::new(22);
+    game.ok("f", "char new Fen fighter 1 human bg acolyte");
+    let fen = game.sheet("fen");
+    for id in ["clothes-common", "pouch", "amulet"] {
+        assert!(fen.items.iter().any(|i| i == id), "{id} in {:?}", fen.items);
+    }
+    assert_eq!(fen.gold, 10 + 15, "the pouch's 15 gp");
+    let sets = equipment_sets(&game, "fen");
+    assert_eq!(sets.len(), 5);
+    assert_eq!(sets[4].class.as_deref(), Some("background"));
+    game.ok("f", "ch equipment 5 a emblem");
+    let fen = game.sheet("fen");
+    assert!(fen.items.iter().any(|i| i == "emblem"));
+    assert!(!fen.items.iter().any(|i| i == "amulet"));
+    // Set later with `char set background`, it brings the same.
+    game.ok("g", "char new Gil wizard 1 human");
+    game.ok("g", "char set background acolyte \"temple raised\"");
+    assert!(game.sheet("gil").items.iter().any(|i| i == "amulet"));
     game.assert_replays();
 }

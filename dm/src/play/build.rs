@@ -655,6 +655,7 @@ fn set_background(c: &mut Character, value: &str) -> Result<String> {
         )));
     }
     c.background = Some(bg.id.to_string());
+    builder::equip_background(c, bg);
     for s in bg.skills {
         if !c.skills.contains(s) {
             c.skills.push(*s);
