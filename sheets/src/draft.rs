@@ -274,6 +274,8 @@ impl Draft {
         }
         let slots = self.slots(class, level, &classes, &mut notes);
         let mut ammo = BTreeMap::new();
+        // Names already looked up outside the gear: each is said once.
+        let mut seen: Vec<&str> = Vec::new();
         for (item, count) in self.items.iter().take(MAX_LIST) {
             match content::gear(item) {
                 Some(g) => {
@@ -284,7 +286,9 @@ impl Draft {
                         items.push(g.id.clone());
                     }
                 }
+                None if seen.contains(&item.as_str()) => {}
                 None => {
+                    seen.push(item);
                     let id = match content::item(item) {
                         Some(srd) if srd.magic => {
                             notes.push(format!(
