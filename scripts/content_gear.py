@@ -372,7 +372,7 @@ def feature_refs(entry: str, raw: list, features: dict) -> list[dict]:
     return refs
 
 
-def convert_class(raw: dict, levels: list, features: dict, proficiencies: dict) -> dict:
+def convert_class(raw: dict, levels: list, features: dict, proficiencies: dict, categories: dict) -> dict:
     entry = raw["index"]
     armor, weapons, tools = [], [], []
     saves = by_ability_order([ability(entry, s["index"]) for s in raw["saving_throws"]])
@@ -478,7 +478,62 @@ def convert_class(raw: dict, levels: list, features: dict, proficiencies: dict) 
         subclasses.append({"id": sub["index"], "name": sub["name"], "levels": sub_levels})
     out["subclasses"] = subclasses
     out["combat_features"] = combat_features(entry, out["levels"], features)
+    out["equipment"] = starting_equipment(entry, raw, categories)
     return out
+
+
+def starting_equipment(entry: str, raw: dict, categories: dict) -> dict:
+    """The class's equipment package: what it always gets (`fixed`), and
+    each choice as its options, an option being parts that are one item
+    (`id`, `count`) or `count` items of an equipment category. The members
+    of every category named are listed once under `categories`."""
+    fixed = []
+    for e in raw["starting_equipment"]:
+        only_keys(entry, e, {"equipment", "quantity"})
+        fixed.append({"id": e["equipment"]["index"], "count": e["quantity"]})
+    named: dict = {}
+
+    def category(where: str, ch: dict) -> dict:
+        only_keys(where, ch, {"desc", "choose", "type", "from"})
+        frm = ch["from"]
+        if frm.get("option_set_type") != "equipment_category":
+            fail(where, f"a nested choice of {frm.get('option_set_type')!r}")
+        cat = frm["equipment_category"]["index"]
+        if cat not in categories:
+            fail(where, f"unknown equipment category {cat!r}")
+        named[cat] = categories[cat]
+        return {"category": cat, "count": ch["choose"]}
+
+    def part(where: str, o: dict) -> list:
+        kind = o.get("option_type")
+        if kind == "counted_reference":
+            return [{"id": o["of"]["index"], "count": o["count"]}]
+        if kind == "choice":
+            return [category(where, o["choice"])]
+        if kind == "multiple":
+            out = []
+            for item in o["items"]:
+                if item.get("option_type") == "multiple":
+                    fail(where, "a package inside a package")
+                out.extend(part(where, item))
+            return out
+        fail(where, f"an equipment option of type {kind!r}")
+        return []
+
+    choices = []
+    for n, s in enumerate(raw["starting_equipment_options"], 1):
+        where = f"{entry} equipment choice {n}"
+        only_keys(where, s, {"desc", "choose", "type", "from"})
+        if s["choose"] != 1:
+            fail(where, f"choose {s['choose']} of the options")
+        frm = s["from"]
+        if frm["option_set_type"] == "equipment_category":
+            choices.append([[category(where, s)]])
+        elif frm["option_set_type"] == "options_array":
+            choices.append([part(where, o) for o in frm["options"]])
+        else:
+            fail(where, f"an option set of type {frm['option_set_type']!r}")
+    return {"fixed": fixed, "choices": choices, "categories": dict(sorted(named.items()))}
 
 
 # ---------------------------------------------------------------------------
@@ -535,9 +590,9 @@ RACE_TRAIT_AUTOMATION = {
     "brave": _full(),
     "halfling-nimbleness": _listed("moving through larger creatures' spaces: no positions on the map"),
     "naturally-stealthy": _listed(OUTSIDE_PLAY),
-    "draconic-ancestry": _listed("the ancestry is not recorded on the sheet"),
-    "breath-weapon": _listed("the breath weapon as an action (needs the ancestry on the sheet)"),
-    "damage-resistance": _listed("resistance by ancestry (needs the ancestry on the sheet)"),
+    "draconic-ancestry": _full(),
+    "breath-weapon": _full(),
+    "damage-resistance": _full(),
     "gnome-cunning": _listed("advantage on Intelligence, Wisdom and Charisma saves against magic only"),
     "artificers-lore": _listed(OUTSIDE_PLAY),
     "tinker": _listed(OUTSIDE_PLAY),
@@ -960,7 +1015,14 @@ def classes(srd: Path) -> list:
     features = {f["index"]: f for f in load(srd, "5e-SRD-Features.json")}
     proficiencies = {p["index"]: p["type"] for p in load(srd, "5e-SRD-Proficiencies.json")}
     levels = load(srd, "5e-SRD-Levels.json")
-    out = [convert_class(c, levels, features, proficiencies) for c in load(srd, "5e-SRD-Classes.json")]
+    categories = {
+        c["index"]: [e["index"] for e in c["equipment"]]
+        for c in load(srd, "5e-SRD-Equipment-Categories.json")
+    }
+    out = [
+        convert_class(c, levels, features, proficiencies, categories)
+        for c in load(srd, "5e-SRD-Classes.json")
+    ]
     return sorted(out, key=lambda c: c["id"])
 
 
@@ -1037,10 +1099,50 @@ def ancestries(entry: str, options: dict, traits: dict) -> list[dict]:
         kind = specific["damage_type"]["index"]
         if kind not in DAMAGE_TYPES:
             fail(index, f"unknown damage type {kind!r}")
-        out.append({"id": index, "name": option["item"]["name"], "damage_type": kind})
+        out.append({
+            "id": index,
+            "name": option["item"]["name"],
+            "damage_type": kind,
+            "breath": breath(index, specific["breath_weapon"], kind),
+        })
     if options["choose"] != 1 or not out:
         fail(entry, "ancestry choice is not one of a list")
     return out
+
+
+def breath(entry: str, raw: dict, kind: str) -> dict:
+    """An ancestry's breath weapon as figures: its area, and an automation
+    tree (a save for half, the dice by character level). The DC is the
+    breather's own (8 + Constitution modifier + proficiency bonus), so the
+    save carries none; uses are once per short or long rest."""
+    only_keys(entry, raw, {"name", "desc", "area_of_effect", "usage", "dc", "damage"})
+    area = raw["area_of_effect"]
+    if area["type"] not in ("line", "cone"):
+        fail(entry, f"breath area {area['type']!r}")
+    if raw["usage"] != {"type": "per rest", "times": 1}:
+        fail(entry, f"breath usage {raw['usage']!r}")
+    if raw["dc"]["success_type"] != "half":
+        fail(entry, f"breath save for {raw['dc']['success_type']!r}")
+    if not re.search(r"8 \+ your Constitution modifier \+ your proficiency bonus", raw["desc"]):
+        fail(entry, "the breath's DC is no longer 8 + Constitution modifier + proficiency bonus")
+    save = ability(entry, raw["dc"]["dc_type"]["index"])
+    [damage] = raw["damage"]
+    if damage["damage_type"]["index"] != kind:
+        fail(entry, "the breath's damage type is not the ancestry's")
+    by_level = {int(k): v for k, v in damage["damage_at_character_level"].items()}
+    first = by_level.pop(1)
+    amount = {"dice": first, "by_character_level": {str(k): v for k, v in sorted(by_level.items())}}
+    hit = {"type": "damage", "amount": amount, "damage_type": kind}
+    return {
+        "area": area["type"],
+        "feet": area["size"],
+        "effects": [{
+            "type": "save",
+            "ability": save,
+            "fail": [hit],
+            "success": [dict(hit, half=True)],
+        }],
+    }
 
 
 def convert_race(raw: dict, subraces: dict, traits: dict) -> dict:

@@ -90,6 +90,13 @@ fn coverage_has_a_races_row_naming_every_trait_not_automated() {
         assert_eq!(named, !full, "{} in:\n{text}", t.name);
     }
     assert!(text.contains("Lucky (listed)"), "{text}");
+    // The breath weapon runs by ancestry now; the Grappler feat in part.
+    assert!(!text.contains("\n  Breath Weapon ("), "{text}");
+    assert_eq!(v["feats"]["partial"].as_u64(), Some(1), "{v}");
+    assert!(
+        text.contains("Grappler: not the pin action (both restrained)"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -198,9 +198,7 @@ fn weapon_for(table: &Table, me: &str, first: bool) -> Option<String> {
 
 /// Attacks in one Attack action (Extra Attack); a monster's multiattack is one command.
 fn attacks_per_turn(table: &Table, me: &str) -> u32 {
-    table.character(me).map_or(1, |c| {
-        rules::automation::features::attacks_per_action(c.class(), c.class_level())
-    })
+    table.character(me).map_or(1, |c| c.attacks_per_action())
 }
 
 /// A damaging cantrip a caster knows, which it prefers to its weapon.

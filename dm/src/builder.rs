@@ -30,6 +30,12 @@ pub struct Background {
     pub languages: u8,
     /// Tool proficiencies chosen.
     pub tools: u8,
+    /// Equipment it always gives, by content id.
+    pub equipment: &'static [&'static str],
+    /// An equipment category it gives one item of, the player's pick.
+    pub equipment_choice: Option<&'static str>,
+    /// Gold pieces in its pouch.
+    pub gold: u32,
 }
 
 /// The SRD's background and the custom one (two skills, and two tool
@@ -42,6 +48,9 @@ pub const BACKGROUNDS: &[Background] = &[
         skill_choices: 0,
         languages: 2,
         tools: 0,
+        equipment: &["clothes-common", "pouch"],
+        equipment_choice: Some("holy-symbols"),
+        gold: 15,
     },
     Background {
         id: "custom",
@@ -50,6 +59,9 @@ pub const BACKGROUNDS: &[Background] = &[
         skill_choices: 2,
         languages: 2,
         tools: 0,
+        equipment: &[],
+        equipment_choice: None,
+        gold: 0,
     },
 ];
 
@@ -70,6 +82,9 @@ pub struct Feat {
     pub name: &'static str,
     /// The ability score it requires, and the minimum.
     pub requires: Option<(Ability, u8)>,
+    /// What of its rule the engine leaves to the table (empty: it runs it
+    /// all), for `content coverage`.
+    pub missing: &'static [&'static str],
 }
 
 /// The SRD's feat.
@@ -77,6 +92,8 @@ pub const FEATS: &[Feat] = &[Feat {
     id: "grappler",
     name: "Grappler",
     requires: Some((Ability::Strength, 13)),
+    // The advantage against a creature it grapples runs (`play::classes`).
+    missing: &["the pin action (both restrained)"],
 }];
 
 /// A feat by id or name.
@@ -646,10 +663,7 @@ pub fn choice(
 
 /// The level a character has in a class.
 pub fn level_in(c: &Character, class: &str) -> u8 {
-    c.class_levels()
-        .iter()
-        .find(|cl| cl.class == class)
-        .map_or(0, |cl| cl.level)
+    c.level_in(class)
 }
 
 /// The spell slot description for a level (1st…9th) of a slot table.
@@ -671,4 +685,245 @@ pub fn starting_gold(class: &str) -> &'static str {
         "sorcerer" => "3d4*10",
         _ => "5d4*10",
     }
+}
+
+/// Weapons a category pick takes by default, before the category's first
+/// member: the classic choices of the old fixed kits.
+const PREFERRED_FILLS: &[&str] = &["longsword", "spear", "lute"];
+
+/// One equipment option as a pending choice keeps it: parts joined by
+/// `+`, each `id` or `N*id` (an item) or `N*@category` (picks to make):
+/// `leather-armor+longbow+20*arrow`, `@martial-weapons+shield`.
+pub fn encode_option(parts: &[content::EquipmentPart]) -> String {
+    parts
+        .iter()
+        .map(|p| {
+            let (what, count) = match p {
+                content::EquipmentPart::Item { id, count } => (id.clone(), *count),
+                content::EquipmentPart::Category { category, count } => {
+                    (format!("@{category}"), *count)
+                }
+            };
+            if count == 1 {
+                what
+            } else {
+                format!("{count}*{what}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
+/// The parts of an encoded option: (count, id or `@category`).
+pub fn decode_option(option: &str) -> Vec<(u32, &str)> {
+    option
+        .split('+')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('*') {
+            Some((n, what)) => (n.parse().unwrap_or(1), what),
+            None => (1, p),
+        })
+        .collect()
+}
+
+/// The members of an equipment category named in any class's package.
+pub fn category_members(category: &str) -> Option<&'static [String]> {
+    content::classes()
+        .iter()
+        .find_map(|c| c.equipment.categories.get(category))
+        .map(Vec::as_slice)
+}
+
+/// Fills an option's category parts with `picks` in order (ids or names),
+/// the defaults taking the rest: the concrete option, items only.
+pub fn fill_option(option: &str, picks: &[String]) -> Result<String, String> {
+    let mut picks = picks.iter();
+    let mut out = Vec::new();
+    for (count, what) in decode_option(option) {
+        let Some(category) = what.strip_prefix('@') else {
+            out.push(if count == 1 {
+                what.to_string()
+            } else {
+                format!("{count}*{what}")
+            });
+            continue;
+        };
+        let members = category_members(category)
+            .ok_or_else(|| format!("no equipment category {category}"))?;
+        for _ in 0..count {
+            let id = match picks.next() {
+                Some(p) => {
+                    let key = crate::character::slug(p);
+                    members
+                        .iter()
+                        .find(|m| **m == key || crate::character::slug(&item_name(m)) == key)
+                        .cloned()
+                        .ok_or_else(|| {
+                            format!(
+                                "`{p}` is not one of the {}: `ch equipment N` lists them",
+                                category.replace('-', " "),
+                            )
+                        })?
+                }
+                None => PREFERRED_FILLS
+                    .iter()
+                    .find(|f| members.iter().any(|m| m == *f))
+                    .map(|f| (*f).to_string())
+                    .or_else(|| members.first().cloned())
+                    .ok_or_else(|| format!("the category {category} is empty"))?,
+            };
+            out.push(id);
+        }
+    }
+    if let Some(extra) = picks.next() {
+        return Err(format!("`{extra}` is one pick too many for that option"));
+    }
+    Ok(out.join("+"))
+}
+
+/// An equipment id's name: a weapon's, armor's, gear's or item's.
+pub fn item_name(id: &str) -> String {
+    if let Some(w) = content::weapon(id).filter(|w| w.id == id) {
+        return w.name.clone();
+    }
+    if let Some(a) = content::armor(id).filter(|a| a.id == id) {
+        return a.name.clone();
+    }
+    if let Some(g) = content::gear(id).filter(|g| g.id == id) {
+        return g.name.clone();
+    }
+    content::item(id).map_or_else(|| id.replace('-', " "), |i| i.name.clone())
+}
+
+/// An encoded option as a player reads it: "leather armor, longbow, 20
+/// arrows", "a martial weapon, shield".
+pub fn option_text(option: &str) -> String {
+    decode_option(option)
+        .iter()
+        .map(|(count, what)| {
+            let name = match what.strip_prefix('@') {
+                Some(cat) => {
+                    let one = cat.trim_end_matches('s').replace('-', " ");
+                    if *count == 1 {
+                        return format!("a {one}");
+                    }
+                    return format!("{count} {one}s");
+                }
+                None => {
+                    let name = item_name(what).to_lowercase();
+                    // "Crossbow, light" reads "light crossbow".
+                    match name.split_once(", ") {
+                        Some((noun, adjective)) => format!("{adjective} {noun}"),
+                        None => name,
+                    }
+                }
+            };
+            if *count == 1 {
+                name
+            } else if name.ends_with('s') {
+                format!("{count} {name}")
+            } else {
+                format!("{count} {name}s")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Puts a concrete option's items on a sheet: armor worn, a shield
+/// carried, weapons carried (one entry per part; the first weapon is the
+/// default attack), ammunition counted, other items listed.
+pub fn add_equipment(c: &mut Character, option: &str) {
+    for (count, id) in decode_option(option) {
+        if id == "shield" {
+            c.shield = true;
+        } else if content::armor(id).is_some_and(|a| a.id == id) {
+            c.armor = Some(id.to_string());
+        } else if content::weapon(id).is_some_and(|w| w.id == id) {
+            c.weapons.push(id.to_string());
+        } else if content::gear(id)
+            .is_some_and(|g| g.id == id && g.kind == content::GearKind::Ammunition)
+        {
+            c.add_ammo(id, count);
+        } else {
+            c.items.push(id.to_string());
+        }
+    }
+}
+
+/// Takes a concrete option's items off a sheet again (what
+/// [`add_equipment`] put there; ammunition spent since stays spent).
+pub fn remove_equipment(c: &mut Character, option: &str) {
+    for (count, id) in decode_option(option) {
+        if id == "shield" {
+            c.shield = false;
+        } else if content::armor(id).is_some_and(|a| a.id == id) {
+            if c.armor.as_deref() == Some(id) {
+                c.armor = None;
+            }
+        } else if content::weapon(id).is_some_and(|w| w.id == id) {
+            if let Some(at) = c.weapons.iter().position(|w| w == id) {
+                c.weapons.remove(at);
+            }
+        } else if content::gear(id)
+            .is_some_and(|g| g.id == id && g.kind == content::GearKind::Ammunition)
+        {
+            let left = c.ammo_left(id).saturating_sub(count);
+            c.ammo.insert(id.to_string(), left);
+            if left == 0 {
+                c.ammo.remove(id);
+                c.items.retain(|i| i != id);
+            }
+        } else if let Some(at) = c.items.iter().position(|i| i == id) {
+            c.items.remove(at);
+        }
+    }
+}
+
+/// Equips a new character with its class's package: each choice's first
+/// option (its category picks by default), offered as a pending choice,
+/// then the items the class always gets.
+pub fn equip(c: &mut Character, class: &Class) {
+    for options in &class.equipment.choices {
+        let from: Vec<String> = options.iter().map(|o| encode_option(o)).collect();
+        let Some(first) = from.first() else {
+            continue;
+        };
+        let Ok(filled) = fill_option(first, &[]) else {
+            continue;
+        };
+        add_equipment(c, &filled);
+        if from.len() > 1 || first.contains('@') {
+            offer(
+                c,
+                choice(ChoiceKind::Equipment, &class.id, 1, from, vec![filled]),
+            );
+        }
+    }
+    add_equipment(c, &encode_option(&class.equipment.fixed));
+}
+
+/// Gives a character its background's equipment and gold: the fixed items,
+/// and one item of its category by default, offered as an equipment choice.
+pub fn equip_background(c: &mut Character, bg: &Background) {
+    for id in bg.equipment {
+        add_equipment(c, id);
+    }
+    if let Some(category) = bg.equipment_choice {
+        let option = format!("@{category}");
+        if let Ok(filled) = fill_option(&option, &[]) {
+            add_equipment(c, &filled);
+            offer(
+                c,
+                choice(
+                    ChoiceKind::Equipment,
+                    "background",
+                    1,
+                    vec![option],
+                    vec![filled],
+                ),
+            );
+        }
+    }
+    c.gold = c.gold.saturating_add(bg.gold);
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use rules::content::{self, Class, Found, GearKind, Race, Subrace, Weapon, WeaponProperty};
+use rules::content::{self, Class, Found, Race, Subrace, Weapon, WeaponProperty};
 use rules::mechanics::{
     Ability, AbilityScores, CasterKind, Condition, Conditions, DamageType, Health, Level, Skill,
     SpellLevel, SpellSlots, ZeroHp,
@@ -127,6 +127,34 @@ pub struct Character {
     /// `weapons` by its id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub homebrew_weapons: Vec<HomebrewWeapon>,
+    /// Skills with expertise: the proficiency bonus counts twice (a
+    /// rogue's, an import's). Each is also in `skills`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expertise: Vec<Skill>,
+    /// Body armor outside the SRD that it wears (an imported homebrew
+    /// jerkin), with the AC its file stated; `armor` holds its id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homebrew_armor: Option<HomebrewArmor>,
+    /// Magic bonuses of what it carries, by weapon or armor id ("longsword":
+    /// 1 for a +1 longsword; "shield" for a +1 shield): added to attack and
+    /// damage rolls with the weapon, or to AC while the armor is worn.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub magic_bonus: BTreeMap<String, i32>,
+}
+
+/// Armor the SRD doesn't have, as a character file stated it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomebrewArmor {
+    /// Its id in `Character::armor`: the name in lowercase with hyphens.
+    pub id: String,
+    /// Its name as the file gave it.
+    pub name: String,
+    /// Its base armor class.
+    pub ac: i32,
+    /// The most of the Dexterity modifier it adds (`None`: all of it, as
+    /// light armor; 2 for medium, 0 for heavy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dex_cap: Option<i32>,
 }
 
 /// A weapon the SRD doesn't have, as a character file stated it: enough
@@ -284,59 +312,6 @@ pub fn priorities(class: &str) -> [Ability; 6] {
     }
 }
 
-/// A class's starting kit: armor, shield, weapons (the first is the default
-/// attack), following the SRD's starting equipment, all by content id. The
-/// ammunition the weapons fire comes with them (see [`starting_items`]).
-pub fn kit(class: &str) -> (Option<&'static str>, bool, &'static [&'static str]) {
-    match class {
-        "barbarian" => (None, false, &["greataxe", "handaxe"]),
-        "bard" => (Some("leather-armor"), false, &["rapier", "dagger"]),
-        "cleric" => (Some("scale-mail"), true, &["mace", "crossbow-light"]),
-        "druid" => (Some("leather-armor"), true, &["scimitar", "dart"]),
-        "fighter" => (Some("chain-mail"), true, &["longsword", "crossbow-light"]),
-        "monk" => (None, false, &["shortsword", "dart"]),
-        "paladin" => (Some("chain-mail"), true, &["longsword", "javelin"]),
-        "ranger" => (Some("scale-mail"), false, &["shortsword", "longbow"]),
-        "rogue" => (
-            Some("leather-armor"),
-            false,
-            &["rapier", "shortbow", "dagger"],
-        ),
-        "sorcerer" => (None, false, &["crossbow-light", "dagger"]),
-        "warlock" => (Some("leather-armor"), false, &["crossbow-light", "dagger"]),
-        _ => (None, false, &["quarterstaff", "dagger"]),
-    }
-}
-
-/// The items a new character of the class carries besides armor and
-/// weapons, by content gear id: a potion of healing and a bundle of the
-/// ammunition each of its weapons fires (20 bolts for a light crossbow).
-pub fn starting_items(class: &str) -> Vec<String> {
-    let mut items = vec![String::from("potion-of-healing")];
-    let (_, _, weapons) = kit(class);
-    for ammunition in weapons
-        .iter()
-        .filter_map(|w| content::weapon(w)?.ammunition.clone())
-    {
-        if !items.contains(&ammunition) {
-            items.push(ammunition);
-        }
-    }
-    items
-}
-
-/// The pieces of ammunition a new character of the class carries: one
-/// bundle (the gear's quantity) of each ammunition among its items.
-fn starting_ammo(class: &str) -> BTreeMap<String, u32> {
-    starting_items(class)
-        .into_iter()
-        .filter_map(|id| {
-            let g = content::gear(&id).filter(|g| g.kind == GearKind::Ammunition)?;
-            Some((id, g.quantity))
-        })
-        .collect()
-}
-
 /// How a count of the ammunition `id` reads: "crossbow bolts".
 pub fn ammo_name(id: &str) -> String {
     content::gear(id).map_or_else(|| id.replace('-', " "), |g| g.name.to_lowercase()) + "s"
@@ -482,7 +457,6 @@ impl Character {
             + i64::from(level - 1) * per_level(die / 2 + 1)
             + i64::from(level) * i64::from(hp_per_level(race, subrace));
         let max = u32::try_from(max).unwrap_or(1);
-        let (armor, shield, weapons) = kit(&class.id);
         let caster = class.spellcasting.as_ref().map(|s| s.caster);
         let top = caster.map_or(0, |k| max_spell_level(k, level));
         let spells = starting_spells(&class.id)
@@ -513,9 +487,9 @@ impl Character {
             subrace: subrace.map(|s| s.id.clone()),
             scores,
             health: Health::new(max, ZeroHp::DeathSaves),
-            armor: armor.map(str::to_string),
-            shield,
-            weapons: weapons.iter().map(|w| (*w).to_string()).collect(),
+            armor: None,
+            shield: false,
+            weapons: Vec::new(),
             spells,
             slots,
             skills,
@@ -523,8 +497,9 @@ impl Character {
             speed: race.speed,
             xp: 0,
             gold: 10,
-            ammo: starting_ammo(&class.id),
-            items: starting_items(&class.id),
+            ammo: BTreeMap::new(),
+            // Not in the SRD's packages: one potion so a new party can heal.
+            items: vec![String::from("potion-of-healing")],
             hit_dice_left: level,
             reactions_off: Vec::new(),
             spent: BTreeMap::new(),
@@ -555,6 +530,9 @@ impl Character {
             history: Vec::new(),
             notes: Vec::new(),
             homebrew_weapons: Vec::new(),
+            expertise: Vec::new(),
+            homebrew_armor: None,
+            magic_bonus: BTreeMap::new(),
         }
         .furnished(new, base, method, race, subrace)
     }
@@ -573,6 +551,7 @@ impl Character {
         let class = self.class();
         let id = class.id.clone();
         self.base_scores = Some((base, method.to_string()));
+        builder::equip(&mut self, class);
         // Subclass: the SRD's one, at the level the class takes it.
         if let Some((sub, at)) = builder::subclass_of(class) {
             if let Some(asked) = new.subclass.as_deref() {
@@ -647,6 +626,7 @@ impl Character {
                 ))
             })?;
             self.background = Some(bg.id.to_string());
+            builder::equip_background(&mut self, bg);
             for skill in bg.skills {
                 if !self.skills.contains(skill) {
                     self.skills.push(*skill);
@@ -917,6 +897,32 @@ impl Character {
             .map_or(self.level, |cl| cl.level)
     }
 
+    /// Its level in `class` (0 when it has none): what that class's
+    /// features go by, so a fighter 5 / rogue 3 has Sneak Attack at rogue
+    /// level 3 and Extra Attack at fighter level 5.
+    pub fn level_in(&self, class: &str) -> u8 {
+        self.class_levels()
+            .iter()
+            .find(|cl| cl.class == class)
+            .map_or(0, |cl| cl.level)
+    }
+
+    /// The attacks one Attack action makes: the most any of its classes
+    /// gives at its own level (Extra Attack from several classes does not
+    /// add up).
+    pub fn attacks_per_action(&self) -> u32 {
+        self.class_levels()
+            .iter()
+            .filter_map(|cl| {
+                let class = content::class(&cl.class)?;
+                Some(rules::automation::features::attacks_per_action(
+                    class, cl.level,
+                ))
+            })
+            .max()
+            .unwrap_or(1)
+    }
+
     /// Its classes and the levels in each: `classes`, or for a sheet made
     /// before multiclassing, `class` at `level`.
     pub fn class_levels(&self) -> Vec<ClassLevels> {
@@ -1096,15 +1102,25 @@ impl Character {
     pub fn ac(&self) -> i32 {
         let dex = self.modifier(Ability::Dexterity);
         let worn = self.armor.as_deref().and_then(content::armor);
-        let body = match worn {
-            Some(armor) => armor.ac(dex),
-            None => match self.class.as_str() {
-                "barbarian" => 10 + dex + self.modifier(Ability::Constitution),
-                "monk" if !self.shield => 10 + dex + self.modifier(Ability::Wisdom),
-                _ => 10 + dex,
-            },
+        let homebrew = self
+            .homebrew_armor
+            .as_ref()
+            .filter(|h| worn.is_none() && self.armor.as_deref() == Some(h.id.as_str()));
+        let bonus = |id: &str| self.magic_bonus.get(id).copied().unwrap_or(0);
+        let body = match (worn, homebrew) {
+            (Some(armor), _) => armor.ac(dex) + bonus(&armor.id),
+            (None, Some(h)) => h.ac + h.dex_cap.map_or(dex, |cap| dex.min(cap)) + bonus(&h.id),
+            // Unarmored Defense comes with a level in either class, the
+            // barbarian's first if it has both (it is never gained twice).
+            (None, None) if self.level_in("barbarian") > 0 => {
+                10 + dex + self.modifier(Ability::Constitution)
+            }
+            (None, None) if self.level_in("monk") > 0 && !self.shield => {
+                10 + dex + self.modifier(Ability::Wisdom)
+            }
+            (None, None) => 10 + dex,
         };
-        body + if self.shield { 2 } else { 0 }
+        body + if self.shield { 2 + bonus("shield") } else { 0 }
     }
 
     /// Its saving throw bonus.
@@ -1121,7 +1137,9 @@ impl Character {
     /// A skill check bonus.
     pub fn skill_bonus(&self, skill: Skill) -> i32 {
         let proficient = self.skills.contains(&skill);
-        self.modifier(skill.ability()) + if proficient { self.proficiency() } else { 0 }
+        let times =
+            i32::from(proficient) + i32::from(proficient && self.expertise.contains(&skill));
+        self.modifier(skill.ability()) + times * self.proficiency()
     }
 
     /// The spellcasting ability, if the class casts.

@@ -114,6 +114,11 @@ pub struct Encounter {
     /// Actions held for a trigger, oldest first.
     #[serde(default)]
     pub readied: Vec<Readied>,
+    /// Grapples won in this fight: (grappler, grappled). One counts while
+    /// the grappled creature still has the condition (the Grappler feat's
+    /// advantage goes by it).
+    #[serde(default)]
+    pub grapples: Vec<(String, String)>,
     /// Who dealt Sneak Attack this turn (once per turn, anyone's turn).
     #[serde(default)]
     pub sneak_attacked: Vec<String>,

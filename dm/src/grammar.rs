@@ -308,7 +308,7 @@ const DM_ALLOW: Verb = verb("allow", &[], "dm allow manual on|off");
 const CHOOSE: Verb = verb(
     "choose",
     &["ch"],
-    "ch [spells|skills|asi|cantrips|book|languages|tools|bonus|ancestry] [picks]",
+    "ch [spells|skills|asi|cantrips|book|languages|tools|bonus|ancestry|equipment] [picks]",
 );
 const CHAR_SET: Verb = verb("set", &[], "char set FIELD VALUE [\"why\"]");
 

@@ -52,6 +52,9 @@ pub enum ChoiceKind {
     AbilityBonus,
     /// The dragonborn's draconic ancestry.
     Ancestry,
+    /// One choice of a class's starting equipment package: (a) or (b),
+    /// and the items its "any martial weapon" parts name.
+    Equipment,
 }
 
 impl ChoiceKind {
@@ -68,6 +71,7 @@ impl ChoiceKind {
             Self::Tools => "tools",
             Self::AbilityBonus => "bonus",
             Self::Ancestry => "ancestry",
+            Self::Equipment => "equipment",
         }
     }
 }

@@ -425,6 +425,7 @@ fn defaults_then_player_choices_for_skills_spells_asi_and_half_elf() {
     let r = game.ok("hal", "ch");
     let text = common::notes(&r);
     for word in [
+        "equipment 4",
         "skills",
         "bonus",
         "languages",
@@ -706,7 +707,7 @@ mod engine_properties {
         #[test]
         fn any_choice_is_made_or_refused_and_replays(
             class in prop::sample::select(vec!["wizard", "cleric", "bard", "fighter"]),
-            kind in prop::sample::select(vec!["spells", "skills", "asi", "cantrips", "book", "languages", "bonus"]),
+            kind in prop::sample::select(vec!["spells", "skills", "asi", "cantrips", "book", "languages", "bonus", "equipment"]),
             picks in prop::collection::vec(0u8..40, 0..5),
         ) {
             let mut game = Game::new(20);
@@ -728,6 +729,12 @@ fn starting_gold_instead_of_the_package_is_rolled_with_the_tables_dice() {
     let gil = game.sheet("gil");
     assert_eq!(u64::from(gil.gold), d4s * 10, "5d4 × 10 gp for a fighter");
     assert!(gil.weapons.is_empty() && gil.armor.is_none() && gil.items.is_empty());
+    assert!(
+        gil.pending
+            .iter()
+            .all(|p| p.kind != dm::sheet::ChoiceKind::Equipment),
+        "no package, no package choices"
+    );
     assert!(gil.history[0].what.contains("starting gold"));
     // The kit is bought by hand, out of a fight.
     game.ok("g", "char set weapons longsword \"bought\"");
@@ -761,5 +768,134 @@ fn long_option_lists_come_a_page_at_a_time() {
     let pages = book.from.len().div_ceil(12);
     let no = game.refused("w", &format!("ch book p{}", pages + 1));
     assert!(no.contains(&format!("{pages} pages")), "{no}");
+    game.assert_replays();
+}
+
+fn equipment_sets(game: &Game, who: &str) -> Vec<dm::sheet::Choice> {
+    game.sheet(who)
+        .pending
+        .iter()
+        .filter(|p| p.kind == dm::sheet::ChoiceKind::Equipment)
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_fighter_gets_the_srd_package_by_default_and_each_choice_is_offered() {
+    let mut game = Game::new(18);
+    game.ok("f", "char new Fen fighter 1 human");
+    let fen = game.sheet("fen");
+    assert_eq!(fen.armor.as_deref(), Some("chain-mail"));
+    assert!(fen.shield);
+    assert_eq!(fen.weapons, ["longsword", "crossbow-light"]);
+    assert_eq!(fen.ammo_left("crossbow-bolt"), 20);
+    assert!(
+        fen.items.iter().any(|i| i == "dungeoneers-pack"),
+        "{:?}",
+        fen.items
+    );
+    let sets = equipment_sets(&game, "fen");
+    assert_eq!(sets.len(), 4);
+    assert_eq!(
+        sets[1].from,
+        ["@martial-weapons+shield", "2*@martial-weapons"]
+    );
+    assert_eq!(sets[1].chosen, ["longsword+shield"]);
+    let list = common::notes(&game.ok("f", "ch equipment"));
+    assert!(
+        list.contains(
+            "1: (a) chain mail or (b) leather armor, longbow, 20 arrows — now chain mail"
+        ),
+        "{list}"
+    );
+    assert!(
+        list.contains("(a) a martial weapon, shield or (b) 2 martial weapons"),
+        "{list}"
+    );
+    let one = common::notes(&game.ok("f", "ch equipment 2"));
+    assert!(one.contains("martial-weapons: battleaxe, flail"), "{one}");
+}
+
+#[test]
+fn equipment_choices_swap_the_default_items_for_the_chosen_ones() {
+    let mut game = Game::new(19);
+    game.ok("f", "char new Fen fighter 1 human");
+    // Two martial weapons instead of a longsword and a shield.
+    let r = common::notes(&game.ok("f", "ch equipment 2 b greatsword maul"));
+    assert!(r.contains("equipment: greatsword, maul"), "{r}");
+    let fen = game.sheet("fen");
+    assert!(!fen.shield);
+    assert_eq!(fen.weapons, ["crossbow-light", "greatsword", "maul"]);
+    // The chain mail set is still the first open one: leather, longbow, arrows.
+    game.ok("f", "ch eq b");
+    let fen = game.sheet("fen");
+    assert_eq!(fen.armor.as_deref(), Some("leather-armor"));
+    assert!(fen.weapons.iter().any(|w| w == "longbow"));
+    assert_eq!(fen.ammo_left("arrow"), 20);
+    // Two handaxes instead of the crossbow: its bolts go with it.
+    game.ok("f", "ch equipment 1 b");
+    let fen = game.sheet("fen");
+    assert!(!fen.weapons.iter().any(|w| w == "crossbow-light"));
+    assert_eq!(fen.ammo_left("crossbow-bolt"), 0);
+    assert!(fen.weapons.iter().any(|w| w == "handaxe"));
+    assert_eq!(equipment_sets(&game, "fen").len(), 1);
+    assert!(
+        game.sheet("fen")
+            .history
+            .iter()
+            .any(|h| h.what.contains("handaxe"))
+    );
+    game.assert_replays();
+}
+
+#[test]
+fn a_bad_equipment_choice_is_refused_and_changes_nothing() {
+    let mut game = Game::new(21);
+    game.ok("f", "char new Fen fighter 1 human");
+    let no = game.refused("f", "ch equipment 2 a club");
+    assert!(
+        no.contains("`club` is not one of the martial weapons"),
+        "{no}"
+    );
+    let no = game.refused("f", "ch equipment 1 c");
+    assert!(no.contains("`c` is not an option: a to b"), "{no}");
+    let no = game.refused("f", "ch equipment 9 a");
+    assert!(no.contains("there are 4 equipment choices"), "{no}");
+    let no = game.refused("f", "ch equipment 2 a longsword rapier");
+    assert!(no.contains("one pick too many"), "{no}");
+    // A wizard's focus: any arcane focus, by name.
+    game.ok("w", "char new Wiz wizard 1 human");
+    game.ok("w", "ch equipment 2 b orb");
+    assert!(game.sheet("wiz").items.iter().any(|i| i == "orb"));
+    assert!(
+        !game
+            .sheet("wiz")
+            .items
+            .iter()
+            .any(|i| i == "component-pouch")
+    );
+    game.assert_replays();
+}
+
+#[test]
+fn an_acolyte_brings_its_background_equipment_and_picks_its_holy_symbol() {
+    let mut game = Game::new(22);
+    game.ok("f", "char new Fen fighter 1 human bg acolyte");
+    let fen = game.sheet("fen");
+    for id in ["clothes-common", "pouch", "amulet"] {
+        assert!(fen.items.iter().any(|i| i == id), "{id} in {:?}", fen.items);
+    }
+    assert_eq!(fen.gold, 10 + 15, "the pouch's 15 gp");
+    let sets = equipment_sets(&game, "fen");
+    assert_eq!(sets.len(), 5);
+    assert_eq!(sets[4].class.as_deref(), Some("background"));
+    game.ok("f", "ch equipment 5 a emblem");
+    let fen = game.sheet("fen");
+    assert!(fen.items.iter().any(|i| i == "emblem"));
+    assert!(!fen.items.iter().any(|i| i == "amulet"));
+    // Set later with `char set background`, it brings the same.
+    game.ok("g", "char new Gil wizard 1 human");
+    game.ok("g", "char set background acolyte \"temple raised\"");
+    assert!(game.sheet("gil").items.iter().any(|i| i == "amulet"));
     game.assert_replays();
 }

@@ -48,6 +48,9 @@ fn wizard_and_goblin() -> (Game, &'static str) {
     let mut game = Game::new(3);
     let aria = "aria";
     make(&mut game, aria, "Aria", "wizard", 3, "human");
+    // A dagger rather than the package's default quarterstaff.
+    game.ok(aria, "ch equipment 1 b");
+    assert_eq!(game.sheet("aria").weapons, ["dagger"]);
     assert_eq!(game.sheet("aria").ac(), 12);
     game.fight(&[("goblin", 1)]);
     game.skip_to("g1");
@@ -629,5 +632,81 @@ fn haste_gives_an_extra_action_for_one_attack_or_a_dash() {
     game.ok(grek, "dash");
     let no = game.refused(grek, "dodge");
     assert!(no.contains("already used your action"), "{no}");
+    game.assert_replays();
+}
+
+// ---------------------------------------------------------------- multiclass
+
+/// A human fighter 5 who took three levels of rogue: each class's features
+/// go by that class's own level.
+fn fighter_rogue() -> Game {
+    let mut game = Game::new(3);
+    make(&mut game, "kai", "Kai", "fighter", 5, "human");
+    for _ in 0..3 {
+        game.ok("dm", "dm levelup kai rogue");
+    }
+    game.ok(
+        "dm",
+        "dm set kai weapons rapier,longsword \"a rapier found\"",
+    );
+    let c = game.sheet("kai");
+    assert_eq!(
+        (c.level, c.level_in("fighter"), c.level_in("rogue")),
+        (8, 5, 3)
+    );
+    game
+}
+
+#[test]
+fn a_fighter_5_rogue_3_has_extra_attack_and_sneak_attack_2d6() {
+    let mut game = fighter_rogue();
+    assert_eq!(game.sheet("kai").attacks_per_action(), 2);
+    game.fight(&[("ogre", 1)]);
+    game.skip_to("kai");
+    // Rapier with advantage: d20s 15 and 15, 1d8 = 4, Sneak Attack 2d6 = 3 + 3.
+    let r = game.ok_with("kai", "a rapier -t o1 adv", Dice::Faces(&[15, 15, 4, 3, 3]));
+    assert!(said(&r, "Sneak Attack: +2d6 (6)"), "{r:?}");
+    assert!(
+        said(&r, "1 more attack"),
+        "Extra Attack from fighter 5: {r:?}"
+    );
+    // Second Wind heals 1d10 + the fighter level (5), not the character's 8.
+    game.ok("dm", "dm hp kai -20");
+    let hp = game.hp("kai");
+    game.ok_with("kai", "sw", Dice::Faces(&[5]));
+    assert_eq!(game.hp("kai"), hp + 10, "1d10 + fighter level 5");
+    // Action Surge is a fighter's at fighter level 2 and up.
+    game.ok("kai", "surge");
+    game.assert_replays();
+}
+
+#[test]
+fn a_rogue_who_multiclasses_into_barbarian_rages_at_barbarian_level() {
+    let mut game = Game::new(3);
+    // Standard array for a barbarian: Str 15, Con 14, Dex 13 (+1 human each).
+    make(&mut game, "ash", "Ash", "barbarian", 1, "human");
+    game.ok("dm", "dm levelup ash rogue");
+    game.ok("dm", "dm levelup ash rogue");
+    let c = game.sheet("ash");
+    assert_eq!((c.level_in("barbarian"), c.level_in("rogue")), (1, 2));
+    assert_eq!(c.attacks_per_action(), 1);
+    game.fight(&[("ogre", 1)]);
+    game.skip_to("ash");
+    let r = game.ok("ash", "rage");
+    assert!(said(&r, "Ash rages: +2 damage"), "{r:?}");
+    assert!(
+        said(&r, "(1 left)"),
+        "two rages at barbarian level 1: {r:?}"
+    );
+    // A rogue 1 / fighter 1 has Sneak Attack 1d6 and no Action Surge.
+    let mut game = Game::new(3);
+    make(&mut game, "vex", "Vex", "rogue", 1, "human");
+    game.ok("dm", "dm levelup vex fighter");
+    game.fight(&[("ogre", 1)]);
+    game.skip_to("vex");
+    let no = game.refused("vex", "surge");
+    assert!(no.contains("no Action Surge"), "{no}");
+    let r = game.ok_with("vex", "a rapier -t o1 adv", Dice::Faces(&[15, 15, 4, 3]));
+    assert!(said(&r, "Sneak Attack: +1d6 (3)"), "{r:?}");
     game.assert_replays();
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use dm::character::Character;
-use dm::character::{ClassLevels, HomebrewWeapon, slug, valid_name};
+use dm::character::{ClassLevels, HomebrewArmor, HomebrewWeapon, slug, valid_name};
 use rules::content::{self, Class, GearKind, Race, Subrace, WeaponProperty};
 use rules::dice;
 use rules::mechanics::{
@@ -69,6 +69,10 @@ pub struct Draft {
     pub unprepared: Vec<String>,
     /// Languages by name.
     pub languages: Vec<String>,
+    /// Tool proficiencies by name.
+    pub tools: Vec<String>,
+    /// Class and race features by name (read for the draconic ancestry).
+    pub features: Vec<String>,
     /// What the reader itself noticed.
     pub notes: Vec<String>,
 }
@@ -94,6 +98,8 @@ pub struct DraftWeapon {
     pub properties: Vec<WeaponProperty>,
     /// Normal and long range.
     pub range: Option<[u32; 2]>,
+    /// Its magic bonus to attack and damage rolls (a +1 longsword: 1).
+    pub magic: i32,
 }
 
 /// Armor or a shield as a file describes it.
@@ -109,6 +115,47 @@ pub struct DraftArmor {
     pub ac: Option<i32>,
     /// Worn (equipped) rather than carried.
     pub equipped: bool,
+    /// The most of the Dexterity modifier it adds, when stated (`None`
+    /// with light armor: all of it).
+    pub dex_cap: Option<i32>,
+    /// Its magic bonus to AC (+1 chain mail: 1).
+    pub magic: i32,
+}
+
+/// The magic bonus a name states: "Longsword +1", "+2 Chain Mail" → 1, 2;
+/// 0 when it names none.
+pub fn bonus_in_name(name: &str) -> i32 {
+    name.split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+        .filter_map(|w| w.strip_prefix('+'))
+        .filter_map(|n| n.parse::<i32>().ok())
+        .find(|n| (1..=3).contains(n))
+        .unwrap_or(0)
+}
+
+/// A name without its "+1": "Longsword +1" → "Longsword".
+fn without_bonus(name: &str) -> String {
+    name.split_whitespace()
+        .filter(|w| !(w.starts_with('+') && w[1..].parse::<i32>().is_ok()))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_matches(',')
+        .trim()
+        .to_string()
+}
+
+/// The colour a draconic ancestry's name holds ("Draconic Ancestry (Red)",
+/// "Draconic Ancestry: Gold", "Red Dragon Ancestry").
+fn ancestry_colour(name: &str) -> Option<&'static str> {
+    const COLOURS: &[&str] = &[
+        "black", "blue", "brass", "bronze", "copper", "gold", "green", "red", "silver", "white",
+    ];
+    let lower = name.to_lowercase();
+    if !lower.contains("ancestry") || !(lower.contains("draconic") || lower.contains("dragon")) {
+        return None;
+    }
+    lower
+        .split(|c: char| !c.is_alphabetic())
+        .find_map(|w| COLOURS.iter().find(|c| **c == w).copied())
 }
 
 /// Most entries of one kind (items, spells…) a sheet takes from a file.
@@ -131,8 +178,14 @@ impl Draft {
                     b.clone()
                 }
             });
+        let ancestry = self.ancestry(race, &mut notes);
         let mut feats = Vec::new();
-        for feat in self.feats.iter().take(MAX_LIST) {
+        for feat in self
+            .feats
+            .iter()
+            .filter(|f| ancestry_colour(f).is_none())
+            .take(MAX_LIST)
+        {
             match dm::builder::feat(feat) {
                 Some(srd) => feats.push(srd.id.to_string()),
                 None => {
@@ -161,11 +214,22 @@ impl Draft {
                 skills.push(*s);
             }
         }
+        let mut expertise = Vec::new();
         for s in &self.expertise {
-            notes.push(format!(
-                "expertise in {s}: counted as proficiency (double proficiency is not kept)"
-            ));
+            if !skills.contains(s) {
+                skills.push(*s);
+            }
+            if !expertise.contains(s) {
+                expertise.push(*s);
+            }
         }
+        let languages = known_names(
+            &self.languages,
+            dm::builder::LANGUAGES,
+            "language",
+            &mut notes,
+        );
+        let tools = known_names(&self.tools, dm::builder::TOOLS, "tool", &mut notes);
         for a in &self.saves {
             if !class.saving_throws.contains(a) {
                 notes.push(format!(
@@ -175,8 +239,9 @@ impl Draft {
                 ));
             }
         }
-        let (armor, shield) = self.armor(&mut notes);
-        let (weapons, homebrew_weapons, mut items) = self.weapons(&mut notes);
+        let mut magic_bonus = BTreeMap::new();
+        let (armor, shield, homebrew_armor) = self.armor(&mut magic_bonus, &mut notes);
+        let (weapons, homebrew_weapons, mut items) = self.weapons(&mut magic_bonus, &mut notes);
         let spells = self.spells(&mut notes);
         let wizard = classes.iter().any(|c| c.class == "wizard");
         let spellbook: Vec<String> = if wizard {
@@ -209,6 +274,8 @@ impl Draft {
         }
         let slots = self.slots(class, level, &classes, &mut notes);
         let mut ammo = BTreeMap::new();
+        // Names already looked up outside the gear: each is said once.
+        let mut seen: Vec<&str> = Vec::new();
         for (item, count) in self.items.iter().take(MAX_LIST) {
             match content::gear(item) {
                 Some(g) => {
@@ -219,9 +286,24 @@ impl Draft {
                         items.push(g.id.clone());
                     }
                 }
+                None if seen.contains(&item.as_str()) => {}
                 None => {
-                    if !items.contains(item) {
-                        items.push(item.clone());
+                    seen.push(item);
+                    let id = match content::item(item) {
+                        Some(srd) if srd.magic => {
+                            notes.push(format!(
+                                "magic item {item}: carried, its magic is not applied by the rules"
+                            ));
+                            srd.id.clone()
+                        }
+                        Some(srd) => srd.id.clone(),
+                        None => {
+                            notes.push(format!("item {item}: not in the SRD, kept by name"));
+                            item.clone()
+                        }
+                    };
+                    if !items.contains(&id) {
+                        items.push(id);
                     }
                 }
             }
@@ -271,11 +353,11 @@ impl Draft {
             classes,
             background,
             feats,
-            languages: self.languages.iter().take(MAX_LIST).cloned().collect(),
-            tools: Vec::new(),
+            languages,
+            tools,
             proficiencies: Vec::new(),
             spellbook,
-            ancestry: None,
+            ancestry,
             base_scores: self
                 .before_race
                 .then(|| (self.scores, "import".to_string())),
@@ -284,6 +366,9 @@ impl Draft {
             history: Vec::new(),
             notes: notes.clone(),
             homebrew_weapons,
+            expertise,
+            homebrew_armor,
+            magic_bonus,
         };
         Ok(Imported {
             character,
@@ -454,14 +539,49 @@ impl Draft {
         health
     }
 
-    /// The body armor worn (an SRD id) and whether a shield is.
-    fn armor(&self, notes: &mut Vec<String>) -> (Option<String>, bool) {
-        let (mut worn, mut shield) = (None, false);
+    /// The draconic ancestry a dragonborn's file names, by colour.
+    fn ancestry(&self, race: Option<&Race>, notes: &mut Vec<String>) -> Option<String> {
+        let named = self
+            .features
+            .iter()
+            .chain(&self.feats)
+            .find_map(|f| ancestry_colour(f));
+        let dragonborn = race.is_some_and(|r| !r.ancestries.is_empty());
+        match (named, dragonborn) {
+            (Some(colour), true) => Some(colour.to_string()),
+            (Some(colour), false) => {
+                notes.push(format!(
+                    "draconic ancestry ({colour}): the race is no dragonborn, left off"
+                ));
+                None
+            }
+            (None, true) => {
+                notes.push(
+                    "draconic ancestry: not in the file, none set (`char set ancestry red`; the breath weapon needs it)"
+                        .to_string(),
+                );
+                None
+            }
+            (None, false) => None,
+        }
+    }
+
+    /// The body armor worn (an SRD id, or a homebrew one's), whether a
+    /// shield is, and the homebrew armor; magic bonuses go into `magic`.
+    fn armor(
+        &self,
+        magic: &mut BTreeMap<String, i32>,
+        notes: &mut Vec<String>,
+    ) -> (Option<String>, bool, Option<HomebrewArmor>) {
+        let (mut worn, mut shield, mut homebrew) = (None, false, None);
         for a in &self.armor {
             if a.shield {
                 if a.equipped {
                     shield = true;
-                    if let Some(ac) = a.ac.filter(|ac| *ac != 2) {
+                    if a.magic > 0 {
+                        magic.insert("shield".to_string(), a.magic);
+                    }
+                    if let Some(ac) = a.ac.filter(|ac| *ac != 2 && *ac != 2 + a.magic) {
                         notes.push(format!(
                             "shield {}: +2 AC as the SRD's (the file says +{ac})",
                             a.name
@@ -470,23 +590,51 @@ impl Draft {
                 }
                 continue;
             }
+            let plain = without_bonus(&a.name);
             let srd = a
                 .base
                 .as_deref()
                 .and_then(content::armor)
-                .or_else(|| content::armor(&a.name));
+                .or_else(|| content::armor(&a.name))
+                .or_else(|| content::armor(&plain));
             match (srd, a.equipped) {
-                (Some(srd), true) if worn.is_none() => {
-                    if !same(&srd.name, &a.name) {
+                (Some(srd), true) if worn.is_none() && homebrew.is_none() => {
+                    if !same(&srd.name, &plain) {
                         notes.push(format!(
-                            "armor {}: worn as {} (its magic is not counted)",
+                            "armor {}: worn as {} (its magic is not counted{})",
                             a.name,
-                            srd.name.to_lowercase()
+                            srd.name.to_lowercase(),
+                            if a.magic > 0 { " beyond its +AC" } else { "" }
                         ));
+                    }
+                    if a.magic > 0 {
+                        magic.insert(srd.id.clone(), a.magic);
                     }
                     worn = Some(srd.id.clone());
                 }
                 (Some(_), _) => {}
+                (None, true) if worn.is_none() && homebrew.is_none() && a.ac.is_some() => {
+                    let ac = a.ac.unwrap_or(10).clamp(0, 30);
+                    let id = match slug(&a.name) {
+                        s if s.is_empty() || content::armor(&s).is_some() => {
+                            "homebrew-armor".to_string()
+                        }
+                        s => s,
+                    };
+                    notes.push(format!(
+                        "armor {} (AC {ac}): not in the SRD, worn as homebrew (AC {ac} + Dex{})",
+                        a.name,
+                        a.dex_cap
+                            .map_or(String::new(), |c| format!(", at most +{c}"))
+                    ));
+                    worn = Some(id.clone());
+                    homebrew = Some(HomebrewArmor {
+                        id,
+                        name: a.name.clone(),
+                        ac,
+                        dex_cap: a.dex_cap,
+                    });
+                }
                 (None, equipped) => notes.push(format!(
                     "armor {}{}: not in the SRD, {}",
                     a.name,
@@ -499,26 +647,41 @@ impl Draft {
                 )),
             }
         }
-        (worn, shield)
+        (worn, shield, homebrew)
     }
 
     /// SRD weapon ids, homebrew weapons and the items that stay names.
-    fn weapons(&self, notes: &mut Vec<String>) -> (Vec<String>, Vec<HomebrewWeapon>, Vec<String>) {
+    fn weapons(
+        &self,
+        magic: &mut BTreeMap<String, i32>,
+        notes: &mut Vec<String>,
+    ) -> (Vec<String>, Vec<HomebrewWeapon>, Vec<String>) {
         let (mut ids, mut homebrew, mut items) =
             (Vec::new(), Vec::<HomebrewWeapon>::new(), Vec::new());
         for w in self.weapons.iter().take(MAX_LIST) {
+            let plain = without_bonus(&w.name);
             let srd = w
                 .base
                 .as_deref()
                 .and_then(content::weapon)
-                .or_else(|| content::weapon(&w.name));
+                .or_else(|| content::weapon(&w.name))
+                .or_else(|| content::weapon(&plain));
             if let Some(srd) = srd {
-                if !same(&srd.name, &w.name) && !srd.aliases.iter().any(|a| same(a, &w.name)) {
+                if !same(&srd.name, &plain) && !srd.aliases.iter().any(|a| same(a, &plain)) {
                     notes.push(format!(
-                        "weapon {}: played as a {} (its magic is not counted)",
+                        "weapon {}: played as a {} (its magic is not counted{})",
                         w.name,
-                        srd.name.to_lowercase()
+                        srd.name.to_lowercase(),
+                        if w.magic > 0 {
+                            " beyond its +bonus"
+                        } else {
+                            ""
+                        }
                     ));
+                }
+                if w.magic > 0 {
+                    let best = magic.entry(srd.id.clone()).or_insert(0);
+                    *best = (*best).max(w.magic);
                 }
                 if !ids.contains(&srd.id) {
                     ids.push(srd.id.clone());
@@ -625,6 +788,34 @@ impl Draft {
         }
         slots
     }
+}
+
+/// Names as the SRD lists them (any case) where it does; the others kept
+/// as written, each with a note. Each once.
+fn known_names(
+    names: &[String],
+    known: &[&str],
+    what: &str,
+    notes: &mut Vec<String>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names.iter().take(MAX_LIST) {
+        let name = name.trim();
+        if name.is_empty() {
+            continue;
+        }
+        let kept = match known.iter().find(|k| same(k, name)) {
+            Some(k) => (*k).to_string(),
+            None => {
+                notes.push(format!("{what} {name}: not in the SRD list, kept by name"));
+                name.to_string()
+            }
+        };
+        if !out.contains(&kept) {
+            out.push(kept);
+        }
+    }
+    out
 }
 
 /// Adds an SRD race's and subrace's fixed bonuses to base scores.

@@ -104,6 +104,12 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
     if let Some(race) = child(character, "race") {
         d.race = text_of(race, "name").map(str::to_string);
         proficiencies(race, &mut d)?;
+        // Race traits, read for a dragonborn's ancestry.
+        for t in children(race, "trait") {
+            if let Some(n) = text_of(t, "name") {
+                d.features.push(clip(n));
+            }
+        }
     }
     if let Some(bg) = child(character, "background") {
         d.background = text_of(bg, "name").map(str::to_string);
@@ -177,11 +183,18 @@ fn read_item(item: Node, d: &mut Draft) -> Result<(), ImportError> {
         matches!(code.as_str(), "M" | "R") || detail.contains("weapon") || dice.is_some();
     if is_armor || is_shield {
         d.armor.push(DraftArmor {
-            name,
             base: None,
             shield: is_shield,
             ac,
             equipped,
+            dex_cap: match code.as_str() {
+                "MA" => Some(2),
+                "HA" => Some(0),
+                _ => None,
+            },
+            // `<magic>` only says an item is magic: the bonus is in its name.
+            magic: crate::draft::bonus_in_name(&name),
+            name,
         });
     } else if is_weapon {
         let properties: Vec<WeaponProperty> = text_of(item, "property")
@@ -195,6 +208,7 @@ fn read_item(item: Node, d: &mut Draft) -> Result<(), ImportError> {
             Some([a.trim().parse().ok()?, b.trim().parse().ok()?])
         });
         d.weapons.push(DraftWeapon {
+            magic: crate::draft::bonus_in_name(&name),
             name,
             base: None,
             dice: dice.map(str::to_string),
@@ -233,9 +247,19 @@ fn proficiencies(of: Node, d: &mut Draft) -> Result<(), ImportError> {
                 d.skills.push(skill);
             } else if let Ok(ability) = part.parse::<Ability>() {
                 d.saves.push(ability);
+            } else if dm::builder::TOOLS
+                .iter()
+                .any(|t| crate::draft::same(t, part))
+            {
+                d.tools.push(clip(part));
+            } else if dm::builder::LANGUAGES
+                .iter()
+                .any(|l| crate::draft::same(l, part))
+            {
+                d.languages.push(clip(part));
             } else {
                 d.notes.push(format!(
-                    "proficiency {}: kept as a note (tools, armor, weapons and languages aren't tracked)",
+                    "proficiency {}: not a skill, save, SRD tool or language, kept as a note",
                     clip(part)
                 ));
             }

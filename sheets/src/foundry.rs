@@ -198,6 +198,7 @@ pub fn from_value(actor: &Value, name: Option<&str>) -> Result<Imported, ImportE
                     d.feats.push(name);
                 } else {
                     features += 1;
+                    d.features.push(name);
                 }
             }
             "weapon" => d.weapons.push(weapon(sys, name)),
@@ -214,11 +215,22 @@ pub fn from_value(actor: &Value, name: Option<&str>) -> Result<Imported, ImportE
                     .and_then(|v| i32::try_from(v).ok());
                 match t {
                     "light" | "medium" | "heavy" | "shield" => d.armor.push(DraftArmor {
-                        name,
                         base: base.map(str::to_string),
                         shield: t == "shield",
                         ac,
                         equipped,
+                        // `dex: null` is no cap for light armor, the rules' cap otherwise.
+                        dex_cap: sys
+                            .pointer("/armor/dex")
+                            .and_then(Value::as_i64)
+                            .and_then(|v| i32::try_from(v).ok())
+                            .or(match t {
+                                "medium" => Some(2),
+                                "heavy" => Some(0),
+                                _ => None,
+                            }),
+                        magic: magic_bonus(sys, &name),
+                        name,
                     }),
                     _ => d.items.push((name, quantity(sys))),
                 }
@@ -239,7 +251,17 @@ pub fn from_value(actor: &Value, name: Option<&str>) -> Result<Imported, ImportE
                     d.spells.push(name);
                 }
             }
-            "consumable" | "loot" | "tool" | "container" | "backpack" => {
+            "tool" => {
+                if sys
+                    .get("proficient")
+                    .and_then(Value::as_f64)
+                    .is_some_and(|p| p >= 1.0)
+                {
+                    d.tools.push(name.clone());
+                }
+                d.items.push((name, quantity(sys)));
+            }
+            "consumable" | "loot" | "container" | "backpack" => {
                 d.items.push((name, quantity(sys)));
             }
             _ => {}
@@ -268,8 +290,35 @@ pub fn from_value(actor: &Value, name: Option<&str>) -> Result<Imported, ImportE
         d.languages = langs
             .iter()
             .filter_map(Value::as_str)
-            .map(|l| l.chars().take(30).collect())
+            .map(|l| language(l).chars().take(30).collect())
             .collect();
+    }
+    if let Some(custom) = str_at(system, "/traits/languages/custom") {
+        d.languages.extend(
+            custom
+                .split([';', ','])
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|l| l.chars().take(30).collect()),
+        );
+    }
+    // 3.x keeps tool proficiencies under `tools`, 2.x under `traits.toolProf`.
+    if let Some(tools) = system.get("tools").and_then(Value::as_object) {
+        for (code, t) in tools {
+            if t.get("value")
+                .and_then(Value::as_f64)
+                .is_some_and(|v| v >= 1.0)
+            {
+                d.tools.push(tool(code));
+            }
+        }
+    }
+    if let Some(tools) = system
+        .pointer("/traits/toolProf/value")
+        .and_then(Value::as_array)
+    {
+        d.tools
+            .extend(tools.iter().filter_map(Value::as_str).map(tool));
     }
     if features > 0 {
         d.notes.push(format!(
@@ -327,6 +376,7 @@ fn weapon(sys: &Value, name: String) -> DraftWeapon {
         _ => None,
     };
     DraftWeapon {
+        magic: magic_bonus(sys, &name),
         name,
         base: base.map(str::to_string),
         dice,
@@ -354,6 +404,49 @@ fn base_dice(base: Option<&Value>) -> Option<String> {
     let n = base.get("number").and_then(Value::as_u64)?;
     let die = base.get("denomination").and_then(Value::as_u64)?;
     (n > 0 && n <= 20 && die > 0 && die <= 100).then(|| format!("{n}d{die}"))
+}
+
+/// A weapon's or armor's magic bonus: `magicalBonus` (3.x and later), else
+/// a "+1" in its name.
+fn magic_bonus(sys: &Value, name: &str) -> i32 {
+    sys.get("magicalBonus")
+        .or_else(|| sys.pointer("/armor/magicalBonus"))
+        .and_then(Value::as_i64)
+        .and_then(|v| i32::try_from(v.clamp(0, 3)).ok())
+        .filter(|v| *v > 0)
+        .unwrap_or_else(|| crate::draft::bonus_in_name(name))
+}
+
+/// A Foundry language code as the SRD names it ("deep" → "Deep Speech");
+/// others as written.
+fn language(code: &str) -> &str {
+    match code {
+        "deep" => "Deep Speech",
+        other => other,
+    }
+}
+
+/// A Foundry tool code as the SRD names it ("thief" → "Thieves' Tools");
+/// others as written.
+fn tool(code: &str) -> String {
+    match code {
+        "thief" => "Thieves' Tools",
+        "herb" => "Herbalism Kit",
+        "disg" => "Disguise Kit",
+        "forg" => "Forgery Kit",
+        "pois" => "Poisoner's Kit",
+        "navg" => "Navigator's Tools",
+        "smith" => "Smith's Tools",
+        "calligrapher" => "Calligrapher's Supplies",
+        "tinker" => "Tinker's Tools",
+        "lute" => "Lute",
+        "flute" => "Flute",
+        "dice" => "Dice Set",
+        other => other,
+    }
+    .chars()
+    .take(40)
+    .collect()
 }
 
 /// A Foundry weapon property code.

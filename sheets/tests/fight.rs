@@ -159,3 +159,30 @@ fn an_imported_rogue_wins_a_whole_fight_with_its_homebrew_blade() {
     game.ok("dm", "dm end");
     game.assert_replays();
 }
+
+#[test]
+fn an_imported_dragonborn_attacks_with_its_magic_rapier_and_breathes_its_ancestrys_fire() {
+    let mut game = Game::new(9);
+    let p = pid("sythra");
+    game.ok_command(&p, imported("foundry-dragonborn-3x.json", None));
+    game.fight(&[("goblin", 2)]);
+    game.skip_to("sythra");
+    let hp = game.hp("g1");
+    // Rapier +1: d20 10 + Dex 3 + proficiency 2 + 1 = 16; 1d8 (4) + 3 + 1.
+    let reply = game.ok_with("sythra", "a rapier -t g1", Dice::Faces(&[10, 4]));
+    let totals: Vec<i32> = common::picked(&reply, |l| match l {
+        Line::Attack { total, .. } => Some(*total),
+        _ => None,
+    });
+    assert_eq!(totals, [16], "{reply:?}");
+    assert_eq!(game.hp("g1"), hp.saturating_sub(8), "{reply:?}");
+    game.next_turn_of("sythra");
+    // Gold: a 15-ft cone of fire, DC 8 + Con 2 + proficiency 2.
+    let reply = game.ok_with("sythra", "a breath -t g2", Dice::Faces(&[1, 1, 1]));
+    let told = common::notes(&reply);
+    assert!(
+        told.contains("Sythra breathes fire in a 15-ft cone (DC 12"),
+        "{told}"
+    );
+    game.assert_replays();
+}

@@ -56,7 +56,8 @@ fn a_foundry_3x_fighter_keeps_its_figures() {
         "background Soldier: not in the SRD, kept by name"
     ));
     assert_eq!(c.feats, ["Alert"]);
-    assert_eq!(c.languages, ["common"]);
+    // Foundry's language codes read as the SRD names them.
+    assert_eq!(c.languages, ["Common"]);
     // The notes stay on the sheet too.
     assert_eq!(c.notes, i.notes);
     assert!(has_note(&i, "played as Brannoc"));
@@ -137,8 +138,15 @@ fn homebrew_weapons_keep_their_dice_and_other_homebrew_is_noted() {
         c.weapon("rapier").map(|w| w.id.clone()).as_deref(),
         Some("rapier")
     );
-    // No SRD armor: 10 + Dex 4.
-    assert_eq!(c.ac(), 14);
+    // The homebrew jerkin as its file states it, light: 13 + Dex 4.
+    assert_eq!(c.ac(), 17);
+    assert_eq!(c.homebrew_armor.as_ref().map(|h| h.ac), Some(13));
+    // Expertise is kept: Stealth counts the proficiency bonus twice.
+    assert_eq!(c.expertise, [Skill::SleightOfHand, Skill::Stealth]);
+    assert_eq!(
+        c.skill_bonus(Skill::Stealth),
+        c.modifier(Ability::Dexterity) + 2 * c.proficiency()
+    );
     assert!(c.items.iter().any(|i| i == "Whirling Chakram"));
     for note in [
         "race Tabaxi: not in the SRD",
@@ -146,8 +154,7 @@ fn homebrew_weapons_keep_their_dice_and_other_homebrew_is_noted() {
         "weapon Rapier of Warning: played as a rapier",
         "weapon Moonblade: not in the SRD, kept as homebrew (1d10 radiant)",
         "weapon Whirling Chakram: not in the SRD and no damage stated, kept as an item",
-        "armor Shadowweave Jerkin (AC 13): not in the SRD",
-        "expertise in Stealth",
+        "armor Shadowweave Jerkin (AC 13): not in the SRD, worn as homebrew (AC 13 + Dex)",
         "spell Booming Blade: not in the SRD",
     ] {
         assert!(
@@ -156,6 +163,101 @@ fn homebrew_weapons_keep_their_dice_and_other_homebrew_is_noted() {
             i.notes
         );
     }
+}
+
+/// Each line of a report names one thing; none is said twice.
+fn one_line_each(i: &Imported) {
+    let mut seen = std::collections::BTreeSet::new();
+    for n in &i.notes {
+        assert!(seen.insert(n), "said twice: {n}");
+    }
+}
+
+#[test]
+fn a_foundry_dragonborn_keeps_expertise_tools_languages_ancestry_armor_and_magic() {
+    let i = fixture("foundry-dragonborn-3x.json");
+    let c = &i.character;
+    assert_eq!(
+        (c.class.as_str(), c.level, c.race.as_str()),
+        ("rogue", 3, "dragonborn")
+    );
+    // Mapped: no report line for these.
+    assert_eq!(c.ancestry.as_deref(), Some("gold"));
+    assert_eq!(c.expertise, [Skill::Investigation, Skill::Stealth]);
+    assert_eq!(c.skill_bonus(Skill::Stealth), 3 + 2 * 2);
+    assert_eq!(c.skill_bonus(Skill::Acrobatics), 3 + 2);
+    assert_eq!(c.weapons, ["rapier"]);
+    assert_eq!(c.magic_bonus.get("rapier"), Some(&1));
+    assert_eq!(c.feats, ["Sentinel"], "the ancestry is no feat");
+    assert!(!has_note(&i, "Rapier"), "{:#?}", i.notes);
+    // Medium homebrew armor: 14 + Dex 3 capped at 2.
+    assert_eq!(c.ac(), 16);
+    assert_eq!(c.armor.as_deref(), Some("dragonhide-vest"));
+    assert_eq!(c.tools, ["Thieves' Tools", "glassblower"]);
+    assert_eq!(
+        c.languages,
+        ["Common", "Draconic", "Deep Speech", "Thieves' Cant"]
+    );
+    assert!(c.items.iter().any(|i| i == "ring-of-protection"));
+    assert!(c.items.iter().any(|i| i == "Lucky Coin"));
+    // Not mapped: one line each.
+    for note in [
+        "armor Dragonhide Vest (AC 14): not in the SRD, worn as homebrew (AC 14 + Dex, at most +2)",
+        "tool glassblower: not in the SRD list, kept by name",
+        "language Thieves' Cant: not in the SRD list, kept by name",
+        "magic item Ring of Protection: carried, its magic is not applied by the rules",
+        "item Lucky Coin: not in the SRD, kept by name",
+        "feat Sentinel: not in the SRD, kept as a note",
+    ] {
+        assert!(has_note(&i, note), "missing {note:?} in {:#?}", i.notes);
+    }
+    assert!(!has_note(&i, "draconic ancestry"), "{:#?}", i.notes);
+    assert!(!has_note(&i, "tool Thieves"), "{:#?}", i.notes);
+    assert!(!has_note(&i, "language Common"), "{:#?}", i.notes);
+    one_line_each(&i);
+    // Our export keeps every new figure.
+    let back = import(ours::export(c).as_bytes(), None).expect("our export imports");
+    assert_eq!(&back.character, c);
+}
+
+#[test]
+fn a_fight_club_dragonborn_without_its_ancestry_says_so_and_keeps_its_magic() {
+    let i = fixture("fc5-dragonborn.xml");
+    let c = &i.character;
+    assert_eq!(
+        (c.class.as_str(), c.race.as_str()),
+        ("fighter", "dragonborn")
+    );
+    assert_eq!(c.ancestry, None);
+    assert!(
+        has_note(&i, "draconic ancestry: not in the file, none set"),
+        "{:#?}",
+        i.notes
+    );
+    assert_eq!(c.magic_bonus.get("longsword"), Some(&2));
+    assert_eq!(c.magic_bonus.get("splint-armor"), Some(&1));
+    // Splint 17 + 1.
+    assert_eq!(c.armor.as_deref(), Some("splint-armor"));
+    assert_eq!(c.ac(), 18);
+    assert_eq!(c.tools, ["Smith's Tools"]);
+    assert_eq!(c.languages, ["Draconic", "Common"]);
+    assert!(c.items.iter().any(|i| i == "bag-of-holding"));
+    assert!(c.items.iter().any(|i| i == "rope-hempen-50-feet"));
+    for note in [
+        "proficiency Glassblower's Tools: not a skill, save, SRD tool or language, kept as a note",
+        "feat Great Weapon Master: not in the SRD, kept as a note",
+        "magic item Bag of Holding: carried, its magic is not applied by the rules",
+        "background Guild Artisan: not in the SRD, kept by name",
+    ] {
+        assert!(has_note(&i, note), "missing {note:?} in {:#?}", i.notes);
+    }
+    assert!(
+        !has_note(&i, "Rope"),
+        "an SRD item needs no line: {:#?}",
+        i.notes
+    );
+    assert!(!has_note(&i, "Longsword"), "{:#?}", i.notes);
+    one_line_each(&i);
 }
 
 #[test]
@@ -350,6 +452,11 @@ fn character() -> impl Strategy<Value = Character> {
             0u8..20,
         ),
         prop::option::of(("[a-z]{1,10}", "[1-4]d(4|6|8|10|12)", any::<bool>())),
+        (
+            prop::collection::vec(0usize..18, 0..3),
+            prop::option::of(("[a-z]{1,10}", 10i32..19, prop::option::of(0i32..3))),
+            prop::option::of(1i32..4),
+        ),
     )
         .prop_map(
             |(
@@ -358,6 +465,7 @@ fn character() -> impl Strategy<Value = Character> {
                 (damage, xp, gold, temp),
                 (items, prone, spent_dice),
                 homebrew,
+                (expert, armor, magic),
             )| {
                 let scores =
                     if point_buy && base.iter().map(|s| u32::from(*s) - 8).sum::<u32>() <= 10 {
@@ -402,6 +510,27 @@ fn character() -> impl Strategy<Value = Character> {
                         properties: Vec::new(),
                         range: ranged.then_some([30, 120]),
                     });
+                }
+                for s in expert.into_iter().map(|n| Skill::ALL[n]) {
+                    if !c.skills.contains(&s) {
+                        c.skills.push(s);
+                    }
+                    if !c.expertise.contains(&s) {
+                        c.expertise.push(s);
+                    }
+                }
+                if let Some((name, ac, dex_cap)) = armor {
+                    let id = format!("brew-{name}");
+                    c.armor = Some(id.clone());
+                    c.homebrew_armor = Some(dm::character::HomebrewArmor {
+                        id,
+                        name,
+                        ac,
+                        dex_cap,
+                    });
+                }
+                if let (Some(bonus), Some(w)) = (magic, c.weapons.first().cloned()) {
+                    c.magic_bonus.insert(w, bonus);
                 }
                 c
             },

@@ -529,6 +529,9 @@ struct Coverage {
     /// partial when the engine runs it (a combat feature with figures),
     /// listed when the sheet only names it.
     class_features: Counts,
+    /// The SRD's feats: full when the engine runs all of each, partial when
+    /// some of it.
+    feats: Counts,
     missing: BTreeMap<String, usize>,
 }
 
@@ -577,6 +580,7 @@ pub fn coverage(json: bool) -> Result<()> {
         combat_spells: Counts::default(),
         race_traits: Counts::default(),
         class_features: Counts::default(),
+        feats: Counts::default(),
         missing: BTreeMap::new(),
     };
     for m in content::monsters() {
@@ -643,6 +647,16 @@ pub fn coverage(json: bool) -> Result<()> {
         }
         run_by_class.push((class.name.clone(), run));
     }
+    for f in dm::builder::FEATS {
+        c.feats.add(if f.missing.is_empty() {
+            AutomationLevel::Full
+        } else {
+            AutomationLevel::Partial
+        });
+        for why in f.missing {
+            *c.missing.entry(format!("feat: {why}")).or_default() += 1;
+        }
+    }
     if json {
         return emit(&serde_json::to_string_pretty(&c)?);
     }
@@ -656,6 +670,7 @@ pub fn coverage(json: bool) -> Result<()> {
         c.combat_spells.line("  with a combat effect"),
         c.race_traits.line("racial traits"),
         c.class_features.line("class features"),
+        c.feats.line("feats"),
     ] {
         let _ = writeln!(out, "{line}");
     }
@@ -677,6 +692,10 @@ pub fn coverage(json: bool) -> Result<()> {
                 t.automation.missing.join(", ")
             );
         }
+    }
+    out.push_str("\nFeats the table runs in part:");
+    for f in dm::builder::FEATS.iter().filter(|f| !f.missing.is_empty()) {
+        let _ = write!(out, "\n  {}: not {}", f.name, f.missing.join(", "));
     }
     out.push_str("\nClass features the engine runs (the others are listed on the sheet only):");
     for (class, run) in run_by_class {

@@ -131,6 +131,12 @@ pub(super) fn contest(
             if let Some(cs) = conditions_mut(table, &t) {
                 cs.add(c);
             }
+            if c == Condition::Grappled
+                && let Some(enc) = table.encounter.as_mut()
+            {
+                enc.grapples.retain(|(_, held)| held != &t);
+                enc.grapples.push((me.to_string(), t.clone()));
+            }
             reply.lines.push(Line::Effect {
                 target: t_name,
                 what: c.name().into(),

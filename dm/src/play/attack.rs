@@ -16,7 +16,7 @@ use super::creatures::{
 use super::economy::{my_turn, spend_action_or_haste, spend_bonus};
 use super::outcome::land;
 use super::spells::cast;
-use super::{Result, classes, limits, no, reach, reactions};
+use super::{Result, classes, limits, no, racial, reach, reactions};
 use crate::character::Character;
 use crate::command::Command;
 use crate::encounter::{Encounter, ReadyWhen};
@@ -207,6 +207,10 @@ pub(super) fn attack(
     {
         return area_action(table, me, m, action, &handles, dice, reply);
     }
+    // A dragonborn's breath weapon covers an area too.
+    if via == Via::Normal && racial::names_breath(weapon) && table.character(me).is_some() {
+        return racial::breath(table, me, &handles, dice, reply);
+    }
     if handles.len() > 1 {
         return Err(no("one target per attack — attack again for the next"));
     }
@@ -228,6 +232,13 @@ pub(super) fn attack(
         && enc.helped.contains(&target_handle)
     {
         enc.helped.retain(|d| d != &target_handle);
+        adv = Advantage::from_sources(
+            1 + usize::from(adv == Advantage::Advantage),
+            usize::from(adv == Advantage::Disadvantage),
+        );
+    }
+    // The Grappler feat: advantage on attacks against a creature it grapples.
+    if classes::grappling_with_feat(table, me, &target_handle) {
         adv = Advantage::from_sources(
             1 + usize::from(adv == Advantage::Advantage),
             usize::from(adv == Advantage::Disadvantage),
@@ -264,11 +275,15 @@ pub(super) fn attack(
         wielded = Some(found.clone());
         let ability = weapon_ability(&c, w);
         let two_handed = w.versatile_damage.is_some() && !c.shield;
+        // A magic weapon's bonus (+1) goes to the attack roll and the damage.
+        let magic = c.magic_bonus.get(&w.id).copied().unwrap_or(0);
+        let to_hit = c.proficiency() + magic;
         let mut tree = if via == Via::OffHand {
-            features::off_hand_attack(w, c.modifier(ability), c.proficiency(), true)
+            features::off_hand_attack(w, c.modifier(ability), to_hit, true)
         } else {
-            features::weapon_attack(w, c.modifier(ability), c.proficiency(), true, two_handed)
+            features::weapon_attack(w, c.modifier(ability), to_hit, true, two_handed)
         };
+        features::add_flat_damage(&mut tree, magic);
         classes::add_rage_damage(table, &c, w, ability, &mut tree);
         let mut ctx = features::weapon_context(w, c.class_level());
         ctx.advantage = adv;
@@ -280,10 +295,7 @@ pub(super) fn attack(
         }
         let out = automation::run(&tree, &ctx, std::slice::from_ref(&t), dice)
             .map_err(|e| no(e.to_string()))?;
-        (
-            out,
-            features::attacks_per_action(c.class(), c.class_level()),
-        )
+        (out, c.attacks_per_action())
     } else {
         let m = monster_of(table, me).ok_or_else(|| no("no such creature"))?;
         let action = find_action(m, weapon)?;

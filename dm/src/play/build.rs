@@ -143,9 +143,16 @@ pub(super) fn choose(
         if c.pending.is_empty() {
             reply.say(format!("{} has no choices pending.", c.name));
         } else {
-            let parts: Vec<String> = c
+            // The package's several choices read as one entry: "equipment (fighter) 4".
+            let sets = c
                 .pending
                 .iter()
+                .filter(|p| p.kind == ChoiceKind::Equipment)
+                .count();
+            let mut parts: Vec<String> = c
+                .pending
+                .iter()
+                .filter(|p| p.kind != ChoiceKind::Equipment)
                 .map(|p| {
                     format!(
                         "{}{} {}",
@@ -158,8 +165,11 @@ pub(super) fn choose(
                     )
                 })
                 .collect();
+            if sets > 0 {
+                parts.insert(0, format!("equipment {sets}"));
+            }
             reply.say(format!(
-                "Pending (defaults taken): {}. `ch KIND` lists options.",
+                "Pending (defaults on): {}. `ch KIND` lists.",
                 parts.join(", ")
             ));
         }
@@ -167,7 +177,10 @@ pub(super) fn choose(
         return Ok(false);
     };
     let want = kind_of(kind)
-        .ok_or_else(|| no(format!("no choice `{kind}`: spells, cantrips, book, skills, asi, languages, tools, bonus, ancestry")))?;
+        .ok_or_else(|| no(format!("no choice `{kind}`: spells, cantrips, book, skills, asi, languages, tools, bonus, ancestry, equipment")))?;
+    if want == ChoiceKind::Equipment {
+        return choose_equipment(c, actor, picks, in_fight, now, reply);
+    }
     // `ch spells cleric 1 2`: the class's choice when there are several.
     let (class, picks) = match picks.split_first() {
         Some((first, rest)) if rules::content::class(first).is_some() => {
@@ -265,6 +278,115 @@ pub(super) fn choose(
     Ok(true)
 }
 
+/// `ch equipment [SET] [LETTER [ITEM…]]`: without a letter, the open
+/// equipment choices (or one set's options and what its categories hold);
+/// with one, takes that option of the set (the first open one by
+/// default), the items naming its category picks in order.
+fn choose_equipment(
+    c: &mut Character,
+    actor: &PlayerId,
+    picks: &[String],
+    in_fight: bool,
+    now: u64,
+    reply: &mut Reply,
+) -> Result<bool> {
+    let sets: Vec<usize> = c
+        .pending
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == ChoiceKind::Equipment)
+        .map(|(i, _)| i)
+        .collect();
+    if sets.is_empty() {
+        return Err(no(format!("{} has no equipment choice pending", c.name)));
+    }
+    let letters = |from: &[String], chosen: &str| -> String {
+        from.iter()
+            .zip('a'..)
+            .map(|(o, l)| format!("({l}) {}", builder::option_text(o)))
+            .collect::<Vec<_>>()
+            .join(" or ")
+            + &format!(" — now {}", builder::option_text(chosen))
+    };
+    let (set, rest) = match picks.split_first() {
+        Some((n, rest)) if n.parse::<usize>().is_ok() => {
+            let n: usize = n.parse().unwrap_or(0);
+            let at = n
+                .checked_sub(1)
+                .and_then(|i| sets.get(i))
+                .ok_or_else(|| no(format!("there are {} equipment choices", sets.len())))?;
+            (Some(*at), rest)
+        }
+        _ => (None, picks),
+    };
+    reply.private = true;
+    let Some((letter, items)) = rest.split_first() else {
+        let shown: Vec<String> = match set {
+            Some(at) => {
+                let p = &c.pending[at];
+                let mut text = letters(&p.from, p.chosen.first().map_or("", String::as_str));
+                for cat in p.from.iter().flat_map(|o| builder::decode_option(o)) {
+                    if let Some(members) =
+                        cat.1.strip_prefix('@').and_then(builder::category_members)
+                    {
+                        text.push_str(&format!(
+                            "; {}: {}",
+                            cat.1.trim_start_matches('@'),
+                            members.join(", ")
+                        ));
+                    }
+                }
+                vec![text]
+            }
+            None => sets
+                .iter()
+                .zip(1..)
+                .map(|(at, n)| {
+                    let p = &c.pending[*at];
+                    format!(
+                        "{n}: {}",
+                        letters(&p.from, p.chosen.first().map_or("", String::as_str))
+                    )
+                })
+                .collect(),
+        };
+        reply.say(format!(
+            "{} equipment: {}. Choose: `ch equipment [N] LETTER [weapon…]`.",
+            c.name,
+            shown.join("; ")
+        ));
+        return Ok(false);
+    };
+    reply.private = false;
+    if in_fight {
+        return Err(no(format!("{} chooses after the fight", c.name)));
+    }
+    let at = set.unwrap_or(sets[0]);
+    let choice = c.pending[at].clone();
+    let index = match letter.to_lowercase().as_str() {
+        l if l.len() == 1 => l.chars().next().map_or(usize::MAX, |ch| {
+            usize::try_from(u32::from(ch).wrapping_sub(u32::from('a'))).unwrap_or(usize::MAX)
+        }),
+        _ => usize::MAX,
+    };
+    let option = choice.from.get(index).ok_or_else(|| {
+        no(format!(
+            "`{letter}` is not an option: a to {}",
+            char::from(b'a' + u8::try_from(choice.from.len().saturating_sub(1)).unwrap_or(0))
+        ))
+    })?;
+    let filled = builder::fill_option(option, items).map_err(no)?;
+    for old in &choice.chosen {
+        builder::remove_equipment(c, old);
+    }
+    builder::add_equipment(c, &filled);
+    c.pending.remove(at);
+    let what = format!("equipment: {}", builder::option_text(&filled));
+    reply.say(format!("{} — {what}.", c.name));
+    record(c, actor, now, what, "player's choice");
+    Ok(true)
+}
+
 /// Options per page of `ch KIND`.
 const PAGE: usize = 12;
 
@@ -281,6 +403,7 @@ fn kind_of(word: &str) -> Option<ChoiceKind> {
         "tools" | "tool" => ChoiceKind::Tools,
         "bonus" | "bonuses" => ChoiceKind::AbilityBonus,
         "ancestry" => ChoiceKind::Ancestry,
+        "equipment" | "equip" | "eq" | "gear" => ChoiceKind::Equipment,
         _ => return None,
     })
 }
@@ -370,6 +493,8 @@ fn apply_choice(
             refresh_prepared(c);
         }
         ChoiceKind::Ancestry => c.ancestry = new.first().cloned(),
+        // `choose_equipment` makes these: an option is a package, not ids.
+        ChoiceKind::Equipment => return Err(no("choose equipment with `ch equipment`")),
         ChoiceKind::Subclass => {
             let class = class.unwrap_or(&c.class).to_string();
             if let Some(cl) = c.classes.iter_mut().find(|cl| cl.class == class) {
@@ -530,6 +655,7 @@ fn set_background(c: &mut Character, value: &str) -> Result<String> {
         )));
     }
     c.background = Some(bg.id.to_string());
+    builder::equip_background(c, bg);
     for s in bg.skills {
         if !c.skills.contains(s) {
             c.skills.push(*s);
@@ -624,8 +750,7 @@ pub(super) fn level_up(
     let c = table
         .character_mut(me)
         .ok_or_else(|| no("only characters level up"))?;
-    let attacks_before =
-        rules::automation::features::attacks_per_action(c.class(), c.class_level());
+    let attacks_before = c.attacks_per_action();
     let up = c.level_up_in(&found.id, face).map_err(no)?;
     let multi = c.classes.len() > 1;
     let mut text = format!(
@@ -643,7 +768,7 @@ pub(super) fn level_up(
         c.health.max(),
         c.proficiency()
     );
-    let attacks = rules::automation::features::attacks_per_action(c.class(), c.class_level());
+    let attacks = c.attacks_per_action();
     if attacks > attacks_before {
         text.push_str(&format!(", {attacks} attacks per Attack action"));
     }
@@ -703,6 +828,7 @@ pub(super) fn take_starting_gold(
     c.weapons.clear();
     c.items.clear();
     c.ammo.clear();
+    c.pending.retain(|p| p.kind != ChoiceKind::Equipment);
     record(
         c,
         actor,

@@ -26,8 +26,9 @@ const RAGE: &str = "rage";
 const SECOND_WIND: &str = "second-wind";
 const ACTION_SURGE: &str = "action-surge";
 
-/// The features whose uses a short rest restores (Rage needs a long one).
-pub(super) const SHORT_REST: &[&str] = &[SECOND_WIND, ACTION_SURGE];
+/// The features whose uses a short rest restores (Rage needs a long one),
+/// and a dragonborn's breath weapon.
+pub(super) const SHORT_REST: &[&str] = &[SECOND_WIND, ACTION_SURGE, super::racial::BREATH];
 
 /// Whether `who` rages now.
 pub(super) fn raging(table: &Table, who: &str) -> bool {
@@ -74,7 +75,8 @@ fn in_fight(table: &Table) -> bool {
 }
 
 fn rage(table: &mut Table, c: &Character, dice: &mut Dice<'_>, reply: &mut Reply) -> Result<()> {
-    if c.class != "barbarian" {
+    let barbarian = c.level_in("barbarian");
+    if barbarian == 0 {
         return Err(no(format!(
             "{} is no barbarian: only barbarians rage",
             c.name
@@ -96,7 +98,7 @@ fn rage(table: &mut Table, c: &Character, dice: &mut Dice<'_>, reply: &mut Reply
         return Err(no("no rage in heavy armor — take it off first"));
     }
     // The 20th level's rages are unlimited: the table has no number then.
-    let max = features::rage_count(c.class_level()).filter(|_| c.class_level() < 20);
+    let max = features::rage_count(barbarian).filter(|_| barbarian < 20);
     let left = uses_left(c, RAGE, max);
     if left == Some(0) {
         return Err(no(format!(
@@ -104,9 +106,8 @@ fn rage(table: &mut Table, c: &Character, dice: &mut Dice<'_>, reply: &mut Reply
             c.name
         )));
     }
-    let feature = c
-        .class()
-        .combat_feature(RAGE)
+    let feature = content::class("barbarian")
+        .and_then(|b| b.combat_feature(RAGE))
         .ok_or_else(|| no("rage is not in the class data"))?;
     // The damage bonus is added to Strength melee attacks by the attack
     // itself (`add_rage_damage`), not to every weapon attack.
@@ -133,7 +134,7 @@ fn rage(table: &mut Table, c: &Character, dice: &mut Dice<'_>, reply: &mut Reply
         // The turn it begins counts as kept.
         enc.rage_kept.push(c.handle.clone());
     }
-    let bonus = features::rage_damage(c.class_level()).unwrap_or(2);
+    let bonus = features::rage_damage(barbarian).unwrap_or(2);
     reply.say(format!(
         "{} rages: +{bonus} damage with Strength melee weapons, resistance to bludgeoning, piercing and slashing for 1 minute{}.",
         c.name,
@@ -222,12 +223,13 @@ pub(super) fn add_rage_damage(
     ability: Ability,
     tree: &mut [Effect],
 ) {
-    if c.class == "barbarian"
+    let barbarian = c.level_in("barbarian");
+    if barbarian > 0
         && ability == Ability::Strength
         && w.kind == WeaponKind::Melee
         && raging(table, &c.handle)
     {
-        features::add_flat_damage(tree, features::rage_damage(c.class_level()).unwrap_or(2));
+        features::add_flat_damage(tree, features::rage_damage(barbarian).unwrap_or(2));
     }
 }
 
@@ -237,13 +239,14 @@ fn second_wind(
     dice: &mut Dice<'_>,
     reply: &mut Reply,
 ) -> Result<()> {
-    if c.class != "fighter" {
+    let fighter = c.level_in("fighter");
+    if fighter == 0 {
         return Err(no(format!(
             "{} is no fighter: Second Wind is a fighter's",
             c.name
         )));
     }
-    let max = features::uses("fighter", SECOND_WIND, c.class_level(), 0);
+    let max = features::uses("fighter", SECOND_WIND, fighter, 0);
     if uses_left(c, SECOND_WIND, max) == Some(0) {
         return Err(no(
             "Second Wind is spent — a short or long rest restores it",
@@ -252,9 +255,8 @@ fn second_wind(
     if c.health.state() != LifeState::Conscious {
         return Err(no(format!("{} can't act now", c.name)));
     }
-    let feature = c
-        .class()
-        .combat_feature(SECOND_WIND)
+    let feature = content::class("fighter")
+        .and_then(|f| f.combat_feature(SECOND_WIND))
         .ok_or_else(|| no("Second Wind is not in the class data"))?;
     if in_fight(table) {
         spend_bonus(table, &c.handle)?;
@@ -264,7 +266,7 @@ fn second_wind(
         name: "Second Wind".into(),
         ..Context::default()
     };
-    ctx.figures.level = c.class_level();
+    ctx.figures.level = fighter;
     let out = automation::run(&feature.effects, &ctx, &me, dice).map_err(|e| no(e.to_string()))?;
     spend_use(table, &c.handle, SECOND_WIND);
     reply.say(format!("{} catches a second wind.", c.name));
@@ -282,8 +284,9 @@ fn second_wind(
 }
 
 fn action_surge(table: &mut Table, c: &Character, reply: &mut Reply) -> Result<()> {
-    let max = features::uses("fighter", "action-surge-1-use", c.class_level(), 0)
-        .filter(|_| c.class == "fighter");
+    // A fighter 1's table has no use yet: no Action Surge, not a spent one.
+    let max = features::uses("fighter", "action-surge-1-use", c.level_in("fighter"), 0)
+        .filter(|m| *m > 0);
     let Some(max) = max else {
         return Err(no(format!(
             "{} has no Action Surge (fighters from 2nd level)",
@@ -395,10 +398,10 @@ pub(super) fn sneak_attack(
     let Some(c) = table.character(me) else {
         return;
     };
-    if c.class != "rogue" {
+    let level = c.level_in("rogue");
+    if level == 0 {
         return;
     }
-    let level = c.class_level();
     let Some(enc) = table.encounter.as_ref() else {
         return;
     };
@@ -463,4 +466,18 @@ fn double_dice(d: &str) -> String {
         Some((n, size)) => format!("{}d{size}", n.saturating_mul(2)),
         None => d.to_string(),
     }
+}
+
+/// Whether `me` has the Grappler feat and grapples `on` now (a grapple it
+/// won in this fight, the condition still on): its attacks on `on` have
+/// advantage.
+pub(super) fn grappling_with_feat(table: &Table, me: &str, on: &str) -> bool {
+    table
+        .character(me)
+        .is_some_and(|c| c.feats.iter().any(|f| f == "grappler"))
+        && table
+            .encounter
+            .as_ref()
+            .is_some_and(|e| e.grapples.iter().any(|(by, held)| by == me && held == on))
+        && conditions(table, on).has(rules::mechanics::Condition::Grappled)
 }

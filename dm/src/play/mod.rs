@@ -45,6 +45,7 @@ mod limits;
 mod movement;
 mod notebook;
 mod outcome;
+mod racial;
 mod reach;
 mod reactions;
 mod rest;

@@ -124,7 +124,13 @@ fn build_text(c: &Character) -> String {
         }
     }
     if !c.pending.is_empty() {
-        let kinds: Vec<&str> = c.pending.iter().map(|p| p.kind.word()).collect();
+        // Each kind once: a class's several equipment choices are one word.
+        let mut kinds: Vec<&str> = Vec::new();
+        for p in &c.pending {
+            if !kinds.contains(&p.kind.word()) {
+                kinds.push(p.kind.word());
+            }
+        }
         s.push_str(&format!(
             "\nChoices open (defaults taken, `ch` to choose): {}",
             kinds.join(", ")

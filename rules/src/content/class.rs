@@ -59,6 +59,43 @@ pub struct Class {
     /// level they are gained (levels 1 to 5 for now).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub combat_features: Vec<ClassFeature>,
+    /// The starting equipment package: what the class always gets and
+    /// the choices between its options.
+    #[serde(default)]
+    pub equipment: StartingEquipment,
+}
+
+/// A class's starting equipment (SRD), by content id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartingEquipment {
+    /// Items it always gets.
+    pub fixed: Vec<EquipmentPart>,
+    /// Each choice: its options (a), (b)…, each a list of parts.
+    pub choices: Vec<Vec<Vec<EquipmentPart>>>,
+    /// The members of every equipment category an option names
+    /// ("martial-weapons": its weapon ids).
+    pub categories: BTreeMap<String, Vec<String>>,
+}
+
+/// One part of an equipment option: an item, or any items of a category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum EquipmentPart {
+    /// `count` of the item `id` (20 arrows).
+    Item {
+        /// The content id ("chain-mail", "explorers-pack").
+        id: String,
+        /// How many.
+        count: u32,
+    },
+    /// `count` items the player picks from a category ("a martial weapon").
+    Category {
+        /// The category id ("martial-weapons").
+        category: String,
+        /// How many to pick.
+        count: u32,
+    },
 }
 
 impl Class {

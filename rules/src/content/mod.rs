@@ -27,9 +27,9 @@ mod spell;
 use std::sync::OnceLock;
 
 pub use class::{
-    AcFormula, Activation, Class, ClassFeature, ClassLevel, Cost, Counter, FeatureRef, Grant,
-    HitWith, LevelSpellcasting, Pool, ScalesWith, SkillChoices, Spellcasting, Subclass,
-    SubclassLevel, UseCount, Uses, class, classes,
+    AcFormula, Activation, Class, ClassFeature, ClassLevel, Cost, Counter, EquipmentPart,
+    FeatureRef, Grant, HitWith, LevelSpellcasting, Pool, ScalesWith, SkillChoices, Spellcasting,
+    StartingEquipment, Subclass, SubclassLevel, UseCount, Uses, class, classes,
 };
 pub use describe::{has_riders, summary};
 pub use effect::{
@@ -50,7 +50,10 @@ pub use monster::{
     MonsterSpellcasting, MultiattackStep, OnSuccess, RestKind, Save, Senses, Speed, Trait, Usage,
     Variant,
 };
-pub use race::{AbilityBonusChoice, Ancestry, Race, Subrace, TraitRef, race, race_traits, races};
+pub use race::{
+    AbilityBonusChoice, Ancestry, Breath, BreathArea, Race, Subrace, TraitRef, race, race_traits,
+    races,
+};
 pub use search::{Found, MAX_CANDIDATES, Named, find};
 pub use spell::{
     Area, CastingKind, CastingTime, Components, Duration, DurationKind, Healing, Range, RangeKind,

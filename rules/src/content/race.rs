@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Automation, same_key};
+use super::{Automation, Effect, same_key};
 use crate::mechanics::{Ability, Condition, DamageType, Size, Skill};
 
 /// The generated race list, embedded so that no file is read at run time.
@@ -105,6 +105,43 @@ pub struct Ancestry {
     pub name: String,
     /// Breath weapon damage type and damage resistance.
     pub damage_type: DamageType,
+    /// The breath weapon it gives: an action, once per short or long rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breath: Option<Breath>,
+}
+
+/// A dragonborn's breath weapon as figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Breath {
+    /// Its shape.
+    pub area: BreathArea,
+    /// The line's length or the cone's, in feet.
+    pub feet: u32,
+    /// What it does: a save for half, the dice by character level. The save
+    /// carries no DC: it is the breather's 8 + Constitution modifier +
+    /// proficiency bonus, given as the run's save DC.
+    pub effects: Vec<Effect>,
+}
+
+/// The shape of a breath weapon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreathArea {
+    /// A line 5 feet wide.
+    Line,
+    /// A cone.
+    Cone,
+}
+
+impl BreathArea {
+    /// Its word: "line", "cone".
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Line => "line",
+            Self::Cone => "cone",
+        }
+    }
 }
 
 /// A subrace: what it adds to its race.
