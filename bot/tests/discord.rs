@@ -2146,3 +2146,79 @@ async fn an_area_shown_by_another_transport_is_posted_with_its_exit_buttons() {
     let went = bot.fake.press(DM, channel, &posted.body, &porch, &[]).await;
     assert!(text(&went).contains("Sagging Porch"), "{went}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_equipment_package_is_picked_by_letter_from_its_menu() {
+    let bot = start().await;
+    let channel = 500_000_000_000_000_043;
+    let table = table_id(channel.into());
+    bot.fake.ask(DM, channel, "verify", json!([])).await;
+    bot.fake
+        .ask(
+            PLAYER,
+            channel,
+            "char",
+            sub(
+                "new",
+                vec![
+                    opt("name", "Vel"),
+                    opt("class", "fighter"),
+                    opt("level", 1),
+                    opt("race", "human"),
+                ],
+            ),
+        )
+        .await;
+    let kind = sub_choice(&bot.fake, "char", "choose", "kind", "equipment").await;
+    let pending = bot
+        .fake
+        .ask(
+            PLAYER,
+            channel,
+            "char",
+            sub("choose", vec![opt("kind", kind)]),
+        )
+        .await;
+    let shown = menus(&pending);
+    let first = shown
+        .iter()
+        .find(|m| m["custom_id"].as_str().unwrap().starts_with("ch:equipment"))
+        .unwrap_or_else(|| panic!("no equipment menu: {pending}"));
+    let options = first["options"].as_array().unwrap();
+    let labels: Vec<&str> = options
+        .iter()
+        .map(|o| o["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels[0].starts_with("(a) ") && labels[1].starts_with("(b) "),
+        "{labels:?}"
+    );
+    let before = bot.router.table(&table).await.unwrap();
+    let was = before.character("vel").unwrap().clone();
+    let id = first["custom_id"].as_str().unwrap();
+    let chose = bot
+        .fake
+        .press(PLAYER, channel, &pending["data"], id, &["2"])
+        .await;
+    assert!(
+        !ephemeral(&chose) || !text(&chose).contains("out of date"),
+        "{chose}"
+    );
+    let after = bot.router.table(&table).await.unwrap();
+    let vel = after.character("vel").unwrap();
+    let taken = vel
+        .pending
+        .iter()
+        .find(|p| p.kind == dm::sheet::ChoiceKind::Equipment)
+        .unwrap();
+    assert_eq!(taken.chosen.len(), 1, "{taken:?}");
+    assert!(
+        vel.history.len() > was.history.len(),
+        "the pick is in the sheet history"
+    );
+    assert_ne!(
+        (vel.armor.clone(), vel.weapons.clone(), vel.items.clone()),
+        (was.armor.clone(), was.weapons.clone(), was.items.clone()),
+        "option (b) changed the gear: {chose}"
+    );
+}

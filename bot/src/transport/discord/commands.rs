@@ -248,6 +248,9 @@ pub enum ChoiceKind {
     /// The dragonborn's ancestry.
     #[name = "ancestry"]
     Ancestry,
+    /// Equipment: a class package's options, a background's item.
+    #[name = "equipment"]
+    Equipment,
 }
 
 /// Your pending choices, one's numbered options, or make it: `/char choose spells 2 5 7`.

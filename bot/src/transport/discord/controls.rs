@@ -156,7 +156,7 @@ pub fn choices(character: &dm::character::Character, kind: Option<&str>) -> Vec<
                     .iter()
                     .enumerate()
                     .map(|(i, id)| Pick {
-                        label: cut(&option_name(id), MAX_LABEL),
+                        label: cut(&option_label(choice, page * MAX_OPTIONS + i, id), MAX_LABEL),
                         value: (page * MAX_OPTIONS + i + 1).to_string(),
                         default: choice.chosen.contains(id),
                     })
@@ -178,6 +178,17 @@ fn choose_id(choice: &Choice, page: usize) -> String {
         choice.class.as_deref().unwrap_or("-"),
         tag(&choice.from.join(",")),
     )
+}
+
+/// An option as the menu shows it: an equipment package lettered as
+/// `ch equipment` lists it (`(b) two martial weapons`), a spell by name,
+/// anything else by its id.
+fn option_label(choice: &Choice, index: usize, id: &str) -> String {
+    if choice.kind == ChoiceKind::Equipment {
+        let letter = char::from(b'a' + u8::try_from(index % 26).unwrap_or(0));
+        return format!("({letter}) {}", dm::builder::option_text(id));
+    }
+    option_name(id)
 }
 
 /// An option as players read it: a spell's name, otherwise its id.
@@ -333,6 +344,26 @@ fn pressed_choose(
     } else {
         picked
     };
+    if choice.kind == ChoiceKind::Equipment {
+        // `ch equipment N LETTER`: the N-th open equipment choice, its
+        // package by letter (a category's item stays the default; typing
+        // `/char choose equipment N b greatsword` picks another).
+        let n = character
+            .pending
+            .iter()
+            .filter(|p| p.kind == ChoiceKind::Equipment)
+            .position(|p| std::ptr::eq(p, choice))
+            .ok_or(STALE)?
+            + 1;
+        let [pick] = picks.as_slice() else {
+            return Err(STALE.to_owned());
+        };
+        let letter = char::from(b'a' + u8::try_from((pick - 1) % 26).unwrap_or(0));
+        return Ok(Pressed::Run {
+            text: format!("char choose equipment {n} {letter}"),
+            title: "/char choose equipment".to_owned(),
+        });
+    }
     let mut text = format!("char choose {kind}");
     if let Some(class) = &choice.class {
         text.push(' ');
