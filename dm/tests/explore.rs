@@ -352,3 +352,30 @@ fn monsters_that_surprise_keep_the_surprised_from_acting_in_the_first_round() {
     g.ok("aria", "move engaged g1");
     g.assert_replays();
 }
+
+#[test]
+fn the_party_leaves_by_the_way_in_and_the_adventure_ends_neither_won_nor_lost() {
+    let (mut g, _) = begun(&["aria", "bo"]);
+    g.ok("aria", "leader aria");
+    assert!(g.refused("bo", "leave").contains("only the leader"));
+    g.ok("aria", "use lever");
+    g.ok("aria", "go n");
+    // The hall's goblins: no walking out of a fight.
+    assert!(g.refused("aria", "leave").contains("fight"));
+    win(&mut g);
+    let why = g.refused("aria", "leave");
+    assert!(why.contains("the way out is at the Gatehouse"), "{why}");
+    assert!(g.refused("aria", "leave now").contains("leave"));
+    g.ok("aria", "go s");
+    let out = g.ok("aria", "leave");
+    assert!(
+        notes(&out).contains("leaves the dungeon"),
+        "{}",
+        notes(&out)
+    );
+    let ex = g.table.adventure.as_ref().unwrap();
+    assert_eq!(ex.ended.as_deref(), Some(dm::explore::LEFT));
+    assert!(!ex.goals.contains("boss"), "no goal reached by leaving");
+    assert!(g.refused("aria", "go n").contains("over"));
+    g.assert_replays();
+}

@@ -21,7 +21,10 @@ pub struct Run {
     pub completed: bool,
     /// The whole party fell.
     pub party_died: bool,
-    /// The explorer had nothing left to try, or the command cap was hit.
+    /// The party walked out (`leave`) with the goals unmet.
+    pub left: bool,
+    /// Not ended: a command the explorer chose was refused, the explorer
+    /// had nothing to offer, or the command cap was hit. A bug, always.
     pub stalled: bool,
     /// Areas visited.
     pub visited: usize,
@@ -84,6 +87,7 @@ pub fn play_observed(
     let mut run = Run {
         completed: false,
         party_died: false,
+        left: false,
         stalled: false,
         visited: 0,
         fights: 0,
@@ -109,13 +113,23 @@ pub fn play_observed(
             fight_turn(&mut g, choose, observe);
             continue;
         }
-        match dm::explorer::next(&g.table) {
-            Some(c) => {
+        match dm::explorer::step(&g.table) {
+            Some(step) => {
                 if run.last.len() == 8 {
                     run.last.remove(0);
                 }
-                run.last.push(format!("{c:?}"));
-                if !observed(&mut g, "eval:brom", &c, observe) && !observed(&mut g, DM, &c, observe)
+                run.last
+                    .push(format!("{:?} by {:?}", step.command, step.by));
+                let by = step.by.as_deref().unwrap_or("brom");
+                let sender = g
+                    .table
+                    .players
+                    .iter()
+                    .find(|(_, h)| h.as_str() == by)
+                    .map_or_else(|| DM.to_owned(), |(p, _)| p.0.clone());
+                let c = step.command;
+                if !observed(&mut g, &sender, &c, observe)
+                    && (step.by.is_some() || !observed(&mut g, DM, &c, observe))
                 {
                     run.stalled = true;
                     break;
@@ -129,7 +143,8 @@ pub fn play_observed(
     }
     if let Some(ex) = g.table.adventure.as_deref() {
         run.party_died = ex.ended.as_deref() == Some("the party has fallen");
-        run.completed = ex.ended.is_some() && !run.party_died;
+        run.left = ex.ended.as_deref() == Some(dm::explore::LEFT);
+        run.completed = ex.ended.is_some() && !run.party_died && !run.left;
         run.stalled |= ex.ended.is_none();
         run.visited = ex.visited.len();
         run.fights = ex.fights;

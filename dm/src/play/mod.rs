@@ -208,6 +208,7 @@ pub fn execute(
         Command::Disarm { trap } => explore::disarm(table, actor, trap, dice, &mut reply)?,
         Command::Talk { npc, say } => explore::talk(table, actor, npc, say, dice, &mut reply)?,
         Command::Take => explore::take(table, actor, dice, &mut reply)?,
+        Command::Leave => explore::leave(table, actor, &mut reply)?,
         Command::Light { on } => explore::light(table, *on, &mut reply)?,
         Command::Leader { name } => explore::leader(table, name.as_deref(), &mut reply)?,
         Command::March { order } => explore::march(table, order, &mut reply)?,
