@@ -245,9 +245,8 @@ struct Need {
     max: u32,
     /// Someone down (not dead).
     down: bool,
-    /// How many are dead, of how many.
+    /// How many are dead.
     dead: usize,
-    size: usize,
     /// Someone below two thirds of their hit points with hit dice left.
     dice_help: bool,
     /// A caster with leveled spells has no slot left.
@@ -275,7 +274,6 @@ impl Need {
             max,
             down: living.iter().any(|c| c.health.state().is_down()),
             dead: party.len() - living.len(),
-            size: party.len(),
             dice_help: living.iter().any(|c| {
                 c.health.state() == LifeState::Conscious
                     && c.hit_dice_left > 0
@@ -309,9 +307,10 @@ impl Need {
         !self.long()
     }
 
-    /// Half the party dead: no going on.
+    /// Someone dead: the party carries them home (no one at these
+    /// levels can raise them here), and a smaller party would not last.
     fn give_up(&self) -> bool {
-        self.size > 0 && self.dead * 2 >= self.size
+        self.dead > 0
     }
 }
 

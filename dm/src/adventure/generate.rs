@@ -494,16 +494,17 @@ pub fn generate(params: Params) -> Adventure {
         hidden: Some(10 + level / 2),
     });
 
-    // The boss first, between hard and deadly; then fights in about half
-    // of the middle rooms, mostly medium, some easy, a few hard, within
-    // the party's adventuring day (all the fights it can take between long
-    // rests, the boss's included).
-    let boss = g.monsters(t.hard, t.deadly, true);
+    // The boss first, hard (in the lower half from hard to deadly: the
+    // lair's fight has no retreat); then fights in about half of the
+    // middle rooms, two in three medium, the others easy (hard ones are the
+    // boss's: a party walking in on monsters has no way to pick its
+    // fights), within the party's adventuring day (all the fights it can
+    // take between long rests, the boss's included).
+    let boss = g.monsters(t.hard, t.hard + (t.deadly - t.hard) / 2, true);
     let mut day = day_budget(level, party).saturating_sub(super::xp_of(&boss, party));
     let band = |d: usize| match d {
-        0 => (t.easy, t.medium),
-        1..=4 => (t.medium, t.hard),
-        _ => (t.hard, t.deadly),
+        0 | 1 => (t.easy, t.medium),
+        _ => (t.medium, t.hard),
     };
     let mut fights = 0;
     for (i, area) in areas.iter_mut().enumerate().take(middle + 1).skip(1) {
@@ -512,8 +513,8 @@ pub fn generate(params: Params) -> Adventure {
             continue;
         }
         let mut d = g.below(6);
-        while d > 0 && band(d).1 > day {
-            d = if d == 5 { 4 } else { 0 };
+        if band(d).1 > day {
+            d = 0;
         }
         if band(d).0 > day && !must {
             continue;
