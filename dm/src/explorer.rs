@@ -14,9 +14,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use rules::mechanics::{LifeState, Skill, SpellLevel};
+use rules::mechanics::{Ability, LifeState, Skill, SpellLevel};
 
-use crate::adventure::{Attitude, Exit, Light, Rest, Verb, When};
+use crate::adventure::{Attitude, Door, Exit, Light, Rest, Verb, When};
 use crate::character::Character;
 use crate::command::Command;
 use crate::explore::{Exploration, exit_name};
@@ -187,11 +187,6 @@ pub fn step(table: &Table) -> Option<Step> {
     way.toward(|id| id == start)
 }
 
-/// The next command alone (see [`step`]).
-pub fn next(table: &Table) -> Option<Command> {
-    step(table).map(|s| s.command)
-}
-
 /// How often the party has searched area `id`.
 fn searches(ex: &Exploration, id: &str) -> u32 {
     ex.searches
@@ -331,11 +326,23 @@ impl Way<'_> {
         let Some(door) = &exit.door else {
             return true;
         };
-        self.key(door.key.as_deref())
-            || (door.pick.is_some() && self.picker().is_some())
-            || door
-                .force
-                .is_some_and(|dc| self.forcer().is_some_and(|(_, b)| b + 20 >= i32::from(dc)))
+        self.key(door.key.as_deref()) || self.pickable(door) || self.forceable(door)
+    }
+
+    /// A lock a standing rogue (or someone with thieves' tools) could pick
+    /// on a good roll: Dexterity and proficiency, doubled for expertise.
+    fn pickable(&self, door: &Door) -> bool {
+        door.pick.is_some_and(|dc| {
+            self.picker().is_some_and(|c| {
+                c.modifier(Ability::Dexterity) + 2 * c.proficiency() + 20 >= i32::from(dc)
+            })
+        })
+    }
+
+    /// A door the strongest could force on a good roll.
+    fn forceable(&self, door: &Door) -> bool {
+        door.force
+            .is_some_and(|dc| self.forcer().is_some_and(|(_, b)| b + 20 >= i32::from(dc)))
     }
 
     fn key(&self, key: Option<&str>) -> bool {
@@ -377,7 +384,7 @@ impl Way<'_> {
         if self.key(door.key.as_deref()) {
             return Some(Step::party(Command::Open { exit: name }));
         }
-        if door.pick.is_some()
+        if self.pickable(door)
             && let Some(rogue) = self.picker()
         {
             return Some(Step::by(rogue, Command::Pick { exit: name }));

@@ -365,7 +365,6 @@ fn the_party_leaves_by_the_way_in_and_the_adventure_ends_neither_won_nor_lost() 
     win(&mut g);
     let why = g.refused("aria", "leave");
     assert!(why.contains("the way out is at the Gatehouse"), "{why}");
-    assert!(g.refused("aria", "leave now").contains("leave"));
     g.ok("aria", "go s");
     let out = g.ok("aria", "leave");
     assert!(

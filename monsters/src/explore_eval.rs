@@ -240,6 +240,61 @@ mod tests {
         }
     }
 
+    /// Thirty generated dungeons each end: won, lost or left; never
+    /// stalled, never a panic.
+    #[test]
+    fn generated_dungeons_always_end() {
+        for seed in 1..=30 {
+            let params = dm::adventure::Params {
+                level: 3,
+                party: 4,
+                rooms: 12,
+                seed,
+            };
+            let run = play(&dm::adventure::generate(params), 3, seed, &mut tactician);
+            assert!(!run.stalled, "seed {seed}: {run:?}");
+            let ends = [run.completed, run.party_died, run.left];
+            assert_eq!(
+                ends.iter().filter(|e| **e).count(),
+                1,
+                "seed {seed}: {run:?}"
+            );
+        }
+    }
+
+    /// With the lair's door beyond every way in (no key, no lock to pick,
+    /// too strong to force), the party explores, searches again, and
+    /// leaves by the way in.
+    #[test]
+    fn a_party_that_cannot_reach_its_goal_searches_again_then_leaves() {
+        let params = dm::adventure::Params {
+            level: 3,
+            party: 4,
+            rooms: 8,
+            seed: 3,
+        };
+        let mut dungeon = dm::adventure::generate(params);
+        for area in &mut dungeon.areas {
+            area.features.retain(|f| f.id != "key");
+            for exit in &mut area.exits {
+                if let Some(door) = &mut exit.door {
+                    door.key = None;
+                    door.pick = None;
+                    door.force = Some(30);
+                }
+            }
+        }
+        let mut searched_again = false;
+        let run = play_observed(&dungeon, 3, 2, &mut tactician, &mut |t, _| {
+            let ex = t.adventure.as_deref().unwrap();
+            searched_again |= ex.searches.values().any(|n| *n >= 2);
+        });
+        assert!(run.left, "{run:?}");
+        assert!(!run.stalled && !run.completed, "{run:?}");
+        assert!(searched_again, "{run:?}");
+        assert!(run.last.last().unwrap().starts_with("Leave"), "{run:?}");
+    }
+
     #[test]
     fn a_generated_dungeon_plays_the_same_twice() {
         let params = dm::adventure::Params {

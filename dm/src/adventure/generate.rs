@@ -516,11 +516,10 @@ pub fn generate(params: Params) -> Adventure {
         if band(d).1 > day {
             d = 0;
         }
-        if band(d).0 > day && !must {
+        let (lo, hi) = band(d);
+        if hi > day && !must {
             continue;
         }
-        let (lo, hi) = band(d);
-        let hi = if must { hi } else { hi.min(day.max(lo + 1)) };
         let monsters = g.monsters(lo, hi, false);
         day = day.saturating_sub(super::xp_of(&monsters, party));
         let surprise = g.chance(25);
