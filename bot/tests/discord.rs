@@ -182,6 +182,7 @@ async fn the_bot_registers_its_slash_commands() {
         "use",
         "talk",
         "take",
+        "leave",
         "adventure",
     ] {
         assert!(names.contains(&want), "{want} missing from {names:?}");

@@ -256,6 +256,10 @@ pub enum Command {
     },
     /// `take`: the area's treasure.
     Take,
+    /// `leave`: the party walks out of the dungeon by the way it came in
+    /// (only from the adventure's start area, out of a fight); the
+    /// adventure ends, neither won nor lost.
+    Leave,
     /// `light` / `douse`: a torch.
     Light {
         /// Light one rather than put it out.

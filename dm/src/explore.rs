@@ -21,6 +21,10 @@ pub const TORCH_MINUTES: u32 = 60;
 /// The torches a party sets out with.
 pub const STARTING_TORCHES: u32 = 6;
 
+/// How an adventure ends when the party walks out (`leave`): neither won
+/// nor lost.
+pub const LEFT: &str = "the party left the dungeon";
+
 /// The fight an adventure started.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fight {
@@ -43,6 +47,10 @@ pub struct Exploration {
     /// Areas the party has searched at least once.
     #[serde(default)]
     pub searched: BTreeSet<String>,
+    /// How often each area was searched (older logs kept only
+    /// `searched`).
+    #[serde(default)]
+    pub searches: BTreeMap<String, u32>,
     /// Areas the DM revealed without a visit (`dm reveal AREA`).
     #[serde(default)]
     pub revealed: BTreeSet<String>,
@@ -224,6 +232,7 @@ impl Exploration {
             adventure,
             visited: BTreeSet::new(),
             searched: BTreeSet::new(),
+            searches: BTreeMap::new(),
             revealed: BTreeSet::new(),
             found: BTreeSet::new(),
             spotted: BTreeSet::new(),

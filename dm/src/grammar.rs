@@ -186,6 +186,7 @@ const FORCE: Verb = verb("force", &[], "force EXIT");
 const DISARM: Verb = verb("disarm", &[], "disarm TRAP");
 const TALK: Verb = verb("talk", &[], "talk NPC [help|persuade|about...]");
 const TAKE: Verb = verb("take", &[], "take");
+const LEAVE: Verb = verb("leave", &[], "leave (at the way in: end the adventure)");
 const LIGHT: Verb = verb("light", &["douse"], "light | douse");
 const LEADER: Verb = verb("leader", &[], "leader NAME|none");
 const ORDER: Verb = verb("order", &["march"], "order NAME NAME... (front first)");
@@ -241,6 +242,7 @@ pub const VERBS: &[Verb] = &[
     DISARM,
     TALK,
     TAKE,
+    LEAVE,
     LIGHT,
     LEADER,
     ORDER,
@@ -691,6 +693,7 @@ fn parse_player(verb: &str, args: &[Token]) -> Result<Command, ParseError> {
             None => Err(usage(TALK, "say to whom")),
         },
         "take" => no_args(args, TAKE, Command::Take),
+        "leave" => no_args(args, LEAVE, Command::Leave),
         "light" => no_args(args, LIGHT, Command::Light { on: true }),
         "douse" => no_args(args, LIGHT, Command::Light { on: false }),
         "leader" => {

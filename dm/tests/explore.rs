@@ -494,3 +494,31 @@ fn a_traps_lasting_poison_stays_on_out_of_a_fight_until_the_clock_wears_it_off()
     assert!(said(&r).contains("Spore poison"), "{}", said(&r));
     g.assert_replays();
 }
+
+#[test]
+fn the_party_leaves_by_the_way_in_and_the_adventure_ends_neither_won_nor_lost() {
+    let (mut g, _) = begun(&["aria", "bo"]);
+    // Two in the party and no leader: no one walks the party out alone.
+    assert!(g.refused("bo", "leave").contains("choose a leader"));
+    g.ok("aria", "leader aria");
+    assert!(g.refused("bo", "leave").contains("only the leader"));
+    g.ok("aria", "use lever");
+    g.ok("aria", "go n");
+    // The hall's goblins: no walking out of a fight.
+    assert!(g.refused("aria", "leave").contains("fight"));
+    win(&mut g);
+    let why = g.refused("aria", "leave");
+    assert!(why.contains("the way out is at the Gatehouse"), "{why}");
+    g.ok("aria", "go s");
+    let out = g.ok("aria", "leave");
+    assert!(
+        notes(&out).contains("leaves the dungeon"),
+        "{}",
+        notes(&out)
+    );
+    let ex = g.table.adventure.as_ref().unwrap();
+    assert_eq!(ex.ended.as_deref(), Some(dm::explore::LEFT));
+    assert!(!ex.goals.contains("boss"), "no goal reached by leaving");
+    assert!(g.refused("aria", "go n").contains("over"));
+    g.assert_replays();
+}

@@ -863,6 +863,7 @@ fn exploring() {
         },
     );
     check("take", Command::Take);
+    check("leave", Command::Leave);
     check("light", Command::Light { on: true });
     check("douse", Command::Light { on: false });
     check(

@@ -21,7 +21,10 @@ pub struct Run {
     pub completed: bool,
     /// The whole party fell.
     pub party_died: bool,
-    /// The explorer had nothing left to try, or the command cap was hit.
+    /// The party walked out (`leave`) with the goals unmet.
+    pub left: bool,
+    /// Not ended: a command the explorer chose was refused, the explorer
+    /// had nothing to offer, or the command cap was hit. A bug, always.
     pub stalled: bool,
     /// Areas visited.
     pub visited: usize,
@@ -84,6 +87,7 @@ pub fn play_observed(
     let mut run = Run {
         completed: false,
         party_died: false,
+        left: false,
         stalled: false,
         visited: 0,
         fights: 0,
@@ -109,13 +113,23 @@ pub fn play_observed(
             fight_turn(&mut g, choose, observe);
             continue;
         }
-        match dm::explorer::next(&g.table) {
-            Some(c) => {
+        match dm::explorer::step(&g.table) {
+            Some(step) => {
                 if run.last.len() == 8 {
                     run.last.remove(0);
                 }
-                run.last.push(format!("{c:?}"));
-                if !observed(&mut g, "eval:brom", &c, observe) && !observed(&mut g, DM, &c, observe)
+                run.last
+                    .push(format!("{:?} by {:?}", step.command, step.by));
+                let by = step.by.as_deref().unwrap_or("brom");
+                let sender = g
+                    .table
+                    .players
+                    .iter()
+                    .find(|(_, h)| h.as_str() == by)
+                    .map_or_else(|| DM.to_owned(), |(p, _)| p.0.clone());
+                let c = step.command;
+                if !observed(&mut g, &sender, &c, observe)
+                    && (step.by.is_some() || !observed(&mut g, DM, &c, observe))
                 {
                     run.stalled = true;
                     break;
@@ -129,7 +143,8 @@ pub fn play_observed(
     }
     if let Some(ex) = g.table.adventure.as_deref() {
         run.party_died = ex.ended.as_deref() == Some("the party has fallen");
-        run.completed = ex.ended.is_some() && !run.party_died;
+        run.left = ex.ended.as_deref() == Some(dm::explore::LEFT);
+        run.completed = ex.ended.is_some() && !run.party_died && !run.left;
         run.stalled |= ex.ended.is_none();
         run.visited = ex.visited.len();
         run.fights = ex.fights;
@@ -223,6 +238,61 @@ mod tests {
             assert!(run.traps >= 1, "{}: {run:?}", adventure.id);
             assert!(run.fights >= 3, "{}: {run:?}", adventure.id);
         }
+    }
+
+    /// Thirty generated dungeons each end: won, lost or left; never
+    /// stalled, never a panic.
+    #[test]
+    fn generated_dungeons_always_end() {
+        for seed in 1..=30 {
+            let params = dm::adventure::Params {
+                level: 3,
+                party: 4,
+                rooms: 12,
+                seed,
+            };
+            let run = play(&dm::adventure::generate(params), 3, seed, &mut tactician);
+            assert!(!run.stalled, "seed {seed}: {run:?}");
+            let ends = [run.completed, run.party_died, run.left];
+            assert_eq!(
+                ends.iter().filter(|e| **e).count(),
+                1,
+                "seed {seed}: {run:?}"
+            );
+        }
+    }
+
+    /// With the lair's door beyond every way in (no key, no lock to pick,
+    /// too strong to force), the party explores, searches again, and
+    /// leaves by the way in.
+    #[test]
+    fn a_party_that_cannot_reach_its_goal_searches_again_then_leaves() {
+        let params = dm::adventure::Params {
+            level: 3,
+            party: 4,
+            rooms: 8,
+            seed: 3,
+        };
+        let mut dungeon = dm::adventure::generate(params);
+        for area in &mut dungeon.areas {
+            area.features.retain(|f| f.id != "key");
+            for exit in &mut area.exits {
+                if let Some(door) = &mut exit.door {
+                    door.key = None;
+                    door.pick = None;
+                    door.force = Some(30);
+                }
+            }
+        }
+        let mut searched_again = false;
+        let run = play_observed(&dungeon, 3, 2, &mut tactician, &mut |t, _| {
+            let ex = t.adventure.as_deref().unwrap();
+            searched_again |= ex.searches.values().any(|n| *n >= 2);
+        });
+        assert!(run.left, "{run:?}");
+        assert!(!run.stalled && !run.completed, "{run:?}");
+        assert!(searched_again, "{run:?}");
+        assert!(run.last.last().unwrap().starts_with("Leave"), "{run:?}");
     }
 
     #[test]

@@ -212,7 +212,7 @@ s status · sheet · r d20+5 · rs resend · chain: m engaged g1;a g1;e · ? ch 
             .to_owned(),
         "go" | "g" | "explore" => "l look · g n|2|arch go · sr search · u lever use · \
 open|pick|force n · disarm T · talk NPC [help|persuade|TOPIC] · take · light · douse · \
-leader NAME · order A B · pj CODE join"
+leader NAME · order A B · leave · pj CODE join"
             .to_owned(),
         other => format!(
             "no help on `{}`: try ?, ? c, ? dm or ? all",
@@ -460,7 +460,8 @@ mod tests {
         assert_eq!(chain("l;sr;g e").len(), 3);
         assert!(parse("u").is_err());
         for example in [
-            "l", "g n", "sr", "u lever", "open n", "pick n", "force n", "take", "light", "pj",
+            "l", "g n", "sr", "u lever", "open n", "pick n", "force n", "take", "light", "leave",
+            "pj",
         ] {
             assert!(parse(example).is_ok(), "{example}");
             let verb = example.split(' ').next().unwrap();

@@ -645,7 +645,8 @@ pub enum EvalCommand {
     /// and the templates' cost per line.
     Narration(EvalNarrationArgs),
     /// Plays generated dungeons whole (the built-in party and explorer, the monsters on the
-    /// tactician) and prints completion rate, party deaths, fights per dungeon and median turns.
+    /// tactician) and prints completion rate, party deaths, parties that left, stalls,
+    /// fights per dungeon and median turns.
     Adventures(EvalAdventuresArgs),
 }
 

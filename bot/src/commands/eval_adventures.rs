@@ -1,7 +1,7 @@
 //! `dungeon eval adventures`: generated dungeons played whole in memory by
 //! the built-in party and explorer, the monsters on the tactician, and what
-//! came of them: completion rate, party deaths, fights per dungeon, median
-//! turns, stalls.
+//! came of them: completion rate, party deaths, parties that left, fights
+//! per dungeon, median turns, stalls.
 
 use anyhow::{Result, bail};
 use dm::adventure::{Params, generate};
@@ -20,7 +20,10 @@ pub struct Figures {
     pub completed: usize,
     /// The whole party fell.
     pub party_deaths: usize,
-    /// Neither: the explorer found nothing to try, or the command cap.
+    /// The party walked out (`leave`), the goals unmet.
+    pub left: usize,
+    /// Not ended at all: a refused command, no command, or the command
+    /// cap. A bug in the explorer or the rules, never a way to end.
     pub stalled: usize,
     /// Fights per dungeon, on average.
     pub fights: f64,
@@ -42,6 +45,7 @@ pub fn figures(runs: &[Run]) -> Figures {
         dungeons: runs.len(),
         completed: runs.iter().filter(|r| r.completed).count(),
         party_deaths: runs.iter().filter(|r| r.party_died).count(),
+        left: runs.iter().filter(|r| r.left).count(),
         stalled: runs.iter().filter(|r| r.stalled).count(),
         fights: runs.iter().map(|r| f64::from(r.fights)).sum::<f64>() / n,
         traps: runs.iter().map(|r| f64::from(r.traps)).sum::<f64>() / n,
@@ -83,6 +87,7 @@ pub fn adventures(args: &EvalAdventuresArgs) -> Result<()> {
             "seed": args.seed,
             "completion_rate": rate(f.completed) / 100.0,
             "party_deaths": f.party_deaths,
+            "left": f.left,
             "stalled": f.stalled,
             "fights_per_dungeon": f.fights,
             "traps_per_dungeon": f.traps,
@@ -93,7 +98,7 @@ pub fn adventures(args: &EvalAdventuresArgs) -> Result<()> {
     }
     emit(&format!(
         "{} dungeons (level {}, {} rooms, seed {}): completed {:.1}%, party deaths {} ({:.1}%), \
-         stalled {}, fights/dungeon {:.2}, traps/dungeon {:.2}, areas visited {:.1}, median turns {}",
+         left {} ({:.1}%), stalled {}, fights/dungeon {:.2}, traps/dungeon {:.2}, areas visited {:.1}, median turns {}",
         f.dungeons,
         args.level,
         args.rooms,
@@ -101,6 +106,8 @@ pub fn adventures(args: &EvalAdventuresArgs) -> Result<()> {
         rate(f.completed),
         f.party_deaths,
         rate(f.party_deaths),
+        f.left,
+        rate(f.left),
         f.stalled,
         f.fights,
         f.traps,
@@ -126,7 +133,8 @@ mod tests {
         assert_eq!(a, runs(&args));
         let f = figures(&a);
         assert_eq!(f.dungeons, 6);
-        assert_eq!(f.completed + f.party_deaths + f.stalled, 6, "{f:?}");
+        assert_eq!(f.stalled, 0, "{f:?}");
+        assert_eq!(f.completed + f.party_deaths + f.left, 6, "{f:?}");
         assert!(f.fights > 0.0, "{f:?}");
         assert!(f.median_turns > 0, "{f:?}");
     }

@@ -173,6 +173,7 @@ pub fn command_kind(command: &Command) -> &'static str {
         Command::Disarm { .. } => "disarm",
         Command::Talk { .. } => "talk",
         Command::Take => "take",
+        Command::Leave => "leave",
         Command::Light { .. } => "light",
         Command::Leader { .. } => "leader",
         Command::March { .. } => "march",

@@ -578,18 +578,31 @@ impl Session {
         }
         let brom = PlayerId::new("console:brom");
         for _ in 0..DEMO_COMMANDS {
-            let Some(command) = dm::explorer::next(&self.table) else {
+            let Some(step) = dm::explorer::step(&self.table) else {
                 break;
             };
+            let command = step.command;
             if !self.json {
                 self.print(&format!("> {}", describe(&command)))?;
             }
-            // The leader acts while standing; else the DM moves the party on.
+            // The character the explorer names acts; else the leader while
+            // standing, else the DM moves the party on.
             let up = self
                 .table
                 .character("brom")
                 .is_some_and(|c| c.health.state() == rules::mechanics::LifeState::Conscious);
-            let who = if up { brom.clone() } else { dm_id() };
+            let named = step.by.as_ref().and_then(|h| {
+                self.table
+                    .players
+                    .iter()
+                    .find(|(_, c)| *c == h)
+                    .map(|(p, _)| p.clone())
+            });
+            let who = match named {
+                Some(p) => p,
+                None if up => brom.clone(),
+                None => dm_id(),
+            };
             let before = self.table.applied;
             self.command(&who, &command)?;
             self.run_automatic_turns()?;

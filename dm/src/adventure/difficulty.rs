@@ -58,6 +58,24 @@ const BY_LEVEL: [[u32; 4]; 20] = [
     [2800, 5700, 8500, 12700],
 ];
 
+/// The adjusted XP of fights one character of levels 1 to 20 can take
+/// between long rests: the adventuring day of fifth edition's guidance for
+/// building encounters.
+const DAY_BY_LEVEL: [u32; 20] = [
+    300, 600, 1200, 1700, 3500, 4000, 5000, 6000, 7500, 9000, 10500, 11500, 13500, 15000, 18000,
+    20000, 25000, 27000, 30000, 40000,
+];
+
+/// The party's adventuring day: the adjusted XP of all the fights `party`
+/// characters of `level` (clamped to 1-20) can take between long rests.
+///
+/// ```
+/// assert_eq!(dm::adventure::day_budget(3, 4), 4800);
+/// ```
+pub fn day_budget(level: u8, party: u8) -> u32 {
+    DAY_BY_LEVEL[usize::from(level.clamp(1, 20)) - 1] * u32::from(party)
+}
+
 /// The party's thresholds: `party` characters of `level` (clamped to 1-20).
 ///
 /// ```

@@ -7,11 +7,12 @@ use std::collections::BTreeSet;
 
 use rand::rngs::ChaCha20Rng;
 use rand::{Rng as _, SeedableRng as _};
+use rules::mechanics::DamageType;
 
 use super::{
     Adventure, Area, Attitude, Check, Dir, Door, Encounter, Exit, Feature, Goal, Group, Item,
     Light, Npc, Outcome, Place, Rest, Topic, Trap, Treasure, Trigger, Verb, Wandering, When,
-    multiplier, thresholds,
+    day_budget, multiplier, thresholds,
 };
 
 /// What to generate.
@@ -64,16 +65,69 @@ impl Gen {
 
     /// Monsters whose adjusted XP falls in `lo..hi` for the party; the
     /// closest found when none does. `boss`: one leader of the strongest
-    /// kind that fits, with minions.
+    /// kind that fits, with minions. Fair fights for the party's level
+    /// ([`Gen::fair`]) are looked for first, any kind only when none fits.
     fn monsters(&mut self, lo: u32, hi: u32, boss: bool) -> Vec<Group> {
+        let fair = self.search(lo, hi, boss, true);
+        let found = match fair {
+            Some((0, _)) => fair,
+            _ => {
+                let any = self.search(lo, hi, boss, false);
+                match (&fair, &any) {
+                    (Some((f, _)), Some((a, _))) if f <= a => fair,
+                    (Some(_), None) => fair,
+                    _ => any,
+                }
+            }
+        };
+        found.map(|(_, g)| g).unwrap_or_else(|| {
+            vec![Group {
+                monster: "goblin".into(),
+                count: 1,
+                place: Place::Near,
+            }]
+        })
+    }
+
+    /// Whether a party of this level can fight `m` fairly: its challenge
+    /// no higher than the level (a boss is made hard by its minions, not by
+    /// one monster above the party), and below 5th level, when the party
+    /// has no magic weapons yet, no resistance or immunity to nonmagical
+    /// weapons.
+    fn fair(&self, m: &rules::content::Monster) -> bool {
+        let top = f64::from(self.level);
+        let weapons = [
+            DamageType::Bludgeoning,
+            DamageType::Piercing,
+            DamageType::Slashing,
+        ];
+        let shrugs = m
+            .damage_resistances
+            .iter()
+            .chain(&m.damage_immunities)
+            .any(|d| {
+                d.qualifier
+                    .as_deref()
+                    .is_some_and(|q| q.contains("nonmagical"))
+                    && d.types.iter().any(|t| weapons.contains(t))
+            });
+        m.cr.value() <= top && !(self.level < 5 && shrugs)
+    }
+
+    /// The search behind [`Gen::monsters`]: the groups found and how far
+    /// their XP misses `lo..hi` (0: inside). `fair`: only fair kinds
+    /// ([`Gen::fair`]). Never more monsters than the party has characters
+    /// (three at least): a crowd's actions outweigh its XP.
+    fn search(&mut self, lo: u32, hi: u32, boss: bool, fair: bool) -> Option<(u32, Vec<Group>)> {
         let all = rules::content::monsters();
         let mut best: Option<(u32, Vec<Group>)> = None;
+        let most = self.party.clamp(3, 8);
         // A boss is searched for from the strongest leaders that fit down
         // (starting a few places in, for variety), so that even a large
         // high-level party finds one in its budget; other fights draw
         // leaders at random.
         let mut leads: Vec<usize> = (0..all.len())
-            .filter(|&i| all[i].xp > 0 && all[i].xp < hi)
+            .filter(|&i| all[i].xp > 0 && all[i].xp < hi && (!fair || self.fair(&all[i])))
             .collect();
         leads.sort_by_key(|&i| std::cmp::Reverse(all[i].xp));
         let skip = self.below(leads.len().clamp(1, 6)).min(leads.len());
@@ -82,6 +136,11 @@ impl Gen {
         for attempt in 0..tries {
             let lead = if boss {
                 &all[leads[attempt / 4]]
+            } else if fair {
+                if leads.is_empty() {
+                    break;
+                }
+                &all[leads[self.below(leads.len())]]
             } else {
                 &all[self.below(all.len())]
             };
@@ -89,7 +148,10 @@ impl Gen {
                 continue;
             }
             let minion = &all[self.below(all.len())];
-            for count in 1..=8u8 {
+            if boss && fair && !self.fair(minion) {
+                continue;
+            }
+            for count in 1..=most {
                 let (groups, total, n) = if boss {
                     let minions = count - 1;
                     let mut g = vec![Group {
@@ -131,7 +193,7 @@ impl Gen {
                 };
                 let xp = total * multiplier(n, self.party) / 2;
                 if (lo..hi).contains(&xp) {
-                    return groups;
+                    return Some((0, groups));
                 }
                 let miss = if xp < lo { lo - xp } else { xp - hi };
                 if best.as_ref().is_none_or(|(m, _)| miss < *m) {
@@ -142,13 +204,7 @@ impl Gen {
                 }
             }
         }
-        best.map(|(_, g)| g).unwrap_or_else(|| {
-            vec![Group {
-                monster: "goblin".into(),
-                count: 1,
-                place: Place::Near,
-            }]
-        })
+        best
     }
 }
 
@@ -438,28 +494,43 @@ pub fn generate(params: Params) -> Adventure {
         hidden: Some(10 + level / 2),
     });
 
-    // Fights: about half of the middle rooms, mostly medium.
+    // The boss first, hard (in the lower half from hard to deadly: the
+    // lair's fight has no retreat); then fights in about half of the
+    // middle rooms, two in three medium, the others easy (hard ones are the
+    // boss's: a party walking in on monsters has no way to pick its
+    // fights), within the party's adventuring day (all the fights it can
+    // take between long rests, the boss's included).
+    let boss = g.monsters(t.hard, t.hard + (t.deadly - t.hard) / 2, true);
+    let mut day = day_budget(level, party).saturating_sub(super::xp_of(&boss, party));
     let band = |d: usize| match d {
-        0 => (t.easy, t.medium),
-        1..=3 => (t.medium, t.hard),
-        _ => (t.hard, t.deadly),
+        0 | 1 => (t.easy, t.medium),
+        _ => (t.medium, t.hard),
     };
     let mut fights = 0;
     for (i, area) in areas.iter_mut().enumerate().take(middle + 1).skip(1) {
-        if g.chance(50) || (i == middle && fights == 0) {
-            let (lo, hi) = band(g.below(6));
-            let monsters = g.monsters(lo, hi, false);
-            let surprise = g.chance(25);
-            area.encounter = Some(Encounter {
-                monsters,
-                surprise,
-                boss: false,
-                text: None,
-            });
-            fights += 1;
+        let must = i == middle && fights == 0;
+        if !(g.chance(50) || must) {
+            continue;
         }
+        let mut d = g.below(6);
+        if band(d).1 > day {
+            d = 0;
+        }
+        let (lo, hi) = band(d);
+        if hi > day && !must {
+            continue;
+        }
+        let monsters = g.monsters(lo, hi, false);
+        day = day.saturating_sub(super::xp_of(&monsters, party));
+        let surprise = g.chance(25);
+        area.encounter = Some(Encounter {
+            monsters,
+            surprise,
+            boss: false,
+            text: None,
+        });
+        fights += 1;
     }
-    let boss = g.monsters(t.hard, t.deadly + t.deadly / 4, true);
     areas[n - 1].encounter = Some(Encounter {
         monsters: boss,
         surprise: false,

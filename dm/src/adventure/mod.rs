@@ -19,7 +19,9 @@ mod samples;
 mod shipped;
 
 pub use check::{Problem, check};
-pub use difficulty::{Difficulty, Thresholds, difficulty, multiplier, thresholds, xp_of};
+pub use difficulty::{
+    Difficulty, Thresholds, day_budget, difficulty, multiplier, thresholds, xp_of,
+};
 pub use generate::{Params, generate};
 pub use load::{At, LoadError, MAX_BYTES, load, to_toml};
 pub use samples::{SAMPLE_TRAPS, sample_trap};

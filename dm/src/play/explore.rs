@@ -21,7 +21,7 @@ use crate::command::PartyAction;
 use crate::command::{Command, DmCommand};
 use crate::event::{Line, PlayerId, Reply};
 use crate::explore::{
-    Access, Exploration, Fight, Lingering, TORCH_MINUTES, TURN_MINUTES, door_key, exit_name,
+    Access, Exploration, Fight, LEFT, Lingering, TORCH_MINUTES, TURN_MINUTES, door_key, exit_name,
 };
 use crate::table::{Table, Vote};
 
@@ -1077,6 +1077,7 @@ pub(super) fn search(
     });
     let ex = ex_mut(table);
     ex.searched.insert(a.id.clone());
+    *ex.searches.entry(a.id.clone()).or_insert(0) += 1;
     for e in found_exits {
         ex.found.insert(format!("{}>{}", a.id, e.to));
         news.push(format!("a hidden way: {}", ex.exit_text(&e)));
@@ -1616,6 +1617,48 @@ pub(super) fn take(
         loot(table, actor, gold, items, dice, reply)?;
     }
     goals_on_arrival(table, actor, dice, reply);
+    Ok(())
+}
+
+/// `leave`: the party walks out by the way it came in, ending the
+/// adventure neither won nor lost. Only from the start area, out of a
+/// fight; the leader or the DM decides when a leader is chosen.
+pub(super) fn leave(table: &mut Table, actor: &PlayerId, reply: &mut Reply) -> Result<()> {
+    let ex = calm(table)?;
+    if ex.area != ex.adventure.start {
+        let way_in = ex
+            .area_by(&ex.adventure.start)
+            .map_or_else(|| ex.adventure.start.clone(), |a| a.name.clone());
+        return Err(no(format!(
+            "the way out is at the {way_in} — go back there to `leave`"
+        )));
+    }
+    let is_dm = table.is_dm(actor) && !table.players.contains_key(actor);
+    if !is_dm {
+        let me = doer(table, actor)?;
+        match ex.leader.as_ref() {
+            Some(l) if *l != me => {
+                return Err(no(format!(
+                    "only the leader ({}) leads the party out",
+                    name_of(table, l)
+                )));
+            }
+            // Ending the adventure is the whole party's call: one player
+            // of several can't do it alone.
+            None if party(table).len() > 1 => {
+                return Err(no(
+                    "the party leaves together: choose a leader first (`leader NAME`), who leads it out",
+                ));
+            }
+            _ => {}
+        }
+    }
+    let title = ex.adventure.title.clone();
+    ex_mut(table).ended = Some(LEFT.into());
+    reply.say(format!(
+        "The party leaves the dungeon. {title} ends here, its goals unmet."
+    ));
+    reply.announce = true;
     Ok(())
 }
 

@@ -131,6 +131,7 @@ pub fn execute(
         | Command::Light { .. }
         | Command::Leader { .. }
         | Command::March { .. }
+        | Command::Leave
         | Command::Rest { .. } => explore::member(table, actor)?,
         Command::VoteFor { .. }
             if table.vote.as_ref().is_some_and(|v| v.go.is_some())
@@ -231,6 +232,7 @@ pub fn execute(
         Command::Disarm { trap } => explore::disarm(table, actor, trap, dice, &mut reply)?,
         Command::Talk { npc, say } => explore::talk(table, actor, npc, say, dice, &mut reply)?,
         Command::Take => explore::take(table, actor, dice, &mut reply)?,
+        Command::Leave => explore::leave(table, actor, &mut reply)?,
         Command::Light { on } => explore::light(table, *on, &mut reply)?,
         Command::Leader { name } => explore::leader(table, name.as_deref(), &mut reply)?,
         Command::March { order } => explore::march(table, order, &mut reply)?,

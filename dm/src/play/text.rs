@@ -238,7 +238,7 @@ react shield on|off · use ITEM · move engaged|near|far T · \
 n (end turn) · ds · init · status · sheet · char new NAME CLASS LVL RACE [rolled|manual|pointbuy S,S,..] [sub X] [bg X] · char roll · ch [KIND PICKS] · char set FIELD VALUE · rest short|long · levelup [CLASS] [roll] · vote \"A\" \"B\" · v N · verify · \
 note TEXT · notes [about X] · recap · narrate on|off · \
 l (look) · g EXIT (go) · sr (search) · open|pick|force EXIT · disarm TRAP · talk NPC [help|persuade|TOPIC] · take · \
-light · douse · leader NAME · order NAMES · party · party join [CODE] · party leave · \
+light · douse · leader NAME · order NAMES · leave (the dungeon, at the way in) · party · party join [CODE] · party leave · \
 DM: dm encounter · madd NAME -n N · dm hp T ±N · dm cond T add|remove C · dm set NAME FIELD VALUE \"why\" · dm xp N · \
 dm loot · dm levelup NAME [CLASS] [roll] · dm lock|unlock NAME · dm allow manual on|off · dm place A engaged|near|far B · dm narrate TEXT · dm note [private] TEXT · dm decide N · dm as T CMD · dm end · \
 dm adventure ID · dm move party AREA · dm reveal AREA · dm map · dm access open|invite|closed · dm access watch on|off · dm invite · dm party add|remove NAME";

@@ -34,6 +34,7 @@ pub fn all() -> Vec<poise::Command<super::Data, Error>> {
         super::explore::use_thing(),
         super::explore::talk(),
         super::explore::take(),
+        super::explore::leave(),
         super::explore::adventure(),
         super::party::party(),
     ]

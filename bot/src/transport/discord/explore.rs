@@ -1,5 +1,5 @@
 //! The slash commands of exploring an adventure: `/look`, `/go`,
-//! `/search`, `/use`, `/talk`, `/take`, and the DM's `/adventure`. Each
+//! `/search`, `/use`, `/talk`, `/take`, `/leave`, and the DM's `/adventure`. Each
 //! builds the command's text form and hands it to [`play`]; exits, things
 //! and people autocomplete from the party's area as players see it.
 
@@ -64,6 +64,12 @@ pub async fn talk(
 #[poise::command(slash_command)]
 pub async fn take(ctx: Context<'_>) -> Result<(), Error> {
     play(ctx, "/take", "take").await
+}
+
+/// Leave the dungeon by the way in: the adventure ends, goals unmet.
+#[poise::command(slash_command)]
+pub async fn leave(ctx: Context<'_>) -> Result<(), Error> {
+    play(ctx, "/leave", "leave").await
 }
 
 /// Start an adventure at this channel's table (the DM).
