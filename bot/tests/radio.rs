@@ -810,6 +810,11 @@ fn typed(command: &dm::Command) -> String {
         C::Search => "search".to_owned(),
         C::Take => "take".to_owned(),
         C::Use { item, target: None } => format!("use {item}"),
+        C::Use {
+            item,
+            target: Some(t),
+        } => format!("use {item} -t {t}"),
+        C::Leave => "leave".to_owned(),
         C::Talk { npc, say } => format!("talk {npc} {say}"),
         C::Rest { long } => format!("rest {}", if *long { "long" } else { "short" }),
         C::Open { exit } => format!("open {exit}"),
@@ -989,21 +994,28 @@ async fn the_shipped_adventure_by_radio_never_sends_a_packet_over_200_bytes() {
             stuck = 0;
             continue;
         }
-        let Some(command) = dm::explorer::next(&t) else {
+        let Some(step) = dm::explorer::step(&t) else {
             panic!("the explorer has nothing left to try in {}", ex.area);
         };
-        // The leader acts while standing; else the DM moves the party on.
+        let command = step.command;
+        // The character the explorer names sends it (the rogue at a lock,
+        // the healer); else the leader while standing; else the DM.
         let up = t
             .character("brom")
             .is_some_and(|c| c.health.state() == rules::mechanics::LifeState::Conscious);
-        say(if up { ids[0] } else { dm }, typed(&command)).await;
+        let from = step
+            .by
+            .as_deref()
+            .and_then(|h| node_of(&t, h))
+            .unwrap_or(if up { ids[0] } else { dm });
+        say(from, typed(&command)).await;
         texts += 1;
         let after = router.table(&table).await.unwrap();
         assert!(
             after.applied > before || after.encounter.is_some(),
             "`{}` changed nothing: {:?}",
             typed(&command),
-            node.texts_to(if up { ids[0] } else { dm }).last()
+            node.texts_to(from).last()
         );
     }
     // Let the last replies go out.

@@ -61,7 +61,7 @@ pub fn step(table: &Table) -> Option<Step> {
     let party: Vec<&Character> = table
         .characters
         .iter()
-        .filter(|c| table.players.values().any(|h| *h == c.handle))
+        .filter(|c| table.players.values().any(|h| *h == c.handle) && ex.in_party(&c.handle))
         .collect();
     let up: Vec<&Character> = party
         .iter()
