@@ -344,13 +344,16 @@ async fn two_routers_on_one_store_never_diverge(db: &Db) {
 async fn a_character_is_in_one_running_adventure_at_a_time(db: &Db) {
     let r = router(db, config()).await;
     let (a, b) = (table(&r, "keep-a").await, table(&r, "keep-b").await);
+    // A player of this run only: a shared database keeps other runs' rows.
+    let pat = format!("discord:{}", unique("pat"));
+    let pat = pat.as_str();
     // Brom is made at both tables by the same player: one character.
     for t in [&a, &b] {
-        done(&say(&r, t, "discord:pat", "char new Brom fighter 2 human").await);
+        done(&say(&r, t, pat, "char new Brom fighter 2 human").await);
     }
     done(&say(&r, &a, "discord:dm", "dm adventure the-sunken-chapel").await);
     assert_eq!(
-        r.store().adventure_of("discord:pat", "brom").await.unwrap(),
+        r.store().adventure_of(pat, "brom").await.unwrap(),
         Some(a.clone())
     );
     // At the other table the adventure can't take Brom along…
@@ -367,17 +370,14 @@ async fn a_character_is_in_one_running_adventure_at_a_time(db: &Db) {
         "nothing changed"
     );
     // …until Brom leaves the first party; then it can, and holds him.
-    done(&say(&r, &a, "discord:pat", "party leave").await);
-    assert_eq!(
-        r.store().adventure_of("discord:pat", "brom").await.unwrap(),
-        None
-    );
+    done(&say(&r, &a, pat, "party leave").await);
+    assert_eq!(r.store().adventure_of(pat, "brom").await.unwrap(), None);
     done(&say(&r, &b, "discord:dm", "dm adventure the-sunken-chapel").await);
     assert_eq!(
-        r.store().adventure_of("discord:pat", "brom").await.unwrap(),
+        r.store().adventure_of(pat, "brom").await.unwrap(),
         Some(b.clone())
     );
-    let back = say(&r, &a, "discord:pat", "party join").await;
+    let back = say(&r, &a, pat, "party join").await;
     assert!(matches!(back, Answer::Refused { .. }), "{back:?}");
     assert!(
         !r.table(&a)

@@ -374,6 +374,7 @@ fn every_race_trait_is_applied_or_listed_as_not_automated() {
         "hellish-resistance",
         "keen-senses",
         "menacing",
+        "breath-weapon",
     ] {
         assert_eq!(level(id), AutomationLevel::Full, "{id}");
     }
@@ -381,7 +382,6 @@ fn every_race_trait_is_applied_or_listed_as_not_automated() {
         "lucky",
         "relentless-endurance",
         "savage-attacks",
-        "breath-weapon",
         "stonecunning",
         "trance",
         "halfling-nimbleness",

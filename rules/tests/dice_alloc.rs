@@ -21,12 +21,20 @@ const EXPRESSIONS: &[&str] = &[
     "8d6 [fire]",
 ];
 
-/// Heap allocations and reallocations made while `f` runs.
-fn allocations(f: impl FnOnce()) -> usize {
-    let region = Region::new(GLOBAL);
-    f();
-    let change = region.change();
-    change.allocations + change.reallocations
+/// Heap allocations and reallocations made while `f` runs, the fewest of
+/// three runs: the count is process-wide, and the test harness's own
+/// thread may allocate now and then on a loaded machine. Code that
+/// allocates allocates every run, so it still shows.
+fn allocations(mut f: impl FnMut()) -> usize {
+    (0..3)
+        .map(|_| {
+            let region = Region::new(GLOBAL);
+            f();
+            let change = region.change();
+            change.allocations + change.reallocations
+        })
+        .min()
+        .unwrap_or(usize::MAX)
 }
 
 #[test]
