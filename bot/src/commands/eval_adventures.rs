@@ -78,6 +78,17 @@ pub fn adventures(args: &EvalAdventuresArgs) -> Result<()> {
     }
     let runs = runs(args);
     let f = figures(&runs);
+    // A stall is a bug to look into: say which dungeon and where it stuck.
+    for (i, r) in runs.iter().enumerate().filter(|(_, r)| r.stalled) {
+        let seed = args.seed.wrapping_add(i as u64);
+        eprintln!(
+            "stalled: `dungeon adventure generate --level {} --party 4 --rooms {} --seed {seed}` after {} turns; last commands: {}",
+            args.level,
+            args.rooms,
+            r.turns,
+            r.last.join(" | ")
+        );
+    }
     let rate = |k: usize| 100.0 * k as f64 / f.dungeons.max(1) as f64;
     if args.json {
         let v = json!({
