@@ -91,9 +91,11 @@ impl Gen {
 
     /// Whether a party of this level can fight `m` fairly: its challenge
     /// no higher than the level (a boss is made hard by its minions, not by
-    /// one monster above the party), and below 5th level, when the party
-    /// has no magic weapons yet, no resistance or immunity to nonmagical
-    /// weapons.
+    /// one monster above the party); below 5th level, when the party has
+    /// no magic weapons yet, no resistance to nonmagical weapons; and at
+    /// no level immunity to them (the dungeon gives no party the magic
+    /// weapons it would need: a fighter and a rogue who can't scratch a
+    /// werewolf make a fight no one can end).
     fn fair(&self, m: &rules::content::Monster) -> bool {
         let top = f64::from(self.level);
         let weapons = [
@@ -101,17 +103,15 @@ impl Gen {
             DamageType::Piercing,
             DamageType::Slashing,
         ];
-        let shrugs = m
-            .damage_resistances
-            .iter()
-            .chain(&m.damage_immunities)
-            .any(|d| {
-                d.qualifier
-                    .as_deref()
-                    .is_some_and(|q| q.contains("nonmagical"))
-                    && d.types.iter().any(|t| weapons.contains(t))
-            });
-        m.cr.value() <= top && !(self.level < 5 && shrugs)
+        let nonmagical = |d: &rules::content::DamageDefense| {
+            d.qualifier
+                .as_deref()
+                .is_some_and(|q| q.contains("nonmagical"))
+                && d.types.iter().any(|t| weapons.contains(t))
+        };
+        let resists = m.damage_resistances.iter().any(nonmagical);
+        let immune = m.damage_immunities.iter().any(nonmagical);
+        m.cr.value() <= top && !immune && !(self.level < 5 && resists)
     }
 
     /// The search behind [`Gen::monsters`]: the groups found and how far
