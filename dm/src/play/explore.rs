@@ -9,7 +9,7 @@ use rules::automation::{self, Context};
 use rules::dice::DieRoller;
 use rules::mechanics::{Ability, D20Roll, LifeState, Skill};
 
-use super::creatures::{check_bonus, conditions_mut, monster_of, name_of, target};
+use super::creatures::{check_bonus, conditions_mut, find_character, monster_of, name_of, target};
 use super::outcome::land;
 use super::rolls::d20_text;
 use super::{Dice, Result, dm, no, rest, turns};
@@ -409,26 +409,37 @@ fn enter(
     if over(table) {
         return Ok(());
     }
-    let ex = running(table)?;
-    if let Some(enc) = &a.encounter
-        && !ex.fought.contains(&a.id)
-    {
-        let text = enc.text.clone();
-        if let Some(t) = text {
-            reply.say(t);
-        }
-        start_fight(
-            table,
-            actor,
-            &a.id,
-            &enc.monsters,
-            enc.surprise,
-            false,
-            dice,
-            reply,
-        )?;
+    own_fight(table, actor, &a, dice, reply)
+}
+
+/// The area's own encounter breaks out, unless it has already or a fight
+/// is on: its text, then the fight.
+fn own_fight(
+    table: &mut Table,
+    actor: &PlayerId,
+    a: &Area,
+    dice: &mut Dice<'_>,
+    reply: &mut Reply,
+) -> Result<()> {
+    let Some(enc) = &a.encounter else {
+        return Ok(());
+    };
+    if running(table)?.fought.contains(&a.id) || table.encounter.is_some() {
+        return Ok(());
     }
-    Ok(())
+    if let Some(t) = &enc.text {
+        reply.say(t.clone());
+    }
+    start_fight(
+        table,
+        actor,
+        &a.id,
+        &enc.monsters,
+        enc.surprise,
+        false,
+        dice,
+        reply,
+    )
 }
 
 /// What the party's best passive Perception notices in `a`: secret exits
@@ -1188,26 +1199,7 @@ fn outcome(
                 spring(table, a, t, &[me.to_string()], dice, reply);
             }
         }
-        Outcome::Fight => {
-            if let Some(enc) = &a.encounter
-                && !running(table)?.fought.contains(&a.id)
-                && table.encounter.is_none()
-            {
-                if let Some(t) = &enc.text {
-                    reply.say(t.clone());
-                }
-                start_fight(
-                    table,
-                    actor,
-                    &a.id,
-                    &enc.monsters,
-                    enc.surprise,
-                    false,
-                    dice,
-                    reply,
-                )?;
-            }
-        }
+        Outcome::Fight => own_fight(table, actor, a, dice, reply)?,
         Outcome::Goal { id } => reach_goal(table, actor, id, dice, reply)?,
         Outcome::Attitude { npc, to } => {
             ex_mut(table).attitudes.insert(npc.clone(), *to);
@@ -1835,7 +1827,7 @@ pub(super) fn dm_command(
             if table.encounter.is_some() {
                 return Err(no("not during a fight — after it"));
             }
-            let h = table_character(table, character)?;
+            let h = find_character(table, character)?.handle.clone();
             let name = name_of(table, &h);
             if *add {
                 if !table.players.values().any(|p| *p == h) {
@@ -1921,28 +1913,6 @@ fn leave_party(table: &mut Table, h: &str) {
     if ex.leader.as_deref() == Some(h) {
         ex.leader = None;
     }
-}
-
-/// A character at the table by handle or the start of its name.
-fn table_character(table: &Table, query: &str) -> Result<String> {
-    let q = query.trim().to_lowercase();
-    table
-        .characters
-        .iter()
-        .find(|c| c.handle == q || c.name.to_lowercase() == q)
-        .or_else(|| {
-            table
-                .characters
-                .iter()
-                .find(|c| c.name.to_lowercase().starts_with(&q))
-        })
-        .map(|c| c.handle.clone())
-        .ok_or_else(|| {
-            no(format!(
-                "no character `{}` at this table",
-                query.chars().take(24).collect::<String>()
-            ))
-        })
 }
 
 /// `dm access open|invite|closed`, `dm access watch on|off`.

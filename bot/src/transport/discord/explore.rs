@@ -5,8 +5,9 @@
 
 use super::{Context, Error, play};
 
-/// One word of the text form, without quotes or semicolons.
-fn plain(text: &str) -> String {
+/// One word of the text form, without quotes or semicolons (the
+/// exploring and party commands' arguments).
+pub(super) fn plain(text: &str) -> String {
     text.replace(['"', '“', '”', ';'], "").trim().to_owned()
 }
 

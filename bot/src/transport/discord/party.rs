@@ -4,12 +4,8 @@
 //! adding or taking out a character (`/party add`, `/party remove`). Each
 //! builds the command's text form and hands it to [`play`].
 
+use super::explore::plain;
 use super::{Context, Error, play};
-
-/// One word of the text form, without quotes or semicolons.
-fn plain(text: &str) -> String {
-    text.replace(['"', '“', '”', ';'], "").trim().to_owned()
-}
 
 /// Who may join an adventure's party.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -116,13 +112,7 @@ pub async fn party_add(
     #[max_length = 40]
     name: String,
 ) -> Result<(), Error> {
-    let name = plain(&name);
-    play(
-        ctx,
-        &format!("/party add {name}"),
-        &format!("dm party add {name}"),
-    )
-    .await
+    member(ctx, "add", &name).await
 }
 
 /// Take a character out of the party (the DM).
@@ -133,11 +123,16 @@ pub async fn party_remove(
     #[max_length = 40]
     name: String,
 ) -> Result<(), Error> {
-    let name = plain(&name);
+    member(ctx, "remove", &name).await
+}
+
+/// `/party add|remove NAME` as `dm party add|remove NAME`.
+async fn member(ctx: Context<'_>, how: &str, name: &str) -> Result<(), Error> {
+    let name = plain(name);
     play(
         ctx,
-        &format!("/party remove {name}"),
-        &format!("dm party remove {name}"),
+        &format!("/party {how} {name}"),
+        &format!("dm party {how} {name}"),
     )
     .await
 }
